@@ -1,0 +1,181 @@
+//! The command line: arguments in, one of the subcommands run, an exit code out.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::config::Options;
+use crate::diagnostic::{self, Diagnostic};
+use crate::{scaffold, Failure};
+
+/// A static site generator for fact-checked briefings.
+#[derive(Parser, Debug)]
+#[command(name = "brief", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into the output folder (public/ by default)
+    Build(SiteArgs),
+    /// Check every briefing, page and template; write nothing
+    Check(SiteArgs),
+    /// Create a new site or a new briefing
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum NewCommand {
+    /// Create a starter site with one sample briefing in DIR
+    Site {
+        /// The folder to create (must not exist, or be empty)
+        dir: PathBuf,
+    },
+    /// Create content/briefings/<slug>.md with the front matter to fill in
+    Briefing {
+        /// The briefing's title; the file name (slug) is made from it
+        title: String,
+        /// The site's root folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+struct SiteArgs {
+    /// The site's root folder (holding site.yaml and content/)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The address the site is deployed at, overriding site.yaml's base_url
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include briefings and pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+    /// Print errors only: no warnings, no summary line
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl SiteArgs {
+    fn options(&self) -> Options {
+        Options {
+            root: self.root.clone(),
+            output: self.output.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+        }
+    }
+}
+
+/// Runs the command line and returns the process's exit code: 0 on success,
+/// 1 when the content or the output has a problem, 2 for bad arguments.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build(&args),
+        Command::Check(args) => check(&args),
+        Command::New(NewCommand::Site { dir }) => scaffold::new_site(&dir).map(|path| {
+            println!("Created a new site in {}", path.display());
+            println!("Build it with: brief build --root {}", path.display());
+        }),
+        Command::New(NewCommand::Briefing { title, root }) => scaffold::new_briefing(&root, &title).map(|path| {
+            println!("Created {}", path.display());
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic], quiet: bool) {
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| !quiet || d.is_error())
+        .cloned()
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    let mut stderr = StandardStream::stderr(if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    });
+    let _ = diagnostic::render(&shown, root, &mut stderr);
+    let _ = stderr.flush();
+}
+
+fn count_summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+fn build(args: &SiteArgs) -> anyhow::Result<()> {
+    let options = args.options();
+    match crate::build(&options) {
+        Ok(report) => {
+            print_diagnostics(&options.root, &report.warnings, args.quiet);
+            if !args.quiet {
+                println!(
+                    "Built {} pages ({} files) from {} briefings with {} claims into {} in {} ms{}",
+                    report.pages,
+                    report.files,
+                    report.briefings,
+                    report.claims,
+                    options.output_dir().display(),
+                    report.elapsed.as_millis(),
+                    if report.warnings.is_empty() { String::new() } else { format!(" ({})", count_summary(&report.warnings)) },
+                );
+            }
+            Ok(())
+        }
+        Err(Failure::Content(diagnostics)) => {
+            print_diagnostics(&options.root, &diagnostics, args.quiet);
+            anyhow::bail!(
+                "build failed ({}); the previous output was left as it was",
+                count_summary(&diagnostics)
+            )
+        }
+        Err(Failure::Write(err)) => Err(err.into()),
+    }
+}
+
+fn check(args: &SiteArgs) -> anyhow::Result<()> {
+    let options = args.options();
+    match crate::compile(&options) {
+        Ok(built) => {
+            print_diagnostics(&options.root, &built.diagnostics, args.quiet);
+            if !args.quiet {
+                let claims: usize = built.site.briefings.iter().map(|b| b.claims.len()).sum();
+                println!(
+                    "Checked {} briefings with {} claims and {} pages: {}",
+                    built.site.briefings.len(),
+                    claims,
+                    built.site.pages.len(),
+                    count_summary(&built.diagnostics)
+                );
+            }
+            Ok(())
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&options.root, &diagnostics, args.quiet);
+            anyhow::bail!("check failed ({})", count_summary(&diagnostics))
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! `site.yaml` and the command-line options that override it.
+//!
+//! Every key of `site.yaml` has a default, so a folder holding only
+//! `content/` is a complete site. Problems are reported as diagnostics
+//! located in `site.yaml`, like any other content error.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::SourceFile;
+use crate::model::{assign_tones, default_scale, Verdict};
+use crate::parse::yaml::{self, Offset, Spans, Text};
+
+/// What the command line asks of a build.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The site's root folder (holding `content/`).
+    pub root: PathBuf,
+    /// Where to write; `public/` under the root unless given.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from `site.yaml`, e.g. for a staging deploy.
+    pub base_url: Option<String>,
+    /// Include briefings and pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Options {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        match &self.output {
+            Some(dir) if dir.is_absolute() => dir.clone(),
+            Some(dir) => std::env::current_dir()
+                .map(|cwd| cwd.join(dir))
+                .unwrap_or_else(|_| dir.clone()),
+            None => self.root.join("public"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Publisher {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// The site's settings, defaults filled in.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Absolute, ending with `/`.
+    pub base_url: String,
+    /// The path part of `base_url` (`/` or `/desk/`), prefixed to every link
+    /// so a site deployed below a domain's root still links correctly.
+    pub base_path: String,
+    pub language: String,
+    pub description: String,
+    pub publisher: Publisher,
+    pub highlight_theme: String,
+    pub scale: Vec<Verdict>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Fact checks".into(),
+            base_url: "http://localhost/".into(),
+            base_path: "/".into(),
+            language: "en".into(),
+            description: String::new(),
+            publisher: Publisher {
+                name: "Fact checks".into(),
+                url: None,
+            },
+            highlight_theme: "InspiredGitHub".into(),
+            scale: default_scale(),
+        }
+    }
+}
+
+impl SiteConfig {
+    pub fn verdict(&self, id: &str) -> Option<&Verdict> {
+        self.scale.iter().find(|v| v.id == id)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<Text>,
+    base_url: Option<Text>,
+    language: Option<Text>,
+    description: Option<Text>,
+    publisher: Option<RawPublisher>,
+    highlight_theme: Option<Text>,
+    verdicts: Option<Vec<RawVerdict>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublisher {
+    name: Option<Text>,
+    url: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVerdict {
+    id: Option<Text>,
+    label: Option<Text>,
+    rating: Option<Text>,
+}
+
+/// Reads `site.yaml` (if there is one) and applies command-line overrides.
+/// Returns the defaults for anything it cannot read, with the diagnostics.
+pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Diagnostic>) {
+    let mut config = SiteConfig::default();
+    let mut diagnostics = Vec::new();
+    let path = Path::new("site.yaml");
+    let raw: RawConfig = match file {
+        None => RawConfig::default(),
+        Some(file) => match yaml::from_str(&file.text, path, Offset::default()) {
+            Ok(raw) => raw,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                RawConfig::default()
+            }
+        },
+    };
+    let spans = Spans::new(
+        file.map(|f| f.text.clone()).unwrap_or_default(),
+        Offset::default(),
+    );
+    let error = |field: &str, message: String, hint: &str| {
+        Diagnostic::error(path, spans.locate(field), message)
+            .with_field(field)
+            .with_hint(hint)
+    };
+
+    if let Some(title) = raw.title {
+        config.title = title.0.clone();
+        config.publisher.name = title.0;
+    }
+    if let Some(language) = raw.language {
+        config.language = language.0;
+    }
+    if let Some(description) = raw.description {
+        config.description = description.0;
+    }
+    if let Some(theme) = raw.highlight_theme {
+        config.highlight_theme = theme.0;
+    }
+    if let Some(publisher) = raw.publisher {
+        if let Some(name) = publisher.name {
+            config.publisher.name = name.0;
+        }
+        if let Some(url) = publisher.url {
+            match check_url(url.as_str()) {
+                Ok(()) => config.publisher.url = Some(url.0),
+                Err(why) => diagnostics.push(error(
+                    "publisher.url",
+                    format!("publisher url `{url}` {why}"),
+                    "write an absolute address starting with https://",
+                )),
+            }
+        }
+    }
+
+    let (base_url, from_flag) = match &options.base_url {
+        Some(url) => (Some(url.clone()), true),
+        None => (raw.base_url.map(|t| t.0), false),
+    };
+    if let Some(url) = base_url {
+        match normalise_base_url(&url) {
+            Ok((base_url, base_path)) => {
+                config.base_url = base_url;
+                config.base_path = base_path;
+            }
+            Err(why) if from_flag => diagnostics.push(
+                Diagnostic::error("--base-url", Default::default(), format!("--base-url `{url}` {why}"))
+                    .with_hint("pass an absolute address such as https://factdesk.example.org/"),
+            ),
+            Err(why) => diagnostics.push(error(
+                "base_url",
+                format!("base_url `{url}` {why}"),
+                "write the address the site is deployed at, such as https://factdesk.example.org/",
+            )),
+        }
+    }
+
+    if let Some(verdicts) = raw.verdicts {
+        let mut scale = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, raw) in verdicts.into_iter().enumerate() {
+            let field = format!("verdicts[{i}]");
+            let Some(id) = raw.id.filter(|id| !id.0.trim().is_empty()) else {
+                diagnostics.push(error(&field, "verdict has no `id`".into(), "add `id:`, the name claims use in `verdict:`"));
+                continue;
+            };
+            if !seen.insert(id.0.clone()) {
+                diagnostics.push(error(
+                    &format!("{field}.id"),
+                    format!("verdict id `{id}` is defined twice"),
+                    "each verdict of the scale needs its own id",
+                ));
+                continue;
+            }
+            let label = raw.label.map_or_else(|| id.0.clone(), |l| l.0);
+            let rating = match raw.rating {
+                None => None,
+                Some(r) if r.0 == "null" || r.0 == "~" => None,
+                Some(r) => match r.0.parse::<u32>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        diagnostics.push(error(
+                            &format!("{field}.rating"),
+                            format!("rating `{r}` is not a whole number"),
+                            "write a whole number such as 1 to 5, or leave `rating` out for a verdict that rates nothing (like `unverified`)",
+                        ));
+                        None
+                    }
+                },
+            };
+            scale.push(Verdict {
+                id: id.0,
+                label,
+                rating,
+                tone: crate::model::Tone::Unrated,
+            });
+        }
+        if scale.is_empty() {
+            diagnostics.push(error(
+                "verdicts",
+                "the verdict scale is empty".into(),
+                "list at least one verdict, or remove `verdicts:` to use the default scale",
+            ));
+        } else {
+            assign_tones(&mut scale);
+            config.scale = scale;
+        }
+    }
+    (config, diagnostics)
+}
+
+/// Checks that a URL is absolute http(s). Returns why not otherwise.
+pub fn check_url(url: &str) -> Result<(), String> {
+    match url::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => {
+            Ok(())
+        }
+        Ok(parsed) => Err(format!(
+            "uses `{}:`; only http and https addresses are allowed",
+            parsed.scheme()
+        )),
+        Err(err) => Err(format!("is not a valid address ({err})")),
+    }
+}
+
+fn normalise_base_url(url: &str) -> Result<(String, String), String> {
+    check_url(url)?;
+    let mut parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
+    if !parsed.path().ends_with('/') {
+        let path = format!("{}/", parsed.path());
+        parsed.set_path(&path);
+    }
+    parsed.set_query(None);
+    parsed.set_fragment(None);
+    let base_path = parsed.path().to_owned();
+    Ok((parsed.to_string(), base_path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_path_for_links() {
+        let (url, path) = normalise_base_url("https://example.org/desk").unwrap();
+        assert_eq!(url, "https://example.org/desk/");
+        assert_eq!(path, "/desk/");
+    }
+
+    #[test]
+    fn only_web_addresses_pass() {
+        assert!(check_url("https://un.org/x").is_ok());
+        assert!(check_url("javascript:alert(1)").is_err());
+        assert!(check_url("/relative").is_err());
+    }
+
+    #[test]
+    fn custom_scale_gets_tones_from_ratings() {
+        let file = SourceFile {
+            path: "site.yaml".into(),
+            text: "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  - { id: false, label: \"False\", rating: 1 }\n  - { id: unproven, label: Unproven }\n".into(),
+        };
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let tones: Vec<_> = config.scale.iter().map(|v| (v.id.as_str(), v.tone.as_str())).collect();
+        assert_eq!(tones, [("true", "best"), ("false", "worst"), ("unproven", "unrated")]);
+    }
+}

@@ -1,0 +1,234 @@
+//! Located problems in a site, and how they are shown.
+//!
+//! Every stage reports what is wrong with the content as a [`Diagnostic`]
+//! instead of stopping, so a writer sees every problem of a build at once.
+//! A diagnostic names the file, line and column as the writer sees them in
+//! their editor (front matter lines are counted from the top of the file),
+//! the field it concerns, and a hint on how to fix it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+
+/// How bad a problem is: errors fail the build, warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a file: 1-based line, 1-based column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        Position { line, column }
+    }
+
+    /// The start of a file, for problems that concern a whole file.
+    pub fn start() -> Self {
+        Position { line: 1, column: 1 }
+    }
+}
+
+/// One problem found in the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the site root where possible.
+    pub file: PathBuf,
+    pub position: Position,
+    /// The front matter field it concerns, such as `claims[2].sources[0]`.
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, position: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            position,
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(
+        file: impl Into<PathBuf>,
+        position: Position,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, position, message)
+        }
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, the form editors and terminals make clickable.
+    pub fn location(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.file.display(),
+            self.position.line,
+            self.position.column
+        )
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {kind}: {}", self.location(), self.message)?;
+        if let Some(field) = &self.field {
+            write!(f, " (in `{field}`)")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file and position, errors before warnings at the same
+/// place, so output is stable from run to run whatever order threads finish.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.position, a.severity, &a.message).cmp(&(
+            &b.file,
+            b.position,
+            b.severity,
+            &b.message,
+        ))
+    });
+}
+
+/// Renders diagnostics with the offending source line and a caret under the
+/// column, reading each file again from `root`; when it cannot (the file
+/// vanished or the line is gone), the plain one-line form is used.
+pub fn render(
+    diagnostics: &[Diagnostic],
+    root: &Path,
+    out: &mut dyn termcolor::WriteColor,
+) -> std::io::Result<()> {
+    let mut files = SimpleFiles::new();
+    let config = term::Config::default();
+    for diagnostic in diagnostics {
+        let text = std::fs::read(root.join(&diagnostic.file))
+            .ok()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let severity = match diagnostic.severity {
+            Severity::Error => ReportSeverity::Error,
+            Severity::Warning => ReportSeverity::Warning,
+        };
+        let mut notes = Vec::new();
+        if let Some(field) = &diagnostic.field {
+            notes.push(format!("field: {field}"));
+        }
+        if let Some(hint) = &diagnostic.hint {
+            notes.push(format!("hint: {hint}"));
+        }
+        let mut report = Report::new(severity)
+            .with_message(&diagnostic.message)
+            .with_notes(notes);
+        match text.as_deref().and_then(|t| byte_range(t, diagnostic.position)) {
+            Some(range) => {
+                let id = files.add(
+                    diagnostic.file.display().to_string(),
+                    text.unwrap_or_default(),
+                );
+                report = report.with_labels(vec![Label::primary(id, range)]);
+                if term::emit(out, &config, &files, &report).is_err() {
+                    writeln!(out, "{diagnostic}")?;
+                }
+            }
+            None => writeln!(out, "{diagnostic}")?,
+        }
+    }
+    Ok(())
+}
+
+/// Renders diagnostics as plain text without colour, for the browser overlay
+/// and for tests that snapshot what a writer sees.
+pub fn render_plain(diagnostics: &[Diagnostic], root: &Path) -> String {
+    let mut buffer = termcolor::Buffer::no_color();
+    let _ = render(diagnostics, root, &mut buffer);
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// The byte range to underline: from the column to the end of the word or
+/// value there, at least one character.
+fn byte_range(text: &str, position: Position) -> Option<std::ops::Range<usize>> {
+    let line_start = if position.line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(position.line - 2)
+            .map(|(i, _)| i + 1)?
+    };
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let start = line
+        .char_indices()
+        .nth(position.column.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let len = rest
+        .find([',', ']', '}', '#'])
+        .unwrap_or(rest.len())
+        .min(rest.trim_end().len());
+    let end = start + len.max(rest.chars().next().map_or(0, char::len_utf8));
+    Some(line_start + start..line_start + end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_range_points_at_the_value_on_its_line() {
+        let text = "---\ntitle: x\nspeaker: nebenzia\n";
+        let range = byte_range(text, Position::new(3, 10)).unwrap();
+        assert_eq!(&text[range], "nebenzia");
+    }
+
+    #[test]
+    fn byte_range_stops_at_flow_punctuation() {
+        let text = "sources: [un-charter, unsc-1718]\n";
+        let range = byte_range(text, Position::new(1, 23)).unwrap();
+        assert_eq!(&text[range], "unsc-1718");
+    }
+
+    #[test]
+    fn byte_range_of_a_line_past_the_end_is_none() {
+        assert!(byte_range("one line", Position::new(3, 1)).is_none());
+    }
+}

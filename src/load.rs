@@ -1,0 +1,182 @@
+//! Walks a site folder and reads its files.
+//!
+//! Only this stage touches the content on disk, so every later stage works on
+//! text in memory and every read problem (permissions, bytes that are not
+//! UTF-8, a symlink loop) becomes a located diagnostic here.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Position};
+
+/// A text file of the site, its path relative to the site root.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Everything `brief` reads from a site folder.
+#[derive(Debug, Default)]
+pub struct SiteFiles {
+    pub config: Option<SourceFile>,
+    pub speakers: Option<SourceFile>,
+    pub sources: Option<SourceFile>,
+    pub briefings: Vec<SourceFile>,
+    pub pages: Vec<SourceFile>,
+    /// Template overrides: name (path under `templates/`) and file.
+    pub templates: Vec<(String, SourceFile)>,
+    /// Files under `static/`: path relative to `static/`, absolute path.
+    pub static_files: Vec<(PathBuf, PathBuf)>,
+}
+
+/// Reads the site at `root`. Returns what it could read and a diagnostic for
+/// each file it could not.
+pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
+    let mut files = SiteFiles::default();
+    let mut diagnostics = Vec::new();
+    let content = root.join("content");
+
+    files.config = read_optional(root, Path::new("site.yaml"), &mut diagnostics);
+    files.speakers = read_optional(root, Path::new("content/speakers.yaml"), &mut diagnostics);
+    files.sources = read_optional(root, Path::new("content/sources.yaml"), &mut diagnostics);
+
+    for path in walk(root, &content, &mut diagnostics) {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let under_content = path.strip_prefix(&content).unwrap_or(&path);
+        let kind = under_content.components().next().and_then(|c| c.as_os_str().to_str());
+        let is_markdown = path.extension().is_some_and(|e| e == "md");
+        match kind {
+            Some("briefings") | Some("pages") if is_markdown => {
+                if let Some(file) = read(root, &rel, &mut diagnostics) {
+                    if kind == Some("briefings") {
+                        files.briefings.push(file);
+                    } else {
+                        files.pages.push(file);
+                    }
+                }
+            }
+            Some("speakers.yaml") | Some("sources.yaml") => {}
+            _ => diagnostics.push(
+                Diagnostic::warning(&rel, Position::start(), "this file is not part of the site and is ignored")
+                    .with_hint("briefings go in content/briefings/ and plain pages in content/pages/, as .md files"),
+            ),
+        }
+    }
+
+    let templates = root.join("templates");
+    for path in walk(root, &templates, &mut diagnostics) {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let name = path
+            .strip_prefix(&templates)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if let Some(file) = read(root, &rel, &mut diagnostics) {
+            files.templates.push((name, file));
+        }
+    }
+
+    let statics = root.join("static");
+    for path in walk(root, &statics, &mut diagnostics) {
+        let rel = path.strip_prefix(&statics).unwrap_or(&path).to_path_buf();
+        files.static_files.push((rel, path));
+    }
+    (files, diagnostics)
+}
+
+/// Files under `dir`, sorted, skipping hidden files and editors' backups.
+/// A missing folder is simply empty.
+fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let mut paths = Vec::new();
+    let entries = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
+    for entry in entries {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
+            Ok(_) => {}
+            Err(err) => {
+                let path = err.path().unwrap_or(dir);
+                let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+                let (message, hint) = if err.loop_ancestor().is_some() {
+                    (
+                        "symbolic link loop: this link points back to a folder that contains it".to_owned(),
+                        "remove the link or point it somewhere outside its own folder",
+                    )
+                } else {
+                    (
+                        format!("cannot read this folder: {}", io_reason(err.io_error())),
+                        "check that the folder exists and is readable",
+                    )
+                };
+                diagnostics.push(Diagnostic::error(rel, Position::start(), message).with_hint(hint));
+            }
+        }
+    }
+    paths
+}
+
+/// Names that editors and systems leave beside the files people write.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+fn io_reason(err: Option<&std::io::Error>) -> String {
+    match err.map(|e| e.kind()) {
+        Some(ErrorKind::PermissionDenied) => "permission denied".into(),
+        Some(ErrorKind::NotFound) => "it does not exist".into(),
+        _ => err.map_or_else(|| "unknown error".into(), |e| e.to_string()),
+    }
+}
+
+fn read_optional(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    if !root.join(rel).exists() {
+        return None;
+    }
+    read(root, rel, diagnostics)
+}
+
+/// Reads one text file, dropping a UTF-8 byte-order mark.
+pub fn read(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let bytes = match fs::read(root.join(rel)) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diagnostics.push(
+                Diagnostic::error(rel, Position::start(), format!("cannot read this file: {}", io_reason(Some(&err))))
+                    .with_hint("check the file's permissions (it must be readable by the user running brief)"),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Some(SourceFile {
+                path: rel.to_path_buf(),
+                text,
+            })
+        }
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diagnostics.push(
+                Diagnostic::error(rel, Position::new(line, column), "this file is not valid UTF-8 text")
+                    .with_hint("save the file as UTF-8 in your editor (other encodings such as Latin-1 or UTF-16 are not read)"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The site as the writer means it: briefings, claims, speakers, sources and
+//! verdicts, with dates parsed and Markdown rendered, before any of it is
+//! laid out as pages.
+//!
+//! Parsing fills these types from one file at a time; `resolve` ties them
+//! together into a [`Site`](crate::resolve::Site). Each type remembers the
+//! file it came from so later stages can point at the line to fix.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+
+use crate::diagnostic::Position;
+use crate::parse::yaml::Spans;
+
+/// One step of the verdict scale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub id: String,
+    pub label: String,
+    /// `None` for verdicts such as `unverified` that rate nothing.
+    pub rating: Option<u32>,
+    pub tone: Tone,
+}
+
+/// Where a verdict sits on its scale, for styling. Computed from ratings so a
+/// custom scale gets sensible colours without naming any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    Best,
+    Good,
+    Mid,
+    Poor,
+    Worst,
+    Unrated,
+}
+
+impl Tone {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Best => "best",
+            Tone::Good => "good",
+            Tone::Mid => "mid",
+            Tone::Poor => "poor",
+            Tone::Worst => "worst",
+            Tone::Unrated => "unrated",
+        }
+    }
+}
+
+/// The scale used when `site.yaml` names none, best first.
+pub fn default_scale() -> Vec<Verdict> {
+    let rated = [
+        ("true", "True", 5),
+        ("mostly-true", "Mostly true", 4),
+        ("mixed", "Mixed", 3),
+        ("misleading", "Misleading", 2),
+        ("false", "False", 1),
+    ];
+    let mut scale: Vec<Verdict> = rated
+        .iter()
+        .map(|&(id, label, rating)| Verdict {
+            id: id.into(),
+            label: label.into(),
+            rating: Some(rating),
+            tone: Tone::Unrated,
+        })
+        .collect();
+    scale.push(Verdict {
+        id: "unverified".into(),
+        label: "Unverified".into(),
+        rating: None,
+        tone: Tone::Unrated,
+    });
+    assign_tones(&mut scale);
+    scale
+}
+
+/// Sets each verdict's tone from where its rating falls between the scale's
+/// lowest and highest.
+pub fn assign_tones(scale: &mut [Verdict]) {
+    let ratings = scale.iter().filter_map(|v| v.rating);
+    let (Some(min), Some(max)) = (ratings.clone().min(), ratings.max()) else {
+        return;
+    };
+    for verdict in scale {
+        verdict.tone = match verdict.rating {
+            None => Tone::Unrated,
+            Some(_) if max == min => Tone::Mid,
+            Some(r) => match ((r - min) * 4 + (max - min) / 2) / (max - min) {
+                4 => Tone::Best,
+                3 => Tone::Good,
+                2 => Tone::Mid,
+                1 => Tone::Poor,
+                _ => Tone::Worst,
+            },
+        };
+    }
+}
+
+/// Where an entry was defined: the file and the field path inside it.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub field: String,
+    pub spans: Arc<Spans>,
+}
+
+impl Origin {
+    pub fn position(&self) -> Position {
+        self.spans.locate(&self.field)
+    }
+
+    /// The position of a field under this entry, such as its `name`.
+    pub fn position_of(&self, sub: &str) -> Position {
+        self.spans
+            .locate(&crate::parse::yaml::join_key(&self.field, sub))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Speaker {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    /// `None` only when the source is withheld.
+    pub url: Option<String>,
+    pub withheld: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub accessed: Option<NaiveDate>,
+    pub archived: Option<String>,
+    pub excerpt: Option<String>,
+    pub origin: Origin,
+}
+
+/// A link written in Markdown to another part of the site, checked at build.
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// As written: `#claim-x`, `@/briefings/x.md`, `@/briefings/x.md#claim-y`.
+    pub target: String,
+    pub position: Position,
+    pub field: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub id: String,
+    pub speaker: String,
+    pub text: String,
+    pub verbatim: bool,
+    pub date: Option<NaiveDate>,
+    pub appearance: Option<String>,
+    pub verdict: String,
+    pub explanation_html: String,
+    pub sources: Vec<String>,
+    /// Index in the briefing's `claims` list, for locating diagnostics.
+    pub index: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Correction {
+    pub date: NaiveDate,
+    pub text_html: String,
+}
+
+/// A Markdown document's rendered body and what validation needs of it.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub html: String,
+    pub links: Vec<Link>,
+    pub heading_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Briefing {
+    pub slug: String,
+    pub file: PathBuf,
+    /// Path under `content/`, as `@/` links name it: `briefings/x.md`.
+    pub content_path: String,
+    pub title: String,
+    pub date: NaiveDate,
+    pub updated: Option<NaiveDate>,
+    pub summary: String,
+    pub event: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    pub body: Body,
+    pub claims: Vec<Claim>,
+    pub speakers: IndexMap<String, Speaker>,
+    pub sources: IndexMap<String, Source>,
+    pub corrections: Vec<Correction>,
+    pub spans: Arc<Spans>,
+}
+
+impl Briefing {
+    pub fn locate(&self, field: &str) -> Position {
+        self.spans.locate(field)
+    }
+}
+
+/// A plain page such as `about` or `methodology`.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub slug: String,
+    pub file: PathBuf,
+    pub content_path: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub draft: bool,
+    pub body: Body,
+}

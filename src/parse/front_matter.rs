@@ -1,0 +1,79 @@
+//! Splits a Markdown file into its YAML front matter and its body.
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Position};
+
+/// The two parts of a file, with where the body starts.
+#[derive(Debug, PartialEq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    pub body: &'a str,
+    /// Lines before the body's first line, to locate things in the body.
+    pub body_line_offset: usize,
+}
+
+/// Front matter opens with a `---` line at the very top and closes with the
+/// next `---` (or `...`) line. CRLF line endings are accepted.
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::error(file, Position::start(), "this file has no front matter")
+            .with_hint("start the file with a line `---`, the YAML fields (title, date, summary, ...), then another `---` line before the text"));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (i, line) in lines.enumerate() {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                body: &text[offset + line.len()..],
+                body_line_offset: i + 2,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(file, Position::start(), "the front matter is never closed")
+        .with_hint("add a line `---` after the last front matter field, before the text begins"))
+}
+
+/// Converts a byte offset in `body` into a position in the whole file.
+pub fn body_position(body: &str, line_offset: usize, byte: usize) -> Position {
+    let before = &body[..byte.min(body.len())];
+    let line = before.matches('\n').count() + 1 + line_offset;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Position::new(line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_from_body() {
+        let s = split("---\ntitle: x\n---\nBody\n", Path::new("f")).unwrap();
+        assert_eq!(s.yaml, "title: x\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line_offset, 3);
+    }
+
+    #[test]
+    fn accepts_crlf_line_endings() {
+        let s = split("---\r\ntitle: x\r\n---\r\nBody\r\n", Path::new("f")).unwrap();
+        assert_eq!(s.yaml, "title: x\r\n");
+        assert_eq!(s.body, "Body\r\n");
+    }
+
+    #[test]
+    fn reports_unclosed_front_matter() {
+        let err = split("---\ntitle: x\n", Path::new("f")).unwrap_err();
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn body_positions_count_from_the_top_of_the_file() {
+        assert_eq!(body_position("a\nbc [x]", 3, 5), Position::new(5, 4));
+    }
+}

@@ -1,0 +1,215 @@
+//! Markdown to HTML, with the site's own link forms and highlighted code.
+//!
+//! Links to other content (`@/briefings/x.md`) become real URLs here, from
+//! the file name alone, and are recorded with their positions so validation
+//! can check that their targets exist once the whole site is known.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::Position;
+use crate::model::{Body, Link};
+use crate::parse::highlight;
+
+/// Where in the file a Markdown text sits, to locate its links.
+pub enum Placement<'a> {
+    /// A body: lines before it in the file.
+    Body { line_offset: usize },
+    /// A front matter field (such as an explanation): every link is located
+    /// at the field itself.
+    Field { position: Position, field: &'a str },
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders Markdown. `base_path` prefixes rewritten internal links.
+pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
+    let mut links = Vec::new();
+    let mut heading_ids: Vec<String> = Vec::new();
+    let mut used_ids = HashSet::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut code: Option<(Option<String>, String)> = None;
+    let mut heading: Option<(usize, String)> = None;
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Some((lang, text)) = code.as_mut() {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let html = highlight::code_block(text, lang.as_deref());
+                    events.push(Event::Html(html.into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(|l| l.trim_matches(|c| c == '{' || c == '}' || c == '.').to_owned())
+                        .filter(|l| !l.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), String::new()));
+                events.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
+                if let Some((_, text)) = heading.as_mut() {
+                    text.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((start, text)) = heading.take() {
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        let wanted = match id {
+                            Some(given) => given.to_string(),
+                            None => slug::slugify(&text),
+                        };
+                        let unique = unique_id(&wanted, &mut used_ids);
+                        heading_ids.push(unique.clone());
+                        *id = Some(CowStr::from(unique));
+                    }
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = dest_url.to_string();
+                if dest.starts_with("@/") || dest.starts_with('#') {
+                    let (position, field) = match &placement {
+                        Placement::Body { line_offset } => (
+                            super::front_matter::body_position(markdown, *line_offset, range.start),
+                            None,
+                        ),
+                        Placement::Field { position, field } => (*position, Some(field.to_string())),
+                    };
+                    links.push(Link {
+                        target: dest.clone(),
+                        position,
+                        field,
+                    });
+                }
+                let dest_url = match internal_url(&dest, base_path) {
+                    Some(url) => CowStr::from(url),
+                    None => dest_url,
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Body {
+        html,
+        links,
+        heading_ids,
+    }
+}
+
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let base = if wanted.is_empty() { "section" } else { wanted };
+    let mut candidate = base.to_owned();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The URL of an `@/` link: `@/briefings/x.md#c` -> `/briefings/x/#c`,
+/// `@/pages/about.md` -> `/about/`. Returns `None` for other links and for
+/// `@/` paths that name no kind of content (validation reports those).
+pub fn internal_url(dest: &str, base_path: &str) -> Option<String> {
+    let path = dest.strip_prefix("@/")?;
+    let (path, fragment) = match path.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (path, None),
+    };
+    let stem = path.strip_suffix(".md")?;
+    let slug = stem.rsplit('/').next()?;
+    let url = if path.starts_with("briefings/") {
+        format!("{base_path}briefings/{slug}/")
+    } else if path.starts_with("pages/") {
+        format!("{base_path}{slug}/")
+    } else {
+        return None;
+    };
+    Some(match fragment {
+        Some(f) => format!("{url}#{f}"),
+        None => url,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(md: &str) -> Body {
+        render(md, "/", Placement::Body { line_offset: 0 })
+    }
+
+    #[test]
+    fn rewrites_internal_links_and_records_them() {
+        let b = body("See [x](@/briefings/a.md#claim-b) and [y](#claim-c).\n");
+        assert!(b.html.contains("href=\"/briefings/a/#claim-b\""), "{}", b.html);
+        assert!(b.html.contains("href=\"#claim-c\""));
+        let targets: Vec<_> = b.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["@/briefings/a.md#claim-b", "#claim-c"]);
+        assert_eq!(b.links[1].position, Position::new(1, 39));
+    }
+
+    #[test]
+    fn gives_headings_unique_ids() {
+        let b = body("## The record\n\n## The record\n\n## Own {#mine}\n");
+        assert_eq!(b.heading_ids, ["the-record", "the-record-1", "mine"]);
+        assert!(b.html.contains("<h2 id=\"the-record-1\">"), "{}", b.html);
+    }
+
+    #[test]
+    fn renders_tables_footnotes_and_strikethrough() {
+        let b = body("| a |\n|---|\n| 1 |\n\nx[^1] ~~y~~\n\n[^1]: note\n");
+        assert!(b.html.contains("<table>"));
+        assert!(b.html.contains("footnote-definition"));
+        assert!(b.html.contains("<del>y</del>"));
+    }
+
+    #[test]
+    fn highlights_fenced_code() {
+        let b = body("```json\n{\"a\": 1}\n```\n");
+        assert!(b.html.contains("hl-"), "{}", b.html);
+    }
+
+    #[test]
+    fn internal_urls_respect_the_base_path() {
+        assert_eq!(internal_url("@/pages/about.md", "/desk/").unwrap(), "/desk/about/");
+        assert_eq!(internal_url("@/other/x.md", "/"), None);
+        assert_eq!(internal_url("https://x", "/"), None);
+    }
+}

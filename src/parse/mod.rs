@@ -1,0 +1,461 @@
+//! From file text to model types: front matter checked field by field,
+//! Markdown rendered, dates and addresses parsed.
+//!
+//! Each file parses on its own, so this stage runs in parallel. What needs
+//! the whole site (does this speaker exist?) waits for `resolve` and
+//! `validate`.
+
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod yaml;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::config::{check_url, SiteConfig};
+use crate::diagnostic::Diagnostic;
+use crate::load::SourceFile;
+use crate::model::{Body, Briefing, Claim, Correction, Origin, Page, Source, Speaker};
+use markdown::Placement;
+use yaml::{Offset, Spans, Text, UniqueMap};
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBriefing {
+    title: Option<Text>,
+    date: Option<Text>,
+    updated: Option<Text>,
+    summary: Option<Text>,
+    event: Option<Text>,
+    authors: Option<Vec<Text>>,
+    tags: Option<Vec<Text>>,
+    draft: Option<bool>,
+    speakers: Option<UniqueMap<RawSpeaker>>,
+    sources: Option<UniqueMap<RawSource>>,
+    claims: Option<Vec<RawClaim>>,
+    corrections: Option<Vec<RawCorrection>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpeaker {
+    name: Option<Text>,
+    role: Option<Text>,
+    affiliation: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    title: Option<Text>,
+    publisher: Option<Text>,
+    url: Option<Text>,
+    date: Option<Text>,
+    accessed: Option<Text>,
+    archived: Option<Text>,
+    withheld: Option<Text>,
+    excerpt: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    id: Option<Text>,
+    speaker: Option<Text>,
+    text: Option<Text>,
+    verbatim: Option<bool>,
+    date: Option<Text>,
+    appearance: Option<Text>,
+    verdict: Option<Text>,
+    explanation: Option<Text>,
+    sources: Option<Vec<Text>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    date: Option<Text>,
+    text: Option<Text>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    title: Option<Text>,
+    description: Option<Text>,
+    draft: Option<bool>,
+}
+
+/// Collects the field-level problems of one file.
+struct Fields<'a> {
+    file: &'a Path,
+    spans: &'a Spans,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Fields<'_> {
+    fn error(&mut self, field: &str, message: String, hint: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(self.file, self.spans.locate(field), message)
+                .with_field(field)
+                .with_hint(hint),
+        );
+    }
+
+    /// A required text field: present and not blank.
+    fn required(&mut self, value: Option<Text>, field: &str, what: &str) -> Option<String> {
+        match value {
+            Some(t) if !t.0.trim().is_empty() => Some(t.0),
+            _ => {
+                let name = field.rsplit('.').next().unwrap_or(field);
+                self.error(field, format!("missing required field `{name}`"), what);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, value: Option<Text>, field: &str) -> Option<NaiveDate> {
+        let text = value?;
+        match NaiveDate::parse_from_str(text.as_str(), "%Y-%m-%d") {
+            Ok(date) if text.as_str().len() == 10 => Some(date),
+            _ => {
+                let why = if looks_like_a_date(text.as_str()) {
+                    "is not a real calendar date"
+                } else {
+                    "is not a date in the form YYYY-MM-DD"
+                };
+                self.error(
+                    field,
+                    format!("`{text}` {why}"),
+                    "write the date as year-month-day, such as 2024-10-31",
+                );
+                None
+            }
+        }
+    }
+
+    fn url(&mut self, value: Option<Text>, field: &str) -> Option<String> {
+        let text = value?;
+        match check_url(text.as_str()) {
+            Ok(()) => Some(text.0),
+            Err(why) => {
+                self.error(
+                    field,
+                    format!("address `{text}` {why}"),
+                    "write a full web address starting with https:// (or http://)",
+                );
+                None
+            }
+        }
+    }
+}
+
+fn looks_like_a_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// The slug of a content file: its file name without `.md`.
+pub fn slug_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The path `@/` links use: relative to `content/`, with forward slashes.
+fn content_path(path: &Path) -> String {
+    let rel = path.strip_prefix("content").unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// Parses one briefing. Returns `None` when the file is too broken to use
+/// (its YAML does not parse); field problems come back as diagnostics with a
+/// best-effort briefing so cross-reference checks still run.
+pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Vec<Diagnostic>) {
+    let path = file.path.as_path();
+    let split = match front_matter::split(&file.text, path) {
+        Ok(split) => split,
+        Err(d) => return (None, vec![d]),
+    };
+    let offset = Offset { lines: 1 };
+    let raw: RawBriefing = match yaml::from_str(split.yaml, path, offset) {
+        Ok(raw) => raw,
+        Err(d) => return (None, vec![d]),
+    };
+    let spans = Arc::new(Spans::new(split.yaml.to_owned(), offset));
+    let mut f = Fields {
+        file: path,
+        spans: &spans,
+        diagnostics: Vec::new(),
+    };
+
+    let title = f.required(raw.title, "title", "add `title:` with the briefing's headline");
+    let summary = f.required(raw.summary, "summary", "add `summary:`, one paragraph that says what the briefing found");
+    let date_text = raw.date.clone();
+    let date = f.date(raw.date, "date");
+    if date_text.is_none() {
+        f.error("date", "missing required field `date`".into(), "add `date:` with the publication date, such as 2024-10-31");
+    }
+    let updated = f.date(raw.updated, "updated");
+
+    let speakers = raw
+        .speakers
+        .map(|map| speakers(map, "speakers", path, &spans, &mut f))
+        .unwrap_or_default();
+    let sources = raw
+        .sources
+        .map(|map| sources(map, "sources", path, &spans, &mut f))
+        .unwrap_or_default();
+
+    let mut claims = Vec::new();
+    // Links in explanations and corrections are checked like the body's.
+    let mut field_links = Vec::new();
+    for (index, c) in raw.claims.unwrap_or_default().into_iter().enumerate() {
+        let field = format!("claims[{index}]");
+        let id = f.required(c.id, &format!("{field}.id"), "give the claim an `id:`, short and unique in this briefing (it becomes the anchor #claim-<id>)");
+        let speaker = f.required(c.speaker, &format!("{field}.speaker"), "add `speaker:` with the id of who made the claim");
+        let text = f.required(c.text, &format!("{field}.text"), "add `text:` with the claim as made");
+        let verdict = f.required(c.verdict, &format!("{field}.verdict"), "add `verdict:` with an id from the verdict scale");
+        let explanation = f.required(c.explanation, &format!("{field}.explanation"), "add `explanation:`, the ruling and why, in Markdown");
+        let date = f.date(c.date, &format!("{field}.date"));
+        let appearance = f.url(c.appearance, &format!("{field}.appearance"));
+        let sources_field = format!("{field}.sources");
+        let claim_sources: Vec<String> = c.sources.unwrap_or_default().into_iter().map(|t| t.0).collect();
+        if claim_sources.is_empty() {
+            f.error(&sources_field, "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
+        }
+        let explanation_html = explanation.as_deref().map_or_else(String::new, |md| {
+            let explanation_field = format!("{field}.explanation");
+            let rendered = markdown::render(
+                md,
+                &config.base_path,
+                Placement::Field {
+                    position: spans.locate(&explanation_field),
+                    field: &explanation_field,
+                },
+            );
+            field_links.extend(rendered.links);
+            rendered.html
+        });
+        let (Some(id), Some(speaker), Some(text), Some(verdict)) = (id, speaker, text, verdict) else {
+            continue;
+        };
+        claims.push(Claim {
+            id,
+            speaker,
+            text,
+            verbatim: c.verbatim.unwrap_or(false),
+            date,
+            appearance,
+            verdict,
+            explanation_html,
+            sources: claim_sources,
+            index,
+        });
+    }
+
+    let mut corrections = Vec::new();
+    for (i, c) in raw.corrections.unwrap_or_default().into_iter().enumerate() {
+        let field = format!("corrections[{i}]");
+        let date_text = c.date.clone();
+        let date = f.date(c.date, &format!("{field}.date"));
+        if date_text.is_none() {
+            f.error(&format!("{field}.date"), "missing required field `date`".into(), "add the date of the correction, such as 2024-11-02");
+        }
+        let text = f.required(c.text, &format!("{field}.text"), "say what was corrected");
+        if let (Some(date), Some(text)) = (date, text) {
+            let rendered = markdown::render(
+                &text,
+                &config.base_path,
+                Placement::Field {
+                    position: spans.locate(&field),
+                    field: &field,
+                },
+            );
+            field_links.extend(rendered.links);
+            corrections.push(Correction {
+                date,
+                text_html: rendered.html,
+            });
+        }
+    }
+
+    let mut body = markdown::render(
+        split.body,
+        &config.base_path,
+        Placement::Body {
+            line_offset: split.body_line_offset,
+        },
+    );
+    let diagnostics = f.diagnostics;
+    let (Some(title), Some(summary), Some(date)) = (title, summary, date) else {
+        return (None, diagnostics);
+    };
+    body.links.extend(field_links);
+    let briefing = Briefing {
+        slug: slug_of(path),
+        file: path.to_path_buf(),
+        content_path: content_path(path),
+        title,
+        date,
+        updated,
+        summary,
+        event: raw.event.map(|t| t.0),
+        authors: raw.authors.unwrap_or_default().into_iter().map(|t| t.0).collect(),
+        tags: raw.tags.unwrap_or_default().into_iter().map(|t| t.0).collect(),
+        draft: raw.draft.unwrap_or(false),
+        body,
+        claims,
+        speakers,
+        sources,
+        corrections,
+        spans,
+    };
+    (Some(briefing), diagnostics)
+}
+
+fn speakers(
+    map: UniqueMap<RawSpeaker>,
+    field: &str,
+    path: &Path,
+    spans: &Arc<Spans>,
+    f: &mut Fields,
+) -> IndexMap<String, Speaker> {
+    let mut out = IndexMap::new();
+    for (id, raw) in map.0 {
+        let here = yaml::join_key(field, id.as_str());
+        let name = f.required(raw.name, &yaml::join_key(&here, "name"), "add `name:` with the speaker's full name");
+        let Some(name) = name else { continue };
+        out.insert(
+            id.0.clone(),
+            Speaker {
+                id: id.0,
+                name,
+                role: raw.role.map(|t| t.0),
+                affiliation: raw.affiliation.map(|t| t.0),
+                origin: Origin {
+                    file: path.to_path_buf(),
+                    field: here,
+                    spans: spans.clone(),
+                },
+            },
+        );
+    }
+    out
+}
+
+fn sources(
+    map: UniqueMap<RawSource>,
+    field: &str,
+    path: &Path,
+    spans: &Arc<Spans>,
+    f: &mut Fields,
+) -> IndexMap<String, Source> {
+    let mut out = IndexMap::new();
+    for (id, raw) in map.0 {
+        let here = yaml::join_key(field, id.as_str());
+        let sub = |name: &str| yaml::join_key(&here, name);
+        let title = f.required(raw.title, &sub("title"), "add `title:` with the document's title");
+        let withheld = raw.withheld.map(|t| t.0).filter(|w| !w.trim().is_empty());
+        let url = match (&raw.url, &withheld) {
+            (None, None) => {
+                f.error(&sub("url"), format!("source `{id}` has no `url`"), "add `url:` with the address of the document, or `withheld:` with the reason it cannot be named");
+                None
+            }
+            _ => f.url(raw.url, &sub("url")),
+        };
+        let archived = f.url(raw.archived, &sub("archived"));
+        let date = f.date(raw.date, &sub("date"));
+        let accessed = f.date(raw.accessed, &sub("accessed"));
+        let Some(title) = title else { continue };
+        out.insert(
+            id.0.clone(),
+            Source {
+                id: id.0,
+                title,
+                publisher: raw.publisher.map(|t| t.0),
+                url,
+                withheld,
+                date,
+                accessed,
+                archived,
+                excerpt: raw.excerpt.map(|t| t.0),
+                origin: Origin {
+                    file: path.to_path_buf(),
+                    field: here,
+                    spans: spans.clone(),
+                },
+            },
+        );
+    }
+    out
+}
+
+/// Parses `content/speakers.yaml`: a map of speaker ids.
+pub fn site_speakers(file: &SourceFile) -> (IndexMap<String, Speaker>, Vec<Diagnostic>) {
+    let path = file.path.as_path();
+    let map: UniqueMap<RawSpeaker> = match yaml::from_str(&file.text, path, Offset::default()) {
+        Ok(map) => map,
+        Err(d) => return (IndexMap::new(), vec![d]),
+    };
+    let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
+    let mut f = Fields { file: path, spans: &spans, diagnostics: Vec::new() };
+    let speakers = speakers(map, "", path, &spans, &mut f);
+    (speakers, f.diagnostics)
+}
+
+/// Parses `content/sources.yaml`: a map of source ids.
+pub fn site_sources(file: &SourceFile) -> (IndexMap<String, Source>, Vec<Diagnostic>) {
+    let path = file.path.as_path();
+    let map: UniqueMap<RawSource> = match yaml::from_str(&file.text, path, Offset::default()) {
+        Ok(map) => map,
+        Err(d) => return (IndexMap::new(), vec![d]),
+    };
+    let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
+    let mut f = Fields { file: path, spans: &spans, diagnostics: Vec::new() };
+    let sources = sources(map, "", path, &spans, &mut f);
+    (sources, f.diagnostics)
+}
+
+/// Parses a plain page: front matter with `title` (and optionally
+/// `description`, `draft`), then Markdown.
+pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagnostic>) {
+    let path = file.path.as_path();
+    let split = match front_matter::split(&file.text, path) {
+        Ok(split) => split,
+        Err(d) => return (None, vec![d]),
+    };
+    let offset = Offset { lines: 1 };
+    let raw: RawPage = match yaml::from_str(split.yaml, path, offset) {
+        Ok(raw) => raw,
+        Err(d) => return (None, vec![d]),
+    };
+    let spans = Spans::new(split.yaml.to_owned(), offset);
+    let mut f = Fields { file: path, spans: &spans, diagnostics: Vec::new() };
+    let title = f.required(raw.title, "title", "add `title:` with the page's title");
+    let body: Body = markdown::render(
+        split.body,
+        &config.base_path,
+        Placement::Body {
+            line_offset: split.body_line_offset,
+        },
+    );
+    let page = title.map(|title| Page {
+        slug: slug_of(path),
+        file: path.to_path_buf(),
+        content_path: content_path(path),
+        title,
+        description: raw.description.map(|t| t.0),
+        draft: raw.draft.unwrap_or(false),
+        body,
+    });
+    (page, f.diagnostics)
+}

@@ -1,0 +1,226 @@
+//! Ties parsed files into one site: who said what, which claims cite which
+//! source, which briefings carry which tag.
+//!
+//! Lookups here are lenient: a claim naming an unknown speaker is simply left
+//! out of that speaker's index, and `validate` reports it. That keeps one
+//! broken reference from hiding every other problem in the site.
+
+use std::collections::{BTreeMap, HashMap};
+
+use indexmap::IndexMap;
+
+use crate::config::SiteConfig;
+use crate::model::{Briefing, Claim, Page, Source, Speaker};
+
+/// A claim's address in the site: which briefing, which claim in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClaimRef {
+    pub briefing: usize,
+    pub claim: usize,
+}
+
+/// Briefings sharing a tag, under the tag's first spelling.
+#[derive(Clone, Debug)]
+pub struct TagEntry {
+    pub name: String,
+    pub briefings: Vec<usize>,
+}
+
+/// Where a source is defined: site-wide or in one briefing.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SourceKey {
+    Site(String),
+    Briefing(usize, String),
+}
+
+/// One entry of `/sources/`: a document, however many briefings cite it.
+#[derive(Clone, Debug)]
+pub struct CitedSource {
+    pub key: SourceKey,
+    pub anchor: String,
+    pub cited_by: Vec<ClaimRef>,
+}
+
+/// The whole site, cross-referenced.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Newest first; ties broken by slug so the order never wavers.
+    pub briefings: Vec<Briefing>,
+    /// Sorted by slug.
+    pub pages: Vec<Page>,
+    /// From `content/speakers.yaml`.
+    pub site_speakers: IndexMap<String, Speaker>,
+    /// From `content/sources.yaml`.
+    pub site_sources: IndexMap<String, Source>,
+    /// Every speaker with a page: site-wide ones, then those first defined in
+    /// a briefing, sorted by name.
+    pub speakers: IndexMap<String, Speaker>,
+    pub claims_by_speaker: HashMap<String, Vec<ClaimRef>>,
+    pub claims_by_verdict: HashMap<String, Vec<ClaimRef>>,
+    /// By tag slug.
+    pub tags: BTreeMap<String, TagEntry>,
+    /// Sorted by title.
+    pub sources: Vec<CitedSource>,
+    /// Which `/sources/` entry a (briefing, source id) pair lands in.
+    pub source_entry: HashMap<SourceKey, usize>,
+}
+
+impl Site {
+    pub fn claim(&self, r: ClaimRef) -> &Claim {
+        &self.briefings[r.briefing].claims[r.claim]
+    }
+
+    /// The speaker a claim in briefing `b` means by `id`.
+    pub fn speaker_for(&self, b: usize, id: &str) -> Option<&Speaker> {
+        self.briefings[b]
+            .speakers
+            .get(id)
+            .or_else(|| self.site_speakers.get(id))
+    }
+
+    /// The source a claim in briefing `b` means by `id`, and where it lives.
+    pub fn source_for(&self, b: usize, id: &str) -> Option<(SourceKey, &Source)> {
+        if let Some(source) = self.briefings[b].sources.get(id) {
+            return Some((SourceKey::Briefing(b, id.to_owned()), source));
+        }
+        self.site_sources
+            .get(id)
+            .map(|s| (SourceKey::Site(id.to_owned()), s))
+    }
+
+    pub fn source(&self, key: &SourceKey) -> &Source {
+        match key {
+            SourceKey::Site(id) => &self.site_sources[id],
+            SourceKey::Briefing(b, id) => &self.briefings[*b].sources[id],
+        }
+    }
+
+    /// The `/sources/` anchor of a source, if any claim cites it.
+    pub fn source_anchor(&self, key: &SourceKey) -> Option<&str> {
+        self.source_entry
+            .get(key)
+            .map(|&i| self.sources[i].anchor.as_str())
+    }
+
+    pub fn tag_slug(name: &str) -> String {
+        slug::slugify(name)
+    }
+}
+
+/// Builds the site model and its indexes.
+pub fn resolve(
+    config: SiteConfig,
+    mut briefings: Vec<Briefing>,
+    mut pages: Vec<Page>,
+    site_speakers: IndexMap<String, Speaker>,
+    site_sources: IndexMap<String, Source>,
+) -> Site {
+    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    let mut speakers = site_speakers.clone();
+    for briefing in &briefings {
+        for (id, speaker) in &briefing.speakers {
+            speakers.entry(id.clone()).or_insert_with(|| speaker.clone());
+        }
+    }
+    speakers.sort_by(|_, a, _, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+
+    let mut site = Site {
+        config,
+        briefings,
+        pages,
+        site_speakers,
+        site_sources,
+        speakers,
+        claims_by_speaker: HashMap::new(),
+        claims_by_verdict: HashMap::new(),
+        tags: BTreeMap::new(),
+        sources: Vec::new(),
+        source_entry: HashMap::new(),
+    };
+    index(&mut site);
+    site
+}
+
+fn index(site: &mut Site) {
+    // Documents are the same source when they share an address; a withheld
+    // source is only ever itself.
+    let mut by_url: HashMap<String, usize> = HashMap::new();
+    let mut anchors: HashMap<String, usize> = HashMap::new();
+    let mut sources: Vec<CitedSource> = Vec::new();
+    let mut source_entry = HashMap::new();
+    let mut claims_by_speaker: HashMap<String, Vec<ClaimRef>> = HashMap::new();
+    let mut claims_by_verdict: HashMap<String, Vec<ClaimRef>> = HashMap::new();
+    let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
+
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        for tag in &briefing.tags {
+            let entry = tags.entry(Site::tag_slug(tag)).or_insert_with(|| TagEntry {
+                name: tag.clone(),
+                briefings: Vec::new(),
+            });
+            if entry.briefings.last() != Some(&b) {
+                entry.briefings.push(b);
+            }
+        }
+        for (c, claim) in briefing.claims.iter().enumerate() {
+            let r = ClaimRef { briefing: b, claim: c };
+            if site.speaker_for(b, &claim.speaker).is_some() {
+                claims_by_speaker.entry(claim.speaker.clone()).or_default().push(r);
+            }
+            claims_by_verdict.entry(claim.verdict.clone()).or_default().push(r);
+            for id in &claim.sources {
+                let Some((key, source)) = site.source_for(b, id) else {
+                    continue;
+                };
+                let entry = *source_entry.entry(key.clone()).or_insert_with(|| {
+                    if let Some(&i) = source.url.as_ref().and_then(|u| by_url.get(u)) {
+                        return i;
+                    }
+                    let anchor = unique_anchor(&format!("source-{}", slug::slugify(id)), &mut anchors);
+                    sources.push(CitedSource {
+                        key: key.clone(),
+                        anchor,
+                        cited_by: Vec::new(),
+                    });
+                    if let Some(url) = &source.url {
+                        by_url.insert(url.clone(), sources.len() - 1);
+                    }
+                    sources.len() - 1
+                });
+                if sources[entry].cited_by.last() != Some(&r) {
+                    sources[entry].cited_by.push(r);
+                }
+            }
+        }
+    }
+
+    // Sort for the page, then renumber the lookup to match.
+    let mut order: Vec<usize> = (0..sources.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let source = site.source(&sources[i].key);
+        (source.title.to_lowercase(), sources[i].anchor.clone())
+    });
+    let mut new_position = vec![0; sources.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_position[old] = new;
+    }
+    let mut sorted: Vec<Option<CitedSource>> = sources.into_iter().map(Some).collect();
+    site.sources = order.iter().map(|&old| sorted[old].take().expect("each index once")).collect();
+    site.source_entry = source_entry.into_iter().map(|(k, i)| (k, new_position[i])).collect();
+    site.claims_by_speaker = claims_by_speaker;
+    site.claims_by_verdict = claims_by_verdict;
+    site.tags = tags;
+}
+
+fn unique_anchor(wanted: &str, used: &mut HashMap<String, usize>) -> String {
+    let count = used.entry(wanted.to_owned()).or_insert(0);
+    *count += 1;
+    if *count == 1 {
+        wanted.to_owned()
+    } else {
+        format!("{wanted}-{count}")
+    }
+}

@@ -1,0 +1,126 @@
+//! `brief new`: a starter site, and new briefings with their front matter
+//! laid out to fill in.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+const SITE_YAML: &str = "\
+title: My Fact Desk
+base_url: https://factdesk.example.org/
+language: en
+description: Claims checked against the record.
+publisher:
+  name: My Fact Desk
+  url: https://factdesk.example.org/about/
+";
+
+const ABOUT: &str = "\
+---
+title: About
+---
+Who we are, how to reach us, and how we are funded.
+";
+
+/// Creates a working site in `dir`: site.yaml, one briefing, one page.
+pub fn new_site(dir: &Path) -> anyhow::Result<PathBuf> {
+    if dir.exists() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
+        bail!("{} already exists and is not empty; choose a new folder", dir.display());
+    }
+    let briefings = dir.join("content/briefings");
+    let pages = dir.join("content/pages");
+    for folder in [&briefings, &pages] {
+        fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+    }
+    write_new(&dir.join("site.yaml"), SITE_YAML)?;
+    write_new(&pages.join("about.md"), ABOUT)?;
+    let sample = skeleton("A first briefing", &today(), false);
+    write_new(&briefings.join("a-first-briefing.md"), &sample)?;
+    Ok(dir.to_path_buf())
+}
+
+/// Creates `content/briefings/<slug>.md` under `root`, as a draft.
+pub fn new_briefing(root: &Path, title: &str) -> anyhow::Result<PathBuf> {
+    let slug = slug::slugify(title);
+    if slug.is_empty() {
+        bail!("the title `{title}` gives an empty file name; use a title with letters or digits");
+    }
+    let dir = root.join("content/briefings");
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(format!("{slug}.md"));
+    write_new(&path, &skeleton(title, &today(), true))?;
+    Ok(path)
+}
+
+/// Writes a file that must not exist yet, so nothing a writer has is lost.
+fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|err| match err.kind() {
+            io::ErrorKind::AlreadyExists => anyhow::anyhow!("{} already exists; not overwriting it", path.display()),
+            _ => anyhow::Error::new(err).context(format!("cannot create {}", path.display())),
+        })?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn today() -> String {
+    chrono::Local::now().date_naive().format("%Y-%m-%d").to_string()
+}
+
+/// A briefing whose every field is filled with an example that builds.
+fn skeleton(title: &str, date: &str, draft: bool) -> String {
+    // A JSON string is a valid double-quoted YAML string, whatever the title holds.
+    let title = serde_json::to_string(title).expect("a string always serialises");
+    format!(
+        r#"---
+title: {title}
+date: {date}
+summary: One paragraph that says what this briefing found.
+event: Where and when the claims were made
+authors: [Fact Desk]
+tags: [example]
+draft: {draft}
+speakers:
+  jane-doe:
+    name: Jane Doe
+    role: Minister of Examples
+    affiliation: Example Party
+sources:
+  example-report:
+    title: The report that settles the claim
+    publisher: Example Statistics Office
+    url: https://example.org/report
+    date: {date}
+    excerpt: "The sentence of the report that bears on the claim."
+claims:
+  - id: first-claim
+    speaker: jane-doe
+    text: The claim, as the speaker made it.
+    verbatim: false
+    date: {date}
+    verdict: unverified
+    explanation: |
+      What the evidence shows, and why that leads to the verdict.
+    sources: [example-report]
+---
+The analysis goes here, in Markdown. Link to a claim with
+[its anchor](#claim-first-claim).
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skeleton_quotes_titles_safely() {
+        let text = skeleton("Claim: \"x\" # y", "2024-01-01", true);
+        assert!(text.contains(r#"title: "Claim: \"x\" # y""#), "{text}");
+    }
+}

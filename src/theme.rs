@@ -1,0 +1,25 @@
+//! The built-in theme, compiled into the binary.
+//!
+//! The repository's own `templates/` and `static/` folders are this theme's
+//! source. A site overrides any file by putting one of the same name in its
+//! own `templates/` or `static/` folder.
+
+/// Every built-in template, by the name templates use to extend or import it.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("briefing.html", include_str!("../templates/briefing.html")),
+    ("speakers.html", include_str!("../templates/speakers.html")),
+    ("speaker.html", include_str!("../templates/speaker.html")),
+    ("sources.html", include_str!("../templates/sources.html")),
+    ("verdicts.html", include_str!("../templates/verdicts.html")),
+    ("verdict.html", include_str!("../templates/verdict.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// Built-in static files, by their path in the output.
+pub const STATIC: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];

@@ -1,0 +1,332 @@
+//! Every cross-reference problem in the site, each located where the writer
+//! typed the reference.
+//!
+//! Field-level problems (a missing title, a malformed date) are found while
+//! parsing; what needs the whole site is checked here: unknown speakers,
+//! sources, verdicts and link targets, duplicate ids and slugs, ids that mean
+//! two different things, and sources no claim cites.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::model::{Body, Briefing, Origin};
+use crate::resolve::Site;
+
+/// Slugs that name the site's own index pages, so a plain page may not take them.
+const RESERVED: &[&str] = &["briefings", "speakers", "sources", "verdicts", "tags", "404", "static"];
+
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    slugs(site, &mut out);
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        claims(site, b, briefing, &mut out);
+        definitions(site, briefing, &mut out);
+        links(site, &briefing.file, &briefing.body, Some(briefing), &mut out);
+    }
+    for page in &site.pages {
+        links(site, &page.file, &page.body, None, &mut out);
+    }
+    uncited_site_sources(site, &mut out);
+    out
+}
+
+fn slugs(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for briefing in &site.briefings {
+        check_slug(&briefing.slug, &briefing.file, out);
+        if let Some(first) = seen.insert(&briefing.slug, &briefing.file) {
+            out.push(
+                Diagnostic::error(&briefing.file, Position::start(), format!("two briefings have the slug `{}`: this file and {}", briefing.slug, first.display()))
+                    .with_hint("slugs come from file names, so rename one of the files; each briefing needs its own URL"),
+            );
+        }
+    }
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for page in &site.pages {
+        check_slug(&page.slug, &page.file, out);
+        if RESERVED.contains(&page.slug.as_str()) {
+            out.push(
+                Diagnostic::error(&page.file, Position::start(), format!("the page slug `{}` is taken by the site's own `/{}/` page", page.slug, page.slug))
+                    .with_hint("rename the file"),
+            );
+        }
+        if let Some(first) = seen.insert(&page.slug, &page.file) {
+            out.push(
+                Diagnostic::error(&page.file, Position::start(), format!("two pages have the slug `{}`: this file and {}", page.slug, first.display()))
+                    .with_hint("slugs come from file names, so rename one of the files"),
+            );
+        }
+    }
+}
+
+fn check_slug(slug: &str, file: &Path, out: &mut Vec<Diagnostic>) {
+    let ok = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if !ok {
+        out.push(
+            Diagnostic::error(file, Position::start(), format!("the file name `{slug}` cannot be a URL slug"))
+                .with_hint(format!("rename the file using only letters, digits and hyphens, such as `{}.md`", slug::slugify(slug))),
+        );
+    }
+}
+
+fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
+    let file = &briefing.file;
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut cited: HashSet<&str> = HashSet::new();
+    for claim in &briefing.claims {
+        let field = format!("claims[{}]", claim.index);
+        let at = |sub: &str| briefing.locate(&format!("{field}.{sub}"));
+
+        if let Some(first) = ids.insert(&claim.id, claim.index) {
+            out.push(
+                Diagnostic::error(file, at("id"), format!("claim id `{}` is used twice in this briefing (first by claims[{first}])", claim.id))
+                    .with_field(format!("{field}.id"))
+                    .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
+            );
+        }
+        if !claim.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            out.push(
+                Diagnostic::error(file, at("id"), format!("claim id `{}` cannot be an anchor", claim.id))
+                    .with_field(format!("{field}.id"))
+                    .with_hint(format!("use letters, digits and hyphens only, such as `{}`", slug::slugify(&claim.id))),
+            );
+        }
+        if site.speaker_for(b, &claim.speaker).is_none() {
+            out.push(
+                Diagnostic::error(file, at("speaker"), format!("unknown speaker `{}`", claim.speaker))
+                    .with_field(format!("{field}.speaker"))
+                    .with_hint(known_hint(
+                        "define the speaker under `speakers:` in this briefing or in content/speakers.yaml",
+                        &claim.speaker,
+                        briefing.speakers.keys().chain(site.site_speakers.keys()),
+                    )),
+            );
+        }
+        if site.config.verdict(&claim.verdict).is_none() {
+            out.push(
+                Diagnostic::error(file, at("verdict"), format!("unknown verdict `{}`", claim.verdict))
+                    .with_field(format!("{field}.verdict"))
+                    .with_hint(known_hint("use a verdict of the site's scale", &claim.verdict, site.config.scale.iter().map(|v| &v.id))),
+            );
+        }
+        let mut seen_here = HashSet::new();
+        for (i, id) in claim.sources.iter().enumerate() {
+            let source_field = format!("{field}.sources[{i}]");
+            cited.insert(id);
+            if !seen_here.insert(id) {
+                out.push(
+                    Diagnostic::warning(file, briefing.locate(&source_field), format!("source `{id}` is cited twice by this claim"))
+                        .with_field(source_field.clone())
+                        .with_hint("remove the repeated id"),
+                );
+            }
+            if site.source_for(b, id).is_none() {
+                out.push(
+                    Diagnostic::error(file, briefing.locate(&source_field), format!("unknown source `{id}`"))
+                        .with_field(source_field)
+                        .with_hint(known_hint(
+                            "define the source under `sources:` in this briefing or in content/sources.yaml",
+                            id,
+                            briefing.sources.keys().chain(site.site_sources.keys()),
+                        )),
+                );
+            }
+        }
+    }
+    for (id, source) in &briefing.sources {
+        if !cited.contains(id.as_str()) {
+            out.push(
+                Diagnostic::warning(file, source.origin.position(), format!("source `{id}` is not cited by any claim"))
+                    .with_field(source.origin.field.clone())
+                    .with_hint("cite it in a claim's `sources:` list, or remove it"),
+            );
+        }
+    }
+}
+
+/// Ids that a briefing defines and the site also defines must mean the same
+/// thing, or a reader would be sent to the wrong person or document.
+fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
+    for (id, speaker) in &briefing.speakers {
+        if let Some(other) = site.site_speakers.get(id) {
+            if other.name != speaker.name {
+                out.push(conflict(&speaker.origin, &other.origin, &format!("speaker `{id}` is `{}` here but `{}` in {}", speaker.name, other.name, place(&other.origin)), "name"));
+            }
+        }
+    }
+    for (id, source) in &briefing.sources {
+        if let Some(other) = site.site_sources.get(id) {
+            if other.url != source.url || other.title != source.title {
+                out.push(conflict(&source.origin, &other.origin, &format!("source id `{id}` is already defined for a different source in {}", place(&other.origin)), "url"));
+            }
+        }
+    }
+}
+
+fn conflict(here: &Origin, _there: &Origin, message: &str, sub: &str) -> Diagnostic {
+    Diagnostic::error(&here.file, here.position_of(sub), message)
+        .with_field(here.field.clone())
+        .with_hint("an id means one thing across the site: use the site-wide entry as it is (remove this one), or give this one a different id")
+}
+
+fn place(origin: &Origin) -> String {
+    let p = origin.position();
+    format!("{}:{}:{}", origin.file.display(), p.line, p.column)
+}
+
+fn links(site: &Site, file: &Path, body: &Body, briefing: Option<&Briefing>, out: &mut Vec<Diagnostic>) {
+    for link in &body.links {
+        let problem = check_link(site, &link.target, body, briefing);
+        if let Some((message, hint)) = problem {
+            let mut d = Diagnostic::error(file, link.position, message).with_hint(hint);
+            if let Some(field) = &link.field {
+                d = d.with_field(field.clone());
+            }
+            out.push(d);
+        }
+    }
+}
+
+fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing>) -> Option<(String, String)> {
+    if let Some(fragment) = target.strip_prefix('#') {
+        if let Some(id) = fragment.strip_prefix("claim-") {
+            if briefing.is_some_and(|b| b.claims.iter().any(|c| c.id == id)) {
+                return None;
+            }
+            return Some((
+                format!("link to `{target}`: no claim `{id}` in this file"),
+                known_hint("link to a claim of this briefing by its id", id, briefing.into_iter().flat_map(|b| b.claims.iter().map(|c| &c.id))),
+            ));
+        }
+        if body.heading_ids.iter().any(|h| h == fragment) {
+            return None;
+        }
+        return Some((
+            format!("link to `{target}`: no heading or claim with that anchor here"),
+            known_hint("link to a heading's id or to #claim-<id>", fragment, body.heading_ids.iter()),
+        ));
+    }
+    let path = target.strip_prefix("@/")?;
+    let (path, fragment) = match path.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (path, None),
+    };
+    if path.starts_with("briefings/") {
+        let Some(found) = site.briefings.iter().find(|b| b.content_path == path) else {
+            return Some((
+                format!("link to `{target}`: there is no briefing content/{path}"),
+                known_hint("link to an existing briefing (drafts are left out unless --drafts)", path, site.briefings.iter().map(|b| &b.content_path)),
+            ));
+        };
+        if let Some(fragment) = fragment {
+            let ok = match fragment.strip_prefix("claim-") {
+                Some(id) => found.claims.iter().any(|c| c.id == id),
+                None => found.body.heading_ids.iter().any(|h| h == fragment),
+            };
+            if !ok {
+                return Some((
+                    format!("link to `{target}`: content/{path} has no anchor `#{fragment}`"),
+                    known_hint("link to one of its claims as #claim-<id>", fragment.trim_start_matches("claim-"), found.claims.iter().map(|c| &c.id)),
+                ));
+            }
+        }
+        return None;
+    }
+    if path.starts_with("pages/") {
+        if let Some(found) = site.pages.iter().find(|p| p.content_path == path) {
+            if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
+                return None;
+            }
+            return Some((format!("link to `{target}`: the page has no heading with that anchor"), "link to one of the page's headings".into()));
+        }
+        return Some((
+            format!("link to `{target}`: there is no page content/{path}"),
+            known_hint("link to an existing page", path, site.pages.iter().map(|p| &p.content_path)),
+        ));
+    }
+    Some((
+        format!("link to `{target}`: `@/` links name a file under content/briefings/ or content/pages/"),
+        "write it as @/briefings/<file>.md or @/pages/<file>.md".into(),
+    ))
+}
+
+fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut cited = HashSet::new();
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        for claim in &briefing.claims {
+            for id in &claim.sources {
+                if !briefing.sources.contains_key(id) {
+                    cited.insert(id.as_str());
+                }
+            }
+        }
+        let _ = b;
+    }
+    for (id, source) in &site.site_sources {
+        if !cited.contains(id.as_str()) {
+            out.push(
+                Diagnostic::warning(&source.origin.file, source.origin.position(), format!("source `{id}` is not cited by any claim"))
+                    .with_field(source.origin.field.clone())
+                    .with_hint("cite it in a claim's `sources:` list, or remove it"),
+            );
+        }
+    }
+}
+
+/// A hint that suggests the closest known id, then lists what is known.
+fn known_hint<'a>(base: &str, wanted: &str, known: impl Iterator<Item = &'a String>) -> String {
+    let mut known: Vec<&String> = known.collect();
+    known.sort();
+    known.dedup();
+    if known.is_empty() {
+        return format!("{base}; none are defined yet");
+    }
+    let closest = known
+        .iter()
+        .map(|k| (edit_distance(wanted, k), *k))
+        .min()
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3));
+    let list: Vec<&str> = known.iter().take(12).map(|s| s.as_str()).collect();
+    let more = if known.len() > 12 { ", ..." } else { "" };
+    match closest {
+        Some((_, k)) => format!("did you mean `{k}`? {base} (known: {}{more})", list.join(", ")),
+        None => format!("{base} (known: {}{more})", list.join(", ")),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(cur) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_id() {
+        let known = ["nebenzia".to_string(), "kyslytsya".to_string()];
+        let hint = known_hint("define it", "nebenzai", known.iter());
+        assert!(hint.starts_with("did you mean `nebenzia`?"), "{hint}");
+    }
+
+    #[test]
+    fn edit_distance_counts_changes() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+}
