@@ -67,6 +67,7 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
     let pairs: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
     tera.add_raw_templates(pairs).map_err(|err| {
         vec![Diagnostic::error("templates", Position::start(), error_chain(&err))
@@ -74,6 +75,23 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
     })?;
     let files = sources.into_iter().map(|(name, text, path)| (name, (path, text))).collect();
     Ok(Templates { tera, files })
+}
+
+/// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
+/// into `&#x2F;`, which is safe but makes every URL in the source unreadable.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn builtin_path(name: &str) -> PathBuf {

@@ -35,7 +35,9 @@ pub fn stylesheet(theme: &str) -> Option<String> {
 }
 
 /// A fenced code block as HTML. `lang` is the first word of the fence's info
-/// string; an unknown or missing language gives plain escaped text.
+/// string; an unknown or missing language gives plain escaped text. The block
+/// is focusable (`tabindex`) because one that scrolls sideways must be
+/// reachable from the keyboard.
 pub fn code_block(code: &str, lang: Option<&str>) -> String {
     let escaped_lang = lang.map(escape_html);
     let syntax = lang.and_then(|l| syntaxes().find_syntax_by_token(l));
@@ -55,9 +57,9 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     };
     match escaped_lang {
         Some(lang) => format!(
-            "<pre class=\"code hl-code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{inner}</code></pre>\n"
+            "<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{inner}</code></pre>\n"
         ),
-        None => format!("<pre class=\"code\"><code>{inner}</code></pre>\n"),
+        None => format!("<pre class=\"code\" tabindex=\"0\"><code>{inner}</code></pre>\n"),
     }
 }
 
