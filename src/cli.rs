@@ -88,9 +88,10 @@ pub fn run() -> ExitCode {
             println!("Created a new site in {}", path.display());
             println!("Build it with: brief build --root {}", path.display());
         }),
-        Command::New(NewCommand::Briefing { title, root }) => scaffold::new_briefing(&root, &title).map(|path| {
-            println!("Created {}", path.display());
-        }),
+        Command::New(NewCommand::Briefing { title, root }) => scaffold::new_briefing(&root, &title)
+            .map(|path| {
+                println!("Created {}", path.display());
+            }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -110,11 +111,12 @@ fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic], quiet: 
     if shown.is_empty() {
         return;
     }
-    let mut stderr = StandardStream::stderr(if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        ColorChoice::Auto
-    } else {
-        ColorChoice::Never
-    });
+    let mut stderr =
+        StandardStream::stderr(if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            ColorChoice::Auto
+        } else {
+            ColorChoice::Never
+        });
     let _ = diagnostic::render(&shown, root, &mut stderr);
     let _ = stderr.flush();
 }
@@ -123,7 +125,11 @@ fn count_summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 fn build(args: &SiteArgs) -> anyhow::Result<()> {
@@ -140,7 +146,11 @@ fn build(args: &SiteArgs) -> anyhow::Result<()> {
                     report.claims,
                     options.output_dir().display(),
                     report.elapsed.as_millis(),
-                    if report.warnings.is_empty() { String::new() } else { format!(" ({})", count_summary(&report.warnings)) },
+                    if report.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", count_summary(&report.warnings))
+                    },
                 );
             }
             Ok(())

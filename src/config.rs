@@ -187,8 +187,12 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
                 config.base_path = base_path;
             }
             Err(why) if from_flag => diagnostics.push(
-                Diagnostic::error("--base-url", Default::default(), format!("--base-url `{url}` {why}"))
-                    .with_hint("pass an absolute address such as https://factdesk.example.org/"),
+                Diagnostic::error(
+                    "--base-url",
+                    Default::default(),
+                    format!("--base-url `{url}` {why}"),
+                )
+                .with_hint("pass an absolute address such as https://factdesk.example.org/"),
             ),
             Err(why) => diagnostics.push(error(
                 "base_url",
@@ -204,7 +208,11 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
         for (i, raw) in verdicts.into_iter().enumerate() {
             let field = format!("verdicts[{i}]");
             let Some(id) = raw.id.filter(|id| !id.0.trim().is_empty()) else {
-                diagnostics.push(error(&field, "verdict has no `id`".into(), "add `id:`, the name claims use in `verdict:`"));
+                diagnostics.push(error(
+                    &field,
+                    "verdict has no `id`".into(),
+                    "add `id:`, the name claims use in `verdict:`",
+                ));
                 continue;
             };
             if !seen.insert(id.0.clone()) {
@@ -305,7 +313,18 @@ mod tests {
         };
         let (config, diagnostics) = load(Some(&file), &Options::new("."));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        let tones: Vec<_> = config.scale.iter().map(|v| (v.id.as_str(), v.tone.as_str())).collect();
-        assert_eq!(tones, [("true", "best"), ("false", "worst"), ("unproven", "unrated")]);
+        let tones: Vec<_> = config
+            .scale
+            .iter()
+            .map(|v| (v.id.as_str(), v.tone.as_str()))
+            .collect();
+        assert_eq!(
+            tones,
+            [
+                ("true", "best"),
+                ("false", "worst"),
+                ("unproven", "unrated")
+            ]
+        );
     }
 }

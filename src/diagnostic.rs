@@ -120,12 +120,8 @@ impl fmt::Display for Diagnostic {
 /// place, so output is stable from run to run whatever order threads finish.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.position, a.severity, &a.message).cmp(&(
-            &b.file,
-            b.position,
-            b.severity,
-            &b.message,
-        ))
+        (&a.file, a.position, a.severity, &a.message)
+            .cmp(&(&b.file, b.position, b.severity, &b.message))
     });
 }
 
@@ -157,7 +153,10 @@ pub fn render(
         let mut report = Report::new(severity)
             .with_message(&diagnostic.message)
             .with_notes(notes);
-        match text.as_deref().and_then(|t| byte_range(t, diagnostic.position)) {
+        match text
+            .as_deref()
+            .and_then(|t| byte_range(t, diagnostic.position))
+        {
             Some(range) => {
                 let id = files.add(
                     diagnostic.file.display().to_string(),

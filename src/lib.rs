@@ -65,22 +65,45 @@ pub fn compile(options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let highlight_css = parse::highlight::stylesheet(&config.highlight_theme);
     if highlight_css.is_none() {
         let spans = parse::yaml::Spans::new(
-            files.config.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+            files
+                .config
+                .as_ref()
+                .map(|f| f.text.clone())
+                .unwrap_or_default(),
             Default::default(),
         );
         diagnostics.push(
-            Diagnostic::error("site.yaml", spans.locate("highlight_theme"), format!("unknown highlight_theme `{}`", config.highlight_theme))
-                .with_field("highlight_theme")
-                .with_hint(format!("use one of: {}", parse::highlight::theme_names().join(", "))),
+            Diagnostic::error(
+                "site.yaml",
+                spans.locate("highlight_theme"),
+                format!("unknown highlight_theme `{}`", config.highlight_theme),
+            )
+            .with_field("highlight_theme")
+            .with_hint(format!(
+                "use one of: {}",
+                parse::highlight::theme_names().join(", ")
+            )),
         );
     }
 
-    let (site_speakers, d) = files.speakers.as_ref().map(parse::site_speakers).unwrap_or_default();
+    let (site_speakers, d) = files
+        .speakers
+        .as_ref()
+        .map(parse::site_speakers)
+        .unwrap_or_default();
     diagnostics.extend(d);
-    let (site_sources, d) = files.sources.as_ref().map(parse::site_sources).unwrap_or_default();
+    let (site_sources, d) = files
+        .sources
+        .as_ref()
+        .map(parse::site_sources)
+        .unwrap_or_default();
     diagnostics.extend(d);
 
-    let parsed: Vec<_> = files.briefings.par_iter().map(|f| parse::briefing(f, &config)).collect();
+    let parsed: Vec<_> = files
+        .briefings
+        .par_iter()
+        .map(|f| parse::briefing(f, &config))
+        .collect();
     let mut briefings = Vec::with_capacity(parsed.len());
     for (briefing, d) in parsed {
         diagnostics.extend(d);
@@ -120,7 +143,11 @@ pub fn compile(options: &Options) -> Result<Built, Vec<Diagnostic>> {
     }
     let mut copies = Vec::new();
     for (path, bytes) in theme::STATIC {
-        if !files.static_files.iter().any(|(rel, _)| rel == std::path::Path::new(path)) {
+        if !files
+            .static_files
+            .iter()
+            .any(|(rel, _)| rel == std::path::Path::new(path))
+        {
             pages.push((PathBuf::from(path), bytes.to_vec()));
         }
     }
@@ -149,7 +176,11 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let files = write::write(&output, &built.pages, &built.copies).map_err(Failure::Write)?;
     Ok(Report {
         files,
-        pages: built.pages.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "html")).count(),
+        pages: built
+            .pages
+            .iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+            .count(),
         briefings: built.site.briefings.len(),
         claims: built.site.briefings.iter().map(|b| b.claims.len()).sum(),
         elapsed: start.elapsed(),

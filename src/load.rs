@@ -47,7 +47,10 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
     for path in walk(root, &content, &mut diagnostics) {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let under_content = path.strip_prefix(&content).unwrap_or(&path);
-        let kind = under_content.components().next().and_then(|c| c.as_os_str().to_str());
+        let kind = under_content
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str());
         let is_markdown = path.extension().is_some_and(|e| e == "md");
         match kind {
             Some("briefings") | Some("pages") if is_markdown => {
@@ -109,7 +112,8 @@ fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathB
                 let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
                 let (message, hint) = if err.loop_ancestor().is_some() {
                     (
-                        "symbolic link loop: this link points back to a folder that contains it".to_owned(),
+                        "symbolic link loop: this link points back to a folder that contains it"
+                            .to_owned(),
                         "remove the link or point it somewhere outside its own folder",
                     )
                 } else {
@@ -118,7 +122,8 @@ fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathB
                         "check that the folder exists and is readable",
                     )
                 };
-                diagnostics.push(Diagnostic::error(rel, Position::start(), message).with_hint(hint));
+                diagnostics
+                    .push(Diagnostic::error(rel, Position::start(), message).with_hint(hint));
             }
         }
     }
@@ -151,8 +156,14 @@ pub fn read(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Optio
         Ok(bytes) => bytes,
         Err(err) => {
             diagnostics.push(
-                Diagnostic::error(rel, Position::start(), format!("cannot read this file: {}", io_reason(Some(&err))))
-                    .with_hint("check the file's permissions (it must be readable by the user running brief)"),
+                Diagnostic::error(
+                    rel,
+                    Position::start(),
+                    format!("cannot read this file: {}", io_reason(Some(&err))),
+                )
+                .with_hint(
+                    "check the file's permissions (it must be readable by the user running brief)",
+                ),
             );
             return None;
         }

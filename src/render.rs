@@ -68,12 +68,21 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
-    let pairs: Vec<(&str, &str)> = sources.iter().map(|(n, t, _)| (n.as_str(), t.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, t, _)| (n.as_str(), t.as_str()))
+        .collect();
     tera.add_raw_templates(pairs).map_err(|err| {
-        vec![Diagnostic::error("templates", Position::start(), error_chain(&err))
-            .with_hint("a template extends, includes or imports a template that does not exist")]
+        vec![
+            Diagnostic::error("templates", Position::start(), error_chain(&err)).with_hint(
+                "a template extends, includes or imports a template that does not exist",
+            ),
+        ]
     })?;
-    let files = sources.into_iter().map(|(name, text, path)| (name, (path, text))).collect();
+    let files = sources
+        .into_iter()
+        .map(|(name, text, path)| (name, (path, text)))
+        .collect();
     Ok(Templates { tera, files })
 }
 
@@ -105,19 +114,30 @@ fn template_error(err: &tera::Error, path: &Path, text: &str) -> Diagnostic {
     let position = message
         .split_once("--> ")
         .and_then(|(_, rest)| {
-            let end = rest.find(|c: char| !c.is_ascii_digit() && c != ':').unwrap_or(rest.len());
+            let end = rest
+                .find(|c: char| !c.is_ascii_digit() && c != ':')
+                .unwrap_or(rest.len());
             let (line, column) = rest[..end].split_once(':')?;
             Some(Position::new(line.parse().ok()?, column.parse().ok()?))
         })
         .or_else(|| {
             let name = message.split('`').nth(1)?;
-            text.lines()
-                .enumerate()
-                .find_map(|(i, line)| line.find(name).map(|col| Position::new(i + 1, line[..col].chars().count() + 1)))
+            text.lines().enumerate().find_map(|(i, line)| {
+                line.find(name)
+                    .map(|col| Position::new(i + 1, line[..col].chars().count() + 1))
+            })
         })
         .unwrap_or_default();
-    let position = if position.line == 0 { Position::start() } else { position };
-    let summary = message.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ");
+    let position = if position.line == 0 {
+        Position::start()
+    } else {
+        position
+    };
+    let summary = message
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     Diagnostic::error(path, position, format!("template error: {summary}"))
         .with_hint("check the template against the template reference in the README (variables each template receives, Tera syntax)")
 }
@@ -334,7 +354,11 @@ fn verdict_views(site: &Site) -> Vec<VerdictView> {
             id: v.id.clone(),
             label: v.label.clone(),
             rating: v.rating,
-            url: format!("{}verdicts/{}/", site.config.base_path, slug::slugify(&v.id)),
+            url: format!(
+                "{}verdicts/{}/",
+                site.config.base_path,
+                slug::slugify(&v.id)
+            ),
             tone: v.tone.as_str(),
             count: site.claims_by_verdict.get(&v.id).map_or(0, Vec::len),
         })
@@ -496,7 +520,10 @@ fn build_views(site: &Site) -> Views {
                 .filter_map(|t| tags.get(&Site::tag_slug(t)).cloned())
                 .collect(),
             claim_count: briefing.claims.len(),
-            tally: tally(&verdicts, briefing.claims.iter().map(|c| c.verdict.as_str())),
+            tally: tally(
+                &verdicts,
+                briefing.claims.iter().map(|c| c.verdict.as_str()),
+            ),
         })
         .collect();
 
@@ -511,7 +538,9 @@ fn build_views(site: &Site) -> Views {
 
 fn unique_tags(tags: &[String]) -> Vec<&String> {
     let mut seen = std::collections::HashSet::new();
-    tags.iter().filter(|t| seen.insert(Site::tag_slug(t))).collect()
+    tags.iter()
+        .filter(|t| seen.insert(Site::tag_slug(t)))
+        .collect()
 }
 
 /// What one page is: which template, at which path.
@@ -557,7 +586,14 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec
     let mut base_context = Context::new();
     base_context.insert("site", &site_view);
 
-    let mut jobs = vec![Job::Index, Job::Speakers, Job::Sources, Job::Verdicts, Job::Tags, Job::NotFound];
+    let mut jobs = vec![
+        Job::Index,
+        Job::Speakers,
+        Job::Sources,
+        Job::Verdicts,
+        Job::Tags,
+        Job::NotFound,
+    ];
     jobs.extend((0..site.briefings.len()).map(Job::Briefing));
     jobs.extend(site.speakers.keys().map(|id| Job::Speaker(id)));
     jobs.extend((0..views.verdicts.len()).map(Job::Verdict));
@@ -588,17 +624,30 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec
 }
 
 fn claims_of<'a>(views: &'a Views, refs: Option<&Vec<ClaimRef>>) -> Vec<&'a ClaimView> {
-    refs.map(|refs| refs.iter().map(|r| &views.claims[r.briefing][r.claim]).collect())
-        .unwrap_or_default()
+    refs.map(|refs| {
+        refs.iter()
+            .map(|r| &views.claims[r.briefing][r.claim])
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
-fn render_job(site: &Site, templates: &Templates, views: &Views, base: &Context, job: &Job) -> Result<OutputFile, Diagnostic> {
+fn render_job(
+    site: &Site,
+    templates: &Templates,
+    views: &Views,
+    base: &Context,
+    job: &Job,
+) -> Result<OutputFile, Diagnostic> {
     let base_path = &site.config.base_path;
     let mut context = base.clone();
     let (template, path, url): (&str, PathBuf, String) = match *job {
         Job::Index => {
             context.insert("briefings", &views.briefings);
-            let all = site.briefings.iter().flat_map(|b| b.claims.iter().map(|c| c.verdict.as_str()));
+            let all = site
+                .briefings
+                .iter()
+                .flat_map(|b| b.claims.iter().map(|c| c.verdict.as_str()));
             context.insert("tally", &tally(&views.verdicts, all));
             ("index.html", "index.html".into(), base_path.clone())
         }
@@ -638,7 +687,11 @@ fn render_job(site: &Site, templates: &Templates, views: &Views, base: &Context,
             };
             context.insert("briefing", &view);
             let url = views.briefings[b].url.clone();
-            ("briefing.html", format!("briefings/{}/index.html", briefing.slug).into(), url)
+            (
+                "briefing.html",
+                format!("briefings/{}/index.html", briefing.slug).into(),
+                url,
+            )
         }
         Job::Speakers => {
             let list: Vec<SpeakerSummary> = site
@@ -649,23 +702,37 @@ fn render_job(site: &Site, templates: &Templates, views: &Views, base: &Context,
                     SpeakerSummary {
                         speaker: &views.speakers[id],
                         claim_count: claims.len(),
-                        tally: tally(&views.verdicts, claims.iter().map(|c| c.verdict.id.as_str())),
+                        tally: tally(
+                            &views.verdicts,
+                            claims.iter().map(|c| c.verdict.id.as_str()),
+                        ),
                     }
                 })
                 .collect();
             context.insert("speakers", &list);
-            ("speakers.html", "speakers/index.html".into(), format!("{base_path}speakers/"))
+            (
+                "speakers.html",
+                "speakers/index.html".into(),
+                format!("{base_path}speakers/"),
+            )
         }
         Job::Speaker(id) => {
             let claims = claims_of(views, site.claims_by_speaker.get(id));
             let speaker = &views.speakers[id];
             let page = SpeakerPage {
                 speaker,
-                tally: tally(&views.verdicts, claims.iter().map(|c| c.verdict.id.as_str())),
+                tally: tally(
+                    &views.verdicts,
+                    claims.iter().map(|c| c.verdict.id.as_str()),
+                ),
                 claims,
             };
             context.insert("speaker", &page);
-            ("speaker.html", format!("speakers/{id}/index.html").into(), speaker.url.clone())
+            (
+                "speaker.html",
+                format!("speakers/{id}/index.html").into(),
+                speaker.url.clone(),
+            )
         }
         Job::Sources => {
             let entries: Vec<SourceEntry> = site
@@ -673,34 +740,65 @@ fn render_job(site: &Site, templates: &Templates, views: &Views, base: &Context,
                 .iter()
                 .map(|cited| SourceEntry {
                     source: source_view(site, &cited.key, site.source(&cited.key)),
-                    cited_by: cited.cited_by.iter().map(|r| &views.claims[r.briefing][r.claim]).collect(),
+                    cited_by: cited
+                        .cited_by
+                        .iter()
+                        .map(|r| &views.claims[r.briefing][r.claim])
+                        .collect(),
                 })
                 .collect();
             context.insert("sources", &entries);
-            ("sources.html", "sources/index.html".into(), format!("{base_path}sources/"))
+            (
+                "sources.html",
+                "sources/index.html".into(),
+                format!("{base_path}sources/"),
+            )
         }
         Job::Verdicts => {
             context.insert("verdicts", &views.verdicts);
-            ("verdicts.html", "verdicts/index.html".into(), format!("{base_path}verdicts/"))
+            (
+                "verdicts.html",
+                "verdicts/index.html".into(),
+                format!("{base_path}verdicts/"),
+            )
         }
         Job::Verdict(i) => {
             let verdict = &views.verdicts[i];
             context.insert("verdict", verdict);
-            context.insert("claims", &claims_of(views, site.claims_by_verdict.get(&verdict.id)));
+            context.insert(
+                "claims",
+                &claims_of(views, site.claims_by_verdict.get(&verdict.id)),
+            );
             let slug = slug::slugify(&verdict.id);
-            ("verdict.html", format!("verdicts/{slug}/index.html").into(), verdict.url.clone())
+            (
+                "verdict.html",
+                format!("verdicts/{slug}/index.html").into(),
+                verdict.url.clone(),
+            )
         }
         Job::Tags => {
             let list: Vec<&TagView> = site.tags.keys().map(|slug| &views.tags[slug]).collect();
             context.insert("tags", &list);
-            ("tags.html", "tags/index.html".into(), format!("{base_path}tags/"))
+            (
+                "tags.html",
+                "tags/index.html".into(),
+                format!("{base_path}tags/"),
+            )
         }
         Job::Tag(slug) => {
             let tag = &views.tags[slug];
-            let briefings: Vec<&BriefingSummary> = site.tags[slug].briefings.iter().map(|&b| &views.briefings[b]).collect();
+            let briefings: Vec<&BriefingSummary> = site.tags[slug]
+                .briefings
+                .iter()
+                .map(|&b| &views.briefings[b])
+                .collect();
             context.insert("tag", tag);
             context.insert("briefings", &briefings);
-            ("tag.html", format!("tags/{slug}/index.html").into(), tag.url.clone())
+            (
+                "tag.html",
+                format!("tags/{slug}/index.html").into(),
+                tag.url.clone(),
+            )
         }
         Job::Page(i) => {
             let page = &site.pages[i];
@@ -717,7 +815,11 @@ fn render_job(site: &Site, templates: &Templates, views: &Views, base: &Context,
             );
             ("page.html", format!("{}/index.html", page.slug).into(), url)
         }
-        Job::NotFound => ("404.html", "404.html".into(), format!("{base_path}404.html")),
+        Job::NotFound => (
+            "404.html",
+            "404.html".into(),
+            format!("{base_path}404.html"),
+        ),
     };
     context.insert("current_url", &url);
     templates

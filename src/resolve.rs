@@ -122,7 +122,9 @@ pub fn resolve(
     let mut speakers = site_speakers.clone();
     for briefing in &briefings {
         for (id, speaker) in &briefing.speakers {
-            speakers.entry(id.clone()).or_insert_with(|| speaker.clone());
+            speakers
+                .entry(id.clone())
+                .or_insert_with(|| speaker.clone());
         }
     }
     speakers.sort_by(|_, a, _, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
@@ -166,11 +168,20 @@ fn index(site: &mut Site) {
             }
         }
         for (c, claim) in briefing.claims.iter().enumerate() {
-            let r = ClaimRef { briefing: b, claim: c };
+            let r = ClaimRef {
+                briefing: b,
+                claim: c,
+            };
             if site.speaker_for(b, &claim.speaker).is_some() {
-                claims_by_speaker.entry(claim.speaker.clone()).or_default().push(r);
+                claims_by_speaker
+                    .entry(claim.speaker.clone())
+                    .or_default()
+                    .push(r);
             }
-            claims_by_verdict.entry(claim.verdict.clone()).or_default().push(r);
+            claims_by_verdict
+                .entry(claim.verdict.clone())
+                .or_default()
+                .push(r);
             for id in &claim.sources {
                 let Some((key, source)) = site.source_for(b, id) else {
                     continue;
@@ -179,7 +190,8 @@ fn index(site: &mut Site) {
                     if let Some(&i) = source.url.as_ref().and_then(|u| by_url.get(u)) {
                         return i;
                     }
-                    let anchor = unique_anchor(&format!("source-{}", slug::slugify(id)), &mut anchors);
+                    let anchor =
+                        unique_anchor(&format!("source-{}", slug::slugify(id)), &mut anchors);
                     sources.push(CitedSource {
                         key: key.clone(),
                         anchor,
@@ -208,8 +220,14 @@ fn index(site: &mut Site) {
         new_position[old] = new;
     }
     let mut sorted: Vec<Option<CitedSource>> = sources.into_iter().map(Some).collect();
-    site.sources = order.iter().map(|&old| sorted[old].take().expect("each index once")).collect();
-    site.source_entry = source_entry.into_iter().map(|(k, i)| (k, new_position[i])).collect();
+    site.sources = order
+        .iter()
+        .map(|&old| sorted[old].take().expect("each index once"))
+        .collect();
+    site.source_entry = source_entry
+        .into_iter()
+        .map(|(k, i)| (k, new_position[i]))
+        .collect();
     site.claims_by_speaker = claims_by_speaker;
     site.claims_by_verdict = claims_by_verdict;
     site.tags = tags;

@@ -26,13 +26,22 @@ Who we are, how to reach us, and how we are funded.
 
 /// Creates a working site in `dir`: site.yaml, one briefing, one page.
 pub fn new_site(dir: &Path) -> anyhow::Result<PathBuf> {
-    if dir.exists() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
-        bail!("{} already exists and is not empty; choose a new folder", dir.display());
+    if dir.exists()
+        && fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .next()
+            .is_some()
+    {
+        bail!(
+            "{} already exists and is not empty; choose a new folder",
+            dir.display()
+        );
     }
     let briefings = dir.join("content/briefings");
     let pages = dir.join("content/pages");
     for folder in [&briefings, &pages] {
-        fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
+        fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create {}", folder.display()))?;
     }
     write_new(&dir.join("site.yaml"), SITE_YAML)?;
     write_new(&pages.join("about.md"), ABOUT)?;
@@ -61,7 +70,9 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
         .create_new(true)
         .open(path)
         .map_err(|err| match err.kind() {
-            io::ErrorKind::AlreadyExists => anyhow::anyhow!("{} already exists; not overwriting it", path.display()),
+            io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!("{} already exists; not overwriting it", path.display())
+            }
             _ => anyhow::Error::new(err).context(format!("cannot create {}", path.display())),
         })?;
     file.write_all(text.as_bytes())
@@ -69,7 +80,10 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 fn today() -> String {
-    chrono::Local::now().date_naive().format("%Y-%m-%d").to_string()
+    chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// A briefing whose every field is filled with an example that builds.

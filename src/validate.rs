@@ -14,7 +14,15 @@ use crate::model::{Body, Briefing, Origin};
 use crate::resolve::Site;
 
 /// Slugs that name the site's own index pages, so a plain page may not take them.
-const RESERVED: &[&str] = &["briefings", "speakers", "sources", "verdicts", "tags", "404", "static"];
+const RESERVED: &[&str] = &[
+    "briefings",
+    "speakers",
+    "sources",
+    "verdicts",
+    "tags",
+    "404",
+    "static",
+];
 
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -22,7 +30,13 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     for (b, briefing) in site.briefings.iter().enumerate() {
         claims(site, b, briefing, &mut out);
         definitions(site, briefing, &mut out);
-        links(site, &briefing.file, &briefing.body, Some(briefing), &mut out);
+        links(
+            site,
+            &briefing.file,
+            &briefing.body,
+            Some(briefing),
+            &mut out,
+        );
     }
     for page in &site.pages {
         links(site, &page.file, &page.body, None, &mut out);
@@ -47,14 +61,29 @@ fn slugs(site: &Site, out: &mut Vec<Diagnostic>) {
         check_slug(&page.slug, &page.file, out);
         if RESERVED.contains(&page.slug.as_str()) {
             out.push(
-                Diagnostic::error(&page.file, Position::start(), format!("the page slug `{}` is taken by the site's own `/{}/` page", page.slug, page.slug))
-                    .with_hint("rename the file"),
+                Diagnostic::error(
+                    &page.file,
+                    Position::start(),
+                    format!(
+                        "the page slug `{}` is taken by the site's own `/{}/` page",
+                        page.slug, page.slug
+                    ),
+                )
+                .with_hint("rename the file"),
             );
         }
         if let Some(first) = seen.insert(&page.slug, &page.file) {
             out.push(
-                Diagnostic::error(&page.file, Position::start(), format!("two pages have the slug `{}`: this file and {}", page.slug, first.display()))
-                    .with_hint("slugs come from file names, so rename one of the files"),
+                Diagnostic::error(
+                    &page.file,
+                    Position::start(),
+                    format!(
+                        "two pages have the slug `{}`: this file and {}",
+                        page.slug,
+                        first.display()
+                    ),
+                )
+                .with_hint("slugs come from file names, so rename one of the files"),
             );
         }
     }
@@ -67,8 +96,15 @@ fn check_slug(slug: &str, file: &Path, out: &mut Vec<Diagnostic>) {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
     if !ok {
         out.push(
-            Diagnostic::error(file, Position::start(), format!("the file name `{slug}` cannot be a URL slug"))
-                .with_hint(format!("rename the file using only letters, digits and hyphens, such as `{}.md`", slug::slugify(slug))),
+            Diagnostic::error(
+                file,
+                Position::start(),
+                format!("the file name `{slug}` cannot be a URL slug"),
+            )
+            .with_hint(format!(
+                "rename the file using only letters, digits and hyphens, such as `{}.md`",
+                slug::slugify(slug)
+            )),
         );
     }
 }
@@ -83,16 +119,34 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
 
         if let Some(first) = ids.insert(&claim.id, claim.index) {
             out.push(
-                Diagnostic::error(file, at("id"), format!("claim id `{}` is used twice in this briefing (first by claims[{first}])", claim.id))
-                    .with_field(format!("{field}.id"))
-                    .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
+                Diagnostic::error(
+                    file,
+                    at("id"),
+                    format!(
+                        "claim id `{}` is used twice in this briefing (first by claims[{first}])",
+                        claim.id
+                    ),
+                )
+                .with_field(format!("{field}.id"))
+                .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
             );
         }
-        if !claim.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if !claim
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             out.push(
-                Diagnostic::error(file, at("id"), format!("claim id `{}` cannot be an anchor", claim.id))
-                    .with_field(format!("{field}.id"))
-                    .with_hint(format!("use letters, digits and hyphens only, such as `{}`", slug::slugify(&claim.id))),
+                Diagnostic::error(
+                    file,
+                    at("id"),
+                    format!("claim id `{}` cannot be an anchor", claim.id),
+                )
+                .with_field(format!("{field}.id"))
+                .with_hint(format!(
+                    "use letters, digits and hyphens only, such as `{}`",
+                    slug::slugify(&claim.id)
+                )),
             );
         }
         if site.speaker_for(b, &claim.speaker).is_none() {
@@ -108,9 +162,17 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
         }
         if site.config.verdict(&claim.verdict).is_none() {
             out.push(
-                Diagnostic::error(file, at("verdict"), format!("unknown verdict `{}`", claim.verdict))
-                    .with_field(format!("{field}.verdict"))
-                    .with_hint(known_hint("use a verdict of the site's scale", &claim.verdict, site.config.scale.iter().map(|v| &v.id))),
+                Diagnostic::error(
+                    file,
+                    at("verdict"),
+                    format!("unknown verdict `{}`", claim.verdict),
+                )
+                .with_field(format!("{field}.verdict"))
+                .with_hint(known_hint(
+                    "use a verdict of the site's scale",
+                    &claim.verdict,
+                    site.config.scale.iter().map(|v| &v.id),
+                )),
             );
         }
         let mut seen_here = HashSet::new();
@@ -119,9 +181,13 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
             cited.insert(id);
             if !seen_here.insert(id) {
                 out.push(
-                    Diagnostic::warning(file, briefing.locate(&source_field), format!("source `{id}` is cited twice by this claim"))
-                        .with_field(source_field.clone())
-                        .with_hint("remove the repeated id"),
+                    Diagnostic::warning(
+                        file,
+                        briefing.locate(&source_field),
+                        format!("source `{id}` is cited twice by this claim"),
+                    )
+                    .with_field(source_field.clone())
+                    .with_hint("remove the repeated id"),
                 );
             }
             if site.source_for(b, id).is_none() {
@@ -140,9 +206,13 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
     for (id, source) in &briefing.sources {
         if !cited.contains(id.as_str()) {
             out.push(
-                Diagnostic::warning(file, source.origin.position(), format!("source `{id}` is not cited by any claim"))
-                    .with_field(source.origin.field.clone())
-                    .with_hint("cite it in a claim's `sources:` list, or remove it"),
+                Diagnostic::warning(
+                    file,
+                    source.origin.position(),
+                    format!("source `{id}` is not cited by any claim"),
+                )
+                .with_field(source.origin.field.clone())
+                .with_hint("cite it in a claim's `sources:` list, or remove it"),
             );
         }
     }
@@ -154,14 +224,32 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     for (id, speaker) in &briefing.speakers {
         if let Some(other) = site.site_speakers.get(id) {
             if other.name != speaker.name {
-                out.push(conflict(&speaker.origin, &other.origin, &format!("speaker `{id}` is `{}` here but `{}` in {}", speaker.name, other.name, place(&other.origin)), "name"));
+                out.push(conflict(
+                    &speaker.origin,
+                    &other.origin,
+                    &format!(
+                        "speaker `{id}` is `{}` here but `{}` in {}",
+                        speaker.name,
+                        other.name,
+                        place(&other.origin)
+                    ),
+                    "name",
+                ));
             }
         }
     }
     for (id, source) in &briefing.sources {
         if let Some(other) = site.site_sources.get(id) {
             if other.url != source.url || other.title != source.title {
-                out.push(conflict(&source.origin, &other.origin, &format!("source id `{id}` is already defined for a different source in {}", place(&other.origin)), "url"));
+                out.push(conflict(
+                    &source.origin,
+                    &other.origin,
+                    &format!(
+                        "source id `{id}` is already defined for a different source in {}",
+                        place(&other.origin)
+                    ),
+                    "url",
+                ));
             }
         }
     }
@@ -178,7 +266,13 @@ fn place(origin: &Origin) -> String {
     format!("{}:{}:{}", origin.file.display(), p.line, p.column)
 }
 
-fn links(site: &Site, file: &Path, body: &Body, briefing: Option<&Briefing>, out: &mut Vec<Diagnostic>) {
+fn links(
+    site: &Site,
+    file: &Path,
+    body: &Body,
+    briefing: Option<&Briefing>,
+    out: &mut Vec<Diagnostic>,
+) {
     for link in &body.links {
         let problem = check_link(site, &link.target, body, briefing);
         if let Some((message, hint)) = problem {
@@ -191,7 +285,12 @@ fn links(site: &Site, file: &Path, body: &Body, briefing: Option<&Briefing>, out
     }
 }
 
-fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing>) -> Option<(String, String)> {
+fn check_link(
+    site: &Site,
+    target: &str,
+    body: &Body,
+    briefing: Option<&Briefing>,
+) -> Option<(String, String)> {
     if let Some(fragment) = target.strip_prefix('#') {
         if let Some(id) = fragment.strip_prefix("claim-") {
             if briefing.is_some_and(|b| b.claims.iter().any(|c| c.id == id)) {
@@ -199,7 +298,13 @@ fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing
             }
             return Some((
                 format!("link to `{target}`: no claim `{id}` in this file"),
-                known_hint("link to a claim of this briefing by its id", id, briefing.into_iter().flat_map(|b| b.claims.iter().map(|c| &c.id))),
+                known_hint(
+                    "link to a claim of this briefing by its id",
+                    id,
+                    briefing
+                        .into_iter()
+                        .flat_map(|b| b.claims.iter().map(|c| &c.id)),
+                ),
             ));
         }
         if body.heading_ids.iter().any(|h| h == fragment) {
@@ -207,7 +312,11 @@ fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing
         }
         return Some((
             format!("link to `{target}`: no heading or claim with that anchor here"),
-            known_hint("link to a heading's id or to #claim-<id>", fragment, body.heading_ids.iter()),
+            known_hint(
+                "link to a heading's id or to #claim-<id>",
+                fragment,
+                body.heading_ids.iter(),
+            ),
         ));
     }
     let path = target.strip_prefix("@/")?;
@@ -219,7 +328,11 @@ fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing
         let Some(found) = site.briefings.iter().find(|b| b.content_path == path) else {
             return Some((
                 format!("link to `{target}`: there is no briefing content/{path}"),
-                known_hint("link to an existing briefing (drafts are left out unless --drafts)", path, site.briefings.iter().map(|b| &b.content_path)),
+                known_hint(
+                    "link to an existing briefing (drafts are left out unless --drafts)",
+                    path,
+                    site.briefings.iter().map(|b| &b.content_path),
+                ),
             ));
         };
         if let Some(fragment) = fragment {
@@ -230,7 +343,11 @@ fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing
             if !ok {
                 return Some((
                     format!("link to `{target}`: content/{path} has no anchor `#{fragment}`"),
-                    known_hint("link to one of its claims as #claim-<id>", fragment.trim_start_matches("claim-"), found.claims.iter().map(|c| &c.id)),
+                    known_hint(
+                        "link to one of its claims as #claim-<id>",
+                        fragment.trim_start_matches("claim-"),
+                        found.claims.iter().map(|c| &c.id),
+                    ),
                 ));
             }
         }
@@ -241,15 +358,24 @@ fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing
             if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
                 return None;
             }
-            return Some((format!("link to `{target}`: the page has no heading with that anchor"), "link to one of the page's headings".into()));
+            return Some((
+                format!("link to `{target}`: the page has no heading with that anchor"),
+                "link to one of the page's headings".into(),
+            ));
         }
         return Some((
             format!("link to `{target}`: there is no page content/{path}"),
-            known_hint("link to an existing page", path, site.pages.iter().map(|p| &p.content_path)),
+            known_hint(
+                "link to an existing page",
+                path,
+                site.pages.iter().map(|p| &p.content_path),
+            ),
         ));
     }
     Some((
-        format!("link to `{target}`: `@/` links name a file under content/briefings/ or content/pages/"),
+        format!(
+            "link to `{target}`: `@/` links name a file under content/briefings/ or content/pages/"
+        ),
         "write it as @/briefings/<file>.md or @/pages/<file>.md".into(),
     ))
 }
@@ -269,9 +395,13 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
     for (id, source) in &site.site_sources {
         if !cited.contains(id.as_str()) {
             out.push(
-                Diagnostic::warning(&source.origin.file, source.origin.position(), format!("source `{id}` is not cited by any claim"))
-                    .with_field(source.origin.field.clone())
-                    .with_hint("cite it in a claim's `sources:` list, or remove it"),
+                Diagnostic::warning(
+                    &source.origin.file,
+                    source.origin.position(),
+                    format!("source `{id}` is not cited by any claim"),
+                )
+                .with_field(source.origin.field.clone())
+                .with_hint("cite it in a claim's `sources:` list, or remove it"),
             );
         }
     }
@@ -293,7 +423,10 @@ fn known_hint<'a>(base: &str, wanted: &str, known: impl Iterator<Item = &'a Stri
     let list: Vec<&str> = known.iter().take(12).map(|s| s.as_str()).collect();
     let more = if known.len() > 12 { ", ..." } else { "" };
     match closest {
-        Some((_, k)) => format!("did you mean `{k}`? {base} (known: {}{more})", list.join(", ")),
+        Some((_, k)) => format!(
+            "did you mean `{k}`? {base} (known: {}{more})",
+            list.join(", ")
+        ),
         None => format!("{base} (known: {}{more})", list.join(", ")),
     }
 }
@@ -306,7 +439,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(row[j]).min(cur) };
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
             prev = cur;
         }
     }

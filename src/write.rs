@@ -62,7 +62,10 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
         }
     }
     if output.is_dir() && !output.join(MARKER).exists() {
-        let empty = fs::read_dir(output).map_err(io_error(output))?.next().is_none();
+        let empty = fs::read_dir(output)
+            .map_err(io_error(output))?
+            .next()
+            .is_none();
         if !empty {
             return refuse(&format!(
                 "it holds files that brief did not write (there is no {MARKER} file); move them away or choose an empty or new folder"
@@ -109,7 +112,11 @@ pub struct CopiedFile {
 
 /// Writes the site into `output` by way of a staging folder. Returns the
 /// number of files written.
-pub fn write(output: &Path, pages: &[(PathBuf, Vec<u8>)], copies: &[CopiedFile]) -> Result<usize, WriteError> {
+pub fn write(
+    output: &Path,
+    pages: &[(PathBuf, Vec<u8>)],
+    copies: &[CopiedFile],
+) -> Result<usize, WriteError> {
     let staging = sibling(output, "staging");
     let old = sibling(output, "old");
     if let Some(parent) = output.parent() {
@@ -189,7 +196,10 @@ mod tests {
         fs::create_dir_all(&old).unwrap();
         fs::write(old.join("index.html"), "previous").unwrap();
         recover(&output, &old).unwrap();
-        assert_eq!(fs::read_to_string(output.join("index.html")).unwrap(), "previous");
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "previous"
+        );
         assert!(!old.exists());
     }
 

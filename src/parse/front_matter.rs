@@ -35,8 +35,11 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(file, Position::start(), "the front matter is never closed")
-        .with_hint("add a line `---` after the last front matter field, before the text begins"))
+    Err(
+        Diagnostic::error(file, Position::start(), "the front matter is never closed").with_hint(
+            "add a line `---` after the last front matter field, before the text begins",
+        ),
+    )
 }
 
 /// Converts a byte offset in `body` into a position in the whole file.

@@ -45,8 +45,11 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
         Some(syntax) => {
             let mut generator =
                 ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
-            let ok = LinesWithEndings::from(code)
-                .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+            let ok = LinesWithEndings::from(code).all(|line| {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_ok()
+            });
             if ok {
                 generator.finalize()
             } else {

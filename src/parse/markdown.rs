@@ -17,8 +17,14 @@ pub enum Placement<'a> {
     /// A body: lines before it in the file.
     Body { line_offset: usize },
     /// A front matter field (such as an explanation): every link is located
-    /// at the field itself.
-    Field { position: Position, field: &'a str },
+    /// at the field itself. The text is also shown on other pages (a claim's
+    /// card on its speaker's page), so `#anchor` links are made absolute
+    /// with `page_url`.
+    Field {
+        position: Position,
+        field: &'a str,
+        page_url: &'a str,
+    },
 }
 
 fn options() -> Options {
@@ -57,7 +63,10 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
                     CodeBlockKind::Fenced(info) => info
                         .split_whitespace()
                         .next()
-                        .map(|l| l.trim_matches(|c| c == '{' || c == '}' || c == '.').to_owned())
+                        .map(|l| {
+                            l.trim_matches(|c| c == '{' || c == '}' || c == '.')
+                                .to_owned()
+                        })
                         .filter(|l| !l.is_empty()),
                     CodeBlockKind::Indented => None,
                 };
@@ -100,7 +109,9 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
                             super::front_matter::body_position(markdown, *line_offset, range.start),
                             None,
                         ),
-                        Placement::Field { position, field } => (*position, Some(field.to_string())),
+                        Placement::Field {
+                            position, field, ..
+                        } => (*position, Some(field.to_string())),
                     };
                     links.push(Link {
                         target: dest.clone(),
@@ -108,9 +119,12 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
                         field,
                     });
                 }
-                let dest_url = match internal_url(&dest, base_path) {
-                    Some(url) => CowStr::from(url),
-                    None => dest_url,
+                let dest_url = match (internal_url(&dest, base_path), &placement) {
+                    (Some(url), _) => CowStr::from(url),
+                    (None, Placement::Field { page_url, .. }) if dest.starts_with('#') => {
+                        CowStr::from(format!("{page_url}{dest}"))
+                    }
+                    (None, _) => dest_url,
                 };
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -178,7 +192,11 @@ mod tests {
     #[test]
     fn rewrites_internal_links_and_records_them() {
         let b = body("See [x](@/briefings/a.md#claim-b) and [y](#claim-c).\n");
-        assert!(b.html.contains("href=\"/briefings/a/#claim-b\""), "{}", b.html);
+        assert!(
+            b.html.contains("href=\"/briefings/a/#claim-b\""),
+            "{}",
+            b.html
+        );
         assert!(b.html.contains("href=\"#claim-c\""));
         let targets: Vec<_> = b.links.iter().map(|l| l.target.as_str()).collect();
         assert_eq!(targets, ["@/briefings/a.md#claim-b", "#claim-c"]);
@@ -207,8 +225,27 @@ mod tests {
     }
 
     #[test]
+    fn fragment_links_in_fields_point_at_their_page() {
+        let placement = Placement::Field {
+            position: Position::start(),
+            field: "claims[0].explanation",
+            page_url: "/briefings/a/",
+        };
+        let b = render("See [x](#claim-b).", "/", placement);
+        assert!(
+            b.html.contains("href=\"/briefings/a/#claim-b\""),
+            "{}",
+            b.html
+        );
+        assert_eq!(b.links[0].target, "#claim-b");
+    }
+
+    #[test]
     fn internal_urls_respect_the_base_path() {
-        assert_eq!(internal_url("@/pages/about.md", "/desk/").unwrap(), "/desk/about/");
+        assert_eq!(
+            internal_url("@/pages/about.md", "/desk/").unwrap(),
+            "/desk/about/"
+        );
         assert_eq!(internal_url("@/other/x.md", "/"), None);
         assert_eq!(internal_url("https://x", "/"), None);
     }

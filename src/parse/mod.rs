@@ -160,7 +160,9 @@ fn looks_like_a_date(text: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// The slug of a content file: its file name without `.md`.
@@ -197,12 +199,24 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         diagnostics: Vec::new(),
     };
 
-    let title = f.required(raw.title, "title", "add `title:` with the briefing's headline");
-    let summary = f.required(raw.summary, "summary", "add `summary:`, one paragraph that says what the briefing found");
+    let title = f.required(
+        raw.title,
+        "title",
+        "add `title:` with the briefing's headline",
+    );
+    let summary = f.required(
+        raw.summary,
+        "summary",
+        "add `summary:`, one paragraph that says what the briefing found",
+    );
     let date_text = raw.date.clone();
     let date = f.date(raw.date, "date");
     if date_text.is_none() {
-        f.error("date", "missing required field `date`".into(), "add `date:` with the publication date, such as 2024-10-31");
+        f.error(
+            "date",
+            "missing required field `date`".into(),
+            "add `date:` with the publication date, such as 2024-10-31",
+        );
     }
     let updated = f.date(raw.updated, "updated");
 
@@ -215,20 +229,42 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         .map(|map| sources(map, "sources", path, &spans, &mut f))
         .unwrap_or_default();
 
+    let page_url = format!("{}briefings/{}/", config.base_path, slug_of(path));
     let mut claims = Vec::new();
     // Links in explanations and corrections are checked like the body's.
     let mut field_links = Vec::new();
     for (index, c) in raw.claims.unwrap_or_default().into_iter().enumerate() {
         let field = format!("claims[{index}]");
         let id = f.required(c.id, &format!("{field}.id"), "give the claim an `id:`, short and unique in this briefing (it becomes the anchor #claim-<id>)");
-        let speaker = f.required(c.speaker, &format!("{field}.speaker"), "add `speaker:` with the id of who made the claim");
-        let text = f.required(c.text, &format!("{field}.text"), "add `text:` with the claim as made");
-        let verdict = f.required(c.verdict, &format!("{field}.verdict"), "add `verdict:` with an id from the verdict scale");
-        let explanation = f.required(c.explanation, &format!("{field}.explanation"), "add `explanation:`, the ruling and why, in Markdown");
+        let speaker = f.required(
+            c.speaker,
+            &format!("{field}.speaker"),
+            "add `speaker:` with the id of who made the claim",
+        );
+        let text = f.required(
+            c.text,
+            &format!("{field}.text"),
+            "add `text:` with the claim as made",
+        );
+        let verdict = f.required(
+            c.verdict,
+            &format!("{field}.verdict"),
+            "add `verdict:` with an id from the verdict scale",
+        );
+        let explanation = f.required(
+            c.explanation,
+            &format!("{field}.explanation"),
+            "add `explanation:`, the ruling and why, in Markdown",
+        );
         let date = f.date(c.date, &format!("{field}.date"));
         let appearance = f.url(c.appearance, &format!("{field}.appearance"));
         let sources_field = format!("{field}.sources");
-        let claim_sources: Vec<String> = c.sources.unwrap_or_default().into_iter().map(|t| t.0).collect();
+        let claim_sources: Vec<String> = c
+            .sources
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
         if claim_sources.is_empty() {
             f.error(&sources_field, "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
         }
@@ -240,12 +276,14 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
                 Placement::Field {
                     position: spans.locate(&explanation_field),
                     field: &explanation_field,
+                    page_url: &page_url,
                 },
             );
             field_links.extend(rendered.links);
             rendered.html
         });
-        let (Some(id), Some(speaker), Some(text), Some(verdict)) = (id, speaker, text, verdict) else {
+        let (Some(id), Some(speaker), Some(text), Some(verdict)) = (id, speaker, text, verdict)
+        else {
             continue;
         };
         claims.push(Claim {
@@ -268,7 +306,11 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         let date_text = c.date.clone();
         let date = f.date(c.date, &format!("{field}.date"));
         if date_text.is_none() {
-            f.error(&format!("{field}.date"), "missing required field `date`".into(), "add the date of the correction, such as 2024-11-02");
+            f.error(
+                &format!("{field}.date"),
+                "missing required field `date`".into(),
+                "add the date of the correction, such as 2024-11-02",
+            );
         }
         let text = f.required(c.text, &format!("{field}.text"), "say what was corrected");
         if let (Some(date), Some(text)) = (date, text) {
@@ -278,6 +320,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
                 Placement::Field {
                     position: spans.locate(&field),
                     field: &field,
+                    page_url: &page_url,
                 },
             );
             field_links.extend(rendered.links);
@@ -309,8 +352,18 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         updated,
         summary,
         event: raw.event.map(|t| t.0),
-        authors: raw.authors.unwrap_or_default().into_iter().map(|t| t.0).collect(),
-        tags: raw.tags.unwrap_or_default().into_iter().map(|t| t.0).collect(),
+        authors: raw
+            .authors
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.0)
+            .collect(),
+        tags: raw
+            .tags
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.0)
+            .collect(),
         draft: raw.draft.unwrap_or(false),
         body,
         claims,
@@ -332,7 +385,11 @@ fn speakers(
     let mut out = IndexMap::new();
     for (id, raw) in map.0 {
         let here = yaml::join_key(field, id.as_str());
-        let name = f.required(raw.name, &yaml::join_key(&here, "name"), "add `name:` with the speaker's full name");
+        let name = f.required(
+            raw.name,
+            &yaml::join_key(&here, "name"),
+            "add `name:` with the speaker's full name",
+        );
         let Some(name) = name else { continue };
         out.insert(
             id.0.clone(),
@@ -363,7 +420,11 @@ fn sources(
     for (id, raw) in map.0 {
         let here = yaml::join_key(field, id.as_str());
         let sub = |name: &str| yaml::join_key(&here, name);
-        let title = f.required(raw.title, &sub("title"), "add `title:` with the document's title");
+        let title = f.required(
+            raw.title,
+            &sub("title"),
+            "add `title:` with the document's title",
+        );
         let withheld = raw.withheld.map(|t| t.0).filter(|w| !w.trim().is_empty());
         let url = match (&raw.url, &withheld) {
             (None, None) => {
@@ -407,7 +468,11 @@ pub fn site_speakers(file: &SourceFile) -> (IndexMap<String, Speaker>, Vec<Diagn
         Err(d) => return (IndexMap::new(), vec![d]),
     };
     let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
-    let mut f = Fields { file: path, spans: &spans, diagnostics: Vec::new() };
+    let mut f = Fields {
+        file: path,
+        spans: &spans,
+        diagnostics: Vec::new(),
+    };
     let speakers = speakers(map, "", path, &spans, &mut f);
     (speakers, f.diagnostics)
 }
@@ -420,7 +485,11 @@ pub fn site_sources(file: &SourceFile) -> (IndexMap<String, Source>, Vec<Diagnos
         Err(d) => return (IndexMap::new(), vec![d]),
     };
     let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
-    let mut f = Fields { file: path, spans: &spans, diagnostics: Vec::new() };
+    let mut f = Fields {
+        file: path,
+        spans: &spans,
+        diagnostics: Vec::new(),
+    };
     let sources = sources(map, "", path, &spans, &mut f);
     (sources, f.diagnostics)
 }
@@ -439,7 +508,11 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
         Err(d) => return (None, vec![d]),
     };
     let spans = Spans::new(split.yaml.to_owned(), offset);
-    let mut f = Fields { file: path, spans: &spans, diagnostics: Vec::new() };
+    let mut f = Fields {
+        file: path,
+        spans: &spans,
+        diagnostics: Vec::new(),
+    };
     let title = f.required(raw.title, "title", "add `title:` with the page's title");
     let body: Body = markdown::render(
         split.body,

@@ -128,7 +128,11 @@ pub fn from_str<T: DeserializeOwned>(
         let mut diagnostic = yaml_error(&err, file, offset);
         // serde_yaml places a duplicate at its map's start; point at the
         // second occurrence, which is the one to remove or rename.
-        if let Some(key) = diagnostic.message.strip_prefix("duplicate id `").and_then(|m| m.split('`').next()) {
+        if let Some(key) = diagnostic
+            .message
+            .strip_prefix("duplicate id `")
+            .and_then(|m| m.split('`').next())
+        {
             let map = diagnostic.field.clone().unwrap_or_default();
             diagnostic.position = Spans::new(text.to_owned(), offset).locate(&join_key(&map, key));
         }
@@ -137,9 +141,11 @@ pub fn from_str<T: DeserializeOwned>(
 }
 
 fn yaml_error(err: &serde_yaml::Error, file: &Path, offset: Offset) -> Diagnostic {
-    let position = err.location().map_or(Position::new(offset.lines + 1, 1), |l| {
-        Position::new(l.line() + offset.lines, l.column())
-    });
+    let position = err
+        .location()
+        .map_or(Position::new(offset.lines + 1, 1), |l| {
+            Position::new(l.line() + offset.lines, l.column())
+        });
     let full = err.to_string();
     // serde_yaml appends " at line L column C"; we show the location ourselves.
     let message = match full.rfind(" at line ") {
@@ -273,9 +279,7 @@ impl Recorder {
                 path,
                 key,
                 key_position,
-            } => key
-                .take()
-                .map(|k| (join_key(path, &k), *key_position)),
+            } => key.take().map(|k| (join_key(path, &k), *key_position)),
             Frame::Seq { path, next } => {
                 let item = format!("{path}[{next}]");
                 *next += 1;
@@ -291,7 +295,10 @@ impl MarkedEventReceiver for Recorder {
         let here = Position::new(mark.line(), mark.col() + 1);
         match event {
             Event::Scalar(value, ..) => {
-                if let Some(Frame::Map { key, key_position, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    key, key_position, ..
+                }) = self.stack.last_mut()
+                {
                     if key.is_none() {
                         *key = Some(value);
                         *key_position = here;
@@ -310,15 +317,16 @@ impl MarkedEventReceiver for Recorder {
                     }
                     None => String::new(),
                 };
-                self.stack.push(if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map {
-                        path,
-                        key: None,
-                        key_position: here,
-                    }
-                } else {
-                    Frame::Seq { path, next: 0 }
-                });
+                self.stack
+                    .push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map {
+                            path,
+                            key: None,
+                            key_position: here,
+                        }
+                    } else {
+                        Frame::Seq { path, next: 0 }
+                    });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
@@ -337,7 +345,8 @@ mod tests {
 
     #[test]
     fn locates_nested_values_by_path() {
-        let text = "title: x\nclaims:\n  - id: a\n    sources: [one, two]\n  - id: b\n    speaker: kim\n";
+        let text =
+            "title: x\nclaims:\n  - id: a\n    sources: [one, two]\n  - id: b\n    speaker: kim\n";
         let spans = Spans::new(text.into(), Offset { lines: 1 });
         assert_eq!(spans.locate("claims[1].speaker"), Position::new(7, 14));
         assert_eq!(spans.locate("claims[0].sources[1]"), Position::new(5, 20));
@@ -349,13 +358,17 @@ mod tests {
     #[test]
     fn reads_booleans_and_numbers_as_text() {
         let v: Vec<Text> = from_str("[false, 2024, x]", Path::new("f"), Offset::default()).unwrap();
-        assert_eq!(v, vec![Text("false".into()), Text("2024".into()), Text("x".into())]);
+        assert_eq!(
+            v,
+            vec![Text("false".into()), Text("2024".into()), Text("x".into())]
+        );
     }
 
     #[test]
     fn refuses_a_key_written_twice() {
-        let err = from_str::<UniqueMap<Text>>("a: 1\nb: 2\na: 3\n", Path::new("f"), Offset { lines: 1 })
-            .unwrap_err();
+        let err =
+            from_str::<UniqueMap<Text>>("a: 1\nb: 2\na: 3\n", Path::new("f"), Offset { lines: 1 })
+                .unwrap_err();
         assert!(err.message.contains("duplicate id `a`"), "{}", err.message);
         assert_eq!(err.position.line, 4);
     }

@@ -1,0 +1,187 @@
+//! Fixture sites on disk, the real `brief` binary run over them, and the
+//! built HTML parsed for assertions.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+/// A site in a temporary folder, deleted when dropped.
+pub struct Site {
+    dir: tempfile::TempDir,
+}
+
+/// What a run of the binary printed and how it ended.
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// A briefing with every required field, citing one source and one speaker,
+/// for tests that vary a single thing.
+pub const MINIMAL_BRIEFING: &str = "---
+title: A minimal briefing
+date: 2024-10-31
+summary: What it found.
+speakers:
+  kim:
+    name: Kim Song
+    role: Permanent Representative
+sources:
+  charter:
+    title: Charter of the United Nations
+    publisher: United Nations
+    url: https://www.un.org/en/about-us/un-charter/full-text
+claims:
+  - id: first
+    speaker: kim
+    text: Any deployment would comply with international law.
+    verdict: unverified
+    explanation: The record does not settle it.
+    sources: [charter]
+---
+Body text.
+";
+
+impl Site {
+    /// An empty site folder.
+    pub fn new() -> Site {
+        Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A site from `(path, contents)` pairs.
+    pub fn with(files: &[(&str, &str)]) -> Site {
+        let site = Site::new();
+        for (path, text) in files {
+            site.write(path, text);
+        }
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    /// Runs `brief ARGS --root <site>` (the root flag is added for
+    /// `build` and `check`).
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_brief"));
+        command.args(args);
+        if matches!(args.first(), Some(&"build") | Some(&"check")) {
+            command.arg("--root").arg(self.root());
+        }
+        Run::from(command.current_dir(self.root()).output().expect("run brief"))
+    }
+
+    /// `brief build`, asserting it succeeds.
+    pub fn build(&self) -> Run {
+        let run = self.run(&["build"]);
+        assert_eq!(run.status, 0, "build failed:\n{}\n{}", run.stdout, run.stderr);
+        run
+    }
+
+    /// The built page at a URL path such as `/briefings/x/`.
+    pub fn page(&self, url: &str) -> Html {
+        let mut path = self.path("public").join(url.trim_start_matches('/'));
+        if url.ends_with('/') {
+            path = path.join("index.html");
+        }
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Html::parse_document(&text)
+    }
+
+    /// Every file under `public/` with its bytes, to prove it untouched.
+    pub fn snapshot(&self, rel: &str) -> BTreeMap<PathBuf, Vec<u8>> {
+        snapshot(&self.path(rel))
+    }
+}
+
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+            out.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// Texts of every element matching a CSS selector, whitespace collapsed.
+pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The values of an attribute on every element matching a selector.
+pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let sel = Selector::parse(selector).unwrap();
+    html.select(&sel)
+        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
+        .collect()
+}
+
+/// Runs `brief ARGS` in `cwd`, adding nothing: for commands whose folder
+/// arguments the test spells out itself.
+pub fn brief(cwd: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run brief");
+    Run::from(output)
+}
+
+/// The built page at a URL path under any output folder.
+pub fn page_in(output: &Path, url: &str) -> Html {
+    let mut path = output.join(url.trim_start_matches('/'));
+    if url.ends_with('/') || url.is_empty() {
+        path = path.join("index.html");
+    }
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Html::parse_document(&text)
+}
+
+/// Every `.html` file under `dir`, as paths relative to it, sorted.
+pub fn html_files(dir: &Path) -> Vec<PathBuf> {
+    snapshot(dir)
+        .into_keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
+}

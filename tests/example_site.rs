@@ -1,0 +1,187 @@
+//! The repository's own site: it builds cleanly, every internal link and
+//! anchor resolves, and every page is valid HTML by the W3C Nu checker.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use scraper::{Html, Selector};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the example site into a fresh temporary folder.
+fn build_example() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("public");
+    let run = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["build", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        run.status.success(),
+        "example site failed to build:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("warning"),
+        "the example site should build without warnings:\n{stderr}"
+    );
+    (dir, output)
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
+}
+
+/// The file a root-relative URL path is served from.
+fn target_file(output: &Path, path: &str) -> PathBuf {
+    let mut file = output.join(path.trim_start_matches('/'));
+    if path.ends_with('/') || path.is_empty() {
+        file = file.join("index.html");
+    }
+    file
+}
+
+#[test]
+fn example_site_has_the_content_the_issue_asks_for() {
+    let (_dir, output) = build_example();
+    let briefings = fs::read_dir(output.join("briefings")).unwrap().count();
+    assert!(briefings >= 2, "at least two briefings, found {briefings}");
+    let main = Html::parse_document(
+        &fs::read_to_string(output.join("briefings/un-clash-north-korean-troops/index.html"))
+            .unwrap(),
+    );
+    let claims = main
+        .select(&Selector::parse("article[id^=claim-]").unwrap())
+        .count();
+    assert!(claims >= 6, "at least six claims, found {claims}");
+    let speakers: HashSet<String> = main
+        .select(&Selector::parse("article[id^=claim-] a[href^='/speakers/']").unwrap())
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    assert!(
+        speakers.len() >= 5,
+        "at least five speakers, found {speakers:?}"
+    );
+    for page in ["about/index.html", "methodology/index.html"] {
+        assert!(output.join(page).is_file(), "{page} is missing");
+    }
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let (_dir, output) = build_example();
+    let link = Selector::parse("a[href], link[href], img[src], script[src]").unwrap();
+    let with_id = Selector::parse("[id]").unwrap();
+    let mut ids: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+    let mut pages: Vec<(PathBuf, Html)> = Vec::new();
+    for file in html_files(&output) {
+        let html = Html::parse_document(&fs::read_to_string(&file).unwrap());
+        let found = html
+            .select(&with_id)
+            .filter_map(|e| e.value().attr("id").map(str::to_owned))
+            .collect();
+        ids.insert(file.clone(), found);
+        pages.push((file, html));
+    }
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for (file, html) in &pages {
+        for element in html.select(&link) {
+            let value = element.value();
+            let href = value.attr("href").or_else(|| value.attr("src")).unwrap();
+            if href.starts_with("http://")
+                || href.starts_with("https://")
+                || href.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (path, fragment) = match href.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (href, None),
+            };
+            let target = if path.is_empty() {
+                file.clone()
+            } else if path.starts_with('/') {
+                target_file(&output, path)
+            } else {
+                broken.push(format!("{}: relative link {href}", file.display()));
+                continue;
+            };
+            checked += 1;
+            if !target.is_file() {
+                broken.push(format!(
+                    "{}: {href} -> no file {}",
+                    file.display(),
+                    target.display()
+                ));
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                if !ids.get(&target).is_some_and(|set| set.contains(fragment)) {
+                    broken.push(format!("{}: {href} -> no id `{fragment}`", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 100,
+        "expected many internal links, checked {checked}"
+    );
+    assert!(
+        broken.is_empty(),
+        "broken internal links:\n{}",
+        broken.join("\n")
+    );
+}
+
+/// The Nu checker ships as a jar in the npm package `vnu-jar`, installed by
+/// `.ci/run` (or `npm ci --prefix tests/tools`). Without it the test says it
+/// was skipped, except under CI, where it must run.
+#[test]
+fn example_site_is_valid_html() {
+    let jar = repo().join("tests/tools/node_modules/vnu-jar/build/dist/vnu.jar");
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !jar.is_file() || !java {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must validate HTML: run `npm ci --prefix tests/tools` and install Java"
+        );
+        eprintln!(
+            "SKIPPED example_site_is_valid_html: needs Java and `npm ci --prefix tests/tools`"
+        );
+        return;
+    }
+    let (_dir, output) = build_example();
+    let run = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html", "--format", "text"])
+        .arg(&output)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.status.success(),
+        "the Nu HTML checker found errors:\n{report}"
+    );
+    assert!(html_files(&output).len() > 20);
+}
