@@ -67,13 +67,24 @@ struct SiteArgs {
 }
 
 impl SiteArgs {
-    fn options(&self) -> Options {
-        Options {
+    fn options(&self) -> anyhow::Result<Options> {
+        let root = &self.root;
+        anyhow::ensure!(
+            root.is_dir(),
+            "the site folder {} does not exist; pass the folder holding site.yaml and content/ with --root",
+            root.display()
+        );
+        anyhow::ensure!(
+            root.join("content").is_dir(),
+            "{} has no content/ folder, so it is not a site; pass the site's folder with --root, or create one with `brief new site DIR`",
+            root.display()
+        );
+        Ok(Options {
             root: self.root.clone(),
             output: self.output.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
-        }
+        })
     }
 }
 
@@ -121,10 +132,13 @@ fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic], quiet: 
     let _ = stderr.flush();
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn count_summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {}",
         plural(errors, "error"),
@@ -133,17 +147,17 @@ fn count_summary(diagnostics: &[Diagnostic]) -> String {
 }
 
 fn build(args: &SiteArgs) -> anyhow::Result<()> {
-    let options = args.options();
+    let options = args.options()?;
     match crate::build(&options) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings, args.quiet);
             if !args.quiet {
                 println!(
-                    "Built {} pages ({} files) from {} briefings with {} claims into {} in {} ms{}",
-                    report.pages,
-                    report.files,
-                    report.briefings,
-                    report.claims,
+                    "Built {} ({}) from {} with {} into {} in {} ms{}",
+                    plural(report.pages, "page"),
+                    plural(report.files, "file"),
+                    plural(report.briefings, "briefing"),
+                    plural(report.claims, "claim"),
                     options.output_dir().display(),
                     report.elapsed.as_millis(),
                     if report.warnings.is_empty() {
@@ -167,17 +181,17 @@ fn build(args: &SiteArgs) -> anyhow::Result<()> {
 }
 
 fn check(args: &SiteArgs) -> anyhow::Result<()> {
-    let options = args.options();
+    let options = args.options()?;
     match crate::compile(&options) {
         Ok(built) => {
             print_diagnostics(&options.root, &built.diagnostics, args.quiet);
             if !args.quiet {
                 let claims: usize = built.site.briefings.iter().map(|b| b.claims.len()).sum();
                 println!(
-                    "Checked {} briefings with {} claims and {} pages: {}",
-                    built.site.briefings.len(),
-                    claims,
-                    built.site.pages.len(),
+                    "Checked {} with {} and {}: {}",
+                    plural(built.site.briefings.len(), "briefing"),
+                    plural(claims, "claim"),
+                    plural(built.site.pages.len(), "page"),
                     count_summary(&built.diagnostics)
                 );
             }

@@ -204,6 +204,12 @@ fn byte_range(text: &str, position: Position) -> Option<std::ops::Range<usize>> 
         .find([',', ']', '}', '#'])
         .unwrap_or(rest.len())
         .min(rest.trim_end().len());
+    // A map key is underlined without its colon.
+    let len = if rest[..len].ends_with(':') {
+        len - 1
+    } else {
+        len
+    };
     let end = start + len.max(rest.chars().next().map_or(0, char::len_utf8));
     Some(line_start + start..line_start + end)
 }
@@ -224,6 +230,13 @@ mod tests {
         let text = "sources: [un-charter, unsc-1718]\n";
         let range = byte_range(text, Position::new(1, 23)).unwrap();
         assert_eq!(&text[range], "unsc-1718");
+    }
+
+    #[test]
+    fn byte_range_of_a_key_leaves_out_the_colon() {
+        let text = "sources:\n  rent-index:\n";
+        let range = byte_range(text, Position::new(2, 3)).unwrap();
+        assert_eq!(&text[range], "rent-index");
     }
 
     #[test]

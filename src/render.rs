@@ -35,8 +35,7 @@ impl Templates {
         // The innermost template named in the chain is where it went wrong.
         let name = message
             .split('\'')
-            .filter(|part| self.files.contains_key(*part))
-            .last()
+            .rfind(|part| self.files.contains_key(*part))
             .unwrap_or(page_template);
         let (path, text) = &self.files[name];
         template_error(err, path, text)

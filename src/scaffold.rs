@@ -52,7 +52,8 @@ pub fn new_site(dir: &Path) -> anyhow::Result<PathBuf> {
 
 /// Creates `content/briefings/<slug>.md` under `root`, as a draft.
 pub fn new_briefing(root: &Path, title: &str) -> anyhow::Result<PathBuf> {
-    let slug = slug::slugify(title);
+    // "Minister's" should give `ministers`, not `minister-s`.
+    let slug = slug::slugify(title.replace(['\'', '\u{2019}'], ""));
     if slug.is_empty() {
         bail!("the title `{title}` gives an empty file name; use a title with letters or digits");
     }
@@ -131,6 +132,17 @@ The analysis goes here, in Markdown. Link to a claim with
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_drop_apostrophes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = new_briefing(dir.path(), "Minister\u{2019}s claims on rents").unwrap();
+        assert!(
+            path.ends_with("content/briefings/ministers-claims-on-rents.md"),
+            "{}",
+            path.display()
+        );
+    }
 
     #[test]
     fn skeleton_quotes_titles_safely() {

@@ -226,7 +226,6 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
             if other.name != speaker.name {
                 out.push(conflict(
                     &speaker.origin,
-                    &other.origin,
                     &format!(
                         "speaker `{id}` is `{}` here but `{}` in {}",
                         speaker.name,
@@ -243,7 +242,6 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
             if other.url != source.url || other.title != source.title {
                 out.push(conflict(
                     &source.origin,
-                    &other.origin,
                     &format!(
                         "source id `{id}` is already defined for a different source in {}",
                         place(&other.origin)
@@ -255,7 +253,7 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn conflict(here: &Origin, _there: &Origin, message: &str, sub: &str) -> Diagnostic {
+fn conflict(here: &Origin, message: &str, sub: &str) -> Diagnostic {
     Diagnostic::error(&here.file, here.position_of(sub), message)
         .with_field(here.field.clone())
         .with_hint("an id means one thing across the site: use the site-wide entry as it is (remove this one), or give this one a different id")
@@ -382,7 +380,7 @@ fn check_link(
 
 fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
     let mut cited = HashSet::new();
-    for (b, briefing) in site.briefings.iter().enumerate() {
+    for briefing in &site.briefings {
         for claim in &briefing.claims {
             for id in &claim.sources {
                 if !briefing.sources.contains_key(id) {
@@ -390,7 +388,6 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        let _ = b;
     }
     for (id, source) in &site.site_sources {
         if !cited.contains(id.as_str()) {

@@ -20,8 +20,12 @@ const MARKER_TEXT: &str = "This folder is written by `brief build` and replaced 
 pub enum WriteError {
     #[error("refusing to write the site into {path}: {reason}")]
     Refused { path: PathBuf, reason: String },
-    #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    #[error("cannot write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
