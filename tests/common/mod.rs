@@ -100,13 +100,22 @@ impl Site {
         if matches!(args.first(), Some(&"build") | Some(&"check")) {
             command.arg("--root").arg(self.root());
         }
-        Run::from(command.current_dir(self.root()).output().expect("run brief"))
+        Run::from(
+            command
+                .current_dir(self.root())
+                .output()
+                .expect("run brief"),
+        )
     }
 
     /// `brief build`, asserting it succeeds.
     pub fn build(&self) -> Run {
         let run = self.run(&["build"]);
-        assert_eq!(run.status, 0, "build failed:\n{}\n{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.status, 0,
+            "build failed:\n{}\n{}",
+            run.stdout, run.stderr
+        );
         run
     }
 
@@ -145,7 +154,14 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 pub fn texts(html: &Html, selector: &str) -> Vec<String> {
     let sel = Selector::parse(selector).unwrap();
     html.select(&sel)
-        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
