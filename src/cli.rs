@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Build the site into the output folder (public/ by default)
-    Build(SiteArgs),
+    Build(BuildArgs),
     /// Check every briefing, page and template; write nothing
     Check(SiteArgs),
     /// Create a new site or a new briefing
@@ -48,15 +48,21 @@ enum NewCommand {
 }
 
 #[derive(Args, Debug)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
 struct SiteArgs {
     /// The site's root folder (holding site.yaml and content/)
     #[arg(long, default_value = ".")]
     root: PathBuf,
-    /// Where to write the site [default: ROOT/public]
-    #[arg(long)]
-    output: Option<PathBuf>,
     /// The address the site is deployed at, overriding site.yaml's base_url
-    #[arg(long)]
+    #[arg(long, value_parser = parse_base_url)]
     base_url: Option<String>,
     /// Include briefings and pages marked `draft: true`
     #[arg(long)]
@@ -66,8 +72,16 @@ struct SiteArgs {
     quiet: bool,
 }
 
+fn parse_base_url(url: &str) -> Result<String, String> {
+    crate::config::check_url(url)
+        .map(|()| url.to_owned())
+        .map_err(|why| {
+            format!("`{url}` {why}; pass an absolute address such as https://factdesk.example.org/")
+        })
+}
+
 impl SiteArgs {
-    fn options(&self) -> anyhow::Result<Options> {
+    fn options(&self, output: Option<PathBuf>) -> anyhow::Result<Options> {
         let root = &self.root;
         anyhow::ensure!(
             root.is_dir(),
@@ -81,7 +95,7 @@ impl SiteArgs {
         );
         Ok(Options {
             root: self.root.clone(),
-            output: self.output.clone(),
+            output,
             base_url: self.base_url.clone(),
             drafts: self.drafts,
         })
@@ -146,8 +160,9 @@ fn count_summary(diagnostics: &[Diagnostic]) -> String {
     )
 }
 
-fn build(args: &SiteArgs) -> anyhow::Result<()> {
-    let options = args.options()?;
+fn build(build_args: &BuildArgs) -> anyhow::Result<()> {
+    let args = &build_args.site;
+    let options = args.options(build_args.output.clone())?;
     match crate::build(&options) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings, args.quiet);
@@ -181,7 +196,7 @@ fn build(args: &SiteArgs) -> anyhow::Result<()> {
 }
 
 fn check(args: &SiteArgs) -> anyhow::Result<()> {
-    let options = args.options()?;
+    let options = args.options(None)?;
     match crate::compile(&options) {
         Ok(built) => {
             print_diagnostics(&options.root, &built.diagnostics, args.quiet);

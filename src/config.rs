@@ -38,13 +38,17 @@ impl Options {
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        match &self.output {
+        let dir = match &self.output {
             Some(dir) if dir.is_absolute() => dir.clone(),
             Some(dir) => std::env::current_dir()
                 .map(|cwd| cwd.join(dir))
                 .unwrap_or_else(|_| dir.clone()),
             None => self.root.join("public"),
-        }
+        };
+        // `--output .` reads better as the folder's own name.
+        dir.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
     }
 }
 
@@ -129,13 +133,11 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     let path = Path::new("site.yaml");
     let raw: RawConfig = match file {
         None => RawConfig::default(),
-        Some(file) => match yaml::from_str(&file.text, path, Offset::default()) {
-            Ok(raw) => raw,
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                RawConfig::default()
-            }
-        },
+        Some(file) => {
+            let (raw, found) = yaml::from_str_recovering(&file.text, path, Offset::default());
+            diagnostics.extend(found);
+            raw.unwrap_or_default()
+        }
     };
     let spans = Spans::new(
         file.map(|f| f.text.clone()).unwrap_or_default(),

@@ -116,6 +116,35 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The known name nearest to a mistyped one, if it is near enough to be
+/// what the writer meant.
+pub fn closest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (edit_distance(wanted, k), k))
+        .min()
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 /// Sorts diagnostics by file and position, errors before warnings at the same
 /// place, so output is stable from run to run whatever order threads finish.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
@@ -217,6 +246,19 @@ fn byte_range(text: &str, position: Position) -> Option<std::ops::Range<usize>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_changes() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+    }
+
+    #[test]
+    fn closest_finds_a_near_name_only() {
+        let names = ["summary", "title", "date"];
+        assert_eq!(closest("sumary", names.into_iter()), Some("summary"));
+        assert_eq!(closest("verdict", names.into_iter()), None);
+    }
 
     #[test]
     fn byte_range_points_at_the_value_on_its_line() {

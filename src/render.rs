@@ -132,11 +132,21 @@ fn template_error(err: &tera::Error, path: &Path, text: &str) -> Diagnostic {
     } else {
         position
     };
-    let summary = message
+    // A parse error carries Tera's own drawing of the line; we draw our own,
+    // so keep only its explanation (the `= expected ...` line).
+    let explanation: Vec<&str> = message
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+        .filter_map(|l| l.trim().strip_prefix("= "))
+        .collect();
+    let summary = if explanation.is_empty() {
+        message
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        format!("cannot parse the template: {}", explanation.join("; "))
+    };
     Diagnostic::error(path, position, format!("template error: {summary}"))
         .with_hint("check the template against the template reference in the README (variables each template receives, Tera syntax)")
 }

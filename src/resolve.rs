@@ -119,12 +119,23 @@ pub fn resolve(
     briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
 
+    // A speaker's page shows the site-wide definition, or else the fullest
+    // one any briefing gives (the newest among equals).
     let mut speakers = site_speakers.clone();
     for briefing in &briefings {
         for (id, speaker) in &briefing.speakers {
-            speakers
-                .entry(id.clone())
-                .or_insert_with(|| speaker.clone());
+            if site_speakers.contains_key(id) {
+                continue;
+            }
+            match speakers.get_mut(id) {
+                Some(known) if speaker_detail(speaker) > speaker_detail(known) => {
+                    *known = speaker.clone()
+                }
+                Some(_) => {}
+                None => {
+                    speakers.insert(id.clone(), speaker.clone());
+                }
+            }
         }
     }
     speakers.sort_by(|_, a, _, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
@@ -188,6 +199,17 @@ fn index(site: &mut Site) {
                 };
                 let entry = *source_entry.entry(key.clone()).or_insert_with(|| {
                     if let Some(&i) = source.url.as_ref().and_then(|u| by_url.get(u)) {
+                        // One document defined in several places: show the
+                        // site-wide definition, or else the fullest.
+                        let shown = site.source(&sources[i].key);
+                        let better = match (&key, &sources[i].key) {
+                            (_, SourceKey::Site(_)) => false,
+                            (SourceKey::Site(_), _) => true,
+                            _ => source_detail(source) > source_detail(shown),
+                        };
+                        if better {
+                            sources[i].key = key.clone();
+                        }
                         return i;
                     }
                     let anchor =
@@ -231,6 +253,23 @@ fn index(site: &mut Site) {
     site.claims_by_speaker = claims_by_speaker;
     site.claims_by_verdict = claims_by_verdict;
     site.tags = tags;
+}
+
+fn speaker_detail(speaker: &Speaker) -> usize {
+    usize::from(speaker.role.is_some()) + usize::from(speaker.affiliation.is_some())
+}
+
+fn source_detail(source: &Source) -> usize {
+    [
+        source.publisher.is_some(),
+        source.date.is_some(),
+        source.accessed.is_some(),
+        source.archived.is_some(),
+        source.excerpt.is_some(),
+    ]
+    .iter()
+    .filter(|&&present| present)
+    .count()
 }
 
 fn unique_anchor(wanted: &str, used: &mut HashMap<String, usize>) -> String {

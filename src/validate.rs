@@ -9,8 +9,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Position};
-use crate::model::{Body, Briefing, Origin};
+use crate::diagnostic::{self, Diagnostic, Position};
+use crate::model::{Body, Briefing, Origin, Speaker};
 use crate::resolve::Site;
 
 /// Slugs that name the site's own index pages, so a plain page may not take them.
@@ -27,7 +27,14 @@ const RESERVED: &[&str] = &[
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     slugs(site, &mut out);
+    for speaker in site.site_speakers.values() {
+        speaker_id(speaker, &mut out);
+    }
     for (b, briefing) in site.briefings.iter().enumerate() {
+        for speaker in briefing.speakers.values() {
+            speaker_id(speaker, &mut out);
+        }
+        tags(briefing, &mut out);
         claims(site, b, briefing, &mut out);
         definitions(site, briefing, &mut out);
         links(
@@ -89,6 +96,51 @@ fn slugs(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Speaker ids name pages (`/speakers/<id>/`), so they must be safe in a URL
+/// and a file name: no `/`, no `..`, no spaces.
+fn speaker_id(speaker: &Speaker, out: &mut Vec<Diagnostic>) {
+    if !is_id(&speaker.id) {
+        out.push(
+            Diagnostic::error(
+                &speaker.origin.file,
+                speaker.origin.position(),
+                format!("speaker id `{}` cannot be used in a URL", speaker.id),
+            )
+            .with_field(speaker.origin.field.clone())
+            .with_hint(format!(
+                "use letters, digits, `-` and `_` only, such as `{}`",
+                slug::slugify(&speaker.id)
+            )),
+        );
+    }
+}
+
+fn tags(briefing: &Briefing, out: &mut Vec<Diagnostic>) {
+    for (i, tag) in briefing.tags.iter().enumerate() {
+        if Site::tag_slug(tag).is_empty() {
+            let field = format!("tags[{i}]");
+            out.push(
+                Diagnostic::error(
+                    &briefing.file,
+                    briefing.locate(&field),
+                    format!("tag `{tag}` has no letters or digits to make its URL from"),
+                )
+                .with_field(field)
+                .with_hint("name the tag with words, such as `north-korea`"),
+            );
+        }
+    }
+}
+
+/// Letters, digits, `-` and `_`: safe as a URL segment, a file name and an
+/// HTML id.
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 fn check_slug(slug: &str, file: &Path, out: &mut Vec<Diagnostic>) {
     let ok = !slug.is_empty()
         && slug
@@ -117,7 +169,12 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
         let field = format!("claims[{}]", claim.index);
         let at = |sub: &str| briefing.locate(&format!("{field}.{sub}"));
 
-        if let Some(first) = ids.insert(&claim.id, claim.index) {
+        // An empty field was reported as missing while parsing.
+        let first = match claim.id.is_empty() {
+            true => None,
+            false => ids.insert(&claim.id, claim.index),
+        };
+        if let Some(first) = first {
             out.push(
                 Diagnostic::error(
                     file,
@@ -131,11 +188,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
                 .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
             );
         }
-        if !claim
-            .id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if !claim.id.is_empty() && !is_id(&claim.id) {
             out.push(
                 Diagnostic::error(
                     file,
@@ -149,7 +202,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
                 )),
             );
         }
-        if site.speaker_for(b, &claim.speaker).is_none() {
+        if !claim.speaker.is_empty() && site.speaker_for(b, &claim.speaker).is_none() {
             out.push(
                 Diagnostic::error(file, at("speaker"), format!("unknown speaker `{}`", claim.speaker))
                     .with_field(format!("{field}.speaker"))
@@ -160,7 +213,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
                     )),
             );
         }
-        if site.config.verdict(&claim.verdict).is_none() {
+        if !claim.verdict.is_empty() && site.config.verdict(&claim.verdict).is_none() {
             out.push(
                 Diagnostic::error(
                     file,
@@ -328,8 +381,12 @@ fn check_link(
                 format!("link to `{target}`: there is no briefing content/{path}"),
                 known_hint(
                     "link to an existing briefing (drafts are left out unless --drafts)",
-                    path,
-                    site.briefings.iter().map(|b| &b.content_path),
+                    &format!("@/{path}"),
+                    site.briefings
+                        .iter()
+                        .map(|b| format!("@/{}", b.content_path))
+                        .collect::<Vec<_>>()
+                        .iter(),
                 ),
             ));
         };
@@ -365,8 +422,12 @@ fn check_link(
             format!("link to `{target}`: there is no page content/{path}"),
             known_hint(
                 "link to an existing page",
-                path,
-                site.pages.iter().map(|p| &p.content_path),
+                &format!("@/{path}"),
+                site.pages
+                    .iter()
+                    .map(|p| format!("@/{}", p.content_path))
+                    .collect::<Vec<_>>()
+                    .iter(),
             ),
         ));
     }
@@ -379,16 +440,14 @@ fn check_link(
 }
 
 fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
-    let mut cited = HashSet::new();
-    for briefing in &site.briefings {
-        for claim in &briefing.claims {
-            for id in &claim.sources {
-                if !briefing.sources.contains_key(id) {
-                    cited.insert(id.as_str());
-                }
-            }
-        }
-    }
+    // A briefing may repeat a site-wide source under the same id (or clash
+    // with it, which is reported on its own); either way the id is in use.
+    let cited: HashSet<&str> = site
+        .briefings
+        .iter()
+        .flat_map(|b| b.claims.iter())
+        .flat_map(|c| c.sources.iter().map(String::as_str))
+        .collect();
     for (id, source) in &site.site_sources {
         if !cited.contains(id.as_str()) {
             out.push(
@@ -412,39 +471,16 @@ fn known_hint<'a>(base: &str, wanted: &str, known: impl Iterator<Item = &'a Stri
     if known.is_empty() {
         return format!("{base}; none are defined yet");
     }
-    let closest = known
-        .iter()
-        .map(|k| (edit_distance(wanted, k), *k))
-        .min()
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3));
+    let closest = diagnostic::closest(wanted, known.iter().map(|k| k.as_str()));
     let list: Vec<&str> = known.iter().take(12).map(|s| s.as_str()).collect();
     let more = if known.len() > 12 { ", ..." } else { "" };
     match closest {
-        Some((_, k)) => format!(
+        Some(k) => format!(
             "did you mean `{k}`? {base} (known: {}{more})",
             list.join(", ")
         ),
         None => format!("{base} (known: {}{more})", list.join(", ")),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(cur)
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -456,11 +492,5 @@ mod tests {
         let known = ["nebenzia".to_string(), "kyslytsya".to_string()];
         let hint = known_hint("define it", "nebenzai", known.iter());
         assert!(hint.starts_with("did you mean `nebenzia`?"), "{hint}");
-    }
-
-    #[test]
-    fn edit_distance_counts_changes() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "ab"), 2);
     }
 }

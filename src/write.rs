@@ -20,6 +20,8 @@ const MARKER_TEXT: &str = "This folder is written by `brief build` and replaced 
 pub enum WriteError {
     #[error("refusing to write the site into {path}: {reason}")]
     Refused { path: PathBuf, reason: String },
+    #[error("refusing to write {path}: it would land outside the output folder")]
+    Escape { path: PathBuf },
     #[error("cannot write {path}")]
     Io {
         path: PathBuf,
@@ -137,6 +139,14 @@ pub fn write(
     let result = (|| {
         let mut count = 0;
         for (rel, bytes) in pages {
+            // Validation keeps ids that become paths safe; this is the last
+            // guard, so no content can ever write beside the output.
+            if !rel
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+            {
+                return Err(WriteError::Escape { path: rel.clone() });
+            }
             let path = staging.join(rel);
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(io_error(parent))?;
@@ -205,6 +215,17 @@ mod tests {
             "previous"
         );
         assert!(!old.exists());
+    }
+
+    #[test]
+    fn never_writes_outside_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("site/public");
+        let pages = vec![(PathBuf::from("../escaped.html"), b"x".to_vec())];
+        let err = write(&output, &pages, &[]).unwrap_err();
+        assert!(matches!(err, WriteError::Escape { .. }), "{err}");
+        assert!(!dir.path().join("site/escaped.html").exists());
+        assert!(!sibling(&output, "staging").exists());
     }
 
     #[test]

@@ -88,12 +88,33 @@ fn help_describes_every_command() {
 }
 
 #[test]
+fn check_takes_no_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = brief(dir.path(), &["check", "--help"]);
+    assert_ok(&run);
+    assert!(
+        !run.stdout.contains("--output"),
+        "check writes nothing:\n{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn build_and_check_help_describe_their_flags() {
     let dir = tempfile::tempdir().unwrap();
-    for command in ["build", "check"] {
+    for (command, flags) in [
+        (
+            "build",
+            &["--root", "--output", "--base-url", "--drafts", "--quiet"][..],
+        ),
+        (
+            "check",
+            &["--root", "--base-url", "--drafts", "--quiet"][..],
+        ),
+    ] {
         let run = brief(dir.path(), &[command, "--help"]);
         assert_ok(&run);
-        for flag in ["--root", "--output", "--base-url", "--drafts", "--quiet"] {
+        for &flag in flags {
             let line = run
                 .stdout
                 .lines()

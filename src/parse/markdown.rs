@@ -27,6 +27,17 @@ pub enum Placement<'a> {
     },
 }
 
+/// Ids the built-in theme gives parts of its pages; a heading may not take them.
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "claims-checked",
+    "corrections",
+    "speakers-in-briefing",
+    "verdicts-in-briefing",
+    "all-verdicts",
+    "latest-briefings",
+];
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -39,7 +50,16 @@ fn options() -> Options {
 pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
     let mut links = Vec::new();
     let mut heading_ids: Vec<String> = Vec::new();
-    let mut used_ids = HashSet::new();
+    // Heading ids share the page with the theme's own ids and the footnotes'
+    // ids, so those are taken before any heading is named.
+    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    if markdown.contains("[^") {
+        for event in Parser::new_ext(markdown, options()) {
+            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+                used_ids.insert(label.to_string());
+            }
+        }
+    }
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(Option<String>, String)> = None;
     let mut heading: Option<(usize, String)> = None;
@@ -85,10 +105,14 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((start, text)) = heading.take() {
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let wanted = match id {
+                        let mut wanted = match id {
                             Some(given) => given.to_string(),
                             None => slug::slugify(&text),
                         };
+                        // `#claim-<id>` belongs to the claim cards.
+                        if wanted.starts_with("claim-") {
+                            wanted = format!("section-{wanted}");
+                        }
                         let unique = unique_id(&wanted, &mut used_ids);
                         heading_ids.push(unique.clone());
                         *id = Some(CowStr::from(unique));
@@ -208,6 +232,16 @@ mod tests {
         let b = body("## The record\n\n## The record\n\n## Own {#mine}\n");
         assert_eq!(b.heading_ids, ["the-record", "the-record-1", "mine"]);
         assert!(b.html.contains("<h2 id=\"the-record-1\">"), "{}", b.html);
+    }
+
+    #[test]
+    fn heading_ids_keep_clear_of_the_pages_own_ids() {
+        let b =
+            body("## Claim: deploy\n\n## Claims checked\n\n## Note\n\nx[^note]\n\n[^note]: n\n");
+        assert_eq!(
+            b.heading_ids,
+            ["section-claim-deploy", "claims-checked-1", "note-1"]
+        );
     }
 
     #[test]

@@ -96,6 +96,23 @@ struct Fields<'a> {
     file: &'a Path,
     spans: &'a Spans,
     diagnostics: Vec<Diagnostic>,
+    /// Fields written under a misspelt name, already reported as unknown.
+    misspelt: Vec<String>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(file: &'a Path, spans: &'a Spans, yaml_diagnostics: Vec<Diagnostic>) -> Self {
+        let misspelt = yaml_diagnostics
+            .iter()
+            .filter_map(yaml::meant_field)
+            .collect();
+        Fields {
+            file,
+            spans,
+            diagnostics: yaml_diagnostics,
+            misspelt,
+        }
+    }
 }
 
 impl Fields<'_> {
@@ -111,6 +128,7 @@ impl Fields<'_> {
     fn required(&mut self, value: Option<Text>, field: &str, what: &str) -> Option<String> {
         match value {
             Some(t) if !t.0.trim().is_empty() => Some(t.0),
+            _ if self.misspelt.iter().any(|m| m == field) => None,
             _ => {
                 let name = field.rsplit('.').next().unwrap_or(field);
                 self.error(field, format!("missing required field `{name}`"), what);
@@ -178,9 +196,10 @@ fn content_path(path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// Parses one briefing. Returns `None` when the file is too broken to use
-/// (its YAML does not parse); field problems come back as diagnostics with a
-/// best-effort briefing so cross-reference checks still run.
+/// Parses one briefing. Returns `None` only when the file is too broken to
+/// use (no front matter, or YAML that does not parse); field problems come
+/// back as diagnostics with a best-effort briefing so cross-reference checks
+/// still run.
 pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Vec<Diagnostic>) {
     let path = file.path.as_path();
     let split = match front_matter::split(&file.text, path) {
@@ -188,16 +207,13 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         Err(d) => return (None, vec![d]),
     };
     let offset = Offset { lines: 1 };
-    let raw: RawBriefing = match yaml::from_str(split.yaml, path, offset) {
-        Ok(raw) => raw,
-        Err(d) => return (None, vec![d]),
+    let (raw, yaml_diagnostics) =
+        yaml::from_str_recovering::<RawBriefing>(split.yaml, path, offset);
+    let Some(raw) = raw else {
+        return (None, yaml_diagnostics);
     };
     let spans = Arc::new(Spans::new(split.yaml.to_owned(), offset));
-    let mut f = Fields {
-        file: path,
-        spans: &spans,
-        diagnostics: Vec::new(),
-    };
+    let mut f = Fields::new(path, &spans, yaml_diagnostics);
 
     let title = f.required(
         raw.title,
@@ -212,9 +228,9 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
     let date_text = raw.date.clone();
     let date = f.date(raw.date, "date");
     if date_text.is_none() {
-        f.error(
+        f.required(
+            None,
             "date",
-            "missing required field `date`".into(),
             "add `date:` with the publication date, such as 2024-10-31",
         );
     }
@@ -282,18 +298,17 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
             field_links.extend(rendered.links);
             rendered.html
         });
-        let (Some(id), Some(speaker), Some(text), Some(verdict)) = (id, speaker, text, verdict)
-        else {
-            continue;
-        };
+        // A claim missing a field is kept (the field empty, already
+        // reported) so its references are still checked and its sources
+        // still count as cited.
         claims.push(Claim {
-            id,
-            speaker,
-            text,
+            id: id.unwrap_or_default(),
+            speaker: speaker.unwrap_or_default(),
+            text: text.unwrap_or_default(),
             verbatim: c.verbatim.unwrap_or(false),
             date,
             appearance,
-            verdict,
+            verdict: verdict.unwrap_or_default(),
             explanation_html,
             sources: claim_sources,
             index,
@@ -306,9 +321,9 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         let date_text = c.date.clone();
         let date = f.date(c.date, &format!("{field}.date"));
         if date_text.is_none() {
-            f.error(
+            f.required(
+                None,
                 &format!("{field}.date"),
-                "missing required field `date`".into(),
                 "add the date of the correction, such as 2024-11-02",
             );
         }
@@ -339,18 +354,18 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         },
     );
     let diagnostics = f.diagnostics;
-    let (Some(title), Some(summary), Some(date)) = (title, summary, date) else {
-        return (None, diagnostics);
-    };
     body.links.extend(field_links);
+    // A briefing missing its title, summary or date is kept with the gaps
+    // empty (they are reported above) so its references are still checked;
+    // the errors stop the build before anything is rendered.
     let briefing = Briefing {
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
-        title,
-        date,
+        title: title.unwrap_or_default(),
+        date: date.unwrap_or_default(),
         updated,
-        summary,
+        summary: summary.unwrap_or_default(),
         event: raw.event.map(|t| t.0),
         authors: raw
             .authors
@@ -463,16 +478,13 @@ fn sources(
 /// Parses `content/speakers.yaml`: a map of speaker ids.
 pub fn site_speakers(file: &SourceFile) -> (IndexMap<String, Speaker>, Vec<Diagnostic>) {
     let path = file.path.as_path();
-    let map: UniqueMap<RawSpeaker> = match yaml::from_str(&file.text, path, Offset::default()) {
-        Ok(map) => map,
-        Err(d) => return (IndexMap::new(), vec![d]),
+    let (map, yaml_diagnostics) =
+        yaml::from_str_recovering::<UniqueMap<RawSpeaker>>(&file.text, path, Offset::default());
+    let Some(map) = map else {
+        return (IndexMap::new(), yaml_diagnostics);
     };
     let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
-    let mut f = Fields {
-        file: path,
-        spans: &spans,
-        diagnostics: Vec::new(),
-    };
+    let mut f = Fields::new(path, &spans, yaml_diagnostics);
     let speakers = speakers(map, "", path, &spans, &mut f);
     (speakers, f.diagnostics)
 }
@@ -480,16 +492,13 @@ pub fn site_speakers(file: &SourceFile) -> (IndexMap<String, Speaker>, Vec<Diagn
 /// Parses `content/sources.yaml`: a map of source ids.
 pub fn site_sources(file: &SourceFile) -> (IndexMap<String, Source>, Vec<Diagnostic>) {
     let path = file.path.as_path();
-    let map: UniqueMap<RawSource> = match yaml::from_str(&file.text, path, Offset::default()) {
-        Ok(map) => map,
-        Err(d) => return (IndexMap::new(), vec![d]),
+    let (map, yaml_diagnostics) =
+        yaml::from_str_recovering::<UniqueMap<RawSource>>(&file.text, path, Offset::default());
+    let Some(map) = map else {
+        return (IndexMap::new(), yaml_diagnostics);
     };
     let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
-    let mut f = Fields {
-        file: path,
-        spans: &spans,
-        diagnostics: Vec::new(),
-    };
+    let mut f = Fields::new(path, &spans, yaml_diagnostics);
     let sources = sources(map, "", path, &spans, &mut f);
     (sources, f.diagnostics)
 }
@@ -503,16 +512,12 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
         Err(d) => return (None, vec![d]),
     };
     let offset = Offset { lines: 1 };
-    let raw: RawPage = match yaml::from_str(split.yaml, path, offset) {
-        Ok(raw) => raw,
-        Err(d) => return (None, vec![d]),
+    let (raw, yaml_diagnostics) = yaml::from_str_recovering::<RawPage>(split.yaml, path, offset);
+    let Some(raw) = raw else {
+        return (None, yaml_diagnostics);
     };
     let spans = Spans::new(split.yaml.to_owned(), offset);
-    let mut f = Fields {
-        file: path,
-        spans: &spans,
-        diagnostics: Vec::new(),
-    };
+    let mut f = Fields::new(path, &spans, yaml_diagnostics);
     let title = f.required(raw.title, "title", "add `title:` with the page's title");
     let body: Body = markdown::render(
         split.body,

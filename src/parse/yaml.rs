@@ -124,41 +124,182 @@ pub fn from_str<T: DeserializeOwned>(
     // An empty document is null in YAML; read it as an empty mapping so that
     // a file with nothing in it reports its missing fields one by one.
     let source = if text.trim().is_empty() { "{}" } else { text };
-    serde_yaml::from_str(source).map_err(|err| {
-        let mut diagnostic = yaml_error(&err, file, offset);
-        // serde_yaml places a duplicate at its map's start; point at the
-        // second occurrence, which is the one to remove or rename.
-        if let Some(key) = diagnostic
-            .message
-            .strip_prefix("duplicate id `")
-            .and_then(|m| m.split('`').next())
-        {
-            let map = diagnostic.field.clone().unwrap_or_default();
-            diagnostic.position = Spans::new(text.to_owned(), offset).locate(&join_key(&map, key));
-        }
-        diagnostic
-    })
+    serde_yaml::from_str(source).map_err(|err| yaml_error(&err, text, file, offset))
 }
 
-fn yaml_error(err: &serde_yaml::Error, file: &Path, offset: Offset) -> Diagnostic {
-    let position = err
+/// Like [`from_str`], but an unknown field or a duplicate id does not hide
+/// the rest of the file: its block is reported, blanked out (keeping every
+/// line where it was) and the text read again. Returns the value when some
+/// reading succeeded, with every diagnostic met on the way.
+pub fn from_str_recovering<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    offset: Offset,
+) -> (Option<T>, Vec<Diagnostic>) {
+    const MAX_RETRIES: usize = 50;
+    let mut diagnostics = Vec::new();
+    let mut current = text.to_owned();
+    for _ in 0..MAX_RETRIES {
+        match from_str(&current, file, offset) {
+            Ok(value) => return (Some(value), diagnostics),
+            Err(diagnostic) => {
+                let recoverable = diagnostic.message.starts_with("unknown field")
+                    || diagnostic.message.starts_with("duplicate id");
+                let line = diagnostic.position.line.saturating_sub(offset.lines);
+                let blanked = recoverable.then(|| blank_block(&current, line)).flatten();
+                diagnostics.push(diagnostic);
+                match blanked {
+                    Some(next) => current = next,
+                    None => return (None, diagnostics),
+                }
+            }
+        }
+    }
+    (None, diagnostics)
+}
+
+/// Replaces the key on `line` (1-based) and every more-indented line below
+/// it with blank lines. `None` when that would change nothing.
+fn blank_block(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let first = line.checked_sub(1).filter(|&i| i < lines.len())?;
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let own = indent(lines[first]);
+    let mut end = first + 1;
+    while end < lines.len() {
+        let l = lines[end];
+        if !l.trim().is_empty() && indent(l) <= own {
+            break;
+        }
+        end += 1;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in lines.iter().enumerate() {
+        if (first..end).contains(&i) {
+            // Keep a list item's dash so the list keeps its shape.
+            let kept = l.trim_start_matches(' ');
+            if i == first && kept.starts_with("- ") {
+                out.push_str(&l[..l.len() - kept.len()]);
+                out.push_str("- {}");
+            }
+            out.push('\n');
+        } else {
+            out.push_str(l);
+        }
+    }
+    (out != text).then_some(out)
+}
+
+fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) -> Diagnostic {
+    let mut position = err
         .location()
         .map_or(Position::new(offset.lines + 1, 1), |l| {
             Position::new(l.line() + offset.lines, l.column())
         });
     let full = err.to_string();
-    // serde_yaml appends " at line L column C"; we show the location ourselves.
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_owned(),
+    // serde_yaml appends the error's own location; we show it ourselves.
+    let message = match err.location() {
+        Some(l) => {
+            let suffix = format!(" at line {} column {}", l.line(), l.column());
+            full.strip_suffix(&suffix).unwrap_or(&full).to_owned()
+        }
         None => full,
     };
-    let (field, message) = split_field(&message);
-    let hint = hint_for_yaml_error(&message);
+    // An unclosed `[` or `{` is found only where the parser gives up, often
+    // lines later; the bracket that was never closed is what to fix.
+    let flow_start = [
+        "while parsing a flow sequence",
+        "while parsing a flow mapping",
+    ]
+    .iter()
+    .find_map(|context| message.split(context).nth(1))
+    .and_then(parse_line_column);
+    if let Some((line, column)) = flow_start {
+        position = Position::new(line + offset.lines, column);
+    }
+    let mut message = relocate_line_numbers(&message, offset);
+    let (field, rest) = split_field(&message);
+    message = rest;
+    let tab = text
+        .lines()
+        .nth(position.line.saturating_sub(offset.lines + 1))
+        .is_some_and(|l| {
+            l.trim_end().len() > l.trim().len()
+                && l[..l.len() - l.trim_start().len()].contains('\t')
+        });
+    let hint = if tab {
+        message = format!("tab character in indentation ({message})");
+        "YAML indentation must use spaces, not tabs: replace the tab with spaces".to_owned()
+    } else {
+        hint_for_yaml_error(&message)
+    };
+    let hint = match misspelt_field(&message) {
+        Some(meant) => format!("did you mean `{meant}`? {hint}"),
+        None => hint,
+    };
     let mut diagnostic = Diagnostic::error(file, position, message).with_hint(hint);
     if let Some(field) = field {
         diagnostic = diagnostic.with_field(field);
     }
+    // serde_yaml places a duplicate at its map's start; point at the second
+    // occurrence, which is the one to remove or rename.
+    if let Some(key) = diagnostic
+        .message
+        .strip_prefix("duplicate id `")
+        .and_then(|m| m.split('`').next())
+    {
+        let map = diagnostic.field.clone().unwrap_or_default();
+        diagnostic.position = Spans::new(text.to_owned(), offset).locate(&join_key(&map, key));
+    }
     diagnostic
+}
+
+/// For serde's "unknown field `sumary`, expected one of `title`, `summary`",
+/// the accepted name the writer most likely meant.
+fn misspelt_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let names = expected.split('`').skip(1).step_by(2);
+    crate::diagnostic::closest(unknown, names)
+}
+
+/// The path of the field a misspelling was probably meant to be, such as
+/// `summary` for an unknown `sumary`, so it is not reported missing too.
+pub fn meant_field(diagnostic: &Diagnostic) -> Option<String> {
+    let meant = misspelt_field(&diagnostic.message)?;
+    Some(join_key(diagnostic.field.as_deref().unwrap_or(""), meant))
+}
+
+/// Reads ` at line L column C` at the start of `text`.
+fn parse_line_column(text: &str) -> Option<(usize, usize)> {
+    let rest = text.trim_start().strip_prefix("at line ")?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// serde_yaml counts lines inside the YAML block; the writer counts them in
+/// the file. Rewrites every `at line L column C` left in a message.
+fn relocate_line_numbers(message: &str, offset: Offset) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        match parse_line_column(tail) {
+            Some((line, column)) => {
+                out.push_str(&format!("at line {} column {column}", line + offset.lines));
+                let consumed = format!("at line {line} column {column}").len();
+                rest = &tail[consumed..];
+            }
+            None => {
+                out.push_str("at line ");
+                rest = &tail["at line ".len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// serde_yaml writes `claims[0].speaker: unknown field ...`; split the path off.
@@ -185,8 +326,8 @@ fn hint_for_yaml_error(message: &str) -> String {
         "add the field".into()
     } else if message.contains("invalid type") {
         "this field has the wrong shape: a list is written with `- item` lines or `[a, b]`, a map with `key: value` lines".into()
-    } else if message.contains("tab") {
-        "YAML indentation must use spaces, not tabs".into()
+    } else if message.contains("flow sequence") || message.contains("flow mapping") {
+        "close the `[` or `{` that starts here, and separate its items with commas".into()
     } else {
         "check the YAML syntax here: indentation, a missing `:`, or a value that needs quotes (text containing `: ` or starting with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `@` or a backquote)".into()
     }
@@ -268,6 +409,8 @@ enum Frame {
 struct Recorder {
     stack: Vec<Frame>,
     positions: HashMap<String, Position>,
+    /// A list item that is a mapping, placed when its first key arrives.
+    pending: Option<String>,
 }
 
 impl Recorder {
@@ -302,6 +445,9 @@ impl MarkedEventReceiver for Recorder {
                     if key.is_none() {
                         *key = Some(value);
                         *key_position = here;
+                        if let Some(item) = self.pending.take() {
+                            self.positions.insert(item, here);
+                        }
                         return;
                     }
                 }
@@ -310,9 +456,17 @@ impl MarkedEventReceiver for Recorder {
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let in_list = matches!(self.stack.last(), Some(Frame::Seq { .. }));
                 let path = match self.next_path(here) {
                     Some((path, position)) => {
-                        self.positions.entry(path.clone()).or_insert(position);
+                        if in_list && matches!(event, Event::MappingStart(..)) {
+                            // yaml-rust2 marks a block mapping in a list
+                            // after its first key; its first key is where
+                            // the writer sees the item, so wait for it.
+                            self.pending = Some(path.clone());
+                        } else {
+                            self.positions.insert(path.clone(), position);
+                        }
                         path
                     }
                     None => String::new(),
@@ -329,6 +483,10 @@ impl MarkedEventReceiver for Recorder {
                     });
             }
             Event::MappingEnd | Event::SequenceEnd => {
+                if let Some(item) = self.pending.take() {
+                    // An empty mapping: place it at its closing mark.
+                    self.positions.insert(item, here);
+                }
                 self.stack.pop();
             }
             Event::Alias(_) => {
@@ -351,8 +509,52 @@ mod tests {
         assert_eq!(spans.locate("claims[1].speaker"), Position::new(7, 14));
         assert_eq!(spans.locate("claims[0].sources[1]"), Position::new(5, 20));
         assert_eq!(spans.locate("title"), Position::new(2, 8));
-        // A missing field falls back to its parent.
-        assert_eq!(spans.locate("claims[1].verdict"), spans.locate("claims[1]"));
+        // A missing field falls back to its parent, a list item to its first key.
+        assert_eq!(spans.locate("claims[1].verdict"), Position::new(6, 5));
+    }
+
+    #[test]
+    fn recovers_from_an_unknown_field_and_reports_the_rest() {
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            title: Option<Text>,
+            speakers: Option<UniqueMap<Text>>,
+        }
+        let text = "sumary: x\n  more: y\ntitle: t\nspeakers:\n  a: 1\n  a: 2\n";
+        let (doc, diagnostics) =
+            from_str_recovering::<Doc>(text, Path::new("f"), Offset { lines: 1 });
+        let messages: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.position.line, d.message.as_str()))
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].1.starts_with("unknown field `sumary`"));
+        assert_eq!(messages[0].0, 2);
+        assert_eq!(
+            messages[1],
+            (7, "duplicate id `a`: each id may be defined once")
+        );
+        let doc = doc.unwrap();
+        assert_eq!(doc.title, Some(Text("t".into())));
+        assert_eq!(doc.speakers.unwrap().0.len(), 1);
+    }
+
+    #[test]
+    fn messages_count_lines_from_the_top_of_the_file() {
+        let err =
+            from_str::<serde_yaml::Value>("a: [1, 2\nb: 3\n", Path::new("f"), Offset { lines: 1 })
+                .unwrap_err();
+        assert_eq!(err.position, Position::new(2, 4), "{err:?}");
+        assert!(!err.message.contains("at line 1 "), "{}", err.message);
+    }
+
+    #[test]
+    fn names_a_tab_in_indentation() {
+        let err =
+            from_str::<serde_yaml::Value>("a:\n\tb: 1\n", Path::new("f"), Offset { lines: 1 })
+                .unwrap_err();
+        assert!(err.message.contains("tab"), "{}", err.message);
     }
 
     #[test]
