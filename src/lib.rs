@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod fingerprint;
 pub mod load;
 pub mod model;
 pub mod parse;
@@ -18,6 +19,7 @@ pub mod validate;
 pub mod write;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -107,13 +109,17 @@ pub fn compile(options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let mut briefings = Vec::with_capacity(parsed.len());
     for (briefing, d) in parsed {
         diagnostics.extend(d);
-        briefings.extend(briefing.filter(|b| options.drafts || !b.draft));
+        briefings.extend(
+            briefing
+                .filter(|b| options.drafts || !b.draft)
+                .map(Arc::new),
+        );
     }
     let mut pages = Vec::new();
     for file in &files.pages {
         let (page, d) = parse::page(file, &config);
         diagnostics.extend(d);
-        pages.extend(page.filter(|p| options.drafts || !p.draft));
+        pages.extend(page.filter(|p| options.drafts || !p.draft).map(Arc::new));
     }
 
     let site = resolve::resolve(config, briefings, pages, site_speakers, site_sources);

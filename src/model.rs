@@ -184,6 +184,8 @@ pub struct Body {
 
 #[derive(Clone, Debug)]
 pub struct Briefing {
+    /// Fingerprint of the file's text: equal text, equal briefing.
+    pub hash: u64,
     pub slug: String,
     pub file: PathBuf,
     /// Path under `content/`, as `@/` links name it: `briefings/x.md`.
@@ -213,6 +215,8 @@ impl Briefing {
 /// A plain page such as `about` or `methodology`.
 #[derive(Clone, Debug)]
 pub struct Page {
+    /// Fingerprint of the file's text.
+    pub hash: u64,
     pub slug: String,
     pub file: PathBuf,
     pub content_path: String,

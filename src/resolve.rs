@@ -6,6 +6,7 @@
 //! broken reference from hiding every other problem in the site.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -46,9 +47,9 @@ pub struct CitedSource {
 pub struct Site {
     pub config: SiteConfig,
     /// Newest first; ties broken by slug so the order never wavers.
-    pub briefings: Vec<Briefing>,
+    pub briefings: Vec<Arc<Briefing>>,
     /// Sorted by slug.
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// From `content/speakers.yaml`.
     pub site_speakers: IndexMap<String, Speaker>,
     /// From `content/sources.yaml`.
@@ -111,8 +112,8 @@ impl Site {
 /// Builds the site model and its indexes.
 pub fn resolve(
     config: SiteConfig,
-    mut briefings: Vec<Briefing>,
-    mut pages: Vec<Page>,
+    mut briefings: Vec<Arc<Briefing>>,
+    mut pages: Vec<Arc<Page>>,
     site_speakers: IndexMap<String, Speaker>,
     site_sources: IndexMap<String, Source>,
 ) -> Site {

@@ -1,0 +1,54 @@
+//! Cheap fingerprints of content and views, to tell what a rebuild must redo.
+//!
+//! A page is rendered again only when the fingerprint of what it shows has
+//! changed since it was last written. Fingerprints are compared only within
+//! one run of `brief`, so a fast non-cryptographic hash is enough.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io;
+
+use serde::Serialize;
+
+/// The fingerprint of any hashable value.
+pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of a view as templates would see it: its serialised form.
+pub fn of_view<T: Serialize + ?Sized>(value: &T) -> u64 {
+    let mut writer = HashWriter(DefaultHasher::new());
+    // Writing to a hasher cannot fail, and views always serialise.
+    let _ = serde_json::to_writer(&mut writer, value);
+    writer.0.finish()
+}
+
+struct HashWriter(DefaultHasher);
+
+impl io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_views_have_equal_fingerprints() {
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+        }
+        assert_eq!(of_view(&View { title: "a" }), of_view(&View { title: "a" }));
+        assert_ne!(of_view(&View { title: "a" }), of_view(&View { title: "b" }));
+    }
+}

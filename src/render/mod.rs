@@ -1,0 +1,561 @@
+//! Pages from the site model, through Tera templates, in parallel, redoing
+//! only what changed.
+//!
+//! A build plans every page of the site with a fingerprint of what it shows
+//! (see [`views`]); a page is rendered only when its fingerprint differs from
+//! the one remembered in the [`Cache`] from the last build. A fresh cache
+//! renders everything, so a one-off build and a rebuild in `serve` run the
+//! same code and write the same bytes.
+
+pub mod templates;
+pub mod views;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostic::Diagnostic;
+use crate::fingerprint;
+use crate::resolve::{ClaimRef, Site};
+pub use templates::{templates, Templates};
+use views::{
+    BriefingSummary, BriefingViews, ClaimView, CorrectionView, Shared, SourceView, SpeakerRef,
+    TagCount, TallyView, VerdictCount,
+};
+
+/// One file of the built site: its path under the output folder and bytes.
+pub type OutputFile = (PathBuf, Vec<u8>);
+
+#[derive(Serialize)]
+struct BriefingView<'a> {
+    #[serde(flatten)]
+    summary: &'a BriefingSummary,
+    event: Option<&'a str>,
+    authors: &'a [String],
+    body: &'a str,
+    claims: &'a [ClaimView],
+    speakers: Vec<&'a SpeakerRef>,
+    sources: Vec<&'a SourceView>,
+    corrections: Vec<CorrectionView>,
+    draft: bool,
+}
+
+#[derive(Serialize)]
+struct SpeakerSummary<'a> {
+    #[serde(flatten)]
+    speaker: &'a SpeakerRef,
+    claim_count: usize,
+    tally: TallyView,
+}
+
+#[derive(Serialize)]
+struct SpeakerPage<'a> {
+    #[serde(flatten)]
+    speaker: &'a SpeakerRef,
+    tally: TallyView,
+    claims: Vec<&'a ClaimView>,
+}
+
+#[derive(Serialize)]
+struct SourceEntry<'a> {
+    #[serde(flatten)]
+    source: SourceView,
+    cited_by: Vec<&'a ClaimView>,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    slug: &'a str,
+    content: &'a str,
+}
+
+/// What one page is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Job<'a> {
+    Index,
+    Briefing(usize),
+    Speakers,
+    Speaker(&'a str),
+    Sources,
+    Verdicts,
+    Verdict(usize),
+    Tags,
+    Tag(&'a str),
+    Page(usize),
+    NotFound,
+}
+
+impl Job<'_> {
+    fn template(self) -> &'static str {
+        match self {
+            Job::Index => "index.html",
+            Job::Briefing(_) => "briefing.html",
+            Job::Speakers => "speakers.html",
+            Job::Speaker(_) => "speaker.html",
+            Job::Sources => "sources.html",
+            Job::Verdicts => "verdicts.html",
+            Job::Verdict(_) => "verdict.html",
+            Job::Tags => "tags.html",
+            Job::Tag(_) => "tag.html",
+            Job::Page(_) => "page.html",
+            Job::NotFound => "404.html",
+        }
+    }
+}
+
+/// A page of the site: where it goes, its URL, and its fingerprint.
+pub struct PlannedPage<'a> {
+    job: Job<'a>,
+    pub path: PathBuf,
+    pub url: String,
+    pub fingerprint: u64,
+}
+
+impl PlannedPage<'_> {
+    /// Pages a writer is most likely looking at while editing: a briefing
+    /// or a plain page. `serve` renders and announces these first.
+    pub fn is_direct(&self) -> bool {
+        matches!(self.job, Job::Briefing(_) | Job::Page(_))
+    }
+}
+
+/// What the last build rendered: views per briefing and each page's
+/// fingerprint, by output path.
+#[derive(Default)]
+pub struct Cache {
+    briefings: HashMap<String, Arc<BriefingViews>>,
+    pages: HashMap<PathBuf, u64>,
+}
+
+impl Cache {
+    /// Records that these pages are now on disk as planned.
+    pub fn remember(&mut self, pages: &[&PlannedPage]) {
+        for page in pages {
+            self.pages.insert(page.path.clone(), page.fingerprint);
+        }
+    }
+
+    /// Forgets pages that are no longer part of the site.
+    pub fn retain(&mut self, keep: impl Fn(&PathBuf) -> bool) {
+        self.pages.retain(|path, _| keep(path));
+    }
+}
+
+/// Every page of the site, planned, with the views to render them.
+pub struct Plan<'a> {
+    site: &'a Site,
+    shared: Shared,
+    briefings: Vec<Arc<BriefingViews>>,
+    pub pages: Vec<PlannedPage<'a>>,
+}
+
+/// Plans every page, reusing the views of briefings whose signature has not
+/// changed.
+pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Plan<'a> {
+    let shared = Shared::build(site);
+    let briefings: Vec<Arc<BriefingViews>> = (0..site.briefings.len())
+        .into_par_iter()
+        .map(|b| {
+            let signature = views::signature(site, &shared, b);
+            match cache.briefings.get(&site.briefings[b].slug) {
+                Some(cached) if cached.signature == signature => cached.clone(),
+                _ => Arc::new(views::briefing_views(site, &shared, b, signature)),
+            }
+        })
+        .collect();
+    cache.briefings = site
+        .briefings
+        .iter()
+        .zip(&briefings)
+        .map(|(b, v)| (b.slug.clone(), v.clone()))
+        .collect();
+
+    let base = &site.config.base_path;
+    let signatures: Vec<u64> = briefings.iter().map(|v| v.signature).collect();
+    let claim_refs = |refs: Option<&Vec<ClaimRef>>, h: &mut dyn Hasher| {
+        for r in refs.into_iter().flatten() {
+            (signatures[r.briefing], r.claim).hash(&mut HasherRef(h));
+        }
+    };
+    let mut pages = Vec::new();
+    let mut add = |job: Job<'a>, path: String, url: String, content: &dyn Fn(&mut dyn Hasher)| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        shared.site_hash.hash(&mut hasher);
+        templates.fingerprint(job.template()).hash(&mut hasher);
+        content(&mut hasher);
+        pages.push(PlannedPage {
+            job,
+            path: PathBuf::from(path),
+            url,
+            fingerprint: hasher.finish(),
+        });
+    };
+
+    add(Job::Index, "index.html".into(), base.clone(), &|h| {
+        signatures.hash(&mut HasherRef(h))
+    });
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        let url = briefings[b].summary.url.clone();
+        add(
+            Job::Briefing(b),
+            format!("briefings/{}/index.html", briefing.slug),
+            url,
+            &|h| signatures[b].hash(&mut HasherRef(h)),
+        );
+    }
+    add(
+        Job::Speakers,
+        "speakers/index.html".into(),
+        format!("{base}speakers/"),
+        &|h| {
+            for id in site.speakers.keys() {
+                shared.speakers[id].1.hash(&mut HasherRef(h));
+                for r in site.claims_by_speaker.get(id).into_iter().flatten() {
+                    site.claim(*r).verdict.hash(&mut HasherRef(h));
+                }
+            }
+        },
+    );
+    for id in site.speakers.keys() {
+        let (speaker, hash) = &shared.speakers[id];
+        add(
+            Job::Speaker(id),
+            format!("speakers/{id}/index.html"),
+            speaker.url.clone(),
+            &|h| {
+                hash.hash(&mut HasherRef(h));
+                claim_refs(site.claims_by_speaker.get(id), h);
+            },
+        );
+    }
+    add(
+        Job::Sources,
+        "sources/index.html".into(),
+        format!("{base}sources/"),
+        &|h| {
+            for cited in &site.sources {
+                cited.anchor.hash(&mut HasherRef(h));
+                fingerprint::of_view(&views::cited_source_view(site, &cited.key))
+                    .hash(&mut HasherRef(h));
+                for r in &cited.cited_by {
+                    (signatures[r.briefing], r.claim).hash(&mut HasherRef(h));
+                }
+            }
+        },
+    );
+    let verdict_count = |id: &str| site.claims_by_verdict.get(id).map_or(0, Vec::len);
+    add(
+        Job::Verdicts,
+        "verdicts/index.html".into(),
+        format!("{base}verdicts/"),
+        &|h| {
+            for v in &shared.site.verdicts {
+                verdict_count(&v.id).hash(&mut HasherRef(h));
+            }
+        },
+    );
+    for (i, verdict) in shared.site.verdicts.iter().enumerate() {
+        let path = format!("verdicts/{}/index.html", slug::slugify(&verdict.id));
+        add(Job::Verdict(i), path, verdict.url.clone(), &|h| {
+            shared.verdict_hashes[i].hash(&mut HasherRef(h));
+            claim_refs(site.claims_by_verdict.get(&verdict.id), h);
+        });
+    }
+    add(
+        Job::Tags,
+        "tags/index.html".into(),
+        format!("{base}tags/"),
+        &|h| {
+            for (slug, entry) in &site.tags {
+                (shared.tags[slug].1, entry.briefings.len()).hash(&mut HasherRef(h));
+            }
+        },
+    );
+    for (slug, entry) in &site.tags {
+        let (tag, hash) = &shared.tags[slug];
+        add(
+            Job::Tag(slug),
+            format!("tags/{slug}/index.html"),
+            tag.url.clone(),
+            &|h| {
+                hash.hash(&mut HasherRef(h));
+                for &b in &entry.briefings {
+                    signatures[b].hash(&mut HasherRef(h));
+                }
+            },
+        );
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        add(
+            Job::Page(i),
+            format!("{}/index.html", page.slug),
+            format!("{base}{}/", page.slug),
+            &|h| page.hash.hash(&mut HasherRef(h)),
+        );
+    }
+    add(
+        Job::NotFound,
+        "404.html".into(),
+        format!("{base}404.html"),
+        &|_| {},
+    );
+
+    Plan {
+        site,
+        shared,
+        briefings,
+        pages,
+    }
+}
+
+/// Lets a `&mut dyn Hasher` be passed where `Hash::hash` wants a sized one.
+struct HasherRef<'a>(&'a mut dyn Hasher);
+
+impl Hasher for HasherRef<'_> {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes)
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// The planned pages whose fingerprint differs from what the cache
+    /// remembers: the ones to render.
+    pub fn stale<'p>(&'p self, cache: &Cache) -> Vec<&'p PlannedPage<'a>> {
+        self.pages
+            .iter()
+            .filter(|p| cache.pages.get(&p.path) != Some(&p.fingerprint))
+            .collect()
+    }
+
+    /// Renders pages in parallel. Template errors come back as diagnostics,
+    /// all of them, rather than the first.
+    pub fn render(
+        &self,
+        templates: &Templates,
+        pages: &[&PlannedPage],
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let mut base = Context::new();
+        base.insert("site", &self.shared.site);
+        let results: Vec<Result<OutputFile, Diagnostic>> = pages
+            .par_iter()
+            .map(|page| {
+                let mut context = base.clone();
+                self.fill(&mut context, page.job);
+                context.insert("current_url", &page.url);
+                let template = page.job.template();
+                templates
+                    .tera
+                    .render(template, &context)
+                    .map(|html| (page.path.clone(), html.into_bytes()))
+                    .map_err(|err| templates.error(&err, template))
+            })
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut diagnostics = Vec::new();
+        for result in results {
+            match result {
+                Ok(file) => files.push(file),
+                Err(d) if !diagnostics.contains(&d) => diagnostics.push(d),
+                Err(_) => {}
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(files)
+        } else {
+            Err(diagnostics)
+        }
+    }
+
+    fn claims(&self, refs: Option<&Vec<ClaimRef>>) -> Vec<&ClaimView> {
+        refs.map(|refs| {
+            refs.iter()
+                .map(|r| &self.briefings[r.briefing].claims[r.claim])
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    fn tally_of(&self, claims: &[&ClaimView]) -> TallyView {
+        self.shared
+            .tally(claims.iter().map(|c| c.verdict.id.as_str()))
+    }
+
+    /// Puts what a page's template receives into its context.
+    fn fill(&self, context: &mut Context, job: Job) {
+        let site = self.site;
+        let shared = &self.shared;
+        match job {
+            Job::Index => {
+                let summaries: Vec<&BriefingSummary> =
+                    self.briefings.iter().map(|v| &v.summary).collect();
+                context.insert("briefings", &summaries);
+                let all = site
+                    .briefings
+                    .iter()
+                    .flat_map(|b| b.claims.iter().map(|c| c.verdict.as_str()));
+                context.insert("tally", &shared.tally(all));
+            }
+            Job::Briefing(b) => {
+                let briefing = &site.briefings[b];
+                let views = &self.briefings[b];
+                let mut seen = std::collections::HashSet::new();
+                let speakers = views
+                    .claims
+                    .iter()
+                    .filter(|c| seen.insert(&c.speaker.id))
+                    .map(|c| &c.speaker)
+                    .collect();
+                let mut seen = std::collections::HashSet::new();
+                let sources = views
+                    .claims
+                    .iter()
+                    .flat_map(|c| c.sources.iter())
+                    .filter(|s| seen.insert(&s.anchor))
+                    .collect();
+                let view = BriefingView {
+                    summary: &views.summary,
+                    event: briefing.event.as_deref(),
+                    authors: &briefing.authors,
+                    body: &briefing.body.html,
+                    claims: &views.claims,
+                    speakers,
+                    sources,
+                    corrections: briefing
+                        .corrections
+                        .iter()
+                        .map(|c| CorrectionView {
+                            date: views::iso(c.date),
+                            date_display: views::display(c.date),
+                            text: c.text_html.clone(),
+                        })
+                        .collect(),
+                    draft: briefing.draft,
+                };
+                context.insert("briefing", &view);
+            }
+            Job::Speakers => {
+                let list: Vec<SpeakerSummary> = site
+                    .speakers
+                    .keys()
+                    .map(|id| {
+                        let claims = self.claims(site.claims_by_speaker.get(id));
+                        SpeakerSummary {
+                            speaker: &shared.speakers[id].0,
+                            claim_count: claims.len(),
+                            tally: self.tally_of(&claims),
+                        }
+                    })
+                    .collect();
+                context.insert("speakers", &list);
+            }
+            Job::Speaker(id) => {
+                let claims = self.claims(site.claims_by_speaker.get(id));
+                let page = SpeakerPage {
+                    speaker: &shared.speakers[id].0,
+                    tally: self.tally_of(&claims),
+                    claims,
+                };
+                context.insert("speaker", &page);
+            }
+            Job::Sources => {
+                let entries: Vec<SourceEntry> = site
+                    .sources
+                    .iter()
+                    .map(|cited| SourceEntry {
+                        source: views::cited_source_view(site, &cited.key),
+                        cited_by: cited
+                            .cited_by
+                            .iter()
+                            .map(|r| &self.briefings[r.briefing].claims[r.claim])
+                            .collect(),
+                    })
+                    .collect();
+                context.insert("sources", &entries);
+            }
+            Job::Verdicts => {
+                let list: Vec<VerdictCount> = shared
+                    .site
+                    .verdicts
+                    .iter()
+                    .map(|verdict| VerdictCount {
+                        verdict,
+                        count: site.claims_by_verdict.get(&verdict.id).map_or(0, Vec::len),
+                    })
+                    .collect();
+                context.insert("verdicts", &list);
+            }
+            Job::Verdict(i) => {
+                let verdict = &shared.site.verdicts[i];
+                let claims = self.claims(site.claims_by_verdict.get(&verdict.id));
+                context.insert(
+                    "verdict",
+                    &VerdictCount {
+                        verdict,
+                        count: claims.len(),
+                    },
+                );
+                context.insert("claims", &claims);
+            }
+            Job::Tags => {
+                let list: Vec<TagCount> = site
+                    .tags
+                    .iter()
+                    .map(|(slug, entry)| TagCount {
+                        tag: &shared.tags[slug].0,
+                        count: entry.briefings.len(),
+                    })
+                    .collect();
+                context.insert("tags", &list);
+            }
+            Job::Tag(slug) => {
+                let entry = &site.tags[slug];
+                let briefings: Vec<&BriefingSummary> = entry
+                    .briefings
+                    .iter()
+                    .map(|&b| &self.briefings[b].summary)
+                    .collect();
+                context.insert(
+                    "tag",
+                    &TagCount {
+                        tag: &shared.tags[slug].0,
+                        count: entry.briefings.len(),
+                    },
+                );
+                context.insert("briefings", &briefings);
+            }
+            Job::Page(i) => {
+                let page = &site.pages[i];
+                context.insert(
+                    "page",
+                    &PageView {
+                        title: &page.title,
+                        description: page.description.as_deref(),
+                        url: format!("{}{}/", site.config.base_path, page.slug),
+                        slug: &page.slug,
+                        content: &page.body.html,
+                    },
+                );
+            }
+            Job::NotFound => {}
+        }
+    }
+}
+
+/// Renders every page of the site, with nothing cached: a one-off build.
+pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut cache = Cache::default();
+    let plan = plan(site, templates, &mut cache);
+    let all: Vec<&PlannedPage> = plan.pages.iter().collect();
+    plan.render(templates, &all)
+}

@@ -1,0 +1,214 @@
+//! The theme's templates, compiled once per build with the site's overrides
+//! on top, and template errors located in the file that holds them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::fingerprint;
+use crate::load::SourceFile;
+use crate::theme;
+
+/// The compiled templates, and where each one's text came from so a render
+/// error can point into the right file.
+pub struct Templates {
+    pub(super) tera: Tera,
+    files: HashMap<String, (PathBuf, String)>,
+}
+
+impl Templates {
+    /// A fingerprint of a template and of every template it extends,
+    /// imports or includes: what a page made with it depends on.
+    pub fn fingerprint(&self, name: &str) -> u64 {
+        let mut seen = HashSet::new();
+        let mut stack = vec![name.to_owned()];
+        let mut parts = Vec::new();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some((_, text)) = self.files.get(&name) {
+                parts.push((name.clone(), fingerprint::of(text)));
+                stack.extend(referenced_templates(text));
+            }
+        }
+        parts.sort();
+        fingerprint::of(&parts)
+    }
+
+    pub(super) fn error(&self, err: &tera::Error, page_template: &str) -> Diagnostic {
+        let message = error_chain(err);
+        // The innermost template named in the chain is where it went wrong.
+        let name = message
+            .split('\'')
+            .rfind(|part| self.files.contains_key(*part))
+            .unwrap_or(page_template);
+        let (path, text) = &self.files[name];
+        template_error(err, path, text)
+    }
+}
+
+/// Compiles the built-in templates with the site's overrides on top.
+pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Diagnostic>> {
+    let mut sources: Vec<(String, String, PathBuf)> = theme::TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string(), builtin_path(name)))
+        .collect();
+    for (name, file) in overrides {
+        match sources.iter_mut().find(|(n, ..)| n == name) {
+            Some(entry) => *entry = (name.clone(), file.text.clone(), file.path.clone()),
+            None => sources.push((name.clone(), file.text.clone(), file.path.clone())),
+        }
+    }
+    // Parse each template alone first, so every broken one is reported.
+    let mut diagnostics = Vec::new();
+    for (name, text, path) in &sources {
+        if let Err(err) = tera::Template::new(name, None, text) {
+            diagnostics.push(template_error(&err, path, text));
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    let pairs: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, t, _)| (n.as_str(), t.as_str()))
+        .collect();
+    tera.add_raw_templates(pairs).map_err(|err| {
+        vec![
+            Diagnostic::error("templates", Position::start(), error_chain(&err)).with_hint(
+                "a template extends, includes or imports a template that does not exist",
+            ),
+        ]
+    })?;
+    let files = sources
+        .into_iter()
+        .map(|(name, text, path)| (name, (path, text)))
+        .collect();
+    Ok(Templates { tera, files })
+}
+
+/// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
+/// into `&#x2F;`, which is safe but makes every URL in the source unreadable.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn builtin_path(name: &str) -> PathBuf {
+    PathBuf::from(format!("templates/{name} (built-in)"))
+}
+
+/// Tera reports parse errors as ` --> line:column` in its message; a render
+/// error names a variable, which we look for in the template's text.
+fn template_error(err: &tera::Error, path: &Path, text: &str) -> Diagnostic {
+    let message = error_chain(err);
+    let position = message
+        .split_once("--> ")
+        .and_then(|(_, rest)| {
+            let end = rest
+                .find(|c: char| !c.is_ascii_digit() && c != ':')
+                .unwrap_or(rest.len());
+            let (line, column) = rest[..end].split_once(':')?;
+            Some(Position::new(line.parse().ok()?, column.parse().ok()?))
+        })
+        .or_else(|| {
+            let name = message.split('`').nth(1)?;
+            text.lines().enumerate().find_map(|(i, line)| {
+                line.find(name)
+                    .map(|col| Position::new(i + 1, line[..col].chars().count() + 1))
+            })
+        })
+        .unwrap_or_default();
+    let position = if position.line == 0 {
+        Position::start()
+    } else {
+        position
+    };
+    // A parse error carries Tera's own drawing of the line; we draw our own,
+    // so keep only its explanation (the `= expected ...` line).
+    let explanation: Vec<&str> = message
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("= "))
+        .collect();
+    let summary = if explanation.is_empty() {
+        message
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        format!("cannot parse the template: {}", explanation.join("; "))
+    };
+    Diagnostic::error(path, position, format!("template error: {summary}"))
+        .with_hint("check the template against the template reference in the README (variables each template receives, Tera syntax)")
+}
+
+fn error_chain(err: &tera::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Names of templates that `{% extends %}`, `{% import %}` or
+/// `{% include %}` tags in `text` refer to.
+fn referenced_templates(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.split("%}").next().unwrap_or("");
+        let words = tag.trim_start_matches('-').trim_start();
+        if words.starts_with("extends")
+            || words.starts_with("import")
+            || words.starts_with("include")
+        {
+            names.extend(tag.split(['"', '\'']).skip(1).step_by(2).map(str::to_owned));
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_templates_a_template_uses() {
+        let text = "{% extends \"base.html\" %}{%- import 'macros.html' as m -%}{{ x }}";
+        assert_eq!(referenced_templates(text), ["base.html", "macros.html"]);
+    }
+
+    #[test]
+    fn a_changed_base_changes_every_page_template() {
+        let a = templates(&[]).unwrap();
+        let base = SourceFile {
+            path: "templates/base.html".into(),
+            text: "<!doctype html>{% block content %}{% endblock content %}".into(),
+        };
+        let b = templates(&[("base.html".into(), base)]).unwrap();
+        assert_ne!(
+            a.fingerprint("briefing.html"),
+            b.fingerprint("briefing.html")
+        );
+        assert_eq!(a.fingerprint("macros.html"), b.fingerprint("macros.html"));
+    }
+}

@@ -1,0 +1,449 @@
+//! What templates see: view structs with URLs, display dates and tallies
+//! ready to print (the README's template reference documents each field).
+//!
+//! Views shown on many pages (a speaker's name, a verdict's badge, a claim's
+//! card) are built once per build. A briefing's claim cards are rebuilt only
+//! when its signature changes: the fingerprint of its own text and of every
+//! shared view its cards show.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::fingerprint;
+use crate::model::{Briefing, Source};
+use crate::resolve::{Site, SourceKey};
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub publisher: PublisherView,
+    pub pages: Vec<NavPage>,
+    pub verdicts: Vec<VerdictView>,
+}
+
+#[derive(Serialize)]
+pub struct PublisherView {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct NavPage {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct VerdictView {
+    pub id: String,
+    pub label: String,
+    pub rating: Option<u32>,
+    pub url: String,
+    pub tone: &'static str,
+}
+
+/// A verdict with how many claims on the site received it, for the pages
+/// about verdicts (kept out of [`VerdictView`] so a count changing does not
+/// change every claim card).
+#[derive(Serialize)]
+pub struct VerdictCount<'a> {
+    #[serde(flatten)]
+    pub verdict: &'a VerdictView,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct TallyView {
+    pub total: usize,
+    pub entries: Vec<TallyEntry>,
+}
+
+#[derive(Serialize)]
+pub struct TallyEntry {
+    pub verdict: VerdictView,
+    pub count: usize,
+    pub percent: f64,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SpeakerRef {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SourceView {
+    pub id: String,
+    pub anchor: String,
+    pub sources_url: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub withheld: Option<String>,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub accessed: Option<String>,
+    pub accessed_display: Option<String>,
+    pub archived: Option<String>,
+    pub excerpt: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct BriefingLink {
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_display: String,
+}
+
+#[derive(Serialize)]
+pub struct ClaimView {
+    pub id: String,
+    pub anchor: String,
+    pub url: String,
+    pub text: String,
+    pub verbatim: bool,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub appearance: Option<String>,
+    pub speaker: SpeakerRef,
+    pub verdict: VerdictView,
+    pub explanation: String,
+    pub sources: Vec<SourceView>,
+    pub briefing: BriefingLink,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TagView {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+}
+
+/// A tag with the number of briefings carrying it, for the tag pages.
+#[derive(Serialize)]
+pub struct TagCount<'a> {
+    #[serde(flatten)]
+    pub tag: &'a TagView,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct BriefingSummary {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub date: String,
+    pub date_display: String,
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub summary: String,
+    pub tags: Vec<TagView>,
+    pub claim_count: usize,
+    pub tally: TallyView,
+}
+
+#[derive(Serialize)]
+pub struct CorrectionView {
+    pub date: String,
+    pub date_display: String,
+    pub text: String,
+}
+
+pub fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+pub fn display(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// Views shared by many pages, built every build (they are small), with the
+/// fingerprint of each.
+pub struct Shared {
+    pub site: SiteView,
+    pub site_hash: u64,
+    pub verdict_hashes: Vec<u64>,
+    pub speakers: HashMap<String, (SpeakerRef, u64)>,
+    pub tags: HashMap<String, (TagView, u64)>,
+}
+
+impl Shared {
+    pub fn build(site: &Site) -> Shared {
+        let base = &site.config.base_path;
+        let verdicts: Vec<VerdictView> = site
+            .config
+            .scale
+            .iter()
+            .map(|v| VerdictView {
+                id: v.id.clone(),
+                label: v.label.clone(),
+                rating: v.rating,
+                url: format!("{base}verdicts/{}/", slug::slugify(&v.id)),
+                tone: v.tone.as_str(),
+            })
+            .collect();
+        let verdict_hashes = verdicts.iter().map(fingerprint::of_view).collect();
+        let speakers = site
+            .speakers
+            .values()
+            .map(|s| {
+                let view = SpeakerRef {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    role: s.role.clone(),
+                    affiliation: s.affiliation.clone(),
+                    url: format!("{base}speakers/{}/", s.id),
+                };
+                let hash = fingerprint::of_view(&view);
+                (s.id.clone(), (view, hash))
+            })
+            .collect();
+        let tags = site
+            .tags
+            .iter()
+            .map(|(slug, entry)| {
+                let view = TagView {
+                    name: entry.name.clone(),
+                    slug: slug.clone(),
+                    url: format!("{base}tags/{slug}/"),
+                };
+                let hash = fingerprint::of_view(&view);
+                (slug.clone(), (view, hash))
+            })
+            .collect();
+        let config = &site.config;
+        let site_view = SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            base_url: config.base_url.clone(),
+            base_path: base.clone(),
+            publisher: PublisherView {
+                name: config.publisher.name.clone(),
+                url: config.publisher.url.clone(),
+            },
+            pages: site
+                .pages
+                .iter()
+                .map(|p| NavPage {
+                    title: p.title.clone(),
+                    url: format!("{base}{}/", p.slug),
+                })
+                .collect(),
+            verdicts,
+        };
+        Shared {
+            site_hash: fingerprint::of_view(&site_view),
+            site: site_view,
+            verdict_hashes,
+            speakers,
+            tags,
+        }
+    }
+
+    pub fn verdict(&self, id: &str) -> Option<(usize, &VerdictView)> {
+        self.site
+            .verdicts
+            .iter()
+            .enumerate()
+            .find(|(_, v)| v.id == id)
+    }
+
+    /// The tally of a set of verdict ids, in scale order.
+    pub fn tally<'a>(&self, ids: impl Iterator<Item = &'a str>) -> TallyView {
+        let verdicts = &self.site.verdicts;
+        let mut counts = vec![0usize; verdicts.len()];
+        let mut total = 0;
+        for id in ids {
+            if let Some((i, _)) = self.verdict(id) {
+                counts[i] += 1;
+                total += 1;
+            }
+        }
+        let entries = verdicts
+            .iter()
+            .zip(counts)
+            .filter(|(_, count)| *count > 0)
+            .map(|(verdict, count)| TallyEntry {
+                verdict: verdict.clone(),
+                count,
+                percent: (count as f64 * 1000.0 / total as f64).round() / 10.0,
+            })
+            .collect();
+        TallyView { total, entries }
+    }
+}
+
+/// One briefing's views: its summary for lists and its claim cards.
+pub struct BriefingViews {
+    pub signature: u64,
+    pub summary: BriefingSummary,
+    pub claims: Vec<ClaimView>,
+}
+
+fn source_hash(source: &Source) -> u64 {
+    fingerprint::of(&(
+        &source.title,
+        &source.publisher,
+        &source.url,
+        &source.withheld,
+        source.date,
+        source.accessed,
+        &source.archived,
+        &source.excerpt,
+    ))
+}
+
+/// Everything a briefing's views are made from: its own text, and the
+/// shared views and source anchors its cards show.
+pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
+    let briefing = &site.briefings[b];
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    briefing.hash.hash(&mut hasher);
+    shared.site_hash.hash(&mut hasher);
+    for claim in &briefing.claims {
+        site.speaker_for(b, &claim.speaker)
+            .and_then(|s| shared.speakers.get(&s.id))
+            .map(|(_, h)| *h)
+            .hash(&mut hasher);
+        for id in &claim.sources {
+            if let Some((key, source)) = site.source_for(b, id) {
+                site.source_anchor(&key).hash(&mut hasher);
+                if matches!(key, SourceKey::Site(_)) {
+                    source_hash(source).hash(&mut hasher);
+                }
+            }
+        }
+    }
+    for tag in &briefing.tags {
+        shared
+            .tags
+            .get(&Site::tag_slug(tag))
+            .map(|(_, h)| *h)
+            .hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
+    let anchor = site.source_anchor(key).unwrap_or_default().to_owned();
+    SourceView {
+        id: source.id.clone(),
+        sources_url: format!("{}sources/#{anchor}", site.config.base_path),
+        anchor,
+        title: source.title.clone(),
+        publisher: source.publisher.clone(),
+        url: source.url.clone(),
+        withheld: source.withheld.clone(),
+        date: source.date.map(iso),
+        date_display: source.date.map(display),
+        accessed: source.accessed.map(iso),
+        accessed_display: source.accessed.map(display),
+        archived: source.archived.clone(),
+        excerpt: source.excerpt.clone(),
+    }
+}
+
+/// The shown form of the source behind a `/sources/` entry.
+pub fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
+    source_view(site, key, site.source(key))
+}
+
+/// Builds one briefing's views.
+pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) -> BriefingViews {
+    let briefing: &Briefing = &site.briefings[b];
+    let base = &site.config.base_path;
+    let url = format!("{base}briefings/{}/", briefing.slug);
+    let last_verdict = shared.site.verdicts.last();
+    let claims = briefing
+        .claims
+        .iter()
+        .map(|claim| {
+            let speaker = site
+                .speaker_for(b, &claim.speaker)
+                .map(|s| {
+                    let mut view = shared.speakers[&s.id].0.clone();
+                    // A briefing's own definition may give the role held on
+                    // that occasion.
+                    view.role = s.role.clone().or(view.role);
+                    view.affiliation = s.affiliation.clone().or(view.affiliation);
+                    view
+                })
+                .unwrap_or_else(|| SpeakerRef {
+                    id: claim.speaker.clone(),
+                    name: claim.speaker.clone(),
+                    role: None,
+                    affiliation: None,
+                    url: format!("{base}speakers/"),
+                });
+            let verdict = shared
+                .verdict(&claim.verdict)
+                .map(|(_, v)| v)
+                .or(last_verdict)
+                .cloned()
+                .expect("a verdict scale is never empty");
+            let sources = claim
+                .sources
+                .iter()
+                .filter_map(|id| site.source_for(b, id))
+                .map(|(key, source)| source_view(site, &key, source))
+                .collect();
+            ClaimView {
+                id: claim.id.clone(),
+                anchor: format!("claim-{}", claim.id),
+                url: format!("{url}#claim-{}", claim.id),
+                text: claim.text.clone(),
+                verbatim: claim.verbatim,
+                date: claim.date.map(iso),
+                date_display: claim.date.map(display),
+                appearance: claim.appearance.clone(),
+                speaker,
+                verdict,
+                explanation: claim.explanation_html.clone(),
+                sources,
+                briefing: BriefingLink {
+                    title: briefing.title.clone(),
+                    url: url.clone(),
+                    date: iso(briefing.date),
+                    date_display: display(briefing.date),
+                },
+            }
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let tags = briefing
+        .tags
+        .iter()
+        .filter(|t| seen.insert(Site::tag_slug(t)))
+        .filter_map(|t| shared.tags.get(&Site::tag_slug(t)).map(|(v, _)| v.clone()))
+        .collect();
+    let summary = BriefingSummary {
+        slug: briefing.slug.clone(),
+        title: briefing.title.clone(),
+        url,
+        date: iso(briefing.date),
+        date_display: display(briefing.date),
+        updated: briefing.updated.map(iso),
+        updated_display: briefing.updated.map(display),
+        summary: briefing.summary.clone(),
+        tags,
+        claim_count: briefing.claims.len(),
+        tally: shared.tally(briefing.claims.iter().map(|c| c.verdict.as_str())),
+    };
+    BriefingViews {
+        signature,
+        summary,
+        claims,
+    }
+}
