@@ -197,17 +197,17 @@ fn build(build_args: &BuildArgs) -> anyhow::Result<()> {
 
 fn check(args: &SiteArgs) -> anyhow::Result<()> {
     let options = args.options(None)?;
-    match crate::compile(&options) {
-        Ok(built) => {
-            print_diagnostics(&options.root, &built.diagnostics, args.quiet);
+    match crate::check(&options) {
+        Ok((site, warnings)) => {
+            print_diagnostics(&options.root, &warnings, args.quiet);
             if !args.quiet {
-                let claims: usize = built.site.briefings.iter().map(|b| b.claims.len()).sum();
+                let claims: usize = site.briefings.iter().map(|b| b.claims.len()).sum();
                 println!(
                     "Checked {} with {} and {}: {}",
-                    plural(built.site.briefings.len(), "briefing"),
+                    plural(site.briefings.len(), "briefing"),
                     plural(claims, "claim"),
-                    plural(built.site.pages.len(), "page"),
-                    count_summary(&built.diagnostics)
+                    plural(site.pages.len(), "page"),
+                    count_summary(&warnings)
                 );
             }
             Ok(())

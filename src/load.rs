@@ -4,6 +4,7 @@
 //! text in memory and every read problem (permissions, bytes that are not
 //! UTF-8, a symlink loop) becomes a located diagnostic here.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -36,13 +37,70 @@ pub struct SiteFiles {
 /// Reads the site at `root`. Returns what it could read and a diagnostic for
 /// each file it could not.
 pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
+    let mut read_fresh =
+        |rel: &Path, diagnostics: &mut Vec<Diagnostic>| read(root, rel, diagnostics);
+    load_with(root, &mut read_fresh)
+}
+
+/// Reads the site again after the files in `changed` (absolute paths)
+/// changed on disk. The folders are walked again, so new, removed and
+/// renamed files are all seen, but a file that did not change is taken from
+/// `previous` instead of being read.
+pub fn reload(
+    root: &Path,
+    previous: &SiteFiles,
+    previous_diagnostics: &[Diagnostic],
+    changed: &HashSet<PathBuf>,
+) -> (SiteFiles, Vec<Diagnostic>) {
+    let mut known: HashMap<&Path, &SourceFile> = HashMap::new();
+    for file in previous
+        .config
+        .iter()
+        .chain(&previous.speakers)
+        .chain(&previous.sources)
+        .chain(&previous.briefings)
+        .chain(&previous.pages)
+        .chain(previous.templates.iter().map(|(_, f)| f))
+    {
+        known.insert(&file.path, file);
+    }
+    let mut failed: HashMap<&Path, &Diagnostic> = HashMap::new();
+    for diagnostic in previous_diagnostics {
+        if diagnostic.is_error() {
+            failed.insert(&diagnostic.file, diagnostic);
+        }
+    }
+    let mut read_cached = |rel: &Path, diagnostics: &mut Vec<Diagnostic>| {
+        if !changed.contains(&root.join(rel)) {
+            if let Some(file) = known.get(rel) {
+                return Some((*file).clone());
+            }
+            if let Some(diagnostic) = failed.get(rel) {
+                diagnostics.push((*diagnostic).clone());
+                return None;
+            }
+        }
+        read(root, rel, diagnostics)
+    };
+    load_with(root, &mut read_cached)
+}
+
+type Reader<'a> = dyn FnMut(&Path, &mut Vec<Diagnostic>) -> Option<SourceFile> + 'a;
+
+fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
     let mut files = SiteFiles::default();
     let mut diagnostics = Vec::new();
     let content = root.join("content");
 
-    files.config = read_optional(root, Path::new("site.yaml"), &mut diagnostics);
-    files.speakers = read_optional(root, Path::new("content/speakers.yaml"), &mut diagnostics);
-    files.sources = read_optional(root, Path::new("content/sources.yaml"), &mut diagnostics);
+    for (slot, rel) in [
+        (&mut files.config, "site.yaml"),
+        (&mut files.speakers, "content/speakers.yaml"),
+        (&mut files.sources, "content/sources.yaml"),
+    ] {
+        if root.join(rel).exists() {
+            *slot = read(Path::new(rel), &mut diagnostics);
+        }
+    }
 
     for path in walk(root, &content, &mut diagnostics) {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
@@ -54,7 +112,7 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
         let is_markdown = path.extension().is_some_and(|e| e == "md");
         match kind {
             Some("briefings") | Some("pages") if is_markdown => {
-                if let Some(file) = read(root, &rel, &mut diagnostics) {
+                if let Some(file) = read(&rel, &mut diagnostics) {
                     if kind == Some("briefings") {
                         files.briefings.push(file);
                     } else {
@@ -64,8 +122,14 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
             }
             Some("speakers.yaml") | Some("sources.yaml") => {}
             _ => diagnostics.push(
-                Diagnostic::warning(&rel, Position::start(), "this file is not part of the site and is ignored")
-                    .with_hint("briefings go in content/briefings/ and plain pages in content/pages/, as .md files"),
+                Diagnostic::warning(
+                    &rel,
+                    Position::start(),
+                    "this file is not part of the site and is ignored",
+                )
+                .with_hint(
+                    "briefings go in content/briefings/ and plain pages in content/pages/, as .md files",
+                ),
             ),
         }
     }
@@ -78,7 +142,7 @@ pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        if let Some(file) = read(root, &rel, &mut diagnostics) {
+        if let Some(file) = read(&rel, &mut diagnostics) {
             files.templates.push((name, file));
         }
     }
@@ -141,13 +205,6 @@ fn io_reason(err: Option<&std::io::Error>) -> String {
         Some(ErrorKind::NotFound) => "it does not exist".into(),
         _ => err.map_or_else(|| "unknown error".into(), |e| e.to_string()),
     }
-}
-
-fn read_optional(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
-    if !root.join(rel).exists() {
-        return None;
-    }
-    read(root, rel, diagnostics)
 }
 
 /// Reads one text file, dropping a UTF-8 byte-order mark.

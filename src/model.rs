@@ -184,7 +184,7 @@ pub struct Body {
 
 #[derive(Clone, Debug)]
 pub struct Briefing {
-    /// Fingerprint of the file's text: equal text, equal briefing.
+    /// Fingerprint of the file's path and text: equal file, equal briefing.
     pub hash: u64,
     pub slug: String,
     pub file: PathBuf,
@@ -215,7 +215,7 @@ impl Briefing {
 /// A plain page such as `about` or `methodology`.
 #[derive(Clone, Debug)]
 pub struct Page {
-    /// Fingerprint of the file's text.
+    /// Fingerprint of the file's path and text.
     pub hash: u64,
     pub slug: String,
     pub file: PathBuf,

@@ -6,9 +6,12 @@
 //! `brief` marks each output folder it creates and refuses to replace a
 //! folder without that mark, so it never deletes a writer's own files.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+use crate::fingerprint;
 
 use thiserror::Error;
 
@@ -110,19 +113,9 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.brief-{suffix}"))
 }
 
-/// A file to copy from disk into the output.
-pub struct CopiedFile {
-    pub from: PathBuf,
-    pub to: PathBuf,
-}
-
 /// Writes the site into `output` by way of a staging folder. Returns the
 /// number of files written.
-pub fn write(
-    output: &Path,
-    pages: &[(PathBuf, Vec<u8>)],
-    copies: &[CopiedFile],
-) -> Result<usize, WriteError> {
+pub fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, WriteError> {
     let staging = sibling(output, "staging");
     let old = sibling(output, "old");
     if let Some(parent) = output.parent() {
@@ -136,41 +129,17 @@ pub fn write(
     fs::create_dir_all(&staging).map_err(io_error(&staging))?;
     fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io_error(&staging))?;
 
-    let result = (|| {
-        let mut count = 0;
-        for (rel, bytes) in pages {
-            // Validation keeps ids that become paths safe; this is the last
-            // guard, so no content can ever write beside the output.
-            if !rel
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)))
-            {
-                return Err(WriteError::Escape { path: rel.clone() });
-            }
-            let path = staging.join(rel);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io_error(parent))?;
-            }
-            fs::write(&path, bytes).map_err(io_error(&path))?;
-            count += 1;
+    let result = files.iter().try_for_each(|(rel, bytes)| {
+        let path = staging.join(checked(rel)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
-        for copy in copies {
-            let path = staging.join(&copy.to);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(io_error(parent))?;
-            }
-            fs::copy(&copy.from, &path).map_err(io_error(&copy.from))?;
-            count += 1;
-        }
-        Ok(count)
-    })();
-    let count = match result {
-        Ok(count) => count,
-        Err(err) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(err);
-        }
-    };
+        fs::write(&path, bytes).map_err(io_error(&path))
+    });
+    if let Err(err) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(err);
+    }
 
     if output.exists() {
         fs::rename(output, &old).map_err(io_error(output))?;
@@ -183,7 +152,83 @@ pub fn write(
     if old.exists() {
         fs::remove_dir_all(&old).map_err(io_error(&old))?;
     }
-    Ok(count)
+    Ok(files.len())
+}
+
+/// A path inside the output, refused if it could reach outside it.
+fn checked(rel: &Path) -> Result<&Path, WriteError> {
+    // Validation keeps ids that become paths safe; this is the last guard,
+    // so no content can ever write beside the output.
+    if rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        Ok(rel)
+    } else {
+        Err(WriteError::Escape {
+            path: rel.to_path_buf(),
+        })
+    }
+}
+
+/// Writes into an existing output, in place, only the files whose bytes
+/// differ from what `written` says is on disk; each file is written beside
+/// its place and renamed over it, so a server never reads half a file.
+/// Returns the paths written.
+pub fn write_changed(
+    output: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    written: &mut HashMap<PathBuf, u64>,
+) -> Result<Vec<PathBuf>, WriteError> {
+    let mut changed = Vec::new();
+    for (rel, bytes) in files {
+        let hash = fingerprint::of(bytes);
+        if written.get(rel) == Some(&hash) {
+            continue;
+        }
+        let path = output.join(checked(rel)?);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let temporary = path.with_file_name(format!(".{name}.brief-tmp"));
+        fs::write(&temporary, bytes).map_err(io_error(&temporary))?;
+        fs::rename(&temporary, &path).map_err(io_error(&path))?;
+        written.insert(rel.clone(), hash);
+        changed.push(rel.clone());
+    }
+    Ok(changed)
+}
+
+/// Removes from the output the files in `written` that are not in `keep`,
+/// and the folders that leaves empty. Returns the paths removed.
+pub fn remove_stale(
+    output: &Path,
+    keep: &HashSet<PathBuf>,
+    written: &mut HashMap<PathBuf, u64>,
+) -> Result<Vec<PathBuf>, WriteError> {
+    let mut stale: Vec<PathBuf> = written
+        .keys()
+        .filter(|p| !keep.contains(*p))
+        .cloned()
+        .collect();
+    stale.sort();
+    for rel in &stale {
+        written.remove(rel);
+        let path = output.join(checked(rel)?);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+            Err(err) => return Err(io_error(&path)(err)),
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != output && d.starts_with(output)) {
+            if fs::remove_dir(d).is_err() {
+                break; // not empty
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(stale)
 }
 
 /// Finishes or undoes a swap that a killed build left half done.
@@ -222,10 +267,36 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("site/public");
         let pages = vec![(PathBuf::from("../escaped.html"), b"x".to_vec())];
-        let err = write(&output, &pages, &[]).unwrap_err();
+        let err = write(&output, &pages).unwrap_err();
         assert!(matches!(err, WriteError::Escape { .. }), "{err}");
         assert!(!dir.path().join("site/escaped.html").exists());
         assert!(!sibling(&output, "staging").exists());
+    }
+
+    #[test]
+    fn writes_only_changed_files_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let files = vec![
+            (PathBuf::from("a/index.html"), b"one".to_vec()),
+            (PathBuf::from("b/index.html"), b"two".to_vec()),
+        ];
+        write(&output, &files).unwrap();
+        let mut written: HashMap<PathBuf, u64> = files
+            .iter()
+            .map(|(p, b)| (p.clone(), fingerprint::of(b)))
+            .collect();
+        let next = vec![
+            (PathBuf::from("a/index.html"), b"one".to_vec()),
+            (PathBuf::from("c.html"), b"3".to_vec()),
+        ];
+        let changed = write_changed(&output, &next, &mut written).unwrap();
+        assert_eq!(changed, [PathBuf::from("c.html")]);
+        let keep = next.iter().map(|(p, _)| p.clone()).collect();
+        let removed = remove_stale(&output, &keep, &mut written).unwrap();
+        assert_eq!(removed, [PathBuf::from("b/index.html")]);
+        assert!(!output.join("b").exists(), "the emptied folder goes too");
+        assert!(output.join(MARKER).exists());
     }
 
     #[test]

@@ -359,7 +359,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
     // empty (they are reported above) so its references are still checked;
     // the errors stop the build before anything is rendered.
     let briefing = Briefing {
-        hash: crate::fingerprint::of(&file.text),
+        hash: crate::fingerprint::of(&(&file.path, &file.text)),
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
@@ -528,7 +528,7 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
         },
     );
     let page = title.map(|title| Page {
-        hash: crate::fingerprint::of(&file.text),
+        hash: crate::fingerprint::of(&(&file.path, &file.text)),
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),

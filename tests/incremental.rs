@@ -1,0 +1,329 @@
+//! A rebuild after each edit writes exactly what a fresh full build of the
+//! same files writes, byte for byte, and leaves unchanged files alone.
+
+mod common;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::PathBuf;
+
+use brief::config::Options;
+use brief::session::{Session, Written};
+use common::{snapshot, Site};
+
+const SPEAKERS: &str = "\
+kim:
+  name: Kim Song
+  role: Permanent Representative
+nebenzia:
+  name: Vassily Nebenzia
+";
+
+const SECOND: &str = "---
+title: A second briefing
+date: 2024-11-02
+summary: More claims.
+tags: [sanctions]
+sources:
+  res-1718:
+    title: Resolution 1718 (2006)
+    url: https://undocs.org/S/RES/1718(2006)
+claims:
+  - id: breach
+    speaker: nebenzia
+    text: It breaches nothing.
+    verdict: misleading
+    explanation: See [the first](@/briefings/x.md#claim-first).
+    sources: [res-1718]
+---
+Second body.
+";
+
+fn site() -> Site {
+    Site::with(&[
+        ("content/briefings/x.md", common::MINIMAL_BRIEFING),
+        ("content/briefings/y.md", SECOND),
+        ("content/speakers.yaml", SPEAKERS),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\n---\nWho we are.\n",
+        ),
+        ("static/logo.txt", "logo"),
+    ])
+}
+
+/// Builds `site` afresh into a separate folder and returns its files.
+fn fresh_build(site: &Site) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = Options::new(site.root());
+    options.output = Some(dir.path().join("out"));
+    let report = Session::new(options).build();
+    assert!(report.is_ok(), "fresh build failed: {report:?}");
+    snapshot(&dir.path().join("out"))
+}
+
+struct Live {
+    session: Session,
+    announced: Vec<Written>,
+}
+
+impl Live {
+    fn start(site: &Site) -> Live {
+        let mut session = Session::new(Options::new(site.root()));
+        session.build().expect("first build");
+        Live {
+            session,
+            announced: Vec::new(),
+        }
+    }
+
+    fn rebuild(&mut self, site: &Site, changed: &[&str]) -> Result<(), String> {
+        let changed: HashSet<PathBuf> = changed.iter().map(|p| site.path(p)).collect();
+        let announced = &mut self.announced;
+        announced.clear();
+        self.session
+            .rebuild(Some(&changed), &mut |w| announced.push(w.clone()))
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    fn pages_announced(&self) -> Vec<String> {
+        let mut pages: Vec<String> = self
+            .announced
+            .iter()
+            .flat_map(|w| w.pages.clone())
+            .collect();
+        pages.sort();
+        pages
+    }
+}
+
+fn assert_same_as_fresh(site: &Site, step: &str) {
+    let live = site.snapshot("public");
+    let fresh = fresh_build(site);
+    let live_paths: Vec<_> = live.keys().collect();
+    let fresh_paths: Vec<_> = fresh.keys().collect();
+    assert_eq!(live_paths, fresh_paths, "after {step}: different files");
+    for (path, bytes) in &fresh {
+        assert!(
+            live[path] == *bytes,
+            "after {step}: {} differs from a fresh build",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn every_rebuild_equals_a_fresh_build() {
+    let site = site();
+    let mut live = Live::start(&site);
+    assert_same_as_fresh(&site, "the first build");
+
+    let steps: Vec<(&str, Box<dyn Fn(&Site) -> Vec<&'static str>>)> = vec![
+        (
+            "changing a verdict",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replace("verdict: unverified", "verdict: false"),
+                );
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "renaming a site-wide speaker",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/speakers.yaml",
+                    &SPEAKERS.replace("Vassily Nebenzia", "V. A. Nebenzia"),
+                );
+                vec!["content/speakers.yaml"]
+            }),
+        ),
+        (
+            "adding a briefing",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/z.md",
+                    &SECOND
+                        .replace("A second", "A third")
+                        .replace("sanctions", "un"),
+                );
+                vec!["content/briefings/z.md"]
+            }),
+        ),
+        (
+            "renaming a briefing's file",
+            Box::new(|s: &Site| {
+                fs::rename(
+                    s.path("content/briefings/z.md"),
+                    s.path("content/briefings/w.md"),
+                )
+                .unwrap();
+                vec!["content/briefings/z.md", "content/briefings/w.md"]
+            }),
+        ),
+        (
+            "changing a plain page's title",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/pages/about.md",
+                    "---\ntitle: About the desk\n---\nWho we are.\n",
+                );
+                vec!["content/pages/about.md"]
+            }),
+        ),
+        (
+            "overriding a template",
+            Box::new(|s: &Site| {
+                let page = brief::theme::TEMPLATES
+                    .iter()
+                    .find(|(n, _)| *n == "page.html")
+                    .unwrap()
+                    .1;
+                s.write(
+                    "templates/page.html",
+                    &page.replace("<h1", "<h1 data-own=\"yes\""),
+                );
+                vec!["templates/page.html"]
+            }),
+        ),
+        (
+            "changing a static file",
+            Box::new(|s: &Site| {
+                s.write("static/logo.txt", "new logo");
+                vec!["static/logo.txt"]
+            }),
+        ),
+        (
+            "changing the site title",
+            Box::new(|s: &Site| {
+                s.write("site.yaml", "title: Renamed Desk\n");
+                vec!["site.yaml"]
+            }),
+        ),
+        (
+            "deleting a briefing",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("content/briefings/w.md")).unwrap();
+                vec!["content/briefings/w.md"]
+            }),
+        ),
+        (
+            "removing a static file",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("static/logo.txt")).unwrap();
+                vec!["static/logo.txt"]
+            }),
+        ),
+    ];
+    for (step, edit) in steps {
+        let changed = edit(&site);
+        live.rebuild(&site, &changed)
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+        assert_same_as_fresh(&site, step);
+    }
+}
+
+#[test]
+fn a_broken_save_changes_nothing_and_the_fix_catches_up() {
+    let site = site();
+    let mut live = Live::start(&site);
+    let before = site.snapshot("public");
+    site.write(
+        "content/briefings/x.md",
+        &common::MINIMAL_BRIEFING.replace("speaker: kim", "speaker: nobody"),
+    );
+    let err = live
+        .rebuild(&site, &["content/briefings/x.md"])
+        .unwrap_err();
+    assert!(err.contains("unknown speaker `nobody`"), "{err}");
+    assert!(
+        site.snapshot("public") == before,
+        "a failed rebuild must not write"
+    );
+
+    site.write(
+        "content/briefings/x.md",
+        &common::MINIMAL_BRIEFING.replace("Body text.", "Fixed body."),
+    );
+    live.rebuild(&site, &["content/briefings/x.md"]).unwrap();
+    assert_same_as_fresh(&site, "the fix");
+}
+
+#[test]
+fn an_edit_rewrites_only_the_pages_that_show_it() {
+    let site = site();
+    let mut live = Live::start(&site);
+    let before = site.snapshot("public");
+    let modified = |path: &str| {
+        fs::metadata(site.path("public").join(path))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let about_time = modified("about/index.html");
+
+    // The body is shown only on the briefing's own page.
+    site.write(
+        "content/briefings/y.md",
+        &SECOND.replace("Second body.", "A new second body."),
+    );
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    assert_eq!(live.pages_announced(), ["/briefings/y/"]);
+    let after = site.snapshot("public");
+    let changed: Vec<_> = after
+        .keys()
+        .filter(|p| before.get(*p) != after.get(*p))
+        .collect();
+    assert_eq!(changed, [&PathBuf::from("briefings/y/index.html")]);
+    assert_eq!(
+        modified("about/index.html"),
+        about_time,
+        "unchanged files are not rewritten"
+    );
+
+    // A verdict shows on the briefing, its speaker, the verdict pages and the lists.
+    site.write(
+        "content/briefings/y.md",
+        &SECOND.replace("verdict: misleading", "verdict: false"),
+    );
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    let pages = live.pages_announced();
+    for expected in [
+        "/briefings/y/",
+        "/",
+        "/speakers/nebenzia/",
+        "/verdicts/false/",
+        "/verdicts/misleading/",
+    ] {
+        assert!(
+            pages.contains(&expected.to_string()),
+            "{expected} not rebuilt: {pages:?}"
+        );
+    }
+    for untouched in ["/briefings/x/", "/speakers/kim/", "/about/"] {
+        assert!(
+            !pages.contains(&untouched.to_string()),
+            "{untouched} rebuilt needlessly: {pages:?}"
+        );
+    }
+    assert_same_as_fresh(&site, "the verdict change");
+}
+
+#[test]
+fn a_stylesheet_change_announces_only_the_stylesheet() {
+    let site = site();
+    site.write("static/style.css", "body { color: black; }");
+    let mut live = Live::start(&site);
+    site.write("static/style.css", "body { color: navy; }");
+    live.rebuild(&site, &["static/style.css"]).unwrap();
+    assert!(live.pages_announced().is_empty());
+    let assets: Vec<PathBuf> = live
+        .announced
+        .iter()
+        .flat_map(|w| w.assets.clone())
+        .collect();
+    assert_eq!(assets, [PathBuf::from("style.css")]);
+}
