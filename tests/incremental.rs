@@ -113,13 +113,16 @@ fn assert_same_as_fresh(site: &Site, step: &str) {
     }
 }
 
+/// An edit made on disk; returns the paths it touched.
+type Edit = dyn Fn(&Site) -> Vec<&'static str>;
+
 #[test]
 fn every_rebuild_equals_a_fresh_build() {
     let site = site();
     let mut live = Live::start(&site);
     assert_same_as_fresh(&site, "the first build");
 
-    let steps: Vec<(&str, Box<dyn Fn(&Site) -> Vec<&'static str>>)> = vec![
+    let steps: Vec<(&str, Box<Edit>)> = vec![
         (
             "changing a verdict",
             Box::new(|s: &Site| {
