@@ -25,6 +25,10 @@ enum Command {
     Build(BuildArgs),
     /// Check every briefing, page and template; write nothing
     Check(SiteArgs),
+    /// Build, serve on http://127.0.0.1:1111/, rebuild on every save and reload open pages
+    Serve(ServeArgs),
+    /// Build, then rebuild into the output folder on every save (no server)
+    Watch(BuildArgs),
     /// Create a new site or a new briefing
     #[command(subcommand)]
     New(NewCommand),
@@ -54,6 +58,18 @@ struct BuildArgs {
     /// Where to write the site [default: ROOT/public]
     #[arg(long)]
     output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// The port to serve on (0 picks a free one)
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to serve on; anything but loopback lets other machines in
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
 }
 
 #[derive(Args, Debug)]
@@ -109,6 +125,25 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
+        Command::Serve(args) => {
+            args.build
+                .site
+                .options(args.build.output.clone())
+                .and_then(|options| {
+                    let terminal = crate::serve::Terminal {
+                        quiet: args.build.site.quiet,
+                    };
+                    crate::serve::serve(options, args.bind, args.port, terminal)
+                })
+        }
+        Command::Watch(args) => args.site.options(args.output.clone()).and_then(|options| {
+            crate::serve::watch(
+                options,
+                crate::serve::Terminal {
+                    quiet: args.site.quiet,
+                },
+            )
+        }),
         Command::New(NewCommand::Site { dir }) => scaffold::new_site(&dir).map(|path| {
             println!("Created a new site in {}", path.display());
             println!("Build it with: brief build --root {}", path.display());
@@ -127,7 +162,9 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic], quiet: bool) {
+/// Prints diagnostics to stderr, in colour on a terminal; `quiet` leaves
+/// out warnings.
+pub fn print_diagnostics(root: &std::path::Path, diagnostics: &[Diagnostic], quiet: bool) {
     let shown: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| !quiet || d.is_error())

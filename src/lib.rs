@@ -16,6 +16,7 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod session;
 pub mod theme;
 pub mod validate;

@@ -1,0 +1,125 @@
+//! File watching: which of the site's files changed, in batches.
+//!
+//! notify's debouncer merges the events of one save (an editor's temporary
+//! file, its rename, the metadata touch) into one; on top of that, changes
+//! that keep arriving close together, as in a `git checkout`, are gathered
+//! into one batch so they cost one rebuild, not hundreds.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+
+/// How long a path must be quiet before notify's debouncer reports it.
+const DEBOUNCE: Duration = Duration::from_millis(5);
+/// How long to wait for more changes before rebuilding.
+const QUIET: Duration = Duration::from_millis(10);
+/// A batch is cut here even if changes keep coming, so a process that
+/// writes without pause still sees rebuilds.
+const LONGEST_BATCH: Duration = Duration::from_secs(2);
+
+/// The folders of a site that hold its sources.
+const WATCHED: [&str; 3] = ["content", "templates", "static"];
+
+pub struct Watcher {
+    root: PathBuf,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    events: Receiver<DebounceEventResult>,
+    watched: HashSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Watches the site at `root` (an absolute path): `site.yaml` and the
+    /// content, templates and static folders, including ones created later.
+    pub fn start(root: &Path) -> anyhow::Result<Watcher> {
+        let (sender, events) = mpsc::channel();
+        let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(1)), sender)?;
+        debouncer
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| anyhow::anyhow!("cannot watch {}: {e}", root.display()))?;
+        let mut watcher = Watcher {
+            root: root.to_path_buf(),
+            debouncer,
+            events,
+            watched: HashSet::new(),
+        };
+        watcher.refresh_watches();
+        Ok(watcher)
+    }
+
+    /// Keeps a recursive watch on each source folder that exists, adding one
+    /// for a folder created (or recreated) since.
+    fn refresh_watches(&mut self) {
+        for name in WATCHED {
+            let dir = self.root.join(name);
+            let exists = dir.is_dir();
+            let watched = self.watched.contains(&dir);
+            if exists && !watched {
+                if self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
+                    self.watched.insert(dir);
+                }
+            } else if !exists && watched {
+                let _ = self.debouncer.unwatch(&dir);
+                self.watched.remove(&dir);
+            }
+        }
+    }
+
+    /// Whether a changed path is one of the site's sources.
+    fn is_source(&self, path: &Path) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let mut components = rel.components();
+        match components.next().and_then(|c| c.as_os_str().to_str()) {
+            Some("site.yaml") => components.next().is_none(),
+            Some(first) => WATCHED.contains(&first),
+            None => false,
+        }
+    }
+
+    fn paths(&self, result: DebounceEventResult, into: &mut HashSet<PathBuf>) {
+        match result {
+            Ok(events) => {
+                for event in events {
+                    // Reading a file (as every build does) is not a change.
+                    if matches!(event.event.kind, EventKind::Access(_)) {
+                        continue;
+                    }
+                    into.extend(event.event.paths.into_iter().filter(|p| self.is_source(p)));
+                }
+            }
+            // The watcher lost track (e.g. its queue overflowed): look again
+            // at everything.
+            Err(_) => {
+                into.insert(self.root.join("content"));
+            }
+        }
+    }
+
+    /// Waits for the next batch of changed source paths. `None` when the
+    /// watcher has stopped.
+    pub fn next_batch(&mut self) -> Option<HashSet<PathBuf>> {
+        let mut batch = HashSet::new();
+        while batch.is_empty() {
+            let result = self.events.recv().ok()?;
+            self.paths(result, &mut batch);
+            self.refresh_watches();
+        }
+        let started = Instant::now();
+        while started.elapsed() < LONGEST_BATCH {
+            match self.events.recv_timeout(QUIET) {
+                Ok(result) => {
+                    self.paths(result, &mut batch);
+                    self.refresh_watches();
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        Some(batch)
+    }
+}
