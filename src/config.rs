@@ -207,6 +207,7 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     if let Some(verdicts) = raw.verdicts {
         let mut scale = Vec::new();
         let mut seen = HashSet::new();
+        let mut slugs: std::collections::HashMap<String, String> = Default::default();
         for (i, raw) in verdicts.into_iter().enumerate() {
             let field = format!("verdicts[{i}]");
             let Some(id) = raw.id.filter(|id| !id.0.trim().is_empty()) else {
@@ -222,6 +223,26 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
                     &format!("{field}.id"),
                     format!("verdict id `{id}` is defined twice"),
                     "each verdict of the scale needs its own id",
+                ));
+                continue;
+            }
+            // Each verdict gets a page at /verdicts/<slug>/.
+            let slug = slug::slugify(id.as_str());
+            if slug.is_empty() {
+                diagnostics.push(error(
+                    &format!("{field}.id"),
+                    format!("verdict id `{id}` has no letters or digits to make its URL from"),
+                    "name the verdict with words, such as `half-true`",
+                ));
+                continue;
+            }
+            if let Some(other) = slugs.insert(slug.clone(), id.0.clone()) {
+                diagnostics.push(error(
+                    &format!("{field}.id"),
+                    format!(
+                        "verdict ids `{other}` and `{id}` would share the page /verdicts/{slug}/"
+                    ),
+                    "give the verdicts ids that differ in more than case, spaces or punctuation",
                 ));
                 continue;
             }

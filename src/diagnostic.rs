@@ -122,27 +122,35 @@ pub fn closest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> Option
     known
         .map(|k| (edit_distance(wanted, k), k))
         .min()
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .filter(|(d, k)| *d <= 1.max(k.len() / 3))
         .map(|(_, k)| k)
 }
 
+/// Edits (insert, delete, replace, swap two neighbours) from `a` to `b`:
+/// a swapped pair is one typo, as in `kmi` for `kim`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(row[j]).min(cur)
-            };
-            prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 /// Sorts diagnostics by file and position, errors before warnings at the same
@@ -251,6 +259,7 @@ mod tests {
     fn edit_distance_counts_changes() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("kmi", "kim"), 1);
     }
 
     #[test]
@@ -258,6 +267,8 @@ mod tests {
         let names = ["summary", "title", "date"];
         assert_eq!(closest("sumary", names.into_iter()), Some("summary"));
         assert_eq!(closest("verdict", names.into_iter()), None);
+        // Two letters off a four-letter name is a different word.
+        assert_eq!(closest("note", names.into_iter()), None);
     }
 
     #[test]

@@ -70,8 +70,10 @@ pub fn reload(
             failed.insert(&diagnostic.file, diagnostic);
         }
     }
+    // A changed folder (renamed, replaced) changes every file under it.
+    let is_changed = |rel: &Path| root.join(rel).ancestors().any(|p| changed.contains(p));
     let mut read_cached = |rel: &Path, diagnostics: &mut Vec<Diagnostic>| {
-        if !changed.contains(&root.join(rel)) {
+        if !is_changed(rel) {
             if let Some(file) = known.get(rel) {
                 return Some((*file).clone());
             }
@@ -102,7 +104,7 @@ fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
         }
     }
 
-    for path in walk(root, &content, &mut diagnostics) {
+    for path in walk(root, &content, Skip::BackupsAndHidden, &mut diagnostics) {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let under_content = path.strip_prefix(&content).unwrap_or(&path);
         let kind = under_content
@@ -135,7 +137,7 @@ fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
     }
 
     let templates = root.join("templates");
-    for path in walk(root, &templates, &mut diagnostics) {
+    for path in walk(root, &templates, Skip::BackupsAndHidden, &mut diagnostics) {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let name = path
             .strip_prefix(&templates)
@@ -148,16 +150,26 @@ fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
     }
 
     let statics = root.join("static");
-    for path in walk(root, &statics, &mut diagnostics) {
+    for path in walk(root, &statics, Skip::Backups, &mut diagnostics) {
         let rel = path.strip_prefix(&statics).unwrap_or(&path).to_path_buf();
         files.static_files.push((rel, path));
     }
     (files, diagnostics)
 }
 
-/// Files under `dir`, sorted, skipping hidden files and editors' backups.
-/// A missing folder is simply empty.
-fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+/// Which names a walk leaves out.
+#[derive(Clone, Copy)]
+enum Skip {
+    /// Editors' backups and swap files only: `static/` is copied as-is, so
+    /// `.nojekyll` and `.well-known/` must come along.
+    Backups,
+    /// Hidden files and folders too, in the folders `brief` reads.
+    BackupsAndHidden,
+}
+
+/// Files under `dir`, sorted, skipping what `skip` says. A missing folder
+/// is simply empty.
+fn walk(root: &Path, dir: &Path, skip: Skip, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     if !dir.exists() {
         return Vec::new();
     }
@@ -166,7 +178,9 @@ fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathB
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or("")));
+        .filter_entry(move |e| {
+            e.depth() == 0 || !is_ignored(e.file_name().to_str().unwrap_or(""), skip)
+        });
     for entry in entries {
         match entry {
             Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
@@ -195,8 +209,13 @@ fn walk(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathB
 }
 
 /// Names that editors and systems leave beside the files people write.
-fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+fn is_ignored(name: &str, skip: Skip) -> bool {
+    let backup = name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.starts_with(".#")
+        || name == ".DS_Store";
+    backup || (matches!(skip, Skip::BackupsAndHidden) && name.starts_with('.'))
 }
 
 fn io_reason(err: Option<&std::io::Error>) -> String {

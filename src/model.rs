@@ -204,6 +204,21 @@ pub struct Briefing {
     pub sources: IndexMap<String, Source>,
     pub corrections: Vec<Correction>,
     pub spans: Arc<Spans>,
+    /// Fields whose YAML was broken and left out (already reported), so
+    /// references into them are not reported again as unknown.
+    pub broken_fields: Vec<String>,
+}
+
+impl Briefing {
+    /// Whether `field` (such as `speakers`) or an entry under it was left
+    /// out for a YAML problem.
+    pub fn is_broken(&self, field: &str) -> bool {
+        self.broken_fields.iter().any(|f| {
+            f == field
+                || f.strip_prefix(field)
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+        })
+    }
 }
 
 impl Briefing {

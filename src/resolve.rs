@@ -65,9 +65,37 @@ pub struct Site {
     pub sources: Vec<CitedSource>,
     /// Which `/sources/` entry a (briefing, source id) pair lands in.
     pub source_entry: HashMap<SourceKey, usize>,
+    /// Briefings and pages by their path under `content/`, as `@/` links
+    /// name them.
+    by_content_path: HashMap<String, Target>,
+    /// Content files (as `@/` links name them) that exist but could not be
+    /// read; links to them are not reported again as broken.
+    pub unparsed: std::collections::HashSet<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Briefing(usize),
+    Page(usize),
 }
 
 impl Site {
+    /// The briefing an `@/briefings/...` link names.
+    pub fn briefing_at(&self, content_path: &str) -> Option<&Briefing> {
+        match self.by_content_path.get(content_path)? {
+            Target::Briefing(b) => Some(&self.briefings[*b]),
+            Target::Page(_) => None,
+        }
+    }
+
+    /// The page an `@/pages/...` link names.
+    pub fn page_at(&self, content_path: &str) -> Option<&Page> {
+        match self.by_content_path.get(content_path)? {
+            Target::Page(p) => Some(&self.pages[*p]),
+            Target::Briefing(_) => None,
+        }
+    }
+
     pub fn claim(&self, r: ClaimRef) -> &Claim {
         &self.briefings[r.briefing].claims[r.claim]
     }
@@ -153,8 +181,22 @@ pub fn resolve(
         tags: BTreeMap::new(),
         sources: Vec::new(),
         source_entry: HashMap::new(),
+        unparsed: Default::default(),
+        by_content_path: HashMap::new(),
     };
     index(&mut site);
+    site.by_content_path = site
+        .briefings
+        .iter()
+        .enumerate()
+        .map(|(b, briefing)| (briefing.content_path.clone(), Target::Briefing(b)))
+        .chain(
+            site.pages
+                .iter()
+                .enumerate()
+                .map(|(p, page)| (page.content_path.clone(), Target::Page(p))),
+        )
+        .collect();
     site
 }
 

@@ -38,6 +38,34 @@ pub struct Report {
     pub claims: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// Time spent in each stage, in order (printed by `serve` and `watch`
+    /// when the environment variable `BRIEF_TIMINGS` is set).
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Time taken by each stage of a build.
+#[derive(Debug, Default)]
+struct Stopwatch {
+    last: Option<Instant>,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: Some(Instant::now()),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Ends the stage called `name` and starts the next.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.stages.push((name, now - last));
+        }
+        self.last = Some(now);
+    }
 }
 
 /// Why a build stopped.
@@ -82,6 +110,8 @@ pub struct Session {
     cache: render::Cache,
     /// Output path -> fingerprint of the bytes on disk, once written.
     written: HashMap<PathBuf, u64>,
+    stopwatch: Stopwatch,
+    base_path: String,
 }
 
 /// Everything up to rendering, for one build.
@@ -106,11 +136,18 @@ impl Session {
             templates: None,
             cache: render::Cache::default(),
             written: HashMap::new(),
+            stopwatch: Stopwatch::default(),
+            base_path: "/".to_owned(),
         }
     }
 
     pub fn output(&self) -> &Path {
         &self.output
+    }
+
+    /// The URL path prefix of the last successful build (`/` before one).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
     }
 
     /// Reads the files again: all of them the first time, then only those
@@ -130,7 +167,9 @@ impl Session {
 
     /// Parses what changed and checks the whole site.
     fn compile(&mut self, changed: Option<&HashSet<PathBuf>>) -> Result<Compiled, Vec<Diagnostic>> {
+        self.stopwatch = Stopwatch::start();
         self.load(changed);
+        self.stopwatch.lap("load");
         let mut diagnostics = self.load_diagnostics.clone();
         let (config, d) = crate::config::load(self.files.config.as_ref(), &self.options);
         diagnostics.extend(d);
@@ -168,24 +207,36 @@ impl Session {
             &config,
             parse::briefing,
             &mut diagnostics,
-        )
-        .into_iter()
-        .filter(|b| drafts || !b.draft)
-        .collect();
+            |b| drafts || !b.draft,
+        );
         let pages = reparse(
             &mut self.pages,
             &self.files.pages,
             &config,
             parse::page,
             &mut diagnostics,
-        )
-        .into_iter()
-        .filter(|p| drafts || !p.draft)
-        .collect();
+            |p| drafts || !p.draft,
+        );
+        self.stopwatch.lap("parse");
 
-        let site = resolve::resolve(config, briefings, pages, site_speakers, site_sources);
+        let mut site = resolve::resolve(config, briefings, pages, site_speakers, site_sources);
+        site.unparsed = self
+            .briefings
+            .iter()
+            .map(|(path, parsed)| (path, parsed.value.is_none()))
+            .chain(
+                self.pages
+                    .iter()
+                    .map(|(path, parsed)| (path, parsed.value.is_none())),
+            )
+            .filter(|(_, broken)| *broken)
+            .map(|(path, _)| parse::content_path(path))
+            .collect();
+        self.stopwatch.lap("resolve");
         diagnostics.extend(validate::validate(&site));
+        self.stopwatch.lap("validate");
         let templates = self.templates();
+        self.stopwatch.lap("templates");
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         match (templates, highlight_css) {
             (Ok(templates), Some(highlight_css)) if !has_errors => Ok(Compiled {
@@ -231,6 +282,7 @@ impl Session {
             &compiled.templates,
             &mut render::Cache::default(),
         );
+        self.check_clashes(&compiled.site, &plan.pages)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
         plan.render(&compiled.templates, &all)?;
         drop(plan);
@@ -245,6 +297,8 @@ impl Session {
         let compiled = self.compile(None).map_err(Failure::Content)?;
         let mut cache = render::Cache::default();
         let plan = render::plan(&compiled.site, &compiled.templates, &mut cache);
+        self.check_clashes(&compiled.site, &plan.pages)
+            .map_err(Failure::Content)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
         let mut files = plan
             .render(&compiled.templates, &all)
@@ -259,6 +313,7 @@ impl Session {
         let report = report(&compiled, &files, count, start);
         drop(plan);
         self.cache = cache;
+        self.base_path = compiled.site.config.base_path.clone();
         Ok(report)
     }
 
@@ -275,7 +330,13 @@ impl Session {
         let compiled = self.compile(changed).map_err(Failure::Content)?;
         let mut cache = std::mem::take(&mut self.cache);
         let plan = render::plan(&compiled.site, &compiled.templates, &mut cache);
+        if let Err(diagnostics) = self.check_clashes(&compiled.site, &plan.pages) {
+            drop(plan);
+            self.cache = cache;
+            return Err(Failure::Content(diagnostics));
+        }
         let stale = plan.stale(&cache);
+        self.stopwatch.lap("plan");
         let (direct, rest): (Vec<&PlannedPage>, Vec<&PlannedPage>) =
             stale.into_iter().partition(|p| p.is_direct());
         let urls: HashMap<&Path, &str> = plan
@@ -298,6 +359,11 @@ impl Session {
                     return Err(Failure::Content(diagnostics));
                 }
             };
+            self.stopwatch.lap(if is_last {
+                "render the rest"
+            } else {
+                "render pages"
+            });
             if is_last {
                 assets = self.assets(&compiled.highlight_css);
                 files.extend(assets.iter().cloned());
@@ -310,6 +376,11 @@ impl Session {
                 }
             };
             cache.remember(batch);
+            self.stopwatch.lap(if is_last {
+                "write the rest"
+            } else {
+                "write pages"
+            });
             written += changed.len();
             let (pages, other): (Vec<PathBuf>, Vec<PathBuf>) = changed
                 .into_iter()
@@ -348,9 +419,27 @@ impl Session {
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "html"))
             .count();
+        self.stopwatch.lap("remove stale");
+        report.stages = std::mem::take(&mut self.stopwatch.stages);
         drop(plan);
         self.cache = cache;
+        self.base_path = compiled.site.config.base_path.clone();
         Ok(report)
+    }
+
+    /// Refuses a build where a file would overwrite a page.
+    fn check_clashes(&self, site: &Site, pages: &[PlannedPage]) -> Result<(), Vec<Diagnostic>> {
+        let mut assets = vec![PathBuf::from("highlight.css")];
+        assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
+        assets.extend(self.files.static_files.iter().map(|(rel, _)| rel.clone()));
+        assets.sort();
+        assets.dedup();
+        let found = clashes(site, pages, &assets, &self.files.static_files);
+        if found.is_empty() {
+            Ok(())
+        } else {
+            Err(found)
+        }
     }
 
     /// The stylesheets and static files, as output files.
@@ -380,6 +469,53 @@ impl Session {
     }
 }
 
+/// Output files that would overwrite a page: a static file at a page's
+/// path, or any file where a page needs a folder (a page `style.css` beside
+/// the stylesheet).
+fn clashes(
+    site: &Site,
+    pages: &[PlannedPage],
+    assets: &[PathBuf],
+    static_files: &[(PathBuf, PathBuf)],
+) -> Vec<Diagnostic> {
+    let mut taken: HashMap<&Path, &PlannedPage> = HashMap::new();
+    for page in pages {
+        for path in page.path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+            taken.entry(path).or_insert(page);
+        }
+    }
+    let mut out = Vec::new();
+    for asset in assets {
+        let Some(page) = taken.get(asset.as_path()) else {
+            continue;
+        };
+        if static_files.iter().any(|(rel, _)| rel == asset) {
+            out.push(
+                Diagnostic::error(
+                    Path::new("static").join(asset),
+                    crate::diagnostic::Position::start(),
+                    format!("static/{} would overwrite the page {}", asset.display(), page.url),
+                )
+                .with_hint("move or rename the static file: two things cannot share one address in the built site"),
+            );
+        } else if let Some(source) = page.source(site) {
+            out.push(
+                Diagnostic::error(
+                    source,
+                    crate::diagnostic::Position::start(),
+                    format!(
+                        "the page {} clashes with the site's own file /{}",
+                        page.url,
+                        asset.display()
+                    ),
+                )
+                .with_hint("rename this file: its slug is taken by one of the site's own files"),
+            );
+        }
+    }
+    out
+}
+
 fn report(
     compiled: &Compiled,
     files: &[render::OutputFile],
@@ -397,6 +533,7 @@ fn report(
         claims: compiled.site.briefings.iter().map(|b| b.claims.len()).sum(),
         elapsed: start.elapsed(),
         warnings: compiled.warnings.clone(),
+        stages: Vec::new(),
     }
 }
 
@@ -425,13 +562,15 @@ fn unknown_theme(config: &SiteConfig, file: Option<&SourceFile>) -> Diagnostic {
 type ParseFn<T> = fn(&SourceFile, &SiteConfig) -> (Option<T>, Vec<Diagnostic>);
 
 /// Parses the files whose text changed since the last build, in parallel,
-/// and returns every file's result in file order.
+/// and returns, in file order, those that `wanted` keeps. A draft left out
+/// is left out whole: its problems wait for `--drafts`.
 fn reparse<T: Send + Sync>(
     cache: &mut HashMap<PathBuf, Parsed<T>>,
     files: &[SourceFile],
     config: &SiteConfig,
     parse: ParseFn<T>,
     diagnostics: &mut Vec<Diagnostic>,
+    wanted: impl Fn(&T) -> bool,
 ) -> Vec<Arc<T>> {
     let fresh: Vec<(PathBuf, Parsed<T>)> = files
         .par_iter()
@@ -459,8 +598,13 @@ fn reparse<T: Send + Sync>(
     let mut out = Vec::with_capacity(files.len());
     for file in files {
         let parsed = &cache[&file.path];
-        diagnostics.extend(parsed.diagnostics.iter().cloned());
-        out.extend(parsed.value.clone());
+        match &parsed.value {
+            Some(value) if !wanted(value) => {}
+            value => {
+                diagnostics.extend(parsed.diagnostics.iter().cloned());
+                out.extend(value.clone());
+            }
+        }
     }
     out
 }

@@ -48,6 +48,7 @@ pub fn validate(site: &Site) -> Vec<Diagnostic> {
     for page in &site.pages {
         links(site, &page.file, &page.body, None, &mut out);
     }
+    speakers_across_briefings(site, &mut out);
     uncited_site_sources(site, &mut out);
     out
 }
@@ -202,7 +203,10 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
                 )),
             );
         }
-        if !claim.speaker.is_empty() && site.speaker_for(b, &claim.speaker).is_none() {
+        if !claim.speaker.is_empty()
+            && !briefing.is_broken("speakers")
+            && site.speaker_for(b, &claim.speaker).is_none()
+        {
             out.push(
                 Diagnostic::error(file, at("speaker"), format!("unknown speaker `{}`", claim.speaker))
                     .with_field(format!("{field}.speaker"))
@@ -243,7 +247,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
                     .with_hint("remove the repeated id"),
                 );
             }
-            if site.source_for(b, id).is_none() {
+            if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
                 out.push(
                     Diagnostic::error(file, briefing.locate(&source_field), format!("unknown source `{id}`"))
                         .with_field(source_field)
@@ -276,7 +280,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
 fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     for (id, speaker) in &briefing.speakers {
         if let Some(other) = site.site_speakers.get(id) {
-            if other.name != speaker.name {
+            if other.name != speaker.name && !speaker.name.is_empty() {
                 out.push(conflict(
                     &speaker.origin,
                     &format!(
@@ -306,10 +310,40 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Speaker ids are site-wide: two briefings that define the same id must
+/// mean the same person. The first definition (newest briefing) is taken as
+/// meant; each other one with another name is an error naming it.
+fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, &Speaker> = HashMap::new();
+    for briefing in &site.briefings {
+        for (id, speaker) in &briefing.speakers {
+            if site.site_speakers.contains_key(id) || speaker.name.is_empty() {
+                continue;
+            }
+            match first.get(id.as_str()) {
+                Some(other) if other.name != speaker.name => out.push(conflict(
+                    &speaker.origin,
+                    &format!(
+                        "speaker `{id}` is `{}` here but `{}` in {}",
+                        speaker.name,
+                        other.name,
+                        place(&other.origin)
+                    ),
+                    "name",
+                )),
+                Some(_) => {}
+                None => {
+                    first.insert(id, speaker);
+                }
+            }
+        }
+    }
+}
+
 fn conflict(here: &Origin, message: &str, sub: &str) -> Diagnostic {
     Diagnostic::error(&here.file, here.position_of(sub), message)
         .with_field(here.field.clone())
-        .with_hint("an id means one thing across the site: use the site-wide entry as it is (remove this one), or give this one a different id")
+        .with_hint("an id means one thing across the site: use the same name in both places, or give one of them a different id")
 }
 
 fn place(origin: &Origin) -> String {
@@ -375,8 +409,12 @@ fn check_link(
         Some((p, f)) => (p, Some(f)),
         None => (path, None),
     };
+    if site.unparsed.contains(path) {
+        // The target exists but is broken; its own errors say why.
+        return None;
+    }
     if path.starts_with("briefings/") {
-        let Some(found) = site.briefings.iter().find(|b| b.content_path == path) else {
+        let Some(found) = site.briefing_at(path) else {
             return Some((
                 format!("link to `{target}`: there is no briefing content/{path}"),
                 known_hint(
@@ -409,7 +447,7 @@ fn check_link(
         return None;
     }
     if path.starts_with("pages/") {
-        if let Some(found) = site.pages.iter().find(|p| p.content_path == path) {
+        if let Some(found) = site.page_at(path) {
             if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
                 return None;
             }

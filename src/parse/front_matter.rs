@@ -42,12 +42,43 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     )
 }
 
-/// Converts a byte offset in `body` into a position in the whole file.
-pub fn body_position(body: &str, line_offset: usize, byte: usize) -> Position {
-    let before = &body[..byte.min(body.len())];
-    let line = before.matches('\n').count() + 1 + line_offset;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Position::new(line, column)
+/// Converts byte offsets in a body into positions in the whole file. It
+/// walks forward from the last offset asked for, so locating every link of
+/// a long body in order costs one pass, not one pass per link.
+pub struct Locator<'a> {
+    body: &'a str,
+    line_offset: usize,
+    byte: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(body: &'a str, line_offset: usize) -> Self {
+        Locator {
+            body,
+            line_offset,
+            byte: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    pub fn position(&mut self, byte: usize) -> Position {
+        let byte = byte.min(self.body.len());
+        if byte < self.byte {
+            *self = Locator::new(self.body, self.line_offset);
+        }
+        for (i, c) in self.body[self.byte..byte].char_indices() {
+            if c == '\n' {
+                self.line += 1;
+                self.line_start = self.byte + i + 1;
+            }
+        }
+        self.byte = byte;
+        let column = self.body[self.line_start..byte].chars().count() + 1;
+        Position::new(self.line + self.line_offset, column)
+    }
 }
 
 #[cfg(test)]
@@ -76,7 +107,19 @@ mod tests {
     }
 
     #[test]
+    fn a_locator_walks_forward_and_back() {
+        let body = "ab\ncd\nef";
+        let mut locator = Locator::new(body, 2);
+        assert_eq!(locator.position(4), Position::new(4, 2));
+        assert_eq!(locator.position(7), Position::new(5, 2));
+        assert_eq!(locator.position(1), Position::new(3, 2));
+    }
+
+    #[test]
     fn body_positions_count_from_the_top_of_the_file() {
-        assert_eq!(body_position("a\nbc [x]", 3, 5), Position::new(5, 4));
+        assert_eq!(
+            Locator::new("a\nbc [x]", 3).position(5),
+            Position::new(5, 4)
+        );
     }
 }

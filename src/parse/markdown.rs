@@ -48,6 +48,11 @@ fn options() -> Options {
 
 /// Renders Markdown. `base_path` prefixes rewritten internal links.
 pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
+    let line_offset = match placement {
+        Placement::Body { line_offset } => line_offset,
+        Placement::Field { .. } => 0,
+    };
+    let mut locator = super::front_matter::Locator::new(markdown, line_offset);
     let mut links = Vec::new();
     let mut heading_ids: Vec<String> = Vec::new();
     // Heading ids share the page with the theme's own ids and the footnotes'
@@ -56,7 +61,7 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
     if markdown.contains("[^") {
         for event in Parser::new_ext(markdown, options()) {
             if let Event::Start(Tag::FootnoteDefinition(label)) = event {
-                used_ids.insert(label.to_string());
+                used_ids.insert(footnote_id(&label));
             }
         }
     }
@@ -78,6 +83,16 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
             continue;
         }
         match event {
+            // Footnotes take their ids from their labels; prefixed, a label
+            // such as `claim-one` cannot take a claim card's anchor.
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(footnote_id(&label).into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(
+                    footnote_id(&label).into(),
+                )));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info
@@ -129,10 +144,7 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
                 let dest = dest_url.to_string();
                 if dest.starts_with("@/") || dest.starts_with('#') {
                     let (position, field) = match &placement {
-                        Placement::Body { line_offset } => (
-                            super::front_matter::body_position(markdown, *line_offset, range.start),
-                            None,
-                        ),
+                        Placement::Body { .. } => (locator.position(range.start), None),
                         Placement::Field {
                             position, field, ..
                         } => (*position, Some(field.to_string())),
@@ -168,6 +180,10 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
         links,
         heading_ids,
     }
+}
+
+fn footnote_id(label: &str) -> String {
+    format!("fn-{label}")
 }
 
 fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
@@ -235,12 +251,21 @@ mod tests {
     }
 
     #[test]
+    fn footnote_ids_cannot_take_a_claims_anchor() {
+        let b = body("Text[^claim-one] and[^main].\n\n[^claim-one]: note\n\n[^main]: other\n");
+        assert!(b.html.contains("id=\"fn-claim-one\""), "{}", b.html);
+        assert!(b.html.contains("href=\"#fn-claim-one\""), "{}", b.html);
+        assert!(!b.html.contains("id=\"claim-one\""), "{}", b.html);
+        assert!(!b.html.contains("id=\"main\""), "{}", b.html);
+    }
+
+    #[test]
     fn heading_ids_keep_clear_of_the_pages_own_ids() {
         let b =
             body("## Claim: deploy\n\n## Claims checked\n\n## Note\n\nx[^note]\n\n[^note]: n\n");
         assert_eq!(
             b.heading_ids,
-            ["section-claim-deploy", "claims-checked-1", "note-1"]
+            ["section-claim-deploy", "claims-checked-1", "note"]
         );
     }
 

@@ -96,26 +96,31 @@ struct Fields<'a> {
     file: &'a Path,
     spans: &'a Spans,
     diagnostics: Vec<Diagnostic>,
-    /// Fields written under a misspelt name, already reported as unknown.
-    misspelt: Vec<String>,
+    /// Fields whose problem the YAML reading already reported (a misspelt
+    /// name, a value of the wrong shape), so they are not also "missing".
+    reported: Vec<String>,
 }
 
 impl<'a> Fields<'a> {
     fn new(file: &'a Path, spans: &'a Spans, yaml_diagnostics: Vec<Diagnostic>) -> Self {
-        let misspelt = yaml_diagnostics
+        let reported = yaml_diagnostics
             .iter()
-            .filter_map(yaml::meant_field)
+            .filter_map(yaml::reported_field)
             .collect();
         Fields {
             file,
             spans,
             diagnostics: yaml_diagnostics,
-            misspelt,
+            reported,
         }
     }
 }
 
 impl Fields<'_> {
+    fn was_reported(&self, field: &str) -> bool {
+        self.reported.iter().any(|r| r == field)
+    }
+
     fn error(&mut self, field: &str, message: String, hint: &str) {
         self.diagnostics.push(
             Diagnostic::error(self.file, self.spans.locate(field), message)
@@ -128,7 +133,7 @@ impl Fields<'_> {
     fn required(&mut self, value: Option<Text>, field: &str, what: &str) -> Option<String> {
         match value {
             Some(t) if !t.0.trim().is_empty() => Some(t.0),
-            _ if self.misspelt.iter().any(|m| m == field) => None,
+            _ if self.was_reported(field) => None,
             _ => {
                 let name = field.rsplit('.').next().unwrap_or(field);
                 self.error(field, format!("missing required field `{name}`"), what);
@@ -191,7 +196,7 @@ pub fn slug_of(path: &Path) -> String {
 }
 
 /// The path `@/` links use: relative to `content/`, with forward slashes.
-fn content_path(path: &Path) -> String {
+pub fn content_path(path: &Path) -> String {
     let rel = path.strip_prefix("content").unwrap_or(path);
     rel.to_string_lossy().replace('\\', "/")
 }
@@ -281,7 +286,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
             .into_iter()
             .map(|t| t.0)
             .collect();
-        if claim_sources.is_empty() {
+        if claim_sources.is_empty() && !f.was_reported(&sources_field) {
             f.error(&sources_field, "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
         }
         let explanation_html = explanation.as_deref().map_or_else(String::new, |md| {
@@ -353,6 +358,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
             line_offset: split.body_line_offset,
         },
     );
+    let broken_fields = f.reported.clone();
     let diagnostics = f.diagnostics;
     body.links.extend(field_links);
     // A briefing missing its title, summary or date is kept with the gaps
@@ -387,6 +393,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         sources,
         corrections,
         spans,
+        broken_fields,
     };
     (Some(briefing), diagnostics)
 }
@@ -401,12 +408,15 @@ fn speakers(
     let mut out = IndexMap::new();
     for (id, raw) in map.0 {
         let here = yaml::join_key(field, id.as_str());
-        let name = f.required(
-            raw.name,
-            &yaml::join_key(&here, "name"),
-            "add `name:` with the speaker's full name",
-        );
-        let Some(name) = name else { continue };
+        // A speaker missing its name is kept (the name reported missing) so
+        // claims naming it are not also reported as naming no one.
+        let name = f
+            .required(
+                raw.name,
+                &yaml::join_key(&here, "name"),
+                "add `name:` with the speaker's full name",
+            )
+            .unwrap_or_default();
         out.insert(
             id.0.clone(),
             Speaker {
@@ -452,7 +462,8 @@ fn sources(
         let archived = f.url(raw.archived, &sub("archived"));
         let date = f.date(raw.date, &sub("date"));
         let accessed = f.date(raw.accessed, &sub("accessed"));
-        let Some(title) = title else { continue };
+        // Kept without its title (reported missing) so citations still resolve.
+        let title = title.unwrap_or_default();
         out.insert(
             id.0.clone(),
             Source {

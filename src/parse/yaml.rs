@@ -65,7 +65,9 @@ impl<'de> Deserialize<'de> for Text {
                 Ok(Text(v.to_string()))
             }
         }
-        deserializer.deserialize_any(TextVisitor)
+        // serde_yaml hands a plain scalar to `deserialize_str` as written, so
+        // `1.50` stays `1.50` rather than becoming the number 1.5.
+        deserializer.deserialize_str(TextVisitor)
     }
 }
 
@@ -127,10 +129,11 @@ pub fn from_str<T: DeserializeOwned>(
     serde_yaml::from_str(source).map_err(|err| yaml_error(&err, text, file, offset))
 }
 
-/// Like [`from_str`], but an unknown field or a duplicate id does not hide
-/// the rest of the file: its block is reported, blanked out (keeping every
-/// line where it was) and the text read again. Returns the value when some
-/// reading succeeded, with every diagnostic met on the way.
+/// Like [`from_str`], but one bad entry does not hide the rest of the file:
+/// an unknown field, a duplicate id or a value of the wrong shape is
+/// reported, blanked out (every line keeps its place) and the text read
+/// again. Returns the value when some reading succeeded, with every
+/// diagnostic met on the way.
 pub fn from_str_recovering<T: DeserializeOwned>(
     text: &str,
     file: &Path,
@@ -143,10 +146,20 @@ pub fn from_str_recovering<T: DeserializeOwned>(
         match from_str(&current, file, offset) {
             Ok(value) => return (Some(value), diagnostics),
             Err(diagnostic) => {
-                let recoverable = diagnostic.message.starts_with("unknown field")
-                    || diagnostic.message.starts_with("duplicate id");
+                let recoverable = [
+                    "unknown field",
+                    "duplicate id",
+                    "invalid type",
+                    "invalid value",
+                    "invalid length",
+                ]
+                .iter()
+                .any(|start| diagnostic.message.starts_with(start));
                 let line = diagnostic.position.line.saturating_sub(offset.lines);
-                let blanked = recoverable.then(|| blank_block(&current, line)).flatten();
+                let column = diagnostic.position.column;
+                let blanked = recoverable
+                    .then(|| blank_entry(&current, line, column))
+                    .flatten();
                 diagnostics.push(diagnostic);
                 match blanked {
                     Some(next) => current = next,
@@ -158,36 +171,90 @@ pub fn from_str_recovering<T: DeserializeOwned>(
     (None, diagnostics)
 }
 
-/// Replaces the key on `line` (1-based) and every more-indented line below
-/// it with blank lines. `None` when that would change nothing.
-fn blank_block(text: &str, line: usize) -> Option<String> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let first = line.checked_sub(1).filter(|&i| i < lines.len())?;
-    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
-    let own = indent(lines[first]);
-    let mut end = first + 1;
-    while end < lines.len() {
-        let l = lines[end];
-        if !l.trim().is_empty() && indent(l) <= own {
-            break;
-        }
-        end += 1;
+/// The paths of fields a recovered read blanked out or that were written
+/// under a misspelt name, so they are not also reported as missing.
+pub fn reported_field(diagnostic: &Diagnostic) -> Option<String> {
+    if let Some(meant) = misspelt_field(&diagnostic.message) {
+        return Some(join_key(diagnostic.field.as_deref().unwrap_or(""), meant));
     }
-    let mut out = String::with_capacity(text.len());
-    for (i, l) in lines.iter().enumerate() {
-        if (first..end).contains(&i) {
-            // Keep a list item's dash so the list keeps its shape.
-            let kept = l.trim_start_matches(' ');
-            if i == first && kept.starts_with("- ") {
-                out.push_str(&l[..l.len() - kept.len()]);
-                out.push_str("- {}");
-            }
-            out.push('\n');
+    diagnostic.field.clone()
+}
+
+/// Blanks the entry at `line`:`column` (1-based): inside a flow collection
+/// (`{a: 1, b: 2}`), that `key: value` up to the next comma; otherwise the
+/// rest of the line and every following line indented deeper than the
+/// entry. `None` when that would change nothing.
+fn blank_entry(text: &str, line: usize, column: usize) -> Option<String> {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
+    let i = line.checked_sub(1).filter(|&i| i < lines.len())?;
+    let current = &lines[i];
+    let start = current
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(current.trim_end().len(), |(b, _)| b);
+    if flow_depth(&current[..start]) > 0 {
+        let end = start + flow_entry_len(&current[start..]);
+        let blank = " ".repeat(current[start..end].chars().count());
+        lines[i].replace_range(start..end, &blank);
+    } else {
+        let own = start;
+        let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+        let mut end = i + 1;
+        while end < lines.len() && (lines[end].trim().is_empty() || indent(&lines[end]) > own) {
+            end += 1;
+        }
+        let sibling_follows = lines.get(end).is_some_and(|l| indent(l) == own);
+        let prefix = current[..start].to_owned();
+        // A list item emptied of its only entry still needs a value.
+        let filler = if prefix.trim_end().ends_with('-') && !sibling_follows {
+            "{}"
         } else {
-            out.push_str(l);
+            ""
+        };
+        lines[i] = format!("{prefix}{filler}\n");
+        for l in &mut lines[i + 1..end] {
+            *l = "\n".to_owned();
         }
     }
+    let out = lines.concat();
     (out != text).then_some(out)
+}
+
+/// How many `{`/`[` are open at the end of `text`, outside quotes.
+fn flow_depth(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth
+}
+
+/// The length of the flow entry at the start of `text`, with the comma after
+/// it: up to a `,` or a closing bracket at the same depth.
+fn flow_entry_len(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') if depth == 0 => return i,
+            (None, '}' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => return i + 1,
+            _ => {}
+        }
+    }
+    text.trim_end().len()
 }
 
 fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) -> Diagnostic {
@@ -249,7 +316,16 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
         .and_then(|m| m.split('`').next())
     {
         let map = diagnostic.field.clone().unwrap_or_default();
-        diagnostic.position = Spans::new(text.to_owned(), offset).locate(&join_key(&map, key));
+        let at = Spans::new(text.to_owned(), offset).locate(&join_key(&map, key));
+        // Point at the key itself, not its value.
+        let line = text
+            .lines()
+            .nth(at.line.saturating_sub(offset.lines + 1))
+            .unwrap_or("");
+        let key_column = line
+            .find(key)
+            .map_or(at.column, |b| line[..b].chars().count() + 1);
+        diagnostic.position = Position::new(at.line, key_column);
     }
     diagnostic
 }
@@ -261,13 +337,6 @@ fn misspelt_field(message: &str) -> Option<&str> {
     let (unknown, expected) = rest.split_once('`')?;
     let names = expected.split('`').skip(1).step_by(2);
     crate::diagnostic::closest(unknown, names)
-}
-
-/// The path of the field a misspelling was probably meant to be, such as
-/// `summary` for an unknown `sumary`, so it is not reported missing too.
-pub fn meant_field(diagnostic: &Diagnostic) -> Option<String> {
-    let meant = misspelt_field(&diagnostic.message)?;
-    Some(join_key(diagnostic.field.as_deref().unwrap_or(""), meant))
 }
 
 /// Reads ` at line L column C` at the start of `text`.
@@ -541,6 +610,45 @@ mod tests {
     }
 
     #[test]
+    fn blanks_one_entry_of_a_flow_mapping() {
+        let text = "claims:\n  - {id: a, verdcit: true, text: t}\n";
+        let out = blank_entry(text, 2, 12).unwrap();
+        assert_eq!(
+            out,
+            format!("claims:\n  - {{id: a,{}text: t}}\n", " ".repeat(16))
+        );
+    }
+
+    #[test]
+    fn blanks_a_list_items_first_key_and_keeps_the_item() {
+        let text = "claims:\n  - verdcit: x\n    id: a\n";
+        let out = blank_entry(text, 2, 5).unwrap();
+        assert_eq!(out, "claims:\n  - \n    id: a\n");
+        let only = blank_entry("claims:\n  - verdcit: x\n", 2, 5).unwrap();
+        assert_eq!(only, "claims:\n  - {}\n");
+    }
+
+    #[test]
+    fn recovers_from_a_value_of_the_wrong_shape() {
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            tags: Option<Vec<Text>>,
+            title: Option<Text>,
+        }
+        let (doc, diagnostics) = from_str_recovering::<Doc>(
+            "tags: sanctions\ntitle: t\n",
+            Path::new("f"),
+            Offset { lines: 1 },
+        );
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(reported_field(&diagnostics[0]).as_deref(), Some("tags"));
+        let doc = doc.unwrap();
+        assert!(doc.tags.is_none());
+        assert_eq!(doc.title, Some(Text("t".into())));
+    }
+
+    #[test]
     fn messages_count_lines_from_the_top_of_the_file() {
         let err =
             from_str::<serde_yaml::Value>("a: [1, 2\nb: 3\n", Path::new("f"), Offset { lines: 1 })
@@ -559,11 +667,10 @@ mod tests {
 
     #[test]
     fn reads_booleans_and_numbers_as_text() {
-        let v: Vec<Text> = from_str("[false, 2024, x]", Path::new("f"), Offset::default()).unwrap();
-        assert_eq!(
-            v,
-            vec![Text("false".into()), Text("2024".into()), Text("x".into())]
-        );
+        let v: Vec<Text> =
+            from_str("[false, 2024, 1.50, x]", Path::new("f"), Offset::default()).unwrap();
+        let v: Vec<&str> = v.iter().map(Text::as_str).collect();
+        assert_eq!(v, ["false", "2024", "1.50", "x"]);
     }
 
     #[test]

@@ -120,6 +120,15 @@ pub struct PlannedPage<'a> {
 }
 
 impl PlannedPage<'_> {
+    /// The content file a page is made from, for briefings and plain pages.
+    pub fn source<'s>(&self, site: &'s Site) -> Option<&'s std::path::Path> {
+        match self.job {
+            Job::Briefing(b) => Some(&site.briefings[b].file),
+            Job::Page(p) => Some(&site.pages[p].file),
+            _ => None,
+        }
+    }
+
     /// Pages a writer is most likely looking at while editing: a briefing
     /// or a plain page. `serve` renders and announces these first.
     pub fn is_direct(&self) -> bool {

@@ -79,17 +79,28 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
         .iter()
         .map(|(n, t, _)| (n.as_str(), t.as_str()))
         .collect();
-    tera.add_raw_templates(pairs).map_err(|err| {
-        vec![
-            Diagnostic::error("templates", Position::start(), error_chain(&err)).with_hint(
-                "a template extends, includes or imports a template that does not exist",
-            ),
-        ]
-    })?;
-    let files = sources
+    let result = tera.add_raw_templates(pairs);
+    let files: HashMap<String, (PathBuf, String)> = sources
         .into_iter()
         .map(|(name, text, path)| (name, (path, text)))
         .collect();
+    if let Err(err) = result {
+        // "Template 'a.html' is inheriting from 'b.html', which doesn't
+        // exist": the first name quoted is where the reference is written.
+        let message = error_chain(&err);
+        let diagnostic = match message
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .find_map(|name| files.get(name))
+        {
+            Some((path, text)) => template_error(&err, path, text),
+            None => Diagnostic::error("templates", Position::start(), message),
+        };
+        return Err(vec![diagnostic.with_hint(
+            "a template extends, includes or imports a template that does not exist: check the name",
+        )]);
+    }
     Ok(Templates { tera, files })
 }
 
@@ -128,11 +139,21 @@ fn template_error(err: &tera::Error, path: &Path, text: &str) -> Diagnostic {
             Some(Position::new(line.parse().ok()?, column.parse().ok()?))
         })
         .or_else(|| {
-            let name = message.split('`').nth(1)?;
-            text.lines().enumerate().find_map(|(i, line)| {
-                line.find(name)
-                    .map(|col| Position::new(i + 1, line[..col].chars().count() + 1))
-            })
+            // A variable in backquotes, or a template name in quotes (other
+            // than this template's own): find where the text mentions it.
+            let own = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let backquoted = message.split('`').skip(1).step_by(2);
+            let quoted = message.split('\'').skip(1).step_by(2);
+            backquoted
+                .chain(quoted)
+                .map(|name| name.trim_matches(|c| c == '[' || c == ']'))
+                .filter(|name| !name.is_empty() && !own.starts_with(*name))
+                .find_map(|name| {
+                    text.lines().enumerate().find_map(|(i, line)| {
+                        line.find(name)
+                            .map(|col| Position::new(i + 1, line[..col].chars().count() + 1))
+                    })
+                })
         })
         .unwrap_or_default();
     let position = if position.line == 0 {

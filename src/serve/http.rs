@@ -39,8 +39,9 @@ pub enum Message {
 /// What the server shares with the rebuild loop.
 pub struct Live {
     pub output: PathBuf,
-    /// URL path the site lives under (`/` or `/desk/`).
-    pub base_path: String,
+    /// URL path the site lives under (`/` or `/desk/`); `site.yaml` may
+    /// change it while serving.
+    base_path: Mutex<String>,
     sender: broadcast::Sender<Message>,
     /// The problems of the last build, if it failed: sent to every page that
     /// connects, so a page opened while the site is broken shows them.
@@ -52,7 +53,7 @@ impl Live {
         let (sender, _) = broadcast::channel(256);
         Arc::new(Live {
             output,
-            base_path,
+            base_path: Mutex::new(base_path),
             sender,
             problems: Mutex::new(None),
         })
@@ -69,11 +70,23 @@ impl Live {
         let _ = self.sender.send(message);
     }
 
-    fn current_problems(&self) -> Option<String> {
-        self.problems
+    pub fn base_path(&self) -> String {
+        self.base_path
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    pub fn set_base_path(&self, path: String) {
+        *self.base_path.lock().unwrap_or_else(|p| p.into_inner()) = path;
+    }
+
+    /// A new page's view of things: the problems showing now, if any, and
+    /// the stream of what comes next. Both are taken under the lock `send`
+    /// holds, so nothing sent in between is missed.
+    fn subscribe(&self) -> (Option<String>, broadcast::Receiver<Message>) {
+        let problems = self.problems.lock().unwrap_or_else(|p| p.into_inner());
+        (problems.clone(), self.sender.subscribe())
     }
 }
 
@@ -135,18 +148,16 @@ async fn script() -> Response {
 async fn events(
     State(live): State<Arc<Live>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let first = live
-        .current_problems()
-        .map(|json| Ok(Event::default().event("problems").data(json)));
-    let updates =
-        BroadcastStream::new(live.sender.subscribe()).filter_map(|message| match message {
-            Ok(Message::Built(json)) => Some(Ok(Event::default().event("built").data(json))),
-            Ok(Message::Problems(json)) => Some(Ok(Event::default().event("problems").data(json))),
-            // A page that fell behind missed some rebuilds: have it reload.
-            Err(_) => Some(Ok(Event::default()
-                .event("built")
-                .data(r#"{"pages":[],"assets":[],"removed":[],"all":true}"#))),
-        });
+    let (problems, receiver) = live.subscribe();
+    let first = problems.map(|json| Ok(Event::default().event("problems").data(json)));
+    let updates = BroadcastStream::new(receiver).filter_map(|message| match message {
+        Ok(Message::Built(json)) => Some(Ok(Event::default().event("built").data(json))),
+        Ok(Message::Problems(json)) => Some(Ok(Event::default().event("problems").data(json))),
+        // A page that fell behind missed some rebuilds: have it reload.
+        Err(_) => Some(Ok(Event::default()
+            .event("built")
+            .data(r#"{"pages":[],"assets":[],"removed":[],"all":true}"#))),
+    });
     Sse::new(tokio_stream::iter(first).chain(updates))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
@@ -158,10 +169,11 @@ async fn file(State(live): State<Arc<Live>>, method: Method, uri: Uri) -> Respon
             "only GET and HEAD are served\n",
         );
     }
-    let Some(rest) = uri.path().strip_prefix(live.base_path.as_str()) else {
-        if uri.path() == "/" || uri.path() == live.base_path.trim_end_matches('/') {
+    let base_path = live.base_path();
+    let Some(rest) = uri.path().strip_prefix(base_path.as_str()) else {
+        if uri.path() == "/" || uri.path() == base_path.trim_end_matches('/') {
             // The site lives below the root, as its base_url says.
-            return redirect(&live.base_path);
+            return redirect(&base_path);
         }
         return not_found(&live).await;
     };
@@ -185,9 +197,17 @@ async fn not_found(live: &Live) -> Response {
     let page = live.output.join("404.html");
     match read_inside(&live.output, &page).await {
         Some(bytes) => respond(StatusCode::NOT_FOUND, &page, bytes),
-        None => plain(StatusCode::NOT_FOUND, "not found\n"),
+        // Nothing built yet (the site had problems from the start): a page
+        // that can still show them, and reloads once the site builds.
+        None => respond(
+            StatusCode::NOT_FOUND,
+            Path::new("404.html"),
+            NOT_BUILT.as_bytes().to_vec(),
+        ),
     }
 }
+
+const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Not built yet</title></head>\n<body>\n<h1>This page has not been built</h1>\n<p>The site has not built yet, or has no such page. brief shows why over this page, and reloads it when the site builds.</p>\n</body>\n</html>\n";
 
 /// Decodes a URL path and keeps it only if every segment is a plain name:
 /// no `..`, no `.`, no separators or drive letters hidden by encoding.

@@ -24,16 +24,25 @@
     var links = document.querySelectorAll('link[rel="stylesheet"]');
     Array.prototype.forEach.call(links, function (link) {
       var url = new URL(link.href, location.href);
-      if (url.origin !== location.origin) { return; }
-      var matches = changed.indexOf(url.pathname) !== -1;
-      if (matches) {
-        url.searchParams.set("brief-reload", String(Date.now()));
-        var fresh = link.cloneNode();
-        fresh.href = url.toString();
-        // Swap once the new sheet has loaded, so the page never flashes unstyled.
-        fresh.addEventListener("load", function () { link.remove(); });
-        link.after(fresh);
+      if (url.origin !== location.origin || changed.indexOf(url.pathname) === -1) { return; }
+      if (link.hasAttribute("data-brief-loading")) {
+        // A newer change supersedes a sheet still loading.
+        link.remove();
+        return;
       }
+      url.searchParams.set("brief-reload", String(Date.now()));
+      var fresh = link.cloneNode();
+      fresh.href = url.toString();
+      fresh.setAttribute("data-brief-loading", "");
+      // Swap once the new sheet has loaded, so the page never flashes
+      // unstyled; then drop every older copy of it.
+      fresh.addEventListener("load", function () {
+        fresh.removeAttribute("data-brief-loading");
+        Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (other) {
+          if (other !== fresh && new URL(other.href, location.href).pathname === url.pathname) { other.remove(); }
+        });
+      });
+      link.after(fresh);
     });
   }
 

@@ -9,6 +9,7 @@
 pub mod http;
 pub mod watch;
 
+use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 
@@ -60,12 +61,21 @@ fn failure_text(root: &Path, failure: &Failure) -> String {
 }
 
 fn describe(report: &Report) -> String {
-    format!(
+    let mut line = format!(
         "Rebuilt in {} ms: {} file{} changed",
         report.elapsed.as_millis(),
         report.written,
         if report.written == 1 { "" } else { "s" }
-    )
+    );
+    if std::env::var_os("BRIEF_TIMINGS").is_some() {
+        let stages: Vec<String> = report
+            .stages
+            .iter()
+            .map(|(name, took)| format!("{name} {:.1}", took.as_secs_f64() * 1000.0))
+            .collect();
+        line.push_str(&format!(" [{} ms]", stages.join(", ")));
+    }
+    line
 }
 
 /// Makes the site's paths absolute, so changed paths reported by the
@@ -85,12 +95,13 @@ fn absolute(mut options: Options) -> anyhow::Result<Options> {
 /// hears of every change written and every failure.
 fn run_loop(
     mut session: Session,
+    mut watcher: watch::Watcher,
     mut built: bool,
+    mut shown: HashSet<String>,
     terminal: &Terminal,
     told: &mut dyn FnMut(Event),
 ) -> anyhow::Result<()> {
     let root = session.options.root.clone();
-    let mut watcher = watch::Watcher::start(&root)?;
     let mut failing = !built;
     while let Some(changed) = watcher.next_batch() {
         let result = if built {
@@ -107,7 +118,15 @@ fn run_loop(
                 }
                 built = true;
                 failing = false;
-                terminal.problems(&root, &report.warnings);
+                told(Event::BasePath(session.base_path().to_owned()));
+                let new: Vec<Diagnostic> = report
+                    .warnings
+                    .iter()
+                    .filter(|w| !shown.contains(&w.to_string()))
+                    .cloned()
+                    .collect();
+                terminal.problems(&root, &new);
+                shown = report.warnings.iter().map(|w| w.to_string()).collect();
                 terminal.line(&describe(&report));
             }
             Err(failure) => {
@@ -137,11 +156,16 @@ pub enum Event<'a> {
     Fixed,
     /// A build failed; the text is its diagnostics.
     Failed(String),
+    /// The site's URL path prefix after a build (site.yaml may change it).
+    BasePath(String),
 }
 
-/// The first build; `Ok(false)` when the content has problems (printed),
-/// which the loop goes on to wait for a fix of.
-fn first_build(session: &mut Session, terminal: &Terminal) -> anyhow::Result<Result<(), String>> {
+/// The first build. Returns the warnings it printed, or the text of the
+/// problems (also printed) that the loop then waits for a fix of.
+fn first_build(
+    session: &mut Session,
+    terminal: &Terminal,
+) -> anyhow::Result<Result<HashSet<String>, String>> {
     let root = session.options.root.clone();
     match session.build() {
         Ok(report) => {
@@ -152,7 +176,7 @@ fn first_build(session: &mut Session, terminal: &Terminal) -> anyhow::Result<Res
                 report.briefings,
                 report.elapsed.as_millis()
             ));
-            Ok(Ok(()))
+            Ok(Ok(report.warnings.iter().map(|w| w.to_string()).collect()))
         }
         Err(Failure::Write(err)) => Err(err.into()),
         Err(failure) => {
@@ -168,20 +192,28 @@ fn first_build(session: &mut Session, terminal: &Terminal) -> anyhow::Result<Res
 /// `brief watch`: rebuild on change, writing to the output folder.
 pub fn watch(options: Options, terminal: Terminal) -> anyhow::Result<()> {
     let options = absolute(options)?;
+    // Watch before the first build, so a save made during it is not lost.
+    let watcher = watch::Watcher::start(&options.root)?;
     let mut session = Session::new(options);
-    let built = first_build(&mut session, &terminal)?.is_ok();
+    let first = first_build(&mut session, &terminal)?;
     terminal.line(&format!(
         "Watching {} for changes; writing to {} (Ctrl-C to stop)",
         session.options.root.display(),
         session.output().display()
     ));
-    run_loop(session, built, &terminal, &mut |_| {})
+    let (built, shown) = match first {
+        Ok(shown) => (true, shown),
+        Err(_) => (false, HashSet::new()),
+    };
+    run_loop(session, watcher, built, shown, &terminal, &mut |_| {})
 }
 
 /// `brief serve`: build, serve on `bind:port`, rebuild on change and tell
 /// open pages.
 pub fn serve(options: Options, bind: IpAddr, port: u16, terminal: Terminal) -> anyhow::Result<()> {
     let options = absolute(options)?;
+    // Watch before the first build, so a save made during it is not lost.
+    let watcher = watch::Watcher::start(&options.root)?;
     let mut session = Session::new(options);
     let first = first_build(&mut session, &terminal)?;
     let base_path = site_base_path(&session);
@@ -212,12 +244,18 @@ pub fn serve(options: Options, bind: IpAddr, port: u16, terminal: Terminal) -> a
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let loop_live = live.clone();
-    let built = first.is_ok();
+    let (built, shown) = match first {
+        Ok(shown) => (true, shown),
+        Err(_) => (false, HashSet::new()),
+    };
     std::thread::Builder::new()
         .name("rebuild".into())
         .spawn(move || {
-            let mut tell = |event: Event| loop_live.send(message(&loop_live.base_path, event));
-            if let Err(err) = run_loop(session, built, &terminal, &mut tell) {
+            let mut tell = |event: Event| match event {
+                Event::BasePath(path) => loop_live.set_base_path(path),
+                event => loop_live.send(message(&loop_live.base_path(), event)),
+            };
+            if let Err(err) = run_loop(session, watcher, built, shown, &terminal, &mut tell) {
                 eprintln!("error: the file watcher stopped: {err:#}");
             }
         })?;
@@ -273,5 +311,8 @@ fn message(base_path: &str, event: Event) -> Message {
             Message::Built(json!({ "pages": [], "assets": [], "removed": [] }).to_string())
         }
         Event::Failed(text) => Message::Problems(json!({ "text": text }).to_string()),
+        Event::BasePath(_) => {
+            Message::Built(json!({ "pages": [], "assets": [], "removed": [] }).to_string())
+        }
     }
 }

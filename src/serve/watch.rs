@@ -29,6 +29,8 @@ pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     events: Receiver<DebounceEventResult>,
     watched: HashSet<PathBuf>,
+    /// Watched folders whose watch must be made anew.
+    stale: HashSet<PathBuf>,
 }
 
 impl Watcher {
@@ -45,6 +47,7 @@ impl Watcher {
             debouncer,
             events,
             watched: HashSet::new(),
+            stale: HashSet::new(),
         };
         watcher.refresh_watches();
         Ok(watcher)
@@ -53,6 +56,11 @@ impl Watcher {
     /// Keeps a recursive watch on each source folder that exists, adding one
     /// for a folder created (or recreated) since.
     fn refresh_watches(&mut self) {
+        for dir in std::mem::take(&mut self.stale) {
+            if self.watched.remove(&dir) {
+                let _ = self.debouncer.unwatch(&dir);
+            }
+        }
         for name in WATCHED {
             let dir = self.root.join(name);
             let exists = dir.is_dir();
@@ -81,7 +89,7 @@ impl Watcher {
         }
     }
 
-    fn paths(&self, result: DebounceEventResult, into: &mut HashSet<PathBuf>) {
+    fn paths(&mut self, result: DebounceEventResult, into: &mut HashSet<PathBuf>) {
         match result {
             Ok(events) => {
                 for event in events {
@@ -89,15 +97,34 @@ impl Watcher {
                     if matches!(event.event.kind, EventKind::Access(_)) {
                         continue;
                     }
-                    into.extend(event.event.paths.into_iter().filter(|p| self.is_source(p)));
+                    if event.event.need_rescan() {
+                        self.everything(into);
+                    }
+                    for path in event.event.paths {
+                        // A source folder itself removed, created or moved:
+                        // its watch must be made anew, even if a folder of
+                        // that name is back by now.
+                        if WATCHED.iter().any(|name| path == self.root.join(name)) {
+                            self.stale.insert(path.clone());
+                        }
+                        if self.is_source(&path) {
+                            into.insert(path);
+                        }
+                    }
                 }
             }
-            // The watcher lost track (e.g. its queue overflowed): look again
-            // at everything.
-            Err(_) => {
-                into.insert(self.root.join("content"));
-            }
+            // The watcher lost track: look again at everything.
+            Err(_) => self.everything(into),
         }
+    }
+
+    /// Marks every source folder as changed, so the whole site is read again.
+    fn everything(&mut self, into: &mut HashSet<PathBuf>) {
+        for name in WATCHED {
+            into.insert(self.root.join(name));
+            self.stale.insert(self.root.join(name));
+        }
+        into.insert(self.root.join("site.yaml"));
     }
 
     /// Waits for the next batch of changed source paths. `None` when the

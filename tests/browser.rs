@@ -1,0 +1,705 @@
+//! `brief serve`'s live reload in a real browser: headless Chromium, driven
+//! over WebDriver (chromedriver), against the real binary serving a fixture
+//! site. Edits on disk must reach the open page by themselves: a changed
+//! body reloads it at the same scroll position, a broken save shows the
+//! problems overlay and a fixed one removes it, and a changed stylesheet is
+//! swapped in without a reload.
+//!
+//! Needs /usr/bin/chromium and chromedriver (Debian's `chromium` and
+//! `chromium-driver`). Without them the test says it was skipped and passes,
+//! unless CI is set, where it fails.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write as _};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, ensure, Context as _};
+use fantoccini::wd::{Capabilities, TimeoutConfiguration, WebDriverCompatibleCommand};
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value as Json};
+
+use common::{Site, MINIMAL_BRIEFING};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// The arguments Chromium runs with, besides a fresh `--user-data-dir`.
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+/// How long any one thing may take to show up in the page.
+const WAIT: Duration = Duration::from_secs(10);
+/// How often the page is looked at while waiting.
+const POLL: Duration = Duration::from_millis(25);
+/// How far (CSS px) the restored scroll position may be from the saved one.
+const SCROLL_SLACK: f64 = 3.0;
+
+const BRIEFING: &str = "content/briefings/live.md";
+const PAGE: &str = "briefings/live/";
+const STYLE: &str = "static/style.css";
+
+// ------------------------------------------------------------ the test
+
+#[test]
+fn live_reload_in_a_real_browser() {
+    let Some(chromedriver) = browser_or_skip() else {
+        return;
+    };
+    let started = Instant::now();
+
+    let site = Site::with(&[
+        ("site.yaml", "title: Live Desk\n"),
+        (BRIEFING, &briefing("version-one", None)),
+        (STYLE, &stylesheet("rgb(1, 2, 3)")),
+    ]);
+    let server = Server::start(site.root());
+    let user_data = tempfile::tempdir().expect("temp dir for Chromium's profile");
+    let driver = Driver::start(&chromedriver);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome = runtime.block_on(async {
+        let client = connect(driver.port, user_data.path()).await?;
+        let page = Page {
+            client: &client,
+            server: &server,
+        };
+        let outcome = scenario(&page, &site, &server.url).await;
+        // Close the session whatever happened, so Chromium quits cleanly.
+        let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+        outcome
+    });
+    drop(runtime);
+    drop(driver);
+    drop(server);
+    if let Err(err) = outcome {
+        panic!("{err:#}");
+    }
+    eprintln!("browser live-reload test took {:?}", started.elapsed());
+}
+
+/// What a writer does while `brief serve` is open in the browser.
+async fn scenario(page: &Page<'_>, site: &Site, base: &str) -> anyhow::Result<()> {
+    let url = format!("{base}{PAGE}");
+    page.open(&url).await?;
+    page.wait_for_text("the first version of the body", "version-one")
+        .await?;
+    page.wait_for_live().await?;
+    ensure!(
+        page.eval("return document.getElementById('brief-problems') === null")
+            .await?
+            == json!(true),
+        "a page of a site that builds shows the problems overlay"
+    );
+
+    // ---- A body edit reloads the page and keeps the scroll position.
+    let long = page
+        .eval("return document.documentElement.scrollHeight - window.innerHeight")
+        .await?
+        .as_f64()
+        .unwrap_or(0.0);
+    ensure!(
+        long > 1500.0,
+        "the fixture page is too short to scroll (it scrolls {long} px)"
+    );
+    let scrolled = page
+        .eval("window.scrollTo(0, 1234); return window.scrollY")
+        .await?
+        .as_f64()
+        .unwrap_or(0.0);
+    ensure!(
+        scrolled > 1000.0,
+        "scrolling the page down did not move it (scrollY is {scrolled})"
+    );
+    page.mark().await?;
+    site.write(BRIEFING, &briefing("version-two", None));
+    page.wait_for_text("the edited body, without a manual reload", "version-two")
+        .await?;
+    page.wait_until(
+        "the page to finish loading after its reload",
+        "return document.readyState === 'complete'",
+    )
+    .await?;
+    ensure!(
+        !page.marked().await?,
+        "the edited body appeared without the page reloading; expected live.js to reload it"
+    );
+    let check = format!("return Math.abs(window.scrollY - {scrolled}) <= {SCROLL_SLACK}");
+    if let Err(err) = page
+        .wait_until(
+            "the scroll position to be restored after the reload",
+            &check,
+        )
+        .await
+    {
+        let now = page.eval("return window.scrollY").await?;
+        bail!("the reload lost the scroll position: it was {scrolled}, it is {now}\n{err:#}");
+    }
+    page.wait_for_live().await?;
+
+    // ---- A broken save shows the problems, naming the file and line.
+    page.mark().await?;
+    let (broken, line) = broken_briefing("version-two");
+    site.write(BRIEFING, &broken);
+    let expected = format!("content/briefings/live.md:{line}:");
+    let text = page.wait_for_problems(&expected).await?;
+    ensure!(
+        page.eval("return document.getElementById('brief-problems').getAttribute('role')")
+            .await?
+            == json!("alert"),
+        "the problems overlay has no role=alert"
+    );
+    ensure!(
+        text.contains("mapping values are not allowed"),
+        "the problems overlay does not give the YAML error:\n{text}"
+    );
+    ensure!(
+        page.marked().await?,
+        "a broken save reloaded the page; the last good page should stay with the overlay on top"
+    );
+    ensure!(
+        page.has_text("version-two").await?,
+        "under the overlay, the page no longer shows the last good build"
+    );
+
+    // ---- Fixing it removes the overlay and shows the fixed text.
+    site.write(BRIEFING, &briefing("version-three", None));
+    page.wait_until(
+        "the fixed text, with the overlay gone",
+        "return document.getElementById('brief-problems') === null \
+         && document.body.textContent.includes('version-three')",
+    )
+    .await?;
+    page.wait_until(
+        "the page to finish loading after its reload",
+        "return document.readyState === 'complete'",
+    )
+    .await?;
+    page.wait_for_live().await?;
+
+    // ---- A page opened while the site is broken shows the problems at
+    // once; a fix that restores the last good text changes no page, so the
+    // overlay must go without a reload.
+    site.write(BRIEFING, &broken_briefing("version-three").0);
+    page.wait_for_problems(&expected).await?;
+    page.open(&url).await?;
+    page.wait_for_problems(&expected).await?;
+    ensure!(
+        page.has_text("version-three").await?,
+        "a page opened while the site is broken does not show the last good build"
+    );
+    page.wait_for_live().await?;
+    page.mark().await?;
+    site.write(BRIEFING, &briefing("version-three", None));
+    page.wait_until(
+        "the overlay to go after a fix that restores the last good text",
+        "return document.getElementById('brief-problems') === null",
+    )
+    .await?;
+    ensure!(
+        page.marked().await?,
+        "a fix that changed no page reloaded the page; expected only the overlay to go"
+    );
+
+    // ---- A stylesheet edit is swapped in without a reload.
+    let background = "return getComputedStyle(document.body).backgroundColor";
+    let before = page.eval(background).await?;
+    ensure!(
+        before == json!("rgb(1, 2, 3)"),
+        "the site's own static/style.css is not applied: body background is {before}"
+    );
+    page.mark().await?;
+    site.write(STYLE, &stylesheet("rgb(4, 5, 6)"));
+    page.wait_until(
+        "the new body background from the edited static/style.css",
+        "return getComputedStyle(document.body).backgroundColor === 'rgb(4, 5, 6)'",
+    )
+    .await?;
+    ensure!(
+        page.marked().await?,
+        "a stylesheet edit reloaded the page; expected the stylesheet alone to be swapped"
+    );
+    page.wait_until(
+        "the old stylesheet link to be removed after the swap",
+        "return Array.from(document.querySelectorAll('link[rel=stylesheet]'))\
+           .filter(l => new URL(l.href).pathname === '/style.css').length === 1",
+    )
+    .await?;
+    ensure!(
+        page.has_text("version-three").await?,
+        "the page lost its text when the stylesheet was swapped"
+    );
+    Ok(())
+}
+
+// ------------------------------------------------------------ fixture
+
+/// The briefing, with `marker` in its first paragraph and a body long
+/// enough to scroll. Every version lays out the same, so a restored scroll
+/// position lands on the same spot.
+fn briefing(marker: &str, summary: Option<&str>) -> String {
+    let mut body = format!("Marker: {marker}.\n\n");
+    for n in 0..150 {
+        let _ = writeln!(
+            body,
+            "Paragraph {n:03} of filler text, there only so that the page is long enough to scroll.\n"
+        );
+    }
+    let text = MINIMAL_BRIEFING.replace("Body text.\n", &body);
+    match summary {
+        Some(summary) => text.replace("summary: What it found.", summary),
+        None => text,
+    }
+}
+
+/// The briefing with invalid YAML in its front matter, and the (1-based)
+/// line of the error.
+fn broken_briefing(marker: &str) -> (String, usize) {
+    let text = briefing(marker, Some("summary: What: it: found."));
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("summary: What: it"))
+        .expect("the summary line")
+        + 1;
+    (text, line)
+}
+
+fn stylesheet(background: &str) -> String {
+    format!("body {{ background-color: {background}; color: rgb(250, 250, 250); }}\n")
+}
+
+// ------------------------------------------------------------ the browser
+
+/// Finds chromedriver when Chromium is there too; otherwise says the test
+/// is skipped, or fails under CI.
+fn browser_or_skip() -> Option<PathBuf> {
+    let chromedriver = find_chromedriver();
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).is_file() {
+        missing.push(CHROMIUM.to_owned());
+    }
+    if chromedriver.is_none() {
+        missing.push("chromedriver".to_owned());
+    }
+    if missing.is_empty() {
+        return chromedriver;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    if ci {
+        panic!(
+            "CI is set but {} is missing: the browser test cannot run \
+             (install Debian's chromium and chromium-driver, as .ci/run does)",
+            missing.join(" and ")
+        );
+    }
+    // Straight to stderr, past the test harness's capture, so it is seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: the browser live-reload test needs {} (Debian's chromium and chromium-driver)",
+        missing.join(" and ")
+    );
+    None
+}
+
+fn find_chromedriver() -> Option<PathBuf> {
+    let debian = PathBuf::from("/usr/bin/chromedriver");
+    if debian.is_file() {
+        return Some(debian);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join("chromedriver"))
+        .find(|path| path.is_file())
+}
+
+/// A chromedriver on a free loopback port, killed (with the Chromium it
+/// started) when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(path: &Path) -> Driver {
+        let mut failures = String::new();
+        // Another process may take the free port before chromedriver does.
+        for _ in 0..3 {
+            let port = free_port();
+            let mut command = Command::new(path);
+            command
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            // Its own process group, so Chromium can be killed with it.
+            #[cfg(unix)]
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+            let child = command
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+            let mut driver = Driver { child, port };
+            let deadline = Instant::now() + WAIT;
+            loop {
+                if let Ok(Some(status)) = driver.child.try_wait() {
+                    let mut stderr = String::new();
+                    if let Some(mut pipe) = driver.child.stderr.take() {
+                        let _ = pipe.read_to_string(&mut stderr);
+                    }
+                    let _ = writeln!(
+                        failures,
+                        "chromedriver on port {port} exited with {status}: {stderr}"
+                    );
+                    break;
+                }
+                let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+                if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+                    // Drain its stderr so it never blocks on a full pipe.
+                    if let Some(pipe) = driver.child.stderr.take() {
+                        std::thread::spawn(move || {
+                            let _ = std::io::copy(&mut BufReader::new(pipe), &mut std::io::sink());
+                        });
+                    }
+                    return driver;
+                }
+                if Instant::now() >= deadline {
+                    panic!("chromedriver did not listen on port {port} within {WAIT:?}");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("chromedriver would not start:\n{failures}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The browser it started is in its process group.
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// A WebDriver session in a fresh Chromium, with the page's event streams
+/// watched (see [`WATCH_EVENTS`]).
+async fn connect(port: u16, user_data: &Path) -> anyhow::Result<Client> {
+    let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
+    args.push(format!("--user-data-dir={}", user_data.display()));
+    let mut capabilities = Capabilities::new();
+    capabilities.insert("browserName".into(), json!("chrome"));
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({ "binary": CHROMIUM, "args": args }),
+    );
+    let mut builder = ClientBuilder::new(HttpConnector::new());
+    builder.capabilities(capabilities);
+    let webdriver = format!("http://127.0.0.1:{port}");
+    let connecting = builder.connect(&webdriver);
+    let client = tokio::time::timeout(Duration::from_secs(30), connecting)
+        .await
+        .map_err(|_| anyhow!("Chromium did not start within 30 s"))?
+        .context("cannot start a Chromium session through chromedriver")?;
+    client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(WAIT),
+            Some(WAIT),
+            Some(Duration::ZERO),
+        ))
+        .await
+        .context("setting WebDriver timeouts")?;
+    client
+        .issue_cmd(Cdp {
+            cmd: "Page.addScriptToEvaluateOnNewDocument",
+            params: json!({ "source": WATCH_EVENTS }),
+        })
+        .await
+        .context("installing the event-stream watcher over the DevTools protocol")?;
+    Ok(client)
+}
+
+/// Run in every page before its own scripts: keeps the page's
+/// `EventSource`s and a log of what they received, so the test knows when
+/// the live-reload stream is open (an edit made before would go unheard)
+/// and can say what the page was told when something does not show up.
+const WATCH_EVENTS: &str = r#"
+(function () {
+  var Native = window.EventSource;
+  if (!Native) { return; }
+  var log = window.__briefLog = [];
+  var sources = window.__briefSources = [];
+  window.EventSource = class extends Native {
+    constructor(url, init) {
+      super(url, init);
+      sources.push(this);
+      log.push("connect " + url);
+      var self = this;
+      ["open", "error", "built", "problems"].forEach(function (name) {
+        self.addEventListener(name, function (e) {
+          log.push(e.data === undefined ? name : name + " " + e.data);
+        });
+      });
+    }
+  };
+})();
+"#;
+
+/// A DevTools protocol command, sent through chromedriver.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Json,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// The page under test, with what is needed to explain a failure.
+struct Page<'a> {
+    client: &'a Client,
+    server: &'a Server,
+}
+
+impl Page<'_> {
+    async fn open(&self, url: &str) -> anyhow::Result<()> {
+        tokio::time::timeout(WAIT, self.client.goto(url))
+            .await
+            .map_err(|_| anyhow!("opening {url} took over {WAIT:?}"))?
+            .with_context(|| format!("opening {url}"))
+    }
+
+    /// Runs a script (a function body) in the page.
+    async fn eval(&self, script: &str) -> anyhow::Result<Json> {
+        tokio::time::timeout(WAIT, self.client.execute(script, Vec::new()))
+            .await
+            .map_err(|_| anyhow!("running `{script}` took over {WAIT:?}"))?
+            .with_context(|| format!("running `{script}`"))
+    }
+
+    /// Polls `script` until it returns something truthy, for at most
+    /// [`WAIT`]; a script that fails (the page is reloading) is retried.
+    async fn wait_until(&self, what: &str, script: &str) -> anyhow::Result<Json> {
+        let start = Instant::now();
+        loop {
+            // The last check, near the deadline, still gets time to answer.
+            let left = WAIT
+                .saturating_sub(start.elapsed())
+                .max(Duration::from_secs(2));
+            let last =
+                match tokio::time::timeout(left, self.client.execute(script, Vec::new())).await {
+                    Ok(Ok(value)) if truthy(&value) => return Ok(value),
+                    Ok(Ok(value)) => format!("it returned {value}"),
+                    Ok(Err(err)) => format!("it failed: {err}"),
+                    Err(_) => "it did not answer".to_owned(),
+                };
+            if start.elapsed() >= WAIT {
+                bail!(
+                    "waited {WAIT:?} for {what}, in vain; the last check (`{script}`): {last}\n{}",
+                    self.state().await
+                );
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    async fn wait_for_text(&self, what: &str, text: &str) -> anyhow::Result<()> {
+        let script = format!("return document.body.textContent.includes({})", json!(text));
+        self.wait_until(&format!("{what} (`{text}`)"), &script)
+            .await
+            .map(drop)
+    }
+
+    async fn has_text(&self, text: &str) -> anyhow::Result<bool> {
+        let script = format!("return document.body.textContent.includes({})", json!(text));
+        Ok(self.eval(&script).await? == json!(true))
+    }
+
+    /// Waits for the page's live-reload stream to be open, so the next edit
+    /// is heard.
+    async fn wait_for_live(&self) -> anyhow::Result<()> {
+        self.wait_until(
+            "the page's live-reload event stream to open",
+            "return Array.isArray(window.__briefSources) \
+             && window.__briefSources.some(s => s.readyState === 1)",
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Waits for the problems overlay to show `expected`; its text.
+    async fn wait_for_problems(&self, expected: &str) -> anyhow::Result<String> {
+        let script = format!(
+            "var o = document.getElementById('brief-problems'); \
+             return o !== null && o.textContent.includes({}) && o.textContent",
+            json!(expected)
+        );
+        let text = self
+            .wait_until(
+                &format!("the problems overlay #brief-problems naming `{expected}`"),
+                &script,
+            )
+            .await?;
+        Ok(text.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Sets a marker in the page's window, gone if the page reloads.
+    async fn mark(&self) -> anyhow::Result<()> {
+        self.eval("window.__marker = 1; return null")
+            .await
+            .map(drop)
+    }
+
+    async fn marked(&self) -> anyhow::Result<bool> {
+        Ok(self.eval("return window.__marker === 1").await? == json!(true))
+    }
+
+    /// What the page and the server were doing, for a failure message.
+    async fn state(&self) -> String {
+        let page = self
+            .eval(
+                "return { url: location.href, readyState: document.readyState, \
+                 scrollY: window.scrollY, \
+                 overlay: (document.getElementById('brief-problems') || {}).textContent || null, \
+                 events: window.__briefLog || null }",
+            )
+            .await
+            .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
+            .unwrap_or_else(|e| format!("(cannot read the page: {e:#})"));
+        format!(
+            "the page: {page}\nbrief serve printed:\n{}",
+            self.server.output()
+        )
+    }
+}
+
+fn truthy(value: &Json) -> bool {
+    match value {
+        Json::Null => false,
+        Json::Bool(b) => *b,
+        Json::Number(n) => n.as_f64().is_some_and(|n| n != 0.0),
+        Json::String(s) => !s.is_empty(),
+        Json::Array(_) | Json::Object(_) => true,
+    }
+}
+
+// ------------------------------------------------------------ the server
+
+/// `brief serve` on a free port, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    output: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .arg("serve")
+            .arg("--root")
+            .arg(root)
+            .args(["--port", "0"])
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start brief serve");
+        let mut server = Server {
+            child,
+            url: String::new(),
+            output: Arc::new(Mutex::new(String::new())),
+        };
+        let (found, address) = mpsc::channel();
+        let stdout = server.child.stdout.take().expect("stdout");
+        let stderr = server.child.stderr.take().expect("stderr");
+        let output = server.output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(url) = serving_url(&line) {
+                    let _ = found.send(url);
+                }
+                push_line(&output, &line);
+            }
+        });
+        let output = server.output.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                push_line(&output, &line);
+            }
+        });
+        match address.recv_timeout(Duration::from_secs(30)) {
+            Ok(url) => server.url = url,
+            Err(_) => panic!(
+                "brief serve did not say where it serves within 30 s; it printed:\n{}",
+                server.output()
+            ),
+        }
+        server
+    }
+
+    fn output(&self) -> String {
+        self.output
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn push_line(output: &Mutex<String>, line: &str) {
+    let mut output = output.lock().unwrap_or_else(|p| p.into_inner());
+    output.push_str(line);
+    output.push('\n');
+}
+
+/// The URL in `Serving the site at http://127.0.0.1:PORT/ (Ctrl-C to stop)`.
+fn serving_url(line: &str) -> Option<String> {
+    let rest = line.strip_prefix("Serving the site at ")?;
+    let url = rest.strip_suffix(" (Ctrl-C to stop)")?;
+    url.starts_with("http://127.0.0.1:").then(|| url.to_owned())
+}
