@@ -1077,3 +1077,200 @@ fn check_on_a_broken_site_fails_and_writes_nothing() {
         .collect();
     assert_eq!(entries, ["content"], "check left something behind");
 }
+
+// ----------------------------------------- regressions from the review
+
+/// `kim` in y.md is `Kim Song`; `kim` in x.md claims to be someone else.
+#[test]
+fn errors_on_one_speaker_id_naming_two_people_in_two_briefings() {
+    let site = Site::with(&[
+        (X, MINIMAL_BRIEFING),
+        (
+            "content/briefings/y.md",
+            &edit(
+                &edit(MINIMAL_BRIEFING, "date: 2024-10-31", "date: 2024-11-30"),
+                "name: Kim Song",
+                "name: Kim Jong Un",
+            ),
+        ),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let d = expect_error(
+        &run,
+        "speaker `kim` is `Kim Song` here but `Kim Jong Un` in content/briefings/y.md",
+        "content/briefings/x.md:7:11",
+    );
+    assert_eq!(d.field.as_deref(), Some("speakers.kim"));
+}
+
+#[test]
+fn errors_on_verdict_ids_that_share_a_page() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        s.write(
+            "site.yaml",
+            "verdicts:\n  - {id: Half True, label: Half true, rating: 3}\n  - {id: half-true, label: Legacy, rating: 3}\n  - {id: unverified, label: Unverified}\n",
+        )
+    });
+    expect_error(
+        &run,
+        "verdict ids `Half True` and `half-true` would share the page /verdicts/half-true/",
+        "site.yaml:3:10",
+    );
+}
+
+#[test]
+fn errors_on_a_verdict_id_without_letters() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        s.write(
+            "site.yaml",
+            "verdicts:\n  - {id: \"???\", label: No idea}\n  - {id: unverified}\n",
+        )
+    });
+    expect_error(
+        &run,
+        "verdict id `???` has no letters or digits",
+        "site.yaml:2:10",
+    );
+}
+
+#[test]
+fn a_wrong_shaped_value_does_not_hide_the_rest_of_the_file() {
+    let broken = edit(
+        &edit(
+            MINIMAL_BRIEFING,
+            "summary: What it found.",
+            "summary: What it found.\ntags: sanctions",
+        ),
+        "verdict: unverified",
+        "verdict: flase",
+    );
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, &broken));
+    find(
+        &run,
+        "error",
+        "invalid type: string \"sanctions\", expected a sequence",
+    );
+    find(&run, "error", "unknown verdict `flase`");
+    assert_eq!(errors(&run).len(), 2, "{}", run.stderr);
+}
+
+#[test]
+fn a_misspelt_key_inside_a_one_line_claim_leaves_the_claim_whole() {
+    let one_line = "claims:\n  - {id: first, speaker: kim, text: t, verdcit: true, verdict: false, explanation: e, sources: [charter]}\n---";
+    let text =
+        MINIMAL_BRIEFING.split("claims:").next().unwrap().to_owned() + one_line + "\nBody text.\n";
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, &text));
+    let d = find(&run, "error", "unknown field `verdcit`");
+    assert!(d.hint.unwrap().starts_with("did you mean `verdict`?"));
+    assert_eq!(
+        errors(&run).len(),
+        1,
+        "no follow-on errors:\n{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("not cited"), "{}", run.stderr);
+}
+
+#[test]
+fn a_broken_briefing_is_not_also_reported_as_a_missing_link_target() {
+    let site = Site::with(&[
+        (
+            X,
+            &edit(
+                MINIMAL_BRIEFING,
+                "Body text.",
+                "See [y](@/briefings/y.md#claim-first).",
+            ),
+        ),
+        ("content/briefings/y.md", MINIMAL_BRIEFING),
+    ]);
+    let run = broken_build(&site, |s| {
+        s.write(
+            "content/briefings/y.md",
+            "---\ntitle: Front matter never closed\n",
+        )
+    });
+    assert!(
+        !run.stderr.contains("there is no briefing"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(errors(&run).len(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn a_draft_with_mistakes_does_not_stop_the_build() {
+    let site = minimal_site();
+    site.write(
+        "content/briefings/draft.md",
+        "---\ntitle: Half done\ndraft: true\ndate: 2024-11-\nclaims:\n  - {id: a, speaker: nobody, verdict: tbd}\n---\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let checked = site.run(&["check", "--drafts"]);
+    assert_eq!(checked.status, 1);
+    find(&checked, "error", "unknown speaker `nobody`");
+}
+
+#[test]
+fn errors_on_a_page_slug_taken_by_the_sites_own_files() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        s.write("content/pages/style.css.md", "---\ntitle: Styles\n---\nx\n")
+    });
+    expect_error(
+        &run,
+        "the page /style.css/ clashes with the site's own file /style.css",
+        "content/pages/style.css.md:1:1",
+    );
+}
+
+#[test]
+fn errors_on_a_static_file_where_a_page_goes() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write("static/briefings/x/index.html", "mine"));
+    expect_error(
+        &run,
+        "static/briefings/x/index.html would overwrite the page /briefings/x/",
+        "static/briefings/x/index.html:1:1",
+    );
+}
+
+#[test]
+fn ids_keep_the_characters_written() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        s.write(
+            X,
+            &edit(
+                &edit(MINIMAL_BRIEFING, "id: first", "id: \"1.50\"\n    text: ok"),
+                "Body text.",
+                "See [the claim](#claim-1.5).",
+            )
+            .replace(
+                "    text: Any deployment would comply with international law.\n",
+                "",
+            )
+            .replace("\"1.50\"", "1.50"),
+        )
+    });
+    let d = find(&run, "error", "no claim `1.5` in this file");
+    assert!(d.hint.unwrap().contains("1.50"), "{}", run.stderr);
+}
+
+#[test]
+fn locates_a_missing_template_at_the_line_that_names_it() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        s.write(
+            "templates/tags.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{% include \"nope.html\" %}\n{% endblock content %}\n",
+        )
+    });
+    expect_error(&run, "not found", "templates/tags.html:3:13");
+}

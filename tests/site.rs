@@ -1260,3 +1260,20 @@ fn ids_on_a_briefing_page_are_unique() {
     let target = page.select(&sel(r#"[id="claim-deploy"]"#)).next().unwrap();
     assert!(!all(target, r#"a[href="/speakers/kim/"]"#).is_empty());
 }
+
+#[test]
+fn static_files_are_copied_with_their_hidden_files_but_not_editor_backups() {
+    let site = Site::with(&[
+        ("content/briefings/x.md", common::MINIMAL_BRIEFING),
+        ("static/.nojekyll", ""),
+        (
+            "static/.well-known/security.txt",
+            "Contact: mailto:desk@example.org",
+        ),
+        ("static/notes.txt~", "backup"),
+    ]);
+    site.build();
+    assert!(site.path("public/.nojekyll").is_file());
+    assert!(site.path("public/.well-known/security.txt").is_file());
+    assert!(!site.path("public/notes.txt~").exists());
+}
