@@ -140,7 +140,7 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
         }
     };
     let spans = Spans::new(
-        file.map(|f| f.text.clone()).unwrap_or_default(),
+        file.map(|f| f.text.to_string()).unwrap_or_default(),
         Offset::default(),
     );
     let error = |field: &str, message: String, hint: &str| {
@@ -330,10 +330,10 @@ mod tests {
 
     #[test]
     fn custom_scale_gets_tones_from_ratings() {
-        let file = SourceFile {
-            path: "site.yaml".into(),
-            text: "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  - { id: false, label: \"False\", rating: 1 }\n  - { id: unproven, label: Unproven }\n".into(),
-        };
+        let file = SourceFile::new(
+            "site.yaml",
+            "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  - { id: false, label: \"False\", rating: 1 }\n  - { id: unproven, label: Unproven }\n",
+        );
         let (config, diagnostics) = load(Some(&file), &Options::new("."));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let tones: Vec<_> = config

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
@@ -17,7 +18,19 @@ use crate::diagnostic::{Diagnostic, Position};
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub text: String,
+    /// Shared, so keeping a file between builds costs no copy.
+    pub text: Arc<str>,
+    /// Fingerprint of path and text: equal fingerprints, equal file.
+    pub hash: u64,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> SourceFile {
+        let path = path.into();
+        let text = text.into();
+        let hash = crate::fingerprint::of(&(&path, &*text));
+        SourceFile { path, text, hash }
+    }
 }
 
 /// Everything `brief` reads from a site folder.
@@ -249,10 +262,7 @@ pub fn read(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Optio
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
             }
-            Some(SourceFile {
-                path: rel.to_path_buf(),
-                text,
-            })
+            Some(SourceFile::new(rel, text))
         }
         Err(err) => {
             let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];

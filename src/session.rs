@@ -260,7 +260,7 @@ impl Session {
                 .files
                 .templates
                 .iter()
-                .map(|(name, file)| (name, &file.text))
+                .map(|(name, file)| (name, file.hash))
                 .collect::<Vec<_>>(),
         );
         if let Some((cached, templates)) = &self.templates {
@@ -544,7 +544,7 @@ fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 fn unknown_theme(config: &SiteConfig, file: Option<&SourceFile>) -> Diagnostic {
     let spans = parse::yaml::Spans::new(
-        file.map(|f| f.text.clone()).unwrap_or_default(),
+        file.map(|f| f.text.to_string()).unwrap_or_default(),
         Default::default(),
     );
     Diagnostic::error(
@@ -575,7 +575,7 @@ fn reparse<T: Send + Sync>(
     let fresh: Vec<(PathBuf, Parsed<T>)> = files
         .par_iter()
         .filter_map(|file| {
-            let text_hash = fingerprint::of(&file.text);
+            let text_hash = file.hash;
             match cache.get(&file.path) {
                 Some(cached) if cached.text_hash == text_hash => None,
                 _ => {

@@ -365,7 +365,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
     // empty (they are reported above) so its references are still checked;
     // the errors stop the build before anything is rendered.
     let briefing = Briefing {
-        hash: crate::fingerprint::of(&(&file.path, &file.text)),
+        hash: file.hash,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
@@ -495,7 +495,7 @@ pub fn site_speakers(file: &SourceFile) -> (IndexMap<String, Speaker>, Vec<Diagn
     let Some(map) = map else {
         return (IndexMap::new(), yaml_diagnostics);
     };
-    let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
+    let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
     let mut f = Fields::new(path, &spans, yaml_diagnostics);
     let speakers = speakers(map, "", path, &spans, &mut f);
     (speakers, f.diagnostics)
@@ -509,7 +509,7 @@ pub fn site_sources(file: &SourceFile) -> (IndexMap<String, Source>, Vec<Diagnos
     let Some(map) = map else {
         return (IndexMap::new(), yaml_diagnostics);
     };
-    let spans = Arc::new(Spans::new(file.text.clone(), Offset::default()));
+    let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
     let mut f = Fields::new(path, &spans, yaml_diagnostics);
     let sources = sources(map, "", path, &spans, &mut f);
     (sources, f.diagnostics)
@@ -539,7 +539,7 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
         },
     );
     let page = title.map(|title| Page {
-        hash: crate::fingerprint::of(&(&file.path, &file.text)),
+        hash: file.hash,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),

@@ -20,7 +20,6 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostic::Diagnostic;
-use crate::fingerprint;
 use crate::resolve::{ClaimRef, Site};
 pub use templates::{templates, Templates};
 use views::{
@@ -188,10 +187,11 @@ pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Pla
         .collect();
 
     let base = &site.config.base_path;
-    let signatures: Vec<u64> = briefings.iter().map(|v| v.signature).collect();
+    let summaries: Vec<u64> = briefings.iter().map(|v| v.summary_hash).collect();
+    let claim_hash = |r: &ClaimRef| briefings[r.briefing].claim_hashes[r.claim];
     let claim_refs = |refs: Option<&Vec<ClaimRef>>, h: &mut dyn Hasher| {
         for r in refs.into_iter().flatten() {
-            (signatures[r.briefing], r.claim).hash(&mut HasherRef(h));
+            claim_hash(r).hash(&mut HasherRef(h));
         }
     };
     let mut pages = Vec::new();
@@ -209,7 +209,7 @@ pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Pla
     };
 
     add(Job::Index, "index.html".into(), base.clone(), &|h| {
-        signatures.hash(&mut HasherRef(h))
+        summaries.hash(&mut HasherRef(h))
     });
     for (b, briefing) in site.briefings.iter().enumerate() {
         let url = briefings[b].summary.url.clone();
@@ -217,7 +217,7 @@ pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Pla
             Job::Briefing(b),
             format!("briefings/{}/index.html", briefing.slug),
             url,
-            &|h| signatures[b].hash(&mut HasherRef(h)),
+            &|h| briefings[b].signature.hash(&mut HasherRef(h)),
         );
     }
     add(
@@ -252,10 +252,9 @@ pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Pla
         &|h| {
             for cited in &site.sources {
                 cited.anchor.hash(&mut HasherRef(h));
-                fingerprint::of_view(&views::cited_source_view(site, &cited.key))
-                    .hash(&mut HasherRef(h));
+                views::source_hash(site.source(&cited.key)).hash(&mut HasherRef(h));
                 for r in &cited.cited_by {
-                    (signatures[r.briefing], r.claim).hash(&mut HasherRef(h));
+                    claim_hash(r).hash(&mut HasherRef(h));
                 }
             }
         },
@@ -297,7 +296,7 @@ pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Pla
             &|h| {
                 hash.hash(&mut HasherRef(h));
                 for &b in &entry.briefings {
-                    signatures[b].hash(&mut HasherRef(h));
+                    summaries[b].hash(&mut HasherRef(h));
                 }
             },
         );

@@ -16,12 +16,18 @@ use crate::theme;
 pub struct Templates {
     pub(super) tera: Tera,
     files: HashMap<String, (PathBuf, String)>,
+    /// Each template's fingerprint with those it uses, computed once.
+    fingerprints: HashMap<String, u64>,
 }
 
 impl Templates {
     /// A fingerprint of a template and of every template it extends,
     /// imports or includes: what a page made with it depends on.
     pub fn fingerprint(&self, name: &str) -> u64 {
+        self.fingerprints.get(name).copied().unwrap_or_default()
+    }
+
+    fn compute_fingerprint(&self, name: &str) -> u64 {
         let mut seen = HashSet::new();
         let mut stack = vec![name.to_owned()];
         let mut parts = Vec::new();
@@ -58,8 +64,8 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
         .collect();
     for (name, file) in overrides {
         match sources.iter_mut().find(|(n, ..)| n == name) {
-            Some(entry) => *entry = (name.clone(), file.text.clone(), file.path.clone()),
-            None => sources.push((name.clone(), file.text.clone(), file.path.clone())),
+            Some(entry) => *entry = (name.clone(), file.text.to_string(), file.path.clone()),
+            None => sources.push((name.clone(), file.text.to_string(), file.path.clone())),
         }
     }
     // Parse each template alone first, so every broken one is reported.
@@ -101,7 +107,17 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
             "a template extends, includes or imports a template that does not exist: check the name",
         )]);
     }
-    Ok(Templates { tera, files })
+    let mut templates = Templates {
+        tera,
+        files,
+        fingerprints: HashMap::new(),
+    };
+    templates.fingerprints = templates
+        .files
+        .keys()
+        .map(|name| (name.clone(), templates.compute_fingerprint(name)))
+        .collect();
+    Ok(templates)
 }
 
 /// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
@@ -221,10 +237,10 @@ mod tests {
     #[test]
     fn a_changed_base_changes_every_page_template() {
         let a = templates(&[]).unwrap();
-        let base = SourceFile {
-            path: "templates/base.html".into(),
-            text: "<!doctype html>{% block content %}{% endblock content %}".into(),
-        };
+        let base = SourceFile::new(
+            "templates/base.html",
+            "<!doctype html>{% block content %}{% endblock content %}",
+        );
         let b = templates(&[("base.html".into(), base)]).unwrap();
         assert_ne!(
             a.fingerprint("briefing.html"),

@@ -290,9 +290,15 @@ pub struct BriefingViews {
     pub signature: u64,
     pub summary: BriefingSummary,
     pub claims: Vec<ClaimView>,
+    /// Fingerprints of the summary and of each claim card, for the pages
+    /// that show only those: an edit to a briefing's body changes neither,
+    /// so lists and index pages are left alone.
+    pub summary_hash: u64,
+    pub claim_hashes: Vec<u64>,
 }
 
-fn source_hash(source: &Source) -> u64 {
+/// The fingerprint of what a source shows.
+pub fn source_hash(source: &Source) -> u64 {
     fingerprint::of(&(
         &source.title,
         &source.publisher,
@@ -366,7 +372,7 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
     let base = &site.config.base_path;
     let url = format!("{base}briefings/{}/", briefing.slug);
     let last_verdict = shared.site.verdicts.last();
-    let claims = briefing
+    let claims: Vec<ClaimView> = briefing
         .claims
         .iter()
         .map(|claim| {
@@ -443,6 +449,8 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
     };
     BriefingViews {
         signature,
+        summary_hash: fingerprint::of_view(&summary),
+        claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
         summary,
         claims,
     }

@@ -277,10 +277,7 @@ pub fn serve(options: Options, bind: IpAddr, port: u16, terminal: Terminal) -> a
 fn site_base_path(session: &Session) -> String {
     let root = &session.options.root;
     let text = std::fs::read_to_string(root.join("site.yaml")).ok();
-    let file = text.map(|text| crate::load::SourceFile {
-        path: "site.yaml".into(),
-        text,
-    });
+    let file = text.map(|text| crate::load::SourceFile::new("site.yaml", text));
     crate::config::load(file.as_ref(), &session.options)
         .0
         .base_path
