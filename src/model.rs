@@ -142,6 +142,28 @@ pub struct Source {
     pub archived: Option<String>,
     pub excerpt: Option<String>,
     pub origin: Origin,
+    /// Fingerprint of everything above that a page shows.
+    pub hash: u64,
+    /// The title in lower case, to sort `/sources/` by.
+    pub sort_key: String,
+}
+
+impl Source {
+    /// Fills in `hash` and `sort_key` from the other fields.
+    pub fn sealed(mut self) -> Source {
+        self.hash = crate::fingerprint::of(&(
+            &self.title,
+            &self.publisher,
+            &self.url,
+            &self.withheld,
+            self.date,
+            self.accessed,
+            &self.archived,
+            &self.excerpt,
+        ));
+        self.sort_key = self.title.to_lowercase();
+        self
+    }
 }
 
 /// A link written in Markdown to another part of the site, checked at build.

@@ -5,7 +5,11 @@
 //! out of that speaker's index, and `validate` reports it. That keeps one
 //! broken reference from hiding every other problem in the site.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+// The indexes are rebuilt on every save in `serve`; a fast hasher matters
+// more here than resistance to crafted keys.
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -28,10 +32,12 @@ pub struct TagEntry {
 }
 
 /// Where a source is defined: site-wide or in one briefing.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SourceKey {
-    Site(String),
-    Briefing(usize, String),
+    /// Index in `content/sources.yaml`.
+    Site(usize),
+    /// Briefing index, and index in that briefing's `sources:`.
+    Briefing(usize, usize),
 }
 
 /// One entry of `/sources/`: a document, however many briefings cite it.
@@ -110,18 +116,18 @@ impl Site {
 
     /// The source a claim in briefing `b` means by `id`, and where it lives.
     pub fn source_for(&self, b: usize, id: &str) -> Option<(SourceKey, &Source)> {
-        if let Some(source) = self.briefings[b].sources.get(id) {
-            return Some((SourceKey::Briefing(b, id.to_owned()), source));
+        if let Some((i, _, source)) = self.briefings[b].sources.get_full(id) {
+            return Some((SourceKey::Briefing(b, i), source));
         }
         self.site_sources
-            .get(id)
-            .map(|s| (SourceKey::Site(id.to_owned()), s))
+            .get_full(id)
+            .map(|(i, _, s)| (SourceKey::Site(i), s))
     }
 
     pub fn source(&self, key: &SourceKey) -> &Source {
-        match key {
-            SourceKey::Site(id) => &self.site_sources[id],
-            SourceKey::Briefing(b, id) => &self.briefings[*b].sources[id],
+        match *key {
+            SourceKey::Site(i) => &self.site_sources[i],
+            SourceKey::Briefing(b, i) => &self.briefings[b].sources[i],
         }
     }
 
@@ -133,7 +139,14 @@ impl Site {
     }
 
     pub fn tag_slug(name: &str) -> String {
-        slug::slugify(name)
+        let plain = name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if plain && !name.starts_with('-') && !name.ends_with('-') && !name.contains("--") {
+            name.to_owned()
+        } else {
+            slug::slugify(name)
+        }
     }
 }
 
@@ -176,13 +189,13 @@ pub fn resolve(
         site_speakers,
         site_sources,
         speakers,
-        claims_by_speaker: HashMap::new(),
-        claims_by_verdict: HashMap::new(),
+        claims_by_speaker: HashMap::default(),
+        claims_by_verdict: HashMap::default(),
         tags: BTreeMap::new(),
         sources: Vec::new(),
-        source_entry: HashMap::new(),
+        source_entry: HashMap::default(),
         unparsed: Default::default(),
-        by_content_path: HashMap::new(),
+        by_content_path: HashMap::default(),
     };
     index(&mut site);
     site.by_content_path = site
@@ -203,13 +216,22 @@ pub fn resolve(
 fn index(site: &mut Site) {
     // Documents are the same source when they share an address; a withheld
     // source is only ever itself.
-    let mut by_url: HashMap<String, usize> = HashMap::new();
-    let mut anchors: HashMap<String, usize> = HashMap::new();
+    let mut by_url: HashMap<&str, usize> = HashMap::default();
+    let mut anchors: HashMap<String, usize> = HashMap::default();
     let mut sources: Vec<CitedSource> = Vec::new();
-    let mut source_entry = HashMap::new();
-    let mut claims_by_speaker: HashMap<String, Vec<ClaimRef>> = HashMap::new();
-    let mut claims_by_verdict: HashMap<String, Vec<ClaimRef>> = HashMap::new();
+    let mut source_entry: HashMap<SourceKey, usize> = HashMap::default();
+    let mut claims_by_speaker: HashMap<String, Vec<ClaimRef>> = HashMap::default();
+    let mut claims_by_verdict: HashMap<String, Vec<ClaimRef>> = HashMap::default();
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
+    // Looks up by `&str` and allocates the key only the first time.
+    fn push(map: &mut HashMap<String, Vec<ClaimRef>>, key: &str, r: ClaimRef) {
+        match map.get_mut(key) {
+            Some(refs) => refs.push(r),
+            None => {
+                map.insert(key.to_owned(), vec![r]);
+            }
+        }
+    }
 
     for (b, briefing) in site.briefings.iter().enumerate() {
         for tag in &briefing.tags {
@@ -227,46 +249,49 @@ fn index(site: &mut Site) {
                 claim: c,
             };
             if site.speaker_for(b, &claim.speaker).is_some() {
-                claims_by_speaker
-                    .entry(claim.speaker.clone())
-                    .or_default()
-                    .push(r);
+                push(&mut claims_by_speaker, &claim.speaker, r);
             }
-            claims_by_verdict
-                .entry(claim.verdict.clone())
-                .or_default()
-                .push(r);
+            push(&mut claims_by_verdict, &claim.verdict, r);
             for id in &claim.sources {
                 let Some((key, source)) = site.source_for(b, id) else {
                     continue;
                 };
-                let entry = *source_entry.entry(key.clone()).or_insert_with(|| {
-                    if let Some(&i) = source.url.as_ref().and_then(|u| by_url.get(u)) {
-                        // One document defined in several places: show the
-                        // site-wide definition, or else the fullest.
-                        let shown = site.source(&sources[i].key);
-                        let better = match (&key, &sources[i].key) {
-                            (_, SourceKey::Site(_)) => false,
-                            (SourceKey::Site(_), _) => true,
-                            _ => source_detail(source) > source_detail(shown),
+                let entry = match source_entry.get(&key) {
+                    Some(&entry) => entry,
+                    None => {
+                        let entry = match source.url.as_deref().and_then(|u| by_url.get(u)) {
+                            Some(&i) => {
+                                // One document defined in several places:
+                                // show the site-wide definition, or else the
+                                // fullest.
+                                let shown = site.source(&sources[i].key);
+                                let better = match (key, sources[i].key) {
+                                    (_, SourceKey::Site(_)) => false,
+                                    (SourceKey::Site(_), _) => true,
+                                    _ => source_detail(source) > source_detail(shown),
+                                };
+                                if better {
+                                    sources[i].key = key;
+                                }
+                                i
+                            }
+                            None => {
+                                let anchor = unique_anchor(&anchor_for(id), &mut anchors);
+                                sources.push(CitedSource {
+                                    key,
+                                    anchor,
+                                    cited_by: Vec::new(),
+                                });
+                                if let Some(url) = source.url.as_deref() {
+                                    by_url.insert(url, sources.len() - 1);
+                                }
+                                sources.len() - 1
+                            }
                         };
-                        if better {
-                            sources[i].key = key.clone();
-                        }
-                        return i;
+                        source_entry.insert(key, entry);
+                        entry
                     }
-                    let anchor =
-                        unique_anchor(&format!("source-{}", slug::slugify(id)), &mut anchors);
-                    sources.push(CitedSource {
-                        key: key.clone(),
-                        anchor,
-                        cited_by: Vec::new(),
-                    });
-                    if let Some(url) = &source.url {
-                        by_url.insert(url.clone(), sources.len() - 1);
-                    }
-                    sources.len() - 1
-                });
+                };
                 if sources[entry].cited_by.last() != Some(&r) {
                     sources[entry].cited_by.push(r);
                 }
@@ -276,26 +301,41 @@ fn index(site: &mut Site) {
 
     // Sort for the page, then renumber the lookup to match.
     let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by_cached_key(|&i| {
-        let source = site.source(&sources[i].key);
-        (source.title.to_lowercase(), sources[i].anchor.clone())
+    order.sort_by(|&a, &b| {
+        let (x, y) = (site.source(&sources[a].key), site.source(&sources[b].key));
+        (&x.sort_key, &sources[a].anchor).cmp(&(&y.sort_key, &sources[b].anchor))
     });
     let mut new_position = vec![0; sources.len()];
     for (new, &old) in order.iter().enumerate() {
         new_position[old] = new;
     }
     let mut sorted: Vec<Option<CitedSource>> = sources.into_iter().map(Some).collect();
-    site.sources = order
+    let sources = order
         .iter()
         .map(|&old| sorted[old].take().expect("each index once"))
         .collect();
-    site.source_entry = source_entry
+    let source_entry = source_entry
         .into_iter()
         .map(|(k, i)| (k, new_position[i]))
         .collect();
+    drop(by_url);
+    site.sources = sources;
+    site.source_entry = source_entry;
     site.claims_by_speaker = claims_by_speaker;
     site.claims_by_verdict = claims_by_verdict;
     site.tags = tags;
+}
+
+/// `source-<id>`, slugified only when the id is not already plain.
+fn anchor_for(id: &str) -> String {
+    let plain = id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if plain && !id.is_empty() {
+        format!("source-{id}")
+    } else {
+        format!("source-{}", slug::slugify(id))
+    }
 }
 
 fn speaker_detail(speaker: &Speaker) -> usize {

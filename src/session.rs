@@ -112,6 +112,8 @@ pub struct Session {
     written: HashMap<PathBuf, u64>,
     stopwatch: Stopwatch,
     base_path: String,
+    /// Each briefing's own checks, with the fingerprint they were made for.
+    checked: HashMap<PathBuf, (u64, Vec<Diagnostic>)>,
 }
 
 /// Everything up to rendering, for one build.
@@ -138,6 +140,7 @@ impl Session {
             written: HashMap::new(),
             stopwatch: Stopwatch::default(),
             base_path: "/".to_owned(),
+            checked: HashMap::new(),
         }
     }
 
@@ -233,7 +236,7 @@ impl Session {
             .map(|(path, _)| parse::content_path(path))
             .collect();
         self.stopwatch.lap("resolve");
-        diagnostics.extend(validate::validate(&site));
+        diagnostics.extend(self.validate(&site));
         self.stopwatch.lap("validate");
         let templates = self.templates();
         self.stopwatch.lap("templates");
@@ -251,6 +254,35 @@ impl Session {
             }
             _ => Err(sorted(diagnostics)),
         }
+    }
+
+    /// Every problem in the site, keeping each briefing's own checks while
+    /// neither it nor the site-wide speakers, sources and scale changed.
+    fn validate(&mut self, site: &Site) -> Vec<Diagnostic> {
+        let context = fingerprint::of(&(
+            self.files.speakers.as_ref().map(|f| f.hash),
+            self.files.sources.as_ref().map(|f| f.hash),
+            site.config.scale.iter().map(|v| &v.id).collect::<Vec<_>>(),
+        ));
+        let checked: Vec<(PathBuf, u64, Vec<Diagnostic>)> = (0..site.briefings.len())
+            .into_par_iter()
+            .map(|b| {
+                let briefing = &site.briefings[b];
+                let key = fingerprint::of(&(briefing.hash, context));
+                let found = match self.checked.get(&briefing.file) {
+                    Some((cached, found)) if *cached == key => found.clone(),
+                    _ => validate::briefing_checks(site, b),
+                };
+                (briefing.file.clone(), key, found)
+            })
+            .collect();
+        let mut diagnostics = validate::site_checks(site);
+        self.checked.clear();
+        for (file, key, found) in checked {
+            diagnostics.extend(found.iter().cloned());
+            self.checked.insert(file, (key, found));
+        }
+        diagnostics
     }
 
     /// The compiled templates, compiled again only when a template changed.

@@ -481,7 +481,10 @@ fn sources(
                     field: here,
                     spans: spans.clone(),
                 },
-            },
+                hash: 0,
+                sort_key: String::new(),
+            }
+            .sealed(),
         );
     }
     out

@@ -299,16 +299,7 @@ pub struct BriefingViews {
 
 /// The fingerprint of what a source shows.
 pub fn source_hash(source: &Source) -> u64 {
-    fingerprint::of(&(
-        &source.title,
-        &source.publisher,
-        &source.url,
-        &source.withheld,
-        source.date,
-        source.accessed,
-        &source.archived,
-        &source.excerpt,
-    ))
+    source.hash
 }
 
 /// Everything a briefing's views are made from: its own text, and the
