@@ -124,15 +124,20 @@ def watch_file(path, needle, result):
         time.sleep(0.0002)
 
 
+RUN = f"{os.getpid()}-{int(time.time())}"
+
+
 def edit_body(text, i):
-    return text.rstrip("\n") + f"\n\nBenchmark edit number {i}.\n", f"Benchmark edit number {i}.".encode()
+    marker = f"Benchmark edit {RUN}-{i}."
+    return text.rstrip("\n") + f"\n\n{marker}\n", marker.encode()
 
 
 VERDICTS = ["true", "mostly-true", "misleading", "false", "unverified"]
 
 
 def edit_verdict(text, i):
-    new = VERDICTS[i % len(VERDICTS)]
+    current = re.search(r"\n    verdict: ([a-z-]+)", text).group(1)
+    new = next(v for v in VERDICTS[i % len(VERDICTS):] + VERDICTS if v != current)
     text = re.sub(r"(\n    verdict: )[a-z-]+", lambda m: m.group(1) + new, text, count=1)
     return text, None
 
@@ -165,9 +170,14 @@ def measure(server, root, kind, edits):
         deadline = time.monotonic() + 60
         event_at = None
         while event_at is None and time.monotonic() < deadline:
-            at, change = server.events.get(timeout=60)
+            try:
+                at, change = server.events.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
             if url in change.get("pages", []):
                 event_at = at
+        if event_at is None:
+            raise RuntimeError(f"{kind} edit {i}: no reload event for {url}")
         server_ms.append(server.wait_rebuilt())
         if poller:
             poller.join()

@@ -232,6 +232,33 @@ pub struct Briefing {
 }
 
 impl Briefing {
+    /// A fingerprint of everything the site's indexes are made from (its
+    /// place in the list, its claims' speakers, verdicts and sources, its
+    /// definitions and tags) and nothing else: an edit to the text alone
+    /// leaves it unchanged, so the indexes can be kept.
+    pub fn index_key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            &self.slug,
+            &self.content_path,
+            self.date,
+            self.draft,
+            &self.tags,
+        )
+            .hash(&mut h);
+        for claim in &self.claims {
+            (&claim.id, &claim.speaker, &claim.verdict, &claim.sources).hash(&mut h);
+        }
+        for (id, s) in &self.speakers {
+            (id, &s.name, &s.role, &s.affiliation).hash(&mut h);
+        }
+        for (id, s) in &self.sources {
+            (id, s.hash).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// Whether `field` (such as `speakers`) or an entry under it was left
     /// out for a YAML problem.
     pub fn is_broken(&self, field: &str) -> bool {

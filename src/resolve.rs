@@ -150,6 +150,27 @@ impl Site {
     }
 }
 
+/// The site with the indexes of `previous`, for briefings and pages whose
+/// index keys (see [`Briefing::index_key`]) are all as they were: only their
+/// texts changed, so every index still holds.
+pub fn reuse(
+    mut previous: Site,
+    config: SiteConfig,
+    mut briefings: Vec<Arc<Briefing>>,
+    mut pages: Vec<Arc<Page>>,
+) -> Site {
+    sort(&mut briefings, &mut pages);
+    previous.config = config;
+    previous.briefings = briefings;
+    previous.pages = pages;
+    previous
+}
+
+fn sort(briefings: &mut [Arc<Briefing>], pages: &mut [Arc<Page>]) {
+    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+}
+
 /// Builds the site model and its indexes.
 pub fn resolve(
     config: SiteConfig,
@@ -158,8 +179,7 @@ pub fn resolve(
     site_speakers: IndexMap<String, Speaker>,
     site_sources: IndexMap<String, Source>,
 ) -> Site {
-    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    sort(&mut briefings, &mut pages);
 
     // A speaker's page shows the site-wide definition, or else the fullest
     // one any briefing gives (the newest among equals).

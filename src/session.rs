@@ -114,6 +114,10 @@ pub struct Session {
     base_path: String,
     /// Each briefing's own checks, with the fingerprint they were made for.
     checked: HashMap<PathBuf, (u64, Vec<Diagnostic>)>,
+    /// The last good build's site, with the fingerprint of what its indexes
+    /// were made from, and that fingerprint for the build under way.
+    resolved: Option<(u64, Site)>,
+    resolve_key: u64,
 }
 
 /// Everything up to rendering, for one build.
@@ -141,6 +145,8 @@ impl Session {
             stopwatch: Stopwatch::default(),
             base_path: "/".to_owned(),
             checked: HashMap::new(),
+            resolved: None,
+            resolve_key: 0,
         }
     }
 
@@ -222,7 +228,28 @@ impl Session {
         );
         self.stopwatch.lap("parse");
 
-        let mut site = resolve::resolve(config, briefings, pages, site_speakers, site_sources);
+        // The indexes depend on what `index_key` covers; when none of that
+        // changed (an edit to a text), the last build's indexes still hold.
+        let briefings: Vec<Arc<Briefing>> = briefings;
+        let pages: Vec<Arc<Page>> = pages;
+        let resolve_key = fingerprint::of(&(
+            self.files.config.as_ref().map(|f| f.hash),
+            &self.options.base_url,
+            self.files.speakers.as_ref().map(|f| f.hash),
+            self.files.sources.as_ref().map(|f| f.hash),
+            briefings.iter().map(|b| b.index_key()).collect::<Vec<_>>(),
+            pages
+                .iter()
+                .map(|p| (&p.slug, &p.content_path, &p.title))
+                .collect::<Vec<_>>(),
+        ));
+        let mut site = match self.resolved.take() {
+            Some((key, previous)) if key == resolve_key => {
+                resolve::reuse(previous, config, briefings, pages)
+            }
+            _ => resolve::resolve(config, briefings, pages, site_speakers, site_sources),
+        };
+        self.resolve_key = resolve_key;
         site.unparsed = self
             .briefings
             .iter()
@@ -313,6 +340,7 @@ impl Session {
             &compiled.site,
             &compiled.templates,
             &mut render::Cache::default(),
+            self.resolve_key,
         );
         self.check_clashes(&compiled.site, &plan.pages)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
@@ -328,7 +356,12 @@ impl Session {
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
         let compiled = self.compile(None).map_err(Failure::Content)?;
         let mut cache = render::Cache::default();
-        let plan = render::plan(&compiled.site, &compiled.templates, &mut cache);
+        let plan = render::plan(
+            &compiled.site,
+            &compiled.templates,
+            &mut cache,
+            self.resolve_key,
+        );
         self.check_clashes(&compiled.site, &plan.pages)
             .map_err(Failure::Content)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
@@ -346,6 +379,7 @@ impl Session {
         drop(plan);
         self.cache = cache;
         self.base_path = compiled.site.config.base_path.clone();
+        self.resolved = Some((self.resolve_key, compiled.site));
         Ok(report)
     }
 
@@ -361,7 +395,12 @@ impl Session {
         let start = Instant::now();
         let compiled = self.compile(changed).map_err(Failure::Content)?;
         let mut cache = std::mem::take(&mut self.cache);
-        let plan = render::plan(&compiled.site, &compiled.templates, &mut cache);
+        let plan = render::plan(
+            &compiled.site,
+            &compiled.templates,
+            &mut cache,
+            self.resolve_key,
+        );
         if let Err(diagnostics) = self.check_clashes(&compiled.site, &plan.pages) {
             drop(plan);
             self.cache = cache;
@@ -456,6 +495,7 @@ impl Session {
         drop(plan);
         self.cache = cache;
         self.base_path = compiled.site.config.base_path.clone();
+        self.resolved = Some((self.resolve_key, compiled.site));
         Ok(report)
     }
 

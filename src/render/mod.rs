@@ -139,8 +139,12 @@ impl PlannedPage<'_> {
 /// fingerprint, by output path.
 #[derive(Default)]
 pub struct Cache {
-    briefings: HashMap<String, Arc<BriefingViews>>,
+    /// Each briefing's views, with the briefing fingerprint and the shared
+    /// views' key they were made from.
+    briefings: HashMap<String, (u64, u64, Arc<BriefingViews>)>,
     pages: HashMap<PathBuf, u64>,
+    /// The shared views, by the key of the site they were made for.
+    shared: Option<(u64, Arc<Shared>)>,
 }
 
 impl Cache {
@@ -160,22 +164,44 @@ impl Cache {
 /// Every page of the site, planned, with the views to render them.
 pub struct Plan<'a> {
     site: &'a Site,
-    shared: Shared,
+    shared: Arc<Shared>,
     briefings: Vec<Arc<BriefingViews>>,
     pub pages: Vec<PlannedPage<'a>>,
 }
 
 /// Plans every page, reusing the views of briefings whose signature has not
 /// changed.
-pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Plan<'a> {
-    let shared = Shared::build(site);
+///
+/// `site_key` identifies what the site's indexes and settings were made
+/// from (equal keys, equal indexes): the views shared by many pages are
+/// kept while it stays the same, and so are the views of each briefing
+/// whose own text did not change.
+pub fn plan<'a>(
+    site: &'a Site,
+    templates: &Templates,
+    cache: &mut Cache,
+    site_key: u64,
+) -> Plan<'a> {
+    let shared = match &cache.shared {
+        Some((key, shared)) if *key == site_key => shared.clone(),
+        _ => Arc::new(Shared::build(site)),
+    };
+    cache.shared = Some((site_key, shared.clone()));
     let briefings: Vec<Arc<BriefingViews>> = (0..site.briefings.len())
         .into_par_iter()
         .map(|b| {
-            let signature = views::signature(site, &shared, b);
-            match cache.briefings.get(&site.briefings[b].slug) {
-                Some(cached) if cached.signature == signature => cached.clone(),
-                _ => Arc::new(views::briefing_views(site, &shared, b, signature)),
+            let briefing = &site.briefings[b];
+            match cache.briefings.get(&briefing.slug) {
+                Some((hash, key, views)) if *hash == briefing.hash && *key == site_key => {
+                    views.clone()
+                }
+                cached => {
+                    let signature = views::signature(site, &shared, b);
+                    match cached {
+                        Some((_, _, views)) if views.signature == signature => views.clone(),
+                        _ => Arc::new(views::briefing_views(site, &shared, b, signature)),
+                    }
+                }
             }
         })
         .collect();
@@ -183,7 +209,7 @@ pub fn plan<'a>(site: &'a Site, templates: &Templates, cache: &mut Cache) -> Pla
         .briefings
         .iter()
         .zip(&briefings)
-        .map(|(b, v)| (b.slug.clone(), v.clone()))
+        .map(|(b, v)| (b.slug.clone(), (b.hash, site_key, v.clone())))
         .collect();
 
     let base = &site.config.base_path;
@@ -563,7 +589,7 @@ impl<'a> Plan<'a> {
 /// Renders every page of the site, with nothing cached: a one-off build.
 pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut cache = Cache::default();
-    let plan = plan(site, templates, &mut cache);
+    let plan = plan(site, templates, &mut cache, 0);
     let all: Vec<&PlannedPage> = plan.pages.iter().collect();
     plan.render(templates, &all)
 }
