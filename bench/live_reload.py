@@ -121,7 +121,7 @@ def watch_file(path, needle, result):
                     return
         except FileNotFoundError:
             pass
-        time.sleep(0.0002)
+        time.sleep(0.001)
 
 
 RUN = f"{os.getpid()}-{int(time.time())}"

@@ -34,7 +34,7 @@ impl SourceFile {
 }
 
 /// Everything `brief` reads from a site folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SiteFiles {
     pub config: Option<SourceFile>,
     pub speakers: Option<SourceFile>,
@@ -65,6 +65,9 @@ pub fn reload(
     previous_diagnostics: &[Diagnostic],
     changed: &HashSet<PathBuf>,
 ) -> (SiteFiles, Vec<Diagnostic>) {
+    if let Some(reloaded) = reread_known(root, previous, previous_diagnostics, changed) {
+        return reloaded;
+    }
     let mut known: HashMap<&Path, &SourceFile> = HashMap::new();
     for file in previous
         .config
@@ -98,6 +101,43 @@ pub fn reload(
         read(root, rel, diagnostics)
     };
     load_with(root, &mut read_cached)
+}
+
+/// The common case of a save: every changed path is a file the site already
+/// had, still there. Those are read again and nothing is walked.
+fn reread_known(
+    root: &Path,
+    previous: &SiteFiles,
+    previous_diagnostics: &[Diagnostic],
+    changed: &HashSet<PathBuf>,
+) -> Option<(SiteFiles, Vec<Diagnostic>)> {
+    let mut files = previous.clone();
+    let mut diagnostics: Vec<Diagnostic> = previous_diagnostics
+        .iter()
+        .filter(|d| !changed.contains(&root.join(&d.file)))
+        .cloned()
+        .collect();
+    for path in changed {
+        let rel = path.strip_prefix(root).ok()?;
+        if !path.is_file() {
+            return None;
+        }
+        if previous.static_files.iter().any(|(_, abs)| abs == path) {
+            continue; // static files are read when copied
+        }
+        let slot = files
+            .config
+            .iter_mut()
+            .chain(files.speakers.iter_mut())
+            .chain(files.sources.iter_mut())
+            .chain(files.briefings.iter_mut())
+            .chain(files.pages.iter_mut())
+            .chain(files.templates.iter_mut().map(|(_, f)| f))
+            .find(|f| f.path == rel)?;
+        // A file that cannot be read now is a change in the set of files.
+        *slot = read(root, rel, &mut diagnostics)?;
+    }
+    Some((files, diagnostics))
 }
 
 type Reader<'a> = dyn FnMut(&Path, &mut Vec<Diagnostic>) -> Option<SourceFile> + 'a;
