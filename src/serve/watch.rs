@@ -16,7 +16,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 /// How long a path must be quiet before notify's debouncer reports it.
 const DEBOUNCE: Duration = Duration::from_millis(3);
 /// How long to wait for more changes before rebuilding.
-const QUIET: Duration = Duration::from_millis(5);
+const QUIET: Duration = Duration::from_millis(2);
 /// A batch is cut here even if changes keep coming, so a process that
 /// writes without pause still sees rebuilds.
 const LONGEST_BATCH: Duration = Duration::from_secs(2);
