@@ -303,16 +303,7 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     for (id, speaker) in &briefing.speakers {
         if let Some(other) = site.site_speakers.get(id) {
             if other.name != speaker.name && !speaker.name.is_empty() {
-                out.push(conflict(
-                    &speaker.origin,
-                    &format!(
-                        "speaker `{id}` is `{}` here but `{}` in {}",
-                        speaker.name,
-                        other.name,
-                        place(&other.origin)
-                    ),
-                    "name",
-                ));
+                out.push(speaker_conflict(id, speaker, other));
             }
         }
     }
@@ -343,16 +334,9 @@ fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             match first.get(id.as_str()) {
-                Some(other) if other.name != speaker.name => out.push(conflict(
-                    &speaker.origin,
-                    &format!(
-                        "speaker `{id}` is `{}` here but `{}` in {}",
-                        speaker.name,
-                        other.name,
-                        place(&other.origin)
-                    ),
-                    "name",
-                )),
+                Some(other) if other.name != speaker.name => {
+                    out.push(speaker_conflict(id, speaker, other))
+                }
                 Some(_) => {}
                 None => {
                     first.insert(id, speaker);
@@ -360,6 +344,20 @@ fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// One speaker id given two different names: reported where `speaker` is.
+fn speaker_conflict(id: &str, speaker: &Speaker, other: &Speaker) -> Diagnostic {
+    conflict(
+        &speaker.origin,
+        &format!(
+            "speaker `{id}` is `{}` here but `{}` in {}",
+            speaker.name,
+            other.name,
+            place(&other.origin)
+        ),
+        "name",
+    )
 }
 
 fn conflict(here: &Origin, message: &str, sub: &str) -> Diagnostic {
