@@ -230,8 +230,6 @@ impl Session {
 
         // The indexes depend on what `index_key` covers; when none of that
         // changed (an edit to a text), the last build's indexes still hold.
-        let briefings: Vec<Arc<Briefing>> = briefings;
-        let pages: Vec<Arc<Page>> = pages;
         let resolve_key = fingerprint::of(&(
             self.files.config.as_ref().map(|f| f.hash),
             &self.options.base_url,
@@ -483,8 +481,7 @@ impl Session {
                 removed,
             });
         }
-        let files: Vec<render::OutputFile> = Vec::new();
-        let mut report = report(&compiled, &files, written, start);
+        let mut report = report(&compiled, &[], written, start);
         report.files = self.written.len();
         report.pages = keep
             .iter()
