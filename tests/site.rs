@@ -1134,12 +1134,20 @@ Body.
     let output = site.path("public");
     for rel in html_files(&output) {
         let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
-        let scripts = texts(&html, "script");
+        // JSON-LD is data, not code; it must still hold no raw markup.
+        let scripts = texts(&html, r#"script:not([type="application/ld+json"])"#);
         assert!(
             !scripts.iter().any(|s| s.contains("alert")),
             "{}: a script element ran the text: {scripts:?}",
             rel.display()
         );
+        for data in texts(&html, r#"script[type="application/ld+json"]"#) {
+            assert!(
+                !data.contains('<'),
+                "{}: raw markup in JSON-LD: {data}",
+                rel.display()
+            );
+        }
         assert!(
             html.select(&sel("img")).next().is_none(),
             "{}: an <img> was created from text",

@@ -7,6 +7,7 @@
 //! renders everything, so a one-off build and a rebuild in `serve` run the
 //! same code and write the same bytes.
 
+pub mod claim_review;
 pub mod templates;
 pub mod views;
 
@@ -42,6 +43,8 @@ struct BriefingView<'a> {
     sources: Vec<&'a SourceView>,
     corrections: Vec<CorrectionView>,
     draft: bool,
+    /// schema.org ClaimReview data, safe to print inside a script element.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -475,6 +478,7 @@ impl<'a> Plan<'a> {
                         })
                         .collect(),
                     draft: briefing.draft,
+                    json_ld: claim_review::json_ld(site, briefing, &views.claims),
                 };
                 context.insert("briefing", &view);
             }

@@ -1,0 +1,107 @@
+//! schema.org ClaimReview data for search engines, one per claim, built
+//! with serde_json from the front matter alone.
+//!
+//! The properties follow schema.org's ClaimReview and the fact-check
+//! structured data that search engines document: the review's URL is the
+//! claim's permalink, its author the publisher, its rating the verdict's
+//! place on the scale, and the reviewed item a Claim with its speaker.
+
+use serde_json::{json, Map, Value};
+
+use crate::model::Briefing;
+use crate::render::views::{iso, ClaimView};
+use crate::resolve::Site;
+
+/// The JSON-LD of a briefing's claims, ready to place inside
+/// `<script type="application/ld+json">`: `<`, `>` and `&` are written as
+/// JSON escapes, so no field can close the script element.
+pub fn json_ld(site: &Site, briefing: &Briefing, claims: &[ClaimView]) -> String {
+    let reviews: Vec<Value> = claims
+        .iter()
+        .zip(&briefing.claims)
+        .map(|(view, claim)| review(site, briefing, view, claim.date.map(iso)))
+        .collect();
+    let text = serde_json::to_string(&reviews).unwrap_or_else(|_| "[]".to_owned());
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn absolute(site: &Site, url: &str) -> String {
+    // `url` starts with the base path, which `base_url` ends with.
+    let base = site.config.base_url.trim_end_matches('/');
+    let path = site.config.base_path.trim_end_matches('/');
+    format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
+}
+
+fn review(site: &Site, briefing: &Briefing, claim: &ClaimView, said: Option<String>) -> Value {
+    let config = &site.config;
+    let modified = briefing
+        .corrections
+        .iter()
+        .map(|c| c.date)
+        .chain(briefing.updated)
+        .max()
+        .filter(|d| *d > briefing.date);
+
+    let mut rating = Map::new();
+    rating.insert("@type".into(), "Rating".into());
+    let ratings = config.scale.iter().filter_map(|v| v.rating);
+    if let (Some(value), Some(best), Some(worst)) = (
+        config.verdict(&claim.verdict.id).and_then(|v| v.rating),
+        ratings.clone().max(),
+        ratings.min(),
+    ) {
+        rating.insert("ratingValue".into(), value.into());
+        rating.insert("bestRating".into(), best.into());
+        rating.insert("worstRating".into(), worst.into());
+    }
+    rating.insert("alternateName".into(), claim.verdict.label.clone().into());
+
+    let mut person = Map::new();
+    person.insert("@type".into(), "Person".into());
+    person.insert("name".into(), claim.speaker.name.clone().into());
+    if let Some(role) = &claim.speaker.role {
+        person.insert("jobTitle".into(), role.clone().into());
+    }
+    if let Some(affiliation) = &claim.speaker.affiliation {
+        person.insert(
+            "affiliation".into(),
+            json!({ "@type": "Organization", "name": affiliation }),
+        );
+    }
+
+    let mut item = Map::new();
+    item.insert("@type".into(), "Claim".into());
+    item.insert("author".into(), Value::Object(person));
+    if let Some(date) = said {
+        item.insert("datePublished".into(), date.into());
+    }
+    if let Some(appearance) = &claim.appearance {
+        item.insert(
+            "appearance".into(),
+            json!({ "@type": "CreativeWork", "url": appearance }),
+        );
+    }
+
+    let mut author = Map::new();
+    author.insert("@type".into(), "Organization".into());
+    author.insert("name".into(), config.publisher.name.clone().into());
+    if let Some(url) = &config.publisher.url {
+        author.insert("url".into(), url.clone().into());
+    }
+
+    let mut review = Map::new();
+    review.insert("@context".into(), "https://schema.org".into());
+    review.insert("@type".into(), "ClaimReview".into());
+    review.insert("url".into(), absolute(site, &claim.url).into());
+    review.insert("claimReviewed".into(), claim.text.clone().into());
+    review.insert("datePublished".into(), iso(briefing.date).into());
+    if let Some(date) = modified {
+        review.insert("dateModified".into(), iso(date).into());
+    }
+    review.insert("author".into(), Value::Object(author));
+    review.insert("reviewRating".into(), Value::Object(rating));
+    review.insert("itemReviewed".into(), Value::Object(item));
+    Value::Object(review)
+}

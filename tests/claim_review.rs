@@ -1,0 +1,164 @@
+//! schema.org ClaimReview JSON-LD on briefing pages, checked property by
+//! property against the front matter it was made from.
+
+mod common;
+
+use common::Site;
+use scraper::Selector;
+use serde_json::Value;
+
+const SITE: &str = "\
+title: Desk
+base_url: https://factdesk.example.org/desk/
+publisher:
+  name: Example Fact Desk
+  url: https://factdesk.example.org/about/
+verdicts:
+  - { id: true, label: Correct, rating: 4 }
+  - { id: half, label: Half right, rating: 2 }
+  - { id: false, label: Wrong, rating: 0 }
+  - { id: unproven, label: Unproven }
+";
+
+const BRIEFING: &str = r#"---
+title: Checked
+date: 2024-10-31
+updated: 2024-11-01
+summary: What it found.
+speakers:
+  kim:
+    name: Kim Song
+    role: Permanent Representative
+    affiliation: DPRK
+  wood:
+    name: Robert Wood
+sources:
+  charter:
+    title: Charter of the United Nations
+    url: https://www.un.org/en/about-us/un-charter/full-text
+claims:
+  - id: lawful
+    speaker: kim
+    text: "Any deployment would be lawful </script><script>alert(1)</script> & \"fine\""
+    verbatim: true
+    date: 2024-10-30
+    appearance: https://press.un.org/en/2024/sc15877.doc.htm
+    verdict: false
+    explanation: Wrong.
+    sources: [charter]
+  - id: body-bags
+    speaker: wood
+    text: They will return in body bags.
+    verdict: unproven
+    explanation: A prediction.
+    sources: [charter]
+corrections:
+  - { date: 2024-11-03, text: Fixed a name. }
+---
+Body.
+"#;
+
+fn reviews(site: &Site) -> Vec<Value> {
+    let page = site.page("/briefings/checked/");
+    let script = Selector::parse(r#"script[type="application/ld+json"]"#).unwrap();
+    let scripts: Vec<String> = page.select(&script).map(|s| s.inner_html()).collect();
+    assert_eq!(scripts.len(), 1, "one JSON-LD block per briefing page");
+    match serde_json::from_str(&scripts[0]).expect("valid JSON") {
+        Value::Array(items) => items,
+        other => panic!("expected an array of ClaimReviews, got {other}"),
+    }
+}
+
+fn built() -> Site {
+    let site = Site::with(&[
+        ("site.yaml", SITE),
+        ("content/briefings/checked.md", BRIEFING),
+    ]);
+    site.build();
+    site
+}
+
+#[test]
+fn one_claim_review_per_claim_with_the_fields_of_the_front_matter() {
+    let site = built();
+    let reviews = reviews(&site);
+    assert_eq!(reviews.len(), 2);
+    let review = &reviews[0];
+    assert_eq!(review["@context"], "https://schema.org");
+    assert_eq!(review["@type"], "ClaimReview");
+    assert_eq!(
+        review["url"],
+        "https://factdesk.example.org/desk/briefings/checked/#claim-lawful"
+    );
+    assert_eq!(
+        review["claimReviewed"],
+        "Any deployment would be lawful </script><script>alert(1)</script> & \"fine\""
+    );
+    assert_eq!(review["datePublished"], "2024-10-31");
+    // The latest of `updated` and the corrections.
+    assert_eq!(review["dateModified"], "2024-11-03");
+    assert_eq!(review["author"]["@type"], "Organization");
+    assert_eq!(review["author"]["name"], "Example Fact Desk");
+    assert_eq!(
+        review["author"]["url"],
+        "https://factdesk.example.org/about/"
+    );
+
+    let item = &review["itemReviewed"];
+    assert_eq!(item["@type"], "Claim");
+    assert_eq!(item["datePublished"], "2024-10-30");
+    assert_eq!(
+        item["appearance"]["url"],
+        "https://press.un.org/en/2024/sc15877.doc.htm"
+    );
+    assert_eq!(item["author"]["@type"], "Person");
+    assert_eq!(item["author"]["name"], "Kim Song");
+    assert_eq!(item["author"]["jobTitle"], "Permanent Representative");
+    assert_eq!(item["author"]["affiliation"]["name"], "DPRK");
+}
+
+#[test]
+fn ratings_come_from_the_custom_scale() {
+    let site = built();
+    let rating = &reviews(&site)[0]["reviewRating"];
+    assert_eq!(rating["@type"], "Rating");
+    assert_eq!(rating["ratingValue"], 0);
+    assert_eq!(rating["bestRating"], 4);
+    assert_eq!(rating["worstRating"], 0);
+    assert_eq!(rating["alternateName"], "Wrong");
+}
+
+#[test]
+fn an_unrated_verdict_has_a_name_but_no_numbers() {
+    let site = built();
+    let review = &reviews(&site)[1];
+    let rating = &review["reviewRating"];
+    assert_eq!(rating["alternateName"], "Unproven");
+    for number in ["ratingValue", "bestRating", "worstRating"] {
+        assert!(rating.get(number).is_none(), "{number} present: {rating}");
+    }
+    // Optional fields absent from the front matter are left out, not null.
+    let author = &review["itemReviewed"]["author"];
+    assert!(author.get("jobTitle").is_none() && author.get("affiliation").is_none());
+    assert!(review["itemReviewed"].get("appearance").is_none());
+}
+
+#[test]
+fn a_script_tag_in_a_claim_cannot_close_the_json_ld() {
+    let site = built();
+    let html = std::fs::read_to_string(site.path("public/briefings/checked/index.html")).unwrap();
+    let start = html.find("application/ld+json").unwrap();
+    let end = start + html[start..].find("</script>").unwrap();
+    let json = &html[start..end];
+    assert!(
+        !json.contains("<script"),
+        "raw markup inside JSON-LD: {json}"
+    );
+    let page = site.page("/briefings/checked/");
+    let injected = Selector::parse("script:not([type])").unwrap();
+    assert_eq!(
+        page.select(&injected).count(),
+        0,
+        "a script element escaped the JSON-LD"
+    );
+}
