@@ -334,17 +334,23 @@ impl Session {
     pub fn check(&mut self) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
         let compiled = self.compile(None)?;
         // Render too: a template that fails only when run is an error.
-        let plan = render::plan(
-            &compiled.site,
-            &compiled.templates,
-            &mut render::Cache::default(),
-            self.resolve_key,
-        );
+        self.render_site(&compiled, &mut render::Cache::default())?;
+        Ok((compiled.site, compiled.warnings))
+    }
+
+    /// Plans and renders every page, refusing clashes, and records them in
+    /// `cache`: the whole site as a fresh build makes it.
+    fn render_site(
+        &self,
+        compiled: &Compiled,
+        cache: &mut render::Cache,
+    ) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
+        let plan = render::plan(&compiled.site, &compiled.templates, cache, self.resolve_key);
         self.check_clashes(&compiled.site, &plan.pages)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-        plan.render(&compiled.templates, &all)?;
-        drop(plan);
-        Ok((compiled.site, compiled.warnings))
+        let files = plan.render(&compiled.templates, &all)?;
+        cache.remember(&all);
+        Ok(files)
     }
 
     /// A full build into a staging folder, swapped in when complete: what
@@ -354,27 +360,16 @@ impl Session {
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
         let compiled = self.compile(None).map_err(Failure::Content)?;
         let mut cache = render::Cache::default();
-        let plan = render::plan(
-            &compiled.site,
-            &compiled.templates,
-            &mut cache,
-            self.resolve_key,
-        );
-        self.check_clashes(&compiled.site, &plan.pages)
-            .map_err(Failure::Content)?;
-        let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-        let mut files = plan
-            .render(&compiled.templates, &all)
+        let mut files = self
+            .render_site(&compiled, &mut cache)
             .map_err(Failure::Content)?;
         files.extend(self.assets(&compiled.highlight_css));
         let count = write::write(&self.output, &files).map_err(Failure::Write)?;
-        cache.remember(&all);
         self.written = files
             .iter()
             .map(|(path, bytes)| (path.clone(), fingerprint::of(bytes)))
             .collect();
         let report = report(&compiled, &files, count, start);
-        drop(plan);
         self.cache = cache;
         self.base_path = compiled.site.config.base_path.clone();
         self.resolved = Some((self.resolve_key, compiled.site));

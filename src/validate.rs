@@ -24,15 +24,6 @@ const RESERVED: &[&str] = &[
     "static",
 ];
 
-/// Every problem in the site.
-pub fn validate(site: &Site) -> Vec<Diagnostic> {
-    let mut out = site_checks(site);
-    for b in 0..site.briefings.len() {
-        out.extend(briefing_checks(site, b));
-    }
-    out
-}
-
 /// The checks of one briefing that depend only on the briefing itself and
 /// the site-wide `speakers.yaml`, `sources.yaml` and verdict scale, so a
 /// rebuild can keep their result while those stay the same.

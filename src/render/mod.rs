@@ -281,7 +281,7 @@ pub fn plan<'a>(
         &|h| {
             for cited in &site.sources {
                 cited.anchor.hash(&mut HasherRef(h));
-                views::source_hash(site.source(&cited.key)).hash(&mut HasherRef(h));
+                site.source(&cited.key).hash.hash(&mut HasherRef(h));
                 for r in &cited.cited_by {
                     claim_hash(r).hash(&mut HasherRef(h));
                 }
@@ -588,12 +588,4 @@ impl<'a> Plan<'a> {
             Job::NotFound => {}
         }
     }
-}
-
-/// Renders every page of the site, with nothing cached: a one-off build.
-pub fn render(site: &Site, templates: &Templates) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut cache = Cache::default();
-    let plan = plan(site, templates, &mut cache, 0);
-    let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-    plan.render(templates, &all)
 }

@@ -297,11 +297,6 @@ pub struct BriefingViews {
     pub claim_hashes: Vec<u64>,
 }
 
-/// The fingerprint of what a source shows.
-pub fn source_hash(source: &Source) -> u64 {
-    source.hash
-}
-
 /// Everything a briefing's views are made from: its own text, and the
 /// shared views and source anchors its cards show.
 pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
@@ -318,7 +313,7 @@ pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
             if let Some((key, source)) = site.source_for(b, id) {
                 site.source_anchor(&key).hash(&mut hasher);
                 if matches!(key, SourceKey::Site(_)) {
-                    source_hash(source).hash(&mut hasher);
+                    source.hash.hash(&mut hasher);
                 }
             }
         }
