@@ -19,30 +19,10 @@ nebenzia:
   name: Vassily Nebenzia
 ";
 
-const SECOND: &str = "---
-title: A second briefing
-date: 2024-11-02
-summary: More claims.
-tags: [sanctions]
-sources:
-  res-1718:
-    title: Resolution 1718 (2006)
-    url: https://undocs.org/S/RES/1718(2006)
-claims:
-  - id: breach
-    speaker: nebenzia
-    text: It breaches nothing.
-    verdict: misleading
-    explanation: See [the first](@/briefings/x.md#claim-first).
-    sources: [res-1718]
----
-Second body.
-";
-
 fn site() -> Site {
     Site::with(&[
         ("content/briefings/x.md", common::MINIMAL_BRIEFING),
-        ("content/briefings/y.md", SECOND),
+        ("content/briefings/y.md", common::SECOND_BRIEFING),
         ("content/speakers.yaml", SPEAKERS),
         (
             "content/pages/about.md",
@@ -149,7 +129,7 @@ fn every_rebuild_equals_a_fresh_build() {
             Box::new(|s: &Site| {
                 s.write(
                     "content/briefings/z.md",
-                    &SECOND
+                    &common::SECOND_BRIEFING
                         .replace("A second", "A third")
                         .replace("sanctions", "un"),
                 );
@@ -271,7 +251,7 @@ fn an_edit_rewrites_only_the_pages_that_show_it() {
     // The body is shown only on the briefing's own page.
     site.write(
         "content/briefings/y.md",
-        &SECOND.replace("Second body.", "A new second body."),
+        &common::SECOND_BRIEFING.replace("Second body.", "A new second body."),
     );
     live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
     assert_eq!(live.pages_announced(), ["/briefings/y/"]);
@@ -290,7 +270,7 @@ fn an_edit_rewrites_only_the_pages_that_show_it() {
     // A verdict shows on the briefing, its speaker, the verdict pages and the lists.
     site.write(
         "content/briefings/y.md",
-        &SECOND.replace("verdict: misleading", "verdict: false"),
+        &common::SECOND_BRIEFING.replace("verdict: misleading", "verdict: false"),
     );
     live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
     let pages = live.pages_announced();

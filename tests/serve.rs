@@ -641,26 +641,6 @@ nebenzia:
   role: Permanent Representative of Russia
 ";
 
-const SECOND: &str = "---
-title: A second briefing
-date: 2024-11-02
-summary: More claims.
-tags: [sanctions]
-sources:
-  res-1718:
-    title: Resolution 1718 (2006)
-    url: https://undocs.org/S/RES/1718(2006)
-claims:
-  - id: breach
-    speaker: nebenzia
-    text: It breaches nothing.
-    verdict: misleading
-    explanation: See [the first](@/briefings/x.md#claim-first).
-    sources: [res-1718]
----
-Second body.
-";
-
 /// A small site: one briefing at /briefings/x/, site-wide speakers, a page.
 fn small_site() -> Site {
     Site::with(&[
@@ -1182,7 +1162,7 @@ fn renaming_a_briefing_moves_its_page_to_the_new_url() {
 #[test]
 fn removing_a_briefing_removes_its_page_and_its_index_entry() {
     let site = small_site();
-    site.write("content/briefings/y.md", SECOND);
+    site.write("content/briefings/y.md", common::SECOND_BRIEFING);
     let server = Server::start(&site);
     assert!(server.page("/").contains("/briefings/y/"));
     let mut events = server.events();
@@ -1284,7 +1264,7 @@ fn every_rebuild_while_serving_equals_a_fresh_build() {
         ),
         (
             "adding a briefing",
-            Box::new(|s| s.write("content/briefings/y.md", SECOND)),
+            Box::new(|s| s.write("content/briefings/y.md", common::SECOND_BRIEFING)),
         ),
         (
             "changing speakers.yaml",

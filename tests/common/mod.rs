@@ -57,6 +57,28 @@ claims:
 Body text.
 ";
 
+/// A second briefing, dated after the first, whose claim links to it and
+/// whose speaker is site-wide (`nebenzia`, for content/speakers.yaml).
+pub const SECOND_BRIEFING: &str = "---
+title: A second briefing
+date: 2024-11-02
+summary: More claims.
+tags: [sanctions]
+sources:
+  res-1718:
+    title: Resolution 1718 (2006)
+    url: https://undocs.org/S/RES/1718(2006)
+claims:
+  - id: breach
+    speaker: nebenzia
+    text: It breaches nothing.
+    verdict: misleading
+    explanation: See [the first](@/briefings/x.md#claim-first).
+    sources: [res-1718]
+---
+Second body.
+";
+
 impl Site {
     /// An empty site folder.
     pub fn new() -> Site {
