@@ -348,8 +348,9 @@ impl Session {
         let plan = render::plan(&compiled.site, &compiled.templates, cache, self.resolve_key);
         self.check_clashes(&compiled.site, &plan.pages)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-        let files = plan.render(&compiled.templates, &all)?;
+        let mut files = plan.render(&compiled.templates, &all)?;
         cache.remember(&all);
+        files.extend(render::search::files(&plan, cache));
         Ok(files)
     }
 
@@ -415,6 +416,7 @@ impl Session {
         // remembered), so the next good save renders them again.
         let mut written = 0;
         let mut assets = Vec::new();
+        let mut index = Vec::new();
         for (batch, is_last) in [(&direct, false), (&rest, true)] {
             let mut files = match plan.render(&compiled.templates, batch) {
                 Ok(files) => files,
@@ -431,6 +433,12 @@ impl Session {
             if is_last {
                 assets = self.assets(&compiled.highlight_css);
                 files.extend(assets.iter().cloned());
+                // The search index, after the pages: announced like assets,
+                // so open pages do not reload for it.
+                let search = render::search::files(&plan, &mut cache);
+                self.stopwatch.lap("search index");
+                index = search.iter().map(|(path, _)| path.clone()).collect();
+                files.extend(search);
             }
             let changed = match write::write_changed(&self.output, &files, &mut self.written) {
                 Ok(changed) => changed,
@@ -461,6 +469,7 @@ impl Session {
         // Pages and files that are no longer part of the site.
         let mut keep: HashSet<PathBuf> = plan.pages.iter().map(|p| p.path.clone()).collect();
         keep.extend(assets.iter().map(|(path, _)| path.clone()));
+        keep.extend(index);
         cache.retain(|path| keep.contains(path));
         let removed = match write::remove_stale(&self.output, &keep, &mut self.written) {
             Ok(removed) => removed,
@@ -498,7 +507,8 @@ impl Session {
         assets.extend(self.files.static_files.iter().map(|(rel, _)| rel.clone()));
         assets.sort();
         assets.dedup();
-        let found = clashes(site, pages, &assets, &self.files.static_files);
+        let mut found = clashes(site, pages, &assets, &self.files.static_files);
+        found.extend(render::search::clashes(&self.files.static_files));
         if found.is_empty() {
             Ok(())
         } else {

@@ -8,6 +8,7 @@
 //! same code and write the same bytes.
 
 pub mod claim_review;
+pub mod search;
 pub mod templates;
 pub mod views;
 
@@ -148,6 +149,7 @@ pub struct Cache {
     pages: HashMap<PathBuf, u64>,
     /// The shared views, by the key of the site they were made for.
     shared: Option<(u64, Arc<Shared>)>,
+    search: search::Cache,
 }
 
 impl Cache {
