@@ -22,6 +22,7 @@ const RESERVED: &[&str] = &[
     "tags",
     "404",
     "static",
+    "search",
 ];
 
 /// The checks of one briefing that depend only on the briefing itself and

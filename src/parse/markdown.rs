@@ -36,6 +36,7 @@ const RESERVED_IDS: &[&str] = &[
     "verdicts-in-briefing",
     "all-verdicts",
     "latest-briefings",
+    "site-search",
 ];
 
 fn options() -> Options {

@@ -94,6 +94,7 @@ enum Job<'a> {
     Tag(&'a str),
     Page(usize),
     NotFound,
+    Search,
 }
 
 impl Job<'_> {
@@ -110,6 +111,7 @@ impl Job<'_> {
             Job::Tag(_) => "tag.html",
             Job::Page(_) => "page.html",
             Job::NotFound => "404.html",
+            Job::Search => "search.html",
         }
     }
 }
@@ -344,6 +346,12 @@ pub fn plan<'a>(
         Job::NotFound,
         "404.html".into(),
         format!("{base}404.html"),
+        &|_| {},
+    );
+    add(
+        Job::Search,
+        format!("{}/index.html", search::FOLDER),
+        format!("{base}{}/", search::FOLDER),
         &|_| {},
     );
 
@@ -587,7 +595,7 @@ impl<'a> Plan<'a> {
                     },
                 );
             }
-            Job::NotFound => {}
+            Job::NotFound | Job::Search => {}
         }
     }
 }
