@@ -3,7 +3,9 @@
 //! site. Edits on disk must reach the open page by themselves: a changed
 //! body reloads it at the same scroll position, a broken save shows the
 //! problems overlay and a fixed one removes it, and a changed stylesheet is
-//! swapped in without a reload.
+//! swapped in without a reload. Search, too, is tried in the browser: a
+//! speaker's name typed on the search page, a verdict filter, and the box
+//! in every page's header.
 //!
 //! Needs /usr/bin/chromium and chromedriver (Debian's `chromium` and
 //! `chromium-driver`). Without them the test says it was skipped and passes,
@@ -702,4 +704,200 @@ fn serving_url(line: &str) -> Option<String> {
     let rest = line.strip_prefix("Serving the site at ")?;
     let url = rest.strip_suffix(" (Ctrl-C to stop)")?;
     url.starts_with("http://127.0.0.1:").then(|| url.to_owned())
+}
+
+// ------------------------------------------------------------ search
+
+/// Briefings with claims by two speakers, for the search test: Kim Song
+/// makes three claims with three verdicts across two briefings.
+const SEARCH_SITE: &[(&str, &str)] = &[
+    ("site.yaml", "title: Search Desk\n"),
+    (
+        "content/speakers.yaml",
+        "kim:\n  name: Kim Song\nlee:\n  name: Lee Ana\n",
+    ),
+    (
+        "content/sources.yaml",
+        "memo:\n  title: A memo\n  url: https://example.org/memo\n",
+    ),
+    (
+        "content/briefings/budget.md",
+        "---
+title: The budget debate
+date: 2024-11-02
+summary: Claims about the budget.
+claims:
+  - {id: cuts, speaker: kim, text: Spending was cut by half., verdict: false, explanation: It rose., sources: [memo]}
+  - {id: growth, speaker: kim, text: The economy grew last year., verdict: true, explanation: It did., sources: [memo]}
+  - {id: deficit, speaker: lee, text: The deficit doubled., verdict: misleading, explanation: Only in one month., sources: [memo]}
+---
+Body.
+",
+    ),
+    (
+        "content/briefings/housing.md",
+        "---
+title: Housing claims
+date: 2024-10-30
+summary: Claims about housing.
+claims:
+  - {id: rents, speaker: kim, text: Rents fell in every region., verdict: misleading, explanation: In two of nine., sources: [memo]}
+  - {id: homes, speaker: lee, text: We built more homes than ever., verdict: false, explanation: Fewer than in 2010., sources: [memo]}
+---
+Body.
+",
+    ),
+];
+
+#[test]
+fn search_in_a_real_browser() {
+    let Some(chromedriver) = browser_or_skip() else {
+        return;
+    };
+    let site = Site::with(SEARCH_SITE);
+    let server = Server::start(site.root());
+    let user_data = tempfile::tempdir().expect("temp dir for Chromium's profile");
+    let driver = Driver::start(&chromedriver);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome = runtime.block_on(async {
+        let client = connect(driver.port, user_data.path()).await?;
+        let page = Page {
+            client: &client,
+            server: &server,
+        };
+        let outcome = search_scenario(&page, &server.url).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+        outcome
+    });
+    drop(runtime);
+    drop(driver);
+    drop(server);
+    if let Err(err) = outcome {
+        panic!("{err:#}");
+    }
+}
+
+/// The results on the page: each one's link text, link and meta line.
+const RESULTS: &str =
+    "return Array.from(document.querySelectorAll('#search-results li')).map(li => ({ \
+    text: li.querySelector('a').textContent, \
+    href: new URL(li.querySelector('a').href).pathname + new URL(li.querySelector('a').href).hash, \
+    meta: li.querySelector('.search-result__meta').textContent }))";
+
+async fn results(page: &Page<'_>) -> anyhow::Result<Vec<Json>> {
+    Ok(page
+        .eval(RESULTS)
+        .await?
+        .as_array()
+        .cloned()
+        .unwrap_or_default())
+}
+
+/// A reader types a speaker's name, narrows by verdict, and comes from the
+/// box in another page's header.
+async fn search_scenario(page: &Page<'_>, base: &str) -> anyhow::Result<()> {
+    use fantoccini::Locator;
+
+    page.open(&format!("{base}search/")).await?;
+    page.wait_until(
+        "the filters, shown once the index has loaded",
+        "return !document.getElementById('search-filters').hidden \
+         && document.querySelectorAll('#search-verdict option').length > 1",
+    )
+    .await?;
+
+    // ---- Typing a speaker's name lists their claims, and only theirs.
+    let input = page.client.find(Locator::Css("#search-q")).await?;
+    input.send_keys("Kim Song").await?;
+    page.wait_until(
+        "Kim Song's three claims and the two briefings he speaks in",
+        "return document.querySelectorAll('#search-results li').length === 5",
+    )
+    .await?;
+    let found = results(page).await?;
+    let hrefs: Vec<&str> = found.iter().filter_map(|r| r["href"].as_str()).collect();
+    ensure!(
+        hrefs
+            == [
+                "/briefings/budget/#claim-cuts",
+                "/briefings/budget/#claim-growth",
+                "/briefings/housing/#claim-rents",
+                "/briefings/budget/",
+                "/briefings/housing/",
+            ],
+        "Kim Song's claims first, newest briefing first, linking to their cards, \
+         then his briefings: {found:?}"
+    );
+    ensure!(
+        found[..3].iter().all(|r| r["meta"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Claim by Kim Song"))),
+        "the claims are not shown as Kim Song's: {found:?}"
+    );
+    let status = page
+        .eval("return document.getElementById('search-status').textContent")
+        .await?;
+    ensure!(
+        status
+            .as_str()
+            .is_some_and(|s| s.starts_with("5 results for")),
+        "the status (a live region) does not announce the results: {status}"
+    );
+
+    // ---- A verdict filter narrows the list.
+    let verdict = page.client.find(Locator::Css("#search-verdict")).await?;
+    verdict.select_by_value("misleading").await?;
+    page.wait_until(
+        "one misleading claim by Kim Song",
+        "return document.querySelectorAll('#search-results li').length === 1",
+    )
+    .await?;
+    let found = results(page).await?;
+    ensure!(
+        found[0]["href"] == "/briefings/housing/#claim-rents"
+            && found[0]["meta"]
+                .as_str()
+                .is_some_and(|m| m.contains("Misleading")),
+        "the misleading claim by Kim Song: {found:?}"
+    );
+    let query = page.eval("return location.search").await?;
+    ensure!(
+        query == json!("?q=Kim+Song&verdict=misleading"),
+        "the query and filter are not in the address: {query}"
+    );
+
+    // ---- The filter alone, with no words, lists every misleading claim.
+    page.eval("document.getElementById('search-q').value = ''; document.getElementById('search-q').dispatchEvent(new Event('input')); return null")
+        .await?;
+    page.wait_until(
+        "both misleading claims",
+        "return document.querySelectorAll('#search-results li').length === 2",
+    )
+    .await?;
+
+    // ---- The box in another page's header leads here with the query.
+    page.open(&format!("{base}briefings/budget/")).await?;
+    let header = page.client.find(Locator::Css("#site-search")).await?;
+    header.send_keys("deficit").await?;
+    page.client
+        .find(Locator::Css(".site-search button"))
+        .await?
+        .click()
+        .await?;
+    page.wait_until(
+        "the search page with the header's query and its result",
+        "return location.pathname === '/search/' \
+         && document.getElementById('search-q').value === 'deficit' \
+         && document.querySelectorAll('#search-results li').length === 1",
+    )
+    .await?;
+    let found = results(page).await?;
+    ensure!(
+        found[0]["href"] == "/briefings/budget/#claim-deficit",
+        "the claim about the deficit: {found:?}"
+    );
+    Ok(())
 }
