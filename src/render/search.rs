@@ -53,24 +53,46 @@ const STOP_WORDS: &[&str] = &[
 #[derive(Default)]
 pub struct Cache {
     briefings: HashMap<String, Arc<Entry>>,
+    /// Every word indexed since the session began, numbered in order of
+    /// first sight, so that documents hold numbers and a rebuild posts them
+    /// without hashing a word again. It only grows: a word no document has
+    /// any more is simply left out of the shards.
+    numbers: FxHashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+    /// Each file under `docs/`, with the fingerprint of what it was made
+    /// from.
+    chunks: Vec<(u64, Vec<u8>)>,
 }
 
-/// One briefing's documents (the briefing, then its claims), as words.
+impl Cache {
+    fn number(&mut self, word: Box<str>) -> u32 {
+        if let Some(&n) = self.numbers.get(&word) {
+            return n;
+        }
+        let n = self.words.len() as u32;
+        self.words.push(word.clone());
+        self.numbers.insert(word, n);
+        n
+    }
+}
+
+/// One briefing's documents (the briefing, then its claims), as the
+/// numbers of their words.
 struct Entry {
     /// The signature of the views they were made from.
     signature: u64,
-    docs: Vec<Doc>,
+    docs: Vec<Doc<u32>>,
 }
 
-struct Doc {
-    /// Words in the document's main fields, sorted, without repeats.
-    strong: Vec<Box<str>>,
-    /// Words only in its other fields, sorted, without repeats.
-    weak: Vec<Box<str>>,
+struct Doc<W> {
+    /// Words in the document's main fields, without repeats.
+    strong: Vec<W>,
+    /// Words only in its other fields, without repeats.
+    weak: Vec<W>,
 }
 
-impl Doc {
-    fn new(mut strong: Vec<Box<str>>, mut weak: Vec<Box<str>>) -> Doc {
+impl Doc<Box<str>> {
+    fn new(mut strong: Vec<Box<str>>, mut weak: Vec<Box<str>>) -> Self {
         strong.sort_unstable();
         strong.dedup();
         weak.sort_unstable();
@@ -238,8 +260,12 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// A briefing's entry from the last build, or its documents as words, to
+/// be numbered.
+type Found = Result<Arc<Entry>, Vec<Doc<Box<str>>>>;
+
 /// One briefing's documents as words.
-fn entry(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Entry {
+fn entry(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Vec<Doc<Box<str>>> {
     let briefing = &plan.site.briefings[b];
     let summary = &views.summary;
     let collect = |texts: &[&str]| {
@@ -270,10 +296,7 @@ fn entry(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Entry {
             collect(&weak),
         ));
     }
-    Entry {
-        signature: views.signature,
-        docs,
-    }
+    docs
 }
 
 #[derive(Serialize)]
@@ -374,18 +397,41 @@ impl Serialize for Shard<'_> {
 pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
     let site = plan.site;
     let stop = is_english(&site.config.language);
-    let previous = std::mem::take(&mut cache.search.briefings);
-    let entries: Vec<Arc<Entry>> = plan
+    let cache = &mut cache.search;
+    let previous = std::mem::take(&mut cache.briefings);
+    let found: Vec<Found> = plan
         .briefings
         .par_iter()
         .enumerate()
         .map(|(b, views)| match previous.get(&site.briefings[b].slug) {
-            Some(entry) if entry.signature == views.signature => entry.clone(),
-            _ => Arc::new(entry(plan, b, views, stop)),
+            Some(entry) if entry.signature == views.signature => Ok(entry.clone()),
+            _ => Err(entry(plan, b, views, stop)),
         })
         .collect();
     drop(previous);
-    cache.search.briefings = site
+    let entries: Vec<Arc<Entry>> = found
+        .into_iter()
+        .zip(&plan.briefings)
+        .map(|(found, views)| {
+            found.unwrap_or_else(|docs| {
+                let mut number = |words: Vec<Box<str>>| -> Vec<u32> {
+                    words.into_iter().map(|w| cache.number(w)).collect()
+                };
+                let docs = docs
+                    .into_iter()
+                    .map(|d| Doc {
+                        strong: number(d.strong),
+                        weak: number(d.weak),
+                    })
+                    .collect();
+                Arc::new(Entry {
+                    signature: views.signature,
+                    docs,
+                })
+            })
+        })
+        .collect();
+    cache.briefings = site
         .briefings
         .iter()
         .zip(&entries)
@@ -402,24 +448,30 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
     starts.push(next);
     let doc_count = next as usize;
 
-    let mut postings: FxHashMap<&str, [Vec<u32>; 2]> = FxHashMap::default();
+    let mut postings: Vec<[Vec<u32>; 2]> = vec![Default::default(); cache.words.len()];
     for (entry, &start) in entries.iter().zip(&starts) {
         for (i, doc) in entry.docs.iter().enumerate() {
             let id = start + i as u32;
             for (list, words) in [(0, &doc.strong), (1, &doc.weak)] {
-                for word in words {
-                    postings.entry(word).or_default()[list].push(id);
+                for &word in words {
+                    postings[word as usize][list].push(id);
                 }
             }
         }
     }
-    let mut terms: Vec<(&str, [Vec<u32>; 2])> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
-    let encoded: Vec<(&str, [String; 2])> = terms
-        .par_iter()
-        .map(|(word, [strong, weak])| (*word, [encode(strong), encode(weak)]))
+    let words = &cache.words;
+    let mut used: Vec<usize> = (0..postings.len())
+        .filter(|&w| !postings[w][0].is_empty() || !postings[w][1].is_empty())
         .collect();
-    drop(terms);
+    used.sort_unstable_by(|&a, &b| utf16_order(&words[a], &words[b]));
+    let encoded: Vec<(&str, [String; 2])> = used
+        .par_iter()
+        .map(|&w| {
+            let [strong, weak] = &postings[w];
+            (&*words[w], [encode(strong), encode(weak)])
+        })
+        .collect();
+    drop(postings);
 
     let mut files = Vec::new();
     let mut shard_starts = Vec::new();
@@ -518,10 +570,27 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
             std::iter::once((b, None)).chain((0..v.claims.len()).map(move |c| (b, Some(c))))
         })
         .collect();
-    let chunks: Vec<OutputFile> = docs
+    // A chunk shows its documents' views, and numbers speakers as meta does.
+    let speaker_key = crate::fingerprint::of(&speakers.iter().map(|s| s.id).collect::<Vec<_>>());
+    let chunk_key = |chunk: &[(usize, Option<usize>)]| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        speaker_key.hash(&mut hasher);
+        for &(b, c) in chunk {
+            (plan.briefings[b].signature, c).hash(&mut hasher);
+        }
+        hasher.finish()
+    };
+    let previous = std::mem::take(&mut cache.chunks);
+    cache.chunks = docs
         .par_chunks(CHUNK_DOCS)
         .enumerate()
         .map(|(n, chunk)| {
+            let key = chunk_key(chunk);
+            if let Some((cached, bytes)) = previous.get(n) {
+                if *cached == key {
+                    return (key, bytes.clone());
+                }
+            }
             let mut briefings: Vec<usize> = chunk.iter().map(|&(b, _)| b).collect();
             briefings.dedup();
             let local = |b: usize| briefings.iter().position(|&x| x == b).unwrap_or_default();
@@ -563,10 +632,18 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
                     .collect(),
                 docs: records,
             };
-            json(format!("{FOLDER}/docs/{n}.json"), &chunk)
+            (
+                key,
+                serde_json::to_vec(&chunk).expect("index records always serialise"),
+            )
         })
         .collect();
-    files.extend(chunks);
+    files.extend(cache.chunks.iter().enumerate().map(|(n, (_, bytes))| {
+        (
+            PathBuf::from(format!("{FOLDER}/docs/{n}.json")),
+            bytes.clone(),
+        )
+    }));
 
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for (path, bytes) in &files {
