@@ -29,7 +29,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
 BRIEF = os.path.join(REPO, "target", "release", "brief")
 PAGE = 20            # results on the first page, as in search.js
-PREFIX_SHARDS = 2    # as in search.js
+PREFIX_BYTES = 256 * 1024  # as in search.js
 
 
 def build_release():
@@ -99,7 +99,7 @@ class Index:
         if prefix:
             start = max(first, 0)
             end = self.shard_of(word + "\uffff")
-            if start <= end < start + PREFIX_SHARDS:
+            if start <= end and sum(self.meta["shard_bytes"][start:end + 1]) <= PREFIX_BYTES:
                 first, last = start, end
             else:
                 prefix = False
@@ -189,6 +189,7 @@ def report_queries(index):
         (f"a common word ({common})", common, {}),
         ("a word still being typed (gov)", "gov", {}),
         ("two words (energy prices)", "energy prices", {}),
+        ("two words, the last being typed (energy pri)", "energy pri", {}),
         ("a filter only (verdict: false)", "", {"verdict": "false"}),
         (f"a speaker filter and a word", "budget", {"speaker": speaker["id"]}),
     ]

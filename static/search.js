@@ -20,7 +20,7 @@
 
   var PAGE = 20;           // results shown at a time
   var DEBOUNCE = 200;      // ms of quiet typing before a search runs
-  var PREFIX_SHARDS = 2;   // the last word matches as a prefix only within this many shards
+  var PREFIX_BYTES = 256 * 1024;  // the last word matches as a prefix only over shards this big in all
   var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
   var ACCENTS = /[\u0300-\u036f]/g;
 
@@ -100,7 +100,9 @@
     if (prefix) {
       var first = Math.max(from, 0);
       var last = shardOf(word + "\uffff");
-      if (last >= first && last - first < PREFIX_SHARDS) { from = first; to = last; } else { prefix = false; }
+      var bytes = 0;
+      for (var s = first; s <= last; s++) { bytes += meta.shard_bytes[s]; }
+      if (last >= first && bytes <= PREFIX_BYTES) { from = first; to = last; } else { prefix = false; }
     }
     var scores = new Map();
     if (from < 0) { return scores; }

@@ -173,6 +173,12 @@ fn writes_the_search_page_and_its_index() {
     let index = Index::of(&site);
     assert_eq!(index.meta["version"], 1);
     assert_eq!(index.meta["docs"], 3 + 4, "three briefings and four claims");
+    let sizes = index.meta["shard_bytes"].as_array().unwrap();
+    assert_eq!(sizes.len(), index.names_of_shards().len());
+    for (n, size) in sizes.iter().enumerate() {
+        let file = public.join(format!("search/terms/{n}.json"));
+        assert_eq!(Some(fs::metadata(file).unwrap().len()), size.as_u64());
+    }
 }
 
 #[test]

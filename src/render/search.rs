@@ -309,6 +309,9 @@ struct Meta<'a> {
     chunk_docs: usize,
     /// The first word of each shard, in UTF-16 order.
     shards: Vec<&'a str>,
+    /// The size of each shard's file in bytes, so that a prefix is matched
+    /// only over a few of them.
+    shard_bytes: Vec<usize>,
     stop_words: &'a [&'a str],
     speakers: Vec<SpeakerMeta<'a>>,
     verdicts: Vec<VerdictMeta<'a>>,
@@ -490,12 +493,15 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         shard_starts.push(from);
     }
     let shard_firsts: Vec<&str> = shard_starts.iter().map(|&i| encoded[i].0).collect();
+    let mut shard_bytes = Vec::with_capacity(shard_starts.len());
     for (n, &from) in shard_starts.iter().enumerate() {
         let to = shard_starts.get(n + 1).copied().unwrap_or(encoded.len());
-        files.push(json(
+        let file = json(
             format!("{FOLDER}/terms/{n}.json"),
             &Shard(&encoded[from..to]),
-        ));
+        );
+        shard_bytes.push(file.1.len());
+        files.push(file);
     }
 
     // Facets: the documents of each speaker, verdict and tag.
@@ -656,6 +662,7 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         docs: doc_count,
         chunk_docs: CHUNK_DOCS,
         shards: shard_firsts,
+        shard_bytes,
         stop_words: if stop { STOP_WORDS } else { &[] },
         speakers,
         verdicts,
