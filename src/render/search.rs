@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -115,11 +115,15 @@ fn is_english(language: &str) -> bool {
 /// one-character ASCII words and, if `stop_words`, without [`STOP_WORDS`].
 /// `search.js` does the same to a query.
 pub fn words(text: &str, stop_words: bool, mut each: impl FnMut(&str)) {
-    let folded: String = text
-        .to_lowercase()
-        .nfkd()
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .collect();
+    let folded: String = if text.is_ascii() {
+        // The same result for the common case, without decomposing.
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+            .nfkd()
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+            .collect()
+    };
     for word in folded.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() || (word.len() == 1 && word.is_ascii()) {
             continue;
@@ -269,11 +273,16 @@ fn entry(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Vec<Doc<Bo
     let briefing = &plan.site.briefings[b];
     let summary = &views.summary;
     let collect = |texts: &[&str]| {
-        let mut out: Vec<Box<str>> = Vec::new();
+        // Each word allocated once, however often it is used.
+        let mut seen: FxHashSet<Box<str>> = FxHashSet::default();
         for text in texts {
-            words(text, stop, |w| out.push(w.into()));
+            words(text, stop, |w| {
+                if !seen.contains(w) {
+                    seen.insert(w.into());
+                }
+            });
         }
-        out
+        seen.into_iter().collect::<Vec<_>>()
     };
     let tags: Vec<&str> = summary.tags.iter().map(|t| t.name.as_str()).collect();
 
