@@ -185,6 +185,8 @@ pub struct Claim {
     pub appearance: Option<String>,
     pub verdict: String,
     pub explanation_html: String,
+    /// The explanation as plain text, for share cards and meta descriptions.
+    pub explanation_text: String,
     pub sources: Vec<String>,
     /// Index in the briefing's `claims` list, for locating diagnostics.
     pub index: usize,

@@ -192,9 +192,10 @@ fn new_site_builds_cleanly_into_a_briefing_page() {
     );
 
     let output = root.join("public");
+    // The briefing's page, not its claims' own pages.
     let briefings: Vec<_> = html_files(&output)
         .into_iter()
-        .filter(|p| p.starts_with("briefings"))
+        .filter(|p| p.starts_with("briefings") && p.components().count() == 3)
         .collect();
     assert_eq!(briefings.len(), 1, "{briefings:?}");
     let url = format!(

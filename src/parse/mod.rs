@@ -314,6 +314,10 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
             date,
             appearance,
             verdict: verdict.unwrap_or_default(),
+            explanation_text: explanation
+                .as_deref()
+                .map(markdown::plain_text)
+                .unwrap_or_default(),
             explanation_html,
             sources: claim_sources,
             index,

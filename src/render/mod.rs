@@ -84,6 +84,7 @@ struct PageView<'a> {
 enum Job<'a> {
     Index,
     Briefing(usize),
+    Claim(usize, usize),
     Speakers,
     Speaker(&'a str),
     Sources,
@@ -100,6 +101,7 @@ impl Job<'_> {
         match self {
             Job::Index => "index.html",
             Job::Briefing(_) => "briefing.html",
+            Job::Claim(..) => "claim.html",
             Job::Speakers => "speakers.html",
             Job::Speaker(_) => "speaker.html",
             Job::Sources => "sources.html",
@@ -125,7 +127,7 @@ impl PlannedPage<'_> {
     /// The content file a page is made from, for briefings and plain pages.
     pub fn source<'s>(&self, site: &'s Site) -> Option<&'s std::path::Path> {
         match self.job {
-            Job::Briefing(b) => Some(&site.briefings[b].file),
+            Job::Briefing(b) | Job::Claim(b, _) => Some(&site.briefings[b].file),
             Job::Page(p) => Some(&site.pages[p].file),
             _ => None,
         }
@@ -248,6 +250,23 @@ pub fn plan<'a>(
             url,
             &|h| briefings[b].signature.hash(&mut HasherRef(h)),
         );
+    }
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        for (c, claim) in briefing.claims.iter().enumerate() {
+            let url = briefings[b].claims[c].page_url.clone();
+            add(
+                Job::Claim(b, c),
+                format!("briefings/{}/claims/{}/index.html", briefing.slug, claim.id),
+                url,
+                &|h| {
+                    claim_hash(&ClaimRef {
+                        briefing: b,
+                        claim: c,
+                    })
+                    .hash(&mut HasherRef(h))
+                },
+            );
+        }
     }
     add(
         Job::Speakers,
@@ -481,6 +500,10 @@ impl<'a> Plan<'a> {
                     json_ld: claim_review::json_ld(site, briefing, &views.claims),
                 };
                 context.insert("briefing", &view);
+            }
+            Job::Claim(b, c) => {
+                context.insert("claim", &self.briefings[b].claims[c]);
+                context.insert("briefing", &self.briefings[b].summary);
             }
             Job::Speakers => {
                 let list: Vec<SpeakerSummary> = site

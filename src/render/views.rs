@@ -119,6 +119,11 @@ pub struct ClaimView {
     pub speaker: SpeakerRef,
     pub verdict: VerdictView,
     pub explanation: String,
+    /// "Verdict: False. " and the explanation as plain text, for share
+    /// cards and meta descriptions.
+    pub summary: String,
+    /// The claim's own page, `/briefings/<slug>/claims/<id>/`.
+    pub page_url: String,
     pub sources: Vec<SourceView>,
     pub briefing: BriefingLink,
 }
@@ -391,6 +396,7 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
                 .filter_map(|id| site.source_for(b, id))
                 .map(|(key, source)| source_view(site, &key, source))
                 .collect();
+            let summary = format!("Verdict: {}. {}", verdict.label, claim.explanation_text);
             ClaimView {
                 id: claim.id.clone(),
                 anchor: format!("claim-{}", claim.id),
@@ -403,6 +409,8 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
                 speaker,
                 verdict,
                 explanation: claim.explanation_html.clone(),
+                summary,
+                page_url: format!("{url}claims/{}/", claim.id),
                 sources,
                 briefing: BriefingLink {
                     title: briefing.title.clone(),
