@@ -210,6 +210,9 @@ pub struct Body {
 pub struct Briefing {
     /// Fingerprint of the file's path and text: equal file, equal briefing.
     pub hash: u64,
+    /// What the site's indexes take from this briefing; see
+    /// [`Briefing::with_index_key`].
+    pub index_key: u64,
     pub slug: String,
     pub file: PathBuf,
     /// Path under `content/`, as `@/` links name it: `briefings/x.md`.
@@ -238,9 +241,12 @@ impl Briefing {
     /// place in the list, its claims' speakers, verdicts and sources, its
     /// definitions and tags) and nothing else: an edit to the text alone
     /// leaves it unchanged, so the indexes can be kept.
-    pub fn index_key(&self) -> u64 {
+    ///
+    /// Computed once, when the file is parsed, since every rebuild compares
+    /// it for every briefing.
+    pub fn with_index_key(mut self) -> Briefing {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::fingerprint::hasher();
         (
             &self.slug,
             &self.content_path,
@@ -258,7 +264,8 @@ impl Briefing {
         for (id, s) in &self.sources {
             (id, s.hash).hash(&mut h);
         }
-        h.finish()
+        self.index_key = h.finish();
+        self
     }
 
     /// Whether `field` (such as `speakers`) or an entry under it was left

@@ -115,6 +115,26 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "rewording a claim's explanation (its own page changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING.replace("See [the first]", "Compare [the first]"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "renaming a claim (its page moves)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING.replace("id: breach", "id: breached"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
             "renaming a site-wide speaker",
             Box::new(|s: &Site| {
                 s.write(
@@ -276,6 +296,7 @@ fn an_edit_rewrites_only_the_pages_that_show_it() {
     let pages = live.pages_announced();
     for expected in [
         "/briefings/y/",
+        "/briefings/y/claims/breach/",
         "/",
         "/speakers/nebenzia/",
         "/verdicts/false/",
@@ -286,7 +307,12 @@ fn an_edit_rewrites_only_the_pages_that_show_it() {
             "{expected} not rebuilt: {pages:?}"
         );
     }
-    for untouched in ["/briefings/x/", "/speakers/kim/", "/about/"] {
+    for untouched in [
+        "/briefings/x/",
+        "/briefings/x/claims/first/",
+        "/speakers/kim/",
+        "/about/",
+    ] {
         assert!(
             !pages.contains(&untouched.to_string()),
             "{untouched} rebuilt needlessly: {pages:?}"

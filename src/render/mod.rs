@@ -11,12 +11,12 @@ pub mod claim_review;
 pub mod templates;
 pub mod views;
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
@@ -84,7 +84,8 @@ struct PageView<'a> {
 enum Job<'a> {
     Index,
     Briefing(usize),
-    Claim(usize, usize),
+    /// A claim's own page: briefing, claim, and the briefing's slug.
+    Claim(usize, usize, &'a str),
     Speakers,
     Speaker(&'a str),
     Sources,
@@ -127,7 +128,7 @@ impl PlannedPage<'_> {
     /// The content file a page is made from, for briefings and plain pages.
     pub fn source<'s>(&self, site: &'s Site) -> Option<&'s std::path::Path> {
         match self.job {
-            Job::Briefing(b) | Job::Claim(b, _) => Some(&site.briefings[b].file),
+            Job::Briefing(b) | Job::Claim(b, ..) => Some(&site.briefings[b].file),
             Job::Page(p) => Some(&site.pages[p].file),
             _ => None,
         }
@@ -146,8 +147,11 @@ impl PlannedPage<'_> {
 pub struct Cache {
     /// Each briefing's views, with the briefing fingerprint and the shared
     /// views' key they were made from.
-    briefings: HashMap<String, (u64, u64, Arc<BriefingViews>)>,
-    pages: HashMap<PathBuf, u64>,
+    briefings: FxHashMap<String, (u64, u64, Arc<BriefingViews>)>,
+    pages: FxHashMap<PathBuf, u64>,
+    /// The fingerprint of each briefing's claim pages, taken together, by
+    /// the briefing's slug.
+    claim_pages: FxHashMap<String, u64>,
     /// The shared views, by the key of the site they were made for.
     shared: Option<(u64, Arc<Shared>)>,
 }
@@ -156,7 +160,14 @@ impl Cache {
     /// Records that these pages are now on disk as planned.
     pub fn remember(&mut self, pages: &[&PlannedPage]) {
         for page in pages {
-            self.pages.insert(page.path.clone(), page.fingerprint);
+            match page.job {
+                Job::Claim(_, _, slug) => {
+                    self.claim_pages.insert(slug.to_owned(), page.fingerprint);
+                }
+                _ => {
+                    self.pages.insert(page.path.clone(), page.fingerprint);
+                }
+            }
         }
     }
 
@@ -171,7 +182,16 @@ pub struct Plan<'a> {
     site: &'a Site,
     shared: Arc<Shared>,
     briefings: Vec<Arc<BriefingViews>>,
+    /// The pages planned so far: all but the claim pages, which are
+    /// added by [`Plan::add_claim_pages`] or [`Plan::add_stale_claim_pages`].
     pub pages: Vec<PlannedPage<'a>>,
+    /// For each briefing, the fingerprint shared by its claim pages. There
+    /// are ten times as many claim pages as briefings, and a save changes
+    /// one briefing's at most, so they are planned per briefing.
+    claim_pages: Vec<u64>,
+    claim_pages_added: bool,
+    /// A fingerprint of every page's path: equal layouts, the same files.
+    pub layout: u64,
 }
 
 /// Plans every page, reusing the views of briefings whose signature has not
@@ -227,7 +247,7 @@ pub fn plan<'a>(
     };
     let mut pages = Vec::new();
     let mut add = |job: Job<'a>, path: String, url: String, content: &dyn Fn(&mut dyn Hasher)| {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = crate::fingerprint::hasher();
         shared.site_hash.hash(&mut hasher);
         templates.fingerprint(job.template()).hash(&mut hasher);
         content(&mut hasher);
@@ -250,23 +270,6 @@ pub fn plan<'a>(
             url,
             &|h| briefings[b].signature.hash(&mut HasherRef(h)),
         );
-    }
-    for (b, briefing) in site.briefings.iter().enumerate() {
-        for (c, claim) in briefing.claims.iter().enumerate() {
-            let url = briefings[b].claims[c].page_url.clone();
-            add(
-                Job::Claim(b, c),
-                format!("briefings/{}/claims/{}/index.html", briefing.slug, claim.id),
-                url,
-                &|h| {
-                    claim_hash(&ClaimRef {
-                        briefing: b,
-                        claim: c,
-                    })
-                    .hash(&mut HasherRef(h))
-                },
-            );
-        }
     }
     add(
         Job::Speakers,
@@ -364,11 +367,35 @@ pub fn plan<'a>(
         &|_| {},
     );
 
+    let claim_template = templates.fingerprint(Job::Claim(0, 0, "").template());
+    let claim_pages = (0..site.briefings.len())
+        .map(|b| {
+            crate::fingerprint::of(&(
+                shared.site_hash,
+                claim_template,
+                briefings[b].summary_hash,
+                &briefings[b].claim_hashes,
+            ))
+        })
+        .collect();
+    cache
+        .claim_pages
+        .retain(|slug, _| cache.briefings.contains_key(slug));
+    let layout = crate::fingerprint::of(&(
+        pages.iter().map(|p| &p.path).collect::<Vec<_>>(),
+        site.briefings
+            .iter()
+            .map(|b| b.claims.iter().map(|c| &c.id).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+    ));
     Plan {
         site,
         shared,
         briefings,
         pages,
+        claim_pages,
+        claim_pages_added: false,
+        layout,
     }
 }
 
@@ -385,12 +412,56 @@ impl Hasher for HasherRef<'_> {
 }
 
 impl<'a> Plan<'a> {
+    /// Adds every claim page to [`Plan::pages`], for a full build or when
+    /// the site's files may have come or gone.
+    pub fn add_claim_pages(&mut self) {
+        if !self.claim_pages_added {
+            self.claim_pages_added = true;
+            for b in 0..self.site.briefings.len() {
+                self.add_claims_of(b);
+            }
+        }
+    }
+
+    /// Adds the claim pages of the briefings whose claim pages changed
+    /// since the cache's build.
+    pub fn add_stale_claim_pages(&mut self, cache: &Cache) {
+        if !self.claim_pages_added {
+            self.claim_pages_added = true;
+            for b in 0..self.site.briefings.len() {
+                let slug = &self.site.briefings[b].slug;
+                if cache.claim_pages.get(slug) != Some(&self.claim_pages[b]) {
+                    self.add_claims_of(b);
+                }
+            }
+        }
+    }
+
+    fn add_claims_of(&mut self, b: usize) {
+        let site: &'a Site = self.site;
+        let briefing = &site.briefings[b];
+        for (c, claim) in briefing.claims.iter().enumerate() {
+            self.pages.push(PlannedPage {
+                job: Job::Claim(b, c, &briefing.slug),
+                path: PathBuf::from(format!(
+                    "briefings/{}/claims/{}/index.html",
+                    briefing.slug, claim.id
+                )),
+                url: self.briefings[b].claims[c].page_url.clone(),
+                fingerprint: self.claim_pages[b],
+            });
+        }
+    }
+
     /// The planned pages whose fingerprint differs from what the cache
     /// remembers: the ones to render.
     pub fn stale<'p>(&'p self, cache: &Cache) -> Vec<&'p PlannedPage<'a>> {
         self.pages
             .iter()
-            .filter(|p| cache.pages.get(&p.path) != Some(&p.fingerprint))
+            .filter(|p| match p.job {
+                Job::Claim(_, _, slug) => cache.claim_pages.get(slug) != Some(&p.fingerprint),
+                _ => cache.pages.get(&p.path) != Some(&p.fingerprint),
+            })
             .collect()
     }
 
@@ -501,7 +572,7 @@ impl<'a> Plan<'a> {
                 };
                 context.insert("briefing", &view);
             }
-            Job::Claim(b, c) => {
+            Job::Claim(b, c, _) => {
                 context.insert("claim", &self.briefings[b].claims[c]);
                 context.insert("briefing", &self.briefings[b].summary);
             }

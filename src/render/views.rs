@@ -306,7 +306,7 @@ pub struct BriefingViews {
 /// shared views and source anchors its cards show.
 pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
     let briefing = &site.briefings[b];
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = crate::fingerprint::hasher();
     briefing.hash.hash(&mut hasher);
     shared.site_hash.hash(&mut hasher);
     for claim in &briefing.claims {
