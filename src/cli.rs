@@ -64,8 +64,7 @@ struct BuildArgs {
 struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
-    /// The evidence report after the check: every finding and a summary
-    /// line, the summary line only, or nothing (--quiet also leaves it out)
+    /// The evidence report that ends the check: every finding and a summary (full), the summary only, or none (off)
     #[arg(long, value_enum, default_value_t = EvidenceReport::Full)]
     evidence: EvidenceReport,
 }
@@ -73,11 +72,13 @@ struct CheckArgs {
 /// How much of the evidence report `brief check` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum EvidenceReport {
-    /// Each withheld source, late source and single-source claim, then the summary
+    // Plain comments, not doc comments: described values would turn every
+    // flag's help into the long layout.
+    // Each withheld source, late source and single-source claim, then the summary line.
     Full,
-    /// The summary line only
+    // The summary line only.
     Summary,
-    /// No report
+    // No report.
     Off,
 }
 
