@@ -116,21 +116,21 @@ pub fn report(site: &Site) -> Evidence {
     }
 
     // Counted by document, as `/sources/` shows them.
-    let mut archived = vec![false; site.sources.len()];
-    let mut withheld = vec![false; site.sources.len()];
+    let mut has_archive = vec![false; site.sources.len()];
+    let mut is_withheld = vec![false; site.sources.len()];
     for (key, &entry) in &site.source_entry {
         let source = site.source(key);
-        if let (Some(a), Some(w)) = (archived.get_mut(entry), withheld.get_mut(entry)) {
+        if let (Some(a), Some(w)) = (has_archive.get_mut(entry), is_withheld.get_mut(entry)) {
             *a |= source.archived.is_some();
             *w |= source.withheld.is_some();
         }
     }
     for (entry, cited) in site.sources.iter().enumerate() {
-        if withheld[entry] {
+        if is_withheld[entry] {
             evidence.withheld += 1;
         } else if site.source(&cited.key).url.is_some() {
             evidence.linked += 1;
-            evidence.archived += usize::from(archived[entry]);
+            evidence.archived += usize::from(has_archive[entry]);
         }
     }
     evidence.sources = site.sources.len();
@@ -159,10 +159,11 @@ impl<'a> Document<'a> {
     }
 }
 
-/// ` (`id`)` naming the one source a claim cites, when it names it once.
+/// ` (`id`)` naming the one source a claim cites, when it has one id for it
+/// (perhaps written twice, which `validate` reports).
 fn only_source(ids: &[String]) -> String {
-    match ids {
-        [id] => format!(" (`{id}`)"),
+    match ids.split_first() {
+        Some((first, rest)) if rest.iter().all(|id| id == first) => format!(" (`{first}`)"),
         _ => String::new(),
     }
 }

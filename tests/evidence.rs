@@ -365,6 +365,19 @@ fn two_ids_for_one_document_are_a_single_source() {
     assert_eq!(d.location, "content/briefings/b.md:18:5");
 }
 
+#[test]
+fn one_source_cited_twice_is_a_single_source() {
+    let site = fixture();
+    site.write(A, &BRIEFING_A.replace("[diplomat]", "[diplomat, diplomat]"));
+    let run = check(&site, &[]);
+    let d = warning(&run, "rests on a single source");
+    assert_eq!(
+        d.message,
+        "claim `hearsay` rests on a single source (`diplomat`)"
+    );
+    assert_eq!(d.location, "content/briefings/a.md:32:5");
+}
+
 // ------------------------------------------------------------ commands and flags
 
 #[test]
