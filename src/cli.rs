@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::config::Options;
@@ -23,8 +23,8 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default)
     Build(BuildArgs),
-    /// Check every briefing, page and template; write nothing
-    Check(SiteArgs),
+    /// Check every briefing, page and template; write nothing; end with the evidence report
+    Check(CheckArgs),
     /// Build, serve on http://127.0.0.1:1111/, rebuild on every save and reload open pages
     Serve(ServeArgs),
     /// Build, then rebuild into the output folder on every save (no server)
@@ -58,6 +58,28 @@ struct BuildArgs {
     /// Where to write the site [default: ROOT/public]
     #[arg(long)]
     output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The evidence report that ends the check: every finding and a summary (full), the summary only, or none (off)
+    #[arg(long, value_enum, default_value_t = EvidenceReport::Full)]
+    evidence: EvidenceReport,
+}
+
+/// How much of the evidence report `brief check` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EvidenceReport {
+    // Plain comments, not doc comments: described values would turn every
+    // flag's help into the long layout.
+    // Each withheld source, late source and single-source claim, then the summary line.
+    Full,
+    // The summary line only.
+    Summary,
+    // No report.
+    Off,
 }
 
 #[derive(Args, Debug)]
@@ -232,7 +254,11 @@ fn build(build_args: &BuildArgs) -> anyhow::Result<()> {
     }
 }
 
-fn check(args: &SiteArgs) -> anyhow::Result<()> {
+/// Checks the site; when it has no errors, ends with the evidence report.
+/// A site with errors gets none: its broken entries were left out, so the
+/// counts would be wrong, and the errors come first.
+fn check(check_args: &CheckArgs) -> anyhow::Result<()> {
+    let args = &check_args.site;
     let options = args.options(None)?;
     match crate::check(&options) {
         Ok((site, warnings)) => {
@@ -246,6 +272,13 @@ fn check(args: &SiteArgs) -> anyhow::Result<()> {
                     plural(site.pages.len(), "page"),
                     count_summary(&warnings)
                 );
+            }
+            if !args.quiet && check_args.evidence != EvidenceReport::Off {
+                let evidence = crate::evidence::report(&site);
+                if check_args.evidence == EvidenceReport::Full {
+                    print_diagnostics(&options.root, &evidence.findings, false);
+                }
+                println!("{evidence}");
             }
             Ok(())
         }

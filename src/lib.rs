@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod evidence;
 pub mod fingerprint;
 pub mod load;
 pub mod model;
