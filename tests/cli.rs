@@ -109,7 +109,16 @@ fn build_and_check_help_describe_their_flags() {
         ),
         (
             "check",
-            &["--root", "--base-url", "--drafts", "--quiet"][..],
+            &[
+                "--root",
+                "--base-url",
+                "--drafts",
+                "--quiet",
+                "--links",
+                "--timeout",
+                "--max-age",
+                "--refresh",
+            ][..],
         ),
     ] {
         let run = brief(dir.path(), &[command, "--help"]);
