@@ -574,6 +574,24 @@ fn a_corrupt_cache_is_ignored_with_a_warning_and_rewritten() {
 }
 
 #[test]
+fn a_corrupt_cache_is_rewritten_even_when_no_link_needs_asking() {
+    let briefing = common::MINIMAL_BRIEFING.replace(
+        "url: https://www.un.org/en/about-us/un-charter/full-text",
+        "withheld: An interview; the source asked not to be named",
+    );
+    let site = Site::with(&[
+        ("content/briefings/x.md", &briefing),
+        (".brief-cache/links.json", "not json"),
+    ]);
+    let first = check_links(&site, &[]);
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    assert!(first.stderr.contains("unusable"), "{}", first.stderr);
+    assert_eq!(summary_count(&first, "link"), 0, "{}", first.stdout);
+    let second = check_links(&site, &[]);
+    assert!(!second.stderr.contains("unusable"), "{}", second.stderr);
+}
+
+#[test]
 fn redirects_and_archived_dead_links_are_warnings_only() {
     let server = Server::start();
     let briefing = common::MINIMAL_BRIEFING

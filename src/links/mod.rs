@@ -252,6 +252,10 @@ pub fn check(
         }
     };
 
+    // A file that could not be read is written anew even when no address
+    // needs asking, so the warning is not repeated on every run.
+    let unreadable = !cache_warnings.is_empty();
+
     let mut outcomes: HashMap<String, Outcome> = HashMap::new();
     let mut wanted = Vec::new();
     for link in &links {
@@ -264,11 +268,13 @@ pub fn check(
     }
     let from_cache = outcomes.len();
     on_start(wanted.len(), from_cache);
-    if !wanted.is_empty() {
+    if !wanted.is_empty() || unreadable {
         stored.forget_older_than(settings.max_age, now);
-        for (url, outcome) in fetch::check_all(wanted, settings.timeout)? {
-            stored.insert(url.clone(), outcome.clone(), now);
-            outcomes.insert(url, outcome);
+        if !wanted.is_empty() {
+            for (url, outcome) in fetch::check_all(wanted, settings.timeout)? {
+                stored.insert(url.clone(), outcome.clone(), now);
+                outcomes.insert(url, outcome);
+            }
         }
         if let Err(warning) = stored.save(root) {
             cache_warnings.push(warning);
