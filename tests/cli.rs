@@ -109,7 +109,17 @@ fn build_and_check_help_describe_their_flags() {
         ),
         (
             "check",
-            &["--root", "--base-url", "--drafts", "--quiet", "--evidence"][..],
+            &[
+                "--root",
+                "--base-url",
+                "--drafts",
+                "--quiet",
+                "--evidence",
+                "--links",
+                "--timeout",
+                "--max-age",
+                "--refresh",
+            ][..],
         ),
     ] {
         let run = brief(dir.path(), &[command, "--help"]);
