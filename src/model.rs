@@ -268,6 +268,22 @@ impl Briefing {
         self
     }
 
+    /// When the briefing last changed after it was published: the later of
+    /// `updated` and its corrections' dates, if after `date`.
+    pub fn modified(&self) -> Option<NaiveDate> {
+        self.corrections
+            .iter()
+            .map(|c| c.date)
+            .chain(self.updated)
+            .max()
+            .filter(|d| *d > self.date)
+    }
+
+    /// When the briefing last changed, or was published if never since.
+    pub fn last_changed(&self) -> NaiveDate {
+        self.modified().unwrap_or(self.date)
+    }
+
     /// Whether `field` (such as `speakers`) or an entry under it was left
     /// out for a YAML problem.
     pub fn is_broken(&self, field: &str) -> bool {

@@ -352,11 +352,14 @@ impl Session {
     ) -> Result<(Vec<render::OutputFile>, u64), Vec<Diagnostic>> {
         let mut plan = render::plan(&compiled.site, &compiled.templates, cache, self.resolve_key);
         plan.add_claim_pages();
-        let assets = self.asset_paths();
+        let assets = self.asset_paths(&plan);
         self.check_clashes(&compiled.site, &plan.pages, &assets)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-        let files = plan.render(&compiled.templates, &all)?;
+        let mut files = plan.render(&compiled.templates, &all)?;
         cache.remember(&all);
+        let (data, made) = plan.data_files(cache);
+        files.extend(self.not_overridden(data));
+        cache.remember_data(made);
         Ok((files, layout(&plan, &assets)))
     }
 
@@ -404,7 +407,7 @@ impl Session {
         );
         // The set of files changes only when a page or a static file comes
         // or goes; a plain edit skips the checks that need every path.
-        let assets = self.asset_paths();
+        let assets = self.asset_paths(&plan);
         let layout = layout(&plan, &assets);
         let same_layout = self.layout.is_some_and(|(last, _)| last == layout);
         if same_layout {
@@ -427,6 +430,7 @@ impl Session {
         // fails at that second step leaves those pages as they were (and not
         // remembered), so the next good save renders them again.
         let mut written = 0;
+        let mut made = Vec::new();
         for (batch, is_last) in [(&direct, false), (&rest, true)] {
             let mut files = match plan.render(&compiled.templates, batch) {
                 Ok(files) => files,
@@ -442,6 +446,9 @@ impl Session {
             });
             if is_last {
                 files.extend(self.assets(&compiled.highlight_css));
+                let data;
+                (data, made) = plan.data_files(&cache);
+                files.extend(self.not_overridden(data));
             }
             let changed = match write::write_changed(&self.output, &files, &mut self.written) {
                 Ok(changed) => changed,
@@ -451,6 +458,9 @@ impl Session {
                 }
             };
             cache.remember(batch);
+            if is_last {
+                cache.remember_data(std::mem::take(&mut made));
+            }
             self.stopwatch.lap(if is_last {
                 "write the rest"
             } else {
@@ -528,14 +538,24 @@ impl Session {
         }
     }
 
-    /// Where the stylesheets and static files go, sorted.
-    fn asset_paths(&self) -> Vec<PathBuf> {
-        let mut assets = vec![PathBuf::from("highlight.css")];
+    /// Where the stylesheets, static and data files go, sorted.
+    fn asset_paths(&self, plan: &render::Plan) -> Vec<PathBuf> {
+        let mut assets = plan.data_paths();
+        assets.push(PathBuf::from("highlight.css"));
         assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
         assets.extend(self.files.static_files.iter().map(|(rel, _)| rel.clone()));
         assets.sort();
         assets.dedup();
         assets
+    }
+
+    /// Leaves out the files the site's own static files replace, as they
+    /// replace the theme's.
+    fn not_overridden(&self, files: Vec<render::OutputFile>) -> Vec<render::OutputFile> {
+        files
+            .into_iter()
+            .filter(|(path, _)| !self.files.static_files.iter().any(|(rel, _)| rel == path))
+            .collect()
     }
 
     /// The stylesheets and static files, as output files.

@@ -8,6 +8,7 @@
 //! same code and write the same bytes.
 
 pub mod claim_review;
+pub mod syndication;
 pub mod templates;
 pub mod views;
 
@@ -152,6 +153,9 @@ pub struct Cache {
     /// The fingerprint of each briefing's claim pages, taken together, by
     /// the briefing's slug.
     claim_pages: FxHashMap<String, u64>,
+    /// What each of the feed, sitemap and other data files was last made
+    /// from, by file name.
+    data: FxHashMap<&'static str, u64>,
     /// The shared views, by the key of the site they were made for.
     shared: Option<(u64, Arc<Shared>)>,
 }
@@ -169,6 +173,11 @@ impl Cache {
                 }
             }
         }
+    }
+
+    /// Records that these data files are now on disk as made.
+    pub fn remember_data(&mut self, made: syndication::Made) {
+        self.data.extend(made);
     }
 
     /// Forgets pages that are no longer part of the site.
