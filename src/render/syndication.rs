@@ -65,7 +65,16 @@ impl Plan<'_> {
             site_hash,
             newest
                 .iter()
-                .map(|&b| (self.briefings[b].signature, site.briefings[b].hash))
+                .map(|&b| {
+                    let briefing = &site.briefings[b];
+                    let views = &self.briefings[b];
+                    (
+                        views.summary_hash,
+                        &views.claim_hashes,
+                        briefing.last_changed(),
+                        &briefing.authors,
+                    )
+                })
                 .collect::<Vec<_>>(),
         ));
         if changed(FEED, key) {
@@ -95,7 +104,7 @@ impl Plan<'_> {
             self.briefings
                 .iter()
                 .zip(&site.briefings)
-                .map(|(views, b)| (views.summary_hash, &views.claim_hashes, b.hash))
+                .map(|(views, b)| (views.summary_hash, &views.claim_hashes, b.modified()))
                 .collect::<Vec<_>>(),
         ));
         if changed(CLAIMS, key) {
