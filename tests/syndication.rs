@@ -408,3 +408,49 @@ fn a_page_cannot_take_a_data_file_address() {
     );
     assert_eq!(site.snapshot("public"), before);
 }
+
+#[test]
+fn markup_in_the_front_matter_comes_out_as_text_on_every_page() {
+    let site = site();
+    site.build();
+    let title = r#"Tricky </script> "quotes" & ampersands"#;
+    let claim = r#"We said </script> and "more" & less."#;
+    for (url, shows_title, shows_claim) in [
+        ("/briefings/tricky/", true, true),
+        ("/briefings/tricky/claims/said-it/", true, true),
+        ("/", true, false),
+        ("/speakers/nebenzia/", false, true),
+        ("/sources/", false, true),
+        ("/verdicts/false/", false, true),
+        ("/tags/media/", true, false),
+    ] {
+        let page = site.page(url);
+        let text = common::texts(&page, "main").join(" ");
+        if shows_title {
+            assert!(
+                text.contains(title),
+                "{url}: the title is not intact: {text}"
+            );
+        }
+        if shows_claim {
+            assert!(
+                text.contains(claim),
+                "{url}: the claim is not intact: {text}"
+            );
+        }
+        if url == "/" || url == "/briefings/tricky/" {
+            assert!(
+                text.contains("A <b>bold</b> summary & more."),
+                "{url}: the summary is not intact: {text}"
+            );
+        }
+        for inert in ["script:not([type])", "main b", "main of"] {
+            let selector = scraper::Selector::parse(inert).unwrap();
+            assert_eq!(
+                page.select(&selector).count(),
+                0,
+                "{url}: markup from the front matter became an element ({inert})"
+            );
+        }
+    }
+}
