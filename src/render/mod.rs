@@ -70,6 +70,14 @@ struct SourceEntry<'a> {
     cited_by: Vec<&'a ClaimView>,
 }
 
+/// A correction on `/corrections/`, with the briefing it corrects.
+#[derive(Serialize)]
+struct CorrectionEntry<'a> {
+    #[serde(flatten)]
+    correction: CorrectionView,
+    briefing: &'a BriefingSummary,
+}
+
 #[derive(Serialize)]
 struct PageView<'a> {
     title: &'a str,
@@ -94,6 +102,7 @@ enum Job<'a> {
     Tags,
     Tag(&'a str),
     Page(usize),
+    Corrections,
     NotFound,
 }
 
@@ -111,6 +120,7 @@ impl Job<'_> {
             Job::Tags => "tags.html",
             Job::Tag(_) => "tag.html",
             Job::Page(_) => "page.html",
+            Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
         }
     }
@@ -361,6 +371,21 @@ pub fn plan<'a>(
         );
     }
     add(
+        Job::Corrections,
+        "corrections/index.html".into(),
+        format!("{base}corrections/"),
+        &|h| {
+            for (b, briefing) in site.briefings.iter().enumerate() {
+                if !briefing.corrections.is_empty() {
+                    summaries[b].hash(&mut HasherRef(h));
+                    for c in &briefing.corrections {
+                        (c.date, &c.text_html).hash(&mut HasherRef(h));
+                    }
+                }
+            }
+        },
+    );
+    add(
         Job::NotFound,
         "404.html".into(),
         format!("{base}404.html"),
@@ -518,6 +543,32 @@ impl<'a> Plan<'a> {
             .tally(claims.iter().map(|c| c.verdict.id.as_str()))
     }
 
+    /// Every correction on the site, newest first; corrections of one day
+    /// follow the briefings' order (newest first, then by slug), and within
+    /// one briefing the later in its list comes first.
+    fn corrections(&self) -> Vec<CorrectionEntry<'_>> {
+        let mut all: Vec<(usize, usize)> = self
+            .site
+            .briefings
+            .iter()
+            .enumerate()
+            .flat_map(|(b, briefing)| (0..briefing.corrections.len()).map(move |i| (b, i)))
+            .collect();
+        let date = |&(b, i): &(usize, usize)| self.site.briefings[b].corrections[i].date;
+        all.sort_by(|x, y| {
+            date(y)
+                .cmp(&date(x))
+                .then(x.0.cmp(&y.0))
+                .then(y.1.cmp(&x.1))
+        });
+        all.into_iter()
+            .map(|(b, i)| CorrectionEntry {
+                correction: correction_view(&self.site.briefings[b].corrections[i]),
+                briefing: &self.briefings[b].summary,
+            })
+            .collect()
+    }
+
     /// Puts what a page's template receives into its context.
     fn fill(&self, context: &mut Context, job: Job) {
         let site = self.site;
@@ -558,15 +609,7 @@ impl<'a> Plan<'a> {
                     claims: &views.claims,
                     speakers,
                     sources,
-                    corrections: briefing
-                        .corrections
-                        .iter()
-                        .map(|c| CorrectionView {
-                            date: views::iso(c.date),
-                            date_display: views::display(c.date),
-                            text: c.text_html.clone(),
-                        })
-                        .collect(),
+                    corrections: briefing.corrections.iter().map(correction_view).collect(),
                     draft: briefing.draft,
                     json_ld: claim_review::json_ld(site, briefing, &views.claims),
                 };
@@ -679,7 +722,18 @@ impl<'a> Plan<'a> {
                     },
                 );
             }
+            Job::Corrections => {
+                context.insert("corrections", &self.corrections());
+            }
             Job::NotFound => {}
         }
+    }
+}
+
+fn correction_view(c: &crate::model::Correction) -> CorrectionView {
+    CorrectionView {
+        date: views::iso(c.date),
+        date_display: views::display(c.date),
+        text: c.text_html.clone(),
     }
 }
