@@ -27,22 +27,29 @@ pub fn json_ld(site: &Site, briefing: &Briefing, claims: &[ClaimView]) -> String
         .replace('&', "\\u0026")
 }
 
-fn absolute(site: &Site, url: &str) -> String {
+/// The absolute form of a root-relative URL of the site, from `base_url`.
+pub(super) fn absolute(site: &Site, url: &str) -> String {
     // `url` starts with the base path, which `base_url` ends with.
     let base = site.config.base_url.trim_end_matches('/');
     let path = site.config.base_path.trim_end_matches('/');
     format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
 }
 
-fn review(site: &Site, briefing: &Briefing, claim: &ClaimView, said: Option<String>) -> Value {
-    let config = &site.config;
-    let modified = briefing
+/// When a briefing last changed after it was published: the latest of its
+/// `updated` date and its corrections' dates, if later than its `date`.
+pub(super) fn last_modified(briefing: &Briefing) -> Option<chrono::NaiveDate> {
+    briefing
         .corrections
         .iter()
         .map(|c| c.date)
         .chain(briefing.updated)
         .max()
-        .filter(|d| *d > briefing.date);
+        .filter(|d| *d > briefing.date)
+}
+
+fn review(site: &Site, briefing: &Briefing, claim: &ClaimView, said: Option<String>) -> Value {
+    let config = &site.config;
+    let modified = last_modified(briefing);
 
     let mut rating = Map::new();
     rating.insert("@type".into(), "Rating".into());

@@ -24,8 +24,8 @@ use crate::diagnostic::Diagnostic;
 use crate::resolve::{ClaimRef, Site};
 pub use templates::{templates, Templates};
 use views::{
-    BriefingSummary, BriefingViews, ClaimView, CorrectionView, Shared, SourceView, SpeakerRef,
-    TagCount, TallyView, VerdictCount,
+    BriefingSummary, BriefingViews, ClaimView, CorrectionView, MetaView, Shared, SourceView,
+    SpeakerRef, TagCount, TallyView, VerdictCount,
 };
 
 /// One file of the built site: its path under the output folder and bytes.
@@ -400,6 +400,8 @@ pub fn plan<'a>(
                 claim_template,
                 briefings[b].summary_hash,
                 &briefings[b].claim_hashes,
+                // Their share meta's modified time counts corrections too.
+                claim_review::last_modified(&site.briefings[b]),
             ))
         })
         .collect();
@@ -505,6 +507,7 @@ impl<'a> Plan<'a> {
                 let mut context = base.clone();
                 self.fill(&mut context, page.job);
                 context.insert("current_url", &page.url);
+                context.insert("meta", &self.meta(page.job, &page.url));
                 let template = page.job.template();
                 templates
                     .tera
@@ -541,6 +544,71 @@ impl<'a> Plan<'a> {
     fn tally_of(&self, claims: &[&ClaimView]) -> TallyView {
         self.shared
             .tally(claims.iter().map(|c| c.verdict.id.as_str()))
+    }
+
+    /// What a page's share cards say: its title, description, kind and
+    /// absolute URL.
+    fn meta(&self, job: Job, url: &str) -> MetaView {
+        let site = self.site;
+        let description = &site.config.description;
+        let mut meta = MetaView {
+            title: String::new(),
+            description: description.clone(),
+            kind: "website",
+            url: claim_review::absolute(site, url),
+            published_time: None,
+            modified_time: None,
+        };
+        let list = |title: &str| (title.to_owned(), description.clone());
+        (meta.title, meta.description) = match job {
+            Job::Index => list(&site.config.title),
+            Job::Briefing(b) | Job::Claim(b, ..) => {
+                let briefing = &site.briefings[b];
+                meta.kind = "article";
+                meta.published_time = Some(views::iso(briefing.date));
+                meta.modified_time = claim_review::last_modified(briefing).map(views::iso);
+                match job {
+                    Job::Claim(_, c, _) => {
+                        let claim = &self.briefings[b].claims[c];
+                        let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                        (title, claim.summary.clone())
+                    }
+                    _ => (briefing.title.clone(), briefing.summary.clone()),
+                }
+            }
+            Job::Speaker(id) => {
+                let speaker = &self.shared.speakers[id].0;
+                meta.kind = "profile";
+                let about: Vec<&str> = [&speaker.role, &speaker.affiliation]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                let about = if about.is_empty() {
+                    format!(
+                        "Claims by {} checked by {}.",
+                        speaker.name, site.config.title
+                    )
+                } else {
+                    about.join(", ")
+                };
+                (speaker.name.clone(), about)
+            }
+            Job::Speakers => list("Speakers"),
+            Job::Sources => list("Sources"),
+            Job::Verdicts => list("Verdicts"),
+            Job::Verdict(i) => list(&format!("Verdict: {}", self.shared.site.verdicts[i].label)),
+            Job::Tags => list("Tags"),
+            Job::Tag(slug) => list(&format!("Tag: {}", self.shared.tags[slug].0.name)),
+            Job::Page(i) => {
+                let page = &site.pages[i];
+                let about = page.description.as_ref().unwrap_or(description);
+                (page.title.clone(), about.clone())
+            }
+            Job::Corrections => list("Corrections"),
+            Job::NotFound => list("Page not found"),
+        };
+        meta
     }
 
     /// Every correction on the site, newest first; corrections of one day

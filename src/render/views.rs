@@ -84,6 +84,22 @@ pub struct TallyEntry {
     pub share: String,
 }
 
+/// What a page's OpenGraph and Twitter card meta say about it.
+#[derive(Serialize)]
+pub struct MetaView {
+    pub title: String,
+    /// Plain text; may be empty.
+    pub description: String,
+    /// `og:type`: `website`, `article` or `profile`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The page's absolute URL, from `base_url`.
+    pub url: String,
+    /// `article:published_time` and `article:modified_time`, ISO dates.
+    pub published_time: Option<String>,
+    pub modified_time: Option<String>,
+}
+
 #[derive(Serialize, Clone)]
 pub struct SpeakerRef {
     pub id: String,
