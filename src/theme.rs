@@ -19,6 +19,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("tags.html", include_str!("../templates/tags.html")),
     ("tag.html", include_str!("../templates/tag.html")),
     ("page.html", include_str!("../templates/page.html")),
+    (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
     ("404.html", include_str!("../templates/404.html")),
 ];
 

@@ -93,6 +93,9 @@ fn assert_same_as_fresh(site: &Site, step: &str) {
     }
 }
 
+/// A `corrections:` entry for the end of a briefing's front matter.
+const CORRECTION: &str = "corrections:\n  - date: 2024-11-05\n    text: Fixed a name.\n";
+
 /// An edit made on disk; returns the paths it touched.
 type Edit = dyn Fn(&Site) -> Vec<&'static str>;
 
@@ -122,6 +125,28 @@ fn every_rebuild_equals_a_fresh_build() {
                     &common::SECOND_BRIEFING.replace("See [the first]", "Compare [the first]"),
                 );
                 vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "adding a correction",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replace("---\nBody text.", &format!("{CORRECTION}---\nBody text.")),
+                );
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "rewording a correction",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replace("Fixed a name.", "Fixed a name and a date."),
+                );
+                vec!["content/briefings/x.md"]
             }),
         ),
         (
@@ -319,6 +344,50 @@ fn an_edit_rewrites_only_the_pages_that_show_it() {
         );
     }
     assert_same_as_fresh(&site, "the verdict change");
+}
+
+#[test]
+fn a_correction_rewrites_its_briefing_and_the_corrections_page() {
+    let site = site();
+    let mut live = Live::start(&site);
+    let corrections = || fs::read_to_string(site.path("public/corrections/index.html")).unwrap();
+    assert!(!corrections().contains("Fixed a name."));
+
+    site.write(
+        "content/briefings/y.md",
+        &common::SECOND_BRIEFING.replace(
+            "---\nSecond body.",
+            &format!("{CORRECTION}---\nSecond body."),
+        ),
+    );
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    assert_eq!(
+        live.pages_announced(),
+        [
+            "/briefings/y/",
+            "/briefings/y/claims/breach/",
+            "/corrections/"
+        ],
+        "a correction shows on its briefing, on /corrections/ and in the modified \
+         time of its claim pages' share meta, nowhere else"
+    );
+    assert!(corrections().contains("Fixed a name."));
+    assert_same_as_fresh(&site, "adding a correction");
+
+    // A correction lists its briefing's title, so renaming it rewrites the page.
+    site.write(
+        "content/briefings/y.md",
+        &common::SECOND_BRIEFING
+            .replace(
+                "---\nSecond body.",
+                &format!("{CORRECTION}---\nSecond body."),
+            )
+            .replace("title: A second briefing", "title: A renamed briefing"),
+    );
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    assert!(live.pages_announced().contains(&"/corrections/".to_owned()));
+    assert!(corrections().contains("A renamed briefing"));
+    assert_same_as_fresh(&site, "renaming a corrected briefing");
 }
 
 #[test]

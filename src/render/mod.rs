@@ -25,8 +25,8 @@ use crate::diagnostic::Diagnostic;
 use crate::resolve::{ClaimRef, Site};
 pub use templates::{templates, Templates};
 use views::{
-    BriefingSummary, BriefingViews, ClaimView, CorrectionView, Shared, SourceView, SpeakerRef,
-    TagCount, TallyView, VerdictCount,
+    BriefingSummary, BriefingViews, ClaimView, CorrectionView, MetaView, Shared, SourceView,
+    SpeakerRef, TagCount, TallyView, VerdictCount,
 };
 
 /// One file of the built site: its path under the output folder and bytes.
@@ -71,6 +71,14 @@ struct SourceEntry<'a> {
     cited_by: Vec<&'a ClaimView>,
 }
 
+/// A correction on `/corrections/`, with the briefing it corrects.
+#[derive(Serialize)]
+struct CorrectionEntry<'a> {
+    #[serde(flatten)]
+    correction: CorrectionView,
+    briefing: &'a BriefingSummary,
+}
+
 #[derive(Serialize)]
 struct PageView<'a> {
     title: &'a str,
@@ -95,6 +103,7 @@ enum Job<'a> {
     Tags,
     Tag(&'a str),
     Page(usize),
+    Corrections,
     NotFound,
 }
 
@@ -112,6 +121,7 @@ impl Job<'_> {
             Job::Tags => "tags.html",
             Job::Tag(_) => "tag.html",
             Job::Page(_) => "page.html",
+            Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
         }
     }
@@ -370,6 +380,21 @@ pub fn plan<'a>(
         );
     }
     add(
+        Job::Corrections,
+        "corrections/index.html".into(),
+        format!("{base}corrections/"),
+        &|h| {
+            for (b, briefing) in site.briefings.iter().enumerate() {
+                if !briefing.corrections.is_empty() {
+                    summaries[b].hash(&mut HasherRef(h));
+                    for c in &briefing.corrections {
+                        (c.date, &c.text_html).hash(&mut HasherRef(h));
+                    }
+                }
+            }
+        },
+    );
+    add(
         Job::NotFound,
         "404.html".into(),
         format!("{base}404.html"),
@@ -384,6 +409,8 @@ pub fn plan<'a>(
                 claim_template,
                 briefings[b].summary_hash,
                 &briefings[b].claim_hashes,
+                // Their share meta's modified time counts corrections too.
+                site.briefings[b].modified(),
             ))
         })
         .collect();
@@ -489,6 +516,7 @@ impl<'a> Plan<'a> {
                 let mut context = base.clone();
                 self.fill(&mut context, page.job);
                 context.insert("current_url", &page.url);
+                context.insert("meta", &self.meta(page.job, &page.url));
                 let template = page.job.template();
                 templates
                     .tera
@@ -525,6 +553,97 @@ impl<'a> Plan<'a> {
     fn tally_of(&self, claims: &[&ClaimView]) -> TallyView {
         self.shared
             .tally(claims.iter().map(|c| c.verdict.id.as_str()))
+    }
+
+    /// What a page's share cards say: its title, description, kind and
+    /// absolute URL.
+    fn meta(&self, job: Job, url: &str) -> MetaView {
+        let site = self.site;
+        let description = &site.config.description;
+        let mut meta = MetaView {
+            title: String::new(),
+            description: description.clone(),
+            kind: "website",
+            url: site.config.absolute(url),
+            published_time: None,
+            modified_time: None,
+        };
+        let list = |title: &str| (title.to_owned(), description.clone());
+        (meta.title, meta.description) = match job {
+            Job::Index => list(&site.config.title),
+            Job::Briefing(b) | Job::Claim(b, ..) => {
+                let briefing = &site.briefings[b];
+                meta.kind = "article";
+                meta.published_time = Some(views::iso(briefing.date));
+                meta.modified_time = briefing.modified().map(views::iso);
+                match job {
+                    Job::Claim(_, c, _) => {
+                        let claim = &self.briefings[b].claims[c];
+                        let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                        (title, claim.summary.clone())
+                    }
+                    _ => (briefing.title.clone(), briefing.summary.clone()),
+                }
+            }
+            Job::Speaker(id) => {
+                let speaker = &self.shared.speakers[id].0;
+                meta.kind = "profile";
+                let about: Vec<&str> = [&speaker.role, &speaker.affiliation]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                let about = if about.is_empty() {
+                    format!(
+                        "Claims by {} checked by {}.",
+                        speaker.name, site.config.title
+                    )
+                } else {
+                    about.join(", ")
+                };
+                (speaker.name.clone(), about)
+            }
+            Job::Speakers => list("Speakers"),
+            Job::Sources => list("Sources"),
+            Job::Verdicts => list("Verdicts"),
+            Job::Verdict(i) => list(&format!("Verdict: {}", self.shared.site.verdicts[i].label)),
+            Job::Tags => list("Tags"),
+            Job::Tag(slug) => list(&format!("Tag: {}", self.shared.tags[slug].0.name)),
+            Job::Page(i) => {
+                let page = &site.pages[i];
+                let about = page.description.as_ref().unwrap_or(description);
+                (page.title.clone(), about.clone())
+            }
+            Job::Corrections => list("Corrections"),
+            Job::NotFound => list("Page not found"),
+        };
+        meta
+    }
+
+    /// Every correction on the site, newest first; corrections of one day
+    /// follow the briefings' order (newest first, then by slug), and within
+    /// one briefing the later in its list comes first.
+    fn corrections(&self) -> Vec<CorrectionEntry<'_>> {
+        let mut all: Vec<(usize, usize)> = self
+            .site
+            .briefings
+            .iter()
+            .enumerate()
+            .flat_map(|(b, briefing)| (0..briefing.corrections.len()).map(move |i| (b, i)))
+            .collect();
+        let date = |&(b, i): &(usize, usize)| self.site.briefings[b].corrections[i].date;
+        all.sort_by(|x, y| {
+            date(y)
+                .cmp(&date(x))
+                .then(x.0.cmp(&y.0))
+                .then(y.1.cmp(&x.1))
+        });
+        all.into_iter()
+            .map(|(b, i)| CorrectionEntry {
+                correction: correction_view(&self.site.briefings[b].corrections[i]),
+                briefing: &self.briefings[b].summary,
+            })
+            .collect()
     }
 
     /// Puts what a page's template receives into its context.
@@ -567,15 +686,7 @@ impl<'a> Plan<'a> {
                     claims: &views.claims,
                     speakers,
                     sources,
-                    corrections: briefing
-                        .corrections
-                        .iter()
-                        .map(|c| CorrectionView {
-                            date: views::iso(c.date),
-                            date_display: views::display(c.date),
-                            text: c.text_html.clone(),
-                        })
-                        .collect(),
+                    corrections: briefing.corrections.iter().map(correction_view).collect(),
                     draft: briefing.draft,
                     json_ld: claim_review::json_ld(site, briefing, &views.claims),
                 };
@@ -688,7 +799,18 @@ impl<'a> Plan<'a> {
                     },
                 );
             }
+            Job::Corrections => {
+                context.insert("corrections", &self.corrections());
+            }
             Job::NotFound => {}
         }
+    }
+}
+
+fn correction_view(c: &crate::model::Correction) -> CorrectionView {
+    CorrectionView {
+        date: views::iso(c.date),
+        date_display: views::display(c.date),
+        text: c.text_html.clone(),
     }
 }
