@@ -348,21 +348,21 @@ fn claims_json_holds_every_claim_as_the_front_matter_says() {
     assert_eq!(c["appearance"], "https://webtv.un.org/en/asset/k1x/k1xyz");
     assert_eq!(c["url"], format!("{base}briefings/tricky/#claim-said-it"));
     assert_eq!(c["page"], format!("{base}briefings/tricky/claims/said-it/"));
-    assert_eq!(c["speaker"]["id"], "nebenzia");
-    assert_eq!(c["speaker"]["name"], "Vassily Nebenzia");
-    assert_eq!(c["speaker"]["role"], "Permanent Representative");
-    assert_eq!(c["speaker"]["affiliation"], "Russian Federation");
-    assert_eq!(c["speaker"]["url"], format!("{base}speakers/nebenzia/"));
-    assert_eq!(c["verdict"]["id"], "false");
-    assert_eq!(c["verdict"]["label"], "False");
-    assert_eq!(c["verdict"]["rating"], 1);
+    assert_eq!(c["verdict"], "false");
     assert_eq!(c["explanation"], "It is not so.");
-    assert_eq!(
-        c["explanation_html"],
-        "<p>It is <strong>not</strong> so.</p>\n"
-    );
-    let source = &c["sources"][0];
-    assert_eq!(source["id"], "rec");
+    assert_eq!(c["briefing"], "tricky");
+
+    // Speakers, briefings and sources are listed once, by the keys claims use.
+    let speaker = &doc["speakers"][c["speaker"].as_str().unwrap()];
+    assert_eq!(c["speaker"], "nebenzia");
+    assert_eq!(speaker["name"], "Vassily Nebenzia");
+    assert_eq!(speaker["role"], "Permanent Representative");
+    assert_eq!(speaker["affiliation"], "Russian Federation");
+    assert_eq!(speaker["url"], format!("{base}speakers/nebenzia/"));
+    assert_eq!(doc["speakers"].as_object().unwrap().len(), 2);
+
+    assert_eq!(c["sources"], serde_json::json!(["rec"]));
+    let source = &doc["sources"]["rec"];
     assert_eq!(source["title"], "Record <of> the meeting");
     assert_eq!(
         source["url"],
@@ -374,18 +374,39 @@ fn claims_json_holds_every_claim_as_the_front_matter_says() {
     );
     assert_eq!(source["date"], "2024-10-30");
     assert_eq!(source["accessed"], "2024-11-01");
-    assert_eq!(c["briefing"]["slug"], "tricky");
-    assert_eq!(c["briefing"]["published"], "2024-11-05");
-    assert_eq!(c["briefing"]["modified"], "2024-11-09");
-    assert_eq!(c["briefing"]["tags"], serde_json::json!(["media", "C & D"]));
+    assert_eq!(source["sources_url"], format!("{base}sources/#source-rec"));
+    assert_eq!(doc["sources"].as_object().unwrap().len(), 3);
+
+    let briefing = &doc["briefings"]["tricky"];
+    assert_eq!(
+        briefing["title"],
+        r#"Tricky </script> "quotes" & ampersands"#
+    );
+    assert_eq!(briefing["url"], format!("{base}briefings/tricky/"));
+    assert_eq!(briefing["published"], "2024-11-05");
+    assert_eq!(briefing["modified"], "2024-11-09");
+    assert_eq!(briefing["tags"], serde_json::json!(["media", "C & D"]));
 
     // An unrated verdict has no number, and a briefing never changed has no
     // modified date.
     let first = &claims[2];
-    assert_eq!(first["verdict"]["id"], "unverified");
-    assert_eq!(first["verdict"]["rating"], Json::Null);
-    assert_eq!(first["briefing"]["modified"], Json::Null);
+    assert_eq!(first["verdict"], "unverified");
+    assert_eq!(doc["scale"][5]["rating"], Json::Null);
+    assert_eq!(doc["scale"][4]["rating"], 1);
+    assert_eq!(doc["briefings"]["x"]["modified"], Json::Null);
     assert_eq!(first["said"], Json::Null);
+    // Every key a claim uses is defined.
+    for claim in claims {
+        assert!(doc["speakers"]
+            .get(claim["speaker"].as_str().unwrap())
+            .is_some());
+        assert!(doc["briefings"]
+            .get(claim["briefing"].as_str().unwrap())
+            .is_some());
+        for key in claim["sources"].as_array().unwrap() {
+            assert!(doc["sources"].get(key.as_str().unwrap()).is_some(), "{key}");
+        }
+    }
 }
 
 #[test]

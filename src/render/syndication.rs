@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use indexmap::IndexMap;
 use pulldown_cmark_escape::{escape_html, FmtWriter};
 use serde::Serialize;
 
@@ -265,12 +266,67 @@ impl Plan<'_> {
     }
 
     /// Every claim as data: see the README's `claims.json` section for the
-    /// layout, which this must keep to.
+    /// layout, which this must keep to. Speakers, briefings and sources are
+    /// listed once each and named by key from the claims, which keeps the
+    /// file a fraction of the size of repeating them per claim.
     fn claims_json(&self) -> Vec<u8> {
         let site = self.site;
         let config = &site.config;
         let absolute = |url: &str| config.absolute(url);
-        let claims: Vec<ClaimRecord> = site
+        let speakers = site
+            .speakers
+            .keys()
+            .map(|id| {
+                let s = &self.shared.speakers[id].0;
+                let record = SpeakerRecord {
+                    name: &s.name,
+                    role: s.role.as_deref(),
+                    affiliation: s.affiliation.as_deref(),
+                    url: absolute(&s.url),
+                };
+                (id.as_str(), record)
+            })
+            .collect();
+        let briefings = site
+            .briefings
+            .iter()
+            .zip(&self.briefings)
+            .map(|(b, views)| {
+                let record = BriefingRecord {
+                    title: &b.title,
+                    url: absolute(&views.summary.url),
+                    published: iso(b.date),
+                    modified: b.modified().map(iso),
+                    tags: views.summary.tags.iter().map(|t| t.name.as_str()).collect(),
+                };
+                (b.slug.as_str(), record)
+            })
+            .collect();
+        let source_views: Vec<super::views::SourceView> = site
+            .sources
+            .iter()
+            .map(|cited| super::views::cited_source_view(site, &cited.key))
+            .collect();
+        let sources = site
+            .sources
+            .iter()
+            .zip(&source_views)
+            .map(|(cited, s)| {
+                let record = SourceRecord {
+                    title: &s.title,
+                    publisher: s.publisher.as_deref(),
+                    url: s.url.as_deref(),
+                    archived: s.archived.as_deref(),
+                    withheld: s.withheld.as_deref(),
+                    date: s.date.as_deref(),
+                    accessed: s.accessed.as_deref(),
+                    excerpt: s.excerpt.as_deref(),
+                    sources_url: absolute(&s.sources_url),
+                };
+                (key(&cited.anchor), record)
+            })
+            .collect();
+        let claims = site
             .briefings
             .iter()
             .zip(&self.briefings)
@@ -279,9 +335,9 @@ impl Plan<'_> {
                     .claims
                     .iter()
                     .zip(&views.claims)
-                    .map(move |(claim, view)| (briefing, &views.summary, claim, view))
+                    .map(move |(claim, view)| (briefing, claim, view))
             })
-            .map(|(briefing, summary, claim, view)| ClaimRecord {
+            .map(|(briefing, claim, view)| ClaimRecord {
                 id: &view.id,
                 url: absolute(&view.url),
                 page: absolute(&view.page_url),
@@ -289,44 +345,11 @@ impl Plan<'_> {
                 verbatim: view.verbatim,
                 said: view.date.as_deref(),
                 appearance: view.appearance.as_deref(),
-                speaker: SpeakerRecord {
-                    id: &view.speaker.id,
-                    name: &view.speaker.name,
-                    role: view.speaker.role.as_deref(),
-                    affiliation: view.speaker.affiliation.as_deref(),
-                    url: absolute(&view.speaker.url),
-                },
-                verdict: VerdictRecord {
-                    id: &view.verdict.id,
-                    label: &view.verdict.label,
-                    rating: view.verdict.rating,
-                    url: absolute(&view.verdict.url),
-                },
+                speaker: &view.speaker.id,
+                verdict: &view.verdict.id,
                 explanation: &claim.explanation_text,
-                explanation_html: &view.explanation,
-                sources: view
-                    .sources
-                    .iter()
-                    .map(|s| SourceRecord {
-                        id: &s.id,
-                        title: &s.title,
-                        publisher: s.publisher.as_deref(),
-                        url: s.url.as_deref(),
-                        archived: s.archived.as_deref(),
-                        withheld: s.withheld.as_deref(),
-                        date: s.date.as_deref(),
-                        accessed: s.accessed.as_deref(),
-                        excerpt: s.excerpt.as_deref(),
-                    })
-                    .collect(),
-                briefing: BriefingRecord {
-                    slug: &briefing.slug,
-                    title: &briefing.title,
-                    url: absolute(&summary.url),
-                    published: iso(briefing.date),
-                    modified: briefing.modified().map(iso),
-                    tags: summary.tags.iter().map(|t| t.name.as_str()).collect(),
-                },
+                sources: view.sources.iter().map(|s| key(&s.anchor)).collect(),
+                briefing: &briefing.slug,
             })
             .collect();
         let document = ClaimsDocument {
@@ -350,6 +373,9 @@ impl Plan<'_> {
                     url: absolute(&v.url),
                 })
                 .collect(),
+            speakers,
+            briefings,
+            sources,
             claims,
         };
         let mut out = serde_json::to_vec(&document).unwrap_or_default();
@@ -389,6 +415,12 @@ fn sitemap(
     index.push_str("</sitemapindex>\n");
     files.insert(0, (PathBuf::from(SITEMAP), index.into_bytes()));
     files
+}
+
+/// A source's key in `claims.json`: its anchor on `/sources/`, which is
+/// unique per document, without the prefix.
+fn key(anchor: &str) -> &str {
+    anchor.strip_prefix("source-").unwrap_or(anchor)
 }
 
 /// Pages a search engine should not be sent to.
@@ -488,6 +520,9 @@ struct ClaimsDocument<'a> {
     generator: &'static str,
     site: SiteRecord<'a>,
     scale: Vec<VerdictRecord<'a>>,
+    speakers: IndexMap<&'a str, SpeakerRecord<'a>>,
+    briefings: IndexMap<&'a str, BriefingRecord<'a>>,
+    sources: IndexMap<&'a str, SourceRecord<'a>>,
     claims: Vec<ClaimRecord<'a>>,
 }
 
@@ -508,17 +543,15 @@ struct ClaimRecord<'a> {
     verbatim: bool,
     said: Option<&'a str>,
     appearance: Option<&'a str>,
-    speaker: SpeakerRecord<'a>,
-    verdict: VerdictRecord<'a>,
+    speaker: &'a str,
+    verdict: &'a str,
     explanation: &'a str,
-    explanation_html: &'a str,
-    sources: Vec<SourceRecord<'a>>,
-    briefing: BriefingRecord<'a>,
+    sources: Vec<&'a str>,
+    briefing: &'a str,
 }
 
 #[derive(Serialize)]
 struct SpeakerRecord<'a> {
-    id: &'a str,
     name: &'a str,
     role: Option<&'a str>,
     affiliation: Option<&'a str>,
@@ -535,7 +568,6 @@ struct VerdictRecord<'a> {
 
 #[derive(Serialize)]
 struct SourceRecord<'a> {
-    id: &'a str,
     title: &'a str,
     publisher: Option<&'a str>,
     url: Option<&'a str>,
@@ -544,11 +576,11 @@ struct SourceRecord<'a> {
     date: Option<&'a str>,
     accessed: Option<&'a str>,
     excerpt: Option<&'a str>,
+    sources_url: String,
 }
 
 #[derive(Serialize)]
 struct BriefingRecord<'a> {
-    slug: &'a str,
     title: &'a str,
     url: String,
     published: String,
