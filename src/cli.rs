@@ -3,8 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::config::Options;
@@ -23,8 +24,8 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default)
     Build(BuildArgs),
-    /// Check every briefing, page and template; write nothing
-    Check(SiteArgs),
+    /// Check every briefing, page and template; write nothing; end with the evidence report
+    Check(CheckArgs),
     /// Build, serve on http://127.0.0.1:1111/, rebuild on every save and reload open pages
     Serve(ServeArgs),
     /// Build, then rebuild into the output folder on every save (no server)
@@ -60,6 +61,19 @@ struct BuildArgs {
     output: Option<PathBuf>,
 }
 
+/// How much of the evidence report `brief check` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EvidenceReport {
+    // Plain comments, not doc comments: described values would turn every
+    // flag's help into the long layout.
+    // Each withheld source, late source and single-source claim, then the summary line.
+    Full,
+    // The summary line only.
+    Summary,
+    // No report.
+    Off,
+}
+
 #[derive(Args, Debug)]
 struct ServeArgs {
     #[command(flatten)]
@@ -70,6 +84,37 @@ struct ServeArgs {
     /// The address to serve on; anything but loopback lets other machines in
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The evidence report that ends the check: every finding and a summary (full), the summary only, or none (off)
+    #[arg(long, value_enum, default_value_t = EvidenceReport::Full)]
+    evidence: EvidenceReport,
+    /// Also request every source's url and archived copy, and report dead
+    /// and redirected links with the claims that cite them
+    #[arg(long)]
+    links: bool,
+    /// With --links: seconds to wait for each server before counting the link as dead
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, requires = "links")]
+    timeout: Duration,
+    /// With --links: reuse answers in .brief-cache/links.json younger than this many hours
+    #[arg(long, value_name = "HOURS", default_value_t = 24, requires = "links")]
+    max_age: u64,
+    /// With --links: ignore the cache and request every link again
+    #[arg(long, requires = "links")]
+    refresh: bool,
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 3600; pass e.g. --timeout 10 or --timeout 2.5"
+        )),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -232,7 +277,11 @@ fn build(build_args: &BuildArgs) -> anyhow::Result<()> {
     }
 }
 
-fn check(args: &SiteArgs) -> anyhow::Result<()> {
+/// Checks the site; when it has no errors, ends with the evidence report.
+/// A site with errors gets none: its broken entries were left out, so the
+/// counts would be wrong, and the errors come first.
+fn check(check_args: &CheckArgs) -> anyhow::Result<()> {
+    let args = &check_args.site;
     let options = args.options(None)?;
     match crate::check(&options) {
         Ok((site, warnings)) => {
@@ -247,11 +296,79 @@ fn check(args: &SiteArgs) -> anyhow::Result<()> {
                     count_summary(&warnings)
                 );
             }
+            if !args.quiet && check_args.evidence != EvidenceReport::Off {
+                let evidence = crate::evidence::report(&site);
+                if check_args.evidence == EvidenceReport::Full {
+                    print_diagnostics(&options.root, &evidence.findings, false);
+                }
+                println!("{evidence}");
+            }
+            if check_args.links {
+                check_links(check_args, &site, &options.root)?;
+            }
             Ok(())
         }
         Err(diagnostics) => {
             print_diagnostics(&options.root, &diagnostics, args.quiet);
-            anyhow::bail!("check failed ({})", count_summary(&diagnostics))
+            anyhow::bail!(
+                "check failed ({}){}",
+                count_summary(&diagnostics),
+                if check_args.links {
+                    "; links are checked once the content has no errors"
+                } else {
+                    ""
+                }
+            )
         }
     }
+}
+
+/// `brief check --links`: the report on stderr, worst first, then the
+/// summary line. Fails only on a dead link with no working archived copy.
+fn check_links(
+    args: &CheckArgs,
+    site: &crate::resolve::Site,
+    root: &std::path::Path,
+) -> anyhow::Result<()> {
+    let settings = crate::links::Settings {
+        timeout: args.timeout,
+        max_age: Duration::from_secs(args.max_age.saturating_mul(60 * 60)),
+        refresh: args.refresh,
+    };
+    let quiet = args.site.quiet;
+    // A run that waits on slow servers says what it is waiting for, on a
+    // terminal only, so a log or a test sees just the report.
+    let mut on_start = |requests: usize, cached: usize| {
+        if requests > 0 && !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            eprintln!(
+                "Checking {} ({cached} more from cache)...",
+                plural(requests, "link")
+            );
+        }
+    };
+    let report = crate::links::check(site, root, &settings, &mut on_start)?;
+    eprint!("{}", crate::links::render(&report, quiet));
+    if !quiet {
+        let unarchived = report.count(crate::links::Class::DeadUnarchived);
+        println!(
+            "Checked {} ({} from cache) in {} ms: {} dead{}, {} redirected",
+            plural(report.checked, "link"),
+            report.from_cache,
+            report.elapsed.as_millis(),
+            report.dead(),
+            if unarchived > 0 {
+                format!(" ({unarchived} with no working archived copy)")
+            } else {
+                String::new()
+            },
+            report.redirected(),
+        );
+    }
+    let unarchived = report.count(crate::links::Class::DeadUnarchived);
+    anyhow::ensure!(
+        unarchived == 0,
+        "{} with no working archived copy; update each `url:` or add `archived:`",
+        plural(unarchived, "dead link")
+    );
+    Ok(())
 }

@@ -93,6 +93,15 @@ impl Default for SiteConfig {
 }
 
 impl SiteConfig {
+    /// The absolute form of a site URL (one that starts with `base_path`),
+    /// for feeds, sitemaps and structured data.
+    pub fn absolute(&self, url: &str) -> String {
+        // `base_url` ends with the base path.
+        let base = self.base_url.trim_end_matches('/');
+        let path = self.base_path.trim_end_matches('/');
+        format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
+    }
+
     pub fn verdict(&self, id: &str) -> Option<&Verdict> {
         self.scale.iter().find(|v| v.id == id)
     }

@@ -4,12 +4,15 @@
 //! `src/` reads as the data flow:
 //! load -> parse -> resolve -> validate -> render -> write.
 //! [`session`] runs them, keeping what it can between builds for `serve` and
-//! `watch`, which live in [`serve`].
+//! `watch`, which live in [`serve`]. [`links`] runs after a clean check, for
+//! `brief check --links`.
 
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod evidence;
 pub mod fingerprint;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod parse;

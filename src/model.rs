@@ -185,6 +185,8 @@ pub struct Claim {
     pub appearance: Option<String>,
     pub verdict: String,
     pub explanation_html: String,
+    /// The explanation as plain text, for share cards and meta descriptions.
+    pub explanation_text: String,
     pub sources: Vec<String>,
     /// Index in the briefing's `claims` list, for locating diagnostics.
     pub index: usize,
@@ -208,6 +210,9 @@ pub struct Body {
 pub struct Briefing {
     /// Fingerprint of the file's path and text: equal file, equal briefing.
     pub hash: u64,
+    /// What the site's indexes take from this briefing; see
+    /// [`Briefing::with_index_key`].
+    pub index_key: u64,
     pub slug: String,
     pub file: PathBuf,
     /// Path under `content/`, as `@/` links name it: `briefings/x.md`.
@@ -236,9 +241,12 @@ impl Briefing {
     /// place in the list, its claims' speakers, verdicts and sources, its
     /// definitions and tags) and nothing else: an edit to the text alone
     /// leaves it unchanged, so the indexes can be kept.
-    pub fn index_key(&self) -> u64 {
+    ///
+    /// Computed once, when the file is parsed, since every rebuild compares
+    /// it for every briefing.
+    pub fn with_index_key(mut self) -> Briefing {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::fingerprint::hasher();
         (
             &self.slug,
             &self.content_path,
@@ -256,7 +264,24 @@ impl Briefing {
         for (id, s) in &self.sources {
             (id, s.hash).hash(&mut h);
         }
-        h.finish()
+        self.index_key = h.finish();
+        self
+    }
+
+    /// When the briefing last changed after it was published: the later of
+    /// `updated` and its corrections' dates, if after `date`.
+    pub fn modified(&self) -> Option<NaiveDate> {
+        self.corrections
+            .iter()
+            .map(|c| c.date)
+            .chain(self.updated)
+            .max()
+            .filter(|d| *d > self.date)
+    }
+
+    /// When the briefing last changed, or was published if never since.
+    pub fn last_changed(&self) -> NaiveDate {
+        self.modified().unwrap_or(self.date)
     }
 
     /// Whether `field` (such as `speakers`) or an entry under it was left

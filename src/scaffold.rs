@@ -112,6 +112,14 @@ sources:
     url: https://example.org/report
     date: {date}
     excerpt: "The sentence of the report that bears on the claim."
+  example-data:
+    title: The figures the report is based on
+    publisher: Example Statistics Office
+    url: https://example.org/data
+    date: {date}
+    accessed: {date}
+    archived: https://web.archive.org/web/https://example.org/data
+    # withheld: "Interview; the source asked not to be named"   # instead of url
 claims:
   - id: first-claim
     speaker: jane-doe
@@ -121,7 +129,7 @@ claims:
     verdict: unverified
     explanation: |
       What the evidence shows, and why that leads to the verdict.
-    sources: [example-report]
+    sources: [example-report, example-data]
 ---
 The analysis goes here, in Markdown. Link to a claim with
 [its anchor](#claim-first-claim).

@@ -118,6 +118,10 @@ pub struct Session {
     /// were made from, and that fingerprint for the build under way.
     resolved: Option<(u64, Site)>,
     resolve_key: u64,
+    /// The fingerprint of the last build's output paths (pages and assets),
+    /// with its number of pages: while it holds, no file can have appeared,
+    /// vanished or come to clash with another.
+    layout: Option<(u64, usize)>,
 }
 
 /// Everything up to rendering, for one build.
@@ -147,6 +151,7 @@ impl Session {
             checked: HashMap::new(),
             resolved: None,
             resolve_key: 0,
+            layout: None,
         }
     }
 
@@ -235,7 +240,7 @@ impl Session {
             &self.options.base_url,
             self.files.speakers.as_ref().map(|f| f.hash),
             self.files.sources.as_ref().map(|f| f.hash),
-            briefings.iter().map(|b| b.index_key()).collect::<Vec<_>>(),
+            briefings.iter().map(|b| b.index_key).collect::<Vec<_>>(),
             pages
                 .iter()
                 .map(|p| (&p.slug, &p.content_path, &p.title))
@@ -344,14 +349,19 @@ impl Session {
         &self,
         compiled: &Compiled,
         cache: &mut render::Cache,
-    ) -> Result<Vec<render::OutputFile>, Vec<Diagnostic>> {
-        let plan = render::plan(&compiled.site, &compiled.templates, cache, self.resolve_key);
-        self.check_clashes(&compiled.site, &plan.pages)?;
+    ) -> Result<(Vec<render::OutputFile>, u64), Vec<Diagnostic>> {
+        let mut plan = render::plan(&compiled.site, &compiled.templates, cache, self.resolve_key);
+        plan.add_claim_pages();
+        let assets = self.asset_paths(&plan);
+        self.check_clashes(&compiled.site, &plan.pages, &assets)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
         let mut files = plan.render(&compiled.templates, &all)?;
         cache.remember(&all);
+        let (data, made) = plan.data_files(cache);
+        files.extend(self.not_overridden(data));
+        cache.remember_data(made);
         files.extend(render::search::files(&plan, cache));
-        Ok(files)
+        Ok((files, layout(&plan, &assets)))
     }
 
     /// A full build into a staging folder, swapped in when complete: what
@@ -361,7 +371,7 @@ impl Session {
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
         let compiled = self.compile(None).map_err(Failure::Content)?;
         let mut cache = render::Cache::default();
-        let mut files = self
+        let (mut files, layout) = self
             .render_site(&compiled, &mut cache)
             .map_err(Failure::Content)?;
         files.extend(self.assets(&compiled.highlight_css));
@@ -371,6 +381,7 @@ impl Session {
             .map(|(path, bytes)| (path.clone(), fingerprint::of(bytes)))
             .collect();
         let report = report(&compiled, &files, count, start);
+        self.layout = Some((layout, report.pages));
         self.cache = cache;
         self.base_path = compiled.site.config.base_path.clone();
         self.resolved = Some((self.resolve_key, compiled.site));
@@ -389,34 +400,39 @@ impl Session {
         let start = Instant::now();
         let compiled = self.compile(changed).map_err(Failure::Content)?;
         let mut cache = std::mem::take(&mut self.cache);
-        let plan = render::plan(
+        let mut plan = render::plan(
             &compiled.site,
             &compiled.templates,
             &mut cache,
             self.resolve_key,
         );
-        if let Err(diagnostics) = self.check_clashes(&compiled.site, &plan.pages) {
-            drop(plan);
-            self.cache = cache;
-            return Err(Failure::Content(diagnostics));
+        // The set of files changes only when a page or a static file comes
+        // or goes; a plain edit skips the checks that need every path.
+        let assets = self.asset_paths(&plan);
+        let layout = layout(&plan, &assets);
+        let same_layout = self.layout.is_some_and(|(last, _)| last == layout);
+        if same_layout {
+            plan.add_stale_claim_pages(&cache);
+        } else {
+            plan.add_claim_pages();
+            if let Err(diagnostics) = self.check_clashes(&compiled.site, &plan.pages, &assets) {
+                drop(plan);
+                self.cache = cache;
+                return Err(Failure::Content(diagnostics));
+            }
         }
         let stale = plan.stale(&cache);
         self.stopwatch.lap("plan");
         let (direct, rest): (Vec<&PlannedPage>, Vec<&PlannedPage>) =
             stale.into_iter().partition(|p| p.is_direct());
-        let urls: HashMap<&Path, &str> = plan
-            .pages
-            .iter()
-            .map(|p| (p.path.as_path(), p.url.as_str()))
-            .collect();
 
         // The pages a writer is looking at go out first, so the browser can
         // reload while index pages are still being rendered. A template that
         // fails at that second step leaves those pages as they were (and not
         // remembered), so the next good save renders them again.
         let mut written = 0;
-        let mut assets = Vec::new();
-        let mut index = Vec::new();
+        let mut made = Vec::new();
+        let mut index = HashSet::new();
         for (batch, is_last) in [(&direct, false), (&rest, true)] {
             let mut files = match plan.render(&compiled.templates, batch) {
                 Ok(files) => files,
@@ -431,8 +447,10 @@ impl Session {
                 "render pages"
             });
             if is_last {
-                assets = self.assets(&compiled.highlight_css);
-                files.extend(assets.iter().cloned());
+                files.extend(self.assets(&compiled.highlight_css));
+                let data;
+                (data, made) = plan.data_files(&cache);
+                files.extend(self.not_overridden(data));
                 // The search index, after the pages: announced like assets,
                 // so open pages do not reload for it.
                 let search = render::search::files(&plan, &mut cache);
@@ -448,12 +466,19 @@ impl Session {
                 }
             };
             cache.remember(batch);
+            if is_last {
+                cache.remember_data(std::mem::take(&mut made));
+            }
             self.stopwatch.lap(if is_last {
                 "write the rest"
             } else {
                 "write pages"
             });
             written += changed.len();
+            let urls: HashMap<&Path, &str> = batch
+                .iter()
+                .map(|p| (p.path.as_path(), p.url.as_str()))
+                .collect();
             let (pages, other): (Vec<PathBuf>, Vec<PathBuf>) = changed
                 .into_iter()
                 .partition(|p| urls.contains_key(p.as_path()));
@@ -467,30 +492,64 @@ impl Session {
         }
 
         // Pages and files that are no longer part of the site.
-        let mut keep: HashSet<PathBuf> = plan.pages.iter().map(|p| p.path.clone()).collect();
-        keep.extend(assets.iter().map(|(path, _)| path.clone()));
-        keep.extend(index);
-        cache.retain(|path| keep.contains(path));
-        let removed = match write::remove_stale(&self.output, &keep, &mut self.written) {
-            Ok(removed) => removed,
-            Err(err) => {
-                self.cache = cache;
-                return Err(Failure::Write(err));
+        // Files of the last search index that this one does not have (fewer
+        // shards after an edit, say) go even when no page came or went.
+        let dropped: HashSet<PathBuf> = self
+            .written
+            .keys()
+            .filter(|p| render::search::is_index_file(p) && !index.contains(*p))
+            .cloned()
+            .collect();
+        if !dropped.is_empty() {
+            let keep: HashSet<PathBuf> = self
+                .written
+                .keys()
+                .filter(|p| !dropped.contains(*p))
+                .cloned()
+                .collect();
+            match write::remove_stale(&self.output, &keep, &mut self.written) {
+                Ok(removed) => announce(&Written {
+                    pages: Vec::new(),
+                    assets: Vec::new(),
+                    removed,
+                }),
+                Err(err) => {
+                    self.cache = cache;
+                    return Err(Failure::Write(err));
+                }
+            }
+        }
+        let pages = match self.layout {
+            Some((_, pages)) if same_layout => pages,
+            _ => {
+                let mut keep: HashSet<PathBuf> =
+                    plan.pages.iter().map(|p| p.path.clone()).collect();
+                keep.extend(assets.iter().cloned());
+                keep.extend(index.iter().cloned());
+                cache.retain(|path| keep.contains(path));
+                let removed = match write::remove_stale(&self.output, &keep, &mut self.written) {
+                    Ok(removed) => removed,
+                    Err(err) => {
+                        self.cache = cache;
+                        return Err(Failure::Write(err));
+                    }
+                };
+                if !removed.is_empty() {
+                    announce(&Written {
+                        pages: Vec::new(),
+                        assets: Vec::new(),
+                        removed,
+                    });
+                }
+                keep.iter()
+                    .filter(|p| p.extension().is_some_and(|e| e == "html"))
+                    .count()
             }
         };
-        if !removed.is_empty() {
-            announce(&Written {
-                pages: Vec::new(),
-                assets: Vec::new(),
-                removed,
-            });
-        }
+        self.layout = Some((layout, pages));
         let mut report = report(&compiled, &[], written, start);
         report.files = self.written.len();
-        report.pages = keep
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "html"))
-            .count();
+        report.pages = pages;
         self.stopwatch.lap("remove stale");
         report.stages = std::mem::take(&mut self.stopwatch.stages);
         drop(plan);
@@ -501,19 +560,39 @@ impl Session {
     }
 
     /// Refuses a build where a file would overwrite a page.
-    fn check_clashes(&self, site: &Site, pages: &[PlannedPage]) -> Result<(), Vec<Diagnostic>> {
-        let mut assets = vec![PathBuf::from("highlight.css")];
-        assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
-        assets.extend(self.files.static_files.iter().map(|(rel, _)| rel.clone()));
-        assets.sort();
-        assets.dedup();
-        let mut found = clashes(site, pages, &assets, &self.files.static_files);
+    fn check_clashes(
+        &self,
+        site: &Site,
+        pages: &[PlannedPage],
+        assets: &[PathBuf],
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut found = clashes(site, pages, assets, &self.files.static_files);
         found.extend(render::search::clashes(&self.files.static_files));
         if found.is_empty() {
             Ok(())
         } else {
             Err(found)
         }
+    }
+
+    /// Where the stylesheets, static and data files go, sorted.
+    fn asset_paths(&self, plan: &render::Plan) -> Vec<PathBuf> {
+        let mut assets = plan.data_paths();
+        assets.push(PathBuf::from("highlight.css"));
+        assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
+        assets.extend(self.files.static_files.iter().map(|(rel, _)| rel.clone()));
+        assets.sort();
+        assets.dedup();
+        assets
+    }
+
+    /// Leaves out the files the site's own static files replace, as they
+    /// replace the theme's.
+    fn not_overridden(&self, files: Vec<render::OutputFile>) -> Vec<render::OutputFile> {
+        files
+            .into_iter()
+            .filter(|(path, _)| !self.files.static_files.iter().any(|(rel, _)| rel == path))
+            .collect()
     }
 
     /// The stylesheets and static files, as output files.
@@ -552,8 +631,18 @@ fn clashes(
     assets: &[PathBuf],
     static_files: &[(PathBuf, PathBuf)],
 ) -> Vec<Diagnostic> {
+    // Only pages under a folder that holds an asset can clash with one.
+    let tops: HashSet<&std::ffi::OsStr> = assets.iter().filter_map(|a| a.iter().next()).collect();
     let mut taken: HashMap<&Path, &PlannedPage> = HashMap::new();
     for page in pages {
+        if !page
+            .path
+            .iter()
+            .next()
+            .is_some_and(|top| tops.contains(top))
+        {
+            continue;
+        }
         for path in page.path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
             taken.entry(path).or_insert(page);
         }
@@ -588,6 +677,11 @@ fn clashes(
         }
     }
     out
+}
+
+/// The fingerprint of every output path of a build.
+fn layout(plan: &render::Plan, assets: &[PathBuf]) -> u64 {
+    fingerprint::of(&(plan.layout, assets))
 }
 
 fn report(

@@ -10,6 +10,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
+    ("claim.html", include_str!("../templates/claim.html")),
     ("speakers.html", include_str!("../templates/speakers.html")),
     ("speaker.html", include_str!("../templates/speaker.html")),
     ("sources.html", include_str!("../templates/sources.html")),
@@ -18,6 +19,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("tags.html", include_str!("../templates/tags.html")),
     ("tag.html", include_str!("../templates/tag.html")),
     ("page.html", include_str!("../templates/page.html")),
+    (
+        "corrections.html",
+        include_str!("../templates/corrections.html"),
+    ),
     ("404.html", include_str!("../templates/404.html")),
     ("search.html", include_str!("../templates/search.html")),
 ];

@@ -16,6 +16,7 @@ use crate::resolve::Site;
 /// Slugs that name the site's own index pages, so a plain page may not take them.
 const RESERVED: &[&str] = &[
     "briefings",
+    "corrections",
     "speakers",
     "sources",
     "verdicts",

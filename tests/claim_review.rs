@@ -162,3 +162,59 @@ fn a_script_tag_in_a_claim_cannot_close_the_json_ld() {
         "a script element escaped the JSON-LD"
     );
 }
+
+fn meta(page: &scraper::Html, attr: &str, name: &str) -> String {
+    let selector = Selector::parse(&format!(r#"meta[{attr}="{name}"]"#)).unwrap();
+    page.select(&selector)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .unwrap_or_else(|| panic!("no meta {name}"))
+        .to_owned()
+}
+
+#[test]
+fn each_claim_has_a_page_of_its_own_with_share_cards() {
+    let site = built();
+    let page = site.page("/briefings/checked/claims/lawful/");
+    let card = Selector::parse("article.claim").unwrap();
+    assert_eq!(page.select(&card).count(), 1, "the claim card alone");
+    let text: String = page.select(&card).next().unwrap().text().collect();
+    assert!(text.contains("Wrong"), "verdict label on the card: {text}");
+    let back = Selector::parse(r#"a[href="/desk/briefings/checked/#claim-lawful"]"#).unwrap();
+    assert!(
+        page.select(&back).next().is_some(),
+        "a link back to the claim in its briefing"
+    );
+
+    assert_eq!(
+        meta(&page, "property", "og:url"),
+        "https://factdesk.example.org/desk/briefings/checked/claims/lawful/"
+    );
+    assert!(meta(&page, "property", "og:title")
+        .starts_with("Kim Song: “Any deployment would be lawful"));
+    assert_eq!(
+        meta(&page, "property", "og:description"),
+        "Verdict: Wrong. Wrong."
+    );
+    assert_eq!(meta(&page, "name", "twitter:card"), "summary");
+    assert_eq!(
+        meta(&page, "name", "twitter:description"),
+        "Verdict: Wrong. Wrong."
+    );
+}
+
+#[test]
+fn the_card_on_the_briefing_links_to_the_claims_page() {
+    let site = built();
+    let page = site.page("/briefings/checked/");
+    for id in ["lawful", "body-bags"] {
+        let link = Selector::parse(&format!(
+            r#"article#claim-{id} a[href="/desk/briefings/checked/claims/{id}/"]"#
+        ))
+        .unwrap();
+        assert!(
+            page.select(&link).next().is_some(),
+            "no link to the page of claim {id}"
+        );
+    }
+}

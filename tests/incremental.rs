@@ -93,6 +93,9 @@ fn assert_same_as_fresh(site: &Site, step: &str) {
     }
 }
 
+/// A `corrections:` entry for the end of a briefing's front matter.
+const CORRECTION: &str = "corrections:\n  - date: 2024-11-05\n    text: Fixed a name.\n";
+
 /// An edit made on disk; returns the paths it touched.
 type Edit = dyn Fn(&Site) -> Vec<&'static str>;
 
@@ -112,6 +115,48 @@ fn every_rebuild_equals_a_fresh_build() {
                     &text.replace("verdict: unverified", "verdict: false"),
                 );
                 vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "rewording a claim's explanation (its own page changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING.replace("See [the first]", "Compare [the first]"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "adding a correction",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replace("---\nBody text.", &format!("{CORRECTION}---\nBody text.")),
+                );
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "rewording a correction",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replace("Fixed a name.", "Fixed a name and a date."),
+                );
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "renaming a claim (its page moves)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING.replace("id: breach", "id: breached"),
+                );
+                vec!["content/briefings/y.md"]
             }),
         ),
         (
@@ -283,6 +328,7 @@ fn an_edit_rewrites_only_the_pages_that_show_it() {
     let pages = live.pages_announced();
     for expected in [
         "/briefings/y/",
+        "/briefings/y/claims/breach/",
         "/",
         "/speakers/nebenzia/",
         "/verdicts/false/",
@@ -293,13 +339,62 @@ fn an_edit_rewrites_only_the_pages_that_show_it() {
             "{expected} not rebuilt: {pages:?}"
         );
     }
-    for untouched in ["/briefings/x/", "/speakers/kim/", "/about/"] {
+    for untouched in [
+        "/briefings/x/",
+        "/briefings/x/claims/first/",
+        "/speakers/kim/",
+        "/about/",
+    ] {
         assert!(
             !pages.contains(&untouched.to_string()),
             "{untouched} rebuilt needlessly: {pages:?}"
         );
     }
     assert_same_as_fresh(&site, "the verdict change");
+}
+
+#[test]
+fn a_correction_rewrites_its_briefing_and_the_corrections_page() {
+    let site = site();
+    let mut live = Live::start(&site);
+    let corrections = || fs::read_to_string(site.path("public/corrections/index.html")).unwrap();
+    assert!(!corrections().contains("Fixed a name."));
+
+    site.write(
+        "content/briefings/y.md",
+        &common::SECOND_BRIEFING.replace(
+            "---\nSecond body.",
+            &format!("{CORRECTION}---\nSecond body."),
+        ),
+    );
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    assert_eq!(
+        live.pages_announced(),
+        [
+            "/briefings/y/",
+            "/briefings/y/claims/breach/",
+            "/corrections/"
+        ],
+        "a correction shows on its briefing, on /corrections/ and in the modified \
+         time of its claim pages' share meta, nowhere else"
+    );
+    assert!(corrections().contains("Fixed a name."));
+    assert_same_as_fresh(&site, "adding a correction");
+
+    // A correction lists its briefing's title, so renaming it rewrites the page.
+    site.write(
+        "content/briefings/y.md",
+        &common::SECOND_BRIEFING
+            .replace(
+                "---\nSecond body.",
+                &format!("{CORRECTION}---\nSecond body."),
+            )
+            .replace("title: A second briefing", "title: A renamed briefing"),
+    );
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    assert!(live.pages_announced().contains(&"/corrections/".to_owned()));
+    assert!(corrections().contains("A renamed briefing"));
+    assert_same_as_fresh(&site, "renaming a corrected briefing");
 }
 
 #[test]
@@ -316,4 +411,36 @@ fn a_stylesheet_change_announces_only_the_stylesheet() {
         .flat_map(|w| w.assets.clone())
         .collect();
     assert_eq!(assets, [PathBuf::from("style.css")]);
+}
+
+#[test]
+fn the_search_index_loses_shards_an_edit_no_longer_needs() {
+    // Enough distinct words for several shards of the index, then a body
+    // without them: no page comes or goes, but shard files must.
+    let words: String = (0..12_000).map(|n| format!("w{n:05}x ")).collect();
+    let site = site();
+    site.write(
+        "content/briefings/y.md",
+        &common::SECOND_BRIEFING.replace("Second body.", &words),
+    );
+    let mut live = Live::start(&site);
+    let shards = |site: &Site| {
+        fs::read_dir(site.path("public/search/terms"))
+            .unwrap()
+            .count()
+    };
+    assert!(shards(&site) > 1, "the long body fills several shards");
+    site.write("content/briefings/y.md", common::SECOND_BRIEFING);
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    assert_eq!(shards(&site), 1);
+    let removed: Vec<PathBuf> = live
+        .announced
+        .iter()
+        .flat_map(|w| w.removed.clone())
+        .collect();
+    assert!(
+        removed.iter().all(|p| p.starts_with("search/terms")) && !removed.is_empty(),
+        "{removed:?}"
+    );
+    assert_same_as_fresh(&site, "the long body's removal");
 }

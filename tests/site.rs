@@ -6,8 +6,8 @@
 //! The fixtures are written to DESIGN.md's content format only and have no
 //! `templates/` folder unless a test is about overriding one. Selectors lean
 //! on structure (ids, hrefs, elements) wherever they can; the few theme
-//! classes they need are `.source-card`, `.tally` (with one `li` per verdict,
-//! its label in an `a`) and `.site-tally` on the index.
+//! classes they need are `.source-card`, `.chart` (a table with one row per
+//! verdict, its label in an `a`) and `.site-tally` on the index.
 
 mod common;
 
@@ -206,24 +206,26 @@ fn source_card<'a>(scope: ElementRef<'a>, title: &str) -> ElementRef<'a> {
     cards[0]
 }
 
-/// A tally as (verdict label, count) pairs: each `li` of the `.tally` in
-/// `scope` names its verdict in a link and gives the count as the first
-/// number outside it.
+/// The verdicts given at least once in the first `.chart` in `scope`, as
+/// (verdict label, count) pairs read from its table: each body row names
+/// its verdict in a link and gives the count in its first cell.
 fn tally(scope: ElementRef) -> Vec<(String, usize)> {
-    let tallies = all(scope, ".tally");
-    assert!(!tallies.is_empty(), "no .tally in {}", scope.html());
-    all(tallies[0], "li")
+    let charts = all(scope, ".chart");
+    assert!(!charts.is_empty(), "no .chart in {}", scope.html());
+    all(charts[0], "tbody tr")
         .into_iter()
-        .map(|li| {
-            let label = all(li, "a").first().map(|a| text(*a)).unwrap_or_default();
-            let rest = text(li).replacen(&label, "", 1);
-            let count = rest
-                .split(|c: char| !c.is_ascii_digit())
-                .find(|t| !t.is_empty())
-                .and_then(|t| t.parse().ok())
-                .unwrap_or_else(|| panic!("no count in tally item {:?}", text(li)));
+        .map(|tr| {
+            let label = all(tr, "th a")
+                .first()
+                .map(|a| text(*a))
+                .unwrap_or_default();
+            let count = all(tr, "td")
+                .first()
+                .and_then(|td| text(*td).parse().ok())
+                .unwrap_or_else(|| panic!("no count in chart row {:?}", text(tr)));
             (label, count)
         })
+        .filter(|(_, count)| *count > 0)
         .collect()
 }
 
@@ -869,8 +871,8 @@ fn renders_tables_footnotes_strikethrough_and_heading_ids() {
     let site = newsroom();
     site.build();
     let page = site.page("/briefings/alpha/");
-    assert_eq!(texts(&page, "table th"), ["Year", "Resolutions"]);
-    assert_eq!(texts(&page, "table td"), ["2006", "1718"]);
+    assert_eq!(texts(&page, ".prose table th"), ["Year", "Resolutions"]);
+    assert_eq!(texts(&page, ".prose table td"), ["2006", "1718"]);
     assert_eq!(texts(&page, "del"), ["a retracted line"]);
     assert_eq!(texts(&page, "h2#the-record"), ["The record"]);
 

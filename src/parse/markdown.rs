@@ -183,6 +183,19 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
     }
 }
 
+/// The words of a Markdown text without its markup, on one line.
+pub fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn footnote_id(label: &str) -> String {
     format!("fn-{label}")
 }
@@ -249,6 +262,14 @@ mod tests {
         let b = body("## The record\n\n## The record\n\n## Own {#mine}\n");
         assert_eq!(b.heading_ids, ["the-record", "the-record-1", "mine"]);
         assert!(b.html.contains("<h2 id=\"the-record-1\">"), "{}", b.html);
+    }
+
+    #[test]
+    fn plain_text_keeps_the_words_only() {
+        assert_eq!(
+            plain_text("A **bold** [link](https://x).\nNext `code`."),
+            "A bold link. Next code."
+        );
     }
 
     #[test]

@@ -314,6 +314,10 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
             date,
             appearance,
             verdict: verdict.unwrap_or_default(),
+            explanation_text: explanation
+                .as_deref()
+                .map(markdown::plain_text)
+                .unwrap_or_default(),
             explanation_html,
             sources: claim_sources,
             index,
@@ -366,6 +370,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
     // the errors stop the build before anything is rendered.
     let briefing = Briefing {
         hash: file.hash,
+        index_key: 0,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
@@ -394,7 +399,8 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         corrections,
         spans,
         broken_fields,
-    };
+    }
+    .with_index_key();
     (Some(briefing), diagnostics)
 }
 

@@ -27,22 +27,9 @@ pub fn json_ld(site: &Site, briefing: &Briefing, claims: &[ClaimView]) -> String
         .replace('&', "\\u0026")
 }
 
-fn absolute(site: &Site, url: &str) -> String {
-    // `url` starts with the base path, which `base_url` ends with.
-    let base = site.config.base_url.trim_end_matches('/');
-    let path = site.config.base_path.trim_end_matches('/');
-    format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
-}
-
 fn review(site: &Site, briefing: &Briefing, claim: &ClaimView, said: Option<String>) -> Value {
     let config = &site.config;
-    let modified = briefing
-        .corrections
-        .iter()
-        .map(|c| c.date)
-        .chain(briefing.updated)
-        .max()
-        .filter(|d| *d > briefing.date);
+    let modified = briefing.modified();
 
     let mut rating = Map::new();
     rating.insert("@type".into(), "Rating".into());
@@ -94,7 +81,7 @@ fn review(site: &Site, briefing: &Briefing, claim: &ClaimView, said: Option<Stri
     let mut review = Map::new();
     review.insert("@context".into(), "https://schema.org".into());
     review.insert("@type".into(), "ClaimReview".into());
-    review.insert("url".into(), absolute(site, &claim.url).into());
+    review.insert("url".into(), config.absolute(&claim.url).into());
     review.insert("claimReviewed".into(), claim.text.clone().into());
     review.insert("datePublished".into(), iso(briefing.date).into());
     if let Some(date) = modified {

@@ -9,15 +9,16 @@
 
 pub mod claim_review;
 pub mod search;
+pub mod syndication;
 pub mod templates;
 pub mod views;
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Context;
 
@@ -25,8 +26,8 @@ use crate::diagnostic::Diagnostic;
 use crate::resolve::{ClaimRef, Site};
 pub use templates::{templates, Templates};
 use views::{
-    BriefingSummary, BriefingViews, ClaimView, CorrectionView, Shared, SourceView, SpeakerRef,
-    TagCount, TallyView, VerdictCount,
+    BriefingSummary, BriefingViews, ClaimView, CorrectionView, MetaView, Shared, SourceView,
+    SpeakerRef, TagCount, TallyView, VerdictCount,
 };
 
 /// One file of the built site: its path under the output folder and bytes.
@@ -71,6 +72,14 @@ struct SourceEntry<'a> {
     cited_by: Vec<&'a ClaimView>,
 }
 
+/// A correction on `/corrections/`, with the briefing it corrects.
+#[derive(Serialize)]
+struct CorrectionEntry<'a> {
+    #[serde(flatten)]
+    correction: CorrectionView,
+    briefing: &'a BriefingSummary,
+}
+
 #[derive(Serialize)]
 struct PageView<'a> {
     title: &'a str,
@@ -85,6 +94,8 @@ struct PageView<'a> {
 enum Job<'a> {
     Index,
     Briefing(usize),
+    /// A claim's own page: briefing, claim, and the briefing's slug.
+    Claim(usize, usize, &'a str),
     Speakers,
     Speaker(&'a str),
     Sources,
@@ -93,6 +104,7 @@ enum Job<'a> {
     Tags,
     Tag(&'a str),
     Page(usize),
+    Corrections,
     NotFound,
     Search,
 }
@@ -102,6 +114,7 @@ impl Job<'_> {
         match self {
             Job::Index => "index.html",
             Job::Briefing(_) => "briefing.html",
+            Job::Claim(..) => "claim.html",
             Job::Speakers => "speakers.html",
             Job::Speaker(_) => "speaker.html",
             Job::Sources => "sources.html",
@@ -110,6 +123,7 @@ impl Job<'_> {
             Job::Tags => "tags.html",
             Job::Tag(_) => "tag.html",
             Job::Page(_) => "page.html",
+            Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
             Job::Search => "search.html",
         }
@@ -128,7 +142,7 @@ impl PlannedPage<'_> {
     /// The content file a page is made from, for briefings and plain pages.
     pub fn source<'s>(&self, site: &'s Site) -> Option<&'s std::path::Path> {
         match self.job {
-            Job::Briefing(b) => Some(&site.briefings[b].file),
+            Job::Briefing(b) | Job::Claim(b, ..) => Some(&site.briefings[b].file),
             Job::Page(p) => Some(&site.pages[p].file),
             _ => None,
         }
@@ -147,8 +161,14 @@ impl PlannedPage<'_> {
 pub struct Cache {
     /// Each briefing's views, with the briefing fingerprint and the shared
     /// views' key they were made from.
-    briefings: HashMap<String, (u64, u64, Arc<BriefingViews>)>,
-    pages: HashMap<PathBuf, u64>,
+    briefings: FxHashMap<String, (u64, u64, Arc<BriefingViews>)>,
+    pages: FxHashMap<PathBuf, u64>,
+    /// The fingerprint of each briefing's claim pages, taken together, by
+    /// the briefing's slug.
+    claim_pages: FxHashMap<String, u64>,
+    /// What each of the feed, sitemap and other data files was last made
+    /// from, by file name.
+    data: FxHashMap<&'static str, u64>,
     /// The shared views, by the key of the site they were made for.
     shared: Option<(u64, Arc<Shared>)>,
     search: search::Cache,
@@ -158,8 +178,20 @@ impl Cache {
     /// Records that these pages are now on disk as planned.
     pub fn remember(&mut self, pages: &[&PlannedPage]) {
         for page in pages {
-            self.pages.insert(page.path.clone(), page.fingerprint);
+            match page.job {
+                Job::Claim(_, _, slug) => {
+                    self.claim_pages.insert(slug.to_owned(), page.fingerprint);
+                }
+                _ => {
+                    self.pages.insert(page.path.clone(), page.fingerprint);
+                }
+            }
         }
+    }
+
+    /// Records that these data files are now on disk as made.
+    pub fn remember_data(&mut self, made: syndication::Made) {
+        self.data.extend(made);
     }
 
     /// Forgets pages that are no longer part of the site.
@@ -173,7 +205,16 @@ pub struct Plan<'a> {
     site: &'a Site,
     shared: Arc<Shared>,
     briefings: Vec<Arc<BriefingViews>>,
+    /// The pages planned so far: all but the claim pages, which are
+    /// added by [`Plan::add_claim_pages`] or [`Plan::add_stale_claim_pages`].
     pub pages: Vec<PlannedPage<'a>>,
+    /// For each briefing, the fingerprint shared by its claim pages. There
+    /// are ten times as many claim pages as briefings, and a save changes
+    /// one briefing's at most, so they are planned per briefing.
+    claim_pages: Vec<u64>,
+    claim_pages_added: bool,
+    /// A fingerprint of every page's path: equal layouts, the same files.
+    pub layout: u64,
 }
 
 /// Plans every page, reusing the views of briefings whose signature has not
@@ -229,7 +270,7 @@ pub fn plan<'a>(
     };
     let mut pages = Vec::new();
     let mut add = |job: Job<'a>, path: String, url: String, content: &dyn Fn(&mut dyn Hasher)| {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = crate::fingerprint::hasher();
         shared.site_hash.hash(&mut hasher);
         templates.fingerprint(job.template()).hash(&mut hasher);
         content(&mut hasher);
@@ -343,6 +384,21 @@ pub fn plan<'a>(
         );
     }
     add(
+        Job::Corrections,
+        "corrections/index.html".into(),
+        format!("{base}corrections/"),
+        &|h| {
+            for (b, briefing) in site.briefings.iter().enumerate() {
+                if !briefing.corrections.is_empty() {
+                    summaries[b].hash(&mut HasherRef(h));
+                    for c in &briefing.corrections {
+                        (c.date, &c.text_html).hash(&mut HasherRef(h));
+                    }
+                }
+            }
+        },
+    );
+    add(
         Job::NotFound,
         "404.html".into(),
         format!("{base}404.html"),
@@ -355,11 +411,37 @@ pub fn plan<'a>(
         &|_| {},
     );
 
+    let claim_template = templates.fingerprint(Job::Claim(0, 0, "").template());
+    let claim_pages = (0..site.briefings.len())
+        .map(|b| {
+            crate::fingerprint::of(&(
+                shared.site_hash,
+                claim_template,
+                briefings[b].summary_hash,
+                &briefings[b].claim_hashes,
+                // Their share meta's modified time counts corrections too.
+                site.briefings[b].modified(),
+            ))
+        })
+        .collect();
+    cache
+        .claim_pages
+        .retain(|slug, _| cache.briefings.contains_key(slug));
+    let layout = crate::fingerprint::of(&(
+        pages.iter().map(|p| &p.path).collect::<Vec<_>>(),
+        site.briefings
+            .iter()
+            .map(|b| b.claims.iter().map(|c| &c.id).collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+    ));
     Plan {
         site,
         shared,
         briefings,
         pages,
+        claim_pages,
+        claim_pages_added: false,
+        layout,
     }
 }
 
@@ -376,12 +458,56 @@ impl Hasher for HasherRef<'_> {
 }
 
 impl<'a> Plan<'a> {
+    /// Adds every claim page to [`Plan::pages`], for a full build or when
+    /// the site's files may have come or gone.
+    pub fn add_claim_pages(&mut self) {
+        if !self.claim_pages_added {
+            self.claim_pages_added = true;
+            for b in 0..self.site.briefings.len() {
+                self.add_claims_of(b);
+            }
+        }
+    }
+
+    /// Adds the claim pages of the briefings whose claim pages changed
+    /// since the cache's build.
+    pub fn add_stale_claim_pages(&mut self, cache: &Cache) {
+        if !self.claim_pages_added {
+            self.claim_pages_added = true;
+            for b in 0..self.site.briefings.len() {
+                let slug = &self.site.briefings[b].slug;
+                if cache.claim_pages.get(slug) != Some(&self.claim_pages[b]) {
+                    self.add_claims_of(b);
+                }
+            }
+        }
+    }
+
+    fn add_claims_of(&mut self, b: usize) {
+        let site: &'a Site = self.site;
+        let briefing = &site.briefings[b];
+        for (c, claim) in briefing.claims.iter().enumerate() {
+            self.pages.push(PlannedPage {
+                job: Job::Claim(b, c, &briefing.slug),
+                path: PathBuf::from(format!(
+                    "briefings/{}/claims/{}/index.html",
+                    briefing.slug, claim.id
+                )),
+                url: self.briefings[b].claims[c].page_url.clone(),
+                fingerprint: self.claim_pages[b],
+            });
+        }
+    }
+
     /// The planned pages whose fingerprint differs from what the cache
     /// remembers: the ones to render.
     pub fn stale<'p>(&'p self, cache: &Cache) -> Vec<&'p PlannedPage<'a>> {
         self.pages
             .iter()
-            .filter(|p| cache.pages.get(&p.path) != Some(&p.fingerprint))
+            .filter(|p| match p.job {
+                Job::Claim(_, _, slug) => cache.claim_pages.get(slug) != Some(&p.fingerprint),
+                _ => cache.pages.get(&p.path) != Some(&p.fingerprint),
+            })
             .collect()
     }
 
@@ -400,6 +526,7 @@ impl<'a> Plan<'a> {
                 let mut context = base.clone();
                 self.fill(&mut context, page.job);
                 context.insert("current_url", &page.url);
+                context.insert("meta", &self.meta(page.job, &page.url));
                 let template = page.job.template();
                 templates
                     .tera
@@ -436,6 +563,98 @@ impl<'a> Plan<'a> {
     fn tally_of(&self, claims: &[&ClaimView]) -> TallyView {
         self.shared
             .tally(claims.iter().map(|c| c.verdict.id.as_str()))
+    }
+
+    /// What a page's share cards say: its title, description, kind and
+    /// absolute URL.
+    fn meta(&self, job: Job, url: &str) -> MetaView {
+        let site = self.site;
+        let description = &site.config.description;
+        let mut meta = MetaView {
+            title: String::new(),
+            description: description.clone(),
+            kind: "website",
+            url: site.config.absolute(url),
+            published_time: None,
+            modified_time: None,
+        };
+        let list = |title: &str| (title.to_owned(), description.clone());
+        (meta.title, meta.description) = match job {
+            Job::Index => list(&site.config.title),
+            Job::Briefing(b) | Job::Claim(b, ..) => {
+                let briefing = &site.briefings[b];
+                meta.kind = "article";
+                meta.published_time = Some(views::iso(briefing.date));
+                meta.modified_time = briefing.modified().map(views::iso);
+                match job {
+                    Job::Claim(_, c, _) => {
+                        let claim = &self.briefings[b].claims[c];
+                        let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                        (title, claim.summary.clone())
+                    }
+                    _ => (briefing.title.clone(), briefing.summary.clone()),
+                }
+            }
+            Job::Speaker(id) => {
+                let speaker = &self.shared.speakers[id].0;
+                meta.kind = "profile";
+                let about: Vec<&str> = [&speaker.role, &speaker.affiliation]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                let about = if about.is_empty() {
+                    format!(
+                        "Claims by {} checked by {}.",
+                        speaker.name, site.config.title
+                    )
+                } else {
+                    about.join(", ")
+                };
+                (speaker.name.clone(), about)
+            }
+            Job::Speakers => list("Speakers"),
+            Job::Sources => list("Sources"),
+            Job::Verdicts => list("Verdicts"),
+            Job::Verdict(i) => list(&format!("Verdict: {}", self.shared.site.verdicts[i].label)),
+            Job::Tags => list("Tags"),
+            Job::Tag(slug) => list(&format!("Tag: {}", self.shared.tags[slug].0.name)),
+            Job::Page(i) => {
+                let page = &site.pages[i];
+                let about = page.description.as_ref().unwrap_or(description);
+                (page.title.clone(), about.clone())
+            }
+            Job::Corrections => list("Corrections"),
+            Job::NotFound => list("Page not found"),
+            Job::Search => list("Search"),
+        };
+        meta
+    }
+
+    /// Every correction on the site, newest first; corrections of one day
+    /// follow the briefings' order (newest first, then by slug), and within
+    /// one briefing the later in its list comes first.
+    fn corrections(&self) -> Vec<CorrectionEntry<'_>> {
+        let mut all: Vec<(usize, usize)> = self
+            .site
+            .briefings
+            .iter()
+            .enumerate()
+            .flat_map(|(b, briefing)| (0..briefing.corrections.len()).map(move |i| (b, i)))
+            .collect();
+        let date = |&(b, i): &(usize, usize)| self.site.briefings[b].corrections[i].date;
+        all.sort_by(|x, y| {
+            date(y)
+                .cmp(&date(x))
+                .then(x.0.cmp(&y.0))
+                .then(y.1.cmp(&x.1))
+        });
+        all.into_iter()
+            .map(|(b, i)| CorrectionEntry {
+                correction: correction_view(&self.site.briefings[b].corrections[i]),
+                briefing: &self.briefings[b].summary,
+            })
+            .collect()
     }
 
     /// Puts what a page's template receives into its context.
@@ -478,19 +697,15 @@ impl<'a> Plan<'a> {
                     claims: &views.claims,
                     speakers,
                     sources,
-                    corrections: briefing
-                        .corrections
-                        .iter()
-                        .map(|c| CorrectionView {
-                            date: views::iso(c.date),
-                            date_display: views::display(c.date),
-                            text: c.text_html.clone(),
-                        })
-                        .collect(),
+                    corrections: briefing.corrections.iter().map(correction_view).collect(),
                     draft: briefing.draft,
                     json_ld: claim_review::json_ld(site, briefing, &views.claims),
                 };
                 context.insert("briefing", &view);
+            }
+            Job::Claim(b, c, _) => {
+                context.insert("claim", &self.briefings[b].claims[c]);
+                context.insert("briefing", &self.briefings[b].summary);
             }
             Job::Speakers => {
                 let list: Vec<SpeakerSummary> = site
@@ -595,7 +810,18 @@ impl<'a> Plan<'a> {
                     },
                 );
             }
+            Job::Corrections => {
+                context.insert("corrections", &self.corrections());
+            }
             Job::NotFound | Job::Search => {}
         }
+    }
+}
+
+fn correction_view(c: &crate::model::Correction) -> CorrectionView {
+    CorrectionView {
+        date: views::iso(c.date),
+        date_display: views::display(c.date),
+        text: c.text_html.clone(),
     }
 }

@@ -681,6 +681,12 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
     files
 }
 
+/// Whether an output path is one of the index's files (the search page
+/// itself is not).
+pub fn is_index_file(path: &Path) -> bool {
+    path.starts_with(FOLDER) && path.extension().is_some_and(|e| e == "json")
+}
+
 /// A site's static file in the folder the search index is written to would
 /// be overwritten by it, or overwrite it: refused.
 pub fn clashes(static_files: &[(PathBuf, PathBuf)]) -> Vec<Diagnostic> {

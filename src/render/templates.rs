@@ -17,7 +17,7 @@ pub struct Templates {
     pub(super) tera: Tera,
     files: HashMap<String, (PathBuf, String)>,
     /// Each template's fingerprint with those it uses, computed once.
-    fingerprints: HashMap<String, u64>,
+    fingerprints: rustc_hash::FxHashMap<String, u64>,
 }
 
 impl Templates {
@@ -110,7 +110,7 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
     let mut templates = Templates {
         tera,
         files,
-        fingerprints: HashMap::new(),
+        fingerprints: Default::default(),
     };
     templates.fingerprints = templates
         .files

@@ -59,17 +59,45 @@ pub struct VerdictCount<'a> {
     pub count: usize,
 }
 
+/// How many claims received each verdict.
 #[derive(Serialize)]
 pub struct TallyView {
     pub total: usize,
+    /// The verdicts given at least once, in scale order: the segments of a
+    /// chart.
     pub entries: Vec<TallyEntry>,
+    /// Every verdict of the scale, in order, zero counts included: the rows
+    /// of a chart's table.
+    pub scale: Vec<TallyEntry>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct TallyEntry {
     pub verdict: VerdictView,
     pub count: usize,
+    /// The share of the total, 0–100, to one decimal place (0 when the
+    /// total is 0).
     pub percent: f64,
+    /// The share as text for people: a whole percentage, never "0%" for a
+    /// verdict given at least once nor "100%" for one given less than
+    /// always.
+    pub share: String,
+}
+
+/// What a page's OpenGraph and Twitter card meta say about it.
+#[derive(Serialize)]
+pub struct MetaView {
+    pub title: String,
+    /// Plain text; may be empty.
+    pub description: String,
+    /// `og:type`: `website`, `article` or `profile`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The page's absolute URL, from `base_url`.
+    pub url: String,
+    /// `article:published_time` and `article:modified_time`, ISO dates.
+    pub published_time: Option<String>,
+    pub modified_time: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -119,6 +147,11 @@ pub struct ClaimView {
     pub speaker: SpeakerRef,
     pub verdict: VerdictView,
     pub explanation: String,
+    /// "Verdict: False. " and the explanation as plain text, for share
+    /// cards and meta descriptions.
+    pub summary: String,
+    /// The claim's own page, `/briefings/<slug>/claims/<id>/`.
+    pub page_url: String,
     pub sources: Vec<SourceView>,
     pub briefing: BriefingLink,
 }
@@ -271,18 +304,38 @@ impl Shared {
                 total += 1;
             }
         }
-        let entries = verdicts
+        let scale: Vec<TallyEntry> = verdicts
             .iter()
             .zip(counts)
-            .filter(|(_, count)| *count > 0)
             .map(|(verdict, count)| TallyEntry {
                 verdict: verdict.clone(),
                 count,
-                percent: (count as f64 * 1000.0 / total as f64).round() / 10.0,
+                percent: if total == 0 {
+                    0.0
+                } else {
+                    (count as f64 * 1000.0 / total as f64).round() / 10.0
+                },
+                share: share(count, total),
             })
             .collect();
-        TallyView { total, entries }
+        let entries = scale.iter().filter(|e| e.count > 0).cloned().collect();
+        TallyView {
+            total,
+            entries,
+            scale,
+        }
     }
+}
+
+/// `count` of `total` as a whole percentage, rounded, but never to 0% or
+/// 100% unless none or all are.
+fn share(count: usize, total: usize) -> String {
+    let percent = match (count, total) {
+        (0, _) | (_, 0) => 0,
+        (c, t) if c >= t => 100,
+        (c, t) => ((c * 100 + t / 2) / t).clamp(1, 99),
+    };
+    format!("{percent}%")
 }
 
 /// One briefing's views: its summary for lists and its claim cards.
@@ -301,7 +354,7 @@ pub struct BriefingViews {
 /// shared views and source anchors its cards show.
 pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
     let briefing = &site.briefings[b];
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = crate::fingerprint::hasher();
     briefing.hash.hash(&mut hasher);
     shared.site_hash.hash(&mut hasher);
     for claim in &briefing.claims {
@@ -391,6 +444,7 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
                 .filter_map(|id| site.source_for(b, id))
                 .map(|(key, source)| source_view(site, &key, source))
                 .collect();
+            let summary = format!("Verdict: {}. {}", verdict.label, claim.explanation_text);
             ClaimView {
                 id: claim.id.clone(),
                 anchor: format!("claim-{}", claim.id),
@@ -403,6 +457,8 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
                 speaker,
                 verdict,
                 explanation: claim.explanation_html.clone(),
+                summary,
+                page_url: format!("{url}claims/{}/", claim.id),
                 sources,
                 briefing: BriefingLink {
                     title: briefing.title.clone(),
@@ -439,5 +495,21 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
         claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
         summary,
         claims,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn a_share_is_never_rounded_to_all_or_none() {
+        assert_eq!(share(1, 3), "33%");
+        assert_eq!(share(2, 3), "67%");
+        assert_eq!(share(1, 400), "1%");
+        assert_eq!(share(399, 400), "99%");
+        assert_eq!(share(4, 4), "100%");
+        assert_eq!(share(0, 4), "0%");
+        assert_eq!(share(0, 0), "0%");
     }
 }

@@ -1,0 +1,600 @@
+//! `brief check --links`: are the sources still where the briefings say?
+//!
+//! A checked site names its evidence by address: each source's `url` and
+//! its `archived` copy. Addresses rot, and a fact check whose source is gone
+//! can no longer be verified by its readers. This stage gathers every
+//! distinct address from the site with the places that write it and the
+//! claims that cite it, asks each server about it once ([`fetch`]),
+//! remembers the answers in the site's `.brief-cache/links.json` so a repeat
+//! run is quick ([`cache`]), and sorts what it found into a report: first
+//! dead links that leave a reader with no working archived copy (the only
+//! errors), then other dead links, then redirects.
+
+pub mod cache;
+pub mod fetch;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Position;
+use crate::model::Source;
+use crate::resolve::{Site, SourceKey};
+
+/// How a run of `--links` behaves.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How long one request may take before the link counts as dead.
+    pub timeout: Duration,
+    /// Answers in the cache younger than this are reused.
+    pub max_age: Duration,
+    /// Ask every server again, whatever the cache holds.
+    pub refresh: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            timeout: Duration::from_secs(10),
+            max_age: Duration::from_secs(24 * 60 * 60),
+            refresh: false,
+        }
+    }
+}
+
+/// What a server said about an address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "lowercase")]
+pub enum Outcome {
+    /// A 2xx answer.
+    Alive { status: u16 },
+    /// A 3xx answer pointing elsewhere; `location` is absolute.
+    Redirect { status: u16, location: String },
+    /// An error status, no answer in time, or no connection at all.
+    Dead {
+        /// The HTTP status, when the server answered.
+        status: Option<u16>,
+        /// What went wrong, for a person: `404 Not Found`, `no answer
+        /// within 10 s`, `connection refused`.
+        reason: String,
+    },
+}
+
+impl Outcome {
+    pub fn is_dead(&self) -> bool {
+        matches!(self, Outcome::Dead { .. })
+    }
+}
+
+/// Which field of a source writes an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Url,
+    Archived,
+}
+
+impl Field {
+    fn key(self) -> &'static str {
+        match self {
+            Field::Url => "url",
+            Field::Archived => "archived",
+        }
+    }
+}
+
+/// A claim citing a source: the briefing it is in and its id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    pub file: PathBuf,
+    pub claim: String,
+}
+
+/// One place an address is written: the `url` or `archived` field of one
+/// source, with the claims citing that source.
+#[derive(Clone, Debug)]
+pub struct Use {
+    pub file: PathBuf,
+    pub position: Position,
+    /// The field path, as diagnostics print it: `sources.charter.url`.
+    pub field_path: String,
+    pub field: Field,
+    pub source: String,
+    /// The source's other address: its archived copy for a `url` field, its
+    /// `url` for an `archived` one.
+    pub other: Option<String>,
+    pub cited_by: Vec<Citation>,
+}
+
+/// A distinct address and every place that writes it.
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub url: String,
+    pub uses: Vec<Use>,
+}
+
+/// Every address in the site's sources, each once, in the order first
+/// written (briefings newest first, then `content/sources.yaml`).
+pub fn collect(site: &Site) -> Vec<Link> {
+    let mut links: IndexMap<String, Vec<Use>> = IndexMap::new();
+    for briefing in &site.briefings {
+        for (id, source) in &briefing.sources {
+            let cited_by = briefing
+                .claims
+                .iter()
+                .filter(|c| c.sources.iter().any(|s| s == id))
+                .map(|c| Citation {
+                    file: briefing.file.clone(),
+                    claim: c.id.clone(),
+                })
+                .collect();
+            add_uses(&mut links, source, cited_by);
+        }
+    }
+    for (i, (id, source)) in site.site_sources.iter().enumerate() {
+        let mut cited_by = Vec::new();
+        for (b, briefing) in site.briefings.iter().enumerate() {
+            for claim in &briefing.claims {
+                if claim.sources.iter().any(|s| s == id)
+                    && matches!(site.source_for(b, id), Some((SourceKey::Site(j), _)) if j == i)
+                {
+                    cited_by.push(Citation {
+                        file: briefing.file.clone(),
+                        claim: claim.id.clone(),
+                    });
+                }
+            }
+        }
+        add_uses(&mut links, source, cited_by);
+    }
+    links
+        .into_iter()
+        .map(|(url, uses)| Link { url, uses })
+        .collect()
+}
+
+fn add_uses(links: &mut IndexMap<String, Vec<Use>>, source: &Source, cited_by: Vec<Citation>) {
+    for (field, url, other) in [
+        (Field::Url, &source.url, &source.archived),
+        (Field::Archived, &source.archived, &source.url),
+    ] {
+        let Some(url) = url else { continue };
+        links.entry(url.clone()).or_default().push(Use {
+            file: source.origin.file.clone(),
+            position: source.origin.position_of(field.key()),
+            field_path: crate::parse::yaml::join_key(&source.origin.field, field.key()),
+            field,
+            source: source.id.clone(),
+            other: other.clone(),
+            cited_by: cited_by.clone(),
+        });
+    }
+}
+
+/// How bad a finding is, worst first: the order of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Class {
+    /// Dead, and some source giving it as its `url` has no archived copy,
+    /// or only a dead one: the reader has nothing left. An error.
+    DeadUnarchived,
+    /// Dead, but every source using it has a working archived copy (or it
+    /// is itself an archived copy). A warning.
+    Dead,
+    /// Moved elsewhere. A warning.
+    Redirect,
+    /// Moved only to add or drop a trailing slash, or from http to https:
+    /// the same document. A note.
+    MinorRedirect,
+}
+
+/// A link that is not simply alive.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub class: Class,
+    pub link: Link,
+    pub outcome: Outcome,
+}
+
+/// The result of a run: every finding, worst first, and the counts for the
+/// summary line.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Distinct addresses checked.
+    pub checked: usize,
+    /// How many of them were answered from the cache.
+    pub from_cache: usize,
+    /// Problems with the cache file (unreadable, not written); the run goes on.
+    pub cache_warnings: Vec<String>,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn count(&self, class: Class) -> usize {
+        self.findings.iter().filter(|f| f.class == class).count()
+    }
+
+    pub fn dead(&self) -> usize {
+        self.count(Class::DeadUnarchived) + self.count(Class::Dead)
+    }
+
+    pub fn redirected(&self) -> usize {
+        self.count(Class::Redirect) + self.count(Class::MinorRedirect)
+    }
+
+    /// Whether the run should fail: a dead link with no working archived copy.
+    pub fn has_errors(&self) -> bool {
+        self.count(Class::DeadUnarchived) > 0
+    }
+}
+
+/// Checks every address in `site` (at `root`), asking servers only about
+/// those the cache cannot answer. `on_start` hears, before any request, how
+/// many addresses will be requested and how many the cache answered.
+pub fn check(
+    site: &Site,
+    root: &Path,
+    settings: &Settings,
+    on_start: &mut dyn FnMut(usize, usize),
+) -> anyhow::Result<Report> {
+    let start = Instant::now();
+    let links = collect(site);
+    let now = cache::now();
+    let (mut stored, mut cache_warnings) = if settings.refresh {
+        (cache::Cache::default(), Vec::new())
+    } else {
+        match cache::Cache::load(root) {
+            Ok(stored) => (stored, Vec::new()),
+            Err(warning) => (cache::Cache::default(), vec![warning]),
+        }
+    };
+
+    // A file that could not be read is written anew even when no address
+    // needs asking, so the warning is not repeated on every run.
+    let unreadable = !cache_warnings.is_empty();
+
+    let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+    let mut wanted = Vec::new();
+    for link in &links {
+        match stored.fresh(&link.url, settings.max_age, now) {
+            Some(outcome) if !settings.refresh => {
+                outcomes.insert(link.url.clone(), outcome.clone());
+            }
+            _ => wanted.push(link.url.clone()),
+        }
+    }
+    let from_cache = outcomes.len();
+    on_start(wanted.len(), from_cache);
+    if !wanted.is_empty() || unreadable {
+        stored.forget_older_than(settings.max_age, now);
+        if !wanted.is_empty() {
+            for (url, outcome) in fetch::check_all(wanted, settings.timeout)? {
+                stored.insert(url.clone(), outcome.clone(), now);
+                outcomes.insert(url, outcome);
+            }
+        }
+        if let Err(warning) = stored.save(root) {
+            cache_warnings.push(warning);
+        }
+    }
+
+    let mut findings: Vec<Finding> = links
+        .into_iter()
+        .filter_map(|link| {
+            let outcome = outcomes.get(&link.url)?.clone();
+            let class = classify(&link, &outcome, &outcomes)?;
+            Some(Finding {
+                class,
+                link,
+                outcome,
+            })
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.class, first_place(&a.link), &a.link.url).cmp(&(
+            b.class,
+            first_place(&b.link),
+            &b.link.url,
+        ))
+    });
+    Ok(Report {
+        findings,
+        checked: outcomes.len(),
+        from_cache,
+        cache_warnings,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn first_place(link: &Link) -> Option<(&Path, Position)> {
+    link.uses
+        .iter()
+        .map(|u| (u.file.as_path(), u.position))
+        .min()
+}
+
+/// Which class a link falls in, or `None` when it is alive.
+fn classify(link: &Link, outcome: &Outcome, outcomes: &HashMap<String, Outcome>) -> Option<Class> {
+    match outcome {
+        Outcome::Alive { .. } => None,
+        Outcome::Redirect { location, .. } => Some(if is_minor_redirect(&link.url, location) {
+            Class::MinorRedirect
+        } else {
+            Class::Redirect
+        }),
+        Outcome::Dead { .. } => {
+            let stranded = link.uses.iter().any(|u| {
+                u.field == Field::Url
+                    && u.other
+                        .as_ref()
+                        .is_none_or(|archived| outcomes.get(archived).is_none_or(Outcome::is_dead))
+            });
+            Some(if stranded {
+                Class::DeadUnarchived
+            } else {
+                Class::Dead
+            })
+        }
+    }
+}
+
+/// Whether a redirect leads to the same document: only a trailing slash
+/// added or dropped, or `http` become `https`, or both.
+pub fn is_minor_redirect(from: &str, to: &str) -> bool {
+    minor_change(from, to).is_some()
+}
+
+/// What a minor redirect changes, for the report: `adds a trailing slash`.
+fn minor_change(from: &str, to: &str) -> Option<&'static str> {
+    let (Ok(mut from), Ok(mut to)) = (url::Url::parse(from), url::Url::parse(to)) else {
+        return None;
+    };
+    // A fragment never reaches the server.
+    from.set_fragment(None);
+    to.set_fragment(None);
+    let to_https = from.scheme() == "http" && to.scheme() == "https";
+    let trimmed = |u: &url::Url| u.path().trim_end_matches('/').to_owned();
+    let same = (from.scheme() == to.scheme() || to_https)
+        && from.host_str() == to.host_str()
+        // An explicit port stays the same; default ports differ by scheme.
+        && (from.port() == to.port() || (to_https && from.port().is_none() && to.port().is_none()))
+        && trimmed(&from) == trimmed(&to)
+        && from.query() == to.query();
+    if !same || from == to {
+        return None;
+    }
+    let slash = match (from.path().ends_with('/'), to.path().ends_with('/')) {
+        (false, true) => Some("adds a trailing slash"),
+        (true, false) => Some("drops the trailing slash"),
+        _ => None,
+    };
+    Some(match (to_https, slash) {
+        (true, None) => "moves to https",
+        (true, Some(_)) => "moves to https and changes the trailing slash",
+        (false, Some(slash)) => slash,
+        (false, None) => "the same address",
+    })
+}
+
+/// The report as the terminal shows it: one block per finding, worst first.
+/// `quiet` leaves out everything but the errors.
+pub fn render(report: &Report, quiet: bool) -> String {
+    let mut out = String::new();
+    if !quiet {
+        for warning in &report.cache_warnings {
+            let _ = writeln!(out, "warning: {warning}\n");
+        }
+    }
+    for finding in &report.findings {
+        if quiet && finding.class != Class::DeadUnarchived {
+            continue;
+        }
+        render_finding(finding, &mut out);
+        out.push('\n');
+    }
+    out
+}
+
+fn render_finding(finding: &Finding, out: &mut String) {
+    let url = &finding.link.url;
+    let (label, headline, hint) = match (&finding.class, &finding.outcome) {
+        (Class::DeadUnarchived, Outcome::Dead { reason, .. }) => (
+            "error",
+            format!("dead link with no working archived copy: {url} ({reason})"),
+            "find where the document moved and update `url:`, or add `archived:` with a copy from a web archive",
+        ),
+        (_, Outcome::Dead { reason, .. }) => (
+            "warning",
+            format!("dead link: {url} ({reason})"),
+            if finding.link.uses.iter().all(|u| u.field == Field::Archived) {
+                "replace `archived:` with a working copy of the document"
+            } else {
+                "readers still have the archived copy; update `url:` if the document moved"
+            },
+        ),
+        (Class::MinorRedirect, Outcome::Redirect { status, location }) => (
+            "note",
+            format!(
+                "redirected link: {url} -> {location} ({}; {})",
+                status_text(*status),
+                minor_change(url, location).unwrap_or("the same document")
+            ),
+            "",
+        ),
+        (_, Outcome::Redirect { status, location }) => (
+            "warning",
+            format!("redirected link: {url} -> {location} ({})", status_text(*status)),
+            "update the address to where the document now is",
+        ),
+        (_, Outcome::Alive { .. }) => return,
+    };
+    let _ = writeln!(out, "{label}: {headline}");
+    for u in &finding.link.uses {
+        let what = match u.field {
+            Field::Url => format!("url of source `{}`", u.source),
+            Field::Archived => format!("archived copy of source `{}`", u.source),
+        };
+        let _ = writeln!(
+            out,
+            "  --> {}:{}:{}: {what} ({})",
+            u.file.display(),
+            u.position.line,
+            u.position.column,
+            u.field_path
+        );
+        if finding.class == Class::MinorRedirect {
+            continue;
+        }
+        match (u.field, &u.other) {
+            (Field::Url, Some(archived)) if finding.outcome.is_dead() => {
+                let _ = writeln!(out, "      archived copy: {archived}");
+            }
+            (Field::Url, None) if finding.outcome.is_dead() => {
+                let _ = writeln!(out, "      no archived copy");
+            }
+            _ => {}
+        }
+        if u.cited_by.is_empty() {
+            let _ = writeln!(out, "      cited by no claim");
+        }
+        for citation in &u.cited_by {
+            let _ = writeln!(
+                out,
+                "      cited by claim `{}` in {}",
+                citation.claim,
+                citation.file.display()
+            );
+        }
+    }
+    if finding.class != Class::MinorRedirect {
+        let _ = writeln!(out, "  = hint: {hint}");
+    }
+}
+
+/// `404 Not Found`, or the bare number for a status with no name.
+pub fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_slash_and_https_redirects_are_minor() {
+        assert!(is_minor_redirect("http://a.org/x", "http://a.org/x/"));
+        assert!(is_minor_redirect("http://a.org/x/", "http://a.org/x"));
+        assert!(is_minor_redirect("http://a.org/x", "https://a.org/x"));
+        assert!(is_minor_redirect("http://a.org/x", "https://a.org/x/"));
+        assert!(is_minor_redirect("http://a.org/x#part", "http://a.org/x/"));
+    }
+
+    #[test]
+    fn minor_redirects_say_what_changed() {
+        assert_eq!(
+            minor_change("http://a.org/x", "http://a.org/x/"),
+            Some("adds a trailing slash")
+        );
+        assert_eq!(
+            minor_change("http://a.org/x/", "http://a.org/x"),
+            Some("drops the trailing slash")
+        );
+        assert_eq!(
+            minor_change("http://a.org/x", "https://a.org/x"),
+            Some("moves to https")
+        );
+    }
+
+    #[test]
+    fn redirects_elsewhere_are_not_minor() {
+        assert!(!is_minor_redirect("http://a.org/x", "http://a.org/y"));
+        assert!(!is_minor_redirect("http://a.org/x", "http://b.org/x"));
+        assert!(!is_minor_redirect("https://a.org/x", "http://a.org/x"));
+        assert!(!is_minor_redirect(
+            "http://a.org/x?p=1",
+            "http://a.org/x/?p=2"
+        ));
+        assert!(!is_minor_redirect(
+            "http://a.org:8080/x",
+            "http://a.org:9090/x/"
+        ));
+        assert!(!is_minor_redirect("http://a.org/x", "http://a.org/x"));
+        assert!(!is_minor_redirect("http://a.org/x", "not a url"));
+    }
+
+    fn link(url: &str, field: Field, other: Option<&str>) -> Link {
+        Link {
+            url: url.into(),
+            uses: vec![Use {
+                file: "content/briefings/a.md".into(),
+                position: Position::start(),
+                field_path: "sources.s.url".into(),
+                field,
+                source: "s".into(),
+                other: other.map(str::to_owned),
+                cited_by: Vec::new(),
+            }],
+        }
+    }
+
+    fn dead() -> Outcome {
+        Outcome::Dead {
+            status: Some(404),
+            reason: "404 Not Found".into(),
+        }
+    }
+
+    #[test]
+    fn a_dead_link_is_an_error_unless_a_working_copy_is_archived() {
+        let mut outcomes = HashMap::new();
+        outcomes.insert(
+            "https://archive.org/ok".to_owned(),
+            Outcome::Alive { status: 200 },
+        );
+        outcomes.insert("https://archive.org/gone".to_owned(), dead());
+        let class = |l: &Link| classify(l, &dead(), &outcomes);
+        assert_eq!(
+            class(&link("https://a.org/x", Field::Url, None)),
+            Some(Class::DeadUnarchived)
+        );
+        assert_eq!(
+            class(&link(
+                "https://a.org/x",
+                Field::Url,
+                Some("https://archive.org/gone")
+            )),
+            Some(Class::DeadUnarchived)
+        );
+        assert_eq!(
+            class(&link(
+                "https://a.org/x",
+                Field::Url,
+                Some("https://archive.org/ok")
+            )),
+            Some(Class::Dead)
+        );
+        assert_eq!(
+            class(&link(
+                "https://archive.org/gone",
+                Field::Archived,
+                Some("https://a.org/x")
+            )),
+            Some(Class::Dead)
+        );
+    }
+
+    #[test]
+    fn status_text_names_known_statuses() {
+        assert_eq!(status_text(404), "404 Not Found");
+        assert_eq!(status_text(599), "599");
+    }
+}

@@ -1,0 +1,650 @@
+//! Files for machines rather than readers: the Atom feed, the sitemap,
+//! `robots.txt` and `claims.json`, made from the same views as the pages so
+//! they say what the pages say, with absolute URLs from `base_url`.
+//!
+//! A rebuild in `serve` makes each file again only when what it is made
+//! from changed (see [`Plan::data_files`]): `claims.json` holds every claim
+//! of the site, and most saves leave it alone.
+
+use std::path::PathBuf;
+
+use atom_syndication as atom;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use indexmap::IndexMap;
+use pulldown_cmark_escape::{escape_html, FmtWriter};
+use serde::Serialize;
+
+use super::views::{iso, ClaimView};
+use super::{Cache, Job, OutputFile, Plan};
+use crate::config::SiteConfig;
+use crate::fingerprint;
+use crate::model::Briefing;
+
+pub const FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+pub const CLAIMS: &str = "claims.json";
+
+/// How many of the newest briefings the feed carries.
+pub const FEED_ENTRIES: usize = 20;
+
+/// The most URLs one sitemap file may list (sitemaps.org's limit); a larger
+/// site gets a sitemap index with one file per 50,000 URLs.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The version of `claims.json`'s layout, raised when a field changes
+/// meaning or goes away (new fields may appear within a version).
+pub const CLAIMS_VERSION: u32 = 1;
+
+/// What the last build wrote of these files: a fingerprint of what each was
+/// made from, by file name.
+pub type Made = Vec<(&'static str, u64)>;
+
+impl Plan<'_> {
+    /// Where the data files go, for the checks that every output path is
+    /// free and for telling which files are no longer part of the site.
+    pub fn data_paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = [FEED, SITEMAP, ROBOTS, CLAIMS]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        paths.extend((1..=self.sitemap_parts()).map(sitemap_part));
+        paths
+    }
+
+    /// The data files whose inputs changed since `cache`'s build, with the
+    /// fingerprints to remember once they are written.
+    pub fn data_files(&self, cache: &Cache) -> (Vec<OutputFile>, Made) {
+        let site = self.site;
+        let site_hash = self.shared.site_hash;
+        let changed = |name: &str, key: u64| cache.data.get(name) != Some(&key);
+        let mut files = Vec::new();
+        let mut made = Vec::new();
+
+        let newest: Vec<usize> = (0..site.briefings.len()).take(FEED_ENTRIES).collect();
+        let key = fingerprint::of(&(
+            site_hash,
+            newest
+                .iter()
+                .map(|&b| {
+                    let briefing = &site.briefings[b];
+                    let views = &self.briefings[b];
+                    (
+                        views.summary_hash,
+                        &views.claim_hashes,
+                        briefing.last_changed(),
+                        &briefing.authors,
+                    )
+                })
+                .collect::<Vec<_>>(),
+        ));
+        if changed(FEED, key) {
+            files.push((PathBuf::from(FEED), self.feed(&newest)));
+            made.push((FEED, key));
+        }
+
+        let urls = self.sitemap_urls();
+        let key = fingerprint::of(&(site_hash, &urls));
+        if changed(SITEMAP, key) {
+            files.extend(sitemap(&site.config, &urls, SITEMAP_URLS));
+            made.push((SITEMAP, key));
+        }
+
+        let key = fingerprint::of(&site_hash);
+        if changed(ROBOTS, key) {
+            let sitemap = site
+                .config
+                .absolute(&format!("{}{SITEMAP}", site.config.base_path));
+            let text = format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n");
+            files.push((PathBuf::from(ROBOTS), text.into_bytes()));
+            made.push((ROBOTS, key));
+        }
+
+        let key = fingerprint::of(&(
+            site_hash,
+            self.briefings
+                .iter()
+                .zip(&site.briefings)
+                .map(|(views, b)| (views.summary_hash, &views.claim_hashes, b.modified()))
+                .collect::<Vec<_>>(),
+        ));
+        if changed(CLAIMS, key) {
+            files.push((PathBuf::from(CLAIMS), self.claims_json()));
+            made.push((CLAIMS, key));
+        }
+        (files, made)
+    }
+
+    /// The Atom feed of the newest briefings (`site.briefings` is newest
+    /// first), each `updated` by its latest correction.
+    fn feed(&self, newest: &[usize]) -> Vec<u8> {
+        let config = &self.site.config;
+        let absolute = |url: &str| config.absolute(url);
+        let publisher = if config.publisher.name.is_empty() {
+            config.title.clone()
+        } else {
+            config.publisher.name.clone()
+        };
+        let entries: Vec<atom::Entry> = newest
+            .iter()
+            .map(|&b| {
+                let briefing = &self.site.briefings[b];
+                let views = &self.briefings[b];
+                let url = absolute(&views.summary.url);
+                let authors = if briefing.authors.is_empty() {
+                    vec![person(&publisher, config.publisher.url.as_deref())]
+                } else {
+                    briefing.authors.iter().map(|a| person(a, None)).collect()
+                };
+                atom::Entry {
+                    title: atom::Text::plain(briefing.title.clone()),
+                    id: url.clone(),
+                    updated: midnight(briefing.last_changed()),
+                    published: Some(midnight(briefing.date)),
+                    authors,
+                    links: vec![link(&url, "alternate", "text/html")],
+                    categories: views
+                        .summary
+                        .tags
+                        .iter()
+                        .map(|t| atom::Category {
+                            term: t.slug.clone(),
+                            scheme: None,
+                            label: Some(t.name.clone()),
+                        })
+                        .collect(),
+                    summary: Some(atom::Text::plain(briefing.summary.clone())),
+                    content: Some(atom::Content {
+                        value: Some(entry_html(briefing, &views.claims, &absolute)),
+                        content_type: Some("html".to_owned()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let home = absolute(&config.base_path);
+        let feed = atom::Feed {
+            title: atom::Text::plain(config.title.clone()),
+            subtitle: (!config.description.is_empty())
+                .then(|| atom::Text::plain(config.description.clone())),
+            id: home.clone(),
+            updated: midnight(
+                self.site
+                    .briefings
+                    .iter()
+                    .map(|b| b.last_changed())
+                    .max()
+                    .unwrap_or_default(),
+            ),
+            authors: vec![person(&publisher, config.publisher.url.as_deref())],
+            links: vec![
+                link(
+                    &absolute(&format!("{}{FEED}", config.base_path)),
+                    "self",
+                    "application/atom+xml",
+                ),
+                link(&home, "alternate", "text/html"),
+            ],
+            generator: Some(atom::Generator {
+                value: "brief".to_owned(),
+                uri: None,
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            lang: Some(config.language.clone()),
+            entries,
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        // Writing XML into memory fails only on a bug in the writer.
+        let _ = feed.write_with_config(
+            &mut out,
+            atom::WriteConfig {
+                write_document_declaration: true,
+                indent_size: Some(2),
+            },
+        );
+        out.push(b'\n');
+        out
+    }
+
+    /// How many files the sitemap's URLs fill; one needs no index.
+    fn sitemap_parts(&self) -> usize {
+        let pages = self.sitemap_page_count();
+        if pages <= SITEMAP_URLS {
+            0
+        } else {
+            pages.div_ceil(SITEMAP_URLS)
+        }
+    }
+
+    fn sitemap_page_count(&self) -> usize {
+        let claims: usize = self.site.briefings.iter().map(|b| b.claims.len()).sum();
+        self.pages
+            .iter()
+            .filter(|p| in_sitemap(p.job) && !matches!(p.job, Job::Claim(..)))
+            .count()
+            + claims
+    }
+
+    /// Every page a search engine should know, with the day it last
+    /// changed where the content says so.
+    fn sitemap_urls(&self) -> Vec<(&str, Option<NaiveDate>)> {
+        let site = self.site;
+        let changed = |b: usize| site.briefings[b].last_changed();
+        let newest = site.briefings.iter().map(|b| b.last_changed()).max();
+        let newest_of = |refs: Option<&Vec<crate::resolve::ClaimRef>>| {
+            refs.into_iter()
+                .flatten()
+                .map(|r| changed(r.briefing))
+                .max()
+        };
+        let mut urls = Vec::new();
+        for page in self
+            .pages
+            .iter()
+            .filter(|p| in_sitemap(p.job) && !matches!(p.job, Job::Claim(..)))
+        {
+            let lastmod = match page.job {
+                Job::Briefing(b) => Some(changed(b)),
+                Job::Speaker(id) => newest_of(site.claims_by_speaker.get(id)),
+                Job::Verdict(i) => {
+                    newest_of(site.claims_by_verdict.get(&self.shared.site.verdicts[i].id))
+                }
+                Job::Tag(slug) => site.tags[slug].briefings.iter().map(|&b| changed(b)).max(),
+                Job::Page(_) => None,
+                _ => newest,
+            };
+            urls.push((page.url.as_str(), lastmod));
+            if let Job::Briefing(b) = page.job {
+                for claim in &self.briefings[b].claims {
+                    urls.push((claim.page_url.as_str(), Some(changed(b))));
+                }
+            }
+        }
+        urls
+    }
+
+    /// Every claim as data: see the README's `claims.json` section for the
+    /// layout, which this must keep to. Speakers, briefings and sources are
+    /// listed once each and named by key from the claims, which keeps the
+    /// file a fraction of the size of repeating them per claim.
+    fn claims_json(&self) -> Vec<u8> {
+        let site = self.site;
+        let config = &site.config;
+        let absolute = |url: &str| config.absolute(url);
+        let speakers = site
+            .speakers
+            .keys()
+            .map(|id| {
+                let s = &self.shared.speakers[id].0;
+                let record = SpeakerRecord {
+                    name: &s.name,
+                    role: s.role.as_deref(),
+                    affiliation: s.affiliation.as_deref(),
+                    url: absolute(&s.url),
+                };
+                (id.as_str(), record)
+            })
+            .collect();
+        let briefings = site
+            .briefings
+            .iter()
+            .zip(&self.briefings)
+            .map(|(b, views)| {
+                let record = BriefingRecord {
+                    title: &b.title,
+                    url: absolute(&views.summary.url),
+                    published: iso(b.date),
+                    modified: b.modified().map(iso),
+                    tags: views.summary.tags.iter().map(|t| t.name.as_str()).collect(),
+                };
+                (b.slug.as_str(), record)
+            })
+            .collect();
+        let source_views: Vec<super::views::SourceView> = site
+            .sources
+            .iter()
+            .map(|cited| super::views::cited_source_view(site, &cited.key))
+            .collect();
+        let sources = site
+            .sources
+            .iter()
+            .zip(&source_views)
+            .map(|(cited, s)| {
+                let record = SourceRecord {
+                    title: &s.title,
+                    publisher: s.publisher.as_deref(),
+                    url: s.url.as_deref(),
+                    archived: s.archived.as_deref(),
+                    withheld: s.withheld.as_deref(),
+                    date: s.date.as_deref(),
+                    accessed: s.accessed.as_deref(),
+                    excerpt: s.excerpt.as_deref(),
+                    sources_url: absolute(&s.sources_url),
+                };
+                (key(&cited.anchor), record)
+            })
+            .collect();
+        let claims = site
+            .briefings
+            .iter()
+            .zip(&self.briefings)
+            .flat_map(|(briefing, views)| {
+                briefing
+                    .claims
+                    .iter()
+                    .zip(&views.claims)
+                    .map(move |(claim, view)| (briefing, claim, view))
+            })
+            .map(|(briefing, claim, view)| ClaimRecord {
+                id: &view.id,
+                url: absolute(&view.url),
+                page: absolute(&view.page_url),
+                text: &view.text,
+                verbatim: view.verbatim,
+                said: view.date.as_deref(),
+                appearance: view.appearance.as_deref(),
+                speaker: &view.speaker.id,
+                verdict: &view.verdict.id,
+                explanation: &claim.explanation_text,
+                sources: view.sources.iter().map(|s| key(&s.anchor)).collect(),
+                briefing: &briefing.slug,
+            })
+            .collect();
+        let document = ClaimsDocument {
+            version: CLAIMS_VERSION,
+            generator: "brief",
+            site: SiteRecord {
+                title: &config.title,
+                url: absolute(&config.base_path),
+                publisher: &config.publisher.name,
+                language: &config.language,
+            },
+            scale: self
+                .shared
+                .site
+                .verdicts
+                .iter()
+                .map(|v| VerdictRecord {
+                    id: &v.id,
+                    label: &v.label,
+                    rating: v.rating,
+                    url: absolute(&v.url),
+                })
+                .collect(),
+            speakers,
+            briefings,
+            sources,
+            claims,
+        };
+        let mut out = serde_json::to_vec(&document).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}
+
+/// `sitemap.xml` for these URLs; past 50,000 of them, an index of
+/// `sitemaps/sitemap-N.xml` files.
+fn sitemap(
+    config: &SiteConfig,
+    urls: &[(&str, Option<NaiveDate>)],
+    limit: usize,
+) -> Vec<OutputFile> {
+    if urls.len() <= limit {
+        return vec![(PathBuf::from(SITEMAP), urlset(config, urls))];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, chunk) in urls.chunks(limit).enumerate() {
+        let path = sitemap_part(n + 1);
+        let url = format!("{}{}", config.base_path, path.display());
+        let lastmod = chunk.iter().filter_map(|(_, d)| *d).max();
+        index.push_str("  <sitemap>\n    <loc>");
+        index.push_str(&xml_escape(&config.absolute(&url)));
+        index.push_str("</loc>\n");
+        if let Some(date) = lastmod {
+            index.push_str(&format!("    <lastmod>{}</lastmod>\n", iso(date)));
+        }
+        index.push_str("  </sitemap>\n");
+        files.push((path, urlset(config, chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, (PathBuf::from(SITEMAP), index.into_bytes()));
+    files
+}
+
+/// A source's key in `claims.json`: its anchor on `/sources/`, which is
+/// unique per document, without the prefix.
+fn key(anchor: &str) -> &str {
+    anchor.strip_prefix("source-").unwrap_or(anchor)
+}
+
+/// Pages a search engine should not be sent to.
+fn in_sitemap(job: Job) -> bool {
+    !matches!(job, Job::NotFound)
+}
+
+fn sitemap_part(n: usize) -> PathBuf {
+    PathBuf::from(format!("sitemaps/sitemap-{n}.xml"))
+}
+
+fn urlset(config: &SiteConfig, urls: &[(&str, Option<NaiveDate>)]) -> Vec<u8> {
+    let mut out = String::with_capacity(urls.len() * 96 + 128);
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (url, lastmod) in urls {
+        out.push_str("  <url>\n    <loc>");
+        out.push_str(&xml_escape(&config.absolute(url)));
+        out.push_str("</loc>\n");
+        if let Some(date) = lastmod {
+            out.push_str("    <lastmod>");
+            out.push_str(&iso(*date));
+            out.push_str("</lastmod>\n");
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
+fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(text)
+}
+
+fn midnight(date: NaiveDate) -> DateTime<FixedOffset> {
+    date.and_time(NaiveTime::MIN).and_utc().fixed_offset()
+}
+
+fn person(name: &str, uri: Option<&str>) -> atom::Person {
+    atom::Person {
+        name: name.to_owned(),
+        uri: uri.map(str::to_owned),
+        ..Default::default()
+    }
+}
+
+fn link(href: &str, rel: &str, mime_type: &str) -> atom::Link {
+    atom::Link {
+        href: href.to_owned(),
+        rel: rel.to_owned(),
+        mime_type: Some(mime_type.to_owned()),
+        ..Default::default()
+    }
+}
+
+/// A feed entry's content: the standfirst and each claim with its verdict,
+/// linked to the claim on the site.
+fn entry_html(
+    briefing: &Briefing,
+    claims: &[ClaimView],
+    absolute: &dyn Fn(&str) -> String,
+) -> String {
+    let mut html = String::from("<p>");
+    let _ = escape_html(FmtWriter(&mut html), &briefing.summary);
+    html.push_str("</p>");
+    if !claims.is_empty() {
+        html.push_str("<ul>");
+        for claim in claims {
+            html.push_str("<li><a href=\"");
+            let _ = escape_html(FmtWriter(&mut html), &absolute(&claim.url));
+            html.push_str("\">");
+            let _ = escape_html(FmtWriter(&mut html), &claim.speaker.name);
+            // Quotation marks only around the speaker's own words, as on the card.
+            let (open, close) = if claim.verbatim {
+                ("“", "”")
+            } else {
+                ("", "")
+            };
+            html.push_str(": ");
+            html.push_str(open);
+            let _ = escape_html(FmtWriter(&mut html), &claim.text);
+            html.push_str(close);
+            html.push_str("</a> — ");
+            let _ = escape_html(FmtWriter(&mut html), &claim.verdict.label);
+            html.push_str("</li>");
+        }
+        html.push_str("</ul>");
+    }
+    html
+}
+
+#[derive(Serialize)]
+struct ClaimsDocument<'a> {
+    version: u32,
+    generator: &'static str,
+    site: SiteRecord<'a>,
+    scale: Vec<VerdictRecord<'a>>,
+    speakers: IndexMap<&'a str, SpeakerRecord<'a>>,
+    briefings: IndexMap<&'a str, BriefingRecord<'a>>,
+    sources: IndexMap<&'a str, SourceRecord<'a>>,
+    claims: Vec<ClaimRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct SiteRecord<'a> {
+    title: &'a str,
+    url: String,
+    publisher: &'a str,
+    language: &'a str,
+}
+
+#[derive(Serialize)]
+struct ClaimRecord<'a> {
+    id: &'a str,
+    url: String,
+    page: String,
+    text: &'a str,
+    verbatim: bool,
+    said: Option<&'a str>,
+    appearance: Option<&'a str>,
+    speaker: &'a str,
+    verdict: &'a str,
+    explanation: &'a str,
+    sources: Vec<&'a str>,
+    briefing: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpeakerRecord<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    affiliation: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct VerdictRecord<'a> {
+    id: &'a str,
+    label: &'a str,
+    rating: Option<u32>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SourceRecord<'a> {
+    title: &'a str,
+    publisher: Option<&'a str>,
+    url: Option<&'a str>,
+    archived: Option<&'a str>,
+    withheld: Option<&'a str>,
+    date: Option<&'a str>,
+    accessed: Option<&'a str>,
+    excerpt: Option<&'a str>,
+    sources_url: String,
+}
+
+#[derive(Serialize)]
+struct BriefingRecord<'a> {
+    title: &'a str,
+    url: String,
+    published: String,
+    modified: Option<String>,
+    tags: Vec<&'a str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(file: &OutputFile) -> (String, String) {
+        (
+            file.0.display().to_string(),
+            String::from_utf8(file.1.clone()).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_sitemap_past_the_limit_becomes_an_index_of_parts() {
+        let config = SiteConfig {
+            base_url: "https://desk.example.org/d/".into(),
+            base_path: "/d/".into(),
+            ..SiteConfig::default()
+        };
+        let day = |d| NaiveDate::from_ymd_opt(2024, 11, d);
+        let urls = [
+            ("/d/", day(5)),
+            ("/d/a/", day(1)),
+            ("/d/b/?x=1&y=2", None),
+            ("/d/c/", day(3)),
+            ("/d/e/", None),
+        ];
+        let files: Vec<(String, String)> = sitemap(&config, &urls, 2).iter().map(text).collect();
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemaps/sitemap-1.xml",
+                "sitemaps/sitemap-2.xml",
+                "sitemaps/sitemap-3.xml"
+            ]
+        );
+        let index = &files[0].1;
+        assert!(
+            index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">")
+        );
+        assert_eq!(index.matches("<sitemap>").count(), 3);
+        assert!(index.contains(
+            "<loc>https://desk.example.org/d/sitemaps/sitemap-1.xml</loc>\n    <lastmod>2024-11-05</lastmod>"
+        ));
+        // The last part has no dated page, so no lastmod.
+        assert!(index.contains(
+            "<loc>https://desk.example.org/d/sitemaps/sitemap-3.xml</loc>\n  </sitemap>"
+        ));
+        assert_eq!(files[1].1.matches("<url>").count(), 2);
+        assert!(files[2]
+            .1
+            .contains("<loc>https://desk.example.org/d/b/?x=1&amp;y=2</loc>"));
+        assert_eq!(files[3].1.matches("<url>").count(), 1);
+
+        let single = sitemap(&config, &urls, 5);
+        assert_eq!(single.len(), 1);
+        assert!(text(&single[0]).1.contains("<urlset"));
+    }
+}
