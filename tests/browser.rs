@@ -901,3 +901,143 @@ async fn search_scenario(page: &Page<'_>, base: &str) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+// ------------------------------------------------ accessibility (axe-core)
+
+/// The pages axe-core checks on the repository's own example site: the
+/// index, a briefing, a claim page, a speaker page, and the search page
+/// with results shown.
+const AXE_PAGES: &[&str] = &[
+    "",
+    "briefings/un-clash-north-korean-troops/",
+    "briefings/un-clash-north-korean-troops/claims/no-breach/",
+    "speakers/nebenzia/",
+    "search/?q=nebenzia",
+];
+
+#[test]
+fn the_example_site_has_no_serious_accessibility_violations() {
+    let Some(chromedriver) = browser_or_skip() else {
+        return;
+    };
+    let axe =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/node_modules/axe-core/axe.min.js");
+    let Ok(axe) = std::fs::read_to_string(&axe) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run axe-core: run `npm ci --prefix tests/tools`"
+        );
+        eprintln!("SKIPPED accessibility: needs `npm ci --prefix tests/tools` for axe-core");
+        return;
+    };
+    let site = example_site_copy();
+    let server = Server::start(site.path());
+    let user_data = tempfile::tempdir().expect("temp dir for Chromium's profile");
+    let driver = Driver::start(&chromedriver);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let outcome = runtime.block_on(async {
+        let client = connect(driver.port, user_data.path()).await?;
+        let page = Page {
+            client: &client,
+            server: &server,
+        };
+        let mut found = Vec::new();
+        for path in AXE_PAGES {
+            found.extend(axe_violations(&page, &server.url, path, &axe).await?);
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
+        anyhow::Ok(found)
+    });
+    drop(runtime);
+    drop(driver);
+    drop(server);
+    match outcome {
+        Ok(found) => assert!(
+            found.is_empty(),
+            "serious or critical accessibility violations:\n{}",
+            found.join("\n")
+        ),
+        Err(err) => panic!("{err:#}"),
+    }
+}
+
+/// Runs axe-core over one page and describes each serious or critical
+/// violation: rule, page, help text and the first few elements at fault.
+async fn axe_violations(
+    page: &Page<'_>,
+    base: &str,
+    path: &str,
+    axe: &str,
+) -> anyhow::Result<Vec<String>> {
+    page.open(&format!("{base}{path}")).await?;
+    if path.starts_with("search/") {
+        page.wait_until(
+            "search results",
+            "return document.querySelectorAll('#search-results li').length > 0",
+        )
+        .await?;
+    }
+    page.eval(&format!("{axe}\nreturn typeof axe;")).await?;
+    let run = page.client.execute_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, { resultTypes: ['violations'] })
+           .then(r => done(r.violations.map(v => ({
+             id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))))
+           .catch(e => done({ error: String(e) }));",
+        Vec::new(),
+    );
+    let result = tokio::time::timeout(Duration::from_secs(60), run)
+        .await
+        .map_err(|_| anyhow!("axe-core on /{path} took over a minute"))?
+        .with_context(|| format!("running axe-core on /{path}"))?;
+    if let Some(error) = result.get("error") {
+        bail!("axe-core failed on /{path}: {error}");
+    }
+    let violations = result
+        .as_array()
+        .ok_or_else(|| anyhow!("axe-core gave {result}"))?;
+    ensure!(
+        page.eval("return document.title")
+            .await?
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "/{path} did not load"
+    );
+    Ok(violations
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .map(|v| {
+            format!(
+                "/{path}: {} ({}): {} at {}",
+                v["id"], v["impact"], v["help"], v["nodes"]
+            )
+        })
+        .collect())
+}
+
+/// The repository's example site (site.yaml, content/, static/ and any
+/// templates/), copied so that serving it writes nothing into the checkout.
+fn example_site_copy() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = tempfile::tempdir().expect("temp dir for the example site");
+    for part in ["site.yaml", "content", "static", "templates"] {
+        let from = repo.join(part);
+        if !from.exists() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.expect("walk the example site");
+            let to = copy.path().join(entry.path().strip_prefix(repo).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("copy a folder");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy a file");
+            }
+        }
+    }
+    copy
+}

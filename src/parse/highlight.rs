@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
+use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -29,9 +29,87 @@ pub fn theme_names() -> Vec<&'static str> {
 }
 
 /// The stylesheet for a theme, or `None` when syntect has no such theme.
+/// Its colours are made readable first (see [`readable`]).
 pub fn stylesheet(theme: &str) -> Option<String> {
-    let theme = themes().themes.get(theme)?;
-    css_for_theme_with_class_style(theme, CLASS_STYLE).ok()
+    let theme = readable(themes().themes.get(theme)?);
+    css_for_theme_with_class_style(&theme, CLASS_STYLE).ok()
+}
+
+/// WCAG 2's minimum contrast for normal text (level AA).
+const MIN_CONTRAST: f64 = 4.5;
+
+/// The background the built-in stylesheet gives code blocks (`--code-bg`),
+/// which sits behind the theme's own.
+const CODE_BACKGROUND: Color = Color {
+    r: 0xf4,
+    g: 0xf5,
+    b: 0xf7,
+    a: 0xff,
+};
+
+/// The theme with every text colour darkened (or, on a dark theme,
+/// lightened) just enough to reach [`MIN_CONTRAST`] against its background
+/// and the code block's. Several of syntect's bundled themes colour some
+/// tokens too faintly to read, and pages must stay accessible.
+fn readable(theme: &Theme) -> Theme {
+    let mut theme = theme.clone();
+    let background = theme.settings.background.unwrap_or(Color::WHITE);
+    let backgrounds = if luminance(background) > 0.5 {
+        vec![background, CODE_BACKGROUND]
+    } else {
+        vec![background]
+    };
+    let foregrounds = theme
+        .scopes
+        .iter_mut()
+        .filter_map(|item| item.style.foreground.as_mut())
+        .chain(theme.settings.foreground.as_mut());
+    for colour in foregrounds {
+        *colour = with_contrast(*colour, &backgrounds);
+    }
+    theme
+}
+
+fn with_contrast(mut colour: Color, backgrounds: &[Color]) -> Color {
+    let toward = if luminance(backgrounds[0]) > 0.5 {
+        0.0
+    } else {
+        255.0
+    };
+    for _ in 0..50 {
+        if backgrounds
+            .iter()
+            .all(|b| contrast(colour, *b) >= MIN_CONTRAST)
+        {
+            break;
+        }
+        let step = |c: u8| (f64::from(c) + (toward - f64::from(c)) * 0.08).round() as u8;
+        colour = Color {
+            r: step(colour.r),
+            g: step(colour.g),
+            b: step(colour.b),
+            a: 0xff,
+        };
+    }
+    colour
+}
+
+/// WCAG 2's relative luminance of an sRGB colour.
+fn luminance(c: Color) -> f64 {
+    let channel = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+}
+
+fn contrast(a: Color, b: Color) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// A fenced code block as HTML. `lang` is the first word of the fence's info
@@ -87,6 +165,30 @@ mod tests {
     fn unknown_language_is_escaped_plain_text() {
         let html = code_block("<script>\n", Some("nosuchlang"));
         assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn every_theme_colour_is_readable_on_its_background() {
+        for name in theme_names() {
+            let theme = readable(&themes().themes[name]);
+            let background = theme.settings.background.unwrap_or(Color::WHITE);
+            for item in &theme.scopes {
+                if let Some(fg) = item.style.foreground {
+                    let ratio = contrast(fg, background);
+                    assert!(
+                        ratio >= MIN_CONTRAST,
+                        "{name}: {fg:?} on {background:?} is {ratio:.2}"
+                    );
+                }
+            }
+        }
+        // The default theme's faint tag colour is the one that was not.
+        let original = &themes().themes["InspiredGitHub"];
+        assert!(original
+            .scopes
+            .iter()
+            .filter_map(|i| i.style.foreground)
+            .any(|fg| { contrast(fg, CODE_BACKGROUND) < MIN_CONTRAST }));
     }
 
     #[test]
