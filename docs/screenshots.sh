@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Remakes the screenshots in docs/ from the example site: builds it with the
-# release binary, serves it on a free port on 127.0.0.1, and has headless
-# Chromium (Debian's `chromium`) photograph a few pages.
+# release binary, serves the output with Python's static file server on a
+# free port on 127.0.0.1 (no live-reload stream to keep the page busy), and
+# has headless Chromium (Debian's `chromium`) photograph a few pages.
 #
 # Usage: docs/screenshots.sh
 set -euo pipefail
@@ -13,7 +14,8 @@ profile=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$out" "$profile"' EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target/release/brief serve --quiet --port "$port" --output "$out" &
+target/release/brief build --quiet --output "$out"
+python3 -m http.server --bind 127.0.0.1 --directory "$out" "$port" >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
@@ -23,8 +25,8 @@ done
 shoot() { # name path width height
   chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
-    --user-data-dir="$profile" --window-size="$3,$4" \
-    --screenshot="docs/$1.png" "http://127.0.0.1:$port$2" 2>/dev/null
+    --user-data-dir="$profile" --virtual-time-budget=5000 --window-size="$3,$4" \
+    --screenshot="docs/$1.png" "http://127.0.0.1:$port$2" >/dev/null 2>&1
   echo "docs/$1.png  <-  $2"
 }
 shoot index / 1280 1400
