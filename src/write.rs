@@ -5,6 +5,11 @@
 //! place. A failed or killed build leaves the previous output as it was.
 //! `brief` marks each output folder it creates and refuses to replace a
 //! folder without that mark, so it never deletes a writer's own files.
+//!
+//! A file whose bytes are already in the old output is hard-linked into the
+//! staging folder rather than written again, so after the swap it keeps its
+//! modification time: a build that changes nothing changes no file, and
+//! rsync-style deploys upload only what changed.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -114,7 +119,8 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Writes the site into `output` by way of a staging folder. Returns the
-/// number of files written.
+/// number of files whose bytes are new (the rest are linked from the old
+/// output).
 pub fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, WriteError> {
     let staging = sibling(output, "staging");
     let old = sibling(output, "old");
@@ -127,13 +133,21 @@ pub fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, Write
         fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
     }
     fs::create_dir_all(&staging).map_err(io_error(&staging))?;
-    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(io_error(&staging))?;
 
-    let result = files.iter().try_for_each(|(rel, bytes)| {
-        let path = staging.join(checked(rel)?);
+    let mut written = 0;
+    let marker = (PathBuf::from(MARKER), MARKER_TEXT.as_bytes());
+    let all = std::iter::once((&marker.0, marker.1)).chain(files.iter().map(|(p, b)| (p, &b[..])));
+    let result = all.into_iter().try_for_each(|(rel, bytes)| {
+        let rel = checked(rel)?;
+        let path = staging.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(io_error(parent))?;
         }
+        let previous = output.join(rel);
+        if same_bytes(&previous, bytes) && fs::hard_link(&previous, &path).is_ok() {
+            return Ok(());
+        }
+        written += usize::from(rel != marker.0);
         fs::write(&path, bytes).map_err(io_error(&path))
     });
     if let Err(err) = result {
@@ -152,7 +166,18 @@ pub fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, Write
     if old.exists() {
         fs::remove_dir_all(&old).map_err(io_error(&old))?;
     }
-    Ok(files.len())
+    Ok(written)
+}
+
+/// Whether the regular file at `path` holds exactly `bytes`. Anything that
+/// cannot be read counts as different, and the file is written afresh.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    meta.is_file()
+        && meta.len() == bytes.len() as u64
+        && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// A path inside the output, refused if it could reach outside it.

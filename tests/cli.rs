@@ -5,6 +5,7 @@
 mod common;
 
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use common::{brief, html_files, page_in, snapshot, Run, Site, MINIMAL_BRIEFING};
 
@@ -563,4 +564,57 @@ fn a_relative_root_is_resolved_from_the_current_folder() {
     assert_ok(&brief(dir.path(), &["build", "--root", "desk"]));
     assert!(root.join("public/briefings/first/index.html").is_file());
     assert!(!dir.path().join("public").exists());
+}
+
+/// Modification time of every file under `dir`.
+fn mtimes(dir: &Path) -> std::collections::BTreeMap<PathBuf, std::time::SystemTime> {
+    snapshot(dir)
+        .into_keys()
+        .map(|rel| {
+            let time = fs::metadata(dir.join(&rel)).unwrap().modified().unwrap();
+            (rel, time)
+        })
+        .collect()
+}
+
+#[test]
+fn a_build_that_changes_nothing_leaves_every_file_as_it_was() {
+    let site = Site::with(&[
+        ("content/briefings/x.md", MINIMAL_BRIEFING),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\n---\nWho we are.\n",
+        ),
+    ]);
+    site.build();
+    let output = site.path("public");
+    let bytes = site.snapshot("public");
+    let times = mtimes(&output);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+
+    site.build();
+    assert_eq!(site.snapshot("public"), bytes);
+    assert_eq!(mtimes(&output), times, "a no-change build touched files");
+
+    // An edit rewrites the files it changes and only those.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    site.write(
+        "content/briefings/x.md",
+        &MINIMAL_BRIEFING.replace("Body text.", "New body text."),
+    );
+    site.build();
+    let after = mtimes(&output);
+    let page = PathBuf::from("briefings/x/index.html");
+    assert_ne!(
+        after[&page], times[&page],
+        "the edited page was not rewritten"
+    );
+    let about = PathBuf::from("about/index.html");
+    assert_eq!(
+        after[&about], times[&about],
+        "an unchanged page was rewritten"
+    );
+    assert!(fs::read_to_string(output.join(&page))
+        .unwrap()
+        .contains("New body text."),);
 }
