@@ -71,6 +71,9 @@ pub struct SiteConfig {
     pub description: String,
     pub publisher: Publisher,
     pub highlight_theme: String,
+    /// `markdown.safe`: raw HTML in Markdown is sanitised away rather than
+    /// kept, for sites whose writers are not all trusted.
+    pub markdown_safe: bool,
     pub scale: Vec<Verdict>,
 }
 
@@ -87,6 +90,7 @@ impl Default for SiteConfig {
                 url: None,
             },
             highlight_theme: "InspiredGitHub".into(),
+            markdown_safe: false,
             scale: default_scale(),
         }
     }
@@ -116,7 +120,14 @@ struct RawConfig {
     description: Option<Text>,
     publisher: Option<RawPublisher>,
     highlight_theme: Option<Text>,
+    markdown: Option<RawMarkdown>,
     verdicts: Option<Vec<RawVerdict>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    safe: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +181,9 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     }
     if let Some(theme) = raw.highlight_theme {
         config.highlight_theme = theme.0;
+    }
+    if let Some(safe) = raw.markdown.and_then(|m| m.safe) {
+        config.markdown_safe = safe;
     }
     if let Some(publisher) = raw.publisher {
         if let Some(name) = publisher.name {

@@ -192,8 +192,9 @@ impl Session {
             diagnostics.push(unknown_theme(&config, self.files.config.as_ref()));
         }
 
-        // Parses depend on the base path (links are made absolute with it).
-        let settings = fingerprint::of(&config.base_path);
+        // Parses depend on the base path (links are made absolute with it)
+        // and on whether raw HTML is kept.
+        let settings = fingerprint::of(&(&config.base_path, config.markdown_safe));
         if settings != self.parse_settings {
             self.briefings.clear();
             self.pages.clear();

@@ -1287,3 +1287,51 @@ fn static_files_are_copied_with_their_hidden_files_but_not_editor_backups() {
     assert!(site.path("public/.well-known/security.txt").is_file());
     assert!(!site.path("public/notes.txt~").exists());
 }
+
+#[test]
+fn markdown_safe_strips_raw_html_that_is_kept_by_default() {
+    let briefing = MINIMAL_BRIEFING
+        .replace(
+            "explanation: The record does not settle it.",
+            "explanation: \"The record <img src=x onerror=alert(1)> does not settle it.\"",
+        )
+        .replace(
+            "Body text.",
+            "Body <script>alert(1)</script> text with [a link](javascript:alert(2)).",
+        );
+    let site = Site::with(&[("content/briefings/x.md", &briefing)]);
+    site.build();
+    let trusted = fs::read_to_string(site.path("public/briefings/x/index.html")).unwrap();
+    assert!(
+        trusted.contains("<script>alert(1)</script>"),
+        "raw HTML is kept by default"
+    );
+
+    site.write("site.yaml", "markdown:\n  safe: true\n");
+    site.build();
+    let html = fs::read_to_string(site.path("public/briefings/x/index.html")).unwrap();
+    for gone in ["alert(1)", "onerror", "javascript:"] {
+        assert!(!html.contains(gone), "{gone} survived markdown.safe");
+    }
+    let page = site.page("/briefings/x/");
+    let text = texts(&page, ".prose").join(" ");
+    assert!(text.contains("Body text with a link"), "{text}");
+    assert!(texts(&page, "article.claim")
+        .join(" ")
+        .contains("The record does not settle it."));
+}
+
+#[test]
+fn a_misspelt_markdown_setting_is_located() {
+    let site = Site::with(&[
+        (
+            "site.yaml",
+            "title: Desk\nmarkdown:\n  safe: true\n  sanitize: true\n",
+        ),
+        ("content/briefings/x.md", MINIMAL_BRIEFING),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("site.yaml:4:3"), "{}", run.stderr);
+    assert!(run.stderr.contains("sanitize"), "{}", run.stderr);
+}

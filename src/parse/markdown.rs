@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::config::SiteConfig;
 use crate::diagnostic::Position;
 use crate::model::{Body, Link};
 use crate::parse::highlight;
@@ -47,8 +48,10 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Renders Markdown. `base_path` prefixes rewritten internal links.
-pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
+/// Renders Markdown. The site's base path prefixes rewritten internal
+/// links; with `markdown.safe`, raw HTML is sanitised away.
+pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Body {
+    let base_path = config.base_path.as_str();
     let line_offset = match placement {
         Placement::Body { line_offset } => line_offset,
         Placement::Field { .. } => 0,
@@ -176,11 +179,44 @@ pub fn render(markdown: &str, base_path: &str, placement: Placement) -> Body {
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if config.markdown_safe {
+        html = sanitiser().clean(&html).to_string();
+    }
     Body {
         html,
         links,
         heading_ids,
     }
+}
+
+/// The sanitiser for `markdown.safe`: ammonia's safe defaults (no scripts,
+/// no event handlers, no `javascript:` URLs) plus what the Markdown
+/// renderer itself writes: heading and footnote ids, highlighting classes,
+/// focusable code blocks and table cell alignment.
+fn sanitiser() -> &'static ammonia::Builder<'static> {
+    static BUILDER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut builder = ammonia::Builder::default();
+        builder
+            .link_rel(None)
+            .add_generic_attributes(["id", "class"])
+            .add_tag_attributes("pre", ["tabindex"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .attribute_filter(|_, attribute, value| {
+                let aligned = [
+                    "text-align: left",
+                    "text-align: center",
+                    "text-align: right",
+                ];
+                if attribute == "style" && !aligned.contains(&value) {
+                    None
+                } else {
+                    Some(value.into())
+                }
+            });
+        builder
+    })
 }
 
 /// The words of a Markdown text without its markup, on one line.
@@ -240,7 +276,11 @@ mod tests {
     use super::*;
 
     fn body(md: &str) -> Body {
-        render(md, "/", Placement::Body { line_offset: 0 })
+        render(
+            md,
+            &SiteConfig::default(),
+            Placement::Body { line_offset: 0 },
+        )
     }
 
     #[test]
@@ -312,7 +352,7 @@ mod tests {
             field: "claims[0].explanation",
             page_url: "/briefings/a/",
         };
-        let b = render("See [x](#claim-b).", "/", placement);
+        let b = render("See [x](#claim-b).", &SiteConfig::default(), placement);
         assert!(
             b.html.contains("href=\"/briefings/a/#claim-b\""),
             "{}",
@@ -329,5 +369,42 @@ mod tests {
         );
         assert_eq!(internal_url("@/other/x.md", "/"), None);
         assert_eq!(internal_url("https://x", "/"), None);
+    }
+
+    #[test]
+    fn safe_markdown_strips_raw_html_and_keeps_what_markdown_makes() {
+        let md = "# Title\n\nText <script>alert(1)</script> <img src=x onerror=alert(1)> \
+                  <a href=\"javascript:alert(1)\">x</a> [y](javascript:alert(2)) [z](https://ok.example/)\n\n\
+                  | a | b |\n|:-:|--:|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\nNote[^n].\n\n[^n]: Said.\n";
+        let safe = SiteConfig {
+            markdown_safe: true,
+            ..SiteConfig::default()
+        };
+        let trusted = render(
+            md,
+            &SiteConfig::default(),
+            Placement::Body { line_offset: 0 },
+        )
+        .html;
+        assert!(
+            trusted.contains("<script>alert(1)</script>"),
+            "kept by default: {trusted}"
+        );
+
+        let html = render(md, &safe, Placement::Body { line_offset: 0 }).html;
+        for gone in ["<script", "alert(1)", "onerror", "javascript:"] {
+            assert!(!html.contains(gone), "{gone} survived: {html}");
+        }
+        for kept in [
+            "<h1 id=\"title\">Title</h1>",
+            "<a href=\"https://ok.example/\">z</a>",
+            "<th style=\"text-align: center\">a</th>",
+            "<td style=\"text-align: right\">2</td>",
+            "<pre class=\"code hl-code\" tabindex=\"0\"><code class=\"language-rust\">",
+            "<span class=\"hl-",
+            "id=\"fn-n\"",
+        ] {
+            assert!(html.contains(kept), "{kept} lost: {html}");
+        }
     }
 }

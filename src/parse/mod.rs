@@ -293,7 +293,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
             let explanation_field = format!("{field}.explanation");
             let rendered = markdown::render(
                 md,
-                &config.base_path,
+                config,
                 Placement::Field {
                     position: spans.locate(&explanation_field),
                     field: &explanation_field,
@@ -340,7 +340,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         if let (Some(date), Some(text)) = (date, text) {
             let rendered = markdown::render(
                 &text,
-                &config.base_path,
+                config,
                 Placement::Field {
                     position: spans.locate(&field),
                     field: &field,
@@ -357,7 +357,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
 
     let mut body = markdown::render(
         split.body,
-        &config.base_path,
+        config,
         Placement::Body {
             line_offset: split.body_line_offset,
         },
@@ -542,7 +542,7 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
     let title = f.required(raw.title, "title", "add `title:` with the page's title");
     let body: Body = markdown::render(
         split.body,
-        &config.base_path,
+        config,
         Placement::Body {
             line_offset: split.body_line_offset,
         },
