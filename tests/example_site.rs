@@ -1,6 +1,8 @@
 //! The repository's own site: it builds cleanly, every internal link and
 //! anchor resolves, and every page is valid HTML by the W3C Nu checker.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -184,4 +186,21 @@ fn example_site_is_valid_html() {
         "the Nu HTML checker found errors:\n{report}"
     );
     assert!(html_files(&output).len() > 20);
+}
+
+/// Two builds of the same site write the same bytes, so deploys diff
+/// cleanly: no timestamps but the content's, and every list, map and JSON
+/// object in a stable order.
+#[test]
+fn two_builds_of_the_example_site_are_byte_identical() {
+    let (_one, first) = build_example();
+    let (_two, second) = build_example();
+    let (first, second) = (common::snapshot(&first), common::snapshot(&second));
+    assert!(first.len() > 40, "expected a whole site, got {} files", first.len());
+    let differing: Vec<_> = first
+        .keys()
+        .chain(second.keys())
+        .filter(|p| first.get(*p) != second.get(*p))
+        .collect();
+    assert!(differing.is_empty(), "files differ between builds: {differing:?}");
 }
