@@ -155,18 +155,36 @@ pub fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, Write
         return Err(err);
     }
 
+    swap(&staging, output, &old)?;
+    Ok(written)
+}
+
+/// Puts the staging folder in the output's place and removes the old
+/// output. On Linux the two folders trade places in one step, so there is
+/// no moment without an output, even for a build killed mid-swap; the old
+/// site is then under the staging name, which the next build clears.
+/// Elsewhere the old output is first moved aside, and [`recover`] puts it
+/// back if the build dies before the new one is in place.
+fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), WriteError> {
+    #[cfg(target_os = "linux")]
     if output.exists() {
-        fs::rename(output, &old).map_err(io_error(output))?;
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+            return fs::remove_dir_all(staging).map_err(io_error(staging));
+        }
     }
-    if let Err(err) = fs::rename(&staging, output) {
+    if output.exists() {
+        fs::rename(output, old).map_err(io_error(output))?;
+    }
+    if let Err(err) = fs::rename(staging, output) {
         // Put the previous site back rather than leave none.
-        let _ = fs::rename(&old, output);
+        let _ = fs::rename(old, output);
         return Err(io_error(output)(err));
     }
     if old.exists() {
-        fs::remove_dir_all(&old).map_err(io_error(&old))?;
+        fs::remove_dir_all(old).map_err(io_error(old))?;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Whether the regular file at `path` holds exactly `bytes`. Anything that
