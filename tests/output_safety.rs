@@ -113,3 +113,70 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
         "no kill landed before the swap: {outcomes:?} (a whole build took {whole:?})"
     );
 }
+
+/// `brief build ARGS` must refuse with `reason` and change nothing under
+/// the temporary folder that holds the site (and `elsewhere`).
+#[track_caller]
+fn refused(site: &Site, args: &[&str], reason: &str) {
+    site.build();
+    let before = snapshot(site.root());
+    let run = site.run(args);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refusing to write the site into"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(reason), "{}", run.stderr);
+    assert!(snapshot(site.root()) == before, "the site folder changed");
+}
+
+fn small_site() -> Site {
+    Site::with(&[("content/briefings/x.md", MINIMAL_BRIEFING)])
+}
+
+#[test]
+fn the_content_folder_itself_is_refused_as_output() {
+    refused(
+        &small_site(),
+        &["build", "--output", "content"],
+        "it is inside the site's content/ folder",
+    );
+}
+
+#[test]
+fn an_output_that_is_a_symbolic_link_is_refused() {
+    let site = small_site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("keep.txt"), "mine").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.path("linked")).unwrap();
+    refused(
+        &site,
+        &["build", "--output", "linked"],
+        "it is a symbolic link",
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        1,
+        "the link's target changed"
+    );
+}
+
+#[test]
+fn a_home_folder_is_refused_and_kept() {
+    // What `--output ~` names: a folder of the user's own files.
+    let site = small_site();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".bashrc"), "# mine\n").unwrap();
+    std::fs::create_dir(home.path().join("Documents")).unwrap();
+    let before = snapshot(home.path());
+    let run = site.run(&["build", "--output", home.path().to_str().unwrap()]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("there is no .brief-output file"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(home.path()), before);
+    assert!(std::fs::read_dir(home.path()).unwrap().count() == 2);
+}
