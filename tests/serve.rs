@@ -1815,3 +1815,101 @@ fn a_save_made_during_the_first_build_is_picked_up() {
     };
     server.wait_page("/briefings/x/", 200, "Saved during the first build.");
 }
+
+// ---------------------------------------------------------------------------
+// Load and abuse.
+
+/// Resident memory of a process, from /proc, in kB.
+fn rss_kb(pid: u32) -> u64 {
+    fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Sends raw bytes and reads whatever comes back before the server closes
+/// the connection or a second passes; never fails.
+fn abuse(port: u16, bytes: &[u8]) -> Vec<u8> {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return Vec::new();
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    let _ = stream.write_all(bytes);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    answer
+}
+
+#[test]
+fn two_hundred_open_pages_hear_every_one_of_a_hundred_rebuilds_while_abused() {
+    const CLIENTS: usize = 200;
+    const EDITS: usize = 100;
+    let site = small_site();
+    let mut server = Server::start(&site);
+    let pid = server.process.child.id();
+    let mut clients: Vec<Events> = (0..CLIENTS).map(|_| server.events()).collect();
+    let rss_before = rss_kb(pid);
+
+    // Slow clients: connected, half a request sent, then silent.
+    let slow: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+
+    for i in 0..EDITS {
+        save_by_rename(
+            &site,
+            "content/briefings/x.md",
+            &briefing_with_body(&format!("Edit number {i}.")),
+        );
+        clients[0].wait_built_page("/briefings/x/");
+        // Between rebuilds, garbage and oversized requests.
+        match i % 4 {
+            0 => drop(abuse(server.port, b"\x00\x01\x02 not http at all\r\n\r\n")),
+            1 => drop(abuse(
+                server.port,
+                format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000)).as_bytes(),
+            )),
+            2 => drop(abuse(
+                server.port,
+                format!(
+                    "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+                    "b".repeat(200_000)
+                )
+                .as_bytes(),
+            )),
+            _ => drop(abuse(
+                server.port,
+                b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+            )),
+        }
+    }
+
+    // Every open page was told of every rebuild of the page, in order.
+    for (n, client) in clients.iter_mut().enumerate().skip(1) {
+        for i in 0..EDITS {
+            client.wait(&format!("client {n}: rebuild {i}"), |e| {
+                e.names_page("/briefings/x/")
+            });
+        }
+    }
+    assert!(server.page("/briefings/x/").contains("Edit number 99."));
+    assert_becomes_fresh(&site, &site.path("public"), "a hundred edits");
+    assert!(server.process.exited().is_none(), "the server exited");
+
+    let rss_after = rss_kb(pid);
+    eprintln!("brief serve RSS with {CLIENTS} live pages: {rss_before} kB before {EDITS} edits, {rss_after} kB after");
+    assert!(
+        rss_after < rss_before * 2 + 32 * 1024,
+        "memory grew from {rss_before} kB to {rss_after} kB"
+    );
+    drop(slow);
+}
