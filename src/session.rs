@@ -340,48 +340,68 @@ impl Session {
     pub fn check(&mut self) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
         let compiled = self.compile(None)?;
         // Render too: a template that fails only when run is an error.
-        self.render_site(&compiled, &mut render::Cache::default())?;
+        self.render_site(&compiled, &mut render::Cache::default(), drop)?;
         Ok((compiled.site, compiled.warnings))
     }
 
     /// Plans and renders every page, refusing clashes, and records them in
-    /// `cache`: the whole site as a fresh build makes it.
-    fn render_site(
+    /// `cache`: the whole site as a fresh build makes it. Each file, pages
+    /// and data files alike, goes to `put` as soon as it is made; what
+    /// `put` returns comes back with the fingerprint of every output path.
+    fn render_site<T: Send>(
         &self,
         compiled: &Compiled,
         cache: &mut render::Cache,
-    ) -> Result<(Vec<render::OutputFile>, u64), Vec<Diagnostic>> {
+        put: impl Fn(render::OutputFile) -> T + Sync,
+    ) -> Result<(Vec<T>, u64), Vec<Diagnostic>> {
         let mut plan = render::plan(&compiled.site, &compiled.templates, cache, self.resolve_key);
         plan.add_claim_pages();
         let assets = self.asset_paths(&plan);
         self.check_clashes(&compiled.site, &plan.pages, &assets)?;
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-        let mut files = plan.render(&compiled.templates, &all)?;
+        let mut done = plan.render_each(&compiled.templates, &all, &put)?;
         cache.remember(&all);
         let (data, made) = plan.data_files(cache);
-        files.extend(self.not_overridden(data));
+        done.extend(self.not_overridden(data).into_iter().map(&put));
         cache.remember_data(made);
-        files.extend(render::search::files(&plan, cache));
-        Ok((files, layout(&plan, &assets)))
+        done.extend(render::search::files(&plan, cache).into_iter().map(&put));
+        Ok((done, layout(&plan, &assets)))
     }
 
     /// A full build into a staging folder, swapped in when complete: what
-    /// `brief build` does, and how `serve` and `watch` start.
+    /// `brief build` does, and how `serve` and `watch` start. Pages are
+    /// written as they are rendered, so the site is never whole in memory.
     pub fn build(&mut self) -> Result<Report, Failure> {
         let start = Instant::now();
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
         let compiled = self.compile(None).map_err(Failure::Content)?;
         let mut cache = render::Cache::default();
-        let (mut files, layout) = self
-            .render_site(&compiled, &mut cache)
+        let staging = write::Staging::begin(&self.output).map_err(Failure::Write)?;
+        // Each file's path, fingerprint and whether its bytes are new.
+        let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {
+            let written = staging.put(&path, &bytes)?;
+            Ok((path, fingerprint::of(&bytes), written))
+        };
+        let (mut done, layout) = self
+            .render_site(&compiled, &mut cache, put)
             .map_err(Failure::Content)?;
-        files.extend(self.assets(&compiled.highlight_css));
-        let count = write::write(&self.output, &files).map_err(Failure::Write)?;
-        self.written = files
+        done.extend(self.assets(&compiled.highlight_css).into_iter().map(put));
+        let done: Vec<(PathBuf, u64, bool)> = done
+            .into_iter()
+            .collect::<Result<_, write::WriteError>>()
+            .map_err(Failure::Write)?;
+        staging.finish().map_err(Failure::Write)?;
+        let count = done.iter().filter(|(_, _, written)| *written).count();
+        let mut report = report(&compiled, count, start);
+        report.files = done.len();
+        report.pages = done
             .iter()
-            .map(|(path, bytes)| (path.clone(), fingerprint::of(bytes)))
+            .filter(|(p, _, _)| p.extension().is_some_and(|e| e == "html"))
+            .count();
+        self.written = done
+            .into_iter()
+            .map(|(path, hash, _)| (path, hash))
             .collect();
-        let report = report(&compiled, &files, count, start);
         self.layout = Some((layout, report.pages));
         self.cache = cache;
         self.base_path = compiled.site.config.base_path.clone();
@@ -548,7 +568,7 @@ impl Session {
             }
         };
         self.layout = Some((layout, pages));
-        let mut report = report(&compiled, &[], written, start);
+        let mut report = report(&compiled, written, start);
         report.files = self.written.len();
         report.pages = pages;
         self.stopwatch.lap("remove stale");
@@ -685,18 +705,12 @@ fn layout(plan: &render::Plan, assets: &[PathBuf]) -> u64 {
     fingerprint::of(&(plan.layout, assets))
 }
 
-fn report(
-    compiled: &Compiled,
-    files: &[render::OutputFile],
-    written: usize,
-    start: Instant,
-) -> Report {
+/// The summary of a build that wrote `written` files; the caller counts
+/// the files and pages.
+fn report(compiled: &Compiled, written: usize, start: Instant) -> Report {
     Report {
-        files: files.len(),
-        pages: files
-            .iter()
-            .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
-            .count(),
+        files: 0,
+        pages: 0,
         written,
         briefings: compiled.site.briefings.len(),
         claims: compiled.site.briefings.iter().map(|b| b.claims.len()).sum(),

@@ -16,6 +16,8 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::fingerprint;
 
 use thiserror::Error;
@@ -122,69 +124,124 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
 /// number of files whose bytes are new (the rest are linked from the old
 /// output).
 pub fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, WriteError> {
-    let staging = sibling(output, "staging");
-    let old = sibling(output, "old");
-    if let Some(parent) = output.parent() {
-        fs::create_dir_all(parent).map_err(io_error(parent))?;
-    }
-    recover(output, &old)?;
-    if staging.exists() {
-        // Left by a build that was killed; it is ours by its name.
-        fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
-    }
-    fs::create_dir_all(&staging).map_err(io_error(&staging))?;
-
+    let staging = Staging::begin(output)?;
     let mut written = 0;
-    let marker = (PathBuf::from(MARKER), MARKER_TEXT.as_bytes());
-    let all = std::iter::once((&marker.0, marker.1)).chain(files.iter().map(|(p, b)| (p, &b[..])));
-    let result = all.into_iter().try_for_each(|(rel, bytes)| {
-        let rel = checked(rel)?;
-        let path = staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_error(parent))?;
-        }
-        let previous = output.join(rel);
-        if same_bytes(&previous, bytes) && fs::hard_link(&previous, &path).is_ok() {
-            return Ok(());
-        }
-        written += usize::from(rel != marker.0);
-        fs::write(&path, bytes).map_err(io_error(&path))
-    });
-    if let Err(err) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
+    for (rel, bytes) in files {
+        written += usize::from(staging.put(rel, bytes)?);
     }
-
-    swap(&staging, output, &old)?;
+    staging.finish()?;
     Ok(written)
 }
 
-/// Puts the staging folder in the output's place and removes the old
-/// output. On Linux the two folders trade places in one step, so there is
-/// no moment without an output, even for a build killed mid-swap; the old
-/// site is then under the staging name, which the next build clears.
-/// Elsewhere the old output is first moved aside, and [`recover`] puts it
-/// back if the build dies before the new one is in place.
-fn swap(staging: &Path, output: &Path, old: &Path) -> Result<(), WriteError> {
-    #[cfg(target_os = "linux")]
-    if output.exists() {
-        use rustix::fs::{renameat_with, RenameFlags, CWD};
-        if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
-            return fs::remove_dir_all(staging).map_err(io_error(staging));
+/// A build being written: a staging folder beside the output that files
+/// are put into as they are made, from any number of threads at once, so a
+/// build never holds the whole site in memory. [`Staging::finish`] swaps it
+/// in; dropped unfinished (a page failed to render, a write failed), it
+/// removes itself and the previous output stays as it was.
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    finished: bool,
+}
+
+impl Staging {
+    /// Makes an empty staging folder holding only the output's marker,
+    /// first finishing or undoing a swap that a killed build left.
+    pub fn begin(output: &Path) -> Result<Staging, WriteError> {
+        let staging = sibling(output, "staging");
+        let old = sibling(output, "old");
+        if let Some(parent) = output.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        recover(output, &old)?;
+        if staging.exists() {
+            // Left by a build that was killed; it is ours by its name.
+            fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
+        }
+        fs::create_dir_all(&staging).map_err(io_error(&staging))?;
+        let staging = Staging {
+            output: output.to_path_buf(),
+            staging,
+            old,
+            finished: false,
+        };
+        staging.put(Path::new(MARKER), MARKER_TEXT.as_bytes())?;
+        Ok(staging)
+    }
+
+    /// Puts one file into the staging folder: hard-linked from the old
+    /// output when its bytes are already there, written otherwise. Returns
+    /// whether it was written.
+    pub fn put(&self, rel: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
+        let rel = checked(rel)?;
+        let path = self.staging.join(rel);
+        if let Some(parent) = path.parent() {
+            // Safe to race: a folder made meanwhile by another thread counts.
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        let previous = self.output.join(rel);
+        if same_bytes(&previous, bytes) && fs::hard_link(&previous, &path).is_ok() {
+            return Ok(false);
+        }
+        fs::write(&path, bytes).map_err(io_error(&path))?;
+        Ok(true)
+    }
+
+    /// Swaps the staging folder in for the output and removes the old one.
+    /// On Linux the two folders trade places in one step, so there is no
+    /// moment without an output, even for a build killed mid-swap; the old
+    /// site is then under the staging name, which the next build clears.
+    /// Elsewhere the old output is first moved aside, and [`recover`] puts
+    /// it back if the build dies before the new one is in place.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        let (output, staging, old) = (&self.output, &self.staging, &self.old);
+        #[cfg(target_os = "linux")]
+        if output.exists() {
+            use rustix::fs::{renameat_with, RenameFlags, CWD};
+            if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+                self.finished = true;
+                return remove_tree(staging).map_err(io_error(staging));
+            }
+        }
+        if output.exists() {
+            fs::rename(output, old).map_err(io_error(output))?;
+        }
+        if let Err(err) = fs::rename(staging, output) {
+            // Put the previous site back rather than leave none.
+            let _ = fs::rename(old, output);
+            return Err(io_error(output)(err));
+        }
+        self.finished = true;
+        if old.exists() {
+            remove_tree(old).map_err(io_error(old))?;
+        }
+        Ok(())
+    }
+}
+
+/// Removes a folder and everything in it, the entries of each folder in
+/// parallel: the old output holds a folder for every page, and removing
+/// them one after another takes about as long as writing them did.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        // The entry's own type: a symbolic link is removed, not followed.
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
         }
     }
-    if output.exists() {
-        fs::rename(output, old).map_err(io_error(output))?;
-    }
-    if let Err(err) = fs::rename(staging, output) {
-        // Put the previous site back rather than leave none.
-        let _ = fs::rename(old, output);
-        return Err(io_error(output)(err));
-    }
-    if old.exists() {
-        fs::remove_dir_all(old).map_err(io_error(old))?;
-    }
-    Ok(())
 }
 
 /// Whether the regular file at `path` holds exactly `bytes`. Anything that

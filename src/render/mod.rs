@@ -518,9 +518,22 @@ impl<'a> Plan<'a> {
         templates: &Templates,
         pages: &[&PlannedPage],
     ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        self.render_each(templates, pages, |file| file)
+    }
+
+    /// Renders pages in parallel and hands each to `put` as soon as it is
+    /// made, on the thread that made it, so a full build can write a page
+    /// and let go of it rather than hold the whole site. Returns what `put`
+    /// returned, in the order of `pages`, or every template error.
+    pub fn render_each<T: Send>(
+        &self,
+        templates: &Templates,
+        pages: &[&PlannedPage],
+        put: impl Fn(OutputFile) -> T + Sync,
+    ) -> Result<Vec<T>, Vec<Diagnostic>> {
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
-        let results: Vec<Result<OutputFile, Diagnostic>> = pages
+        let results: Vec<Result<T, Diagnostic>> = pages
             .par_iter()
             .map(|page| {
                 let mut context = base.clone();
@@ -531,21 +544,21 @@ impl<'a> Plan<'a> {
                 templates
                     .tera
                     .render(template, &context)
-                    .map(|html| (page.path.clone(), html.into_bytes()))
+                    .map(|html| put((page.path.clone(), html.into_bytes())))
                     .map_err(|err| templates.error(&err, template))
             })
             .collect();
-        let mut files = Vec::with_capacity(results.len());
+        let mut done = Vec::with_capacity(results.len());
         let mut diagnostics = Vec::new();
         for result in results {
             match result {
-                Ok(file) => files.push(file),
+                Ok(file) => done.push(file),
                 Err(d) if !diagnostics.contains(&d) => diagnostics.push(d),
                 Err(_) => {}
             }
         }
         if diagnostics.is_empty() {
-            Ok(files)
+            Ok(done)
         } else {
             Err(diagnostics)
         }
