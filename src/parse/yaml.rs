@@ -123,10 +123,29 @@ pub fn from_str<T: DeserializeOwned>(
     file: &Path,
     offset: Offset,
 ) -> Result<T, Diagnostic> {
+    // YAML breaks lines at a lone carriage return too, and then counts lines
+    // its own way; refuse it so every position is the writer's line.
+    if let Some(at) = lone_carriage_return(text) {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1 + offset.lines;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        return Err(Diagnostic::error(
+            file,
+            Position::new(line, column),
+            "a line ends with a carriage return alone (an old Mac line ending)",
+        )
+        .with_hint("save the file with LF (Unix) or CRLF (Windows) line endings"));
+    }
     // An empty document is null in YAML; read it as an empty mapping so that
     // a file with nothing in it reports its missing fields one by one.
     let source = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(source).map_err(|err| yaml_error(&err, text, file, offset))
+}
+
+/// The byte offset of the first `\r` not followed by `\n`.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
 /// Like [`from_str`], but one bad entry does not hide the rest of the file:
@@ -310,9 +329,9 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
     }
     // serde_yaml places a duplicate at its map's start; point at the second
     // occurrence, which is the one to remove or rename.
-    if let Some(key) = diagnostic
-        .message
-        .strip_prefix("duplicate id `")
+    if let Some(key) = ["duplicate id `", "duplicate field `"]
+        .iter()
+        .find_map(|start| diagnostic.message.strip_prefix(start))
         .and_then(|m| m.split('`').next())
     {
         let map = diagnostic.field.clone().unwrap_or_default();
@@ -322,8 +341,15 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
             .lines()
             .nth(at.line.saturating_sub(offset.lines + 1))
             .unwrap_or("");
-        let key_column = line
-            .find(key)
+        // The last occurrence of the key before its value: in a flow map
+        // (`{a: 1, a: 2}`) both sit on one line.
+        let value_byte = line
+            .char_indices()
+            .nth(at.column.saturating_sub(1))
+            .map_or(line.len(), |(b, _)| b);
+        let key_column = line[..value_byte]
+            .rfind(key)
+            .or_else(|| line.find(key))
             .map_or(at.column, |b| line[..b].chars().count() + 1);
         diagnostic.position = Position::new(at.line, key_column);
     }
@@ -680,5 +706,23 @@ mod tests {
                 .unwrap_err();
         assert!(err.message.contains("duplicate id `a`"), "{}", err.message);
         assert_eq!(err.position.line, 4);
+    }
+
+    #[test]
+    fn refuses_a_carriage_return_without_a_line_feed() {
+        // Found by tests/fuzz.rs: YAML broke the line at the `\r`, so later
+        // positions pointed past the end of the writer's line.
+        let err = from_str::<serde_yaml::Value>(
+            "a: 1\r\nb: 2\rc: [\n",
+            Path::new("f"),
+            Offset { lines: 1 },
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("carriage return alone"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.position, Position::new(3, 5));
     }
 }
