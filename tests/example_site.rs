@@ -196,11 +196,18 @@ fn two_builds_of_the_example_site_are_byte_identical() {
     let (_one, first) = build_example();
     let (_two, second) = build_example();
     let (first, second) = (common::snapshot(&first), common::snapshot(&second));
-    assert!(first.len() > 40, "expected a whole site, got {} files", first.len());
+    assert!(
+        first.len() > 40,
+        "expected a whole site, got {} files",
+        first.len()
+    );
     let differing: Vec<_> = first
         .keys()
         .chain(second.keys())
         .filter(|p| first.get(*p) != second.get(*p))
         .collect();
-    assert!(differing.is_empty(), "files differ between builds: {differing:?}");
+    assert!(
+        differing.is_empty(),
+        "files differ between builds: {differing:?}"
+    );
 }
