@@ -1384,6 +1384,7 @@ fn errors_on_a_draft_flag_that_is_not_true_or_false() {
         "content/briefings/x.md:5:8",
     );
     assert_eq!(d.field.as_deref(), Some("draft"));
+    assert_eq!(d.hint.as_deref(), Some("write `true` or `false`"));
 }
 
 #[test]
@@ -1745,4 +1746,16 @@ fn locates_a_field_written_twice_in_a_one_line_claim_at_the_second() {
         "content/briefings/x.md:21:30",
     );
     assert_eq!(d.field.as_deref(), Some("claims[1]"));
+}
+
+#[test]
+fn errors_on_a_unicode_line_separator_in_front_matter() {
+    // YAML ends the line at U+2028 and would read the summary as `What`.
+    let d = fails_after_edit(
+        "summary: What it found.",
+        "summary: What\u{2028}it found.",
+        "a Unicode line or paragraph separator",
+        "content/briefings/x.md:4:14",
+    );
+    assert!(d.hint.unwrap().contains("ordinary line break"));
 }

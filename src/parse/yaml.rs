@@ -123,18 +123,14 @@ pub fn from_str<T: DeserializeOwned>(
     file: &Path,
     offset: Offset,
 ) -> Result<T, Diagnostic> {
-    // YAML breaks lines at a lone carriage return too, and then counts lines
-    // its own way; refuse it so every position is the writer's line.
-    if let Some(at) = lone_carriage_return(text) {
+    // YAML also breaks lines at a lone carriage return and at U+0085,
+    // U+2028 and U+2029, then counts lines its own way (and cuts a value
+    // short); refuse them so every position is the writer's line.
+    if let Some((at, what, hint)) = odd_line_break(text) {
         let before = &text[..at];
         let line = before.matches('\n').count() + 1 + offset.lines;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        return Err(Diagnostic::error(
-            file,
-            Position::new(line, column),
-            "a line ends with a carriage return alone (an old Mac line ending)",
-        )
-        .with_hint("save the file with LF (Unix) or CRLF (Windows) line endings"));
+        return Err(Diagnostic::error(file, Position::new(line, column), what).with_hint(hint));
     }
     // An empty document is null in YAML; read it as an empty mapping so that
     // a file with nothing in it reports its missing fields one by one.
@@ -142,10 +138,28 @@ pub fn from_str<T: DeserializeOwned>(
     serde_yaml::from_str(source).map_err(|err| yaml_error(&err, text, file, offset))
 }
 
-/// The byte offset of the first `\r` not followed by `\n`.
-fn lone_carriage_return(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    (0..bytes.len()).find(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+/// The first character YAML takes for a line break and an editor may not:
+/// its byte offset, the message and the hint.
+fn odd_line_break(text: &str) -> Option<(usize, &'static str, &'static str)> {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let found = match c {
+            '\r' if chars.peek().is_some_and(|&(_, next)| next == '\n') => None,
+            '\r' => Some((
+                "a line ends with a carriage return alone (an old Mac line ending)",
+                "save the file with LF (Unix) or CRLF (Windows) line endings",
+            )),
+            '\u{85}' | '\u{2028}' | '\u{2029}' => Some((
+                "a Unicode line or paragraph separator (U+0085, U+2028 or U+2029), which YAML reads as the end of a line",
+                "replace it with an ordinary line break, or with a space",
+            )),
+            _ => None,
+        };
+        if let Some((what, hint)) = found {
+            return Some((at, what, hint));
+        }
+    }
+    None
 }
 
 /// Like [`from_str`], but one bad entry does not hide the rest of the file:
@@ -419,6 +433,8 @@ fn hint_for_yaml_error(message: &str) -> String {
         "remove or rename one of the two entries".into()
     } else if message.contains("missing field") {
         "add the field".into()
+    } else if message.contains("expected a boolean") {
+        "write `true` or `false`".into()
     } else if message.contains("invalid type") {
         "this field has the wrong shape: a list is written with `- item` lines or `[a, b]`, a map with `key: value` lines".into()
     } else if message.contains("flow sequence") || message.contains("flow mapping") {
@@ -724,5 +740,17 @@ mod tests {
             err.message
         );
         assert_eq!(err.position, Position::new(3, 5));
+    }
+
+    #[test]
+    fn refuses_a_unicode_line_separator() {
+        // Found by tests/fuzz.rs: `{\u{2028}A` was reported on line 3 of
+        // a one-line file, and `a: x\u{85}y` read `a` as `x`.
+        for text in ["{\u{2028}A", "a: x\u{85}y\n", "a: \u{2029}\n"] {
+            let err =
+                from_str::<serde_yaml::Value>(text, Path::new("f"), Offset::default()).unwrap_err();
+            assert!(err.message.contains("separator"), "{}", err.message);
+            assert_eq!(err.position.line, 1, "{text:?}");
+        }
     }
 }
