@@ -247,10 +247,17 @@ fn walk(root: &Path, dir: &Path, skip: Skip, diagnostics: &mut Vec<Diagnostic>) 
                             .to_owned(),
                         "remove the link or point it somewhere outside its own folder",
                     )
-                } else {
+                } else if path.is_dir() || path == dir {
                     (
                         format!("cannot read this folder: {}", io_reason(err.io_error())),
                         "check that the folder exists and is readable",
+                    )
+                } else {
+                    // A symbolic link to something gone, or a file that
+                    // vanished during the walk.
+                    (
+                        format!("cannot read this file: {}", io_reason(err.io_error())),
+                        "check that the file exists and is readable (a symbolic link may point to a file that was moved or deleted)",
                     )
                 };
                 diagnostics

@@ -1274,3 +1274,488 @@ fn locates_a_missing_template_at_the_line_that_names_it() {
     });
     expect_error(&run, "not found", "templates/tags.html:3:13");
 }
+
+// ------------------------------------------- broken YAML at every depth
+
+#[test]
+fn errors_on_a_yaml_syntax_error_at_the_top_level() {
+    fails_after_edit(
+        "title: A minimal briefing",
+        "title: A minimal: briefing",
+        "mapping values are not allowed in this context",
+        "content/briefings/x.md:2:17",
+    );
+}
+
+#[test]
+fn errors_on_a_yaml_syntax_error_inside_a_speaker() {
+    fails_after_edit(
+        "name: Kim Song",
+        "name: Kim: Song",
+        "mapping values are not allowed in this context",
+        "content/briefings/x.md:7:14",
+    );
+}
+
+#[test]
+fn errors_on_a_yaml_syntax_error_inside_a_claim_in_a_list() {
+    fails_after_edit(
+        "text: Any deployment",
+        "text: Any: deployment",
+        "mapping values are not allowed in this context",
+        "content/briefings/x.md:17:14",
+    );
+}
+
+#[test]
+fn errors_on_an_alias_to_an_unknown_anchor() {
+    fails_after_edit(
+        "title: A minimal briefing",
+        "title: *headline",
+        "unknown anchor",
+        "content/briefings/x.md:2:8",
+    );
+}
+
+#[test]
+fn a_tab_between_a_key_and_its_value_works() {
+    let site = Site::with(&[(
+        X,
+        &edit(MINIMAL_BRIEFING, "title: A minimal", "title:\tA minimal"),
+    )]);
+    site.build();
+    assert_eq!(
+        texts(&site.page("/briefings/x/"), "h1"),
+        ["A minimal briefing"]
+    );
+}
+
+#[test]
+fn errors_on_a_top_level_key_written_twice() {
+    // At the second `title`, the one to remove or rename.
+    let d = fails_after_edit(
+        "summary: What it found.\n",
+        "summary: What it found.\ntitle: Again\n",
+        "duplicate field `title`",
+        "content/briefings/x.md:5:1",
+    );
+    assert!(d.hint.unwrap().contains("one of the two"));
+}
+
+#[test]
+fn errors_on_a_speaker_field_written_twice() {
+    let d = fails_after_edit(
+        "    role: Permanent Representative\n",
+        "    role: Permanent Representative\n    name: Kim Again\n",
+        "duplicate field `name`",
+        "content/briefings/x.md:9:5",
+    );
+    assert_eq!(d.field.as_deref(), Some("speakers.kim"));
+}
+
+#[test]
+fn errors_on_a_map_where_the_claims_list_belongs() {
+    let d = fails_after_edit(
+        "claims:\n  - id: first\n",
+        "claims:\n  first:\n",
+        "invalid type: map, expected a sequence",
+        "content/briefings/x.md:15:3",
+    );
+    assert_eq!(d.field.as_deref(), Some("claims"));
+}
+
+#[test]
+fn errors_on_a_single_word_where_the_tags_list_belongs() {
+    let d = fails_after_edit(
+        "summary: What it found.\n",
+        "summary: What it found.\ntags: un\n",
+        "invalid type: string \"un\", expected a sequence",
+        "content/briefings/x.md:5:7",
+    );
+    assert_eq!(d.field.as_deref(), Some("tags"));
+}
+
+#[test]
+fn errors_on_a_draft_flag_that_is_not_true_or_false() {
+    let d = fails_after_edit(
+        "summary: What it found.\n",
+        "summary: What it found.\ndraft: maybe\n",
+        "invalid type: string \"maybe\", expected a boolean",
+        "content/briefings/x.md:5:8",
+    );
+    assert_eq!(d.field.as_deref(), Some("draft"));
+    assert_eq!(d.hint.as_deref(), Some("write `true` or `false`"));
+}
+
+#[test]
+fn errors_on_a_huge_number_as_a_date() {
+    fails_after_edit(
+        "date: 2024-10-31",
+        "date: 99999999999999999999",
+        "`99999999999999999999` is not a date in the form YYYY-MM-DD",
+        "content/briefings/x.md:3:7",
+    );
+}
+
+#[test]
+fn errors_on_february_29th_of_a_common_year() {
+    fails_after_edit(
+        "date: 2024-10-31",
+        "date: 2023-02-29",
+        "`2023-02-29` is not a real calendar date",
+        "content/briefings/x.md:3:7",
+    );
+}
+
+#[test]
+fn accepts_february_29th_of_a_leap_year() {
+    let site = Site::with(&[(
+        X,
+        &edit(MINIMAL_BRIEFING, "date: 2024-10-31", "date: 2024-02-29"),
+    )]);
+    site.build();
+}
+
+#[test]
+fn errors_on_a_null_verdict_as_missing() {
+    let d = fails_after_edit(
+        "verdict: unverified",
+        "verdict: ~",
+        "missing required field `verdict`",
+        "content/briefings/x.md:18:14",
+    );
+    assert_eq!(d.field.as_deref(), Some("claims[0].verdict"));
+}
+
+#[test]
+fn errors_on_an_archived_address_with_an_upper_case_javascript_scheme() {
+    let d = fails_after_edit(
+        CHARTER_URL,
+        "url: https://www.un.org/\n    archived: JavaScript:alert(1)",
+        "uses `javascript:`; only http and https addresses are allowed",
+        "content/briefings/x.md:14:15",
+    );
+    assert_eq!(d.field.as_deref(), Some("sources.charter.archived"));
+}
+
+// ------------------------------------------------------------ the files
+
+#[test]
+fn errors_on_an_empty_file() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, ""));
+    expect_error(
+        &run,
+        "this file has no front matter",
+        "content/briefings/x.md:1:1",
+    );
+    assert_summary(&run, "1 error,");
+}
+
+#[test]
+fn errors_on_empty_front_matter_with_each_missing_field() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, "---\n---\nBody.\n"));
+    for field in ["title", "date", "summary"] {
+        let d = expect_error(
+            &run,
+            &format!("missing required field `{field}`"),
+            "content/briefings/x.md:2:1",
+        );
+        assert_eq!(d.field.as_deref(), Some(field));
+    }
+    assert_summary(&run, "3 errors,");
+}
+
+#[test]
+fn a_byte_order_mark_works() {
+    let site = Site::new();
+    site.write_bytes(
+        X,
+        &[b"\xef\xbb\xbf".as_slice(), MINIMAL_BRIEFING.as_bytes()].concat(),
+    );
+    site.build();
+    assert_eq!(
+        texts(&site.page("/briefings/x/"), "h1"),
+        ["A minimal briefing"]
+    );
+}
+
+#[test]
+fn a_byte_order_mark_does_not_shift_positions() {
+    let broken = edit(MINIMAL_BRIEFING, "date: 2024-10-31", "date: 2024-02-30");
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        s.write_bytes(X, &[b"\xef\xbb\xbf".as_slice(), broken.as_bytes()].concat())
+    });
+    expect_error(
+        &run,
+        "`2024-02-30` is not a real calendar date",
+        "content/briefings/x.md:3:7",
+    );
+}
+
+#[test]
+fn crlf_line_endings_work() {
+    let crlf = MINIMAL_BRIEFING.replace('\n', "\r\n");
+    let site = Site::with(&[(X, &crlf)]);
+    site.build();
+    let page = site.page("/briefings/x/");
+    assert_eq!(texts(&page, "h1"), ["A minimal briefing"]);
+    assert!(site
+        .path("public/briefings/x/index.html")
+        .metadata()
+        .is_ok());
+}
+
+#[test]
+fn crlf_line_endings_keep_field_positions() {
+    let broken = edit(MINIMAL_BRIEFING, "speaker: kim", "speaker: kmi").replace('\n', "\r\n");
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, &broken));
+    expect_error(
+        &run,
+        "unknown speaker `kmi`",
+        "content/briefings/x.md:16:14",
+    );
+}
+
+#[test]
+fn crlf_line_endings_keep_yaml_syntax_positions() {
+    let broken = edit(MINIMAL_BRIEFING, "name: Kim Song", "name: Kim: Song").replace('\n', "\r\n");
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, &broken));
+    expect_error(
+        &run,
+        "mapping values are not allowed in this context",
+        "content/briefings/x.md:7:14",
+    );
+}
+
+#[test]
+fn crlf_line_endings_keep_body_link_positions() {
+    let broken = edit(
+        MINIMAL_BRIEFING,
+        "Body text.\n",
+        "Body text.\n\nSee [this](#claim-nope).\n",
+    )
+    .replace('\n', "\r\n");
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, &broken));
+    expect_error(
+        &run,
+        "link to `#claim-nope`: no claim `nope` in this file",
+        "content/briefings/x.md:24:5",
+    );
+}
+
+#[test]
+fn errors_on_a_carriage_return_without_a_line_feed() {
+    // YAML would count `\r` as a line break and disagree with the editor's
+    // line numbers; the file is refused at the first one, line 4 column 24.
+    let d = fails_after_edit(
+        "summary: What it found.\n",
+        "summary: What it found.\rtags: [un]\n",
+        "a line ends with a carriage return alone",
+        "content/briefings/x.md:4:24",
+    );
+    assert!(d.hint.unwrap().contains("CRLF"));
+}
+
+#[test]
+fn errors_on_bytes_that_are_not_utf8_in_the_body() {
+    let mut bytes = edit(MINIMAL_BRIEFING, "Body text.", "Body t@xt.").into_bytes();
+    let at = bytes.iter().position(|&b| b == b'@').unwrap();
+    bytes[at] = 0xFF;
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write_bytes(X, &bytes));
+    expect_error(
+        &run,
+        "this file is not valid UTF-8 text",
+        "content/briefings/x.md:22:7",
+    );
+}
+
+#[test]
+fn a_ten_megabyte_briefing_builds() {
+    let paragraph =
+        "A long paragraph of briefing text, with *emphasis* and a [link](#claim-first).\n\n";
+    let body = paragraph.repeat(10 * 1024 * 1024 / paragraph.len() + 1);
+    let text = edit(MINIMAL_BRIEFING, "Body text.\n", &body);
+    assert!(text.len() > 10 * 1024 * 1024);
+    let site = Site::with(&[(X, &text)]);
+    let started = std::time::Instant::now();
+    site.build();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "took {:?}",
+        started.elapsed()
+    );
+    let html = std::fs::read_to_string(site.path("public/briefings/x/index.html")).unwrap();
+    assert!(html.len() > 10 * 1024 * 1024);
+}
+
+#[test]
+fn a_ten_megabyte_briefing_with_a_mistake_at_the_end_fails_at_its_line() {
+    let paragraph = "A long paragraph of briefing text.\n\n";
+    let count = 10 * 1024 * 1024 / paragraph.len() + 1;
+    let body = paragraph.repeat(count) + "[nope](#claim-nope)\n";
+    let text = edit(MINIMAL_BRIEFING, "Body text.\n", &body);
+    let site = minimal_site();
+    let run = broken_build(&site, |s| s.write(X, &text));
+    expect_error(
+        &run,
+        "link to `#claim-nope`: no claim `nope` in this file",
+        &format!("content/briefings/x.md:{}:1", 22 + 2 * count),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn errors_on_a_file_that_cannot_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = minimal_site();
+    site.build();
+    let before = site.snapshot("public");
+    let path = site.path("content/briefings/secret.md");
+    site.write("content/briefings/secret.md", MINIMAL_BRIEFING);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        // Running as root (or with CAP_DAC_OVERRIDE): permissions do not
+        // stop a read, so there is nothing to test.
+        eprintln!("skipped: this user can read a file with mode 000 (root?)");
+        return;
+    }
+    let run = site.run(&["build"]);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(site.snapshot("public") == before);
+    expect_error(
+        &run,
+        "cannot read this file: permission denied",
+        "content/briefings/secret.md:1:1",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn errors_on_a_symbolic_link_loop_under_content() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        std::os::unix::fs::symlink(
+            s.path("content/briefings"),
+            s.path("content/briefings/loop"),
+        )
+        .unwrap()
+    });
+    let d = expect_error(
+        &run,
+        "symbolic link loop: this link points back to a folder that contains it",
+        "content/briefings/loop:1:1",
+    );
+    assert!(d.hint.unwrap().contains("remove the link"));
+}
+
+#[test]
+fn errors_on_two_briefings_with_one_slug_in_two_subfolders() {
+    let site = Site::with(&[("content/briefings/2024/x.md", MINIMAL_BRIEFING)]);
+    let run = broken_build(&site, |s| {
+        s.write("content/briefings/2025/x.md", MINIMAL_BRIEFING)
+    });
+    expect_error(
+        &run,
+        "two briefings have the slug `x`: this file and content/briefings/2024/x.md",
+        "content/briefings/2025/x.md:1:1",
+    );
+}
+
+#[test]
+fn errors_on_a_syntax_error_in_speakers_yaml() {
+    let site = Site::with(&[
+        (X, MINIMAL_BRIEFING),
+        (
+            "content/speakers.yaml",
+            "nebenzia:\n  name: Vassily Nebenzia\n",
+        ),
+    ]);
+    let run = broken_build(&site, |s| {
+        s.write(
+            "content/speakers.yaml",
+            "nebenzia:\n  name: Vassily: Nebenzia\n",
+        )
+    });
+    expect_error(
+        &run,
+        "mapping values are not allowed in this context",
+        "content/speakers.yaml:2:16",
+    );
+}
+
+#[test]
+fn errors_on_a_syntax_error_in_site_yaml() {
+    let site = site_with_config();
+    let run = broken_build(&site, |s| {
+        s.write(
+            "site.yaml",
+            &edit(SITE_YAML, "title: Desk", "title: Desk: Two"),
+        )
+    });
+    expect_error(
+        &run,
+        "mapping values are not allowed in this context",
+        "site.yaml:1:12",
+    );
+}
+
+#[test]
+fn errors_on_a_template_override_with_an_unclosed_block() {
+    let site = minimal_site();
+    let template =
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }}</h1>\n";
+    let run = broken_build(&site, |s| s.write("templates/briefing.html", template));
+    let d = find(&run, "error", "template error:");
+    assert!(
+        d.location.unwrap().starts_with("templates/briefing.html:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn errors_on_a_symbolic_link_to_a_file_that_is_gone() {
+    let site = minimal_site();
+    let run = broken_build(&site, |s| {
+        std::os::unix::fs::symlink(s.path("nowhere/y.md"), s.path("content/briefings/y.md"))
+            .unwrap()
+    });
+    let d = expect_error(
+        &run,
+        "cannot read this file: it does not exist",
+        "content/briefings/y.md:1:1",
+    );
+    assert!(d.hint.unwrap().contains("symbolic link"));
+}
+
+#[test]
+fn locates_a_field_written_twice_in_a_one_line_claim_at_the_second() {
+    let d = fails_after_edit(
+        "    sources: [charter]\n",
+        "    sources: [charter]\n  - { id: second, text: One, text: Two }\n",
+        "duplicate field `text`",
+        "content/briefings/x.md:21:30",
+    );
+    assert_eq!(d.field.as_deref(), Some("claims[1]"));
+}
+
+#[test]
+fn errors_on_a_unicode_line_separator_in_front_matter() {
+    // YAML ends the line at U+2028 and would read the summary as `What`.
+    let d = fails_after_edit(
+        "summary: What it found.",
+        "summary: What\u{2028}it found.",
+        "a Unicode line or paragraph separator",
+        "content/briefings/x.md:4:14",
+    );
+    assert!(d.hint.unwrap().contains("ordinary line break"));
+}

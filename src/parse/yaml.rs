@@ -123,10 +123,43 @@ pub fn from_str<T: DeserializeOwned>(
     file: &Path,
     offset: Offset,
 ) -> Result<T, Diagnostic> {
+    // YAML also breaks lines at a lone carriage return and at U+0085,
+    // U+2028 and U+2029, then counts lines its own way (and cuts a value
+    // short); refuse them so every position is the writer's line.
+    if let Some((at, what, hint)) = odd_line_break(text) {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1 + offset.lines;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        return Err(Diagnostic::error(file, Position::new(line, column), what).with_hint(hint));
+    }
     // An empty document is null in YAML; read it as an empty mapping so that
     // a file with nothing in it reports its missing fields one by one.
     let source = if text.trim().is_empty() { "{}" } else { text };
     serde_yaml::from_str(source).map_err(|err| yaml_error(&err, text, file, offset))
+}
+
+/// The first character YAML takes for a line break and an editor may not:
+/// its byte offset, the message and the hint.
+fn odd_line_break(text: &str) -> Option<(usize, &'static str, &'static str)> {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let found = match c {
+            '\r' if chars.peek().is_some_and(|&(_, next)| next == '\n') => None,
+            '\r' => Some((
+                "a line ends with a carriage return alone (an old Mac line ending)",
+                "save the file with LF (Unix) or CRLF (Windows) line endings",
+            )),
+            '\u{85}' | '\u{2028}' | '\u{2029}' => Some((
+                "a Unicode line or paragraph separator (U+0085, U+2028 or U+2029), which YAML reads as the end of a line",
+                "replace it with an ordinary line break, or with a space",
+            )),
+            _ => None,
+        };
+        if let Some((what, hint)) = found {
+            return Some((at, what, hint));
+        }
+    }
+    None
 }
 
 /// Like [`from_str`], but one bad entry does not hide the rest of the file:
@@ -310,9 +343,9 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
     }
     // serde_yaml places a duplicate at its map's start; point at the second
     // occurrence, which is the one to remove or rename.
-    if let Some(key) = diagnostic
-        .message
-        .strip_prefix("duplicate id `")
+    if let Some(key) = ["duplicate id `", "duplicate field `"]
+        .iter()
+        .find_map(|start| diagnostic.message.strip_prefix(start))
         .and_then(|m| m.split('`').next())
     {
         let map = diagnostic.field.clone().unwrap_or_default();
@@ -322,8 +355,15 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
             .lines()
             .nth(at.line.saturating_sub(offset.lines + 1))
             .unwrap_or("");
-        let key_column = line
-            .find(key)
+        // The last occurrence of the key before its value: in a flow map
+        // (`{a: 1, a: 2}`) both sit on one line.
+        let value_byte = line
+            .char_indices()
+            .nth(at.column.saturating_sub(1))
+            .map_or(line.len(), |(b, _)| b);
+        let key_column = line[..value_byte]
+            .rfind(key)
+            .or_else(|| line.find(key))
             .map_or(at.column, |b| line[..b].chars().count() + 1);
         diagnostic.position = Position::new(at.line, key_column);
     }
@@ -393,6 +433,8 @@ fn hint_for_yaml_error(message: &str) -> String {
         "remove or rename one of the two entries".into()
     } else if message.contains("missing field") {
         "add the field".into()
+    } else if message.contains("expected a boolean") {
+        "write `true` or `false`".into()
     } else if message.contains("invalid type") {
         "this field has the wrong shape: a list is written with `- item` lines or `[a, b]`, a map with `key: value` lines".into()
     } else if message.contains("flow sequence") || message.contains("flow mapping") {
@@ -680,5 +722,35 @@ mod tests {
                 .unwrap_err();
         assert!(err.message.contains("duplicate id `a`"), "{}", err.message);
         assert_eq!(err.position.line, 4);
+    }
+
+    #[test]
+    fn refuses_a_carriage_return_without_a_line_feed() {
+        // Found by tests/fuzz.rs: YAML broke the line at the `\r`, so later
+        // positions pointed past the end of the writer's line.
+        let err = from_str::<serde_yaml::Value>(
+            "a: 1\r\nb: 2\rc: [\n",
+            Path::new("f"),
+            Offset { lines: 1 },
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("carriage return alone"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.position, Position::new(3, 5));
+    }
+
+    #[test]
+    fn refuses_a_unicode_line_separator() {
+        // Found by tests/fuzz.rs: `{\u{2028}A` was reported on line 3 of
+        // a one-line file, and `a: x\u{85}y` read `a` as `x`.
+        for text in ["{\u{2028}A", "a: x\u{85}y\n", "a: \u{2029}\n"] {
+            let err =
+                from_str::<serde_yaml::Value>(text, Path::new("f"), Offset::default()).unwrap_err();
+            assert!(err.message.contains("separator"), "{}", err.message);
+            assert_eq!(err.position.line, 1, "{text:?}");
+        }
     }
 }
