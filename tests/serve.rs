@@ -1913,3 +1913,29 @@ fn two_hundred_open_pages_hear_every_one_of_a_hundred_rebuilds_while_abused() {
     );
     drop(slow);
 }
+
+#[test]
+fn deleting_site_yaml_while_serving_falls_back_to_the_defaults_and_restoring_it_returns() {
+    let site = small_site();
+    let mut server = Server::start(&site);
+    assert!(server.page("/").contains("Serve Test Desk"));
+    fs::remove_file(site.path("site.yaml")).unwrap();
+    // Every setting has a default, so the site still builds, as "Fact checks".
+    server.wait_page("/", 200, "Fact checks");
+    assert!(server.process.exited().is_none(), "the server exited");
+    assert_becomes_fresh(&site, &site.path("public"), "deleting site.yaml");
+
+    // A broken one is shown as a problem over the last good page.
+    let mut events = server.events();
+    site.write("site.yaml", "title: [unclosed\n");
+    let problems = events.wait_problems();
+    assert!(
+        problems.problems_text().contains("site.yaml"),
+        "{problems:?}"
+    );
+    assert!(server.page("/").contains("Fact checks"));
+
+    site.write("site.yaml", "title: Serve Test Desk\n");
+    server.wait_page("/", 200, "Serve Test Desk");
+    assert_becomes_fresh(&site, &site.path("public"), "restoring site.yaml");
+}
