@@ -32,7 +32,7 @@
 
 mod common;
 
-use common::{texts, Run, Site, MINIMAL_BRIEFING};
+use common::{refuses_output, texts, Run, Site, MINIMAL_BRIEFING};
 
 const X: &str = "content/briefings/x.md";
 
@@ -961,24 +961,6 @@ fn does_not_warn_a_site_source_repeated_identically_in_a_briefing() {
 }
 
 // ------------------------------------------------------ the output folder
-
-/// `brief build ARGS` on a good site that was built once: it must fail with
-/// 1, print `reason`, and change nothing in the site folder.
-#[track_caller]
-fn refuses_output(site: &Site, args: &[&str], reason: &str) -> Run {
-    site.build();
-    let before = site.snapshot(".");
-    let run = site.run(args);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("refusing to write the site into"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains(reason), "{}", run.stderr);
-    assert!(site.snapshot(".") == before, "the site folder changed");
-    run
-}
 
 #[test]
 fn refuses_the_site_root_as_output() {

@@ -14,6 +14,8 @@
 //! Failing inputs proptest finds are kept in `tests/fuzz.proptest-regressions`
 //! and replayed first on every run.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -358,7 +360,7 @@ fn join(lines: Vec<(String, &'static str)>) -> String {
 /// A briefing built from realistic pieces: front matter lines (a valid
 /// base, mangled or not), a closing `---` or not, a Markdown body.
 fn briefing_text() -> impl Strategy<Value = String> {
-    let base = proptest::sample::select(vec![MINIMAL, PAGE, ""]);
+    let base = proptest::sample::select(vec![minimal_front_matter(), PAGE, ""]);
     (
         prop::bool::weighted(0.1),
         prop_oneof![3 => Just("---\n"), 1 => Just("---\r\n"), 1 => Just("--- \n"), 1 => Just("")],
@@ -388,26 +390,10 @@ fn briefing_text() -> impl Strategy<Value = String> {
 }
 
 /// The front matter of `tests/common`'s minimal briefing, without `---`.
-const MINIMAL: &str = "title: A minimal briefing
-date: 2024-10-31
-summary: What it found.
-speakers:
-  kim:
-    name: Kim Song
-    role: Permanent Representative
-sources:
-  charter:
-    title: Charter of the United Nations
-    publisher: United Nations
-    url: https://www.un.org/en/about-us/un-charter/full-text
-claims:
-  - id: first
-    speaker: kim
-    text: Any deployment would comply with international law.
-    verdict: unverified
-    explanation: The record does not settle it.
-    sources: [charter]
-";
+fn minimal_front_matter() -> &'static str {
+    let text = common::MINIMAL_BRIEFING.trim_start_matches("---\n");
+    &text[..text.find("---\n").unwrap_or(text.len())]
+}
 
 const PAGE: &str = "title: About\ndescription: Who we are.\n";
 

@@ -114,30 +114,13 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
     );
 }
 
-/// `brief build ARGS` must refuse with `reason` and change nothing under
-/// the temporary folder that holds the site (and `elsewhere`).
-#[track_caller]
-fn refused(site: &Site, args: &[&str], reason: &str) {
-    site.build();
-    let before = snapshot(site.root());
-    let run = site.run(args);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("refusing to write the site into"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains(reason), "{}", run.stderr);
-    assert!(snapshot(site.root()) == before, "the site folder changed");
-}
-
 fn small_site() -> Site {
     Site::with(&[("content/briefings/x.md", MINIMAL_BRIEFING)])
 }
 
 #[test]
 fn the_content_folder_itself_is_refused_as_output() {
-    refused(
+    common::refuses_output(
         &small_site(),
         &["build", "--output", "content"],
         "it is inside the site's content/ folder",
@@ -150,7 +133,7 @@ fn an_output_that_is_a_symbolic_link_is_refused() {
     let elsewhere = tempfile::tempdir().unwrap();
     std::fs::write(elsewhere.path().join("keep.txt"), "mine").unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), site.path("linked")).unwrap();
-    refused(
+    common::refuses_output(
         &site,
         &["build", "--output", "linked"],
         "it is a symbolic link",

@@ -223,3 +223,21 @@ pub fn html_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect()
 }
+
+/// `brief build ARGS` on a good site that was built once: it must fail with
+/// 1, print `reason`, and change nothing in the site folder.
+#[track_caller]
+pub fn refuses_output(site: &Site, args: &[&str], reason: &str) -> Run {
+    site.build();
+    let before = site.snapshot(".");
+    let run = site.run(args);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refusing to write the site into"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(reason), "{}", run.stderr);
+    assert!(site.snapshot(".") == before, "the site folder changed");
+    run
+}
