@@ -10,8 +10,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 
-use common::{html_files, texts, Site};
-use scraper::{ElementRef, Html, Selector};
+use common::{all, html_files, one, sel, text, texts, Site};
+use scraper::{ElementRef, Html};
 
 // ------------------------------------------------------------ fixtures
 
@@ -205,29 +205,6 @@ fn expected_rows<'a>(verdicts: impl Iterator<Item = &'a str>) -> Vec<Row> {
 }
 
 // ------------------------------------------------------------ HTML
-
-fn sel(selector: &str) -> Selector {
-    Selector::parse(selector).unwrap()
-}
-
-fn text(el: ElementRef) -> String {
-    el.text()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn all<'a>(scope: ElementRef<'a>, selector: &str) -> Vec<ElementRef<'a>> {
-    scope.select(&sel(selector)).collect()
-}
-
-fn one<'a>(html: &'a Html, selector: &str) -> ElementRef<'a> {
-    let found: Vec<_> = html.select(&sel(selector)).collect();
-    assert_eq!(found.len(), 1, "expected one {selector}");
-    found[0]
-}
 
 #[derive(Debug, PartialEq)]
 struct Row {

@@ -15,8 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::Path;
 
-use common::{html_files, page_in, texts, Site, MINIMAL_BRIEFING};
-use scraper::{ElementRef, Html, Selector};
+use common::{all, html_files, one, page_in, sel, text, texts, Site, MINIMAL_BRIEFING};
+use scraper::{ElementRef, Html};
 
 // ------------------------------------------------------------ fixtures
 
@@ -154,34 +154,6 @@ Gamma's analysis.
 ";
 
 // ------------------------------------------------------------ helpers
-
-fn sel(selector: &str) -> Selector {
-    Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"))
-}
-
-fn text(el: ElementRef) -> String {
-    el.text()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn all<'a>(scope: ElementRef<'a>, selector: &str) -> Vec<ElementRef<'a>> {
-    scope.select(&sel(selector)).collect()
-}
-
-fn one<'a>(html: &'a Html, selector: &str) -> ElementRef<'a> {
-    let found: Vec<_> = html.select(&sel(selector)).collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one `{selector}`, found {}",
-        found.len()
-    );
-    found[0]
-}
 
 fn hrefs(html: &Html) -> Vec<String> {
     common::attrs(html, "a[href]", "href")

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 
 /// A site in a temporary folder, deleted when dropped.
 pub struct Site {
@@ -175,16 +175,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// Texts of every element matching a CSS selector, whitespace collapsed.
 pub fn texts(html: &Html, selector: &str) -> Vec<String> {
     let sel = Selector::parse(selector).unwrap();
-    html.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
+    html.select(&sel).map(text).collect()
 }
 
 /// The values of an attribute on every element matching a selector.
@@ -240,4 +231,36 @@ pub fn refuses_output(site: &Site, args: &[&str], reason: &str) -> Run {
     assert!(run.stderr.contains(reason), "{}", run.stderr);
     assert!(site.snapshot(".") == before, "the site folder changed");
     run
+}
+
+/// A CSS selector, or a panic naming the bad one.
+pub fn sel(selector: &str) -> Selector {
+    Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"))
+}
+
+/// An element's text, whitespace collapsed.
+pub fn text(el: ElementRef) -> String {
+    el.text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every element under `scope` matching a selector.
+pub fn all<'a>(scope: ElementRef<'a>, selector: &str) -> Vec<ElementRef<'a>> {
+    scope.select(&sel(selector)).collect()
+}
+
+/// The one element matching a selector; anything else fails the test.
+pub fn one<'a>(html: &'a Html, selector: &str) -> ElementRef<'a> {
+    let found: Vec<_> = html.select(&sel(selector)).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one `{selector}`, found {}",
+        found.len()
+    );
+    found[0]
 }
