@@ -248,6 +248,11 @@ fn build(build_args: &BuildArgs) -> anyhow::Result<()> {
     match crate::build(&options) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings, args.quiet);
+            if std::env::var_os("BRIEF_TIMINGS").is_some() {
+                for (stage, took) in &report.stages {
+                    eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                }
+            }
             if !args.quiet {
                 println!(
                     "Built {} ({}) from {} with {} into {} in {} ms{}",

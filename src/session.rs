@@ -340,7 +340,13 @@ impl Session {
     pub fn check(&mut self) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
         let compiled = self.compile(None)?;
         // Render too: a template that fails only when run is an error.
-        self.render_site(&compiled, &mut render::Cache::default(), drop)?;
+        let mut stopwatch = std::mem::take(&mut self.stopwatch);
+        self.render_site(
+            &compiled,
+            &mut render::Cache::default(),
+            &mut stopwatch,
+            drop,
+        )?;
         Ok((compiled.site, compiled.warnings))
     }
 
@@ -352,19 +358,24 @@ impl Session {
         &self,
         compiled: &Compiled,
         cache: &mut render::Cache,
+        stopwatch: &mut Stopwatch,
         put: impl Fn(render::OutputFile) -> T + Sync,
     ) -> Result<(Vec<T>, u64), Vec<Diagnostic>> {
         let mut plan = render::plan(&compiled.site, &compiled.templates, cache, self.resolve_key);
         plan.add_claim_pages();
         let assets = self.asset_paths(&plan);
         self.check_clashes(&compiled.site, &plan.pages, &assets)?;
+        stopwatch.lap("plan");
         let all: Vec<&PlannedPage> = plan.pages.iter().collect();
         let mut done = plan.render_each(&compiled.templates, &all, &put)?;
         cache.remember(&all);
+        stopwatch.lap("render and write pages");
         let (data, made) = plan.data_files(cache);
         done.extend(self.not_overridden(data).into_iter().map(&put));
         cache.remember_data(made);
+        stopwatch.lap("data files");
         done.extend(render::search::files(&plan, cache).into_iter().map(&put));
+        stopwatch.lap("search index");
         Ok((done, layout(&plan, &assets)))
     }
 
@@ -382,8 +393,9 @@ impl Session {
             let written = staging.put(&path, &bytes)?;
             Ok((path, fingerprint::of(&bytes), written))
         };
+        let mut stopwatch = std::mem::take(&mut self.stopwatch);
         let (mut done, layout) = self
-            .render_site(&compiled, &mut cache, put)
+            .render_site(&compiled, &mut cache, &mut stopwatch, put)
             .map_err(Failure::Content)?;
         done.extend(self.assets(&compiled.highlight_css).into_iter().map(put));
         let done: Vec<(PathBuf, u64, bool)> = done
@@ -391,8 +403,11 @@ impl Session {
             .collect::<Result<_, write::WriteError>>()
             .map_err(Failure::Write)?;
         staging.finish().map_err(Failure::Write)?;
+        stopwatch.lap("swap");
+        self.stopwatch = stopwatch;
         let count = done.iter().filter(|(_, _, written)| *written).count();
         let mut report = report(&compiled, count, start);
+        report.stages = self.stopwatch.stages.clone();
         report.files = done.len();
         report.pages = done
             .iter()
