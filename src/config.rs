@@ -58,6 +58,9 @@ pub struct Publisher {
     pub url: Option<String>,
 }
 
+/// Entries per list page unless `site.yaml` says otherwise.
+pub const DEFAULT_PAGINATE: usize = 50;
+
 /// The site's settings, defaults filled in.
 #[derive(Clone, Debug)]
 pub struct SiteConfig {
@@ -74,6 +77,10 @@ pub struct SiteConfig {
     /// `markdown.safe`: raw HTML in Markdown is sanitised away rather than
     /// kept, for sites whose writers are not all trusted.
     pub markdown_safe: bool,
+    /// `paginate`: how many entries a list page shows (briefings, claims or
+    /// sources) before the rest go to `page/2/`, `page/3/`, …; lists of a
+    /// large archive would otherwise be pages of hundreds of megabytes.
+    pub paginate: usize,
     pub scale: Vec<Verdict>,
 }
 
@@ -91,6 +98,7 @@ impl Default for SiteConfig {
             },
             highlight_theme: "InspiredGitHub".into(),
             markdown_safe: false,
+            paginate: DEFAULT_PAGINATE,
             scale: default_scale(),
         }
     }
@@ -121,6 +129,7 @@ struct RawConfig {
     publisher: Option<RawPublisher>,
     highlight_theme: Option<Text>,
     markdown: Option<RawMarkdown>,
+    paginate: Option<Text>,
     verdicts: Option<Vec<RawVerdict>>,
 }
 
@@ -184,6 +193,16 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     }
     if let Some(safe) = raw.markdown.and_then(|m| m.safe) {
         config.markdown_safe = safe;
+    }
+    if let Some(paginate) = raw.paginate {
+        match paginate.as_str().trim().parse::<usize>() {
+            Ok(n) if n > 0 => config.paginate = n,
+            _ => diagnostics.push(error(
+                "paginate",
+                format!("paginate `{paginate}` is not a whole number of at least 1"),
+                "write how many entries a list page shows, such as `paginate: 50`",
+            )),
+        }
     }
     if let Some(publisher) = raw.publisher {
         if let Some(name) = publisher.name {

@@ -133,9 +133,15 @@ impl Site {
 
     /// The `/sources/` anchor of a source, if any claim cites it.
     pub fn source_anchor(&self, key: &SourceKey) -> Option<&str> {
+        self.source_place(key).map(|(anchor, _)| anchor)
+    }
+
+    /// The `/sources/` anchor of a source, if any claim cites it, with the
+    /// list page it is on (0 for the first).
+    pub fn source_place(&self, key: &SourceKey) -> Option<(&str, usize)> {
         self.source_entry
             .get(key)
-            .map(|&i| self.sources[i].anchor.as_str())
+            .map(|&i| (self.sources[i].anchor.as_str(), i / self.config.paginate))
     }
 
     pub fn tag_slug(name: &str) -> String {

@@ -91,18 +91,22 @@ struct PageView<'a> {
 
 /// What one page is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// The lists that can be long (the index, a speaker's claims, the sources,
+/// a verdict's claims, a tag's briefings) come in pages of `paginate`
+/// entries; their last field is the page, from 0.
 enum Job<'a> {
-    Index,
+    Index(usize),
     Briefing(usize),
     /// A claim's own page: briefing, claim, and the briefing's slug.
     Claim(usize, usize, &'a str),
     Speakers,
-    Speaker(&'a str),
-    Sources,
+    Speaker(&'a str, usize),
+    Sources(usize),
     Verdicts,
-    Verdict(usize),
+    Verdict(usize, usize),
     Tags,
-    Tag(&'a str),
+    Tag(&'a str, usize),
     Page(usize),
     Corrections,
     NotFound,
@@ -110,18 +114,30 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
+    /// The page of a paginated list, from 0.
+    fn page(self) -> Option<usize> {
+        match self {
+            Job::Index(k)
+            | Job::Speaker(_, k)
+            | Job::Sources(k)
+            | Job::Verdict(_, k)
+            | Job::Tag(_, k) => Some(k),
+            _ => None,
+        }
+    }
+
     fn template(self) -> &'static str {
         match self {
-            Job::Index => "index.html",
+            Job::Index(_) => "index.html",
             Job::Briefing(_) => "briefing.html",
             Job::Claim(..) => "claim.html",
             Job::Speakers => "speakers.html",
-            Job::Speaker(_) => "speaker.html",
-            Job::Sources => "sources.html",
+            Job::Speaker(..) => "speaker.html",
+            Job::Sources(_) => "sources.html",
             Job::Verdicts => "verdicts.html",
-            Job::Verdict(_) => "verdict.html",
+            Job::Verdict(..) => "verdict.html",
             Job::Tags => "tags.html",
-            Job::Tag(_) => "tag.html",
+            Job::Tag(..) => "tag.html",
             Job::Page(_) => "page.html",
             Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
@@ -263,8 +279,8 @@ pub fn plan<'a>(
     let base = &site.config.base_path;
     let summaries: Vec<u64> = briefings.iter().map(|v| v.summary_hash).collect();
     let claim_hash = |r: &ClaimRef| briefings[r.briefing].claim_hashes[r.claim];
-    let claim_refs = |refs: Option<&Vec<ClaimRef>>, h: &mut dyn Hasher| {
-        for r in refs.into_iter().flatten() {
+    let claim_refs = |refs: &[ClaimRef], h: &mut dyn Hasher| {
+        for r in refs {
             claim_hash(r).hash(&mut HasherRef(h));
         }
     };
@@ -282,9 +298,20 @@ pub fn plan<'a>(
         });
     };
 
-    add(Job::Index, "index.html".into(), base.clone(), &|h| {
-        summaries.hash(&mut HasherRef(h))
-    });
+    let per_page = site.config.paginate;
+    // Page `k` of a list shows these entries; its fingerprint covers them,
+    // its number and how many pages there are (for its navigation).
+    let slice = |len: usize, k: usize| k * per_page..((k + 1) * per_page).min(len);
+    for k in 0..views::page_count(summaries.len(), per_page) {
+        let shown = &summaries[slice(summaries.len(), k)];
+        let pages = views::page_count(summaries.len(), per_page);
+        add(
+            Job::Index(k),
+            views::paged_path("", k),
+            views::paged_url(base, k),
+            &|h| (shown, k, pages).hash(&mut HasherRef(h)),
+        );
+    }
     for (b, briefing) in site.briefings.iter().enumerate() {
         let url = briefings[b].summary.url.clone();
         add(
@@ -309,30 +336,46 @@ pub fn plan<'a>(
     );
     for id in site.speakers.keys() {
         let (speaker, hash) = &shared.speakers[id];
+        let claims = site
+            .claims_by_speaker
+            .get(id)
+            .map_or(&[][..], Vec::as_slice);
+        let pages = views::page_count(claims.len(), per_page);
+        for k in 0..pages {
+            add(
+                Job::Speaker(id, k),
+                views::paged_path(&format!("speakers/{id}/"), k),
+                views::paged_url(&speaker.url, k),
+                &|h| {
+                    (hash, k, pages).hash(&mut HasherRef(h));
+                    // The chart counts every claim; the page shows some.
+                    for r in claims {
+                        site.claim(*r).verdict.hash(&mut HasherRef(h));
+                    }
+                    claim_refs(&claims[slice(claims.len(), k)], h);
+                },
+            );
+        }
+    }
+    let sources_url = format!("{base}sources/");
+    let source_pages = views::page_count(site.sources.len(), per_page);
+    for k in 0..source_pages {
         add(
-            Job::Speaker(id),
-            format!("speakers/{id}/index.html"),
-            speaker.url.clone(),
+            Job::Sources(k),
+            views::paged_path("sources/", k),
+            views::paged_url(&sources_url, k),
             &|h| {
-                hash.hash(&mut HasherRef(h));
-                claim_refs(site.claims_by_speaker.get(id), h);
+                (k, source_pages).hash(&mut HasherRef(h));
+                for cited in &site.sources[slice(site.sources.len(), k)] {
+                    cited.anchor.hash(&mut HasherRef(h));
+                    site.source(&cited.key).hash.hash(&mut HasherRef(h));
+                    for r in &cited.cited_by {
+                        claim_hash(r).hash(&mut HasherRef(h));
+                    }
+                }
             },
         );
     }
-    add(
-        Job::Sources,
-        "sources/index.html".into(),
-        format!("{base}sources/"),
-        &|h| {
-            for cited in &site.sources {
-                cited.anchor.hash(&mut HasherRef(h));
-                site.source(&cited.key).hash.hash(&mut HasherRef(h));
-                for r in &cited.cited_by {
-                    claim_hash(r).hash(&mut HasherRef(h));
-                }
-            }
-        },
-    );
     let verdict_count = |id: &str| site.claims_by_verdict.get(id).map_or(0, Vec::len);
     add(
         Job::Verdicts,
@@ -345,11 +388,23 @@ pub fn plan<'a>(
         },
     );
     for (i, verdict) in shared.site.verdicts.iter().enumerate() {
-        let path = format!("verdicts/{}/index.html", slug::slugify(&verdict.id));
-        add(Job::Verdict(i), path, verdict.url.clone(), &|h| {
-            shared.verdict_hashes[i].hash(&mut HasherRef(h));
-            claim_refs(site.claims_by_verdict.get(&verdict.id), h);
-        });
+        let folder = format!("verdicts/{}/", slug::slugify(&verdict.id));
+        let claims = site
+            .claims_by_verdict
+            .get(&verdict.id)
+            .map_or(&[][..], Vec::as_slice);
+        let pages = views::page_count(claims.len(), per_page);
+        for k in 0..pages {
+            add(
+                Job::Verdict(i, k),
+                views::paged_path(&folder, k),
+                views::paged_url(&verdict.url, k),
+                &|h| {
+                    (shared.verdict_hashes[i], claims.len(), k, pages).hash(&mut HasherRef(h));
+                    claim_refs(&claims[slice(claims.len(), k)], h);
+                },
+            );
+        }
     }
     add(
         Job::Tags,
@@ -363,17 +418,21 @@ pub fn plan<'a>(
     );
     for (slug, entry) in &site.tags {
         let (tag, hash) = &shared.tags[slug];
-        add(
-            Job::Tag(slug),
-            format!("tags/{slug}/index.html"),
-            tag.url.clone(),
-            &|h| {
-                hash.hash(&mut HasherRef(h));
-                for &b in &entry.briefings {
-                    summaries[b].hash(&mut HasherRef(h));
-                }
-            },
-        );
+        let all = &entry.briefings;
+        let pages = views::page_count(all.len(), per_page);
+        for k in 0..pages {
+            add(
+                Job::Tag(slug, k),
+                views::paged_path(&format!("tags/{slug}/"), k),
+                views::paged_url(&tag.url, k),
+                &|h| {
+                    (hash, all.len(), k, pages).hash(&mut HasherRef(h));
+                    for &b in &all[slice(all.len(), k)] {
+                        summaries[b].hash(&mut HasherRef(h));
+                    }
+                },
+            );
+        }
     }
     for (i, page) in site.pages.iter().enumerate() {
         add(
@@ -593,7 +652,7 @@ impl<'a> Plan<'a> {
         };
         let list = |title: &str| (title.to_owned(), description.clone());
         (meta.title, meta.description) = match job {
-            Job::Index => list(&site.config.title),
+            Job::Index(_) => list(&site.config.title),
             Job::Briefing(b) | Job::Claim(b, ..) => {
                 let briefing = &site.briefings[b];
                 meta.kind = "article";
@@ -608,7 +667,7 @@ impl<'a> Plan<'a> {
                     _ => (briefing.title.clone(), briefing.summary.clone()),
                 }
             }
-            Job::Speaker(id) => {
+            Job::Speaker(id, _) => {
                 let speaker = &self.shared.speakers[id].0;
                 meta.kind = "profile";
                 let about: Vec<&str> = [&speaker.role, &speaker.affiliation]
@@ -627,11 +686,11 @@ impl<'a> Plan<'a> {
                 (speaker.name.clone(), about)
             }
             Job::Speakers => list("Speakers"),
-            Job::Sources => list("Sources"),
+            Job::Sources(_) => list("Sources"),
             Job::Verdicts => list("Verdicts"),
-            Job::Verdict(i) => list(&format!("Verdict: {}", self.shared.site.verdicts[i].label)),
+            Job::Verdict(i, _) => list(&format!("Verdict: {}", self.shared.site.verdicts[i].label)),
             Job::Tags => list("Tags"),
-            Job::Tag(slug) => list(&format!("Tag: {}", self.shared.tags[slug].0.name)),
+            Job::Tag(slug, _) => list(&format!("Tag: {}", self.shared.tags[slug].0.name)),
             Job::Page(i) => {
                 let page = &site.pages[i];
                 let about = page.description.as_ref().unwrap_or(description);
@@ -641,7 +700,22 @@ impl<'a> Plan<'a> {
             Job::NotFound => list("Page not found"),
             Job::Search => list("Search"),
         };
+        if let Some(page) = job.page().filter(|&page| page > 0) {
+            meta.title = format!("{}, page {}", meta.title, page + 1);
+        }
         meta
+    }
+
+    /// The entries of a list of `len` shown on page `page`.
+    fn shown(&self, len: usize, page: usize) -> std::ops::Range<usize> {
+        let per_page = self.site.config.paginate;
+        (page * per_page).min(len)..((page + 1) * per_page).min(len)
+    }
+
+    /// Where page `page` of the list at `url` of `len` entries stands.
+    fn pager(&self, url: &str, len: usize, page: usize) -> views::PagerView {
+        let count = views::page_count(len, self.site.config.paginate);
+        views::PagerView::new(url, page, count)
     }
 
     /// Every correction on the site, newest first; corrections of one day
@@ -675,10 +749,13 @@ impl<'a> Plan<'a> {
         let site = self.site;
         let shared = &self.shared;
         match job {
-            Job::Index => {
+            Job::Index(k) => {
+                let shown = self.shown(self.briefings.len(), k);
                 let summaries: Vec<&BriefingSummary> =
-                    self.briefings.iter().map(|v| &v.summary).collect();
+                    self.briefings[shown].iter().map(|v| &v.summary).collect();
                 context.insert("briefings", &summaries);
+                let url = &site.config.base_path;
+                context.insert("pager", &self.pager(url, self.briefings.len(), k));
                 let all = site
                     .briefings
                     .iter()
@@ -735,18 +812,25 @@ impl<'a> Plan<'a> {
                     .collect();
                 context.insert("speakers", &list);
             }
-            Job::Speaker(id) => {
-                let claims = self.claims(site.claims_by_speaker.get(id));
+            Job::Speaker(id, k) => {
+                let mut claims = self.claims(site.claims_by_speaker.get(id));
+                let speaker = &shared.speakers[id].0;
+                let tally = self.tally_of(&claims);
+                context.insert("pager", &self.pager(&speaker.url, claims.len(), k));
+                let shown = self.shown(claims.len(), k);
+                claims.truncate(shown.end);
+                claims.drain(..shown.start);
                 let page = SpeakerPage {
-                    speaker: &shared.speakers[id].0,
-                    tally: self.tally_of(&claims),
+                    speaker,
+                    tally,
                     claims,
                 };
                 context.insert("speaker", &page);
             }
-            Job::Sources => {
-                let entries: Vec<SourceEntry> = site
-                    .sources
+            Job::Sources(k) => {
+                let url = format!("{}sources/", site.config.base_path);
+                context.insert("pager", &self.pager(&url, site.sources.len(), k));
+                let entries: Vec<SourceEntry> = site.sources[self.shown(site.sources.len(), k)]
                     .iter()
                     .map(|cited| SourceEntry {
                         source: views::cited_source_view(site, &cited.key),
@@ -771,16 +855,24 @@ impl<'a> Plan<'a> {
                     .collect();
                 context.insert("verdicts", &list);
             }
-            Job::Verdict(i) => {
+            Job::Verdict(i, k) => {
                 let verdict = &shared.site.verdicts[i];
-                let claims = self.claims(site.claims_by_verdict.get(&verdict.id));
+                let all = site
+                    .claims_by_verdict
+                    .get(&verdict.id)
+                    .map_or(&[][..], Vec::as_slice);
                 context.insert(
                     "verdict",
                     &VerdictCount {
                         verdict,
-                        count: claims.len(),
+                        count: all.len(),
                     },
                 );
+                context.insert("pager", &self.pager(&verdict.url, all.len(), k));
+                let claims: Vec<&ClaimView> = all[self.shown(all.len(), k)]
+                    .iter()
+                    .map(|r| &self.briefings[r.briefing].claims[r.claim])
+                    .collect();
                 context.insert("claims", &claims);
             }
             Job::Tags => {
@@ -794,10 +886,12 @@ impl<'a> Plan<'a> {
                     .collect();
                 context.insert("tags", &list);
             }
-            Job::Tag(slug) => {
+            Job::Tag(slug, k) => {
                 let entry = &site.tags[slug];
-                let briefings: Vec<&BriefingSummary> = entry
-                    .briefings
+                let tag = &shared.tags[slug].0;
+                let all = &entry.briefings;
+                context.insert("pager", &self.pager(&tag.url, all.len(), k));
+                let briefings: Vec<&BriefingSummary> = all[self.shown(all.len(), k)]
                     .iter()
                     .map(|&b| &self.briefings[b].summary)
                     .collect();

@@ -233,9 +233,11 @@ impl Plan<'_> {
         let site = self.site;
         let changed = |b: usize| site.briefings[b].last_changed();
         let newest = site.briefings.iter().map(|b| b.last_changed()).max();
-        let newest_of = |refs: Option<&Vec<crate::resolve::ClaimRef>>| {
-            refs.into_iter()
-                .flatten()
+        // A list page changes with the entries it shows.
+        let newest_of = |refs: Option<&Vec<crate::resolve::ClaimRef>>, page: usize| {
+            let refs = refs.map_or(&[][..], Vec::as_slice);
+            refs[self.shown(refs.len(), page)]
+                .iter()
                 .map(|r| changed(r.briefing))
                 .max()
         };
@@ -247,11 +249,22 @@ impl Plan<'_> {
         {
             let lastmod = match page.job {
                 Job::Briefing(b) => Some(changed(b)),
-                Job::Speaker(id) => newest_of(site.claims_by_speaker.get(id)),
-                Job::Verdict(i) => {
-                    newest_of(site.claims_by_verdict.get(&self.shared.site.verdicts[i].id))
+                Job::Speaker(id, k) => newest_of(site.claims_by_speaker.get(id), k),
+                Job::Verdict(i, k) => newest_of(
+                    site.claims_by_verdict.get(&self.shared.site.verdicts[i].id),
+                    k,
+                ),
+                Job::Tag(slug, k) => {
+                    let all = &site.tags[slug].briefings;
+                    all[self.shown(all.len(), k)]
+                        .iter()
+                        .map(|&b| changed(b))
+                        .max()
                 }
-                Job::Tag(slug) => site.tags[slug].briefings.iter().map(|&b| changed(b)).max(),
+                Job::Index(k) if k > 0 => site.briefings[self.shown(site.briefings.len(), k)]
+                    .iter()
+                    .map(|b| b.last_changed())
+                    .max(),
                 Job::Page(_) => None,
                 _ => newest,
             };

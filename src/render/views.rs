@@ -201,6 +201,57 @@ pub fn display(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// The URL of page `page` (0 for the first) of the list at `url`.
+pub fn paged_url(url: &str, page: usize) -> String {
+    if page == 0 {
+        url.to_owned()
+    } else {
+        format!("{url}page/{}/", page + 1)
+    }
+}
+
+/// The output path of page `page` of the list in `folder` (`""` for the
+/// index, else ending with `/`).
+pub fn paged_path(folder: &str, page: usize) -> String {
+    if page == 0 {
+        format!("{folder}index.html")
+    } else {
+        format!("{folder}page/{}/index.html", page + 1)
+    }
+}
+
+/// How many pages a list of `len` entries takes: at least one, so an
+/// empty list still has its page.
+pub fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page).max(1)
+}
+
+/// Where a list page stands among its list's pages, for its navigation.
+#[derive(Serialize, Debug)]
+pub struct PagerView {
+    /// This page's number, from 1.
+    pub number: usize,
+    /// How many pages the list has.
+    pub count: usize,
+    pub first_url: String,
+    pub last_url: String,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+impl PagerView {
+    pub fn new(url: &str, page: usize, count: usize) -> PagerView {
+        PagerView {
+            number: page + 1,
+            count,
+            first_url: url.to_owned(),
+            last_url: paged_url(url, count - 1),
+            prev_url: page.checked_sub(1).map(|p| paged_url(url, p)),
+            next_url: (page + 1 < count).then(|| paged_url(url, page + 1)),
+        }
+    }
+}
+
 /// Views shared by many pages, built every build (they are small), with the
 /// fingerprint of each.
 pub struct Shared {
@@ -277,7 +328,8 @@ impl Shared {
             verdicts,
         };
         Shared {
-            site_hash: fingerprint::of_view(&site_view),
+            // Every list's pager and every source's link depend on it.
+            site_hash: fingerprint::of(&(fingerprint::of_view(&site_view), config.paginate)),
             site: site_view,
             verdict_hashes,
             speakers,
@@ -382,11 +434,12 @@ pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
 }
 
 fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
-    let anchor = site.source_anchor(key).unwrap_or_default().to_owned();
+    let (anchor, page) = site.source_place(key).unwrap_or_default();
+    let sources = format!("{}sources/", site.config.base_path);
     SourceView {
         id: source.id.clone(),
-        sources_url: format!("{}sources/#{anchor}", site.config.base_path),
-        anchor,
+        sources_url: format!("{}#{anchor}", paged_url(&sources, page)),
+        anchor: anchor.to_owned(),
         title: source.title.clone(),
         publisher: source.publisher.clone(),
         url: source.url.clone(),
