@@ -249,8 +249,16 @@ fn build(build_args: &BuildArgs) -> anyhow::Result<()> {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings, args.quiet);
             if std::env::var_os("BRIEF_TIMINGS").is_some() {
-                for (stage, took) in &report.stages {
-                    eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                for stage in &report.stages {
+                    let resident = stage
+                        .resident
+                        .map(|bytes| format!("{:>6} MB", bytes / 1_000_000))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "{:>8.1} ms {resident}  {}",
+                        stage.took.as_secs_f64() * 1000.0,
+                        stage.name
+                    );
                 }
             }
             if !args.quiet {

@@ -38,5 +38,5 @@ pub fn check(options: &Options) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnosti
 
 /// Builds the site and writes it to the output folder: `brief build`.
 pub fn build(options: &Options) -> Result<Report, Failure> {
-    Session::new(options.clone()).build()
+    Session::new(options.clone()).build_once()
 }

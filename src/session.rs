@@ -38,16 +38,26 @@ pub struct Report {
     pub claims: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
-    /// Time spent in each stage, in order (printed by `serve` and `watch`
-    /// when the environment variable `BRIEF_TIMINGS` is set).
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Time spent in each stage, in order, and the memory in use at its end
+    /// (printed when the environment variable `BRIEF_TIMINGS` is set).
+    pub stages: Vec<Stage>,
+}
+
+/// One stage of a build, for `BRIEF_TIMINGS`.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub took: Duration,
+    /// Resident memory at the stage's end, in bytes, where the system
+    /// says (Linux).
+    pub resident: Option<u64>,
 }
 
 /// Time taken by each stage of a build.
 #[derive(Debug, Default)]
 struct Stopwatch {
     last: Option<Instant>,
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<Stage>,
 }
 
 impl Stopwatch {
@@ -62,10 +72,21 @@ impl Stopwatch {
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
         if let Some(last) = self.last {
-            self.stages.push((name, now - last));
+            self.stages.push(Stage {
+                name,
+                took: now - last,
+                resident: resident_memory(),
+            });
         }
         self.last = Some(now);
     }
+}
+
+/// The process's resident memory, from `/proc/self/statm`.
+fn resident_memory() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// Why a build stopped.
@@ -383,9 +404,27 @@ impl Session {
     /// `brief build` does, and how `serve` and `watch` start. Pages are
     /// written as they are rendered, so the site is never whole in memory.
     pub fn build(&mut self) -> Result<Report, Failure> {
+        self.build_keeping(true)
+    }
+
+    /// A full build with no rebuild to follow, `brief build`: what is kept
+    /// only to make later rebuilds fast (the files' texts and parses) is
+    /// let go before rendering, which at 10,000 briefings is a few hundred
+    /// megabytes.
+    pub fn build_once(mut self) -> Result<Report, Failure> {
+        self.build_keeping(false)
+    }
+
+    fn build_keeping(&mut self, keep: bool) -> Result<Report, Failure> {
         let start = Instant::now();
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
         let compiled = self.compile(None).map_err(Failure::Content)?;
+        if !keep {
+            self.files = SiteFiles::default();
+            self.briefings.clear();
+            self.pages.clear();
+            self.checked.clear();
+        }
         let mut cache = render::Cache::default();
         let staging = write::Staging::begin(&self.output).map_err(Failure::Write)?;
         // Each file's path, fingerprint and whether its bytes are new.

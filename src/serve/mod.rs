@@ -71,7 +71,7 @@ fn describe(report: &Report) -> String {
         let stages: Vec<String> = report
             .stages
             .iter()
-            .map(|(name, took)| format!("{name} {:.1}", took.as_secs_f64() * 1000.0))
+            .map(|stage| format!("{} {:.1}", stage.name, stage.took.as_secs_f64() * 1000.0))
             .collect();
         line.push_str(&format!(" [{} ms]", stages.join(", ")));
     }
