@@ -182,6 +182,9 @@ pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Body
     if config.markdown_safe {
         html = sanitiser().clean(&html).to_string();
     }
+    // Kept for the whole build: the slack of a grown string would be a
+    // third of it.
+    html.shrink_to_fit();
     Body {
         html,
         links,

@@ -770,13 +770,13 @@ impl<'a> Plan<'a> {
                     .claims
                     .iter()
                     .filter(|c| seen.insert(&c.speaker.id))
-                    .map(|c| &c.speaker)
+                    .map(|c| &*c.speaker)
                     .collect();
                 let mut seen = std::collections::HashSet::new();
                 let sources = views
                     .claims
                     .iter()
-                    .flat_map(|c| c.sources.iter())
+                    .flat_map(|c| c.sources.iter().map(|s| &**s))
                     .filter(|s| seen.insert(&s.anchor))
                     .collect();
                 let view = BriefingView {
