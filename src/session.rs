@@ -420,7 +420,9 @@ impl Session {
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
         let compiled = self.compile(None).map_err(Failure::Content)?;
         if !keep {
-            self.files = SiteFiles::default();
+            // Static files and templates are still to be copied and used.
+            self.files.briefings = Vec::new();
+            self.files.pages = Vec::new();
             self.briefings.clear();
             self.pages.clear();
             self.checked.clear();
