@@ -444,3 +444,68 @@ fn the_search_index_loses_shards_an_edit_no_longer_needs() {
     );
     assert_same_as_fresh(&site, "the long body's removal");
 }
+
+/// A briefing newer than the others whose source sorts between theirs, so
+/// that adding it pushes the index and the sources list onto a second page
+/// and moves an existing source's entry to `/sources/page/2/`.
+const THIRD_BRIEFING: &str = "---
+title: A third briefing
+date: 2024-11-05
+summary: Later claims.
+sources:
+  memo:
+    title: Memo on the talks
+    url: https://example.org/memo
+claims:
+  - id: talks
+    speaker: nebenzia
+    text: The talks went well.
+    verdict: mixed
+    explanation: Some went well.
+    sources: [memo]
+---
+Third body.
+";
+
+#[test]
+fn list_pages_come_and_go_as_in_a_fresh_build() {
+    let site = site();
+    site.write("site.yaml", "title: Desk\npaginate: 2\n");
+    let mut live = Live::start(&site);
+    let built = |url: &str| site.path("public").join(url).join("index.html").is_file();
+    assert!(!built("page/2") && !built("sources/page/2"));
+
+    site.write("content/briefings/z.md", THIRD_BRIEFING);
+    live.rebuild(&site, &["content/briefings/z.md"]).unwrap();
+    assert!(built("page/2") && built("sources/page/2"));
+    assert_same_as_fresh(&site, "adding a third briefing");
+
+    // Every page of the index charts every claim, not only its own.
+    site.write(
+        "content/briefings/y.md",
+        &common::SECOND_BRIEFING.replace("verdict: misleading", "verdict: false"),
+    );
+    live.rebuild(&site, &["content/briefings/y.md"]).unwrap();
+    assert_same_as_fresh(&site, "changing a verdict on the first page");
+
+    fs::remove_file(site.path("content/briefings/z.md")).unwrap();
+    live.rebuild(&site, &["content/briefings/z.md"]).unwrap();
+    assert!(!built("page/2") && !built("sources/page/2"));
+    assert!(
+        !site.path("public/page").exists(),
+        "an empty page/ folder stays"
+    );
+    assert_same_as_fresh(&site, "removing it again");
+
+    site.write("content/briefings/z.md", THIRD_BRIEFING);
+    site.write("site.yaml", "title: Desk\npaginate: 1\n");
+    live.rebuild(&site, &["content/briefings/z.md", "site.yaml"])
+        .unwrap();
+    assert!(built("page/3") && built("sources/page/3"));
+    assert_same_as_fresh(&site, "one entry a page");
+
+    site.write("site.yaml", "title: Desk\n");
+    live.rebuild(&site, &["site.yaml"]).unwrap();
+    assert!(!built("page/2"));
+    assert_same_as_fresh(&site, "back to the default");
+}

@@ -11,9 +11,8 @@
 
 mod common;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
 
 use common::{all, html_files, one, page_in, sel, text, texts, Site, MINIMAL_BRIEFING};
 use scraper::{ElementRef, Html};
@@ -208,53 +207,6 @@ fn pairs(items: &[(&str, usize)]) -> Vec<(String, usize)> {
 fn sorted(mut v: Vec<(String, usize)>) -> Vec<(String, usize)> {
     v.sort();
     v
-}
-
-/// Every `href`/`src` in the output that points inside the site and does
-/// not resolve to a file, or names an anchor that file lacks.
-fn broken_links(output: &Path, base_path: &str) -> Vec<String> {
-    let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
-    let mut pages = Vec::new();
-    for rel in html_files(output) {
-        let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
-        let found = common::attrs(&html, "[id]", "id").into_iter().collect();
-        ids.insert(rel.to_string_lossy().replace('\\', "/"), found);
-        pages.push((rel, html));
-    }
-    let mut problems = Vec::new();
-    for (rel, html) in &pages {
-        let here = rel.to_string_lossy().replace('\\', "/");
-        let values = common::attrs(html, "[href]", "href")
-            .into_iter()
-            .chain(common::attrs(html, "[src]", "src"));
-        for value in values {
-            let (path, fragment) = match value.split_once('#') {
-                Some((p, f)) => (p.to_owned(), Some(f.to_owned())),
-                None => (value.clone(), None),
-            };
-            let file = if path.is_empty() {
-                here.clone()
-            } else if let Some(inside) = path.strip_prefix(base_path) {
-                if inside.is_empty() || inside.ends_with('/') {
-                    format!("{inside}index.html")
-                } else {
-                    inside.to_owned()
-                }
-            } else {
-                continue;
-            };
-            if !output.join(&file).is_file() {
-                problems.push(format!("{here}: {value} -> no file {file}"));
-                continue;
-            }
-            if let (Some(fragment), Some(targets)) = (fragment, ids.get(&file)) {
-                if !fragment.is_empty() && !targets.contains(&fragment) {
-                    problems.push(format!("{here}: {value} -> no id `{fragment}` in {file}"));
-                }
-            }
-        }
-    }
-    problems
 }
 
 // ------------------------------------------------------------ claim cards
@@ -642,7 +594,7 @@ fn index_lists_briefings_newest_first() {
 fn every_internal_link_and_anchor_resolves() {
     let site = newsroom();
     site.build();
-    let broken = broken_links(&site.path("public"), "/");
+    let broken = common::broken_links(&site.path("public"), "/");
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
 
@@ -957,7 +909,7 @@ fn base_url_flag_prefixes_every_internal_link() {
     let alpha = page_in(&output, "/briefings/alpha/");
     assert!(links_to(&alpha, "/desk/briefings/beta/#claim-b1"));
     assert!(links_to(&alpha, "/desk/speakers/kim/"));
-    let broken = broken_links(&output, "/desk/");
+    let broken = common::broken_links(&output, "/desk/");
     assert!(
         broken.is_empty(),
         "broken links under /desk/:\n{}",

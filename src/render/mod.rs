@@ -309,7 +309,15 @@ pub fn plan<'a>(
             Job::Index(k),
             views::paged_path("", k),
             views::paged_url(base, k),
-            &|h| (shown, k, pages).hash(&mut HasherRef(h)),
+            &|h| {
+                (shown, k, pages).hash(&mut HasherRef(h));
+                // The chart counts every claim; the page shows some.
+                for briefing in &site.briefings {
+                    for claim in &briefing.claims {
+                        claim.verdict.hash(&mut HasherRef(h));
+                    }
+                }
+            },
         );
     }
     for (b, briefing) in site.briefings.iter().enumerate() {

@@ -424,7 +424,9 @@ pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
             .hash(&mut hasher);
         for id in &claim.sources {
             if let Some((key, source)) = site.source_for(b, id) {
-                site.source_anchor(&key).hash(&mut hasher);
+                // The card links to the page of /sources/ the entry is on,
+                // which moves when sources sorting before it come or go.
+                site.source_place(&key).hash(&mut hasher);
                 if matches!(key, SourceKey::Site(_)) {
                     source.hash.hash(&mut hasher);
                 }

@@ -2,7 +2,7 @@
 //! built HTML parsed for assertions.
 #![allow(dead_code)]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -263,4 +263,51 @@ pub fn one<'a>(html: &'a Html, selector: &str) -> ElementRef<'a> {
         found.len()
     );
     found[0]
+}
+
+/// Every `href`/`src` in the output that points inside the site and does
+/// not resolve to a file, or names an anchor that file lacks.
+pub fn broken_links(output: &Path, base_path: &str) -> Vec<String> {
+    let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut pages = Vec::new();
+    for rel in html_files(output) {
+        let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
+        let found = attrs(&html, "[id]", "id").into_iter().collect();
+        ids.insert(rel.to_string_lossy().replace('\\', "/"), found);
+        pages.push((rel, html));
+    }
+    let mut problems = Vec::new();
+    for (rel, html) in &pages {
+        let here = rel.to_string_lossy().replace('\\', "/");
+        let values = attrs(html, "[href]", "href")
+            .into_iter()
+            .chain(attrs(html, "[src]", "src"));
+        for value in values {
+            let (path, fragment) = match value.split_once('#') {
+                Some((p, f)) => (p.to_owned(), Some(f.to_owned())),
+                None => (value.clone(), None),
+            };
+            let file = if path.is_empty() {
+                here.clone()
+            } else if let Some(inside) = path.strip_prefix(base_path) {
+                if inside.is_empty() || inside.ends_with('/') {
+                    format!("{inside}index.html")
+                } else {
+                    inside.to_owned()
+                }
+            } else {
+                continue;
+            };
+            if !output.join(&file).is_file() {
+                problems.push(format!("{here}: {value} -> no file {file}"));
+                continue;
+            }
+            if let (Some(fragment), Some(targets)) = (fragment, ids.get(&file)) {
+                if !fragment.is_empty() && !targets.contains(&fragment) {
+                    problems.push(format!("{here}: {value} -> no id `{fragment}` in {file}"));
+                }
+            }
+        }
+    }
+    problems
 }
