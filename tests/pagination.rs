@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use common::{all, html_files, one, sel, text, texts, Site};
+use common::{all, attrs, html_files, one, sel, text, texts, Site};
 use scraper::Html;
 
 // ------------------------------------------------------------ fixture
@@ -703,6 +703,23 @@ fn the_sitemap_lists_every_page_of_every_list_with_its_newest_entry() {
     for (i, shown) in split(&false_claims).iter().enumerate() {
         let url = page_url("verdicts/false/", i + 1);
         let newest = shown.iter().max().copied();
+        assert_eq!(lastmod(&url).as_deref(), newest, "{url}");
+    }
+    // A page of /sources/ changes with the briefings citing what it shows.
+    let date_of = |href: &str| {
+        ARCHIVE
+            .iter()
+            .find(|e| href.ends_with(&format!("/briefings/{}/", e.slug)))
+            .map(|e| e.date)
+    };
+    for i in 1..=page_count(cited_urls().len()) {
+        let url = page_url("sources/", i);
+        let page = site.page(&format!("/{url}"));
+        let newest = attrs(&page, ".cited-by__meta a[href*='/briefings/']", "href")
+            .iter()
+            .filter_map(|href| date_of(href))
+            .max();
+        assert!(newest.is_some(), "{url} cites no briefing");
         assert_eq!(lastmod(&url).as_deref(), newest, "{url}");
     }
 }

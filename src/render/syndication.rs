@@ -261,6 +261,11 @@ impl Plan<'_> {
                         .map(|&b| changed(b))
                         .max()
                 }
+                Job::Sources(k) => site.sources[self.shown(site.sources.len(), k)]
+                    .iter()
+                    .flat_map(|cited| &cited.cited_by)
+                    .map(|r| changed(r.briefing))
+                    .max(),
                 Job::Index(k) if k > 0 => site.briefings[self.shown(site.briefings.len(), k)]
                     .iter()
                     .map(|b| b.last_changed())
