@@ -14,14 +14,14 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 
 /// How bad a problem is: errors fail the build, warnings do not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// A place in a file: 1-based line, 1-based column (in characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Position {
     pub line: usize,
     pub column: usize,
@@ -39,7 +39,7 @@ impl Position {
 }
 
 /// One problem found in the site.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file, relative to the site root where possible.
@@ -171,11 +171,16 @@ pub fn render(
     out: &mut dyn termcolor::WriteColor,
 ) -> std::io::Result<()> {
     let mut files = SimpleFiles::new();
+    // Each file is read once, however many problems it has: a large
+    // archive can have tens of thousands of warnings.
+    let mut read: std::collections::HashMap<&Path, Option<usize>> = Default::default();
     let config = term::Config::default();
     for diagnostic in diagnostics {
-        let text = std::fs::read(root.join(&diagnostic.file))
-            .ok()
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let id = *read.entry(&diagnostic.file).or_insert_with(|| {
+            let bytes = std::fs::read(root.join(&diagnostic.file)).ok()?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            Some(files.add(diagnostic.file.display().to_string(), text))
+        });
         let severity = match diagnostic.severity {
             Severity::Error => ReportSeverity::Error,
             Severity::Warning => ReportSeverity::Warning,
@@ -190,15 +195,12 @@ pub fn render(
         let mut report = Report::new(severity)
             .with_message(&diagnostic.message)
             .with_notes(notes);
-        match text
-            .as_deref()
-            .and_then(|t| byte_range(t, diagnostic.position))
-        {
-            Some(range) => {
-                let id = files.add(
-                    diagnostic.file.display().to_string(),
-                    text.unwrap_or_default(),
-                );
+        let range = id.and_then(|id| {
+            let text = files.get(id).ok()?.source();
+            Some((id, byte_range(text, diagnostic.position)?))
+        });
+        match range {
+            Some((id, range)) => {
                 report = report.with_labels(vec![Label::primary(id, range)]);
                 if term::emit(out, &config, &files, &report).is_err() {
                     writeln!(out, "{diagnostic}")?;

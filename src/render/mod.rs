@@ -302,6 +302,15 @@ pub fn plan<'a>(
     // Page `k` of a list shows these entries; its fingerprint covers them,
     // its number and how many pages there are (for its navigation).
     let slice = |len: usize, k: usize| k * per_page..((k + 1) * per_page).min(len);
+    // Every page of the index charts every claim, but shows some briefings:
+    // the verdicts are hashed once, not once per page.
+    let all_verdicts = crate::fingerprint::of(
+        &site
+            .briefings
+            .iter()
+            .flat_map(|b| b.claims.iter().map(|c| &c.verdict))
+            .collect::<Vec<_>>(),
+    );
     for k in 0..views::page_count(summaries.len(), per_page) {
         let shown = &summaries[slice(summaries.len(), k)];
         let pages = views::page_count(summaries.len(), per_page);
@@ -309,15 +318,7 @@ pub fn plan<'a>(
             Job::Index(k),
             views::paged_path("", k),
             views::paged_url(base, k),
-            &|h| {
-                (shown, k, pages).hash(&mut HasherRef(h));
-                // The chart counts every claim; the page shows some.
-                for briefing in &site.briefings {
-                    for claim in &briefing.claims {
-                        claim.verdict.hash(&mut HasherRef(h));
-                    }
-                }
-            },
+            &|h| (shown, k, pages, all_verdicts).hash(&mut HasherRef(h)),
         );
     }
     for (b, briefing) in site.briefings.iter().enumerate() {
@@ -349,17 +350,20 @@ pub fn plan<'a>(
             .get(id)
             .map_or(&[][..], Vec::as_slice);
         let pages = views::page_count(claims.len(), per_page);
+        // The chart counts every claim; each page shows some.
+        let verdicts = crate::fingerprint::of(
+            &claims
+                .iter()
+                .map(|r| &site.claim(*r).verdict)
+                .collect::<Vec<_>>(),
+        );
         for k in 0..pages {
             add(
                 Job::Speaker(id, k),
                 views::paged_path(&format!("speakers/{id}/"), k),
                 views::paged_url(&speaker.url, k),
                 &|h| {
-                    (hash, k, pages).hash(&mut HasherRef(h));
-                    // The chart counts every claim; the page shows some.
-                    for r in claims {
-                        site.claim(*r).verdict.hash(&mut HasherRef(h));
-                    }
+                    (hash, k, pages, verdicts).hash(&mut HasherRef(h));
                     claim_refs(&claims[slice(claims.len(), k)], h);
                 },
             );

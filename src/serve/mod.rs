@@ -97,7 +97,7 @@ fn run_loop(
     mut session: Session,
     mut watcher: watch::Watcher,
     mut built: bool,
-    mut shown: HashSet<String>,
+    mut shown: HashSet<Diagnostic>,
     terminal: &Terminal,
     told: &mut dyn FnMut(Event),
 ) -> anyhow::Result<()> {
@@ -122,12 +122,12 @@ fn run_loop(
                 let new: Vec<Diagnostic> = report
                     .warnings
                     .iter()
-                    .filter(|w| !shown.contains(&w.to_string()))
+                    .filter(|w| !shown.contains(*w))
                     .cloned()
                     .collect();
                 terminal.problems(&root, &new);
-                shown = report.warnings.iter().map(|w| w.to_string()).collect();
                 terminal.line(&describe(&report));
+                shown = report.warnings.into_iter().collect();
             }
             Err(failure) => {
                 failing = true;
@@ -165,7 +165,7 @@ pub enum Event<'a> {
 fn first_build(
     session: &mut Session,
     terminal: &Terminal,
-) -> anyhow::Result<Result<HashSet<String>, String>> {
+) -> anyhow::Result<Result<HashSet<Diagnostic>, String>> {
     let root = session.options.root.clone();
     match session.build() {
         Ok(report) => {
@@ -176,7 +176,7 @@ fn first_build(
                 report.briefings,
                 report.elapsed.as_millis()
             ));
-            Ok(Ok(report.warnings.iter().map(|w| w.to_string()).collect()))
+            Ok(Ok(report.warnings.into_iter().collect()))
         }
         Err(Failure::Write(err)) => Err(err.into()),
         Err(failure) => {
