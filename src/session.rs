@@ -391,11 +391,23 @@ impl Session {
         let mut done = plan.render_each(&compiled.templates, &all, &put)?;
         cache.remember(&all);
         stopwatch.lap("render and write pages");
+        // Thousands of index files, and a few large data files: written in
+        // parallel, like the pages, so that one file's wait on the disk does
+        // not hold up the rest.
         let (data, made) = plan.data_files(cache);
-        done.extend(self.not_overridden(data).into_iter().map(&put));
+        let data: Vec<T> = self
+            .not_overridden(data)
+            .into_par_iter()
+            .map(&put)
+            .collect();
+        done.extend(data);
         cache.remember_data(made);
         stopwatch.lap("data files");
-        done.extend(render::search::files(&plan, cache).into_iter().map(&put));
+        let index: Vec<T> = render::search::files(&plan, cache)
+            .into_par_iter()
+            .map(&put)
+            .collect();
+        done.extend(index);
         stopwatch.lap("search index");
         Ok((done, layout(&plan, &assets)))
     }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -42,7 +42,7 @@ pub const CHUNK_DOCS: usize = 20;
 pub const SHARD_BYTES: usize = 32 * 1024;
 
 /// Words too common to search for, left out of the index and of queries on
-/// sites whose language is English. Sorted, for binary search.
+/// sites whose language is English. Sorted, as `meta.json` lists them.
 const STOP_WORDS: &[&str] = &[
     "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he",
     "her", "his", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "them",
@@ -65,40 +65,99 @@ pub struct Cache {
 }
 
 impl Cache {
-    fn number(&mut self, word: Box<str>) -> u32 {
-        if let Some(&n) = self.numbers.get(&word) {
+    fn number(&mut self, word: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(word) {
             return n;
         }
         let n = self.words.len() as u32;
-        self.words.push(word.clone());
-        self.numbers.insert(word, n);
+        self.words.push(word.into());
+        self.numbers.insert(word.into(), n);
         n
     }
 }
 
-/// One briefing's documents (the briefing, then its claims), as the
-/// numbers of their words.
+/// One briefing's documents (the briefing, then its claims).
 struct Entry {
     /// The signature of the views they were made from.
     signature: u64,
-    docs: Vec<Doc<u32>>,
+    /// The site-wide numbers of the briefing's words.
+    words: Vec<u32>,
+    /// The documents, with each word as its position in `words`.
+    docs: Vec<Doc>,
 }
 
-struct Doc<W> {
+struct Doc {
     /// Words in the document's main fields, without repeats.
-    strong: Vec<W>,
+    strong: Vec<u32>,
     /// Words only in its other fields, without repeats.
-    weak: Vec<W>,
+    weak: Vec<u32>,
 }
 
-impl Doc<Box<str>> {
-    fn new(mut strong: Vec<Box<str>>, mut weak: Vec<Box<str>>) -> Self {
+impl Doc {
+    fn new(mut strong: Vec<u32>, mut weak: Vec<u32>) -> Self {
         strong.sort_unstable();
         strong.dedup();
         weak.sort_unstable();
         weak.dedup();
         weak.retain(|w| strong.binary_search(w).is_err());
         Doc { strong, weak }
+    }
+}
+
+/// One briefing's documents before its words have site-wide numbers: the
+/// words are numbered within the briefing first, in parallel with other
+/// briefings, because a briefing repeats most of its words from document to
+/// document and the site-wide numbering, which cannot be shared out, then
+/// sees each of them once.
+struct Tokens {
+    /// The briefing's distinct words, end to end, in the order of their
+    /// numbers within it.
+    text: String,
+    /// Where each word in `text` ends.
+    ends: Vec<usize>,
+    docs: Vec<Doc>,
+}
+
+/// Numbers words within one briefing.
+struct Local {
+    numbers: FxHashMap<Box<str>, u32>,
+    /// Room for the folded form of each text in turn.
+    folded: String,
+    stop: bool,
+}
+
+impl Local {
+    /// Pushes the number of each of `text`'s words onto `out`.
+    fn add(&mut self, text: &str, out: &mut Vec<u32>) {
+        fold(text, &mut self.folded);
+        let numbers = &mut self.numbers;
+        split(&self.folded, self.stop, |word| {
+            let n = match numbers.get(word) {
+                Some(&n) => n,
+                None => {
+                    let n = numbers.len() as u32;
+                    numbers.insert(word.into(), n);
+                    n
+                }
+            };
+            out.push(n);
+        });
+    }
+
+    fn finish(self, docs: Vec<Doc>) -> Tokens {
+        let mut order = vec![""; self.numbers.len()];
+        for (word, &n) in &self.numbers {
+            order[n as usize] = word;
+        }
+        let mut text = String::with_capacity(order.iter().map(|w| w.len()).sum());
+        let ends = order
+            .iter()
+            .map(|w| {
+                text.push_str(w);
+                text.len()
+            })
+            .collect();
+        Tokens { text, ends, docs }
     }
 }
 
@@ -114,25 +173,110 @@ fn is_english(language: &str) -> bool {
 /// every character that is neither alphabetic nor numeric; without
 /// one-character ASCII words and, if `stop_words`, without [`STOP_WORDS`].
 /// `search.js` does the same to a query.
-pub fn words(text: &str, stop_words: bool, mut each: impl FnMut(&str)) {
-    let folded: String = if text.is_ascii() {
+pub fn words(text: &str, stop_words: bool, each: impl FnMut(&str)) {
+    let mut folded = String::new();
+    fold(text, &mut folded);
+    split(&folded, stop_words, each);
+}
+
+/// `text` lower-cased and decomposed as [`words`] says, into `out`.
+fn fold(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
         // The same result for the common case, without decomposing.
-        text.to_ascii_lowercase()
-    } else {
-        text.to_lowercase()
-            .nfkd()
-            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-            .collect()
-    };
-    for word in folded.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() || (word.len() == 1 && word.is_ascii()) {
-            continue;
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
+    // Lower-casing (a final sigma) and decomposing (the order of combining
+    // marks) look at neighbouring characters, but never across ASCII
+    // whitespace, so the text can be folded a run at a time, and the runs
+    // that are plain ASCII, most of any text, skip the Unicode tables.
+    for run in text.split_inclusive(|c: char| c.is_ascii_whitespace()) {
+        if run.is_ascii() {
+            let from = out.len();
+            out.push_str(run);
+            out[from..].make_ascii_lowercase();
+        } else {
+            out.extend(
+                run.to_lowercase()
+                    .nfkd()
+                    .filter(|c| !('\u{300}'..='\u{36f}').contains(c)),
+            );
         }
-        if stop_words && STOP_WORDS.binary_search(&word).is_ok() {
-            continue;
+    }
+}
+
+/// The longest of [`STOP_WORDS`]: longer words are not looked up.
+const STOP_WORD_MAX: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        if STOP_WORDS[i].len() > max {
+            max = STOP_WORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// [`STOP_WORDS`] [`pack`]ed: a word is looked up among them with a few
+/// integer comparisons rather than string comparisons.
+const STOP_PACKED: [u64; STOP_WORDS.len()] = {
+    let mut out = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < STOP_WORDS.len() {
+        out[i] = pack(STOP_WORDS[i].as_bytes());
+        i += 1;
+    }
+    out
+};
+
+/// A word of up to 8 bytes as a number, distinct for distinct words: no
+/// word starts with a zero byte, which is not alphanumeric.
+const fn pack(word: &[u8]) -> u64 {
+    assert!(word.len() <= 8);
+    let mut n = 0;
+    let mut i = 0;
+    while i < word.len() {
+        n = n << 8 | word[i] as u64;
+        i += 1;
+    }
+    n
+}
+
+fn is_stop_word(word: &str) -> bool {
+    word.len() <= STOP_WORD_MAX && STOP_PACKED.contains(&pack(word.as_bytes()))
+}
+
+/// The words of folded text, filtered as [`words`] says.
+fn split(folded: &str, stop_words: bool, mut each: impl FnMut(&str)) {
+    let mut emit = |word: &str| {
+        if word.is_empty() || (word.len() == 1 && word.is_ascii()) {
+            return;
+        }
+        if stop_words && is_stop_word(word) {
+            return;
         }
         each(word);
+    };
+    let bytes = folded.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        // ASCII bytes are classified without decoding a character.
+        let (len, in_word) = if bytes[i].is_ascii() {
+            (1, bytes[i].is_ascii_alphanumeric())
+        } else {
+            let c = folded[i..].chars().next().unwrap_or_default();
+            (c.len_utf8(), c.is_alphanumeric())
+        };
+        if !in_word {
+            emit(&folded[start..i]);
+            start = i + len;
+        }
+        i += len;
     }
+    emit(&folded[start..]);
 }
 
 /// The text of rendered HTML, for indexing: tags become spaces, code blocks
@@ -159,14 +303,12 @@ fn html_text(html: &str) -> String {
             continue;
         }
         let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-        let name: String = rest[1..end]
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let tag = &rest[1..end];
+        let name = &tag[..tag.bytes().take_while(u8::is_ascii_alphanumeric).count()];
         rest = &rest[end..];
         out.push(' ');
-        if matches!(name.as_str(), "pre" | "script" | "style") {
+        let skipped = ["pre", "script", "style"];
+        if let Some(name) = skipped.iter().find(|s| s.eq_ignore_ascii_case(name)) {
             // Skip to the closing tag, which the next turn drops.
             let close = format!("</{name}");
             rest = match find_ignoring_case(rest, &close) {
@@ -217,22 +359,11 @@ const MORE_DIGITS: &[u8; 32] = b"wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-";
 /// with its most significant digit first, the last digit from `0-9a-v` and
 /// any before it from `w-zA-Z_-`. Safe in JSON as it is.
 pub fn encode(ids: &[u32]) -> String {
-    let mut out = String::with_capacity(ids.len() + 4);
-    let mut previous = 0;
+    let mut encoder = Encoder::default();
     for &id in ids {
-        let mut n = id - previous;
-        previous = id;
-        let mut digits = [LAST_DIGITS[(n % 32) as usize]; 7];
-        let mut len = 1;
-        n /= 32;
-        while n > 0 {
-            digits[len] = MORE_DIGITS[(n % 32) as usize];
-            len += 1;
-            n /= 32;
-        }
-        out.extend(digits[..len].iter().rev().map(|&d| d as char));
+        encoder.push(id);
     }
-    out
+    encoder.text
 }
 
 /// The document numbers an [`encode`]d string holds, or `None` if it is not
@@ -266,46 +397,75 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// A briefing's entry from the last build, or its documents as words, to
 /// be numbered.
-type Found = Result<Arc<Entry>, Vec<Doc<Box<str>>>>;
+type Found = Result<Arc<Entry>, Tokens>;
 
 /// One briefing's documents as words.
-fn entry(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Vec<Doc<Box<str>>> {
+fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     let briefing = &plan.site.briefings[b];
     let summary = &views.summary;
-    let collect = |texts: &[&str]| {
-        // Each word allocated once, however often it is used.
-        let mut seen: FxHashSet<Box<str>> = FxHashSet::default();
-        for text in texts {
-            words(text, stop, |w| {
-                if !seen.contains(w) {
-                    seen.insert(w.into());
-                }
-            });
-        }
-        seen.into_iter().collect::<Vec<_>>()
+    let mut local = Local {
+        numbers: FxHashMap::default(),
+        folded: String::new(),
+        stop,
     };
-    let tags: Vec<&str> = summary.tags.iter().map(|t| t.name.as_str()).collect();
 
-    let mut strong = vec![summary.title.as_str()];
-    strong.extend(&tags);
-    let body = html_text(&briefing.body.html);
-    let mut weak = vec![summary.summary.as_str(), body.as_str()];
-    weak.extend(briefing.event.as_deref());
-    weak.extend(views.claims.iter().map(|c| c.speaker.name.as_str()));
-    let mut docs = vec![Doc::new(collect(&strong), collect(&weak))];
+    let mut strong = Vec::new();
+    local.add(&summary.title, &mut strong);
+    for tag in &summary.tags {
+        local.add(&tag.name, &mut strong);
+    }
+    // Every claim has the briefing's title and tags among its other fields.
+    let title_and_tags = strong.clone();
+    let mut weak = Vec::new();
+    local.add(&summary.summary, &mut weak);
+    local.add(&html_text(&briefing.body.html), &mut weak);
+    if let Some(event) = &briefing.event {
+        local.add(event, &mut weak);
+    }
+    for claim in &views.claims {
+        local.add(&claim.speaker.name, &mut weak);
+    }
+    let mut docs = vec![Doc::new(strong, weak)];
 
     for claim in &views.claims {
-        let explanation = html_text(&claim.explanation);
-        let mut weak = vec![explanation.as_str(), summary.title.as_str()];
-        weak.extend(&tags);
-        weak.extend(claim.speaker.role.as_deref());
-        weak.extend(claim.speaker.affiliation.as_deref());
-        docs.push(Doc::new(
-            collect(&[&claim.text, &claim.speaker.name]),
-            collect(&weak),
-        ));
+        let mut strong = Vec::new();
+        local.add(&claim.text, &mut strong);
+        local.add(&claim.speaker.name, &mut strong);
+        let mut weak = title_and_tags.clone();
+        local.add(&html_text(&claim.explanation), &mut weak);
+        for text in [&claim.speaker.role, &claim.speaker.affiliation]
+            .into_iter()
+            .flatten()
+        {
+            local.add(text, &mut weak);
+        }
+        docs.push(Doc::new(strong, weak));
     }
-    docs
+    local.finish(docs)
+}
+
+/// A sorted list of document numbers being [`encode`]d, a number at a time.
+#[derive(Default)]
+struct Encoder {
+    text: String,
+    previous: u32,
+}
+
+impl Encoder {
+    fn push(&mut self, id: u32) {
+        let mut n = id - self.previous;
+        self.previous = id;
+        let mut digits = [LAST_DIGITS[(n % 32) as usize]; 7];
+        let mut len = 1;
+        n /= 32;
+        while n > 0 {
+            digits[len] = MORE_DIGITS[(n % 32) as usize];
+            len += 1;
+            n /= 32;
+        }
+        self.text
+            .extend(digits[..len].iter().rev().map(|&d| d as char));
+    }
 }
 
 #[derive(Serialize)]
@@ -417,7 +577,7 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         .enumerate()
         .map(|(b, views)| match previous.get(&site.briefings[b].slug) {
             Some(entry) if entry.signature == views.signature => Ok(entry.clone()),
-            _ => Err(entry(plan, b, views, stop)),
+            _ => Err(tokens(plan, b, views, stop)),
         })
         .collect();
     drop(previous);
@@ -425,20 +585,21 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         .into_iter()
         .zip(&plan.briefings)
         .map(|(found, views)| {
-            found.unwrap_or_else(|docs| {
-                let mut number = |words: Vec<Box<str>>| -> Vec<u32> {
-                    words.into_iter().map(|w| cache.number(w)).collect()
-                };
-                let docs = docs
-                    .into_iter()
-                    .map(|d| Doc {
-                        strong: number(d.strong),
-                        weak: number(d.weak),
+            found.unwrap_or_else(|tokens| {
+                let mut from = 0;
+                let words = tokens
+                    .ends
+                    .iter()
+                    .map(|&end| {
+                        let n = cache.number(&tokens.text[from..end]);
+                        from = end;
+                        n
                     })
                     .collect();
                 Arc::new(Entry {
                     signature: views.signature,
-                    docs,
+                    words,
+                    docs: tokens.docs,
                 })
             })
         })
@@ -460,27 +621,29 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
     starts.push(next);
     let doc_count = next as usize;
 
-    let mut postings: Vec<[Vec<u32>; 2]> = vec![Default::default(); cache.words.len()];
+    // Documents are visited in order, so each list is encoded as it grows.
+    let mut postings: Vec<[Encoder; 2]> = Vec::new();
+    postings.resize_with(cache.words.len(), Default::default);
     for (entry, &start) in entries.iter().zip(&starts) {
         for (i, doc) in entry.docs.iter().enumerate() {
             let id = start + i as u32;
             for (list, words) in [(0, &doc.strong), (1, &doc.weak)] {
                 for &word in words {
-                    postings[word as usize][list].push(id);
+                    postings[entry.words[word as usize] as usize][list].push(id);
                 }
             }
         }
     }
     let words = &cache.words;
     let mut used: Vec<usize> = (0..postings.len())
-        .filter(|&w| !postings[w][0].is_empty() || !postings[w][1].is_empty())
+        .filter(|&w| !postings[w][0].text.is_empty() || !postings[w][1].text.is_empty())
         .collect();
-    used.sort_unstable_by(|&a, &b| utf16_order(&words[a], &words[b]));
+    used.par_sort_unstable_by(|&a, &b| utf16_order(&words[a], &words[b]));
     let encoded: Vec<(&str, [String; 2])> = used
-        .par_iter()
+        .iter()
         .map(|&w| {
-            let [strong, weak] = &postings[w];
-            (&*words[w], [encode(strong), encode(weak)])
+            let [strong, weak] = std::mem::take(&mut postings[w]);
+            (&*words[w], [strong.text, weak.text])
         })
         .collect();
     drop(postings);
@@ -724,6 +887,35 @@ mod tests {
             ["elysee", "figures", "zurich", "σοφια"]
         );
         assert_eq!(all("the Minister of X", false), ["the", "minister", "of"]);
+    }
+
+    #[test]
+    fn folding_a_run_at_a_time_is_folding_the_whole_text() {
+        let whole = |text: &str| -> String {
+            text.to_lowercase()
+                .nfkd()
+                .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+                .collect()
+        };
+        for text in [
+            "ΟΔΟΣ ΟΔΟΣ.\tΣ ΑΣ'Α ΑΣ' α",
+            "Café de\u{301}\u{323}ja\u{31b}\u{302} vu ﬁ ½ x\u{0591}\u{05b0}y",
+            "  plain ASCII, Then İstanbul\u{a0}ǅ\r\n",
+            "",
+        ] {
+            let mut folded = String::new();
+            fold(text, &mut folded);
+            assert_eq!(folded, whole(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn stop_words_are_found_and_only_they() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        for word in ["a", "ann", "th", "thee", "which1", "withe", "é", "théir"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use indexmap::IndexMap;
 use pulldown_cmark_escape::{escape_html, FmtWriter};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{iso, ClaimView};
@@ -287,6 +288,9 @@ impl Plan<'_> {
     /// layout, which this must keep to. Speakers, briefings and sources are
     /// listed once each and named by key from the claims, which keeps the
     /// file a fraction of the size of repeating them per claim.
+    ///
+    /// The file is the largest a build writes, so its long members are
+    /// written in parallel, straight from the site's records.
     fn claims_json(&self) -> Vec<u8> {
         let site = self.site;
         let config = &site.config;
@@ -305,72 +309,7 @@ impl Plan<'_> {
                 (id.as_str(), record)
             })
             .collect();
-        let briefings = site
-            .briefings
-            .iter()
-            .zip(&self.briefings)
-            .map(|(b, views)| {
-                let record = BriefingRecord {
-                    title: &b.title,
-                    url: absolute(&views.summary.url),
-                    published: iso(b.date),
-                    modified: b.modified().map(iso),
-                    tags: views.summary.tags.iter().map(|t| t.name.as_str()).collect(),
-                };
-                (b.slug.as_str(), record)
-            })
-            .collect();
-        let source_views: Vec<super::views::SourceView> = site
-            .sources
-            .iter()
-            .map(|cited| super::views::cited_source_view(site, &cited.key))
-            .collect();
-        let sources = site
-            .sources
-            .iter()
-            .zip(&source_views)
-            .map(|(cited, s)| {
-                let record = SourceRecord {
-                    title: &s.title,
-                    publisher: s.publisher.as_deref(),
-                    url: s.url.as_deref(),
-                    archived: s.archived.as_deref(),
-                    withheld: s.withheld.as_deref(),
-                    date: s.date.as_deref(),
-                    accessed: s.accessed.as_deref(),
-                    excerpt: s.excerpt.as_deref(),
-                    sources_url: absolute(&s.sources_url),
-                };
-                (key(&cited.anchor), record)
-            })
-            .collect();
-        let claims = site
-            .briefings
-            .iter()
-            .zip(&self.briefings)
-            .flat_map(|(briefing, views)| {
-                briefing
-                    .claims
-                    .iter()
-                    .zip(&views.claims)
-                    .map(move |(claim, view)| (briefing, claim, view))
-            })
-            .map(|(briefing, claim, view)| ClaimRecord {
-                id: &view.id,
-                url: absolute(&view.url),
-                page: absolute(&view.page_url),
-                text: &view.text,
-                verbatim: view.verbatim,
-                said: view.date.as_deref(),
-                appearance: view.appearance.as_deref(),
-                speaker: &view.speaker.id,
-                verdict: &view.verdict.id,
-                explanation: &claim.explanation_text,
-                sources: view.sources.iter().map(|s| key(&s.anchor)).collect(),
-                briefing: &briefing.slug,
-            })
-            .collect();
-        let document = ClaimsDocument {
+        let head = ClaimsHead {
             version: CLAIMS_VERSION,
             generator: "brief",
             site: SiteRecord {
@@ -392,13 +331,118 @@ impl Plan<'_> {
                 })
                 .collect(),
             speakers,
-            briefings,
-            sources,
-            claims,
         };
-        let mut out = serde_json::to_vec(&document).unwrap_or_default();
-        out.push(b'\n');
+        let mut out = serde_json::to_vec(&head).expect("claim records always serialise");
+        // The members that follow go in before the closing brace.
+        out.pop();
+
+        out.extend_from_slice(b",\"briefings\":{");
+        let briefings = keyed(site.briefings.iter().map(|b| b.slug.as_str()));
+        write_members(&mut out, &briefings, |out, &(slug, b)| {
+            let (briefing, views) = (&site.briefings[b], &self.briefings[b]);
+            let record = BriefingRecord {
+                title: &briefing.title,
+                url: absolute(&views.summary.url),
+                published: iso(briefing.date),
+                modified: briefing.modified().map(iso),
+                tags: views.summary.tags.iter().map(|t| t.name.as_str()).collect(),
+            };
+            member(out, slug, &record);
+        });
+
+        out.extend_from_slice(b"},\"sources\":{");
+        let sources = keyed(site.sources.iter().map(|cited| key(&cited.anchor)));
+        write_members(&mut out, &sources, |out, &(key, i)| {
+            let s = super::views::cited_source_view(site, &site.sources[i].key);
+            let record = SourceRecord {
+                title: &s.title,
+                publisher: s.publisher.as_deref(),
+                url: s.url.as_deref(),
+                archived: s.archived.as_deref(),
+                withheld: s.withheld.as_deref(),
+                date: s.date.as_deref(),
+                accessed: s.accessed.as_deref(),
+                excerpt: s.excerpt.as_deref(),
+                sources_url: absolute(&s.sources_url),
+            };
+            member(out, key, &record);
+        });
+
+        out.extend_from_slice(b"},\"claims\":[");
+        let claims: Vec<(usize, usize)> = site
+            .briefings
+            .iter()
+            .zip(&self.briefings)
+            .enumerate()
+            .flat_map(|(b, (briefing, views))| {
+                (0..briefing.claims.len().min(views.claims.len())).map(move |c| (b, c))
+            })
+            .collect();
+        write_members(&mut out, &claims, |out, &(b, c)| {
+            let briefing = &site.briefings[b];
+            let (claim, view) = (&briefing.claims[c], &self.briefings[b].claims[c]);
+            let record = ClaimRecord {
+                id: &view.id,
+                url: absolute(&view.url),
+                page: absolute(&view.page_url),
+                text: &view.text,
+                verbatim: view.verbatim,
+                said: view.date.as_deref(),
+                appearance: view.appearance.as_deref(),
+                speaker: &view.speaker.id,
+                verdict: &view.verdict.id,
+                explanation: &claim.explanation_text,
+                sources: view.sources.iter().map(|s| key(&s.anchor)).collect(),
+                briefing: &briefing.slug,
+            };
+            serde_json::to_writer(out, &record).expect("claim records always serialise");
+        });
+        out.extend_from_slice(b"]}\n");
         out
+    }
+}
+
+/// Keys in the order a JSON object lists them, each with the position of
+/// the item it stands for: a key given twice keeps its first place and
+/// names the last item, as when the object is collected into a map.
+fn keyed<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
+    let map: IndexMap<&str, usize> = keys.enumerate().map(|(i, k)| (k, i)).collect();
+    map.into_iter().collect()
+}
+
+/// `"key":value`, as a member of a JSON object.
+fn member(out: &mut Vec<u8>, key: &str, value: &impl Serialize) {
+    serde_json::to_writer(&mut *out, key).expect("keys always serialise");
+    out.push(b':');
+    serde_json::to_writer(out, value).expect("claim records always serialise");
+}
+
+/// Appends `items`, each written by `write`, separated by commas: the
+/// members of a JSON array or object. Pieces are written in parallel, a
+/// batch at a time, so that little is held twice.
+fn write_members<T: Sync>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T) + Sync) {
+    const PIECE: usize = 256;
+    let batch = PIECE * 4 * rayon::current_num_threads();
+    for (n, batch) in items.chunks(batch).enumerate() {
+        let pieces: Vec<Vec<u8>> = batch
+            .par_chunks(PIECE)
+            .map(|piece| {
+                let mut bytes = Vec::new();
+                for (i, item) in piece.iter().enumerate() {
+                    if i > 0 {
+                        bytes.push(b',');
+                    }
+                    write(&mut bytes, item);
+                }
+                bytes
+            })
+            .collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            if n > 0 || i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(piece);
+        }
     }
 }
 
@@ -532,16 +576,16 @@ fn entry_html(
     html
 }
 
+/// The start of `claims.json`, up to the long members that
+/// [`Plan::claims_json`] writes after it: `briefings`, `sources` and
+/// `claims`.
 #[derive(Serialize)]
-struct ClaimsDocument<'a> {
+struct ClaimsHead<'a> {
     version: u32,
     generator: &'static str,
     site: SiteRecord<'a>,
     scale: Vec<VerdictRecord<'a>>,
     speakers: IndexMap<&'a str, SpeakerRecord<'a>>,
-    briefings: IndexMap<&'a str, BriefingRecord<'a>>,
-    sources: IndexMap<&'a str, SourceRecord<'a>>,
-    claims: Vec<ClaimRecord<'a>>,
 }
 
 #[derive(Serialize)]
