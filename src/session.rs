@@ -134,7 +134,7 @@ pub struct Session {
     stopwatch: Stopwatch,
     base_path: String,
     /// Each briefing's own checks, with the fingerprint they were made for.
-    checked: HashMap<PathBuf, (u64, Vec<Diagnostic>)>,
+    checked: HashMap<PathBuf, (u64, Arc<[Diagnostic]>)>,
     /// The last good build's site, with the fingerprint of what its indexes
     /// were made from, and that fingerprint for the build under way.
     resolved: Option<(u64, Site)>,
@@ -316,23 +316,32 @@ impl Session {
             self.files.sources.as_ref().map(|f| f.hash),
             site.config.scale.iter().map(|v| &v.id).collect::<Vec<_>>(),
         ));
-        let checked: Vec<(PathBuf, u64, Vec<Diagnostic>)> = (0..site.briefings.len())
+        // Only the briefings whose checks' inputs changed are checked again;
+        // a save changes one, and a large archive has tens of thousands of
+        // warnings that are not worth copying twice.
+        let fresh: Vec<(usize, u64, Arc<[Diagnostic]>)> = (0..site.briefings.len())
             .into_par_iter()
-            .map(|b| {
+            .filter_map(|b| {
                 let briefing = &site.briefings[b];
                 let key = fingerprint::of(&(briefing.hash, context));
-                let found = match self.checked.get(&briefing.file) {
-                    Some((cached, found)) if *cached == key => found.clone(),
-                    _ => validate::briefing_checks(site, b),
-                };
-                (briefing.file.clone(), key, found)
+                match self.checked.get(&briefing.file) {
+                    Some((cached, _)) if *cached == key => None,
+                    _ => Some((b, key, validate::briefing_checks(site, b).into())),
+                }
             })
             .collect();
+        for (b, key, found) in fresh {
+            self.checked
+                .insert(site.briefings[b].file.clone(), (key, found));
+        }
+        if self.checked.len() != site.briefings.len() {
+            let present: HashSet<&Path> = site.briefings.iter().map(|b| b.file.as_path()).collect();
+            self.checked
+                .retain(|file, _| present.contains(file.as_path()));
+        }
         let mut diagnostics = validate::site_checks(site);
-        self.checked.clear();
-        for (file, key, found) in checked {
-            diagnostics.extend(found.iter().cloned());
-            self.checked.insert(file, (key, found));
+        for briefing in &site.briefings {
+            diagnostics.extend(self.checked[&briefing.file].1.iter().cloned());
         }
         diagnostics
     }
@@ -430,7 +439,7 @@ impl Session {
     fn build_keeping(&mut self, keep: bool) -> Result<Report, Failure> {
         let start = Instant::now();
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
-        let compiled = self.compile(None).map_err(Failure::Content)?;
+        let mut compiled = self.compile(None).map_err(Failure::Content)?;
         if !keep {
             // Static files and templates are still to be copied and used.
             self.files.briefings = Vec::new();
@@ -459,7 +468,8 @@ impl Session {
         stopwatch.lap("swap");
         self.stopwatch = stopwatch;
         let count = done.iter().filter(|(_, _, written)| *written).count();
-        let mut report = report(&compiled, count, start);
+        let warnings = std::mem::take(&mut compiled.warnings);
+        let mut report = report(&compiled, warnings, count, start);
         report.stages = self.stopwatch.stages.clone();
         report.files = done.len();
         report.pages = done
@@ -487,7 +497,8 @@ impl Session {
         announce: &mut dyn FnMut(&Written),
     ) -> Result<Report, Failure> {
         let start = Instant::now();
-        let compiled = self.compile(changed).map_err(Failure::Content)?;
+        let mut compiled = self.compile(changed).map_err(Failure::Content)?;
+        let warnings = std::mem::take(&mut compiled.warnings);
         let mut cache = std::mem::take(&mut self.cache);
         let mut plan = render::plan(
             &compiled.site,
@@ -636,7 +647,7 @@ impl Session {
             }
         };
         self.layout = Some((layout, pages));
-        let mut report = report(&compiled, written, start);
+        let mut report = report(&compiled, warnings, written, start);
         report.files = self.written.len();
         report.pages = pages;
         self.stopwatch.lap("remove stale");
@@ -775,7 +786,12 @@ fn layout(plan: &render::Plan, assets: &[PathBuf]) -> u64 {
 
 /// The summary of a build that wrote `written` files; the caller counts
 /// the files and pages.
-fn report(compiled: &Compiled, written: usize, start: Instant) -> Report {
+fn report(
+    compiled: &Compiled,
+    warnings: Vec<Diagnostic>,
+    written: usize,
+    start: Instant,
+) -> Report {
     Report {
         files: 0,
         pages: 0,
@@ -783,7 +799,7 @@ fn report(compiled: &Compiled, written: usize, start: Instant) -> Report {
         briefings: compiled.site.briefings.len(),
         claims: compiled.site.briefings.iter().map(|b| b.claims.len()).sum(),
         elapsed: start.elapsed(),
-        warnings: compiled.warnings.clone(),
+        warnings,
         stages: Vec::new(),
     }
 }
