@@ -9,20 +9,21 @@ use std::collections::HashSet;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::SiteConfig;
-use crate::diagnostic::Position;
 use crate::model::{Body, Link};
 use crate::parse::highlight;
+use crate::parse::yaml::Spans;
 
 /// Where in the file a Markdown text sits, to locate its links.
 pub enum Placement<'a> {
     /// A body: lines before it in the file.
     Body { line_offset: usize },
     /// A front matter field (such as an explanation): every link is located
-    /// at the field itself. The text is also shown on other pages (a claim's
-    /// card on its speaker's page), so `#anchor` links are made absolute
-    /// with `page_url`.
+    /// at the field itself, looked up in `spans` only when there is a link,
+    /// since indexing the front matter costs as much as reading it. The text
+    /// is also shown on other pages (a claim's card on its speaker's page),
+    /// so `#anchor` links are made absolute with `page_url`.
     Field {
-        position: Position,
+        spans: &'a Spans,
         field: &'a str,
         page_url: &'a str,
     },
@@ -149,9 +150,9 @@ pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Body
                 if dest.starts_with("@/") || dest.starts_with('#') {
                     let (position, field) = match &placement {
                         Placement::Body { .. } => (locator.position(range.start), None),
-                        Placement::Field {
-                            position, field, ..
-                        } => (*position, Some(field.to_string())),
+                        Placement::Field { spans, field, .. } => {
+                            (spans.locate(field), Some(field.to_string()))
+                        }
                     };
                     links.push(Link {
                         target: dest.clone(),
@@ -277,6 +278,7 @@ pub fn internal_url(dest: &str, base_path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Position;
 
     fn body(md: &str) -> Body {
         render(
@@ -350,8 +352,9 @@ mod tests {
 
     #[test]
     fn fragment_links_in_fields_point_at_their_page() {
+        let spans = Spans::default();
         let placement = Placement::Field {
-            position: Position::start(),
+            spans: &spans,
             field: "claims[0].explanation",
             page_url: "/briefings/a/",
         };

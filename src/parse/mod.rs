@@ -295,7 +295,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
                 md,
                 config,
                 Placement::Field {
-                    position: spans.locate(&explanation_field),
+                    spans: &spans,
                     field: &explanation_field,
                     page_url: &page_url,
                 },
@@ -342,7 +342,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
                 &text,
                 config,
                 Placement::Field {
-                    position: spans.locate(&field),
+                    spans: &spans,
                     field: &field,
                     page_url: &page_url,
                 },

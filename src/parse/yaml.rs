@@ -7,13 +7,14 @@
 //! find that line. It runs only when a diagnostic needs it, so a clean build
 //! parses each file once.
 
-use std::collections::HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use indexmap::IndexMap;
+use rustc_hash::FxHashMap as HashMap;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -535,7 +536,9 @@ impl Recorder {
                 key_position,
             } => key.take().map(|k| (join_key(path, &k), *key_position)),
             Frame::Seq { path, next } => {
-                let item = format!("{path}[{next}]");
+                let mut item = String::with_capacity(path.len() + 4);
+                item.push_str(path);
+                let _ = write!(item, "[{next}]");
                 *next += 1;
                 Some((item, mark))
             }
