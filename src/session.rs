@@ -294,11 +294,14 @@ impl Session {
         self.stopwatch.lap("templates");
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         match (templates, highlight_css) {
+            // Unsorted: a full build sorts them to print them all, while a
+            // rebuild shows only the new ones, and sorting the tens of
+            // thousands a large archive can have would slow every save.
             (Ok(templates), Some(highlight_css)) if !has_errors => Ok(Compiled {
                 site,
                 templates,
                 highlight_css,
-                warnings: sorted(diagnostics),
+                warnings: diagnostics,
             }),
             (Err(d), _) => {
                 diagnostics.extend(d);
@@ -377,7 +380,7 @@ impl Session {
             &mut stopwatch,
             drop,
         )?;
-        Ok((compiled.site, compiled.warnings))
+        Ok((compiled.site, sorted(compiled.warnings)))
     }
 
     /// Plans and renders every page, refusing clashes, and records them in
@@ -468,7 +471,7 @@ impl Session {
         stopwatch.lap("swap");
         self.stopwatch = stopwatch;
         let count = done.iter().filter(|(_, _, written)| *written).count();
-        let warnings = std::mem::take(&mut compiled.warnings);
+        let warnings = sorted(std::mem::take(&mut compiled.warnings));
         let mut report = report(&compiled, warnings, count, start);
         report.stages = self.stopwatch.stages.clone();
         report.files = done.len();
@@ -500,6 +503,70 @@ impl Session {
         let mut compiled = self.compile(changed).map_err(Failure::Content)?;
         let warnings = std::mem::take(&mut compiled.warnings);
         let mut cache = std::mem::take(&mut self.cache);
+        let mut written = 0;
+
+        // The page of a briefing being edited goes out first, before the
+        // whole site is planned: at 10,000 briefings planning takes longer
+        // than the page. Only a page the last build had: a new one might
+        // clash with a file, which the whole plan checks.
+        let edited: Vec<usize> = match changed {
+            Some(changed) => (0..compiled.site.briefings.len())
+                .filter(|&b| {
+                    let file = &compiled.site.briefings[b].file;
+                    changed.contains(&self.options.root.join(file))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        if !edited.is_empty() {
+            let quick = render::plan_briefings(
+                &compiled.site,
+                &compiled.templates,
+                &mut cache,
+                self.resolve_key,
+                &edited,
+            );
+            let pages: Vec<&PlannedPage> = quick
+                .stale(&cache)
+                .into_iter()
+                .filter(|p| cache.has_page(p))
+                .collect();
+            if !pages.is_empty() {
+                let files = match quick.render(&compiled.templates, &pages) {
+                    Ok(files) => files,
+                    Err(diagnostics) => {
+                        self.cache = cache;
+                        return Err(Failure::Content(diagnostics));
+                    }
+                };
+                let changed = match write::write_changed(&self.output, &files, &mut self.written) {
+                    Ok(changed) => changed,
+                    Err(err) => {
+                        self.cache = cache;
+                        return Err(Failure::Write(err));
+                    }
+                };
+                cache.remember(&pages);
+                written += changed.len();
+                let urls: HashMap<&Path, &str> = pages
+                    .iter()
+                    .map(|p| (p.path.as_path(), p.url.as_str()))
+                    .collect();
+                let pages: Vec<String> = changed
+                    .iter()
+                    .filter_map(|p| urls.get(p.as_path()).map(|u| (*u).to_owned()))
+                    .collect();
+                if !pages.is_empty() {
+                    announce(&Written {
+                        pages,
+                        assets: Vec::new(),
+                        removed: Vec::new(),
+                    });
+                }
+            }
+            self.stopwatch.lap("edited page");
+        }
+
         let mut plan = render::plan(
             &compiled.site,
             &compiled.templates,
@@ -530,7 +597,6 @@ impl Session {
         // reload while index pages are still being rendered. A template that
         // fails at that second step leaves those pages as they were (and not
         // remembered), so the next good save renders them again.
-        let mut written = 0;
         let mut made = Vec::new();
         let mut index = HashSet::new();
         for (batch, is_last) in [(&direct, false), (&rest, true)] {

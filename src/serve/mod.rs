@@ -119,12 +119,13 @@ fn run_loop(
                 built = true;
                 failing = false;
                 told(Event::BasePath(session.base_path().to_owned()));
-                let new: Vec<Diagnostic> = report
+                let mut new: Vec<Diagnostic> = report
                     .warnings
                     .iter()
                     .filter(|w| !shown.contains(*w))
                     .cloned()
                     .collect();
+                diagnostic::sort(&mut new);
                 terminal.problems(&root, &new);
                 terminal.line(&describe(&report));
                 shown = report.warnings.into_iter().collect();
