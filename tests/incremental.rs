@@ -398,6 +398,37 @@ fn a_correction_rewrites_its_briefing_and_the_corrections_page() {
 }
 
 #[test]
+fn a_template_edit_re_renders_only_the_pages_made_with_it() {
+    let site = site();
+    let mut live = Live::start(&site);
+    let urls_of = |prefix: &str| -> Vec<String> {
+        let mut urls: Vec<String> = common::html_files(&site.path("public"))
+            .into_iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .filter(|p| p.starts_with(prefix) && p != &format!("{prefix}index.html"))
+            .map(|p| format!("/{}", p.trim_end_matches("index.html")))
+            .collect();
+        urls.sort();
+        urls
+    };
+    for (template, prefix) in [("verdict.html", "verdicts/"), ("tag.html", "tags/")] {
+        let text = brief::theme::TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == template)
+            .unwrap()
+            .1;
+        let path = format!("templates/{template}");
+        site.write(&path, &text.replace("<h1>", "<h1 data-own=\"yes\">"));
+        live.announced.clear();
+        live.rebuild(&site, &[path.as_str()]).unwrap();
+        let expected = urls_of(prefix);
+        assert!(!expected.is_empty());
+        assert_eq!(live.pages_announced(), expected, "after editing {template}");
+        assert_same_as_fresh(&site, template);
+    }
+}
+
+#[test]
 fn a_stylesheet_change_announces_only_the_stylesheet() {
     let site = site();
     site.write("static/style.css", "body { color: black; }");
