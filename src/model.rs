@@ -213,6 +213,9 @@ pub struct Briefing {
     /// What the site's indexes take from this briefing; see
     /// [`Briefing::with_index_key`].
     pub index_key: u64,
+    /// A fingerprint of its claims' verdicts, which only the index of claims
+    /// by verdict is made from: a changed verdict redoes that index alone.
+    pub verdict_key: u64,
     pub slug: String,
     pub file: PathBuf,
     /// Path under `content/`, as `@/` links name it: `briefings/x.md`.
@@ -237,10 +240,11 @@ pub struct Briefing {
 }
 
 impl Briefing {
-    /// A fingerprint of everything the site's indexes are made from (its
-    /// place in the list, its claims' speakers, verdicts and sources, its
-    /// definitions and tags) and nothing else: an edit to the text alone
-    /// leaves it unchanged, so the indexes can be kept.
+    /// A fingerprint of everything the site's indexes but the one by verdict
+    /// are made from (its place in the list, its claims' speakers and
+    /// sources, its definitions and tags) and nothing else: an edit to the
+    /// text alone leaves it unchanged, so the indexes can be kept. The
+    /// verdicts go into `verdict_key`.
     ///
     /// Computed once, when the file is parsed, since every rebuild compares
     /// it for every briefing.
@@ -256,8 +260,10 @@ impl Briefing {
         )
             .hash(&mut h);
         for claim in &self.claims {
-            (&claim.id, &claim.speaker, &claim.verdict, &claim.sources).hash(&mut h);
+            (&claim.id, &claim.speaker, &claim.sources).hash(&mut h);
         }
+        self.verdict_key =
+            crate::fingerprint::of(&self.claims.iter().map(|c| &c.verdict).collect::<Vec<_>>());
         for (id, s) in &self.speakers {
             (id, &s.name, &s.role, &s.affiliation).hash(&mut h);
         }

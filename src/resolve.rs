@@ -164,12 +164,36 @@ pub fn reuse(
     config: SiteConfig,
     mut briefings: Vec<Arc<Briefing>>,
     mut pages: Vec<Arc<Page>>,
+    verdicts_changed: bool,
 ) -> Site {
     sort(&mut briefings, &mut pages);
     previous.config = config;
     previous.briefings = briefings;
     previous.pages = pages;
+    if verdicts_changed {
+        previous.claims_by_verdict = claims_by_verdict(&previous.briefings);
+    }
     previous
+}
+
+/// Which claims received each verdict, newest briefing first.
+fn claims_by_verdict(briefings: &[Arc<Briefing>]) -> HashMap<String, Vec<ClaimRef>> {
+    let mut by_verdict: HashMap<String, Vec<ClaimRef>> = HashMap::default();
+    for (b, briefing) in briefings.iter().enumerate() {
+        for (c, claim) in briefing.claims.iter().enumerate() {
+            let r = ClaimRef {
+                briefing: b,
+                claim: c,
+            };
+            match by_verdict.get_mut(claim.verdict.as_str()) {
+                Some(refs) => refs.push(r),
+                None => {
+                    by_verdict.insert(claim.verdict.clone(), vec![r]);
+                }
+            }
+        }
+    }
+    by_verdict
 }
 
 fn sort(briefings: &mut [Arc<Briefing>], pages: &mut [Arc<Page>]) {
@@ -247,7 +271,6 @@ fn index(site: &mut Site) {
     let mut sources: Vec<CitedSource> = Vec::new();
     let mut source_entry: HashMap<SourceKey, usize> = HashMap::default();
     let mut claims_by_speaker: HashMap<String, Vec<ClaimRef>> = HashMap::default();
-    let mut claims_by_verdict: HashMap<String, Vec<ClaimRef>> = HashMap::default();
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
     // Looks up by `&str` and allocates the key only the first time.
     fn push(map: &mut HashMap<String, Vec<ClaimRef>>, key: &str, r: ClaimRef) {
@@ -277,7 +300,6 @@ fn index(site: &mut Site) {
             if site.speaker_for(b, &claim.speaker).is_some() {
                 push(&mut claims_by_speaker, &claim.speaker, r);
             }
-            push(&mut claims_by_verdict, &claim.verdict, r);
             for id in &claim.sources {
                 let Some((key, source)) = site.source_for(b, id) else {
                     continue;
@@ -348,7 +370,7 @@ fn index(site: &mut Site) {
     site.sources = sources;
     site.source_entry = source_entry;
     site.claims_by_speaker = claims_by_speaker;
-    site.claims_by_verdict = claims_by_verdict;
+    site.claims_by_verdict = claims_by_verdict(&site.briefings);
     site.tags = tags;
 }
 

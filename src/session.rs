@@ -139,6 +139,9 @@ pub struct Session {
     /// were made from, and that fingerprint for the build under way.
     resolved: Option<(u64, Site)>,
     resolve_key: u64,
+    /// The fingerprint of every claim's verdict, for the build under way:
+    /// when only it changed, only the index of claims by verdict is redone.
+    verdicts_key: u64,
     /// The fingerprint of the last build's output paths (pages and assets),
     /// with its number of pages: while it holds, no file can have appeared,
     /// vanished or come to clash with another.
@@ -172,6 +175,7 @@ impl Session {
             checked: HashMap::new(),
             resolved: None,
             resolve_key: 0,
+            verdicts_key: 0,
             layout: None,
         }
     }
@@ -268,13 +272,20 @@ impl Session {
                 .map(|p| (&p.slug, &p.content_path, &p.title))
                 .collect::<Vec<_>>(),
         ));
+        let verdicts_key =
+            fingerprint::of(&briefings.iter().map(|b| b.verdict_key).collect::<Vec<_>>());
         let mut site = match self.resolved.take() {
-            Some((key, previous)) if key == resolve_key => {
-                resolve::reuse(previous, config, briefings, pages)
-            }
+            Some((key, previous)) if key == resolve_key => resolve::reuse(
+                previous,
+                config,
+                briefings,
+                pages,
+                verdicts_key != self.verdicts_key,
+            ),
             _ => resolve::resolve(config, briefings, pages, site_speakers, site_sources),
         };
         self.resolve_key = resolve_key;
+        self.verdicts_key = verdicts_key;
         site.unparsed = self
             .briefings
             .iter()

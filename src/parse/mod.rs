@@ -371,6 +371,7 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
     let briefing = Briefing {
         hash: file.hash,
         index_key: 0,
+        verdict_key: 0,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
