@@ -323,20 +323,27 @@ fn plan_pages<'a>(
         .retain(|slug, _| cache.briefings.contains_key(slug));
 
     let base = &site.config.base_path;
-    // Hashed as `add` below hashes it, so both plans agree.
-    let briefing_page = |b: usize| {
+    // A page's fingerprint: the site's shared views, its template and what
+    // `content` hashes of what it shows.
+    let planned = |job: Job<'a>, path: String, url: String, content: &dyn Fn(&mut dyn Hasher)| {
         let mut hasher = crate::fingerprint::hasher();
         shared.site_hash.hash(&mut hasher);
-        templates
-            .fingerprint(Job::Briefing(b).template())
-            .hash(&mut hasher);
-        briefings[b].signature.hash(&mut HasherRef(&mut hasher));
+        templates.fingerprint(job.template()).hash(&mut hasher);
+        content(&mut hasher);
         PlannedPage {
-            job: Job::Briefing(b),
-            path: PathBuf::from(format!("briefings/{}/index.html", site.briefings[b].slug)),
-            url: briefings[b].summary.url.clone(),
+            job,
+            path: PathBuf::from(path),
+            url,
             fingerprint: hasher.finish(),
         }
+    };
+    let briefing_page = |b: usize| {
+        planned(
+            Job::Briefing(b),
+            format!("briefings/{}/index.html", site.briefings[b].slug),
+            briefings[b].summary.url.clone(),
+            &|h| briefings[b].signature.hash(&mut HasherRef(h)),
+        )
     };
     if let Some(only) = only {
         let pages = only.iter().map(|&b| briefing_page(b)).collect();
@@ -358,23 +365,11 @@ fn plan_pages<'a>(
         }
     };
     let mut pages = Vec::new();
-    let mut add = |job: Job<'a>, path: String, url: String, content: &dyn Fn(&mut dyn Hasher)| {
-        let mut hasher = crate::fingerprint::hasher();
-        shared.site_hash.hash(&mut hasher);
-        templates.fingerprint(job.template()).hash(&mut hasher);
-        content(&mut hasher);
-        pages.push(PlannedPage {
-            job,
-            path: PathBuf::from(path),
-            url,
-            fingerprint: hasher.finish(),
-        });
-    };
 
     let per_page = site.config.paginate;
     // Page `k` of a list shows these entries; its fingerprint covers them,
     // its number and how many pages there are (for its navigation).
-    let slice = |len: usize, k: usize| k * per_page..((k + 1) * per_page).min(len);
+    let slice = |len: usize, k: usize| views::page_range(len, k, per_page);
     // Every page of the index charts every claim, but shows some briefings:
     // the verdicts are hashed once, not once per page.
     let all_verdicts = crate::fingerprint::of(
@@ -384,26 +379,20 @@ fn plan_pages<'a>(
             .flat_map(|b| b.claims.iter().map(|c| &c.verdict))
             .collect::<Vec<_>>(),
     );
-    for k in 0..views::page_count(summaries.len(), per_page) {
+    let count = views::page_count(summaries.len(), per_page);
+    for k in 0..count {
         let shown = &summaries[slice(summaries.len(), k)];
-        let pages = views::page_count(summaries.len(), per_page);
-        add(
+        pages.push(planned(
             Job::Index(k),
             views::paged_path("", k),
             views::paged_url(base, k),
-            &|h| (shown, k, pages, all_verdicts).hash(&mut HasherRef(h)),
-        );
+            &|h| (shown, k, count, all_verdicts).hash(&mut HasherRef(h)),
+        ));
     }
-    for (b, briefing) in site.briefings.iter().enumerate() {
-        let url = briefings[b].summary.url.clone();
-        add(
-            Job::Briefing(b),
-            format!("briefings/{}/index.html", briefing.slug),
-            url,
-            &|h| briefings[b].signature.hash(&mut HasherRef(h)),
-        );
+    for b in 0..site.briefings.len() {
+        pages.push(briefing_page(b));
     }
-    add(
+    pages.push(planned(
         Job::Speakers,
         "speakers/index.html".into(),
         format!("{base}speakers/"),
@@ -415,14 +404,14 @@ fn plan_pages<'a>(
                 }
             }
         },
-    );
+    ));
     for id in site.speakers.keys() {
         let (speaker, hash) = &shared.speakers[id];
         let claims = site
             .claims_by_speaker
             .get(id)
             .map_or(&[][..], Vec::as_slice);
-        let pages = views::page_count(claims.len(), per_page);
+        let count = views::page_count(claims.len(), per_page);
         // The chart counts every claim; each page shows some.
         let verdicts = crate::fingerprint::of(
             &claims
@@ -430,27 +419,27 @@ fn plan_pages<'a>(
                 .map(|r| &site.claim(*r).verdict)
                 .collect::<Vec<_>>(),
         );
-        for k in 0..pages {
-            add(
+        for k in 0..count {
+            pages.push(planned(
                 Job::Speaker(id, k),
                 views::paged_path(&format!("speakers/{id}/"), k),
                 views::paged_url(&speaker.url, k),
                 &|h| {
-                    (hash, k, pages, verdicts).hash(&mut HasherRef(h));
+                    (hash, k, count, verdicts).hash(&mut HasherRef(h));
                     claim_refs(&claims[slice(claims.len(), k)], h);
                 },
-            );
+            ));
         }
     }
     let sources_url = format!("{base}sources/");
-    let source_pages = views::page_count(site.sources.len(), per_page);
-    for k in 0..source_pages {
-        add(
+    let count = views::page_count(site.sources.len(), per_page);
+    for k in 0..count {
+        pages.push(planned(
             Job::Sources(k),
             views::paged_path("sources/", k),
             views::paged_url(&sources_url, k),
             &|h| {
-                (k, source_pages).hash(&mut HasherRef(h));
+                (k, count).hash(&mut HasherRef(h));
                 for cited in &site.sources[slice(site.sources.len(), k)] {
                     cited.anchor.hash(&mut HasherRef(h));
                     site.source(&cited.key).hash.hash(&mut HasherRef(h));
@@ -459,10 +448,10 @@ fn plan_pages<'a>(
                     }
                 }
             },
-        );
+        ));
     }
     let verdict_count = |id: &str| site.claims_by_verdict.get(id).map_or(0, Vec::len);
-    add(
+    pages.push(planned(
         Job::Verdicts,
         "verdicts/index.html".into(),
         format!("{base}verdicts/"),
@@ -471,27 +460,27 @@ fn plan_pages<'a>(
                 verdict_count(&v.id).hash(&mut HasherRef(h));
             }
         },
-    );
+    ));
     for (i, verdict) in shared.site.verdicts.iter().enumerate() {
         let folder = format!("verdicts/{}/", slug::slugify(&verdict.id));
         let claims = site
             .claims_by_verdict
             .get(&verdict.id)
             .map_or(&[][..], Vec::as_slice);
-        let pages = views::page_count(claims.len(), per_page);
-        for k in 0..pages {
-            add(
+        let count = views::page_count(claims.len(), per_page);
+        for k in 0..count {
+            pages.push(planned(
                 Job::Verdict(i, k),
                 views::paged_path(&folder, k),
                 views::paged_url(&verdict.url, k),
                 &|h| {
-                    (shared.verdict_hashes[i], claims.len(), k, pages).hash(&mut HasherRef(h));
+                    (shared.verdict_hashes[i], claims.len(), k, count).hash(&mut HasherRef(h));
                     claim_refs(&claims[slice(claims.len(), k)], h);
                 },
-            );
+            ));
         }
     }
-    add(
+    pages.push(planned(
         Job::Tags,
         "tags/index.html".into(),
         format!("{base}tags/"),
@@ -500,34 +489,34 @@ fn plan_pages<'a>(
                 (shared.tags[slug].1, entry.briefings.len()).hash(&mut HasherRef(h));
             }
         },
-    );
+    ));
     for (slug, entry) in &site.tags {
         let (tag, hash) = &shared.tags[slug];
         let all = &entry.briefings;
-        let pages = views::page_count(all.len(), per_page);
-        for k in 0..pages {
-            add(
+        let count = views::page_count(all.len(), per_page);
+        for k in 0..count {
+            pages.push(planned(
                 Job::Tag(slug, k),
                 views::paged_path(&format!("tags/{slug}/"), k),
                 views::paged_url(&tag.url, k),
                 &|h| {
-                    (hash, all.len(), k, pages).hash(&mut HasherRef(h));
+                    (hash, all.len(), k, count).hash(&mut HasherRef(h));
                     for &b in &all[slice(all.len(), k)] {
                         summaries[b].hash(&mut HasherRef(h));
                     }
                 },
-            );
+            ));
         }
     }
     for (i, page) in site.pages.iter().enumerate() {
-        add(
+        pages.push(planned(
             Job::Page(i),
             format!("{}/index.html", page.slug),
             format!("{base}{}/", page.slug),
             &|h| page.hash.hash(&mut HasherRef(h)),
-        );
+        ));
     }
-    add(
+    pages.push(planned(
         Job::Corrections,
         "corrections/index.html".into(),
         format!("{base}corrections/"),
@@ -541,19 +530,19 @@ fn plan_pages<'a>(
                 }
             }
         },
-    );
-    add(
+    ));
+    pages.push(planned(
         Job::NotFound,
         "404.html".into(),
         format!("{base}404.html"),
         &|_| {},
-    );
-    add(
+    ));
+    pages.push(planned(
         Job::Search,
         format!("{}/index.html", search::FOLDER),
         format!("{base}{}/", search::FOLDER),
         &|_| {},
-    );
+    ));
 
     let layout = crate::fingerprint::of(&(
         pages.iter().map(|p| &p.path).collect::<Vec<_>>(),
@@ -777,8 +766,7 @@ impl<'a> Plan<'a> {
 
     /// The entries of a list of `len` shown on page `page`.
     fn shown(&self, len: usize, page: usize) -> std::ops::Range<usize> {
-        let per_page = self.site.config.paginate;
-        (page * per_page).min(len)..((page + 1) * per_page).min(len)
+        views::page_range(len, page, self.site.config.paginate)
     }
 
     /// Where page `page` of the list at `url` of `len` entries stands.

@@ -224,6 +224,11 @@ pub fn paged_path(folder: &str, page: usize) -> String {
     }
 }
 
+/// The entries of a list of `len` that page `page` (from 0) shows.
+pub fn page_range(len: usize, page: usize, per_page: usize) -> std::ops::Range<usize> {
+    (page * per_page).min(len)..((page + 1) * per_page).min(len)
+}
+
 /// How many pages a list of `len` entries takes: at least one, so an
 /// empty list still has its page.
 pub fn page_count(len: usize, per_page: usize) -> usize {
