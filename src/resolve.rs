@@ -131,11 +131,6 @@ impl Site {
         }
     }
 
-    /// The `/sources/` anchor of a source, if any claim cites it.
-    pub fn source_anchor(&self, key: &SourceKey) -> Option<&str> {
-        self.source_place(key).map(|(anchor, _)| anchor)
-    }
-
     /// The `/sources/` anchor of a source, if any claim cites it, with the
     /// list page it is on (0 for the first).
     pub fn source_place(&self, key: &SourceKey) -> Option<(&str, usize)> {
