@@ -636,37 +636,9 @@ fn every_internal_link_resolves_with_lists_in_pages() {
 
 // ------------------------------------------------------------ sitemap
 
-/// `<loc>` -> `<lastmod>` of the sitemap.
+/// `<loc>` -> `<lastmod>` of the site's sitemap.
 fn sitemap(site: &Site) -> BTreeMap<String, Option<String>> {
-    let text = fs::read_to_string(site.path("public/sitemap.xml")).unwrap();
-    let mut reader = quick_xml::Reader::from_str(&text);
-    let mut out = BTreeMap::new();
-    let mut loc = None;
-    let mut field = String::new();
-    loop {
-        match reader.read_event().expect("well-formed XML") {
-            quick_xml::events::Event::Start(e) => {
-                field = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-            }
-            quick_xml::events::Event::Text(t) => {
-                let value = t.decode().unwrap().into_owned();
-                match field.as_str() {
-                    "loc" => {
-                        loc = Some(value.clone());
-                        out.insert(value, None);
-                    }
-                    "lastmod" => {
-                        out.insert(loc.clone().expect("lastmod after loc"), Some(value));
-                    }
-                    _ => {}
-                }
-            }
-            quick_xml::events::Event::End(_) => field.clear(),
-            quick_xml::events::Event::Eof => break,
-            _ => {}
-        }
-    }
-    out
+    common::sitemap_entries(&fs::read_to_string(site.path("public/sitemap.xml")).unwrap())
 }
 
 #[test]

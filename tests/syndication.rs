@@ -205,7 +205,7 @@ fn the_sitemap_is_valid_and_lists_every_page_with_its_last_change() {
     validate(&sitemap_path, "tests/tools/sitemap.xsd");
 
     let text = read(&site, "sitemap.xml");
-    let doc = sitemap_entries(&text);
+    let doc = common::sitemap_entries(&text);
     let listed: BTreeSet<String> = doc.keys().cloned().collect();
     let pages: BTreeSet<String> = common::html_files(&site.path("public"))
         .into_iter()
@@ -247,39 +247,6 @@ fn the_sitemap_is_valid_and_lists_every_page_with_its_last_change() {
     );
     // A plain page has no date to give.
     assert_eq!(lastmod(&format!("{base}about/")), None);
-}
-
-/// `<loc>` -> `<lastmod>` of a sitemap, read with a real XML parser.
-fn sitemap_entries(text: &str) -> std::collections::BTreeMap<String, Option<String>> {
-    let mut reader = quick_xml::Reader::from_str(text);
-    let mut out = std::collections::BTreeMap::new();
-    let mut current: Option<String> = None;
-    let mut field = String::new();
-    loop {
-        match reader.read_event().expect("sitemap.xml is well-formed XML") {
-            quick_xml::events::Event::Start(e) => {
-                field = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-            }
-            quick_xml::events::Event::Text(t) => {
-                let value = t.decode().unwrap().into_owned();
-                let value = quick_xml::escape::unescape(&value).unwrap().into_owned();
-                match field.as_str() {
-                    "loc" => {
-                        out.insert(value.clone(), None);
-                        current = Some(value);
-                    }
-                    "lastmod" => {
-                        out.insert(current.clone().unwrap(), Some(value));
-                    }
-                    _ => {}
-                }
-            }
-            quick_xml::events::Event::End(_) => field.clear(),
-            quick_xml::events::Event::Eof => break,
-            _ => {}
-        }
-    }
-    out
 }
 
 #[test]

@@ -311,3 +311,36 @@ pub fn broken_links(output: &Path, base_path: &str) -> Vec<String> {
     }
     problems
 }
+
+/// `<loc>` -> `<lastmod>` of a sitemap, read with a real XML parser.
+pub fn sitemap_entries(text: &str) -> BTreeMap<String, Option<String>> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut out = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut field = String::new();
+    loop {
+        match reader.read_event().expect("sitemap.xml is well-formed XML") {
+            quick_xml::events::Event::Start(e) => {
+                field = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+            }
+            quick_xml::events::Event::Text(t) => {
+                let value = t.decode().unwrap().into_owned();
+                let value = quick_xml::escape::unescape(&value).unwrap().into_owned();
+                match field.as_str() {
+                    "loc" => {
+                        out.insert(value.clone(), None);
+                        current = Some(value);
+                    }
+                    "lastmod" => {
+                        out.insert(current.clone().unwrap(), Some(value));
+                    }
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::End(_) => field.clear(),
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
