@@ -82,11 +82,13 @@ impl Stopwatch {
     }
 }
 
-/// The process's resident memory, from `/proc/self/statm`.
+/// The process's resident memory, from `/proc/self/status`, which gives
+/// it in kilobytes whatever the page size.
 fn resident_memory() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
 }
 
 /// Why a build stopped.
@@ -559,20 +561,8 @@ impl Session {
                 };
                 cache.remember(&pages);
                 written += changed.len();
-                let urls: HashMap<&Path, &str> = pages
-                    .iter()
-                    .map(|p| (p.path.as_path(), p.url.as_str()))
-                    .collect();
-                let pages: Vec<String> = changed
-                    .iter()
-                    .filter_map(|p| urls.get(p.as_path()).map(|u| (*u).to_owned()))
-                    .collect();
-                if !pages.is_empty() {
-                    announce(&Written {
-                        pages,
-                        assets: Vec::new(),
-                        removed: Vec::new(),
-                    });
+                if let Some(news) = news(&pages, changed) {
+                    announce(&news);
                 }
             }
             self.stopwatch.lap("edited page");
@@ -652,19 +642,8 @@ impl Session {
                 "write pages"
             });
             written += changed.len();
-            let urls: HashMap<&Path, &str> = batch
-                .iter()
-                .map(|p| (p.path.as_path(), p.url.as_str()))
-                .collect();
-            let (pages, other): (Vec<PathBuf>, Vec<PathBuf>) = changed
-                .into_iter()
-                .partition(|p| urls.contains_key(p.as_path()));
-            if !pages.is_empty() || !other.is_empty() {
-                announce(&Written {
-                    pages: pages.iter().map(|p| urls[p.as_path()].to_owned()).collect(),
-                    assets: other,
-                    removed: Vec::new(),
-                });
+            if let Some(news) = news(batch, changed) {
+                announce(&news);
             }
         }
 
@@ -879,6 +858,27 @@ fn report(
         warnings,
         stages: Vec::new(),
     }
+}
+
+/// What writing `changed` after rendering `batch` tells open pages: the
+/// URLs of the pages among them, and the other files as assets; nothing
+/// when nothing changed.
+fn news(batch: &[&PlannedPage], changed: Vec<PathBuf>) -> Option<Written> {
+    if changed.is_empty() {
+        return None;
+    }
+    let urls: HashMap<&Path, &str> = batch
+        .iter()
+        .map(|p| (p.path.as_path(), p.url.as_str()))
+        .collect();
+    let (pages, assets): (Vec<PathBuf>, Vec<PathBuf>) = changed
+        .into_iter()
+        .partition(|p| urls.contains_key(p.as_path()));
+    Some(Written {
+        pages: pages.iter().map(|p| urls[p.as_path()].to_owned()).collect(),
+        assets,
+        removed: Vec::new(),
+    })
 }
 
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
