@@ -618,3 +618,41 @@ fn a_build_that_changes_nothing_leaves_every_file_as_it_was() {
         .unwrap()
         .contains("New body text."),);
 }
+
+#[test]
+fn brief_timings_makes_build_print_each_stage_with_its_time_and_memory() {
+    let site = good_site();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["build", "-q", "--root"])
+        .arg(site.root())
+        .env("BRIEF_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stages: Vec<&str> = stderr
+        .lines()
+        .filter_map(|line| {
+            // "   12.3 ms     28 MB  parse"
+            let (numbers, name) = line.rsplit_once("  ")?;
+            let fields: Vec<&str> = numbers.split_whitespace().collect();
+            let timed = fields.len() >= 2 && fields[0].parse::<f64>().is_ok() && fields[1] == "ms";
+            let measured = cfg!(not(target_os = "linux"))
+                || (fields.len() == 4 && fields[2].parse::<u64>().is_ok() && fields[3] == "MB");
+            (timed && measured).then_some(name.trim())
+        })
+        .collect();
+    for stage in [
+        "load",
+        "parse",
+        "resolve",
+        "validate",
+        "render and write pages",
+        "swap",
+    ] {
+        assert!(stages.contains(&stage), "no {stage} line in:\n{stderr}");
+    }
+    // Without the variable a quiet build prints nothing.
+    let quiet = site.run(&["build", "-q"]);
+    assert_eq!(quiet.stderr, "");
+}
