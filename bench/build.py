@@ -10,6 +10,11 @@ rusage of the child), the ratio to Hugo, how the cost grows with N, and a
 no-change rebuild: `brief build` run again over its own output, counting
 output files whose bytes or modification time changed.
 
+Beside each brief run it times the filesystem floor: `examples/write_floor.rs`
+recreates the folders and files of brief's output (same sizes, filler bytes,
+on two threads) with no parsing or rendering, so no build writing that site
+can be faster on this machine.
+
 Usage: python3 bench/build.py [--sizes 1000,10000] [--runs 3] [--keep DIR] [--no-hugo]
 Needs: cargo, python3; hugo optional (Debian: apt-get install hugo).
 """
@@ -26,6 +31,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
 BRIEF = os.path.join(REPO, "target", "release", "brief")
+FLOOR = os.path.join(REPO, "target", "release", "examples", "write_floor")
 
 
 def run(argv):
@@ -62,6 +68,12 @@ def snapshot(folder):
     return files
 
 
+def write_floor(site):
+    """Seconds the filesystem alone takes to write a tree shaped like `site`."""
+    out = subprocess.run([FLOOR, site, "1"], capture_output=True, text=True, check=True).stdout
+    return float(out.split(" in ")[-1].split()[0])
+
+
 def fmt(values, unit, digits=2):
     return f"{statistics.median(values):.{digits}f} {unit}"
 
@@ -76,7 +88,8 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     hugo = None if args.no_hugo else shutil.which("hugo")
 
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=REPO, check=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "brief",
+                    "--example", "write_floor"], cwd=REPO, check=True)
     root = args.keep or tempfile.mkdtemp(prefix="brief-build-bench-")
     os.makedirs(root, exist_ok=True)
     if hugo:
@@ -90,7 +103,7 @@ def main():
         for n in sizes:
             site = generate(root, n, "brief")
             hugo_site = generate(root, n, "hugo") if hugo else None
-            times, rss, hugo_times, hugo_rss = [], [], [], []
+            times, rss, hugo_times, hugo_rss, floors = [], [], [], [], []
             out = os.path.join(root, f"out-brief-{n}")
             hugo_out = os.path.join(root, f"out-hugo-{n}")
             for i in range(args.runs):
@@ -98,12 +111,14 @@ def main():
                 t, m = run([BRIEF, "build", "--root", site, "--output", out, "--quiet"])
                 times.append(t)
                 rss.append(m)
+                floors.append(write_floor(out))
                 if hugo_site:
                     shutil.rmtree(hugo_out, ignore_errors=True)
                     t, m = run([hugo, "--quiet", "--source", hugo_site, "--destination", hugo_out])
                     hugo_times.append(t)
                     hugo_rss.append(m)
-                print(f"  n={n} run {i + 1}: brief {times[-1]:.2f} s {rss[-1]:.0f} MiB"
+                print(f"  n={n} run {i + 1}: brief {times[-1]:.2f} s {rss[-1]:.0f} MiB,"
+                      f" write floor {floors[-1]:.2f} s"
                       + (f", hugo {hugo_times[-1]:.2f} s {hugo_rss[-1]:.0f} MiB" if hugo_site else ""),
                       flush=True)
 
@@ -114,21 +129,22 @@ def main():
             touched = sum(1 for p in after if before.get(p) is None or before[p][1] != after[p][1])
             changed = sum(1 for p in after if before.get(p) is None or before[p][2] != after[p][2])
             results[n] = dict(times=times, rss=rss, hugo_times=hugo_times, hugo_rss=hugo_rss,
-                              files=len(after), rebuild=t, touched=touched, changed=changed)
+                              floors=floors, files=len(after), rebuild=t, touched=touched, changed=changed)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
 
     print()
-    print("| briefings | brief build | brief peak RSS | hugo build | hugo peak RSS | brief / hugo time |"
-          " no-change rebuild | files rewritten (mtime) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| briefings | brief build | brief peak RSS | write floor | hugo build | hugo peak RSS |"
+          " brief / hugo time | no-change rebuild | files rewritten (mtime) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for n, r in results.items():
         hugo_cells = ("—", "—", "—")
         if r["hugo_times"]:
             ratio = statistics.median(r["times"]) / statistics.median(r["hugo_times"])
             hugo_cells = (fmt(r["hugo_times"], "s"), fmt(r["hugo_rss"], "MiB", 0), f"{ratio:.2f}×")
-        print(f"| {n:,} | {fmt(r['times'], 's')} | {fmt(r['rss'], 'MiB', 0)} | {hugo_cells[0]} | {hugo_cells[1]} |"
+        print(f"| {n:,} | {fmt(r['times'], 's')} | {fmt(r['rss'], 'MiB', 0)} | {fmt(r['floors'], 's')} |"
+              f" {hugo_cells[0]} | {hugo_cells[1]} |"
               f" {hugo_cells[2]} | {r['rebuild']:.2f} s | {r['touched']} of {r['files']}"
               f" ({r['changed']} with new bytes) |")
     if len(results) > 1:
