@@ -10,6 +10,7 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Position};
@@ -50,9 +51,8 @@ pub struct SiteFiles {
 /// Reads the site at `root`. Returns what it could read and a diagnostic for
 /// each file it could not.
 pub fn load(root: &Path) -> (SiteFiles, Vec<Diagnostic>) {
-    let mut read_fresh =
-        |rel: &Path, diagnostics: &mut Vec<Diagnostic>| read(root, rel, diagnostics);
-    load_with(root, &mut read_fresh)
+    let read_fresh = |rel: &Path, diagnostics: &mut Vec<Diagnostic>| read(root, rel, diagnostics);
+    load_with(root, &read_fresh)
 }
 
 /// Reads the site again after the files in `changed` (absolute paths)
@@ -88,7 +88,7 @@ pub fn reload(
     }
     // A changed folder (renamed, replaced) changes every file under it.
     let is_changed = |rel: &Path| root.join(rel).ancestors().any(|p| changed.contains(p));
-    let mut read_cached = |rel: &Path, diagnostics: &mut Vec<Diagnostic>| {
+    let read_cached = |rel: &Path, diagnostics: &mut Vec<Diagnostic>| {
         if !is_changed(rel) {
             if let Some(file) = known.get(rel) {
                 return Some((*file).clone());
@@ -100,7 +100,7 @@ pub fn reload(
         }
         read(root, rel, diagnostics)
     };
-    load_with(root, &mut read_cached)
+    load_with(root, &read_cached)
 }
 
 /// The common case of a save: every changed path is a file the site already
@@ -140,9 +140,9 @@ fn reread_known(
     Some((files, diagnostics))
 }
 
-type Reader<'a> = dyn FnMut(&Path, &mut Vec<Diagnostic>) -> Option<SourceFile> + 'a;
+type Reader<'a> = dyn Fn(&Path, &mut Vec<Diagnostic>) -> Option<SourceFile> + Sync + 'a;
 
-fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
+fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
     let mut files = SiteFiles::default();
     let mut diagnostics = Vec::new();
     let content = root.join("content");
@@ -157,6 +157,9 @@ fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
         }
     }
 
+    // Content files are read on all threads: at thousands of briefings the
+    // reads are most of loading. Results keep the walk's order.
+    let mut markdown = Vec::new();
     for path in walk(root, &content, Skip::BackupsAndHidden, &mut diagnostics) {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let under_content = path.strip_prefix(&content).unwrap_or(&path);
@@ -167,13 +170,7 @@ fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
         let is_markdown = path.extension().is_some_and(|e| e == "md");
         match kind {
             Some("briefings") | Some("pages") if is_markdown => {
-                if let Some(file) = read(&rel, &mut diagnostics) {
-                    if kind == Some("briefings") {
-                        files.briefings.push(file);
-                    } else {
-                        files.pages.push(file);
-                    }
-                }
+                markdown.push((rel, kind == Some("briefings")));
             }
             Some("speakers.yaml") | Some("sources.yaml") => {}
             _ => diagnostics.push(
@@ -186,6 +183,21 @@ fn load_with(root: &Path, read: &mut Reader) -> (SiteFiles, Vec<Diagnostic>) {
                     "briefings go in content/briefings/ and plain pages in content/pages/, as .md files",
                 ),
             ),
+        }
+    }
+    let read_all: Vec<_> = markdown
+        .par_iter()
+        .map(|(rel, is_briefing)| {
+            let mut found = Vec::new();
+            (read(rel, &mut found), *is_briefing, found)
+        })
+        .collect();
+    for (file, is_briefing, found) in read_all {
+        diagnostics.extend(found);
+        match file {
+            Some(file) if is_briefing => files.briefings.push(file),
+            Some(file) => files.pages.push(file),
+            None => {}
         }
     }
 

@@ -11,7 +11,7 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::marker::PhantomData;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use indexmap::IndexMap;
 use rustc_hash::FxHashMap as HashMap;
@@ -445,12 +445,14 @@ fn hint_for_yaml_error(message: &str) -> String {
     }
 }
 
-/// The position of every field path in a YAML text, built on first use.
+/// The position of every field path in a YAML text, built on first use and
+/// let go of once the file's problems are reported: at thousands of
+/// briefings the indexes would outweigh the site itself.
 #[derive(Debug, Default)]
 pub struct Spans {
     text: String,
     offset: Offset,
-    index: OnceLock<HashMap<String, Position>>,
+    index: Mutex<Option<HashMap<String, Position>>>,
 }
 
 impl Spans {
@@ -458,15 +460,21 @@ impl Spans {
         Spans {
             text,
             offset,
-            index: OnceLock::new(),
+            index: Mutex::default(),
         }
+    }
+
+    /// Drops the position index; the next `locate` builds it again.
+    pub fn forget_positions(&self) {
+        *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
     /// Where `path` (such as `claims[2].sources[0]`) is written. A path that
     /// is not there (a missing field) falls back to its nearest parent, and
     /// finally to the first line of the block.
     pub fn locate(&self, path: &str) -> Position {
-        let index = self.index.get_or_init(|| index_paths(&self.text));
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        let index = index.get_or_insert_with(|| index_paths(&self.text));
         let mut path = path;
         loop {
             if let Some(position) = index.get(path) {
@@ -625,6 +633,10 @@ mod tests {
         assert_eq!(spans.locate("title"), Position::new(2, 8));
         // A missing field falls back to its parent, a list item to its first key.
         assert_eq!(spans.locate("claims[1].verdict"), Position::new(6, 5));
+        // A released index is built again when asked.
+        spans.forget_positions();
+        assert!(spans.index.lock().unwrap().is_none());
+        assert_eq!(spans.locate("claims[1].speaker"), Position::new(7, 14));
     }
 
     #[test]
