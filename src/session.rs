@@ -148,6 +148,9 @@ pub struct Session {
     /// with its number of pages: while it holds, no file can have appeared,
     /// vanished or come to clash with another.
     layout: Option<(u64, usize)>,
+    /// A one-off build (`brief build`): the files' texts and parses are let
+    /// go as soon as they have served, since no rebuild will want them.
+    once: bool,
 }
 
 /// Everything up to rendering, for one build.
@@ -179,6 +182,7 @@ impl Session {
             resolve_key: 0,
             verdicts_key: 0,
             layout: None,
+            once: false,
         }
     }
 
@@ -243,9 +247,19 @@ impl Session {
         diagnostics.extend(d);
 
         let drafts = self.options.drafts;
+        // Each text is dropped as soon as it is parsed in a one-off build,
+        // so the texts and their parses are never all held at once.
+        let (briefing_files, page_files) = if self.once {
+            (
+                std::mem::take(&mut self.files.briefings),
+                std::mem::take(&mut self.files.pages),
+            )
+        } else {
+            (self.files.briefings.clone(), self.files.pages.clone())
+        };
         let briefings = reparse(
             &mut self.briefings,
-            &self.files.briefings,
+            briefing_files,
             &config,
             parse::briefing,
             &mut diagnostics,
@@ -253,7 +267,7 @@ impl Session {
         );
         let pages = reparse(
             &mut self.pages,
-            &self.files.pages,
+            page_files,
             &config,
             parse::page,
             &mut diagnostics,
@@ -358,6 +372,10 @@ impl Session {
         let mut diagnostics = validate::site_checks(site);
         for briefing in &site.briefings {
             diagnostics.extend(self.checked[&briefing.file].1.iter().cloned());
+            // A briefing's problems can be located in another's front
+            // matter (where a shared speaker is defined), so the indexes
+            // are let go only once every check has run.
+            briefing.spans.forget_positions();
         }
         diagnostics
     }
@@ -455,14 +473,18 @@ impl Session {
     fn build_keeping(&mut self, keep: bool) -> Result<Report, Failure> {
         let start = Instant::now();
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
+        self.once = !keep;
         let mut compiled = self.compile(None).map_err(Failure::Content)?;
         if !keep {
-            // Static files and templates are still to be copied and used.
-            self.files.briefings = Vec::new();
-            self.files.pages = Vec::new();
+            // Static files and templates are still to be copied and used;
+            // the content's problems are all found, so nothing needs to be
+            // located in its front matter again.
             self.briefings.clear();
             self.pages.clear();
             self.checked.clear();
+            for briefing in &compiled.site.briefings {
+                briefing.spans.release();
+            }
         }
         let mut cache = render::Cache::default();
         let staging = write::Staging::begin(&self.output).map_err(Failure::Write)?;
@@ -910,22 +932,23 @@ type ParseFn<T> = fn(&SourceFile, &SiteConfig) -> (Option<T>, Vec<Diagnostic>);
 /// is left out whole: its problems wait for `--drafts`.
 fn reparse<T: Send + Sync>(
     cache: &mut HashMap<PathBuf, Parsed<T>>,
-    files: &[SourceFile],
+    files: Vec<SourceFile>,
     config: &SiteConfig,
     parse: ParseFn<T>,
     diagnostics: &mut Vec<Diagnostic>,
     wanted: impl Fn(&T) -> bool,
 ) -> Vec<Arc<T>> {
+    let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
     let fresh: Vec<(PathBuf, Parsed<T>)> = files
-        .par_iter()
+        .into_par_iter()
         .filter_map(|file| {
             let text_hash = file.hash;
             match cache.get(&file.path) {
                 Some(cached) if cached.text_hash == text_hash => None,
                 _ => {
-                    let (value, diagnostics) = parse(file, config);
+                    let (value, diagnostics) = parse(&file, config);
                     Some((
-                        file.path.clone(),
+                        file.path,
                         Parsed {
                             text_hash,
                             value: value.map(Arc::new),
@@ -937,11 +960,11 @@ fn reparse<T: Send + Sync>(
         })
         .collect();
     cache.extend(fresh);
-    let present: HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
+    let present: HashSet<&Path> = paths.iter().map(PathBuf::as_path).collect();
     cache.retain(|path, _| present.contains(path.as_path()));
-    let mut out = Vec::with_capacity(files.len());
-    for file in files {
-        let parsed = &cache[&file.path];
+    let mut out = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let parsed = &cache[path];
         match &parsed.value {
             Some(value) if !wanted(value) => {}
             value => {

@@ -450,7 +450,7 @@ fn hint_for_yaml_error(message: &str) -> String {
 /// briefings the indexes would outweigh the site itself.
 #[derive(Debug, Default)]
 pub struct Spans {
-    text: String,
+    text: Mutex<String>,
     offset: Offset,
     index: Mutex<Option<HashMap<String, Position>>>,
 }
@@ -458,7 +458,7 @@ pub struct Spans {
 impl Spans {
     pub fn new(text: String, offset: Offset) -> Self {
         Spans {
-            text,
+            text: Mutex::new(text),
             offset,
             index: Mutex::default(),
         }
@@ -469,12 +469,21 @@ impl Spans {
         *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
+    /// Drops the text too, once nothing will be located in it again:
+    /// `locate` then answers the first line of the block.
+    pub fn release(&self) {
+        self.forget_positions();
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = String::new();
+    }
+
     /// Where `path` (such as `claims[2].sources[0]`) is written. A path that
     /// is not there (a missing field) falls back to its nearest parent, and
     /// finally to the first line of the block.
     pub fn locate(&self, path: &str) -> Position {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        let index = index.get_or_insert_with(|| index_paths(&self.text));
+        let index = index.get_or_insert_with(|| {
+            index_paths(&self.text.lock().unwrap_or_else(|e| e.into_inner()))
+        });
         let mut path = path;
         loop {
             if let Some(position) = index.get(path) {
