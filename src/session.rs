@@ -356,7 +356,13 @@ impl Session {
                 let key = fingerprint::of(&(briefing.hash, context));
                 match self.checked.get(&briefing.file) {
                     Some((cached, _)) if *cached == key => None,
-                    _ => Some((b, key, validate::briefing_checks(site, b).into())),
+                    _ => {
+                        let found = validate::briefing_checks(site, b).into();
+                        // Let go at once, or every index is held at the
+                        // end of this loop.
+                        briefing.spans.forget_positions();
+                        Some((b, key, found))
+                    }
                 }
             })
             .collect();
@@ -372,9 +378,9 @@ impl Session {
         let mut diagnostics = validate::site_checks(site);
         for briefing in &site.briefings {
             diagnostics.extend(self.checked[&briefing.file].1.iter().cloned());
-            // A briefing's problems can be located in another's front
-            // matter (where a shared speaker is defined), so the indexes
-            // are let go only once every check has run.
+            // Some problems are located in another briefing's front
+            // matter (where a shared speaker is defined): let go of those
+            // indexes too.
             briefing.spans.forget_positions();
         }
         diagnostics
