@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::config::SiteConfig;
-use crate::model::{Body, Link};
+use crate::model::{Body, Link, PackedHtml};
 use crate::parse::highlight;
 use crate::parse::yaml::Spans;
 
@@ -49,9 +49,28 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// Rendered Markdown, with the links and heading ids found on the way.
+#[derive(Debug)]
+pub struct Rendered {
+    pub html: String,
+    pub links: Vec<Link>,
+    pub heading_ids: Vec<String>,
+}
+
+/// A document's body keeps its HTML packed until its page is rendered.
+impl From<Rendered> for Body {
+    fn from(rendered: Rendered) -> Body {
+        Body {
+            html: PackedHtml::pack(&rendered.html),
+            links: rendered.links,
+            heading_ids: rendered.heading_ids,
+        }
+    }
+}
+
 /// Renders Markdown. The site's base path prefixes rewritten internal
 /// links; with `markdown.safe`, raw HTML is sanitised away.
-pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Body {
+pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Rendered {
     let base_path = config.base_path.as_str();
     let line_offset = match placement {
         Placement::Body { line_offset } => line_offset,
@@ -183,10 +202,7 @@ pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Body
     if config.markdown_safe {
         html = sanitiser().clean(&html).to_string();
     }
-    // Kept for the whole build: the slack of a grown string would be a
-    // third of it.
-    html.shrink_to_fit();
-    Body {
+    Rendered {
         html,
         links,
         heading_ids,
@@ -280,7 +296,7 @@ mod tests {
     use super::*;
     use crate::diagnostic::Position;
 
-    fn body(md: &str) -> Body {
+    fn body(md: &str) -> Rendered {
         render(
             md,
             &SiteConfig::default(),

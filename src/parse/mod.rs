@@ -355,13 +355,13 @@ pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Ve
         }
     }
 
-    let mut body = markdown::render(
+    let mut body = Body::from(markdown::render(
         split.body,
         config,
         Placement::Body {
             line_offset: split.body_line_offset,
         },
-    );
+    ));
     let broken_fields = f.reported.clone();
     let diagnostics = f.diagnostics;
     body.links.extend(field_links);
@@ -541,13 +541,13 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
     let spans = Spans::new(split.yaml.to_owned(), offset);
     let mut f = Fields::new(path, &spans, yaml_diagnostics);
     let title = f.required(raw.title, "title", "add `title:` with the page's title");
-    let body: Body = markdown::render(
+    let body = Body::from(markdown::render(
         split.body,
         config,
         Placement::Body {
             line_offset: split.body_line_offset,
         },
-    );
+    ));
     let page = title.map(|title| Page {
         hash: file.hash,
         slug: slug_of(path),

@@ -39,7 +39,7 @@ struct BriefingView<'a> {
     summary: &'a BriefingSummary,
     event: Option<&'a str>,
     authors: &'a [String],
-    body: &'a str,
+    body: String,
     claims: &'a [ClaimView],
     speakers: Vec<&'a SpeakerRef>,
     sources: Vec<&'a SourceView>,
@@ -86,7 +86,7 @@ struct PageView<'a> {
     description: Option<&'a str>,
     url: String,
     slug: &'a str,
-    content: &'a str,
+    content: String,
 }
 
 /// What one page is.
@@ -840,7 +840,7 @@ impl<'a> Plan<'a> {
                     summary: &views.summary,
                     event: briefing.event.as_deref(),
                     authors: &briefing.authors,
-                    body: &briefing.body.html,
+                    body: briefing.body.html.unpack(),
                     claims: &views.claims,
                     speakers,
                     sources,
@@ -970,7 +970,7 @@ impl<'a> Plan<'a> {
                         description: page.description.as_deref(),
                         url: format!("{}{}/", site.config.base_path, page.slug),
                         slug: &page.slug,
-                        content: &page.body.html,
+                        content: page.body.html.unpack(),
                     },
                 );
             }

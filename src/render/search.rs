@@ -418,7 +418,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     let title_and_tags = strong.clone();
     let mut weak = Vec::new();
     local.add(&summary.summary, &mut weak);
-    local.add(&html_text(&briefing.body.html), &mut weak);
+    local.add(&html_text(&briefing.body.html.unpack()), &mut weak);
     if let Some(event) = &briefing.event {
         local.add(event, &mut weak);
     }
