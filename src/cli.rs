@@ -250,12 +250,14 @@ fn build(build_args: &BuildArgs) -> anyhow::Result<()> {
             print_diagnostics(&options.root, &report.warnings, args.quiet);
             if std::env::var_os("BRIEF_TIMINGS").is_some() {
                 for stage in &report.stages {
-                    let resident = stage
-                        .resident
-                        .map(|bytes| format!("{:>6} MB", bytes / 1_000_000))
-                        .unwrap_or_default();
+                    let memory = match (stage.resident, stage.peak) {
+                        (Some(now), Some(peak)) => {
+                            format!("{:>6} MB peak {:>6} MB", now / 1_000_000, peak / 1_000_000)
+                        }
+                        _ => String::new(),
+                    };
                     eprintln!(
-                        "{:>8.1} ms {resident}  {}",
+                        "{:>8.1} ms {memory}  {}",
                         stage.took.as_secs_f64() * 1000.0,
                         stage.name
                     );

@@ -48,9 +48,10 @@ pub struct Report {
 pub struct Stage {
     pub name: &'static str,
     pub took: Duration,
-    /// Resident memory at the stage's end, in bytes, where the system
-    /// says (Linux).
+    /// Resident memory at the stage's end, and the most the process has
+    /// held so far, in bytes, where the system says (Linux).
     pub resident: Option<u64>,
+    pub peak: Option<u64>,
 }
 
 /// Time taken by each stage of a build.
@@ -75,18 +76,20 @@ impl Stopwatch {
             self.stages.push(Stage {
                 name,
                 took: now - last,
-                resident: resident_memory(),
+                resident: memory("VmRSS:"),
+                peak: memory("VmHWM:"),
             });
         }
         self.last = Some(now);
     }
 }
 
-/// The process's resident memory, from `/proc/self/status`, which gives
-/// it in kilobytes whatever the page size.
-fn resident_memory() -> Option<u64> {
+/// A figure of the process's memory from `/proc/self/status` (`VmRSS:`,
+/// resident now; `VmHWM:`, the most resident so far), which gives it in
+/// kilobytes whatever the page size.
+fn memory(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kilobytes * 1024)
 }
@@ -492,7 +495,11 @@ impl Session {
                 briefing.spans.release();
             }
         }
-        let mut cache = render::Cache::default();
+        let mut cache = if keep {
+            render::Cache::default()
+        } else {
+            render::Cache::one_off()
+        };
         let staging = write::Staging::begin(&self.output).map_err(Failure::Write)?;
         // Each file's path, fingerprint and whether its bytes are new.
         let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {

@@ -633,12 +633,18 @@ fn brief_timings_makes_build_print_each_stage_with_its_time_and_memory() {
     let stages: Vec<&str> = stderr
         .lines()
         .filter_map(|line| {
-            // "   12.3 ms     28 MB  parse"
+            // "   12.3 ms     28 MB peak     30 MB  parse"
             let (numbers, name) = line.rsplit_once("  ")?;
             let fields: Vec<&str> = numbers.split_whitespace().collect();
             let timed = fields.len() >= 2 && fields[0].parse::<f64>().is_ok() && fields[1] == "ms";
             let measured = cfg!(not(target_os = "linux"))
-                || (fields.len() == 4 && fields[2].parse::<u64>().is_ok() && fields[3] == "MB");
+                || (fields.len() == 7
+                    && fields[2]
+                        .parse::<u64>()
+                        .is_ok_and(|now| fields[5].parse::<u64>().is_ok_and(|peak| peak >= now))
+                    && fields[3] == "MB"
+                    && fields[4] == "peak"
+                    && fields[6] == "MB");
             (timed && measured).then_some(name.trim())
         })
         .collect();

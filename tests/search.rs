@@ -478,3 +478,46 @@ fn the_search_folder_is_the_sites_own() {
         run.stderr
     );
 }
+
+/// A word no other briefing has, for briefing `n`: letters only, so that
+/// it is indexed as one word.
+fn marker(mut n: usize) -> String {
+    let mut word = String::from("mark");
+    loop {
+        word.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return word;
+        }
+    }
+}
+
+#[test]
+fn a_site_larger_than_one_indexing_window_numbers_every_document_in_order() {
+    // The index splits briefings into words a window at a time (512 of
+    // them); 1,100 briefings take three windows.
+    const N: usize = 1100;
+    let site = Site::new();
+    for n in 0..N {
+        let text = MINIMAL_BRIEFING.replace(
+            "text: Any deployment would comply with international law.",
+            &format!("text: Every {} deployment is lawful.", marker(n)),
+        );
+        site.write(&format!("content/briefings/b{n:04}.md"), &text);
+    }
+    site.build();
+    let index = Index::of(&site);
+    assert_eq!(index.meta["docs"].as_u64(), Some(2 * N as u64));
+
+    // A word every claim has lists every claim, in order, each once.
+    let (strong, _) = index.word("deployment");
+    assert_eq!(strong.len(), N);
+    assert!(strong.windows(2).all(|w| w[0] < w[1]), "{strong:?}");
+    // Each briefing's own word leads to its claim alone, in every window.
+    for n in [0, 1, 511, 512, 513, 1023, 1024, 1099] {
+        let (strong, weak) = index.word(&marker(n));
+        assert!(weak.is_empty(), "{}: {weak:?}", marker(n));
+        let urls: Vec<String> = strong.iter().map(|&id| index.url(id)).collect();
+        assert_eq!(urls, [format!("/briefings/b{n:04}/#claim-first")]);
+    }
+}

@@ -191,6 +191,14 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// A cache no rebuild will read (`brief build`): what would only speed
+    /// up a later rebuild is let go as soon as it has served.
+    pub fn one_off() -> Cache {
+        let mut cache = Cache::default();
+        cache.search.one_off = true;
+        cache
+    }
+
     /// Whether a page was part of the last build (claim pages aside).
     pub fn has_page(&self, page: &PlannedPage) -> bool {
         self.pages.contains_key(&page.path)

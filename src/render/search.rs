@@ -41,6 +41,10 @@ pub const CHUNK_DOCS: usize = 20;
 /// whose lists are longer gets a shard of its own).
 pub const SHARD_BYTES: usize = 32 * 1024;
 
+/// Briefings split into words at once: enough to keep both threads busy,
+/// few enough that their words are a small part of the build's memory.
+const WINDOW: usize = 512;
+
 /// Words too common to search for, left out of the index and of queries on
 /// sites whose language is English. Sorted, as `meta.json` lists them.
 const STOP_WORDS: &[&str] = &[
@@ -62,6 +66,9 @@ pub struct Cache {
     /// Each file under `docs/`, with the fingerprint of what it was made
     /// from.
     chunks: Vec<(u64, Vec<u8>)>,
+    /// No rebuild will read this cache (`brief build`): each briefing's
+    /// words are let go once posted, and the `docs/` files are not kept.
+    pub(super) one_off: bool,
 }
 
 impl Cache {
@@ -571,21 +578,28 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
     let stop = is_english(&site.config.language);
     let cache = &mut cache.search;
     let previous = std::mem::take(&mut cache.briefings);
-    let found: Vec<Found> = plan
-        .briefings
-        .par_iter()
-        .enumerate()
-        .map(|(b, views)| match previous.get(&site.briefings[b].slug) {
-            Some(entry) if entry.signature == views.signature => Ok(entry.clone()),
-            _ => Err(tokens(plan, b, views, stop)),
-        })
-        .collect();
-    drop(previous);
-    let entries: Vec<Arc<Entry>> = found
-        .into_iter()
-        .zip(&plan.briefings)
-        .map(|(found, views)| {
-            found.unwrap_or_else(|tokens| {
+    // Briefings are split into words a window at a time, on all threads,
+    // and each window is numbered and posted in order before the next: a
+    // one-off build then never holds every briefing's words at once.
+    // Documents are numbered each briefing's own, then its claims'; they
+    // are posted in that order, so each list is encoded as it grows.
+    let mut starts = Vec::with_capacity(plan.briefings.len() + 1);
+    let mut next = 0u32;
+    let mut postings: Vec<[Encoder; 2]> = Vec::new();
+    let mut kept = HashMap::new();
+    for window in (0..plan.briefings.len()).collect::<Vec<_>>().chunks(WINDOW) {
+        let found: Vec<Found> = window
+            .par_iter()
+            .map(|&b| {
+                let views = &plan.briefings[b];
+                match previous.get(&site.briefings[b].slug) {
+                    Some(entry) if entry.signature == views.signature => Ok(entry.clone()),
+                    _ => Err(tokens(plan, b, views, stop)),
+                }
+            })
+            .collect();
+        for (&b, found) in window.iter().zip(found) {
+            let entry = found.unwrap_or_else(|tokens| {
                 let mut from = 0;
                 let words = tokens
                     .ends
@@ -597,43 +611,30 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
                     })
                     .collect();
                 Arc::new(Entry {
-                    signature: views.signature,
+                    signature: plan.briefings[b].signature,
                     words,
                     docs: tokens.docs,
                 })
-            })
-        })
-        .collect();
-    cache.briefings = site
-        .briefings
-        .iter()
-        .zip(&entries)
-        .map(|(b, e)| (b.slug.clone(), e.clone()))
-        .collect();
-
-    // Document numbers: each briefing's own, then its claims'.
-    let mut starts = Vec::with_capacity(entries.len() + 1);
-    let mut next = 0u32;
-    for entry in &entries {
-        starts.push(next);
-        next += entry.docs.len() as u32;
-    }
-    starts.push(next);
-    let doc_count = next as usize;
-
-    // Documents are visited in order, so each list is encoded as it grows.
-    let mut postings: Vec<[Encoder; 2]> = Vec::new();
-    postings.resize_with(cache.words.len(), Default::default);
-    for (entry, &start) in entries.iter().zip(&starts) {
-        for (i, doc) in entry.docs.iter().enumerate() {
-            let id = start + i as u32;
-            for (list, words) in [(0, &doc.strong), (1, &doc.weak)] {
-                for &word in words {
-                    postings[entry.words[word as usize] as usize][list].push(id);
+            });
+            postings.resize_with(cache.words.len(), Default::default);
+            starts.push(next);
+            for doc in &entry.docs {
+                for (list, words) in [(0, &doc.strong), (1, &doc.weak)] {
+                    for &word in words {
+                        postings[entry.words[word as usize] as usize][list].push(next);
+                    }
                 }
+                next += 1;
+            }
+            if !cache.one_off {
+                kept.insert(site.briefings[b].slug.clone(), entry);
             }
         }
     }
+    drop(previous);
+    cache.briefings = kept;
+    starts.push(next);
+    let doc_count = next as usize;
     let words = &cache.words;
     let mut used: Vec<usize> = (0..postings.len())
         .filter(|&w| !postings[w][0].text.is_empty() || !postings[w][1].text.is_empty())
@@ -759,7 +760,7 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         hasher.finish()
     };
     let previous = std::mem::take(&mut cache.chunks);
-    cache.chunks = docs
+    let chunks: Vec<(u64, Vec<u8>)> = docs
         .par_chunks(CHUNK_DOCS)
         .enumerate()
         .map(|(n, chunk)| {
@@ -816,12 +817,23 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
             )
         })
         .collect();
-    files.extend(cache.chunks.iter().enumerate().map(|(n, (_, bytes))| {
-        (
-            PathBuf::from(format!("{FOLDER}/docs/{n}.json")),
-            bytes.clone(),
-        )
-    }));
+    let path = |n: usize| PathBuf::from(format!("{FOLDER}/docs/{n}.json"));
+    if cache.one_off {
+        files.extend(
+            chunks
+                .into_iter()
+                .enumerate()
+                .map(|(n, (_, bytes))| (path(n), bytes)),
+        );
+    } else {
+        files.extend(
+            chunks
+                .iter()
+                .enumerate()
+                .map(|(n, (_, bytes))| (path(n), bytes.clone())),
+        );
+        cache.chunks = chunks;
+    }
 
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for (path, bytes) in &files {
