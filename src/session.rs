@@ -153,7 +153,7 @@ pub struct Session {
     layout: Option<(u64, usize)>,
     /// A one-off build (`brief build`): the files' texts and parses are let
     /// go as soon as they have served, since no rebuild will want them.
-    once: bool,
+    one_off: bool,
 }
 
 /// Everything up to rendering, for one build.
@@ -185,7 +185,7 @@ impl Session {
             resolve_key: 0,
             verdicts_key: 0,
             layout: None,
-            once: false,
+            one_off: false,
         }
     }
 
@@ -252,7 +252,7 @@ impl Session {
         let drafts = self.options.drafts;
         // Each text is dropped as soon as it is parsed in a one-off build,
         // so the texts and their parses are never all held at once.
-        let (briefing_files, page_files) = if self.once {
+        let (briefing_files, page_files) = if self.one_off {
             (
                 std::mem::take(&mut self.files.briefings),
                 std::mem::take(&mut self.files.pages),
@@ -482,7 +482,7 @@ impl Session {
     fn build_keeping(&mut self, keep: bool) -> Result<Report, Failure> {
         let start = Instant::now();
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
-        self.once = !keep;
+        self.one_off = !keep;
         let mut compiled = self.compile(None).map_err(Failure::Content)?;
         if !keep {
             // Static files and templates are still to be copied and used;

@@ -202,6 +202,9 @@ pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Rend
     if config.markdown_safe {
         html = sanitiser().clean(&html).to_string();
     }
+    // Explanations are kept for the whole build: the slack of a grown
+    // string would be a third of them.
+    html.shrink_to_fit();
     Rendered {
         html,
         links,

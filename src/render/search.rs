@@ -587,10 +587,12 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
     let mut next = 0u32;
     let mut postings: Vec<[Encoder; 2]> = Vec::new();
     let mut kept = HashMap::new();
-    for window in (0..plan.briefings.len()).collect::<Vec<_>>().chunks(WINDOW) {
+    for start in (0..plan.briefings.len()).step_by(WINDOW) {
+        let window = start..(start + WINDOW).min(plan.briefings.len());
         let found: Vec<Found> = window
-            .par_iter()
-            .map(|&b| {
+            .clone()
+            .into_par_iter()
+            .map(|b| {
                 let views = &plan.briefings[b];
                 match previous.get(&site.briefings[b].slug) {
                     Some(entry) if entry.signature == views.signature => Ok(entry.clone()),
@@ -598,7 +600,7 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
                 }
             })
             .collect();
-        for (&b, found) in window.iter().zip(found) {
+        for (b, found) in window.zip(found) {
             let entry = found.unwrap_or_else(|tokens| {
                 let mut from = 0;
                 let words = tokens
