@@ -151,9 +151,6 @@ pub struct Session {
     /// with its number of pages: while it holds, no file can have appeared,
     /// vanished or come to clash with another.
     layout: Option<(u64, usize)>,
-    /// A one-off build (`brief build`): the files' texts and parses are let
-    /// go as soon as they have served, since no rebuild will want them.
-    one_off: bool,
 }
 
 /// Everything up to rendering, for one build.
@@ -185,7 +182,6 @@ impl Session {
             resolve_key: 0,
             verdicts_key: 0,
             layout: None,
-            one_off: false,
         }
     }
 
@@ -214,7 +210,13 @@ impl Session {
     }
 
     /// Parses what changed and checks the whole site.
-    fn compile(&mut self, changed: Option<&HashSet<PathBuf>>) -> Result<Compiled, Vec<Diagnostic>> {
+    /// In a one-off build (`brief build`) the files' texts are let go as
+    /// soon as they are parsed, since no rebuild will want them.
+    fn compile(
+        &mut self,
+        changed: Option<&HashSet<PathBuf>>,
+        one_off: bool,
+    ) -> Result<Compiled, Vec<Diagnostic>> {
         self.stopwatch = Stopwatch::start();
         self.load(changed);
         self.stopwatch.lap("load");
@@ -252,7 +254,7 @@ impl Session {
         let drafts = self.options.drafts;
         // Each text is dropped as soon as it is parsed in a one-off build,
         // so the texts and their parses are never all held at once.
-        let (briefing_files, page_files) = if self.one_off {
+        let (briefing_files, page_files) = if one_off {
             (
                 std::mem::take(&mut self.files.briefings),
                 std::mem::take(&mut self.files.pages),
@@ -411,7 +413,7 @@ impl Session {
 
     /// Checks the site and renders nothing: `brief check`.
     pub fn check(&mut self) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let compiled = self.compile(None)?;
+        let compiled = self.compile(None, false)?;
         // Render too: a template that fails only when run is an error.
         let mut stopwatch = std::mem::take(&mut self.stopwatch);
         self.render_site(
@@ -482,8 +484,7 @@ impl Session {
     fn build_keeping(&mut self, keep: bool) -> Result<Report, Failure> {
         let start = Instant::now();
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
-        self.one_off = !keep;
-        let mut compiled = self.compile(None).map_err(Failure::Content)?;
+        let mut compiled = self.compile(None, !keep).map_err(Failure::Content)?;
         if !keep {
             // Static files and templates are still to be copied and used;
             // the content's problems are all found, so nothing needs to be
@@ -548,7 +549,7 @@ impl Session {
         announce: &mut dyn FnMut(&Written),
     ) -> Result<Report, Failure> {
         let start = Instant::now();
-        let mut compiled = self.compile(changed).map_err(Failure::Content)?;
+        let mut compiled = self.compile(changed, false).map_err(Failure::Content)?;
         let warnings = std::mem::take(&mut compiled.warnings);
         let mut cache = std::mem::take(&mut self.cache);
         let mut written = 0;
