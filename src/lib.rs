@@ -7,7 +7,7 @@
 //! `watch`, which live in [`serve`]. [`links`] runs after a clean check, for
 //! `brief check --links`.
 
-pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod evidence;
@@ -21,6 +21,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod session;
+pub mod terminal;
 pub mod theme;
 pub mod validate;
 pub mod write;

@@ -1,5 +1,5 @@
 //! The `brief` binary: everything lives in the library; this only runs it.
 
 fn main() -> std::process::ExitCode {
-    brief::cli::run()
+    brief::cmd::run()
 }

@@ -17,66 +17,9 @@ use serde_json::json;
 
 use crate::config::Options;
 use crate::diagnostic::{self, Diagnostic};
-use crate::session::{Failure, Report, Session, Written};
+use crate::session::{Failure, Session, Written};
+use crate::terminal::{failure_text, Terminal};
 use http::{Live, Message};
-
-/// How a rebuild is reported on the terminal.
-pub struct Terminal {
-    pub quiet: bool,
-}
-
-impl Terminal {
-    fn problems(&self, root: &Path, diagnostics: &[Diagnostic]) {
-        crate::cli::print_diagnostics(root, diagnostics, self.quiet);
-    }
-
-    fn line(&self, text: &str) {
-        if !self.quiet {
-            println!("{text}");
-        }
-    }
-}
-
-/// The plain text of a failed build, as the terminal shows it.
-fn failure_text(root: &Path, failure: &Failure) -> String {
-    match failure {
-        Failure::Content(diagnostics) => {
-            let errors: Vec<Diagnostic> = diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            diagnostic::render_plain(&errors, root)
-        }
-        Failure::Write(err) => {
-            let mut text = format!("error: {err}");
-            let mut source = std::error::Error::source(err);
-            while let Some(cause) = source {
-                text.push_str(&format!(": {cause}"));
-                source = cause.source();
-            }
-            text
-        }
-    }
-}
-
-fn describe(report: &Report) -> String {
-    let mut line = format!(
-        "Rebuilt in {} ms: {} file{} changed",
-        report.elapsed.as_millis(),
-        report.written,
-        if report.written == 1 { "" } else { "s" }
-    );
-    if std::env::var_os("BRIEF_TIMINGS").is_some() {
-        let stages: Vec<String> = report
-            .stages
-            .iter()
-            .map(|stage| format!("{} {:.1}", stage.name, stage.took.as_secs_f64() * 1000.0))
-            .collect();
-        line.push_str(&format!(" [{} ms]", stages.join(", ")));
-    }
-    line
-}
 
 /// Makes the site's paths absolute, so changed paths reported by the
 /// watcher compare equal to the session's own.
@@ -126,18 +69,18 @@ fn run_loop(
                     .cloned()
                     .collect();
                 diagnostic::sort(&mut new);
-                terminal.problems(&root, &new);
-                terminal.line(&describe(&report));
+                terminal.diagnostics(&root, &new);
+                terminal.rebuilt(&report);
                 shown = report.warnings.into_iter().collect();
             }
             Err(failure) => {
                 failing = true;
                 if let Failure::Content(diagnostics) = &failure {
-                    terminal.problems(&root, diagnostics);
+                    terminal.diagnostics(&root, diagnostics);
                 }
                 let text = failure_text(&root, &failure);
                 if let Failure::Write(_) = &failure {
-                    eprintln!("{text}");
+                    terminal.complain(&text);
                 }
                 terminal.line("The last save did not build; the previous site stays in place.");
                 told(Event::Failed(text));
@@ -170,19 +113,14 @@ fn first_build(
     let root = session.options.root.clone();
     match session.build() {
         Ok(report) => {
-            terminal.problems(&root, &report.warnings);
-            terminal.line(&format!(
-                "Built {} pages from {} briefings in {} ms",
-                report.pages,
-                report.briefings,
-                report.elapsed.as_millis()
-            ));
+            terminal.diagnostics(&root, &report.warnings);
+            terminal.built(&report, session.output());
             Ok(Ok(report.warnings.into_iter().collect()))
         }
         Err(Failure::Write(err)) => Err(err.into()),
         Err(failure) => {
             if let Failure::Content(diagnostics) = &failure {
-                terminal.problems(&root, diagnostics);
+                terminal.diagnostics(&root, diagnostics);
             }
             terminal.line("The site has problems; fix them and save, and it will build.");
             Ok(Err(failure_text(&root, &failure)))
@@ -229,19 +167,19 @@ pub fn serve(options: Options, bind: IpAddr, port: u16, terminal: Terminal) -> a
         .build()?;
     let bound = runtime.block_on(http::bind(SocketAddr::new(bind, port)))?;
     if !bind.is_loopback() {
-        eprintln!(
+        terminal.complain(&format!(
             "warning: serving on {bind}, which other machines can reach; the preview server is meant for this machine (use --bind 127.0.0.1)"
-        );
+        ));
     }
     let address = bound.address;
     let host = match address.ip() {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
-    println!(
+    terminal.always(&format!(
         "Serving the site at http://{host}:{}{base_path} (Ctrl-C to stop)",
         address.port()
-    );
+    ));
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let loop_live = live.clone();
@@ -257,14 +195,14 @@ pub fn serve(options: Options, bind: IpAddr, port: u16, terminal: Terminal) -> a
                 event => loop_live.send(message(&loop_live.base_path(), event)),
             };
             if let Err(err) = run_loop(session, watcher, built, shown, &terminal, &mut tell) {
-                eprintln!("error: the file watcher stopped: {err:#}");
+                terminal.complain(&format!("error: the file watcher stopped: {err:#}"));
             }
         })?;
 
     runtime.block_on(async move {
         let server = tokio::spawn(http::serve(bound, live, stopped));
         tokio::signal::ctrl_c().await?;
-        println!("\nStopping.");
+        terminal.always("\nStopping.");
         let _ = stop.send(true);
         // Open pages hold event streams; give the server a moment, not forever.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(2), server).await;

@@ -1,0 +1,88 @@
+//! `brief check`: every briefing, page and template checked, nothing
+//! written, then the evidence report and, with `--links`, the link check.
+
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::SiteArgs;
+use crate::terminal::{count_summary, plural};
+
+#[derive(Args, Debug)]
+pub(super) struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The evidence report that ends the check: every finding and a summary (full), the summary only, or none (off)
+    #[arg(long, value_enum, default_value_t = EvidenceReport::Full)]
+    evidence: EvidenceReport,
+    #[command(flatten)]
+    links: super::links::LinkArgs,
+}
+
+/// How much of the evidence report `brief check` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum EvidenceReport {
+    // Plain comments, not doc comments: described values would turn every
+    // flag's help into the long layout.
+    // Each withheld source, late source and single-source claim, then the summary line.
+    Full,
+    // The summary line only.
+    Summary,
+    // No report.
+    Off,
+}
+
+/// Checks the site; when it has no errors, ends with the evidence report.
+/// A site with errors gets none: its broken entries were left out, so the
+/// counts would be wrong, and the errors come first.
+pub(super) fn execute(args: &CheckArgs) -> anyhow::Result<()> {
+    let options = args.site.options(None)?;
+    let terminal = args.site.terminal();
+    let root = &options.root;
+    match crate::check(&options) {
+        Ok((site, warnings)) => {
+            terminal.diagnostics(root, &warnings);
+            let claims: usize = site.briefings.iter().map(|b| b.claims.len()).sum();
+            terminal.line(&format!(
+                "Checked {} with {} and {}: {}",
+                plural(site.briefings.len(), "briefing"),
+                plural(claims, "claim"),
+                plural(site.pages.len(), "page"),
+                count_summary(&warnings)
+            ));
+            if !terminal.quiet && args.evidence != EvidenceReport::Off {
+                let evidence = crate::evidence::report(&site);
+                if args.evidence == EvidenceReport::Full {
+                    terminal.findings(root, &evidence.findings);
+                }
+                terminal.line(&evidence.to_string());
+            }
+            if args.links.links {
+                super::links::execute(&args.links, &site, root, terminal)?;
+            }
+            Ok(())
+        }
+        Err(diagnostics) => {
+            terminal.diagnostics(root, &diagnostics);
+            anyhow::bail!(
+                "check failed ({}){}",
+                count_summary(&diagnostics),
+                if args.links.links {
+                    "; links are checked once the content has no errors"
+                } else {
+                    ""
+                }
+            )
+        }
+    }
+}
+
+/// `--timeout`: seconds, fractions allowed, up to an hour.
+pub(super) fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 3600; pass e.g. --timeout 10 or --timeout 2.5"
+        )),
+    }
+}

@@ -1,0 +1,206 @@
+//! Everything brief prints to the terminal: diagnostics, the summary line of
+//! each build and check, and the stage timings of `BRIEF_TIMINGS`.
+//!
+//! `build`, `check`, `serve` and `watch` all print through here, so a build
+//! reads the same whichever command ran it. Results go to stdout,
+//! diagnostics and timings to stderr. A reader that closed the pipe early
+//! (`brief build | head -1`) is not an error of the build, so every write
+//! ignores a failure to print.
+
+use std::io::Write;
+use std::path::Path;
+
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::session::{Failure, Report, Stage};
+
+/// Where and how much a command prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    /// Errors only: no warnings, no summary lines.
+    pub quiet: bool,
+}
+
+impl Terminal {
+    pub fn new(quiet: bool) -> Terminal {
+        Terminal { quiet }
+    }
+
+    /// A line of the command's own output, on stdout; quiet leaves it out.
+    pub fn line(&self, text: &str) {
+        if !self.quiet {
+            self.always(text);
+        }
+    }
+
+    /// A line on stdout whether quiet or not (the address being served).
+    pub fn always(&self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{text}");
+        let _ = stdout.flush();
+    }
+
+    /// A line on stderr whether quiet or not: a warning about how brief
+    /// was run, or an error that stops it.
+    pub fn complain(&self, text: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{text}");
+    }
+
+    /// A report already laid out (the link check's), on stderr as it is.
+    pub fn report(&self, text: &str) {
+        let _ = write!(std::io::stderr().lock(), "{text}");
+    }
+
+    /// Problems with the content, each with its file, line and column;
+    /// quiet leaves out the warnings.
+    pub fn diagnostics(&self, root: &Path, diagnostics: &[Diagnostic]) {
+        let shown: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| !self.quiet || d.is_error())
+            .cloned()
+            .collect();
+        print_located(root, &shown);
+    }
+
+    /// Findings printed whatever `quiet` says, once asked for (the
+    /// evidence report).
+    pub fn findings(&self, root: &Path, findings: &[Diagnostic]) {
+        print_located(root, findings);
+    }
+
+    /// The summary of a full build: pages, files, briefings, claims, where
+    /// it went and how long it took, with the stages when `BRIEF_TIMINGS`
+    /// is set.
+    pub fn built(&self, report: &Report, output: &Path) {
+        self.timings(&report.stages);
+        self.line(&format!(
+            "Built {} ({}) from {} with {} into {} in {} ms{}",
+            plural(report.pages, "page"),
+            plural(report.files, "file"),
+            plural(report.briefings, "briefing"),
+            plural(report.claims, "claim"),
+            output.display(),
+            report.elapsed.as_millis(),
+            if report.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", count_summary(&report.warnings))
+            },
+        ));
+    }
+
+    /// The summary of a rebuild in `serve` or `watch`: one line per save,
+    /// with the stages on the same line when `BRIEF_TIMINGS` is set.
+    pub fn rebuilt(&self, report: &Report) {
+        let mut line = format!(
+            "Rebuilt in {} ms: {} changed",
+            report.elapsed.as_millis(),
+            plural(report.written, "file"),
+        );
+        if timings_wanted() {
+            let stages: Vec<String> = report
+                .stages
+                .iter()
+                .map(|stage| format!("{} {:.1}", stage.name, stage.took.as_secs_f64() * 1000.0))
+                .collect();
+            line.push_str(&format!(" [{} ms]", stages.join(", ")));
+        }
+        self.line(&line);
+    }
+
+    /// Each stage of a build with its time and memory, on stderr, when the
+    /// environment variable `BRIEF_TIMINGS` is set, quiet or not.
+    pub fn timings(&self, stages: &[Stage]) {
+        if !timings_wanted() {
+            return;
+        }
+        let mut stderr = std::io::stderr().lock();
+        for stage in stages {
+            let memory = match (stage.resident, stage.peak) {
+                (Some(now), Some(peak)) => {
+                    format!("{:>6} MB peak {:>6} MB", now / 1_000_000, peak / 1_000_000)
+                }
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                stderr,
+                "{:>8.1} ms {memory}  {}",
+                stage.took.as_secs_f64() * 1000.0,
+                stage.name
+            );
+        }
+    }
+}
+
+fn timings_wanted() -> bool {
+    std::env::var_os("BRIEF_TIMINGS").is_some()
+}
+
+/// Diagnostics on stderr, in colour when stderr is a terminal.
+fn print_located(root: &Path, diagnostics: &[Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
+    let mut stderr = StandardStream::stderr(colour);
+    let _ = diagnostic::render(diagnostics, root, &mut stderr);
+    let _ = stderr.flush();
+}
+
+/// `1 page`, `2 pages`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `1 error, 2 warnings`.
+pub fn count_summary(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+/// The plain text of a failed build as the terminal shows it, for the
+/// page open in a browser: the errors only, or the write error with its
+/// causes.
+pub fn failure_text(root: &Path, failure: &Failure) -> String {
+    match failure {
+        Failure::Content(diagnostics) => {
+            let errors: Vec<Diagnostic> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            diagnostic::render_plain(&errors, root)
+        }
+        Failure::Write(err) => {
+            let mut text = format!("error: {err}");
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_in_the_singular_and_the_plural() {
+        assert_eq!(plural(0, "page"), "0 pages");
+        assert_eq!(plural(1, "page"), "1 page");
+        assert_eq!(plural(2, "claim"), "2 claims");
+    }
+}
