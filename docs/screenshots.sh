@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Remakes the screenshots in docs/ from the example site: builds it with the
-# release binary, serves the output with Python's static file server on a
-# free port on 127.0.0.1 (no live-reload stream to keep the page busy), and
-# has headless Chromium (Debian's `chromium`) photograph a few pages.
+# Remakes the screenshots in docs/images/ from the example site: builds it
+# with the release binary, serves the output with Python's static file
+# server on a free port on 127.0.0.1 (no live-reload stream to keep the page
+# busy), and has headless Chromium (Debian's `chromium`) photograph a few
+# pages.
 #
 # Usage: docs/screenshots.sh
 set -euo pipefail
@@ -26,8 +27,8 @@ shoot() { # name path width height
   chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
     --user-data-dir="$profile" --virtual-time-budget=5000 --window-size="$3,$4" \
-    --screenshot="docs/$1.png" "http://127.0.0.1:$port$2" >/dev/null 2>&1
-  echo "docs/$1.png  <-  $2"
+    --screenshot="docs/images/$1.png" "http://127.0.0.1:$port$2" >/dev/null 2>&1
+  echo "docs/images/$1.png  <-  $2"
 }
 shoot index / 1280 1400
 shoot briefing /briefings/un-clash-north-korean-troops/ 1280 2200

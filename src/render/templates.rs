@@ -200,7 +200,7 @@ fn template_error(err: &tera::Error, path: &Path, text: &str) -> Diagnostic {
         format!("cannot parse the template: {}", explanation.join("; "))
     };
     Diagnostic::error(path, position, format!("template error: {summary}"))
-        .with_hint("check the template against the template reference in the README (variables each template receives, Tera syntax)")
+        .with_hint("check the template against docs/reference/templates.md (the variables each template receives) and docs/guide/theming.md (Tera notes)")
 }
 
 fn error_chain(err: &tera::Error) -> String {
