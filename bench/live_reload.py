@@ -2,8 +2,8 @@
 """Live-edit latency of `brief serve`: from saving a briefing to (a) its page
 updated in the output folder and (b) the reload message sent to open pages.
 
-Generates a site of N briefings with ../shared/bench/gen_corpus.py (realistic
-claims, sources and a ~1,000-word body with a code block), starts the release
+Generates a site of N briefings with bench/corpus.py (realistic claims,
+sources and a ~1,000-word body with a code block), starts the release
 binary's `brief serve` on a free port, listens on its event stream like an
 open page does, then edits one briefing at a time and times each edit. Each
 edit waits for the whole rebuild to finish before the next.
@@ -26,25 +26,12 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
-BRIEF = os.path.join(REPO, "target", "release", "brief")
-
-
-def build_release():
-    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=REPO, check=True)
-
-
-def generate(n, out):
-    if not os.path.exists(GEN):
-        sys.exit(f"needs the corpus generator at {GEN}")
-    subprocess.run([sys.executable, GEN, "--n", str(n), "--out", out, "--mode", "brief"],
-                   check=True, stdout=subprocess.DEVNULL)
+import common
+from common import BRIEF
 
 
 class Server:
@@ -210,11 +197,10 @@ def main():
     parser.add_argument("--keep", help="generate the site here and keep it")
     args = parser.parse_args()
 
-    build_release()
+    common.build_release()
     root = args.keep or tempfile.mkdtemp(prefix="brief-bench-")
     try:
-        if not os.path.exists(os.path.join(root, "content")):
-            generate(args.n, root)
+        common.generate(root, args.n)
         shutil.rmtree(os.path.join(root, "public"), ignore_errors=True)
         t = time.perf_counter()
         server = Server(root)
