@@ -449,6 +449,7 @@ fn repo() -> &'static Path {
 }
 
 /// The Nu HTML checker's jar, when it and a working `java` are there.
+#[track_caller]
 pub fn vnu() -> Option<PathBuf> {
     let jar = repo().join("tests/tools/node_modules/vnu-jar/build/dist/vnu.jar");
     let java = Command::new("java")
@@ -459,17 +460,20 @@ pub fn vnu() -> Option<PathBuf> {
 }
 
 /// axe-core's script, to run in a page.
+#[track_caller]
 pub fn axe_core() -> Option<String> {
     let script = repo().join("tests/tools/node_modules/axe-core/axe.min.js");
     require(AXE_CORE, fs::read_to_string(script).ok())
 }
 
 /// The `xmllint` executable.
+#[track_caller]
 pub fn xmllint() -> Option<PathBuf> {
     require(XMLLINT, on_path("xmllint"))
 }
 
 /// Chromium and its driver, on PATH (Debian puts both in /usr/bin).
+#[track_caller]
 pub fn chromium() -> Option<Chromium> {
     let found = on_path("chromium")
         .zip(on_path("chromedriver"))
