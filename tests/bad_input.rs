@@ -1,9 +1,11 @@
 //! Bad input: every problem is reported with its file, line and column, a
 //! hint, and a non-zero exit, and the previous `public/` is left untouched.
 //!
-//! Most tests start from `MINIMAL_BRIEFING` at `content/briefings/x.md`,
-//! build it once, break one thing, and build again. Its lines, for working
-//! out expected positions by hand:
+//! The cases are rows of data ([`cases`]), so that adding one is writing
+//! what goes in and what must come out, and one run reports every row that
+//! fails. Most start from `MINIMAL_BRIEFING` at `content/briefings/x.md`,
+//! build it once, write a broken version, and build again. Its lines, for
+//! working out expected positions by hand:
 //!
 //! ```text
 //!  1 ---
@@ -32,11 +34,1283 @@
 
 mod common;
 
-use common::{refuses_output, texts, Run, Site, MINIMAL_BRIEFING};
+use std::fmt::Write as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use common::{brief, texts, Run, Site, MINIMAL_BRIEFING};
 
 const X: &str = "content/briefings/x.md";
+const Y: &str = "content/briefings/y.md";
+const CHARTER_URL: &str = "url: https://www.un.org/en/about-us/un-charter/full-text";
 
-// ------------------------------------------------------------- helpers
+// ------------------------------------------------------------- the rows
+
+/// One case: a site that builds, what is then written into it, and every
+/// diagnostic the next build prints.
+///
+/// The first build must succeed and write something; the second is the one
+/// checked. A build with an expected error must exit with 1 and leave
+/// `public/` byte for byte as the first build wrote it; one without must
+/// exit with 0. Either way it prints exactly the diagnostics expected, and
+/// its closing line counts them. An `alone` case skips the first build:
+/// its changed site is built once, and must succeed.
+struct Case {
+    name: &'static str,
+    given: Vec<File>,
+    then: Vec<File>,
+    alone: bool,
+    expect: Vec<Diag>,
+    /// Text that must appear nowhere on stderr (follow-on errors, say).
+    absent: Vec<&'static str>,
+    /// After a successful build: the texts of a selector on /briefings/x/.
+    page: Option<(&'static str, &'static str)>,
+    /// After a successful build: files (relative to the site) that exist.
+    writes: Vec<&'static str>,
+}
+
+/// A file written into the site.
+enum File {
+    /// `MINIMAL_BRIEFING` with each `(from, to)` applied in turn (`from`
+    /// must occur exactly once), saved as `saved` says.
+    Briefing {
+        path: &'static str,
+        edits: Vec<(&'static str, &'static str)>,
+        saved: Saved,
+    },
+    Text {
+        path: &'static str,
+        text: &'static str,
+    },
+    /// A symbolic link at `path` to the absolute path of `target` in the site.
+    Link {
+        path: &'static str,
+        target: &'static str,
+    },
+}
+
+/// How a briefing's text becomes bytes on disk.
+#[derive(Clone, Copy)]
+enum Saved {
+    Utf8,
+    /// Lines ending in `\r\n`.
+    Crlf,
+    /// A UTF-8 byte order mark first.
+    Bom,
+    /// One byte per character, as an editor set to Latin-1 would: `é` is
+    /// the lone byte 0xE9, which is not UTF-8.
+    Latin1,
+}
+
+/// One expected diagnostic: exactly one diagnostic of its severity has a
+/// message containing `message`, and it carries a hint.
+struct Diag {
+    severity: &'static str,
+    message: &'static str,
+    /// `file:line:column` pins the position; `file:line` is any column of
+    /// the line; `file` alone is anywhere in the file.
+    at: String,
+    /// Further fragments the message contains.
+    also: Vec<&'static str>,
+    field: Option<&'static str>,
+    hint: Hint,
+}
+
+#[derive(Clone, Copy)]
+enum Hint {
+    Any,
+    StartsWith(&'static str),
+    Contains(&'static str),
+    Is(&'static str),
+}
+
+/// A case on `MINIMAL_BRIEFING` at x.md, to be built up by the methods
+/// below.
+fn case(name: &'static str) -> Case {
+    Case {
+        name,
+        given: vec![briefing(X, &[])],
+        then: Vec::new(),
+        alone: false,
+        expect: Vec::new(),
+        absent: Vec::new(),
+        page: None,
+        writes: Vec::new(),
+    }
+}
+
+fn briefing(path: &'static str, edits: &[(&'static str, &'static str)]) -> File {
+    File::Briefing {
+        path,
+        edits: edits.to_vec(),
+        saved: Saved::Utf8,
+    }
+}
+
+fn diag(severity: &'static str, at: String, message: &'static str) -> Diag {
+    Diag {
+        severity,
+        message,
+        at,
+        also: Vec::new(),
+        field: None,
+        hint: Hint::Any,
+    }
+}
+
+impl Case {
+    /// Adds a file to the site as first built.
+    fn given(mut self, path: &'static str, text: &'static str) -> Case {
+        self.given.push(File::Text { path, text });
+        self
+    }
+
+    /// Adds an edited `MINIMAL_BRIEFING` to the site as first built (in
+    /// place of x.md's, at x.md).
+    fn given_briefing(
+        mut self,
+        path: &'static str,
+        edits: &[(&'static str, &'static str)],
+    ) -> Case {
+        self.given
+            .retain(|f| !matches!(f, File::Briefing { path: p, .. } if *p == path));
+        self.given.push(briefing(path, edits));
+        self
+    }
+
+    /// Puts the site's one briefing at `path` instead of x.md.
+    fn moved(mut self, path: &'static str) -> Case {
+        self.given = vec![briefing(path, &[])];
+        self
+    }
+
+    /// The changed x.md: `MINIMAL_BRIEFING` with `from` (once) made `to`,
+    /// after the edits before.
+    fn edit(mut self, from: &'static str, to: &'static str) -> Case {
+        if let File::Briefing { edits, .. } = self.then_x() {
+            edits.push((from, to));
+        }
+        self
+    }
+
+    /// How the changed x.md is saved.
+    fn saved(mut self, how: Saved) -> Case {
+        if let File::Briefing { saved, .. } = self.then_x() {
+            *saved = how;
+        }
+        self
+    }
+
+    fn then_x(&mut self) -> &mut File {
+        let at = self
+            .then
+            .iter()
+            .position(|f| matches!(f, File::Briefing { path: X, .. }));
+        let at = at.unwrap_or_else(|| {
+            self.then.push(briefing(X, &[]));
+            self.then.len() - 1
+        });
+        &mut self.then[at]
+    }
+
+    /// Writes a file before the build under test.
+    fn write(mut self, path: &'static str, text: &'static str) -> Case {
+        self.then.push(File::Text { path, text });
+        self
+    }
+
+    /// Writes an edited `MINIMAL_BRIEFING` before the build under test.
+    fn write_briefing(
+        mut self,
+        path: &'static str,
+        edits: &[(&'static str, &'static str)],
+    ) -> Case {
+        self.then.push(briefing(path, edits));
+        self
+    }
+
+    fn link(mut self, path: &'static str, target: &'static str) -> Case {
+        self.then.push(File::Link { path, target });
+        self
+    }
+
+    /// No first build: the changed site is built once, and must succeed.
+    fn alone(mut self) -> Case {
+        self.alone = true;
+        self
+    }
+
+    /// An error in x.md at `line:column`.
+    fn error(self, line: usize, column: usize, message: &'static str) -> Case {
+        self.error_at(&format!("{X}:{line}:{column}"), message)
+    }
+
+    /// An error at `file:line:column`, `file:line` or `file`.
+    fn error_at(mut self, at: &str, message: &'static str) -> Case {
+        self.expect.push(diag("error", at.to_owned(), message));
+        self
+    }
+
+    /// A warning in x.md at `line:column`.
+    fn warning(mut self, line: usize, column: usize, message: &'static str) -> Case {
+        let at = format!("{X}:{line}:{column}");
+        self.expect.push(diag("warning", at, message));
+        self
+    }
+
+    fn last(&mut self) -> &mut Diag {
+        self.expect
+            .last_mut()
+            .expect("a diagnostic before its details")
+    }
+
+    /// The last diagnostic's `field`.
+    fn field(mut self, field: &'static str) -> Case {
+        self.last().field = Some(field);
+        self
+    }
+
+    fn hint_starts(mut self, start: &'static str) -> Case {
+        self.last().hint = Hint::StartsWith(start);
+        self
+    }
+
+    fn hint_has(mut self, part: &'static str) -> Case {
+        self.last().hint = Hint::Contains(part);
+        self
+    }
+
+    fn hint_is(mut self, hint: &'static str) -> Case {
+        self.last().hint = Hint::Is(hint);
+        self
+    }
+
+    /// Further fragments of the last diagnostic's message.
+    fn also(mut self, parts: &[&'static str]) -> Case {
+        self.last().also.extend(parts);
+        self
+    }
+
+    fn absent(mut self, text: &'static str) -> Case {
+        self.absent.push(text);
+        self
+    }
+
+    fn page(mut self, selector: &'static str, text: &'static str) -> Case {
+        self.page = Some((selector, text));
+        self
+    }
+
+    fn writes(mut self, file: &'static str) -> Case {
+        self.writes.push(file);
+        self
+    }
+}
+
+const SITE_YAML: &str =
+    "title: Desk\nbase_url: https://factdesk.example.org\nhighlight_theme: InspiredGitHub\n";
+
+/// The claim's sources written as a second claim would follow them.
+const SECOND_CLAIM: &str = "    sources: [charter]\n  - id: first\n    speaker: kim\n    \
+    text: The same words again.\n    verdict: mixed\n    explanation: Said twice.\n    sources: [charter]";
+
+/// The claim of `MINIMAL_BRIEFING`, whole.
+const THE_CLAIM: &str = "  - id: first\n    speaker: kim\n    \
+    text: Any deployment would comply with international law.\n    verdict: unverified\n    \
+    explanation: The record does not settle it.\n    sources: [charter]\n";
+
+const TEXT_LINE: &str = "    text: Any deployment would comply with international law.\n";
+
+fn cases() -> Vec<Case> {
+    vec![
+        // ----------------------------------------- references in claims
+        case("errors_on_unknown_speaker")
+            .edit("speaker: kim", "speaker: kmi")
+            .error(16, 14, "unknown speaker `kmi`")
+            .field("claims[0].speaker")
+            .hint_starts("did you mean `kim`?"),
+        case("errors_on_unknown_source_in_a_flow_list")
+            .edit("sources: [charter]", "sources: [charter, chartr]")
+            .error(20, 24, "unknown source `chartr`")
+            .field("claims[0].sources[1]")
+            .hint_starts("did you mean `charter`?"),
+        case("errors_on_unknown_verdict")
+            .edit("verdict: unverified", "verdict: bogus")
+            .error(18, 14, "unknown verdict `bogus`")
+            .field("claims[0].verdict")
+            .hint_has("misleading, mixed, mostly-true"),
+        case("accepts_unquoted_false_as_the_verdict_false")
+            .edit("verdict: unverified", "verdict: false")
+            .alone()
+            .page(".claim__verdict .verdict__label", "False")
+            .writes("public/verdicts/false/index.html"),
+        case("errors_on_duplicate_claim_ids")
+            .edit("    sources: [charter]", SECOND_CLAIM)
+            .error(21, 9, "claim id `first` is used twice in this briefing (first by claims[0])")
+            .field("claims[1].id"),
+        // Was also locates_a_duplicate_source_id_at_its_second_definition.
+        case("errors_on_duplicate_source_ids")
+            .edit(
+                "claims:",
+                "  charter:\n    title: Another charter\n    url: https://example.org/charter\nclaims:",
+            )
+            .error(14, 3, "duplicate id `charter`: each id may be defined once")
+            .field("sources"),
+        case("warns_on_uncited_source")
+            .edit(
+                "claims:",
+                "  unsc-1718:\n    title: Security Council resolution 1718 (2006)\n    \
+                 url: https://undocs.org/S/RES/1718(2006)\nclaims:",
+            )
+            .warning(14, 3, "source `unsc-1718` is not cited by any claim")
+            .field("sources.unsc-1718"),
+        case("errors_on_a_claim_with_an_empty_sources_list")
+            .edit("sources: [charter]", "sources: []")
+            .error(20, 5, "claim cites no sources")
+            .field("claims[0].sources")
+            .warning(10, 3, "source `charter` is not cited by any claim"),
+        // Was also locates_a_missing_claim_field_at_the_claim.
+        case("errors_on_a_claim_without_sources")
+            .edit("    sources: [charter]\n", "")
+            .error(15, 5, "claim cites no sources")
+            .field("claims[0].sources")
+            .warning(10, 3, "source `charter` is not cited by any claim"),
+        // ----------------------------------------------- field problems
+        // Missing top-level fields point at the front matter's first
+        // line; without these four lines the claim starts on line 12.
+        case("reports_every_missing_required_field_in_one_run")
+            .edit("title: A minimal briefing\n", "")
+            .edit("date: 2024-10-31\n", "")
+            .edit("summary: What it found.\n", "")
+            .edit("    explanation: The record does not settle it.\n", "")
+            .error(2, 1, "missing required field `title`")
+            .field("title")
+            .error(2, 1, "missing required field `date`")
+            .field("date")
+            .error(2, 1, "missing required field `summary`")
+            .field("summary")
+            .error_at("content/briefings/x.md:12", "missing required field `explanation`")
+            .field("claims[0].explanation"),
+        case("errors_on_a_month_that_does_not_exist")
+            .edit("date: 2024-10-31", "date: 2024-13-01")
+            .error(3, 7, "`2024-13-01` is not a real calendar date")
+            .field("date"),
+        case("errors_on_a_day_that_does_not_exist")
+            .edit("date: 2024-10-31", "date: 2024-02-30")
+            .error(3, 7, "`2024-02-30` is not a real calendar date"),
+        case("errors_on_a_date_not_written_year_month_day")
+            .edit("date: 2024-10-31", "date: 31/10/2024")
+            .error(3, 7, "`31/10/2024` is not a date in the form YYYY-MM-DD")
+            .hint_has("2024-10-31"),
+        case("errors_on_a_huge_number_as_a_date")
+            .edit("date: 2024-10-31", "date: 99999999999999999999")
+            .error(3, 7, "`99999999999999999999` is not a date in the form YYYY-MM-DD"),
+        case("errors_on_february_29th_of_a_common_year")
+            .edit("date: 2024-10-31", "date: 2023-02-29")
+            .error(3, 7, "`2023-02-29` is not a real calendar date"),
+        case("accepts_february_29th_of_a_leap_year")
+            .edit("date: 2024-10-31", "date: 2024-02-29")
+            .alone(),
+        case("errors_on_a_javascript_url")
+            .edit(CHARTER_URL, "url: javascript:alert(1)")
+            .error(
+                13,
+                10,
+                "address `javascript:alert(1)` uses `javascript:`; only http and https addresses are allowed",
+            )
+            .field("sources.charter.url"),
+        case("errors_on_a_url_that_is_not_an_address")
+            .edit(CHARTER_URL, "url: not a url")
+            .error(13, 10, "address `not a url` is not a valid address"),
+        case("errors_on_an_ftp_url")
+            .edit(CHARTER_URL, "url: ftp://x")
+            .error(13, 10, "address `ftp://x` uses `ftp:`"),
+        case("errors_on_an_archived_address_with_an_upper_case_javascript_scheme")
+            .edit(CHARTER_URL, "url: https://www.un.org/\n    archived: JavaScript:alert(1)")
+            .error(14, 15, "uses `javascript:`; only http and https addresses are allowed")
+            .field("sources.charter.archived"),
+        case("errors_on_a_null_verdict_as_missing")
+            .edit("verdict: unverified", "verdict: ~")
+            .error(18, 14, "missing required field `verdict`")
+            .field("claims[0].verdict"),
+        // No `not cited` warning follows: the summary says 0 warnings.
+        case("does_not_warn_uncited_for_a_claim_missing_its_text")
+            .edit(TEXT_LINE, "")
+            .error(15, 5, "missing required field `text`"),
+        // -------------------------------------------------- broken YAML
+        // `tags: [un, dprk` never closed, as line 5; the `[` is at 5:7.
+        // Was also locates_an_unclosed_flow_list_at_its_bracket.
+        case("errors_on_an_unclosed_flow_list")
+            .edit("summary: What it found.\n", "summary: What it found.\ntags: [un, dprk\n")
+            .error(5, 7, "did not find expected ',' or ']'"),
+        // `role:` dedented to three spaces, under `name:` at four; the
+        // message must not quote the line before. Was also
+        // yaml_syntax_messages_do_not_quote_a_different_line.
+        case("errors_on_bad_indentation")
+            .edit("    role: Permanent Representative", "   role: Permanent Representative")
+            .error(8, 4, "did not find expected key")
+            .absent("line 7"),
+        // Was also hints_that_yaml_indentation_cannot_use_tabs.
+        case("errors_on_a_tab_in_indentation")
+            .edit("    name: Kim Song", "\tname: Kim Song")
+            .error(7, 1, "found character that cannot start any token")
+            .hint_has("tabs"),
+        case("errors_on_a_list_where_the_speakers_map_belongs")
+            .edit("  kim:\n    name: Kim Song\n    role: Permanent Representative\n", "  - kim\n")
+            .error(6, 3, "invalid type: sequence, expected a map of ids to entries")
+            .field("speakers"),
+        case("errors_on_a_map_where_the_claims_list_belongs")
+            .edit("claims:\n  - id: first\n", "claims:\n  first:\n")
+            .error(15, 3, "invalid type: map, expected a sequence")
+            .field("claims")
+            .warning(10, 3, "source `charter` is not cited by any claim"),
+        case("errors_on_a_single_word_where_the_tags_list_belongs")
+            .edit("summary: What it found.\n", "summary: What it found.\ntags: un\n")
+            .error(5, 7, "invalid type: string \"un\", expected a sequence")
+            .field("tags"),
+        case("errors_on_a_draft_flag_that_is_not_true_or_false")
+            .edit("summary: What it found.\n", "summary: What it found.\ndraft: maybe\n")
+            .error(5, 8, "invalid type: string \"maybe\", expected a boolean")
+            .field("draft")
+            .hint_is("write `true` or `false`"),
+        case("errors_on_unknown_front_matter_field_listing_the_accepted_names")
+            .edit("summary: What it found.", "sumary: What it found.")
+            .error(4, 1, "unknown field `sumary`, expected one of")
+            .also(&["`title`", "`date`", "`summary`", "`claims`", "`corrections`"]),
+        // At the second `title`, the one to remove or rename.
+        case("errors_on_a_top_level_key_written_twice")
+            .edit("summary: What it found.\n", "summary: What it found.\ntitle: Again\n")
+            .error(5, 1, "duplicate field `title`")
+            .hint_has("one of the two"),
+        case("errors_on_a_speaker_field_written_twice")
+            .edit(
+                "    role: Permanent Representative\n",
+                "    role: Permanent Representative\n    name: Kim Again\n",
+            )
+            .error(9, 5, "duplicate field `name`")
+            .field("speakers.kim"),
+        case("locates_a_field_written_twice_in_a_one_line_claim_at_the_second")
+            .edit(
+                "    sources: [charter]\n",
+                "    sources: [charter]\n  - { id: second, text: One, text: Two }\n",
+            )
+            .error(21, 30, "duplicate field `text`")
+            .field("claims[1]"),
+        case("errors_on_a_yaml_syntax_error_at_the_top_level")
+            .edit("title: A minimal briefing", "title: A minimal: briefing")
+            .error(2, 17, "mapping values are not allowed in this context"),
+        case("errors_on_a_yaml_syntax_error_inside_a_speaker")
+            .edit("name: Kim Song", "name: Kim: Song")
+            .error(7, 14, "mapping values are not allowed in this context"),
+        case("errors_on_a_yaml_syntax_error_inside_a_claim_in_a_list")
+            .edit("text: Any deployment", "text: Any: deployment")
+            .error(17, 14, "mapping values are not allowed in this context"),
+        case("errors_on_an_alias_to_an_unknown_anchor")
+            .edit("title: A minimal briefing", "title: *headline")
+            .error(2, 8, "unknown anchor"),
+        case("a_tab_between_a_key_and_its_value_works")
+            .edit("title: A minimal", "title:\tA minimal")
+            .alone()
+            .page("h1", "A minimal briefing"),
+        case("a_wrong_shaped_value_does_not_hide_the_rest_of_the_file")
+            .edit("summary: What it found.", "summary: What it found.\ntags: sanctions")
+            .edit("verdict: unverified", "verdict: flase")
+            .error(5, 7, "invalid type: string \"sanctions\", expected a sequence")
+            .error(19, 14, "unknown verdict `flase`"),
+        case("a_misspelt_key_inside_a_one_line_claim_leaves_the_claim_whole")
+            .edit(
+                THE_CLAIM,
+                "  - {id: first, speaker: kim, text: t, verdcit: true, verdict: false, \
+                 explanation: e, sources: [charter]}\n",
+            )
+            .error(15, 40, "unknown field `verdcit`")
+            .hint_starts("did you mean `verdict`?")
+            .absent("not cited"),
+        // The claim id is `1.50`, not the number 1.5 (and not an anchor).
+        case("ids_keep_the_characters_written")
+            .edit("id: first", "id: 1.50\n    text: ok")
+            .edit(TEXT_LINE, "")
+            .edit("Body text.", "See [the claim](#claim-1.5).")
+            .error(22, 5, "no claim `1.5` in this file")
+            .hint_has("1.50")
+            .error(15, 9, "claim id `1.50` cannot be an anchor")
+            .field("claims[0].id"),
+        // YAML ends the line at U+2028 and would read the summary as `What`.
+        case("errors_on_a_unicode_line_separator_in_front_matter")
+            .edit("summary: What it found.", "summary: What\u{2028}it found.")
+            .error(4, 14, "a Unicode line or paragraph separator")
+            .hint_has("ordinary line break"),
+        // YAML would count `\r` as a line break and disagree with the
+        // editor's line numbers; the file is refused at the first one.
+        case("errors_on_a_carriage_return_without_a_line_feed")
+            .edit("summary: What it found.\n", "summary: What it found.\rtags: [un]\n")
+            .error(4, 24, "a line ends with a carriage return alone")
+            .hint_has("CRLF"),
+        // ---------------------------------------------- front matter
+        case("errors_on_a_file_without_front_matter")
+            .write(X, "# Just a heading\n\nBody.\n")
+            .error(1, 1, "this file has no front matter"),
+        case("errors_on_an_empty_file")
+            .write(X, "")
+            .error(1, 1, "this file has no front matter"),
+        case("errors_on_unclosed_front_matter")
+            .edit("---\nBody text.", "Body text.")
+            .error(1, 1, "the front matter is never closed"),
+        case("errors_on_empty_front_matter_with_each_missing_field")
+            .write(X, "---\n---\nBody.\n")
+            .error(2, 1, "missing required field `title`")
+            .field("title")
+            .error(2, 1, "missing required field `date`")
+            .field("date")
+            .error(2, 1, "missing required field `summary`")
+            .field("summary"),
+        // -------------------------------------------------------- links
+        case("errors_on_a_body_link_to_an_unknown_claim")
+            .edit(
+                "Body text.\n",
+                "Body text.\n\nSee [the claim](#claim-first) and [this](#claim-nope).\n",
+            )
+            .error(24, 35, "link to `#claim-nope`: no claim `nope` in this file")
+            .hint_has("(known: first)"),
+        case("errors_on_a_link_to_a_missing_briefing")
+            .edit("Body text.\n", "Body text.\n\nSee [x](@/briefings/missing.md).\n")
+            .error(
+                24,
+                5,
+                "link to `@/briefings/missing.md`: there is no briefing content/briefings/missing.md",
+            ),
+        case("errors_on_a_link_to_a_missing_claim_of_another_briefing")
+            .given_briefing(Y, &[])
+            .edit("Body text.\n", "Body text.\n\nSee [y](@/briefings/y.md#claim-frist).\n")
+            .error(
+                24,
+                5,
+                "link to `@/briefings/y.md#claim-frist`: content/briefings/y.md has no anchor `#claim-frist`",
+            )
+            .hint_starts("did you mean `first`?"),
+        case("a_broken_briefing_is_not_also_reported_as_a_missing_link_target")
+            .given_briefing(X, &[("Body text.", "See [y](@/briefings/y.md#claim-first).")])
+            .given_briefing(Y, &[])
+            .write(Y, "---\ntitle: Front matter never closed\n")
+            .error_at("content/briefings/y.md:1:1", "the front matter is never closed")
+            .absent("there is no briefing"),
+        // -------------------------------------- site-wide definitions
+        // Located at the briefing's `name:`, naming the site-wide entry's place.
+        case("errors_on_a_speaker_with_another_name_in_speakers_yaml")
+            .write("content/speakers.yaml", "kim:\n  name: Kim Song-il\n")
+            .error(
+                7,
+                11,
+                "speaker `kim` is `Kim Song` here but `Kim Song-il` in content/speakers.yaml:1:1",
+            )
+            .field("speakers.kim"),
+        // `kim` in y.md is `Kim Jong Un`; `kim` in x.md is `Kim Song`.
+        case("errors_on_one_speaker_id_naming_two_people_in_two_briefings")
+            .write_briefing(
+                Y,
+                &[("date: 2024-10-31", "date: 2024-11-30"), ("name: Kim Song", "name: Kim Jong Un")],
+            )
+            .error(
+                7,
+                11,
+                "speaker `kim` is `Kim Song` here but `Kim Jong Un` in content/briefings/y.md",
+            )
+            .field("speakers.kim"),
+        case("errors_on_a_briefing_reusing_a_site_source_id")
+            .write(
+                "content/sources.yaml",
+                "charter:\n  title: Another charter\n  url: https://example.org/charter\n",
+            )
+            .error(
+                13,
+                10,
+                "source id `charter` is already defined for a different source in content/sources.yaml:1:1",
+            )
+            .field("sources.charter"),
+        case("does_not_warn_a_site_source_repeated_identically_in_a_briefing")
+            .write(
+                "content/sources.yaml",
+                "charter:\n  title: Charter of the United Nations\n  publisher: United Nations\n  \
+                 url: https://www.un.org/en/about-us/un-charter/full-text\n",
+            )
+            .alone(),
+        case("errors_on_a_syntax_error_in_speakers_yaml")
+            .given("content/speakers.yaml", "nebenzia:\n  name: Vassily Nebenzia\n")
+            .write("content/speakers.yaml", "nebenzia:\n  name: Vassily: Nebenzia\n")
+            .error_at("content/speakers.yaml:2:16", "mapping values are not allowed in this context"),
+        case("errors_on_two_briefings_with_one_slug")
+            .moved("content/briefings/a/x.md")
+            .write_briefing("content/briefings/b/x.md", &[])
+            .error_at(
+                "content/briefings/b/x.md:1:1",
+                "two briefings have the slug `x`: this file and content/briefings/a/x.md",
+            ),
+        case("errors_on_two_briefings_with_one_slug_in_two_subfolders")
+            .moved("content/briefings/2024/x.md")
+            .write_briefing("content/briefings/2025/x.md", &[])
+            .error_at(
+                "content/briefings/2025/x.md:1:1",
+                "two briefings have the slug `x`: this file and content/briefings/2024/x.md",
+            ),
+        case("errors_on_a_page_slug_taken_by_the_sites_own_files")
+            .write("content/pages/style.css.md", "---\ntitle: Styles\n---\nx\n")
+            .error_at(
+                "content/pages/style.css.md:1:1",
+                "the page /style.css/ clashes with the site's own file /style.css",
+            ),
+        case("errors_on_a_static_file_where_a_page_goes")
+            .write("static/briefings/x/index.html", "mine")
+            .error_at(
+                "static/briefings/x/index.html:1:1",
+                "static/briefings/x/index.html would overwrite the page /briefings/x/",
+            ),
+        // ---------------------------------------------------- site.yaml
+        case("errors_on_a_verdict_outside_a_custom_scale")
+            .given(
+                "site.yaml",
+                "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  \
+                 - { id: false, label: \"False\", rating: 1 }\n",
+            )
+            .given_briefing(X, &[("verdict: unverified", "verdict: false")])
+            .edit("verdict: unverified", "verdict: mostly-true")
+            .error(18, 14, "unknown verdict `mostly-true`")
+            .hint_has("(known: false, true)"),
+        case("errors_on_a_base_url_without_a_scheme")
+            .given("site.yaml", SITE_YAML)
+            .write(
+                "site.yaml",
+                "title: Desk\nbase_url: factdesk.example.org\nhighlight_theme: InspiredGitHub\n",
+            )
+            .error_at("site.yaml:2:11", "base_url `factdesk.example.org` is not a valid address")
+            .field("base_url"),
+        case("errors_on_an_unknown_highlight_theme")
+            .given("site.yaml", SITE_YAML)
+            .write(
+                "site.yaml",
+                "title: Desk\nbase_url: https://factdesk.example.org\nhighlight_theme: Solarized\n",
+            )
+            .error_at("site.yaml:3:18", "unknown highlight_theme `Solarized`")
+            .hint_has("InspiredGitHub"),
+        case("errors_on_a_syntax_error_in_site_yaml")
+            .given("site.yaml", SITE_YAML)
+            .write(
+                "site.yaml",
+                "title: Desk: Two\nbase_url: https://factdesk.example.org\nhighlight_theme: InspiredGitHub\n",
+            )
+            .error_at("site.yaml:1:12", "mapping values are not allowed in this context"),
+        case("errors_on_verdict_ids_that_share_a_page")
+            .write(
+                "site.yaml",
+                "verdicts:\n  - {id: Half True, label: Half true, rating: 3}\n  \
+                 - {id: half-true, label: Legacy, rating: 3}\n  - {id: unverified, label: Unverified}\n",
+            )
+            .error_at(
+                "site.yaml:3:10",
+                "verdict ids `Half True` and `half-true` would share the page /verdicts/half-true/",
+            ),
+        case("errors_on_a_verdict_id_without_letters")
+            .write("site.yaml", "verdicts:\n  - {id: \"???\", label: No idea}\n  - {id: unverified}\n")
+            .error_at("site.yaml:2:10", "verdict id `???` has no letters or digits"),
+        // ---------------------------------------------------- templates
+        // Line 3, column 23: the lone `}` that should close `{{`.
+        case("errors_on_a_template_override_with_a_syntax_error")
+            .write(
+                "templates/briefing.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }</h1>\n\
+                 {% endblock content %}\n",
+            )
+            .error_at("templates/briefing.html:3:23", "template error:"),
+        case("errors_on_a_template_override_with_an_undefined_variable")
+            .write(
+                "templates/briefing.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }}</h1>\n\
+                 <p>{{ nothing_here }}</p>\n{% endblock content %}\n",
+            )
+            .error_at("templates/briefing.html:4:7", "Variable `nothing_here` not found")
+            .also(&["'briefing.html'"]),
+        case("errors_on_a_template_override_with_an_unclosed_block")
+            .write(
+                "templates/briefing.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }}</h1>\n",
+            )
+            .error_at("templates/briefing.html", "template error:"),
+        case("locates_a_missing_template_at_the_line_that_names_it")
+            .write(
+                "templates/tags.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n{% include \"nope.html\" %}\n\
+                 {% endblock content %}\n",
+            )
+            .error_at("templates/tags.html:3:13", "not found"),
+        // ---------------------------------------------------- the files
+        // `summary: Caf` then a lone 0xE9: line 4, column 13.
+        case("errors_on_a_file_that_is_not_utf8")
+            .edit("summary: What it found.", "summary: Café au lait.")
+            .saved(Saved::Latin1)
+            .error(4, 13, "this file is not valid UTF-8 text")
+            .hint_has("UTF-8"),
+        case("errors_on_bytes_that_are_not_utf8_in_the_body")
+            .edit("Body text.", "Body tÿxt.")
+            .saved(Saved::Latin1)
+            .error(22, 7, "this file is not valid UTF-8 text"),
+        case("a_byte_order_mark_works")
+            .saved(Saved::Bom)
+            .alone()
+            .page("h1", "A minimal briefing"),
+        case("a_byte_order_mark_does_not_shift_positions")
+            .edit("date: 2024-10-31", "date: 2024-02-30")
+            .saved(Saved::Bom)
+            .error(3, 7, "`2024-02-30` is not a real calendar date"),
+        case("crlf_line_endings_work")
+            .saved(Saved::Crlf)
+            .alone()
+            .page("h1", "A minimal briefing")
+            .writes("public/briefings/x/index.html"),
+        case("crlf_line_endings_keep_field_positions")
+            .edit("speaker: kim", "speaker: kmi")
+            .saved(Saved::Crlf)
+            .error(16, 14, "unknown speaker `kmi`"),
+        case("crlf_line_endings_keep_yaml_syntax_positions")
+            .edit("name: Kim Song", "name: Kim: Song")
+            .saved(Saved::Crlf)
+            .error(7, 14, "mapping values are not allowed in this context"),
+        case("crlf_line_endings_keep_body_link_positions")
+            .edit("Body text.\n", "Body text.\n\nSee [this](#claim-nope).\n")
+            .saved(Saved::Crlf)
+            .error(24, 5, "link to `#claim-nope`: no claim `nope` in this file"),
+        case("errors_on_a_symbolic_link_loop_under_content")
+            .link("content/briefings/loop", "content/briefings")
+            .error_at(
+                "content/briefings/loop:1:1",
+                "symbolic link loop: this link points back to a folder that contains it",
+            )
+            .hint_has("remove the link"),
+        case("errors_on_a_symbolic_link_to_a_file_that_is_gone")
+            .link(Y, "nowhere/y.md")
+            .error_at("content/briefings/y.md:1:1", "cannot read this file: it does not exist")
+            .hint_has("symbolic link"),
+        // ------------------------------------- many problems in one run
+        case("reports_every_problem_across_two_files")
+            .given_briefing(Y, &[])
+            .edit("speaker: kim", "speaker: kmi")
+            .edit("verdict: unverified", "verdict: bogus")
+            .edit("sources: [charter]", "sources: [charter, nope]")
+            .write_briefing(
+                Y,
+                &[
+                    (CHARTER_URL, "url: ftp://x"),
+                    ("speaker: kim", "speaker: lee"),
+                    ("Body text.", "See [this](#claim-nope)."),
+                ],
+            )
+            .error(16, 14, "unknown speaker `kmi`")
+            .error(18, 14, "unknown verdict `bogus`")
+            .error(20, 24, "unknown source `nope`")
+            .error_at("content/briefings/y.md:13:10", "address `ftp://x`")
+            .error_at("content/briefings/y.md:16:14", "unknown speaker `lee`")
+            .error_at("content/briefings/y.md:22:5", "link to `#claim-nope`"),
+        case("reports_reference_problems_of_a_briefing_with_a_bad_date")
+            .edit("date: 2024-10-31", "date: 2024-02-30")
+            .edit("speaker: kim", "speaker: kmi")
+            .edit("Body text.", "See [this](#claim-nope).")
+            .error(3, 7, "`2024-02-30` is not a real calendar date")
+            .error(16, 14, "unknown speaker `kmi`")
+            .error(22, 5, "link to `#claim-nope`"),
+    ]
+}
+
+#[test]
+fn every_case_reports_what_its_row_expects() {
+    let cases = cases();
+    let mut names: Vec<&str> = cases.iter().map(|case| case.name).collect();
+    names.sort_unstable();
+    let twice: Vec<&&str> = names
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    assert!(twice.is_empty(), "rows named twice: {twice:?}");
+    check_rows(&cases, |case| case.name, run_case);
+}
+
+/// Builds the case's site and checks its row; every problem found.
+fn run_case(case: &Case) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !cfg!(unix) && case.then.iter().any(|f| matches!(f, File::Link { .. })) {
+        return problems;
+    }
+    let site = Site::new();
+    write_all(&site, &case.given);
+    let run = if case.alone {
+        write_all(&site, &case.then);
+        site.run(&["build"])
+    } else {
+        let first = site.run(&["build"]);
+        if first.status != 0 {
+            problems.push(format!(
+                "the site before the change does not build:\n{}",
+                first.stderr
+            ));
+            return problems;
+        }
+        let before = site.snapshot("public");
+        if before.is_empty() {
+            problems.push("the good build wrote nothing".to_owned());
+        }
+        write_all(&site, &case.then);
+        let run = site.run(&["build"]);
+        if case.expect.iter().any(|d| d.severity == "error") && site.snapshot("public") != before {
+            problems.push("public/ changed after a failed build".to_owned());
+        }
+        run
+    };
+    let errors = case.expect.iter().filter(|d| d.severity == "error").count();
+    let warnings = case.expect.len() - errors;
+    let shown = diagnostics(&run);
+    for want in &case.expect {
+        check_diagnostic(want, &shown, &mut problems);
+    }
+    if shown.len() != case.expect.len() {
+        problems.push(format!(
+            "expected {} diagnostics, got {}",
+            case.expect.len(),
+            shown.len()
+        ));
+    }
+    let counts = format!("{}, {}", count(errors, "error"), count(warnings, "warning"));
+    if errors > 0 {
+        if run.status != 1 {
+            problems.push(format!("exit status {}, not 1", run.status));
+        }
+        let last = run.stderr.lines().last().unwrap_or("");
+        if !last.contains(&format!("failed ({counts})")) {
+            problems.push(format!("the last line {last:?} does not say ({counts})"));
+        }
+    } else {
+        if run.status != 0 {
+            problems.push(format!("exit status {}, not 0", run.status));
+        }
+        if warnings > 0 && !run.stdout.contains(&format!("({counts})")) {
+            problems.push(format!("stdout does not say ({counts}):\n{}", run.stdout));
+        }
+        if let Some((selector, want)) = case.page {
+            let got = texts(&site.page("/briefings/x/"), selector);
+            if got != [want] {
+                problems.push(format!(
+                    "`{selector}` on /briefings/x/ is {got:?}, not {want:?}"
+                ));
+            }
+        }
+        for file in &case.writes {
+            if !site.path(file).is_file() {
+                problems.push(format!("{file} was not written"));
+            }
+        }
+    }
+    for text in &case.absent {
+        if run.stderr.contains(text) {
+            problems.push(format!("stderr says {text:?}"));
+        }
+    }
+    if !problems.is_empty() {
+        problems.push(format!("stdout:\n{}stderr:\n{}", run.stdout, run.stderr));
+    }
+    problems
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+fn check_diagnostic(want: &Diag, shown: &[Printed], problems: &mut Vec<String>) {
+    let found: Vec<&Printed> = shown
+        .iter()
+        .filter(|d| d.severity == want.severity && d.message.contains(want.message))
+        .collect();
+    let [d] = found[..] else {
+        problems.push(format!(
+            "expected one {} containing {:?}, got {}",
+            want.severity,
+            want.message,
+            found.len()
+        ));
+        return;
+    };
+    let mut wrong = |what: String| problems.push(format!("{:?}: {what}", want.message));
+    if !at(d.location.as_deref(), &want.at) {
+        wrong(format!("at {:?}, not {}", d.location, want.at));
+    }
+    for part in &want.also {
+        if !d.message.contains(part) {
+            wrong(format!("the message {:?} lacks {part:?}", d.message));
+        }
+    }
+    if want.field.is_some() && d.field.as_deref() != want.field {
+        wrong(format!("field {:?}, not {:?}", d.field, want.field));
+    }
+    let Some(hint) = d.hint.as_deref() else {
+        wrong("no hint".to_owned());
+        return;
+    };
+    let fits = match want.hint {
+        Hint::Any => true,
+        Hint::StartsWith(start) => hint.starts_with(start),
+        Hint::Contains(part) => hint.contains(part),
+        Hint::Is(whole) => hint == whole,
+    };
+    if !fits {
+        wrong(format!("the hint {hint:?} does not fit {:?}", want.hint));
+    }
+}
+
+impl std::fmt::Debug for Hint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Hint::Any => write!(f, "any hint"),
+            Hint::StartsWith(s) => write!(f, "starting {s:?}"),
+            Hint::Contains(s) => write!(f, "containing {s:?}"),
+            Hint::Is(s) => write!(f, "being {s:?}"),
+        }
+    }
+}
+
+/// Whether a printed location is at `want`: `file:line:column`,
+/// `file:line` or `file`.
+fn at(location: Option<&str>, want: &str) -> bool {
+    let Some(location) = location else {
+        return false;
+    };
+    let numbers = want
+        .rsplit(':')
+        .take(2)
+        .take_while(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        .count();
+    match numbers {
+        2 => location == want,
+        _ => location.starts_with(&format!("{want}:")),
+    }
+}
+
+fn write_all(site: &Site, files: &[File]) {
+    for file in files {
+        match *file {
+            File::Text { path, text } => site.write(path, text),
+            File::Briefing {
+                path,
+                ref edits,
+                saved,
+            } => {
+                let text = edits
+                    .iter()
+                    .fold(MINIMAL_BRIEFING.to_owned(), |text, (from, to)| {
+                        edit(&text, from, to)
+                    });
+                let bytes = match saved {
+                    Saved::Utf8 => text.into_bytes(),
+                    Saved::Crlf => text.replace('\n', "\r\n").into_bytes(),
+                    Saved::Bom => [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat(),
+                    Saved::Latin1 => text
+                        .chars()
+                        .map(|c| u8::try_from(c).expect("a Latin-1 character"))
+                        .collect(),
+                };
+                site.write_bytes(path, &bytes);
+            }
+            File::Link { path, target } => {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(site.path(target), site.path(path)).unwrap();
+                #[cfg(not(unix))]
+                let _ = (path, target);
+            }
+        }
+    }
+}
+
+/// `text` with `from` (which must occur exactly once) replaced by `to`.
+#[track_caller]
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once");
+    text.replacen(from, to, 1)
+}
+
+/// Runs `check` on every row, a few at a time, and fails once, naming every
+/// row that found problems (or panicked) with what it found.
+fn check_rows<T: Sync>(
+    rows: &[T],
+    name: impl Fn(&T) -> &str + Sync,
+    check: impl Fn(&T) -> Vec<String> + Sync,
+) {
+    let next = AtomicUsize::new(0);
+    let failed = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(row) = rows.get(i) else { break };
+                let problems = catch_unwind(AssertUnwindSafe(|| check(row)))
+                    .unwrap_or_else(|panic| vec![format!("panicked: {}", panic_text(&*panic))]);
+                if !problems.is_empty() {
+                    let mut failed = failed.lock().unwrap_or_else(|p| p.into_inner());
+                    failed.push((i, name(row).to_owned(), problems));
+                }
+            });
+        }
+    });
+    let mut failed = failed.into_inner().unwrap_or_else(|p| p.into_inner());
+    failed.sort();
+    let mut report = String::new();
+    for (_, name, problems) in &failed {
+        let _ = writeln!(report, "---- {name}");
+        for problem in problems {
+            let _ = writeln!(report, "  {}", problem.replace('\n', "\n  "));
+        }
+    }
+    let names: Vec<&str> = failed.iter().map(|(_, name, _)| name.as_str()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} rows failed: {}\n\n{report}",
+        failed.len(),
+        rows.len(),
+        names.join(", ")
+    );
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(no message)".to_owned())
+}
+
+// ------------------------------------------------- the output folder
+
+/// An output folder `brief build` must refuse, on a site that was built
+/// once: it exits with 1, says why, and changes nothing in the folder that
+/// holds the site.
+struct Refusal {
+    name: &'static str,
+    files: &'static [(&'static str, &'static str)],
+    /// The site's root, inside the temporary folder.
+    root: &'static str,
+    output: &'static str,
+    reason: &'static str,
+}
+
+const REFUSALS: &[Refusal] = &[
+    Refusal {
+        name: "refuses_the_site_root_as_output",
+        files: &[(X, MINIMAL_BRIEFING)],
+        root: ".",
+        output: ".",
+        reason: "it is the site's root folder",
+    },
+    // The site sits in site/ inside the temporary folder, and the output
+    // named is that temporary folder, so a regression could only harm it.
+    Refusal {
+        name: "refuses_a_folder_containing_the_site_as_output",
+        files: &[("site/content/briefings/x.md", MINIMAL_BRIEFING)],
+        root: "site",
+        output: "..",
+        reason: "it contains the site itself",
+    },
+    // mine/notes.txt is kept, as the unchanged folder shows.
+    Refusal {
+        name: "refuses_a_folder_of_someone_elses_files_and_keeps_them",
+        files: &[(X, MINIMAL_BRIEFING), ("mine/notes.txt", "keep me\n")],
+        root: ".",
+        output: "mine",
+        reason: "there is no .brief-output file",
+    },
+    Refusal {
+        name: "refuses_an_output_folder_inside_content",
+        files: &[(X, MINIMAL_BRIEFING)],
+        root: ".",
+        output: "content/out",
+        reason: "it is inside the site's content/ folder",
+    },
+];
+
+#[test]
+fn every_refused_output_folder_is_left_alone() {
+    check_rows(REFUSALS, |row| row.name, refuse);
+}
+
+fn refuse(row: &Refusal) -> Vec<String> {
+    let mut problems = Vec::new();
+    let dir = Site::with(row.files);
+    let root = dir.path(row.root);
+    let root_arg = root.to_str().expect("a UTF-8 temporary path");
+    let good = brief(&root, &["build", "--root", root_arg]);
+    if good.status != 0 {
+        return vec![format!("the site does not build:\n{}", good.stderr)];
+    }
+    let before = dir.snapshot(".");
+    let existed = root.join(row.output).exists();
+    let run = brief(
+        &root,
+        &["build", "--output", row.output, "--root", root_arg],
+    );
+    if run.status != 1 {
+        problems.push(format!("exit status {}, not 1", run.status));
+    }
+    for said in ["refusing to write the site into", row.reason] {
+        if !run.stderr.contains(said) {
+            problems.push(format!("stderr does not say {said:?}"));
+        }
+    }
+    if dir.snapshot(".") != before {
+        problems.push("the folder holding the site changed".to_owned());
+    }
+    if !existed && root.join(row.output).exists() {
+        problems.push(format!("{} was created", row.output));
+    }
+    if !problems.is_empty() {
+        problems.push(format!("stderr:\n{}", run.stderr));
+    }
+    problems
+}
+
+// ------------------------------------------- cases of their own shape
+
+#[test]
+fn check_on_a_broken_site_fails_and_writes_nothing() {
+    let site = Site::with(&[(X, &edit(MINIMAL_BRIEFING, "speaker: kim", "speaker: kmi"))]);
+    let before = site.snapshot(".");
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let mut problems = Vec::new();
+    check_diagnostic(
+        &diag("error", format!("{X}:16:14"), "unknown speaker `kmi`"),
+        &diagnostics(&run),
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{problems:#?}\n{}", run.stderr);
+    assert!(
+        run.stderr
+            .lines()
+            .last()
+            .unwrap_or("")
+            .contains("check failed (1 error,"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("public").exists(), "check wrote public/");
+    assert!(
+        site.snapshot(".") == before,
+        "check changed the site folder"
+    );
+    let entries: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, ["content"], "check left something behind");
+}
+
+#[test]
+fn a_draft_with_mistakes_does_not_stop_the_build() {
+    let site = Site::with(&[(X, MINIMAL_BRIEFING)]);
+    site.write(
+        "content/briefings/draft.md",
+        "---\ntitle: Half done\ndraft: true\ndate: 2024-11-\nclaims:\n  - {id: a, speaker: nobody, verdict: tbd}\n---\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let checked = site.run(&["check", "--drafts"]);
+    assert_eq!(checked.status, 1);
+    let mut problems = Vec::new();
+    check_diagnostic(
+        &diag(
+            "error",
+            "content/briefings/draft.md".to_owned(),
+            "unknown speaker `nobody`",
+        ),
+        &diagnostics(&checked),
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{problems:#?}\n{}", checked.stderr);
+}
+
+#[test]
+fn a_ten_megabyte_briefing_builds() {
+    let paragraph =
+        "A long paragraph of briefing text, with *emphasis* and a [link](#claim-first).\n\n";
+    let body = paragraph.repeat(10 * 1024 * 1024 / paragraph.len() + 1);
+    let text = edit(MINIMAL_BRIEFING, "Body text.\n", &body);
+    assert!(text.len() > 10 * 1024 * 1024);
+    let site = Site::with(&[(X, &text)]);
+    let started = std::time::Instant::now();
+    site.build();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "took {:?}",
+        started.elapsed()
+    );
+    let html = std::fs::read_to_string(site.path("public/briefings/x/index.html")).unwrap();
+    assert!(html.len() > 10 * 1024 * 1024);
+}
+
+/// The line of the mistake is only known once the body is made.
+#[test]
+fn a_ten_megabyte_briefing_with_a_mistake_at_the_end_fails_at_its_line() {
+    let paragraph = "A long paragraph of briefing text.\n\n";
+    let count = 10 * 1024 * 1024 / paragraph.len() + 1;
+    let body = paragraph.repeat(count) + "[nope](#claim-nope)\n";
+    let site = Site::with(&[(X, MINIMAL_BRIEFING)]);
+    site.build();
+    let before = site.snapshot("public");
+    assert!(!before.is_empty(), "the good build wrote nothing");
+    site.write(X, &edit(MINIMAL_BRIEFING, "Body text.\n", &body));
+    let run = site.run(&["build"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(site.snapshot("public") == before, "public/ changed");
+    let at = format!("{X}:{}:1", 22 + 2 * count);
+    let want = diag(
+        "error",
+        at,
+        "link to `#claim-nope`: no claim `nope` in this file",
+    );
+    let mut problems = Vec::new();
+    check_diagnostic(&want, &diagnostics(&run), &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}\n{}", run.stderr);
+}
+
+/// Needs a user that file permissions stop, which root is not.
+#[cfg(unix)]
+#[test]
+fn errors_on_a_file_that_cannot_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::with(&[(X, MINIMAL_BRIEFING)]);
+    site.build();
+    let before = site.snapshot("public");
+    let path = site.path("content/briefings/secret.md");
+    site.write("content/briefings/secret.md", MINIMAL_BRIEFING);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        common::skipped(
+            "this user reads a file with mode 000 (root?); run the tests as another user",
+        );
+        return;
+    }
+    let run = site.run(&["build"]);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(site.snapshot("public") == before);
+    let mut problems = Vec::new();
+    check_diagnostic(
+        &diag(
+            "error",
+            "content/briefings/secret.md:1:1".to_owned(),
+            "cannot read this file: permission denied",
+        ),
+        &diagnostics(&run),
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{problems:#?}\n{}", run.stderr);
+}
+
+// ---------------------------------------------------- reading stderr
 
 /// One diagnostic as `brief` printed it on stderr.
 #[derive(Debug, Clone)]
@@ -47,6 +1321,18 @@ struct Printed {
     location: Option<String>,
     field: Option<String>,
     hint: Option<String>,
+}
+
+/// The diagnostics of a run, without the closing `build failed` or
+/// `check failed` line.
+fn diagnostics(run: &Run) -> Vec<Printed> {
+    printed(&run.stderr)
+        .into_iter()
+        .filter(|d| {
+            !(d.location.is_none()
+                && (d.message.starts_with("build failed") || d.message.starts_with("check failed")))
+        })
+        .collect()
 }
 
 /// Splits stderr into diagnostics. Understands codespan's form
@@ -101,1643 +1387,4 @@ fn header(line: &str) -> Option<Printed> {
         }
     }
     None
-}
-
-/// The located errors of a run (the closing `build failed` line has no location).
-fn errors(run: &Run) -> Vec<Printed> {
-    printed(&run.stderr)
-        .into_iter()
-        .filter(|d| d.severity == "error" && d.location.is_some())
-        .collect()
-}
-
-/// The one diagnostic of `severity` whose message contains `message`; it must
-/// carry a hint.
-#[track_caller]
-fn find(run: &Run, severity: &str, message: &str) -> Printed {
-    let found: Vec<Printed> = printed(&run.stderr)
-        .into_iter()
-        .filter(|d| d.severity == severity && d.message.contains(message))
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one {severity} containing {message:?}, got {found:#?}\nstderr:\n{}",
-        run.stderr
-    );
-    let d = found.into_iter().next().unwrap();
-    assert!(
-        d.hint.is_some(),
-        "no hint for {d:#?}\nstderr:\n{}",
-        run.stderr
-    );
-    d
-}
-
-/// The error containing `message`, checked to be at exactly `location`.
-#[track_caller]
-fn expect_error(run: &Run, message: &str, location: &str) -> Printed {
-    let d = find(run, "error", message);
-    assert_eq!(
-        d.location.as_deref(),
-        Some(location),
-        "wrong location for {d:#?}\nstderr:\n{}",
-        run.stderr
-    );
-    d
-}
-
-/// The error containing `message`, checked to be on a given line; for
-/// fallback locations whose column is not worth pinning here (see the
-/// ignored tests that pin them).
-#[track_caller]
-fn expect_error_on_line(run: &Run, message: &str, file_and_line: &str) -> Printed {
-    let d = find(run, "error", message);
-    let location = d.location.clone().unwrap_or_default();
-    assert!(
-        location.starts_with(&format!("{file_and_line}:")),
-        "expected {file_and_line}:<col>, got {d:#?}\nstderr:\n{}",
-        run.stderr
-    );
-    d
-}
-
-/// The summary line: `error: build failed (N errors, M warnings); ...`.
-#[track_caller]
-fn assert_summary(run: &Run, counts: &str) {
-    let last = run.stderr.lines().last().unwrap_or("");
-    assert!(
-        last.contains(&format!("failed ({counts}")),
-        "last line {last:?} does not say {counts:?}\nstderr:\n{}",
-        run.stderr
-    );
-}
-
-/// `text` with `from` (which must occur exactly once) replaced by `to`.
-#[track_caller]
-fn edit(text: &str, from: &str, to: &str) -> String {
-    assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once");
-    text.replacen(from, to, 1)
-}
-
-/// A site holding `MINIMAL_BRIEFING` at content/briefings/x.md.
-fn minimal_site() -> Site {
-    Site::with(&[(X, MINIMAL_BRIEFING)])
-}
-
-/// Builds `site` successfully, lets `break_it` spoil it, builds again, and
-/// checks that the second build failed with exit status 1 and left
-/// `public/` byte for byte as the first one wrote it.
-#[track_caller]
-fn broken_build(site: &Site, break_it: impl FnOnce(&Site)) -> Run {
-    site.build();
-    let before = site.snapshot("public");
-    assert!(!before.is_empty(), "the good build wrote nothing");
-    break_it(site);
-    let run = site.run(&["build"]);
-    assert_eq!(
-        run.status, 1,
-        "the broken build did not fail with 1\nstdout:\n{}\nstderr:\n{}",
-        run.stdout, run.stderr
-    );
-    assert!(
-        site.snapshot("public") == before,
-        "public/ changed after a failed build"
-    );
-    run
-}
-
-/// The common case: x.md with one edit fails with exactly one error,
-/// `message` at `location`.
-#[track_caller]
-fn fails_after_edit(from: &str, to: &str, message: &str, location: &str) -> Printed {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &edit(MINIMAL_BRIEFING, from, to)));
-    let d = expect_error(&run, message, location);
-    assert_eq!(
-        errors(&run).len(),
-        1,
-        "expected one error only\nstderr:\n{}",
-        run.stderr
-    );
-    assert_summary(&run, "1 error,");
-    d
-}
-
-// ------------------------------------------------- references in claims
-
-#[test]
-fn errors_on_unknown_speaker() {
-    let d = fails_after_edit(
-        "speaker: kim",
-        "speaker: kmi",
-        "unknown speaker `kmi`",
-        "content/briefings/x.md:16:14",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[0].speaker"));
-    assert!(d.hint.unwrap().starts_with("did you mean `kim`?"));
-}
-
-#[test]
-fn errors_on_unknown_source_in_a_flow_list() {
-    let d = fails_after_edit(
-        "sources: [charter]",
-        "sources: [charter, chartr]",
-        "unknown source `chartr`",
-        "content/briefings/x.md:20:24",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[0].sources[1]"));
-    assert!(d.hint.unwrap().starts_with("did you mean `charter`?"));
-}
-
-#[test]
-fn errors_on_unknown_verdict() {
-    let d = fails_after_edit(
-        "verdict: unverified",
-        "verdict: bogus",
-        "unknown verdict `bogus`",
-        "content/briefings/x.md:18:14",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[0].verdict"));
-    assert!(d.hint.unwrap().contains("misleading, mixed, mostly-true"));
-}
-
-#[test]
-fn accepts_unquoted_false_as_the_verdict_false() {
-    let site = Site::with(&[(
-        X,
-        &edit(MINIMAL_BRIEFING, "verdict: unverified", "verdict: false"),
-    )]);
-    let run = site.build();
-    assert!(
-        printed(&run.stderr).is_empty(),
-        "unexpected diagnostics:\n{}",
-        run.stderr
-    );
-    let page = site.page("/briefings/x/");
-    assert_eq!(texts(&page, ".claim__verdict .verdict__label"), ["False"]);
-    assert!(site.path("public/verdicts/false/index.html").is_file());
-}
-
-#[test]
-fn errors_on_duplicate_claim_ids() {
-    let second = "    sources: [charter]
-  - id: first
-    speaker: kim
-    text: The same words again.
-    verdict: mixed
-    explanation: Said twice.
-    sources: [charter]";
-    let d = fails_after_edit(
-        "    sources: [charter]",
-        second,
-        "claim id `first` is used twice in this briefing (first by claims[0])",
-        "content/briefings/x.md:21:9",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[1].id"));
-}
-
-/// x.md with a second `charter:` under `sources:`, at line 14.
-fn duplicate_source() -> String {
-    edit(
-        MINIMAL_BRIEFING,
-        "claims:",
-        "  charter:
-    title: Another charter
-    url: https://example.org/charter
-claims:",
-    )
-}
-
-#[test]
-fn errors_on_duplicate_source_ids() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &duplicate_source()));
-    // The exact position is pinned by the ignored test below.
-    let d = find(
-        &run,
-        "error",
-        "duplicate id `charter`: each id may be defined once",
-    );
-    assert!(d.location.unwrap().starts_with("content/briefings/x.md:"));
-    assert_eq!(d.field.as_deref(), Some("sources"));
-    assert_summary(&run, "1 error,");
-}
-
-#[test]
-fn locates_a_duplicate_source_id_at_its_second_definition() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &duplicate_source()));
-    expect_error(
-        &run,
-        "duplicate id `charter`",
-        "content/briefings/x.md:14:3",
-    );
-}
-
-#[test]
-fn warns_on_uncited_source() {
-    let site = minimal_site();
-    site.build();
-    site.write(
-        X,
-        &edit(
-            MINIMAL_BRIEFING,
-            "claims:",
-            "  unsc-1718:
-    title: Security Council resolution 1718 (2006)
-    url: https://undocs.org/S/RES/1718(2006)
-claims:",
-        ),
-    );
-    let run = site.run(&["build"]);
-    assert_eq!(
-        run.status, 0,
-        "a warning must not fail the build\n{}",
-        run.stderr
-    );
-    let d = find(
-        &run,
-        "warning",
-        "source `unsc-1718` is not cited by any claim",
-    );
-    assert_eq!(d.location.as_deref(), Some("content/briefings/x.md:14:3"));
-    assert_eq!(d.field.as_deref(), Some("sources.unsc-1718"));
-    assert!(errors(&run).is_empty(), "{}", run.stderr);
-    assert!(
-        run.stdout.contains("(0 errors, 1 warning)"),
-        "{}",
-        run.stdout
-    );
-}
-
-#[test]
-fn errors_on_a_claim_with_an_empty_sources_list() {
-    let d = fails_after_edit(
-        "sources: [charter]",
-        "sources: []",
-        "claim cites no sources",
-        "content/briefings/x.md:20:5",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[0].sources"));
-}
-
-#[test]
-fn errors_on_a_claim_without_sources() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write(X, &edit(MINIMAL_BRIEFING, "    sources: [charter]\n", ""))
-    });
-    let d = expect_error_on_line(&run, "claim cites no sources", "content/briefings/x.md:15");
-    assert_eq!(d.field.as_deref(), Some("claims[0].sources"));
-    assert_eq!(errors(&run).len(), 1, "{}", run.stderr);
-}
-
-#[test]
-fn locates_a_missing_claim_field_at_the_claim() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write(X, &edit(MINIMAL_BRIEFING, "    sources: [charter]\n", ""))
-    });
-    expect_error(
-        &run,
-        "claim cites no sources",
-        "content/briefings/x.md:15:5",
-    );
-}
-
-// ------------------------------------------------------- field problems
-
-#[test]
-fn reports_every_missing_required_field_in_one_run() {
-    // Without title, date, summary and the claim's explanation:
-    //  1 ---
-    //  2 speakers:
-    // ..
-    // 11 claims:
-    // 12   - id: first
-    let mut text = MINIMAL_BRIEFING.to_owned();
-    for line in [
-        "title: A minimal briefing\n",
-        "date: 2024-10-31\n",
-        "summary: What it found.\n",
-        "    explanation: The record does not settle it.\n",
-    ] {
-        text = edit(&text, line, "");
-    }
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &text));
-    // Missing top-level fields point at the front matter's first line.
-    for field in ["title", "date", "summary"] {
-        let d = expect_error(
-            &run,
-            &format!("missing required field `{field}`"),
-            "content/briefings/x.md:2:1",
-        );
-        assert_eq!(d.field.as_deref(), Some(field));
-    }
-    let d = expect_error_on_line(
-        &run,
-        "missing required field `explanation`",
-        "content/briefings/x.md:12",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[0].explanation"));
-    assert_eq!(errors(&run).len(), 4, "{}", run.stderr);
-    assert_summary(&run, "4 errors,");
-}
-
-#[test]
-fn errors_on_a_month_that_does_not_exist() {
-    let d = fails_after_edit(
-        "date: 2024-10-31",
-        "date: 2024-13-01",
-        "`2024-13-01` is not a real calendar date",
-        "content/briefings/x.md:3:7",
-    );
-    assert_eq!(d.field.as_deref(), Some("date"));
-}
-
-#[test]
-fn errors_on_a_day_that_does_not_exist() {
-    fails_after_edit(
-        "date: 2024-10-31",
-        "date: 2024-02-30",
-        "`2024-02-30` is not a real calendar date",
-        "content/briefings/x.md:3:7",
-    );
-}
-
-#[test]
-fn errors_on_a_date_not_written_year_month_day() {
-    let d = fails_after_edit(
-        "date: 2024-10-31",
-        "date: 31/10/2024",
-        "`31/10/2024` is not a date in the form YYYY-MM-DD",
-        "content/briefings/x.md:3:7",
-    );
-    assert!(d.hint.unwrap().contains("2024-10-31"));
-}
-
-const CHARTER_URL: &str = "url: https://www.un.org/en/about-us/un-charter/full-text";
-
-#[test]
-fn errors_on_a_javascript_url() {
-    let d = fails_after_edit(
-        CHARTER_URL,
-        "url: javascript:alert(1)",
-        "address `javascript:alert(1)` uses `javascript:`; only http and https addresses are allowed",
-        "content/briefings/x.md:13:10",
-    );
-    assert_eq!(d.field.as_deref(), Some("sources.charter.url"));
-}
-
-#[test]
-fn errors_on_a_url_that_is_not_an_address() {
-    fails_after_edit(
-        CHARTER_URL,
-        "url: not a url",
-        "address `not a url` is not a valid address",
-        "content/briefings/x.md:13:10",
-    );
-}
-
-#[test]
-fn errors_on_an_ftp_url() {
-    fails_after_edit(
-        CHARTER_URL,
-        "url: ftp://x",
-        "address `ftp://x` uses `ftp:`",
-        "content/briefings/x.md:13:10",
-    );
-}
-
-// --------------------------------------------------------- broken YAML
-
-/// x.md with `tags: [un, dprk` (never closed) as line 5; the `[` is at 5:7.
-fn unclosed_flow_list() -> String {
-    edit(
-        MINIMAL_BRIEFING,
-        "summary: What it found.\n",
-        "summary: What it found.\ntags: [un, dprk\n",
-    )
-}
-
-#[test]
-fn errors_on_an_unclosed_flow_list() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &unclosed_flow_list()));
-    // The exact position is pinned by the ignored test below.
-    let d = find(&run, "error", "did not find expected ',' or ']'");
-    assert!(d.location.unwrap().starts_with("content/briefings/x.md:"));
-    assert_summary(&run, "1 error,");
-}
-
-#[test]
-fn locates_an_unclosed_flow_list_at_its_bracket() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &unclosed_flow_list()));
-    expect_error(
-        &run,
-        "did not find expected ',' or ']'",
-        "content/briefings/x.md:5:7",
-    );
-}
-
-#[test]
-fn errors_on_bad_indentation() {
-    // `role:` dedented to three spaces, under `name:` at four.
-    fails_after_edit(
-        "    role: Permanent Representative",
-        "   role: Permanent Representative",
-        "did not find expected key",
-        "content/briefings/x.md:8:4",
-    );
-}
-
-#[test]
-fn yaml_syntax_messages_do_not_quote_a_different_line() {
-    let site = minimal_site();
-    let broken = edit(
-        MINIMAL_BRIEFING,
-        "    role: Permanent",
-        "   role: Permanent",
-    );
-    let run = broken_build(&site, |s| s.write(X, &broken));
-    let d = expect_error(
-        &run,
-        "did not find expected key",
-        "content/briefings/x.md:8:4",
-    );
-    assert!(!d.message.contains("line 7"), "{}", d.message);
-}
-
-#[test]
-fn errors_on_a_tab_in_indentation() {
-    fails_after_edit(
-        "    name: Kim Song",
-        "\tname: Kim Song",
-        "found character that cannot start any token",
-        "content/briefings/x.md:7:1",
-    );
-}
-
-#[test]
-fn hints_that_yaml_indentation_cannot_use_tabs() {
-    let d = fails_after_edit(
-        "    name: Kim Song",
-        "\tname: Kim Song",
-        "cannot start any token",
-        "content/briefings/x.md:7:1",
-    );
-    assert!(d.hint.unwrap().contains("tabs"));
-}
-
-#[test]
-fn errors_on_a_list_where_the_speakers_map_belongs() {
-    let d = fails_after_edit(
-        "  kim:\n    name: Kim Song\n    role: Permanent Representative\n",
-        "  - kim\n",
-        "invalid type: sequence, expected a map of ids to entries",
-        "content/briefings/x.md:6:3",
-    );
-    assert_eq!(d.field.as_deref(), Some("speakers"));
-}
-
-#[test]
-fn errors_on_unknown_front_matter_field_listing_the_accepted_names() {
-    let d = fails_after_edit(
-        "summary: What it found.",
-        "sumary: What it found.",
-        "unknown field `sumary`, expected one of",
-        "content/briefings/x.md:4:1",
-    );
-    for name in [
-        "`title`",
-        "`date`",
-        "`summary`",
-        "`claims`",
-        "`corrections`",
-    ] {
-        assert!(
-            d.message.contains(name),
-            "{name} not listed in {:?}",
-            d.message
-        );
-    }
-}
-
-#[test]
-fn errors_on_a_file_without_front_matter() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, "# Just a heading\n\nBody.\n"));
-    expect_error(
-        &run,
-        "this file has no front matter",
-        "content/briefings/x.md:1:1",
-    );
-}
-
-#[test]
-fn errors_on_unclosed_front_matter() {
-    fails_after_edit(
-        "---\nBody text.",
-        "Body text.",
-        "the front matter is never closed",
-        "content/briefings/x.md:1:1",
-    );
-}
-
-// --------------------------------------------------------------- links
-
-#[test]
-fn errors_on_a_body_link_to_an_unknown_claim() {
-    let d = fails_after_edit(
-        "Body text.\n",
-        "Body text.\n\nSee [the claim](#claim-first) and [this](#claim-nope).\n",
-        "link to `#claim-nope`: no claim `nope` in this file",
-        "content/briefings/x.md:24:35",
-    );
-    assert!(d.hint.unwrap().contains("(known: first)"));
-}
-
-#[test]
-fn errors_on_a_link_to_a_missing_briefing() {
-    fails_after_edit(
-        "Body text.\n",
-        "Body text.\n\nSee [x](@/briefings/missing.md).\n",
-        "link to `@/briefings/missing.md`: there is no briefing content/briefings/missing.md",
-        "content/briefings/x.md:24:5",
-    );
-}
-
-#[test]
-fn errors_on_a_link_to_a_missing_claim_of_another_briefing() {
-    let site = Site::with(&[
-        (X, MINIMAL_BRIEFING),
-        ("content/briefings/y.md", MINIMAL_BRIEFING),
-    ]);
-    let linked = edit(
-        MINIMAL_BRIEFING,
-        "Body text.\n",
-        "Body text.\n\nSee [y](@/briefings/y.md#claim-frist).\n",
-    );
-    let run = broken_build(&site, |s| s.write(X, &linked));
-    let d = expect_error(
-        &run,
-        "link to `@/briefings/y.md#claim-frist`: content/briefings/y.md has no anchor `#claim-frist`",
-        "content/briefings/x.md:24:5",
-    );
-    assert!(d.hint.unwrap().starts_with("did you mean `first`?"));
-}
-
-// ------------------------------------------------- site-wide definitions
-
-#[test]
-fn errors_on_a_speaker_with_another_name_in_speakers_yaml() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write("content/speakers.yaml", "kim:\n  name: Kim Song-il\n")
-    });
-    // Located at the briefing's `name:`, naming the site-wide entry's place.
-    let d = expect_error(
-        &run,
-        "speaker `kim` is `Kim Song` here but `Kim Song-il` in content/speakers.yaml:1:1",
-        "content/briefings/x.md:7:11",
-    );
-    assert_eq!(d.field.as_deref(), Some("speakers.kim"));
-}
-
-#[test]
-fn errors_on_a_briefing_reusing_a_site_source_id() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write(
-            "content/sources.yaml",
-            "charter:\n  title: Another charter\n  url: https://example.org/charter\n",
-        )
-    });
-    let d = expect_error(
-        &run,
-        "source id `charter` is already defined for a different source in content/sources.yaml:1:1",
-        "content/briefings/x.md:13:10",
-    );
-    assert_eq!(d.field.as_deref(), Some("sources.charter"));
-}
-
-#[test]
-fn errors_on_two_briefings_with_one_slug() {
-    let site = Site::with(&[("content/briefings/a/x.md", MINIMAL_BRIEFING)]);
-    let run = broken_build(&site, |s| {
-        s.write("content/briefings/b/x.md", MINIMAL_BRIEFING)
-    });
-    expect_error(
-        &run,
-        "two briefings have the slug `x`: this file and content/briefings/a/x.md",
-        "content/briefings/b/x.md:1:1",
-    );
-}
-
-#[test]
-fn errors_on_a_verdict_outside_a_custom_scale() {
-    let scale = "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  - { id: false, label: \"False\", rating: 1 }\n";
-    let site = Site::with(&[
-        ("site.yaml", scale),
-        (
-            X,
-            &edit(MINIMAL_BRIEFING, "verdict: unverified", "verdict: false"),
-        ),
-    ]);
-    let broken = edit(
-        MINIMAL_BRIEFING,
-        "verdict: unverified",
-        "verdict: mostly-true",
-    );
-    let run = broken_build(&site, |s| s.write(X, &broken));
-    let d = expect_error(
-        &run,
-        "unknown verdict `mostly-true`",
-        "content/briefings/x.md:18:14",
-    );
-    assert!(d.hint.unwrap().contains("(known: false, true)"));
-}
-
-// ------------------------------------------------------------ site.yaml
-
-const SITE_YAML: &str =
-    "title: Desk\nbase_url: https://factdesk.example.org\nhighlight_theme: InspiredGitHub\n";
-
-fn site_with_config() -> Site {
-    Site::with(&[("site.yaml", SITE_YAML), (X, MINIMAL_BRIEFING)])
-}
-
-#[test]
-fn errors_on_a_base_url_without_a_scheme() {
-    let site = site_with_config();
-    let run = broken_build(&site, |s| {
-        s.write(
-            "site.yaml",
-            &edit(SITE_YAML, "https://factdesk", "factdesk"),
-        )
-    });
-    let d = expect_error(
-        &run,
-        "base_url `factdesk.example.org` is not a valid address",
-        "site.yaml:2:11",
-    );
-    assert_eq!(d.field.as_deref(), Some("base_url"));
-}
-
-#[test]
-fn errors_on_an_unknown_highlight_theme() {
-    let site = site_with_config();
-    let run = broken_build(&site, |s| {
-        s.write("site.yaml", &edit(SITE_YAML, "InspiredGitHub", "Solarized"))
-    });
-    let d = expect_error(
-        &run,
-        "unknown highlight_theme `Solarized`",
-        "site.yaml:3:18",
-    );
-    assert!(d.hint.unwrap().contains("InspiredGitHub"));
-}
-
-// ------------------------------------------------------------ templates
-
-#[test]
-fn errors_on_a_template_override_with_a_syntax_error() {
-    let site = minimal_site();
-    let template = "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }</h1>\n{% endblock content %}\n";
-    let run = broken_build(&site, |s| s.write("templates/briefing.html", template));
-    // Line 3, column 23: the lone `}` that should close `{{`.
-    expect_error(&run, "template error:", "templates/briefing.html:3:23");
-}
-
-#[test]
-fn errors_on_a_template_override_with_an_undefined_variable() {
-    let site = minimal_site();
-    let template = "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }}</h1>\n<p>{{ nothing_here }}</p>\n{% endblock content %}\n";
-    let run = broken_build(&site, |s| s.write("templates/briefing.html", template));
-    let d = expect_error(
-        &run,
-        "Variable `nothing_here` not found",
-        "templates/briefing.html:4:7",
-    );
-    assert!(
-        d.message.contains("'briefing.html'"),
-        "the template is not named: {}",
-        d.message
-    );
-}
-
-// ------------------------------------------------------------ the files
-
-#[test]
-fn errors_on_a_file_that_is_not_utf8() {
-    // `summary: Caf` then a Latin-1 é (0xE9): line 4, column 13.
-    let mut bytes = edit(
-        MINIMAL_BRIEFING,
-        "summary: What it found.",
-        "summary: Caf@ au lait.",
-    )
-    .into_bytes();
-    let at = bytes.iter().position(|&b| b == b'@').unwrap();
-    bytes[at] = 0xE9;
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write_bytes(X, &bytes));
-    let d = expect_error(
-        &run,
-        "this file is not valid UTF-8 text",
-        "content/briefings/x.md:4:13",
-    );
-    assert!(d.hint.unwrap().contains("UTF-8"));
-}
-
-#[test]
-fn reports_every_problem_across_two_files() {
-    let x = [
-        ("speaker: kim", "speaker: kmi"),
-        ("verdict: unverified", "verdict: bogus"),
-        ("sources: [charter]", "sources: [charter, nope]"),
-    ]
-    .iter()
-    .fold(MINIMAL_BRIEFING.to_owned(), |text, (from, to)| {
-        edit(&text, from, to)
-    });
-    let y = [
-        (CHARTER_URL, "url: ftp://x"),
-        ("speaker: kim", "speaker: lee"),
-        ("Body text.", "See [this](#claim-nope)."),
-    ]
-    .iter()
-    .fold(MINIMAL_BRIEFING.to_owned(), |text, (from, to)| {
-        edit(&text, from, to)
-    });
-    let site = Site::with(&[
-        (X, MINIMAL_BRIEFING),
-        ("content/briefings/y.md", MINIMAL_BRIEFING),
-    ]);
-    let run = broken_build(&site, |s| {
-        s.write(X, &x);
-        s.write("content/briefings/y.md", &y);
-    });
-    expect_error(
-        &run,
-        "unknown speaker `kmi`",
-        "content/briefings/x.md:16:14",
-    );
-    expect_error(
-        &run,
-        "unknown verdict `bogus`",
-        "content/briefings/x.md:18:14",
-    );
-    expect_error(
-        &run,
-        "unknown source `nope`",
-        "content/briefings/x.md:20:24",
-    );
-    expect_error(&run, "address `ftp://x`", "content/briefings/y.md:13:10");
-    expect_error(
-        &run,
-        "unknown speaker `lee`",
-        "content/briefings/y.md:16:14",
-    );
-    expect_error(&run, "link to `#claim-nope`", "content/briefings/y.md:22:5");
-    assert_eq!(errors(&run).len(), 6, "{}", run.stderr);
-    assert_summary(&run, "6 errors,");
-}
-
-#[test]
-fn reports_reference_problems_of_a_briefing_with_a_bad_date() {
-    let x = [
-        ("date: 2024-10-31", "date: 2024-02-30"),
-        ("speaker: kim", "speaker: kmi"),
-        ("Body text.", "See [this](#claim-nope)."),
-    ]
-    .iter()
-    .fold(MINIMAL_BRIEFING.to_owned(), |text, (from, to)| {
-        edit(&text, from, to)
-    });
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &x));
-    expect_error(
-        &run,
-        "`2024-02-30` is not a real calendar date",
-        "content/briefings/x.md:3:7",
-    );
-    expect_error(
-        &run,
-        "unknown speaker `kmi`",
-        "content/briefings/x.md:16:14",
-    );
-    expect_error(&run, "link to `#claim-nope`", "content/briefings/x.md:22:5");
-    assert_summary(&run, "3 errors,");
-}
-
-#[test]
-fn does_not_warn_uncited_for_a_claim_missing_its_text() {
-    let site = minimal_site();
-    let broken = edit(
-        MINIMAL_BRIEFING,
-        "    text: Any deployment would comply with international law.\n",
-        "",
-    );
-    let run = broken_build(&site, |s| s.write(X, &broken));
-    find(&run, "error", "missing required field `text`");
-    assert_summary(&run, "1 error, 0 warnings");
-}
-
-#[test]
-fn does_not_warn_a_site_source_repeated_identically_in_a_briefing() {
-    let sources =
-        "charter:\n  title: Charter of the United Nations\n  publisher: United Nations\n  \
-                   url: https://www.un.org/en/about-us/un-charter/full-text\n";
-    let site = Site::with(&[(X, MINIMAL_BRIEFING), ("content/sources.yaml", sources)]);
-    let run = site.build();
-    assert!(
-        printed(&run.stderr).is_empty(),
-        "unexpected diagnostics:\n{}",
-        run.stderr
-    );
-}
-
-// ------------------------------------------------------ the output folder
-
-#[test]
-fn refuses_the_site_root_as_output() {
-    refuses_output(
-        &minimal_site(),
-        &["build", "--output", "."],
-        "it is the site's root folder",
-    );
-}
-
-#[test]
-fn refuses_a_folder_containing_the_site_as_output() {
-    // The site sits in site/ inside the temporary folder, and the output
-    // named is that temporary folder, so a regression could only harm it.
-    let dir = Site::with(&[("site/content/briefings/x.md", MINIMAL_BRIEFING)]);
-    let brief = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(args)
-            .arg("--root")
-            .arg(dir.path("site"))
-            .current_dir(dir.path("site"))
-            .output()
-            .unwrap();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    };
-    assert_eq!(brief(&["build"]).0, Some(0));
-    let before = dir.snapshot(".");
-    let (status, stderr) = brief(&["build", "--output", ".."]);
-    assert_eq!(status, Some(1), "{stderr}");
-    assert!(
-        stderr.contains("refusing to write the site into"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("it contains the site itself"), "{stderr}");
-    assert!(dir.snapshot(".") == before, "the folder changed");
-}
-
-#[test]
-fn refuses_a_folder_of_someone_elses_files_and_keeps_them() {
-    let site = Site::with(&[(X, MINIMAL_BRIEFING), ("mine/notes.txt", "keep me\n")]);
-    refuses_output(
-        &site,
-        &["build", "--output", "mine"],
-        "there is no .brief-output file",
-    );
-    assert_eq!(
-        std::fs::read_to_string(site.path("mine/notes.txt")).unwrap(),
-        "keep me\n"
-    );
-}
-
-#[test]
-fn refuses_an_output_folder_inside_content() {
-    let site = minimal_site();
-    refuses_output(
-        &site,
-        &["build", "--output", "content/out"],
-        "it is inside the site's content/ folder",
-    );
-    assert!(!site.path("content/out").exists());
-}
-
-// ------------------------------------------------------------- check
-
-#[test]
-fn check_on_a_broken_site_fails_and_writes_nothing() {
-    let site = Site::with(&[(X, &edit(MINIMAL_BRIEFING, "speaker: kim", "speaker: kmi"))]);
-    let before = site.snapshot(".");
-    let run = site.run(&["check"]);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    expect_error(
-        &run,
-        "unknown speaker `kmi`",
-        "content/briefings/x.md:16:14",
-    );
-    assert!(
-        run.stderr
-            .lines()
-            .last()
-            .unwrap_or("")
-            .contains("check failed (1 error,"),
-        "{}",
-        run.stderr
-    );
-    assert!(!site.path("public").exists(), "check wrote public/");
-    assert!(
-        site.snapshot(".") == before,
-        "check changed the site folder"
-    );
-    let entries: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(entries, ["content"], "check left something behind");
-}
-
-// ----------------------------------------- regressions from the review
-
-/// `kim` in y.md is `Kim Song`; `kim` in x.md claims to be someone else.
-#[test]
-fn errors_on_one_speaker_id_naming_two_people_in_two_briefings() {
-    let site = Site::with(&[
-        (X, MINIMAL_BRIEFING),
-        (
-            "content/briefings/y.md",
-            &edit(
-                &edit(MINIMAL_BRIEFING, "date: 2024-10-31", "date: 2024-11-30"),
-                "name: Kim Song",
-                "name: Kim Jong Un",
-            ),
-        ),
-    ]);
-    let run = site.run(&["build"]);
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    let d = expect_error(
-        &run,
-        "speaker `kim` is `Kim Song` here but `Kim Jong Un` in content/briefings/y.md",
-        "content/briefings/x.md:7:11",
-    );
-    assert_eq!(d.field.as_deref(), Some("speakers.kim"));
-}
-
-#[test]
-fn errors_on_verdict_ids_that_share_a_page() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write(
-            "site.yaml",
-            "verdicts:\n  - {id: Half True, label: Half true, rating: 3}\n  - {id: half-true, label: Legacy, rating: 3}\n  - {id: unverified, label: Unverified}\n",
-        )
-    });
-    expect_error(
-        &run,
-        "verdict ids `Half True` and `half-true` would share the page /verdicts/half-true/",
-        "site.yaml:3:10",
-    );
-}
-
-#[test]
-fn errors_on_a_verdict_id_without_letters() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write(
-            "site.yaml",
-            "verdicts:\n  - {id: \"???\", label: No idea}\n  - {id: unverified}\n",
-        )
-    });
-    expect_error(
-        &run,
-        "verdict id `???` has no letters or digits",
-        "site.yaml:2:10",
-    );
-}
-
-#[test]
-fn a_wrong_shaped_value_does_not_hide_the_rest_of_the_file() {
-    let broken = edit(
-        &edit(
-            MINIMAL_BRIEFING,
-            "summary: What it found.",
-            "summary: What it found.\ntags: sanctions",
-        ),
-        "verdict: unverified",
-        "verdict: flase",
-    );
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &broken));
-    find(
-        &run,
-        "error",
-        "invalid type: string \"sanctions\", expected a sequence",
-    );
-    find(&run, "error", "unknown verdict `flase`");
-    assert_eq!(errors(&run).len(), 2, "{}", run.stderr);
-}
-
-#[test]
-fn a_misspelt_key_inside_a_one_line_claim_leaves_the_claim_whole() {
-    let one_line = "claims:\n  - {id: first, speaker: kim, text: t, verdcit: true, verdict: false, explanation: e, sources: [charter]}\n---";
-    let text =
-        MINIMAL_BRIEFING.split("claims:").next().unwrap().to_owned() + one_line + "\nBody text.\n";
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &text));
-    let d = find(&run, "error", "unknown field `verdcit`");
-    assert!(d.hint.unwrap().starts_with("did you mean `verdict`?"));
-    assert_eq!(
-        errors(&run).len(),
-        1,
-        "no follow-on errors:\n{}",
-        run.stderr
-    );
-    assert!(!run.stderr.contains("not cited"), "{}", run.stderr);
-}
-
-#[test]
-fn a_broken_briefing_is_not_also_reported_as_a_missing_link_target() {
-    let site = Site::with(&[
-        (
-            X,
-            &edit(
-                MINIMAL_BRIEFING,
-                "Body text.",
-                "See [y](@/briefings/y.md#claim-first).",
-            ),
-        ),
-        ("content/briefings/y.md", MINIMAL_BRIEFING),
-    ]);
-    let run = broken_build(&site, |s| {
-        s.write(
-            "content/briefings/y.md",
-            "---\ntitle: Front matter never closed\n",
-        )
-    });
-    assert!(
-        !run.stderr.contains("there is no briefing"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(errors(&run).len(), 1, "{}", run.stderr);
-}
-
-#[test]
-fn a_draft_with_mistakes_does_not_stop_the_build() {
-    let site = minimal_site();
-    site.write(
-        "content/briefings/draft.md",
-        "---\ntitle: Half done\ndraft: true\ndate: 2024-11-\nclaims:\n  - {id: a, speaker: nobody, verdict: tbd}\n---\n",
-    );
-    let run = site.run(&["build"]);
-    assert_eq!(run.status, 0, "{}", run.stderr);
-    let checked = site.run(&["check", "--drafts"]);
-    assert_eq!(checked.status, 1);
-    find(&checked, "error", "unknown speaker `nobody`");
-}
-
-#[test]
-fn errors_on_a_page_slug_taken_by_the_sites_own_files() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write("content/pages/style.css.md", "---\ntitle: Styles\n---\nx\n")
-    });
-    expect_error(
-        &run,
-        "the page /style.css/ clashes with the site's own file /style.css",
-        "content/pages/style.css.md:1:1",
-    );
-}
-
-#[test]
-fn errors_on_a_static_file_where_a_page_goes() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write("static/briefings/x/index.html", "mine"));
-    expect_error(
-        &run,
-        "static/briefings/x/index.html would overwrite the page /briefings/x/",
-        "static/briefings/x/index.html:1:1",
-    );
-}
-
-#[test]
-fn ids_keep_the_characters_written() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write(
-            X,
-            &edit(
-                &edit(MINIMAL_BRIEFING, "id: first", "id: \"1.50\"\n    text: ok"),
-                "Body text.",
-                "See [the claim](#claim-1.5).",
-            )
-            .replace(
-                "    text: Any deployment would comply with international law.\n",
-                "",
-            )
-            .replace("\"1.50\"", "1.50"),
-        )
-    });
-    let d = find(&run, "error", "no claim `1.5` in this file");
-    assert!(d.hint.unwrap().contains("1.50"), "{}", run.stderr);
-}
-
-#[test]
-fn locates_a_missing_template_at_the_line_that_names_it() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write(
-            "templates/tags.html",
-            "{% extends \"base.html\" %}\n{% block content %}\n{% include \"nope.html\" %}\n{% endblock content %}\n",
-        )
-    });
-    expect_error(&run, "not found", "templates/tags.html:3:13");
-}
-
-// ------------------------------------------- broken YAML at every depth
-
-#[test]
-fn errors_on_a_yaml_syntax_error_at_the_top_level() {
-    fails_after_edit(
-        "title: A minimal briefing",
-        "title: A minimal: briefing",
-        "mapping values are not allowed in this context",
-        "content/briefings/x.md:2:17",
-    );
-}
-
-#[test]
-fn errors_on_a_yaml_syntax_error_inside_a_speaker() {
-    fails_after_edit(
-        "name: Kim Song",
-        "name: Kim: Song",
-        "mapping values are not allowed in this context",
-        "content/briefings/x.md:7:14",
-    );
-}
-
-#[test]
-fn errors_on_a_yaml_syntax_error_inside_a_claim_in_a_list() {
-    fails_after_edit(
-        "text: Any deployment",
-        "text: Any: deployment",
-        "mapping values are not allowed in this context",
-        "content/briefings/x.md:17:14",
-    );
-}
-
-#[test]
-fn errors_on_an_alias_to_an_unknown_anchor() {
-    fails_after_edit(
-        "title: A minimal briefing",
-        "title: *headline",
-        "unknown anchor",
-        "content/briefings/x.md:2:8",
-    );
-}
-
-#[test]
-fn a_tab_between_a_key_and_its_value_works() {
-    let site = Site::with(&[(
-        X,
-        &edit(MINIMAL_BRIEFING, "title: A minimal", "title:\tA minimal"),
-    )]);
-    site.build();
-    assert_eq!(
-        texts(&site.page("/briefings/x/"), "h1"),
-        ["A minimal briefing"]
-    );
-}
-
-#[test]
-fn errors_on_a_top_level_key_written_twice() {
-    // At the second `title`, the one to remove or rename.
-    let d = fails_after_edit(
-        "summary: What it found.\n",
-        "summary: What it found.\ntitle: Again\n",
-        "duplicate field `title`",
-        "content/briefings/x.md:5:1",
-    );
-    assert!(d.hint.unwrap().contains("one of the two"));
-}
-
-#[test]
-fn errors_on_a_speaker_field_written_twice() {
-    let d = fails_after_edit(
-        "    role: Permanent Representative\n",
-        "    role: Permanent Representative\n    name: Kim Again\n",
-        "duplicate field `name`",
-        "content/briefings/x.md:9:5",
-    );
-    assert_eq!(d.field.as_deref(), Some("speakers.kim"));
-}
-
-#[test]
-fn errors_on_a_map_where_the_claims_list_belongs() {
-    let d = fails_after_edit(
-        "claims:\n  - id: first\n",
-        "claims:\n  first:\n",
-        "invalid type: map, expected a sequence",
-        "content/briefings/x.md:15:3",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims"));
-}
-
-#[test]
-fn errors_on_a_single_word_where_the_tags_list_belongs() {
-    let d = fails_after_edit(
-        "summary: What it found.\n",
-        "summary: What it found.\ntags: un\n",
-        "invalid type: string \"un\", expected a sequence",
-        "content/briefings/x.md:5:7",
-    );
-    assert_eq!(d.field.as_deref(), Some("tags"));
-}
-
-#[test]
-fn errors_on_a_draft_flag_that_is_not_true_or_false() {
-    let d = fails_after_edit(
-        "summary: What it found.\n",
-        "summary: What it found.\ndraft: maybe\n",
-        "invalid type: string \"maybe\", expected a boolean",
-        "content/briefings/x.md:5:8",
-    );
-    assert_eq!(d.field.as_deref(), Some("draft"));
-    assert_eq!(d.hint.as_deref(), Some("write `true` or `false`"));
-}
-
-#[test]
-fn errors_on_a_huge_number_as_a_date() {
-    fails_after_edit(
-        "date: 2024-10-31",
-        "date: 99999999999999999999",
-        "`99999999999999999999` is not a date in the form YYYY-MM-DD",
-        "content/briefings/x.md:3:7",
-    );
-}
-
-#[test]
-fn errors_on_february_29th_of_a_common_year() {
-    fails_after_edit(
-        "date: 2024-10-31",
-        "date: 2023-02-29",
-        "`2023-02-29` is not a real calendar date",
-        "content/briefings/x.md:3:7",
-    );
-}
-
-#[test]
-fn accepts_february_29th_of_a_leap_year() {
-    let site = Site::with(&[(
-        X,
-        &edit(MINIMAL_BRIEFING, "date: 2024-10-31", "date: 2024-02-29"),
-    )]);
-    site.build();
-}
-
-#[test]
-fn errors_on_a_null_verdict_as_missing() {
-    let d = fails_after_edit(
-        "verdict: unverified",
-        "verdict: ~",
-        "missing required field `verdict`",
-        "content/briefings/x.md:18:14",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[0].verdict"));
-}
-
-#[test]
-fn errors_on_an_archived_address_with_an_upper_case_javascript_scheme() {
-    let d = fails_after_edit(
-        CHARTER_URL,
-        "url: https://www.un.org/\n    archived: JavaScript:alert(1)",
-        "uses `javascript:`; only http and https addresses are allowed",
-        "content/briefings/x.md:14:15",
-    );
-    assert_eq!(d.field.as_deref(), Some("sources.charter.archived"));
-}
-
-// ------------------------------------------------------------ the files
-
-#[test]
-fn errors_on_an_empty_file() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, ""));
-    expect_error(
-        &run,
-        "this file has no front matter",
-        "content/briefings/x.md:1:1",
-    );
-    assert_summary(&run, "1 error,");
-}
-
-#[test]
-fn errors_on_empty_front_matter_with_each_missing_field() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, "---\n---\nBody.\n"));
-    for field in ["title", "date", "summary"] {
-        let d = expect_error(
-            &run,
-            &format!("missing required field `{field}`"),
-            "content/briefings/x.md:2:1",
-        );
-        assert_eq!(d.field.as_deref(), Some(field));
-    }
-    assert_summary(&run, "3 errors,");
-}
-
-#[test]
-fn a_byte_order_mark_works() {
-    let site = Site::new();
-    site.write_bytes(
-        X,
-        &[b"\xef\xbb\xbf".as_slice(), MINIMAL_BRIEFING.as_bytes()].concat(),
-    );
-    site.build();
-    assert_eq!(
-        texts(&site.page("/briefings/x/"), "h1"),
-        ["A minimal briefing"]
-    );
-}
-
-#[test]
-fn a_byte_order_mark_does_not_shift_positions() {
-    let broken = edit(MINIMAL_BRIEFING, "date: 2024-10-31", "date: 2024-02-30");
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        s.write_bytes(X, &[b"\xef\xbb\xbf".as_slice(), broken.as_bytes()].concat())
-    });
-    expect_error(
-        &run,
-        "`2024-02-30` is not a real calendar date",
-        "content/briefings/x.md:3:7",
-    );
-}
-
-#[test]
-fn crlf_line_endings_work() {
-    let crlf = MINIMAL_BRIEFING.replace('\n', "\r\n");
-    let site = Site::with(&[(X, &crlf)]);
-    site.build();
-    let page = site.page("/briefings/x/");
-    assert_eq!(texts(&page, "h1"), ["A minimal briefing"]);
-    assert!(site
-        .path("public/briefings/x/index.html")
-        .metadata()
-        .is_ok());
-}
-
-#[test]
-fn crlf_line_endings_keep_field_positions() {
-    let broken = edit(MINIMAL_BRIEFING, "speaker: kim", "speaker: kmi").replace('\n', "\r\n");
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &broken));
-    expect_error(
-        &run,
-        "unknown speaker `kmi`",
-        "content/briefings/x.md:16:14",
-    );
-}
-
-#[test]
-fn crlf_line_endings_keep_yaml_syntax_positions() {
-    let broken = edit(MINIMAL_BRIEFING, "name: Kim Song", "name: Kim: Song").replace('\n', "\r\n");
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &broken));
-    expect_error(
-        &run,
-        "mapping values are not allowed in this context",
-        "content/briefings/x.md:7:14",
-    );
-}
-
-#[test]
-fn crlf_line_endings_keep_body_link_positions() {
-    let broken = edit(
-        MINIMAL_BRIEFING,
-        "Body text.\n",
-        "Body text.\n\nSee [this](#claim-nope).\n",
-    )
-    .replace('\n', "\r\n");
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &broken));
-    expect_error(
-        &run,
-        "link to `#claim-nope`: no claim `nope` in this file",
-        "content/briefings/x.md:24:5",
-    );
-}
-
-#[test]
-fn errors_on_a_carriage_return_without_a_line_feed() {
-    // YAML would count `\r` as a line break and disagree with the editor's
-    // line numbers; the file is refused at the first one, line 4 column 24.
-    let d = fails_after_edit(
-        "summary: What it found.\n",
-        "summary: What it found.\rtags: [un]\n",
-        "a line ends with a carriage return alone",
-        "content/briefings/x.md:4:24",
-    );
-    assert!(d.hint.unwrap().contains("CRLF"));
-}
-
-#[test]
-fn errors_on_bytes_that_are_not_utf8_in_the_body() {
-    let mut bytes = edit(MINIMAL_BRIEFING, "Body text.", "Body t@xt.").into_bytes();
-    let at = bytes.iter().position(|&b| b == b'@').unwrap();
-    bytes[at] = 0xFF;
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write_bytes(X, &bytes));
-    expect_error(
-        &run,
-        "this file is not valid UTF-8 text",
-        "content/briefings/x.md:22:7",
-    );
-}
-
-#[test]
-fn a_ten_megabyte_briefing_builds() {
-    let paragraph =
-        "A long paragraph of briefing text, with *emphasis* and a [link](#claim-first).\n\n";
-    let body = paragraph.repeat(10 * 1024 * 1024 / paragraph.len() + 1);
-    let text = edit(MINIMAL_BRIEFING, "Body text.\n", &body);
-    assert!(text.len() > 10 * 1024 * 1024);
-    let site = Site::with(&[(X, &text)]);
-    let started = std::time::Instant::now();
-    site.build();
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(120),
-        "took {:?}",
-        started.elapsed()
-    );
-    let html = std::fs::read_to_string(site.path("public/briefings/x/index.html")).unwrap();
-    assert!(html.len() > 10 * 1024 * 1024);
-}
-
-#[test]
-fn a_ten_megabyte_briefing_with_a_mistake_at_the_end_fails_at_its_line() {
-    let paragraph = "A long paragraph of briefing text.\n\n";
-    let count = 10 * 1024 * 1024 / paragraph.len() + 1;
-    let body = paragraph.repeat(count) + "[nope](#claim-nope)\n";
-    let text = edit(MINIMAL_BRIEFING, "Body text.\n", &body);
-    let site = minimal_site();
-    let run = broken_build(&site, |s| s.write(X, &text));
-    expect_error(
-        &run,
-        "link to `#claim-nope`: no claim `nope` in this file",
-        &format!("content/briefings/x.md:{}:1", 22 + 2 * count),
-    );
-}
-
-#[cfg(unix)]
-#[test]
-fn errors_on_a_file_that_cannot_be_read() {
-    use std::os::unix::fs::PermissionsExt;
-    let site = minimal_site();
-    site.build();
-    let before = site.snapshot("public");
-    let path = site.path("content/briefings/secret.md");
-    site.write("content/briefings/secret.md", MINIMAL_BRIEFING);
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(&path).is_ok() {
-        // Running as root (or with CAP_DAC_OVERRIDE): permissions do not
-        // stop a read, so there is nothing to test.
-        eprintln!("skipped: this user can read a file with mode 000 (root?)");
-        return;
-    }
-    let run = site.run(&["build"]);
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    assert_eq!(run.status, 1, "{}", run.stderr);
-    assert!(site.snapshot("public") == before);
-    expect_error(
-        &run,
-        "cannot read this file: permission denied",
-        "content/briefings/secret.md:1:1",
-    );
-}
-
-#[cfg(unix)]
-#[test]
-fn errors_on_a_symbolic_link_loop_under_content() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        std::os::unix::fs::symlink(
-            s.path("content/briefings"),
-            s.path("content/briefings/loop"),
-        )
-        .unwrap()
-    });
-    let d = expect_error(
-        &run,
-        "symbolic link loop: this link points back to a folder that contains it",
-        "content/briefings/loop:1:1",
-    );
-    assert!(d.hint.unwrap().contains("remove the link"));
-}
-
-#[test]
-fn errors_on_two_briefings_with_one_slug_in_two_subfolders() {
-    let site = Site::with(&[("content/briefings/2024/x.md", MINIMAL_BRIEFING)]);
-    let run = broken_build(&site, |s| {
-        s.write("content/briefings/2025/x.md", MINIMAL_BRIEFING)
-    });
-    expect_error(
-        &run,
-        "two briefings have the slug `x`: this file and content/briefings/2024/x.md",
-        "content/briefings/2025/x.md:1:1",
-    );
-}
-
-#[test]
-fn errors_on_a_syntax_error_in_speakers_yaml() {
-    let site = Site::with(&[
-        (X, MINIMAL_BRIEFING),
-        (
-            "content/speakers.yaml",
-            "nebenzia:\n  name: Vassily Nebenzia\n",
-        ),
-    ]);
-    let run = broken_build(&site, |s| {
-        s.write(
-            "content/speakers.yaml",
-            "nebenzia:\n  name: Vassily: Nebenzia\n",
-        )
-    });
-    expect_error(
-        &run,
-        "mapping values are not allowed in this context",
-        "content/speakers.yaml:2:16",
-    );
-}
-
-#[test]
-fn errors_on_a_syntax_error_in_site_yaml() {
-    let site = site_with_config();
-    let run = broken_build(&site, |s| {
-        s.write(
-            "site.yaml",
-            &edit(SITE_YAML, "title: Desk", "title: Desk: Two"),
-        )
-    });
-    expect_error(
-        &run,
-        "mapping values are not allowed in this context",
-        "site.yaml:1:12",
-    );
-}
-
-#[test]
-fn errors_on_a_template_override_with_an_unclosed_block() {
-    let site = minimal_site();
-    let template =
-        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }}</h1>\n";
-    let run = broken_build(&site, |s| s.write("templates/briefing.html", template));
-    let d = find(&run, "error", "template error:");
-    assert!(
-        d.location.unwrap().starts_with("templates/briefing.html:"),
-        "{}",
-        run.stderr
-    );
-}
-
-#[cfg(unix)]
-#[test]
-fn errors_on_a_symbolic_link_to_a_file_that_is_gone() {
-    let site = minimal_site();
-    let run = broken_build(&site, |s| {
-        std::os::unix::fs::symlink(s.path("nowhere/y.md"), s.path("content/briefings/y.md"))
-            .unwrap()
-    });
-    let d = expect_error(
-        &run,
-        "cannot read this file: it does not exist",
-        "content/briefings/y.md:1:1",
-    );
-    assert!(d.hint.unwrap().contains("symbolic link"));
-}
-
-#[test]
-fn locates_a_field_written_twice_in_a_one_line_claim_at_the_second() {
-    let d = fails_after_edit(
-        "    sources: [charter]\n",
-        "    sources: [charter]\n  - { id: second, text: One, text: Two }\n",
-        "duplicate field `text`",
-        "content/briefings/x.md:21:30",
-    );
-    assert_eq!(d.field.as_deref(), Some("claims[1]"));
-}
-
-#[test]
-fn errors_on_a_unicode_line_separator_in_front_matter() {
-    // YAML ends the line at U+2028 and would read the summary as `What`.
-    let d = fails_after_edit(
-        "summary: What it found.",
-        "summary: What\u{2028}it found.",
-        "a Unicode line or paragraph separator",
-        "content/briefings/x.md:4:14",
-    );
-    assert!(d.hint.unwrap().contains("ordinary line break"));
 }

@@ -7,39 +7,27 @@
 //! speaker's name typed on the search page, a verdict filter, and the box
 //! in every page's header.
 //!
-//! Needs /usr/bin/chromium and chromedriver (Debian's `chromium` and
-//! `chromium-driver`). Without them the test says it was skipped and passes,
-//! unless CI is set, where it fails.
+//! Needs Chromium and chromedriver (Debian's `chromium` and
+//! `chromium-driver`), and axe-core for the accessibility test; without
+//! them the tests follow the rule in tests/common: SKIPPED, or a failure
+//! under CI.
 
 mod common;
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write as _};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, ensure, Context as _};
-use fantoccini::wd::{Capabilities, TimeoutConfiguration, WebDriverCompatibleCommand};
-use fantoccini::{Client, ClientBuilder};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::wd::{TimeoutConfiguration, WebDriverCompatibleCommand};
+use fantoccini::Client;
 use serde_json::{json, Value as Json};
 
 use common::{Site, MINIMAL_BRIEFING};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-/// The arguments Chromium runs with, besides a fresh `--user-data-dir`.
-const CHROMIUM_ARGS: &[&str] = &[
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-];
 /// How long any one thing may take to show up in the page.
 const WAIT: Duration = Duration::from_secs(10);
 /// How often the page is looked at while waiting.
@@ -55,7 +43,7 @@ const STYLE: &str = "static/style.css";
 
 #[test]
 fn live_reload_in_a_real_browser() {
-    let Some(chromedriver) = browser_or_skip() else {
+    let Some(chromium) = common::chromium() else {
         return;
     };
     let started = Instant::now();
@@ -66,30 +54,10 @@ fn live_reload_in_a_real_browser() {
         (STYLE, &stylesheet("rgb(1, 2, 3)")),
     ]);
     let server = Server::start(site.root());
-    let user_data = tempfile::tempdir().expect("temp dir for Chromium's profile");
-    let driver = Driver::start(&chromedriver);
-
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let outcome = runtime.block_on(async {
-        let client = connect(driver.port, user_data.path()).await?;
-        let page = Page {
-            client: &client,
-            server: &server,
-        };
-        let outcome = scenario(&page, &site, &server.url).await;
-        // Close the session whatever happened, so Chromium quits cleanly.
-        let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
-        outcome
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        scenario(&page, &site, &server.url).await
     });
-    drop(runtime);
-    drop(driver);
-    drop(server);
-    if let Err(err) = outcome {
-        panic!("{err:#}");
-    }
     eprintln!("browser live-reload test took {:?}", started.elapsed());
 }
 
@@ -285,163 +253,6 @@ fn stylesheet(background: &str) -> String {
 
 // ------------------------------------------------------------ the browser
 
-/// Finds chromedriver when Chromium is there too; otherwise says the test
-/// is skipped, or fails under CI.
-fn browser_or_skip() -> Option<PathBuf> {
-    let chromedriver = find_chromedriver();
-    let mut missing = Vec::new();
-    if !Path::new(CHROMIUM).is_file() {
-        missing.push(CHROMIUM.to_owned());
-    }
-    if chromedriver.is_none() {
-        missing.push("chromedriver".to_owned());
-    }
-    if missing.is_empty() {
-        return chromedriver;
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-    if ci {
-        panic!(
-            "CI is set but {} is missing: the browser test cannot run \
-             (install Debian's chromium and chromium-driver, as .ci/run does)",
-            missing.join(" and ")
-        );
-    }
-    // Straight to stderr, past the test harness's capture, so it is seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped: the browser live-reload test needs {} (Debian's chromium and chromium-driver)",
-        missing.join(" and ")
-    );
-    None
-}
-
-fn find_chromedriver() -> Option<PathBuf> {
-    let debian = PathBuf::from("/usr/bin/chromedriver");
-    if debian.is_file() {
-        return Some(debian);
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join("chromedriver"))
-        .find(|path| path.is_file())
-}
-
-/// A chromedriver on a free loopback port, killed (with the Chromium it
-/// started) when dropped.
-struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    fn start(path: &Path) -> Driver {
-        let mut failures = String::new();
-        // Another process may take the free port before chromedriver does.
-        for _ in 0..3 {
-            let port = free_port();
-            let mut command = Command::new(path);
-            command
-                .arg(format!("--port={port}"))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped());
-            // Its own process group, so Chromium can be killed with it.
-            #[cfg(unix)]
-            std::os::unix::process::CommandExt::process_group(&mut command, 0);
-            let child = command
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
-            let mut driver = Driver { child, port };
-            let deadline = Instant::now() + WAIT;
-            loop {
-                if let Ok(Some(status)) = driver.child.try_wait() {
-                    let mut stderr = String::new();
-                    if let Some(mut pipe) = driver.child.stderr.take() {
-                        let _ = pipe.read_to_string(&mut stderr);
-                    }
-                    let _ = writeln!(
-                        failures,
-                        "chromedriver on port {port} exited with {status}: {stderr}"
-                    );
-                    break;
-                }
-                let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-                if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-                    // Drain its stderr so it never blocks on a full pipe.
-                    if let Some(pipe) = driver.child.stderr.take() {
-                        std::thread::spawn(move || {
-                            let _ = std::io::copy(&mut BufReader::new(pipe), &mut std::io::sink());
-                        });
-                    }
-                    return driver;
-                }
-                if Instant::now() >= deadline {
-                    panic!("chromedriver did not listen on port {port} within {WAIT:?}");
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        panic!("chromedriver would not start:\n{failures}");
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // The browser it started is in its process group.
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
-}
-
-/// A WebDriver session in a fresh Chromium, with the page's event streams
-/// watched (see [`WATCH_EVENTS`]).
-async fn connect(port: u16, user_data: &Path) -> anyhow::Result<Client> {
-    let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
-    args.push(format!("--user-data-dir={}", user_data.display()));
-    let mut capabilities = Capabilities::new();
-    capabilities.insert("browserName".into(), json!("chrome"));
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({ "binary": CHROMIUM, "args": args }),
-    );
-    let mut builder = ClientBuilder::new(HttpConnector::new());
-    builder.capabilities(capabilities);
-    let webdriver = format!("http://127.0.0.1:{port}");
-    let connecting = builder.connect(&webdriver);
-    let client = tokio::time::timeout(Duration::from_secs(30), connecting)
-        .await
-        .map_err(|_| anyhow!("Chromium did not start within 30 s"))?
-        .context("cannot start a Chromium session through chromedriver")?;
-    client
-        .update_timeouts(TimeoutConfiguration::new(
-            Some(WAIT),
-            Some(WAIT),
-            Some(Duration::ZERO),
-        ))
-        .await
-        .context("setting WebDriver timeouts")?;
-    client
-        .issue_cmd(Cdp {
-            cmd: "Page.addScriptToEvaluateOnNewDocument",
-            params: json!({ "source": WATCH_EVENTS }),
-        })
-        .await
-        .context("installing the event-stream watcher over the DevTools protocol")?;
-    Ok(client)
-}
-
 /// Run in every page before its own scripts: keeps the page's
 /// `EventSource`s and a log of what they received, so the test knows when
 /// the live-reload stream is open (an edit made before would go unheard)
@@ -499,7 +310,28 @@ struct Page<'a> {
     server: &'a Server,
 }
 
-impl Page<'_> {
+impl<'a> Page<'a> {
+    /// The page of a fresh session: WebDriver's waits set to [`WAIT`], and
+    /// the page's event streams watched (see [`WATCH_EVENTS`]).
+    async fn new(client: &'a Client, server: &'a Server) -> anyhow::Result<Page<'a>> {
+        client
+            .update_timeouts(TimeoutConfiguration::new(
+                Some(WAIT),
+                Some(WAIT),
+                Some(Duration::ZERO),
+            ))
+            .await
+            .context("setting WebDriver timeouts")?;
+        client
+            .issue_cmd(Cdp {
+                cmd: "Page.addScriptToEvaluateOnNewDocument",
+                params: json!({ "source": WATCH_EVENTS }),
+            })
+            .await
+            .context("installing the event-stream watcher over the DevTools protocol")?;
+        Ok(Page { client, server })
+    }
+
     async fn open(&self, url: &str) -> anyhow::Result<()> {
         tokio::time::timeout(WAIT, self.client.goto(url))
             .await
@@ -751,33 +583,15 @@ Body.
 
 #[test]
 fn search_in_a_real_browser() {
-    let Some(chromedriver) = browser_or_skip() else {
+    let Some(chromium) = common::chromium() else {
         return;
     };
     let site = Site::with(SEARCH_SITE);
     let server = Server::start(site.root());
-    let user_data = tempfile::tempdir().expect("temp dir for Chromium's profile");
-    let driver = Driver::start(&chromedriver);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let outcome = runtime.block_on(async {
-        let client = connect(driver.port, user_data.path()).await?;
-        let page = Page {
-            client: &client,
-            server: &server,
-        };
-        let outcome = search_scenario(&page, &server.url).await;
-        let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
-        outcome
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        search_scenario(&page, &server.url).await
     });
-    drop(runtime);
-    drop(driver);
-    drop(server);
-    if let Err(err) = outcome {
-        panic!("{err:#}");
-    }
 }
 
 /// The results on the page: each one's link text, link and meta line.
@@ -917,51 +731,25 @@ const AXE_PAGES: &[&str] = &[
 
 #[test]
 fn the_example_site_has_no_serious_accessibility_violations() {
-    let Some(chromedriver) = browser_or_skip() else {
-        return;
-    };
-    let axe =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/node_modules/axe-core/axe.min.js");
-    let Ok(axe) = std::fs::read_to_string(&axe) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run axe-core: run `npm ci --prefix tests/tools`"
-        );
-        eprintln!("SKIPPED accessibility: needs `npm ci --prefix tests/tools` for axe-core");
+    let (chromium, axe) = (common::chromium(), common::axe_core());
+    let (Some(chromium), Some(axe)) = (chromium, axe) else {
         return;
     };
     let site = example_site_copy();
     let server = Server::start(site.path());
-    let user_data = tempfile::tempdir().expect("temp dir for Chromium's profile");
-    let driver = Driver::start(&chromedriver);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let outcome = runtime.block_on(async {
-        let client = connect(driver.port, user_data.path()).await?;
-        let page = Page {
-            client: &client,
-            server: &server,
-        };
+    let found = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
         let mut found = Vec::new();
         for path in AXE_PAGES {
             found.extend(axe_violations(&page, &server.url, path, &axe).await?);
         }
-        let _ = tokio::time::timeout(Duration::from_secs(5), client.close()).await;
-        anyhow::Ok(found)
+        Ok(found)
     });
-    drop(runtime);
-    drop(driver);
-    drop(server);
-    match outcome {
-        Ok(found) => assert!(
-            found.is_empty(),
-            "serious or critical accessibility violations:\n{}",
-            found.join("\n")
-        ),
-        Err(err) => panic!("{err:#}"),
-    }
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility violations:\n{}",
+        found.join("\n")
+    );
 }
 
 /// Runs axe-core over one page and describes each serious or critical

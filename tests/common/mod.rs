@@ -1,5 +1,6 @@
-//! Fixture sites on disk, the real `brief` binary run over them, and the
-//! built HTML parsed for assertions.
+//! Fixture sites on disk, the real `brief` binary run over them, the built
+//! HTML parsed for assertions, the one rule for tests whose optional tools
+//! are missing, and headless Chromium for the tests that need a browser.
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -343,4 +344,312 @@ pub fn sitemap_entries(text: &str) -> BTreeMap<String, Option<String>> {
         }
     }
     out
+}
+
+// ------------------------------------------------------ optional tools
+//
+// Some tests run a checker that a machine may lack. The rule, the same for
+// every one of them: without its tool a test says `SKIPPED`, naming
+// itself, the tool and how to install it, where a plain `cargo test`
+// shows it, and passes; when `CI` is `true` or `1` it fails instead, so CI
+// can never go green by skipping. `.ci/run` installs every tool and sets
+// `CI=true`.
+
+/// A tool some tests need and how a Debian machine gets it.
+#[derive(Debug, Clone, Copy)]
+pub struct Tool {
+    pub name: &'static str,
+    pub install: &'static str,
+}
+
+pub const VNU: Tool = Tool {
+    name: "Java and the Nu HTML checker (vnu-jar)",
+    install: "apt-get install default-jre-headless && npm ci --prefix tests/tools",
+};
+
+pub const CHROMIUM: Tool = Tool {
+    name: "Chromium and chromedriver",
+    install: "apt-get install chromium chromium-driver",
+};
+
+pub const AXE_CORE: Tool = Tool {
+    name: "axe-core",
+    install: "npm ci --prefix tests/tools",
+};
+
+pub const XMLLINT: Tool = Tool {
+    name: "xmllint",
+    install: "apt-get install libxml2-utils",
+};
+
+/// Whether tests may not be skipped: `CI` is `true` or `1`, as CI
+/// services and `.ci/run` set it.
+pub fn in_ci() -> bool {
+    matches!(std::env::var("CI").as_deref(), Ok("true" | "1"))
+}
+
+/// `found`, or, when it is `None`, the rule above applied for `tool`:
+/// under CI the test fails here; otherwise it is reported skipped and
+/// the caller returns early.
+#[track_caller]
+pub fn require<T>(tool: Tool, found: Option<T>) -> Option<T> {
+    if found.is_none() {
+        let test = test_name();
+        if in_ci() {
+            panic!(
+                "{test} needs {}, not found, and CI may not skip tests; install: {}",
+                tool.name, tool.install
+            );
+        }
+        say_skipped(&format!(
+            "{test}: needs {}, not found; install: {}",
+            tool.name, tool.install
+        ));
+    }
+    found
+}
+
+/// Says a test (or part of one) was skipped for a reason other than a
+/// missing tool, such as running as root; CI does not fail on these.
+pub fn skipped(reason: &str) {
+    say_skipped(&format!("{}: {reason}", test_name()));
+}
+
+/// The running test, as the harness names its thread.
+fn test_name() -> String {
+    std::thread::current().name().unwrap_or("a test").to_owned()
+}
+
+/// Writes `SKIPPED ...` to the process's stderr itself: the harness
+/// captures `eprintln!` from a passing test and would hide it, but not a
+/// write to the stream. Run one at a time the harness has already written
+/// `test NAME ... ` without a line break, so the line starts a new one.
+fn say_skipped(what: &str) {
+    use std::io::Write as _;
+    let args: Vec<String> = std::env::args().collect();
+    let one_at_a_time = std::env::var("RUST_TEST_THREADS").as_deref() == Ok("1")
+        || args.iter().any(|a| a == "--test-threads=1")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--test-threads" && w[1] == "1");
+    let start = if one_at_a_time { "\n" } else { "" };
+    let _ = writeln!(std::io::stderr().lock(), "{start}SKIPPED {what}");
+}
+
+/// An executable on PATH.
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// The repository's checkout.
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Nu HTML checker's jar, when it and a working `java` are there.
+#[track_caller]
+pub fn vnu() -> Option<PathBuf> {
+    let jar = repo().join("tests/tools/node_modules/vnu-jar/build/dist/vnu.jar");
+    let java = Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    require(VNU, (java && jar.is_file()).then_some(jar))
+}
+
+/// axe-core's script, to run in a page.
+#[track_caller]
+pub fn axe_core() -> Option<String> {
+    let script = repo().join("tests/tools/node_modules/axe-core/axe.min.js");
+    require(AXE_CORE, fs::read_to_string(script).ok())
+}
+
+/// The `xmllint` executable.
+#[track_caller]
+pub fn xmllint() -> Option<PathBuf> {
+    require(XMLLINT, on_path("xmllint"))
+}
+
+/// Chromium and its driver, on PATH (Debian puts both in /usr/bin).
+#[track_caller]
+pub fn chromium() -> Option<Chromium> {
+    let found = on_path("chromium")
+        .zip(on_path("chromedriver"))
+        .map(|(browser, driver)| Chromium { browser, driver });
+    require(CHROMIUM, found)
+}
+
+// ------------------------------------------------------------ Chromium
+
+/// Where Chromium and its WebDriver server are.
+#[derive(Debug, Clone)]
+pub struct Chromium {
+    pub browser: PathBuf,
+    pub driver: PathBuf,
+}
+
+/// The arguments Chromium runs with, besides a fresh `--user-data-dir`.
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
+impl Chromium {
+    /// Runs `scenario` with a WebDriver session in a fresh headless
+    /// Chromium, and returns what it returns. Whatever happens (the
+    /// scenario fails, or panics) the session is closed and chromedriver
+    /// is killed with the browser it started, and then the test fails
+    /// with the scenario's error or panic.
+    pub fn run<T>(
+        &self,
+        scenario: impl AsyncFnOnce(&fantoccini::Client) -> anyhow::Result<T>,
+    ) -> T {
+        use std::future::Future as _;
+        use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+        use std::task::Poll;
+
+        let profile = tempfile::tempdir().expect("a temporary folder for Chromium's profile");
+        let driver = Driver::start(&self.driver);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let outcome = runtime.block_on(async {
+            let client = match self.connect(driver.port, profile.path()).await {
+                Ok(client) => client,
+                Err(err) => return Ok(Err(err)),
+            };
+            let outcome = {
+                let mut played = std::pin::pin!(scenario(&client));
+                std::future::poll_fn(|cx| {
+                    match catch_unwind(AssertUnwindSafe(|| played.as_mut().poll(cx))) {
+                        Ok(Poll::Pending) => Poll::Pending,
+                        Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
+                        Err(panic) => Poll::Ready(Err(panic)),
+                    }
+                })
+                .await
+            };
+            // Closed whatever happened, so Chromium quits cleanly.
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(5), client.close()).await;
+            outcome
+        });
+        drop(runtime);
+        drop(driver);
+        match outcome {
+            Ok(Ok(value)) => value,
+            Ok(Err(err)) => panic!("{err:#}"),
+            Err(panic) => resume_unwind(panic),
+        }
+    }
+
+    async fn connect(&self, port: u16, profile: &Path) -> anyhow::Result<fantoccini::Client> {
+        use anyhow::Context as _;
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let mut capabilities = fantoccini::wd::Capabilities::new();
+        capabilities.insert("browserName".into(), serde_json::json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "binary": self.browser, "args": args }),
+        );
+        let mut builder = fantoccini::ClientBuilder::new(
+            hyper_util::client::legacy::connect::HttpConnector::new(),
+        );
+        builder.capabilities(capabilities);
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let connecting = builder.connect(&webdriver);
+        tokio::time::timeout(std::time::Duration::from_secs(30), connecting)
+            .await
+            .map_err(|_| anyhow::anyhow!("Chromium did not start within 30 s"))?
+            .context("cannot start a Chromium session through chromedriver")
+    }
+}
+
+/// A chromedriver on a free loopback port, killed (with the Chromium it
+/// started) when dropped.
+struct Driver {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(path: &Path) -> Driver {
+        use std::fmt::Write as _;
+        use std::io::Read as _;
+        use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+        use std::process::Stdio;
+        use std::time::{Duration, Instant};
+
+        let mut failures = String::new();
+        // Another process may take the free port before chromedriver does.
+        for _ in 0..3 {
+            let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .and_then(|l| l.local_addr())
+                .expect("a free loopback port")
+                .port();
+            let mut command = Command::new(path);
+            command
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            // Its own process group, so Chromium can be killed with it.
+            #[cfg(unix)]
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+            let child = command
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+            let mut driver = Driver { child, port };
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                if let Ok(Some(status)) = driver.child.try_wait() {
+                    let mut stderr = String::new();
+                    if let Some(mut pipe) = driver.child.stderr.take() {
+                        let _ = pipe.read_to_string(&mut stderr);
+                    }
+                    let _ = writeln!(
+                        failures,
+                        "chromedriver on port {port} exited with {status}: {stderr}"
+                    );
+                    break;
+                }
+                let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+                if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+                    // Drain its stderr so it never blocks on a full pipe.
+                    if let Some(mut pipe) = driver.child.stderr.take() {
+                        std::thread::spawn(move || {
+                            let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+                        });
+                    }
+                    return driver;
+                }
+                if Instant::now() >= deadline {
+                    panic!("chromedriver did not listen on port {port} within 10 s");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("chromedriver would not start:\n{failures}");
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The browser it started is in its process group.
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(std::process::Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
