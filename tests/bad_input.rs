@@ -1240,13 +1240,8 @@ fn a_ten_megabyte_briefing_builds() {
     let text = edit(MINIMAL_BRIEFING, "Body text.\n", &body);
     assert!(text.len() > 10 * 1024 * 1024);
     let site = Site::with(&[(X, &text)]);
-    let started = std::time::Instant::now();
+    // Only that it builds: how fast is for the benchmarks, not a test.
     site.build();
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(120),
-        "took {:?}",
-        started.elapsed()
-    );
     let html = std::fs::read_to_string(site.path("public/briefings/x/index.html")).unwrap();
     assert!(html.len() > 10 * 1024 * 1024);
 }
