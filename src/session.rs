@@ -23,7 +23,7 @@ use crate::load::{self, SiteFiles, SourceFile};
 use crate::model::{Briefing, Page};
 use crate::render::{self, PlannedPage, Templates};
 use crate::resolve::{self, Site};
-use crate::{fingerprint, parse, theme, validate, write};
+use crate::{fingerprint, parse, theme, validate, write, BuildMode};
 
 /// What a finished build did, for the summary line.
 #[derive(Debug, Default)]
@@ -215,7 +215,7 @@ impl Session {
     fn compile(
         &mut self,
         changed: Option<&HashSet<PathBuf>>,
-        one_off: bool,
+        mode: BuildMode,
     ) -> Result<Compiled, Vec<Diagnostic>> {
         self.stopwatch = Stopwatch::start();
         self.load(changed);
@@ -254,7 +254,7 @@ impl Session {
         let drafts = self.options.drafts;
         // Each text is dropped as soon as it is parsed in a one-off build,
         // so the texts and their parses are never all held at once.
-        let (briefing_files, page_files) = if one_off {
+        let (briefing_files, page_files) = if mode == BuildMode::OneOff {
             (
                 std::mem::take(&mut self.files.briefings),
                 std::mem::take(&mut self.files.pages),
@@ -413,7 +413,7 @@ impl Session {
 
     /// Checks the site and renders nothing: `brief check`.
     pub fn check(&mut self) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let compiled = self.compile(None, false)?;
+        let compiled = self.compile(None, BuildMode::Kept)?;
         // Render too: a template that fails only when run is an error.
         let mut stopwatch = std::mem::take(&mut self.stopwatch);
         self.render_site(
@@ -470,7 +470,7 @@ impl Session {
     /// `brief build` does, and how `serve` and `watch` start. Pages are
     /// written as they are rendered, so the site is never whole in memory.
     pub fn build(&mut self) -> Result<Report, Failure> {
-        self.build_keeping(true)
+        self.full_build(BuildMode::Kept)
     }
 
     /// A full build with no rebuild to follow, `brief build`: what is kept
@@ -478,14 +478,14 @@ impl Session {
     /// let go before rendering, which at 10,000 briefings is a few hundred
     /// megabytes.
     pub fn build_once(mut self) -> Result<Report, Failure> {
-        self.build_keeping(false)
+        self.full_build(BuildMode::OneOff)
     }
 
-    fn build_keeping(&mut self, keep: bool) -> Result<Report, Failure> {
+    fn full_build(&mut self, mode: BuildMode) -> Result<Report, Failure> {
         let start = Instant::now();
         write::check_output(&self.options.root, &self.output).map_err(Failure::Write)?;
-        let mut compiled = self.compile(None, !keep).map_err(Failure::Content)?;
-        if !keep {
+        let mut compiled = self.compile(None, mode).map_err(Failure::Content)?;
+        if mode == BuildMode::OneOff {
             // Static files and templates are still to be copied and used;
             // the content's problems are all found, so nothing needs to be
             // located in its front matter again.
@@ -496,11 +496,7 @@ impl Session {
                 briefing.spans.release();
             }
         }
-        let mut cache = if keep {
-            render::Cache::default()
-        } else {
-            render::Cache::one_off()
-        };
+        let mut cache = render::Cache::new(mode);
         let staging = write::Staging::begin(&self.output).map_err(Failure::Write)?;
         // Each file's path, fingerprint and whether its bytes are new.
         let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {
@@ -549,7 +545,9 @@ impl Session {
         announce: &mut dyn FnMut(&Written),
     ) -> Result<Report, Failure> {
         let start = Instant::now();
-        let mut compiled = self.compile(changed, false).map_err(Failure::Content)?;
+        let mut compiled = self
+            .compile(changed, BuildMode::Kept)
+            .map_err(Failure::Content)?;
         let warnings = std::mem::take(&mut compiled.warnings);
         let mut cache = std::mem::take(&mut self.cache);
         let mut written = 0;

@@ -24,6 +24,7 @@ use tera::Context;
 
 use crate::diagnostic::Diagnostic;
 use crate::resolve::{ClaimRef, Site};
+use crate::BuildMode;
 pub use templates::{templates, Templates};
 use views::{
     BriefingSummary, BriefingViews, ClaimView, CorrectionView, MetaView, Shared, SourceView,
@@ -191,11 +192,11 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// A cache no rebuild will read (`brief build`): what would only speed
-    /// up a later rebuild is let go as soon as it has served.
-    pub fn one_off() -> Cache {
+    /// An empty cache for a build of this mode: a one-off build's lets go
+    /// of what would only speed up a later rebuild as soon as it has served.
+    pub fn new(mode: BuildMode) -> Cache {
         let mut cache = Cache::default();
-        cache.search.one_off = true;
+        cache.search.mode = mode;
         cache
     }
 
