@@ -77,7 +77,7 @@ pub fn report(site: &Site) -> Evidence {
                 evidence.findings.push(
                     Diagnostic::warning(
                         &briefing.file,
-                        briefing.locate(&field),
+                        site.locate(b, &field),
                         format!(
                             "claim `{}` rests on a single source{}",
                             claim.id,

@@ -15,7 +15,18 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::config::SiteConfig;
+use crate::diagnostic::Position;
 use crate::model::{Briefing, Claim, Page, Source, Speaker};
+use crate::parse::yaml::Spans;
+
+/// What a build knows of a briefing's file besides the briefing itself.
+#[derive(Clone, Debug)]
+pub struct BriefingFile {
+    /// Fingerprint of the file's path and text: equal file, equal briefing.
+    pub hash: u64,
+    /// Where each front matter field is written, to locate problems in.
+    pub positions: Arc<Spans>,
+}
 
 /// A claim's address in the site: which briefing, which claim in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,8 +65,12 @@ pub struct Site {
     pub config: SiteConfig,
     /// Newest first; ties broken by slug so the order never wavers.
     pub briefings: Vec<Arc<Briefing>>,
+    /// Each briefing's file, in the same order.
+    pub briefing_files: Vec<BriefingFile>,
     /// Sorted by slug.
     pub pages: Vec<Arc<Page>>,
+    /// Fingerprint of each page's path and text, in the same order.
+    pub page_hashes: Vec<u64>,
     /// From `content/speakers.yaml`.
     pub site_speakers: IndexMap<String, Speaker>,
     /// From `content/sources.yaml`.
@@ -86,6 +101,12 @@ enum Target {
 }
 
 impl Site {
+    /// Where `field` (such as `claims[2].sources[0]`) is written in the
+    /// front matter of briefing `b`.
+    pub fn locate(&self, b: usize, field: &str) -> Position {
+        self.briefing_files[b].positions.locate(field)
+    }
+
     /// The briefing an `@/briefings/...` link names.
     pub fn briefing_at(&self, content_path: &str) -> Option<&Briefing> {
         match self.by_content_path.get(content_path)? {
@@ -152,19 +173,18 @@ impl Site {
 }
 
 /// The site with the indexes of `previous`, for briefings and pages whose
-/// index keys (see [`Briefing::index_key`]) are all as they were: only their
+/// index keys (see `session::keys`) are all as they were: only their
 /// texts changed, so every index still holds.
 pub fn reuse(
     mut previous: Site,
     config: SiteConfig,
-    mut briefings: Vec<Arc<Briefing>>,
-    mut pages: Vec<Arc<Page>>,
+    briefings: Vec<(Arc<Briefing>, BriefingFile)>,
+    pages: Vec<(Arc<Page>, u64)>,
     verdicts_changed: bool,
 ) -> Site {
-    sort(&mut briefings, &mut pages);
     previous.config = config;
-    previous.briefings = briefings;
-    previous.pages = pages;
+    (previous.briefings, previous.briefing_files) = sorted_briefings(briefings);
+    (previous.pages, previous.page_hashes) = sorted_pages(pages);
     if verdicts_changed {
         previous.claims_by_verdict = claims_by_verdict(&previous.briefings);
     }
@@ -191,20 +211,29 @@ fn claims_by_verdict(briefings: &[Arc<Briefing>]) -> HashMap<String, Vec<ClaimRe
     by_verdict
 }
 
-fn sort(briefings: &mut [Arc<Briefing>], pages: &mut [Arc<Page>]) {
-    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+/// Newest first; ties broken by slug so the order never wavers.
+fn sorted_briefings(
+    mut briefings: Vec<(Arc<Briefing>, BriefingFile)>,
+) -> (Vec<Arc<Briefing>>, Vec<BriefingFile>) {
+    briefings.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    briefings.into_iter().unzip()
+}
+
+fn sorted_pages(mut pages: Vec<(Arc<Page>, u64)>) -> (Vec<Arc<Page>>, Vec<u64>) {
+    pages.sort_by(|(a, _), (b, _)| a.slug.cmp(&b.slug));
+    pages.into_iter().unzip()
 }
 
 /// Builds the site model and its indexes.
 pub fn resolve(
     config: SiteConfig,
-    mut briefings: Vec<Arc<Briefing>>,
-    mut pages: Vec<Arc<Page>>,
+    briefings: Vec<(Arc<Briefing>, BriefingFile)>,
+    pages: Vec<(Arc<Page>, u64)>,
     site_speakers: IndexMap<String, Speaker>,
     site_sources: IndexMap<String, Source>,
 ) -> Site {
-    sort(&mut briefings, &mut pages);
+    let (briefings, briefing_files) = sorted_briefings(briefings);
+    let (pages, page_hashes) = sorted_pages(pages);
 
     // A speaker's page shows the site-wide definition, or else the fullest
     // one any briefing gives (the newest among equals).
@@ -230,7 +259,9 @@ pub fn resolve(
     let mut site = Site {
         config,
         briefings,
+        briefing_files,
         pages,
+        page_hashes,
         site_speakers,
         site_sources,
         speakers,

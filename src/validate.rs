@@ -35,7 +35,7 @@ pub fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
     for speaker in briefing.speakers.values() {
         speaker_id(speaker, &mut out);
     }
-    tags(briefing, &mut out);
+    tags(site, b, &mut out);
     claims(site, b, briefing, &mut out);
     definitions(site, briefing, &mut out);
     out
@@ -131,14 +131,15 @@ fn speaker_id(speaker: &Speaker, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn tags(briefing: &Briefing, out: &mut Vec<Diagnostic>) {
+fn tags(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
+    let briefing = &site.briefings[b];
     for (i, tag) in briefing.tags.iter().enumerate() {
         if Site::tag_slug(tag).is_empty() {
             let field = format!("tags[{i}]");
             out.push(
                 Diagnostic::error(
                     &briefing.file,
-                    briefing.locate(&field),
+                    site.locate(b, &field),
                     format!("tag `{tag}` has no letters or digits to make its URL from"),
                 )
                 .with_field(field)
@@ -183,7 +184,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
     let mut cited: HashSet<&str> = HashSet::new();
     for claim in &briefing.claims {
         let field = format!("claims[{}]", claim.index);
-        let at = |sub: &str| briefing.locate(&format!("{field}.{sub}"));
+        let at = |sub: &str| site.locate(b, &format!("{field}.{sub}"));
 
         // An empty field was reported as missing while parsing.
         let first = match claim.id.is_empty() {
@@ -255,7 +256,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
                 out.push(
                     Diagnostic::warning(
                         file,
-                        briefing.locate(&source_field),
+                        site.locate(b, &source_field),
                         format!("source `{id}` is cited twice by this claim"),
                     )
                     .with_field(source_field.clone())
@@ -264,7 +265,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
             }
             if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
                 out.push(
-                    Diagnostic::error(file, briefing.locate(&source_field), format!("unknown source `{id}`"))
+                    Diagnostic::error(file, site.locate(b, &source_field), format!("unknown source `{id}`"))
                         .with_field(source_field)
                         .with_hint(known_hint(
                             "define the source under `sources:` in this briefing or in content/sources.yaml",

@@ -294,7 +294,9 @@ fn plan_pages<'a>(
         .map(|b| {
             let briefing = &site.briefings[b];
             match cache.briefings.get(&briefing.slug) {
-                Some((hash, key, views)) if *hash == briefing.hash && *key == site_key => {
+                Some((hash, key, views))
+                    if *hash == site.briefing_files[b].hash && *key == site_key =>
+                {
                     views.clone()
                 }
                 cached => {
@@ -310,8 +312,9 @@ fn plan_pages<'a>(
     cache.briefings = site
         .briefings
         .iter()
+        .zip(&site.briefing_files)
         .zip(&briefings)
-        .map(|(b, v)| (b.slug.clone(), (b.hash, site_key, v.clone())))
+        .map(|((b, file), v)| (b.slug.clone(), (file.hash, site_key, v.clone())))
         .collect();
 
     let claim_template = templates.fingerprint(Job::Claim(0, 0, "").template());
@@ -522,7 +525,7 @@ fn plan_pages<'a>(
             Job::Page(i),
             format!("{}/index.html", page.slug),
             format!("{base}{}/", page.slug),
-            &|h| page.hash.hash(&mut HasherRef(h)),
+            &|h| site.page_hashes[i].hash(&mut HasherRef(h)),
         ));
     }
     pages.push(planned(
