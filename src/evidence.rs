@@ -96,7 +96,7 @@ pub fn report(site: &Site) -> Evidence {
     for (key, briefings) in &citing {
         let source = site.source(key);
         if let Some(reason) = &source.withheld {
-            evidence.findings.push(withheld(source, reason));
+            evidence.findings.push(withheld(site, source, reason));
         }
         let Some(date) = source.date else {
             continue;
@@ -111,7 +111,7 @@ pub fn report(site: &Site) -> Evidence {
             let local = matches!(key, SourceKey::Briefing(..));
             evidence
                 .findings
-                .push(dated_after(source, date, &earlier, local));
+                .push(dated_after(site, source, date, &earlier, local));
         }
     }
 
@@ -168,11 +168,11 @@ fn only_source(ids: &[String]) -> String {
     }
 }
 
-fn withheld(source: &Source, reason: &str) -> Diagnostic {
+fn withheld(site: &Site, source: &Source, reason: &str) -> Diagnostic {
     let field = crate::parse::yaml::join_key(&source.origin.field, "withheld");
     Diagnostic::warning(
         &source.origin.file,
-        source.origin.position_of("withheld"),
+        site.position_of(&source.origin, "withheld"),
         format!(
             "source `{}` is withheld: {}",
             source.id,
@@ -186,7 +186,13 @@ fn withheld(source: &Source, reason: &str) -> Diagnostic {
     )
 }
 
-fn dated_after(source: &Source, date: NaiveDate, earlier: &[&Briefing], local: bool) -> Diagnostic {
+fn dated_after(
+    site: &Site,
+    source: &Source,
+    date: NaiveDate,
+    earlier: &[&Briefing],
+    local: bool,
+) -> Diagnostic {
     let when = match earlier {
         [only] if local => format!("after this briefing's date ({})", only.date),
         [only] => format!(
@@ -206,7 +212,7 @@ fn dated_after(source: &Source, date: NaiveDate, earlier: &[&Briefing], local: b
     let field = crate::parse::yaml::join_key(&source.origin.field, "date");
     Diagnostic::warning(
         &source.origin.file,
-        source.origin.position_of("date"),
+        site.position_of(&source.origin, "date"),
         format!("source `{}` is dated {date}, {when}", source.id),
     )
     .with_field(field)

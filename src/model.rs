@@ -11,13 +11,11 @@
 //! types (see [`BriefingFile`](crate::resolve::BriefingFile)), not in them.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 
 use crate::diagnostic::Position;
-use crate::parse::yaml::Spans;
 
 /// One step of the verdict scale.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,24 +102,12 @@ pub fn assign_tones(scale: &mut [Verdict]) {
     }
 }
 
-/// Where an entry was defined: the file and the field path inside it.
+/// Where an entry was defined: the file and the field path inside it
+/// ([`Site::position`](crate::resolve::Site::position) finds the line).
 #[derive(Clone, Debug)]
 pub struct Origin {
     pub file: PathBuf,
     pub field: String,
-    pub spans: Arc<Spans>,
-}
-
-impl Origin {
-    pub fn position(&self) -> Position {
-        self.spans.locate(&self.field)
-    }
-
-    /// The position of a field under this entry, such as its `name`.
-    pub fn position_of(&self, sub: &str) -> Position {
-        self.spans
-            .locate(&crate::parse::yaml::join_key(&self.field, sub))
-    }
 }
 
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@
 //! broken reference from hiding every other problem in the site.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 // The indexes are rebuilt on every save in `serve`; a fast hasher matters
 // more here than resistance to crafted keys.
@@ -16,7 +17,7 @@ use indexmap::IndexMap;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Position;
-use crate::model::{Briefing, Claim, Page, Source, Speaker};
+use crate::model::{Briefing, Claim, Origin, Page, Source, Speaker};
 use crate::parse::yaml::Spans;
 
 /// What a build knows of a briefing's file besides the briefing itself.
@@ -75,6 +76,9 @@ pub struct Site {
     pub site_speakers: IndexMap<String, Speaker>,
     /// From `content/sources.yaml`.
     pub site_sources: IndexMap<String, Source>,
+    /// Where each field of `content/speakers.yaml` and
+    /// `content/sources.yaml` is written, by file.
+    pub site_file_positions: HashMap<PathBuf, Arc<Spans>>,
     /// Every speaker with a page: site-wide ones, then those first defined in
     /// a briefing, sorted by name.
     pub speakers: IndexMap<String, Speaker>,
@@ -105,6 +109,34 @@ impl Site {
     /// front matter of briefing `b`.
     pub fn locate(&self, b: usize, field: &str) -> Position {
         self.briefing_files[b].positions.locate(field)
+    }
+
+    /// Where the entry `origin` names (a speaker, a source) is written.
+    pub fn position(&self, origin: &Origin) -> Position {
+        self.positions(&origin.file)
+            .map_or_else(Position::start, |spans| spans.locate(&origin.field))
+    }
+
+    /// Where a field of the entry `origin` names, such as its `name`, is
+    /// written.
+    pub fn position_of(&self, origin: &Origin, sub: &str) -> Position {
+        let field = crate::parse::yaml::join_key(&origin.field, sub);
+        self.positions(&origin.file)
+            .map_or_else(Position::start, |spans| spans.locate(&field))
+    }
+
+    /// The position index of a site-wide file or a briefing's front matter.
+    fn positions(&self, file: &Path) -> Option<&Spans> {
+        if let Some(spans) = self.site_file_positions.get(file) {
+            return Some(spans);
+        }
+        match self
+            .by_content_path
+            .get(&crate::parse::content_path(file))?
+        {
+            Target::Briefing(b) => Some(&self.briefing_files[*b].positions),
+            Target::Page(_) => None,
+        }
     }
 
     /// The briefing an `@/briefings/...` link names.
@@ -231,6 +263,7 @@ pub fn resolve(
     pages: Vec<(Arc<Page>, u64)>,
     site_speakers: IndexMap<String, Speaker>,
     site_sources: IndexMap<String, Source>,
+    site_file_positions: HashMap<PathBuf, Arc<Spans>>,
 ) -> Site {
     let (briefings, briefing_files) = sorted_briefings(briefings);
     let (pages, page_hashes) = sorted_pages(pages);
@@ -264,6 +297,7 @@ pub fn resolve(
         page_hashes,
         site_speakers,
         site_sources,
+        site_file_positions,
         speakers,
         claims_by_speaker: HashMap::default(),
         claims_by_verdict: HashMap::default(),

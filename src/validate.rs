@@ -33,7 +33,7 @@ pub fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
     let briefing = &site.briefings[b];
     let mut out = Vec::new();
     for speaker in briefing.speakers.values() {
-        speaker_id(speaker, &mut out);
+        speaker_id(site, speaker, &mut out);
     }
     tags(site, b, &mut out);
     claims(site, b, briefing, &mut out);
@@ -47,7 +47,7 @@ pub fn site_checks(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     slugs(site, &mut out);
     for speaker in site.site_speakers.values() {
-        speaker_id(speaker, &mut out);
+        speaker_id(site, speaker, &mut out);
     }
     for briefing in &site.briefings {
         if !briefing.body.links.is_empty() {
@@ -114,12 +114,12 @@ fn slugs(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// Speaker ids name pages (`/speakers/<id>/`), so they must be safe in a URL
 /// and a file name: no `/`, no `..`, no spaces.
-fn speaker_id(speaker: &Speaker, out: &mut Vec<Diagnostic>) {
+fn speaker_id(site: &Site, speaker: &Speaker, out: &mut Vec<Diagnostic>) {
     if !is_id(&speaker.id) {
         out.push(
             Diagnostic::error(
                 &speaker.origin.file,
-                speaker.origin.position(),
+                site.position(&speaker.origin),
                 format!("speaker id `{}` cannot be used in a URL", speaker.id),
             )
             .with_field(speaker.origin.field.clone())
@@ -281,7 +281,7 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
             out.push(
                 Diagnostic::warning(
                     file,
-                    source.origin.position(),
+                    site.position(&source.origin),
                     format!("source `{id}` is not cited by any claim"),
                 )
                 .with_field(source.origin.field.clone())
@@ -297,7 +297,7 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     for (id, speaker) in &briefing.speakers {
         if let Some(other) = site.site_speakers.get(id) {
             if other.name != speaker.name && !speaker.name.is_empty() {
-                out.push(speaker_conflict(id, speaker, other));
+                out.push(speaker_conflict(site, id, speaker, other));
             }
         }
     }
@@ -305,10 +305,11 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
         if let Some(other) = site.site_sources.get(id) {
             if other.url != source.url || other.title != source.title {
                 out.push(conflict(
+                    site,
                     &source.origin,
                     &format!(
                         "source id `{id}` is already defined for a different source in {}",
-                        place(&other.origin)
+                        place(site, &other.origin)
                     ),
                     "url",
                 ));
@@ -329,7 +330,7 @@ fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
             }
             match first.get(id.as_str()) {
                 Some(other) if other.name != speaker.name => {
-                    out.push(speaker_conflict(id, speaker, other))
+                    out.push(speaker_conflict(site, id, speaker, other))
                 }
                 Some(_) => {}
                 None => {
@@ -341,27 +342,28 @@ fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// One speaker id given two different names: reported where `speaker` is.
-fn speaker_conflict(id: &str, speaker: &Speaker, other: &Speaker) -> Diagnostic {
+fn speaker_conflict(site: &Site, id: &str, speaker: &Speaker, other: &Speaker) -> Diagnostic {
     conflict(
+        site,
         &speaker.origin,
         &format!(
             "speaker `{id}` is `{}` here but `{}` in {}",
             speaker.name,
             other.name,
-            place(&other.origin)
+            place(site, &other.origin)
         ),
         "name",
     )
 }
 
-fn conflict(here: &Origin, message: &str, sub: &str) -> Diagnostic {
-    Diagnostic::error(&here.file, here.position_of(sub), message)
+fn conflict(site: &Site, here: &Origin, message: &str, sub: &str) -> Diagnostic {
+    Diagnostic::error(&here.file, site.position_of(here, sub), message)
         .with_field(here.field.clone())
         .with_hint("an id means one thing across the site: use the same name in both places, or give one of them a different id")
 }
 
-fn place(origin: &Origin) -> String {
-    let p = origin.position();
+fn place(site: &Site, origin: &Origin) -> String {
+    let p = site.position(origin);
     format!("{}:{}:{}", origin.file.display(), p.line, p.column)
 }
 
@@ -508,7 +510,7 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::warning(
                     &source.origin.file,
-                    source.origin.position(),
+                    site.position(&source.origin),
                     format!("source `{id}` is not cited by any claim"),
                 )
                 .with_field(source.origin.field.clone())

@@ -311,11 +311,11 @@ pub fn briefing(
     let updated = f.date(raw.updated, "updated");
     let speakers = raw
         .speakers
-        .map(|map| speakers(map, "speakers", path, &spans, &mut f))
+        .map(|map| speakers(map, "speakers", path, &mut f))
         .unwrap_or_default();
     let sources = raw
         .sources
-        .map(|map| sources(map, "sources", path, &spans, &mut f))
+        .map(|map| sources(map, "sources", path, &mut f))
         .unwrap_or_default();
 
     let mut markdown = FieldMarkdown {
@@ -445,7 +445,6 @@ fn speakers(
     map: UniqueMap<RawSpeaker>,
     field: &str,
     path: &Path,
-    spans: &Arc<Spans>,
     f: &mut Fields,
 ) -> IndexMap<String, Speaker> {
     let mut out = IndexMap::new();
@@ -470,7 +469,6 @@ fn speakers(
                 origin: Origin {
                     file: path.to_path_buf(),
                     field: here,
-                    spans: spans.clone(),
                 },
             },
         );
@@ -482,7 +480,6 @@ fn sources(
     map: UniqueMap<RawSource>,
     field: &str,
     path: &Path,
-    spans: &Arc<Spans>,
     f: &mut Fields,
 ) -> IndexMap<String, Source> {
     let mut out = IndexMap::new();
@@ -522,7 +519,6 @@ fn sources(
                 origin: Origin {
                     file: path.to_path_buf(),
                     field: here,
-                    spans: spans.clone(),
                 },
                 hash: 0,
                 sort_key: String::new(),
@@ -533,32 +529,41 @@ fn sources(
     out
 }
 
-/// Parses `content/speakers.yaml`: a map of speaker ids.
-pub fn site_speakers(file: &SourceFile) -> (IndexMap<String, Speaker>, Vec<Diagnostic>) {
-    let path = file.path.as_path();
-    let (map, yaml_diagnostics) =
-        yaml::from_str_recovering::<UniqueMap<RawSpeaker>>(&file.text, path, Offset::default());
-    let Some(map) = map else {
-        return (IndexMap::new(), yaml_diagnostics);
-    };
-    let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
-    let mut f = Fields::new(path, &spans, yaml_diagnostics);
-    let speakers = speakers(map, "", path, &spans, &mut f);
-    (speakers, f.diagnostics)
+/// The entries of a site-wide file by id, with where each field is
+/// written.
+pub type SiteEntries<T> = (IndexMap<String, T>, Arc<Spans>);
+
+/// Parses `content/speakers.yaml`: a map of speaker ids, with where each
+/// field is written beside it.
+pub fn site_speakers(file: &SourceFile) -> (Option<SiteEntries<Speaker>>, Vec<Diagnostic>) {
+    site_file(file, speakers)
 }
 
-/// Parses `content/sources.yaml`: a map of source ids.
-pub fn site_sources(file: &SourceFile) -> (IndexMap<String, Source>, Vec<Diagnostic>) {
+/// Parses `content/sources.yaml`: a map of source ids, with where each
+/// field is written beside it.
+pub fn site_sources(file: &SourceFile) -> (Option<SiteEntries<Source>>, Vec<Diagnostic>) {
+    site_file(file, sources)
+}
+
+/// Parses a site-wide YAML file of entries by id.
+fn site_file<R, T>(
+    file: &SourceFile,
+    entries: fn(UniqueMap<R>, &str, &Path, &mut Fields) -> IndexMap<String, T>,
+) -> (Option<SiteEntries<T>>, Vec<Diagnostic>)
+where
+    UniqueMap<R>: DeserializeOwned,
+{
     let path = file.path.as_path();
     let (map, yaml_diagnostics) =
-        yaml::from_str_recovering::<UniqueMap<RawSource>>(&file.text, path, Offset::default());
+        yaml::from_str_recovering::<UniqueMap<R>>(&file.text, path, Offset::default());
     let Some(map) = map else {
-        return (IndexMap::new(), yaml_diagnostics);
+        return (None, yaml_diagnostics);
     };
     let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
     let mut f = Fields::new(path, &spans, yaml_diagnostics);
-    let sources = sources(map, "", path, &spans, &mut f);
-    (sources, f.diagnostics)
+    let entries = entries(map, "", path, &mut f);
+    let diagnostics = f.diagnostics;
+    (Some((entries, spans)), diagnostics)
 }
 
 /// Parses a plain page: front matter with `title` (and optionally

@@ -29,9 +29,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use indexmap::IndexMap;
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::config::{Options, SiteConfig};
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::SourceFile;
+use crate::parse::yaml::Spans;
 use crate::render::{self, Templates};
 use crate::resolve::{self, Site};
 use crate::{parse, write, BuildMode};
@@ -200,16 +204,17 @@ impl Session {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (Site, SiteKeys) {
         let files = &self.loaded.files;
+        let mut positions = HashMap::default();
         let (site_speakers, d) = files
             .speakers
             .as_ref()
-            .map(parse::site_speakers)
+            .map(|file| site_file(file, parse::site_speakers(file), &mut positions))
             .unwrap_or_default();
         diagnostics.extend(d);
         let (site_sources, d) = files
             .sources
             .as_ref()
-            .map(parse::site_sources)
+            .map(|file| site_file(file, parse::site_sources(file), &mut positions))
             .unwrap_or_default();
         diagnostics.extend(d);
         let content = self.loaded.content(mode);
@@ -228,7 +233,14 @@ impl Session {
                 let verdicts_changed = last.verdicts != keys.verdicts;
                 resolve::reuse(previous, config, briefings, pages, verdicts_changed)
             }
-            _ => resolve::resolve(config, briefings, pages, site_speakers, site_sources),
+            _ => resolve::resolve(
+                config,
+                briefings,
+                pages,
+                site_speakers,
+                site_sources,
+                positions,
+            ),
         };
         site.unparsed = self.parsed.unparsed();
         (site, keys)
@@ -258,6 +270,22 @@ fn report(
         elapsed: start.elapsed(),
         warnings,
         stages: Vec::new(),
+    }
+}
+
+/// The entries of a site-wide file as parsed, keeping where they are
+/// written in `positions`.
+fn site_file<T>(
+    file: &SourceFile,
+    (parsed, diagnostics): (Option<parse::SiteEntries<T>>, Vec<Diagnostic>),
+    positions: &mut HashMap<PathBuf, Arc<Spans>>,
+) -> (IndexMap<String, T>, Vec<Diagnostic>) {
+    match parsed {
+        Some((entries, spans)) => {
+            positions.insert(file.path.clone(), spans);
+            (entries, diagnostics)
+        }
+        None => (IndexMap::new(), diagnostics),
     }
 }
 
