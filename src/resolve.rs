@@ -324,12 +324,7 @@ pub fn resolve(
 }
 
 fn index(site: &mut Site) {
-    // Documents are the same source when they share an address; a withheld
-    // source is only ever itself.
-    let mut by_url: HashMap<&str, usize> = HashMap::default();
-    let mut anchors: HashMap<String, usize> = HashMap::default();
-    let mut sources: Vec<CitedSource> = Vec::new();
-    let mut source_entry: HashMap<SourceKey, usize> = HashMap::default();
+    let mut sources = SourceIndex::default();
     let mut claims_by_speaker: HashMap<String, Vec<ClaimRef>> = HashMap::default();
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
     // Looks up by `&str` and allocates the key only the first time.
@@ -342,7 +337,8 @@ fn index(site: &mut Site) {
         }
     }
 
-    for (b, briefing) in site.briefings.iter().enumerate() {
+    let read: &Site = site;
+    for (b, briefing) in read.briefings.iter().enumerate() {
         for tag in &briefing.tags {
             let entry = tags.entry(Site::tag_slug(tag)).or_insert_with(|| TagEntry {
                 name: tag.clone(),
@@ -357,81 +353,103 @@ fn index(site: &mut Site) {
                 briefing: b,
                 claim: c,
             };
-            if site.speaker_for(b, &claim.speaker).is_some() {
+            if read.speaker_for(b, &claim.speaker).is_some() {
                 push(&mut claims_by_speaker, &claim.speaker, r);
             }
             for id in &claim.sources {
-                let Some((key, source)) = site.source_for(b, id) else {
-                    continue;
-                };
-                let entry = match source_entry.get(&key) {
-                    Some(&entry) => entry,
-                    None => {
-                        let entry = match source.url.as_deref().and_then(|u| by_url.get(u)) {
-                            Some(&i) => {
-                                // One document defined in several places:
-                                // show the site-wide definition, or else the
-                                // fullest.
-                                let shown = site.source(&sources[i].key);
-                                let better = match (key, sources[i].key) {
-                                    (_, SourceKey::Site(_)) => false,
-                                    (SourceKey::Site(_), _) => true,
-                                    _ => source_detail(source) > source_detail(shown),
-                                };
-                                if better {
-                                    sources[i].key = key;
-                                }
-                                i
-                            }
-                            None => {
-                                let anchor = unique_anchor(&anchor_for(id), &mut anchors);
-                                sources.push(CitedSource {
-                                    key,
-                                    anchor,
-                                    cited_by: Vec::new(),
-                                });
-                                if let Some(url) = source.url.as_deref() {
-                                    by_url.insert(url, sources.len() - 1);
-                                }
-                                sources.len() - 1
-                            }
-                        };
-                        source_entry.insert(key, entry);
-                        entry
-                    }
-                };
-                if sources[entry].cited_by.last() != Some(&r) {
-                    sources[entry].cited_by.push(r);
+                if let Some((key, source)) = read.source_for(b, id) {
+                    sources.cite(read, id, key, source, r);
                 }
             }
         }
     }
-
-    // Sort for the page, then renumber the lookup to match.
-    let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (site.source(&sources[a].key), site.source(&sources[b].key));
-        (&x.sort_key, &sources[a].anchor).cmp(&(&y.sort_key, &sources[b].anchor))
-    });
-    let mut new_position = vec![0; sources.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_position[old] = new;
-    }
-    let mut sorted: Vec<Option<CitedSource>> = sources.into_iter().map(Some).collect();
-    let sources = order
-        .iter()
-        .map(|&old| sorted[old].take().expect("each index once"))
-        .collect();
-    let source_entry = source_entry
-        .into_iter()
-        .map(|(k, i)| (k, new_position[i]))
-        .collect();
-    drop(by_url);
-    site.sources = sources;
-    site.source_entry = source_entry;
+    (site.sources, site.source_entry) = sources.sorted(read);
     site.claims_by_speaker = claims_by_speaker;
     site.claims_by_verdict = claims_by_verdict(&site.briefings);
     site.tags = tags;
+}
+
+/// The entries of `/sources/` as claims cite them.
+#[derive(Default)]
+struct SourceIndex<'s> {
+    sources: Vec<CitedSource>,
+    /// Which entry each definition landed in.
+    entry: HashMap<SourceKey, usize>,
+    /// Documents are the same source when they share an address; a
+    /// withheld source is only ever itself.
+    by_url: HashMap<&'s str, usize>,
+    anchors: HashMap<String, usize>,
+}
+
+impl<'s> SourceIndex<'s> {
+    /// Records that the claim `r` cites the source `id`, defined at `key`.
+    fn cite(&mut self, site: &Site, id: &str, key: SourceKey, source: &'s Source, r: ClaimRef) {
+        let entry = match self.entry.get(&key) {
+            Some(&entry) => entry,
+            None => {
+                let entry = self.entry_for(site, id, key, source);
+                self.entry.insert(key, entry);
+                entry
+            }
+        };
+        if self.sources[entry].cited_by.last() != Some(&r) {
+            self.sources[entry].cited_by.push(r);
+        }
+    }
+
+    /// The entry a definition not seen before lands in: that of the same
+    /// document, or a new one.
+    fn entry_for(&mut self, site: &Site, id: &str, key: SourceKey, source: &'s Source) -> usize {
+        if let Some(&i) = source.url.as_deref().and_then(|u| self.by_url.get(u)) {
+            // One document defined in several places: show the site-wide
+            // definition, or else the fullest.
+            let shown = site.source(&self.sources[i].key);
+            let better = match (key, self.sources[i].key) {
+                (_, SourceKey::Site(_)) => false,
+                (SourceKey::Site(_), _) => true,
+                _ => source_detail(source) > source_detail(shown),
+            };
+            if better {
+                self.sources[i].key = key;
+            }
+            return i;
+        }
+        let anchor = unique_anchor(&anchor_for(id), &mut self.anchors);
+        self.sources.push(CitedSource {
+            key,
+            anchor,
+            cited_by: Vec::new(),
+        });
+        if let Some(url) = source.url.as_deref() {
+            self.by_url.insert(url, self.sources.len() - 1);
+        }
+        self.sources.len() - 1
+    }
+
+    /// The entries sorted for the page, with the lookup renumbered to match.
+    fn sorted(self, site: &Site) -> (Vec<CitedSource>, HashMap<SourceKey, usize>) {
+        let sources = self.sources;
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (site.source(&sources[a].key), site.source(&sources[b].key));
+            (&x.sort_key, &sources[a].anchor).cmp(&(&y.sort_key, &sources[b].anchor))
+        });
+        let mut new_position = vec![0; sources.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_position[old] = new;
+        }
+        let mut sorted: Vec<Option<CitedSource>> = sources.into_iter().map(Some).collect();
+        let sources = order
+            .iter()
+            .map(|&old| sorted[old].take().expect("each index once"))
+            .collect();
+        let entry = self
+            .entry
+            .into_iter()
+            .map(|(k, i)| (k, new_position[i]))
+            .collect();
+        (sources, entry)
+    }
 }
 
 /// `source-<id>`, slugified only when the id is not already plain.

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::diagnostic::{self, Diagnostic, Position};
-use crate::model::{Body, Briefing, Origin, Speaker};
+use crate::model::{Body, Briefing, Claim, Origin, Speaker};
 use crate::resolve::Site;
 
 /// Slugs that name the site's own index pages, so a plain page may not take them.
@@ -179,108 +179,161 @@ fn check_slug(slug: &str, file: &Path, out: &mut Vec<Diagnostic>) {
 }
 
 fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
-    let file = &briefing.file;
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut cited: HashSet<&str> = HashSet::new();
     for claim in &briefing.claims {
-        let field = format!("claims[{}]", claim.index);
-        let at = |sub: &str| site.locate(b, &format!("{field}.{sub}"));
-
-        // An empty field was reported as missing while parsing.
-        let first = match claim.id.is_empty() {
-            true => None,
-            false => ids.insert(&claim.id, claim.index),
+        let at = ClaimAt {
+            site,
+            b,
+            field: format!("claims[{}]", claim.index),
         };
-        if let Some(first) = first {
-            out.push(
-                Diagnostic::error(
-                    file,
-                    at("id"),
-                    format!(
-                        "claim id `{}` is used twice in this briefing (first by claims[{first}])",
-                        claim.id
-                    ),
-                )
-                .with_field(format!("{field}.id"))
-                .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
-            );
-        }
-        if !claim.id.is_empty() && !is_id(&claim.id) {
-            out.push(
-                Diagnostic::error(
-                    file,
-                    at("id"),
-                    format!("claim id `{}` cannot be an anchor", claim.id),
-                )
-                .with_field(format!("{field}.id"))
+        claim_id(&at, claim, &mut ids, out);
+        claim_references(&at, claim, out);
+        claim_sources(&at, claim, &mut cited, out);
+    }
+    uncited_sources(site, briefing, &cited, out);
+}
+
+/// Where a claim's problems are reported: its briefing and its field.
+struct ClaimAt<'a> {
+    site: &'a Site,
+    b: usize,
+    /// `claims[i]`.
+    field: String,
+}
+
+impl ClaimAt<'_> {
+    fn file(&self) -> &Path {
+        &self.site.briefings[self.b].file
+    }
+
+    /// The path of the claim's field `sub`, such as `claims[2].speaker`.
+    fn field(&self, sub: &str) -> String {
+        format!("{}.{sub}", self.field)
+    }
+
+    fn error(&self, sub: &str, message: String) -> Diagnostic {
+        let field = self.field(sub);
+        Diagnostic::error(self.file(), self.site.locate(self.b, &field), message).with_field(field)
+    }
+}
+
+/// A claim's id: unique in its briefing, and safe as an anchor. `ids`
+/// holds the ids seen so far, with their claim.
+fn claim_id<'c>(
+    at: &ClaimAt,
+    claim: &'c Claim,
+    ids: &mut HashMap<&'c str, usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    // An empty field was reported as missing while parsing.
+    let first = match claim.id.is_empty() {
+        true => None,
+        false => ids.insert(&claim.id, claim.index),
+    };
+    if let Some(first) = first {
+        out.push(
+            at.error(
+                "id",
+                format!(
+                    "claim id `{}` is used twice in this briefing (first by claims[{first}])",
+                    claim.id
+                ),
+            )
+            .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
+        );
+    }
+    if !claim.id.is_empty() && !is_id(&claim.id) {
+        out.push(
+            at.error("id", format!("claim id `{}` cannot be an anchor", claim.id))
                 .with_hint(format!(
                     "use letters, digits and hyphens only, such as `{}`",
                     slug::slugify(&claim.id)
                 )),
-            );
-        }
-        if !claim.speaker.is_empty()
-            && !briefing.is_broken("speakers")
-            && site.speaker_for(b, &claim.speaker).is_none()
-        {
-            out.push(
-                Diagnostic::error(file, at("speaker"), format!("unknown speaker `{}`", claim.speaker))
-                    .with_field(format!("{field}.speaker"))
-                    .with_hint(known_hint(
-                        "define the speaker under `speakers:` in this briefing or in content/speakers.yaml",
-                        &claim.speaker,
-                        briefing.speakers.keys().chain(site.site_speakers.keys()),
-                    )),
-            );
-        }
-        if !claim.verdict.is_empty() && site.config.verdict(&claim.verdict).is_none() {
-            out.push(
-                Diagnostic::error(
-                    file,
-                    at("verdict"),
-                    format!("unknown verdict `{}`", claim.verdict),
-                )
-                .with_field(format!("{field}.verdict"))
+        );
+    }
+}
+
+/// A claim's speaker and verdict: each one the site knows.
+fn claim_references(at: &ClaimAt, claim: &Claim, out: &mut Vec<Diagnostic>) {
+    let (site, b) = (at.site, at.b);
+    let briefing = &site.briefings[b];
+    if !claim.speaker.is_empty()
+        && !briefing.is_broken("speakers")
+        && site.speaker_for(b, &claim.speaker).is_none()
+    {
+        out.push(
+            at.error("speaker", format!("unknown speaker `{}`", claim.speaker))
+                .with_hint(known_hint(
+                    "define the speaker under `speakers:` in this briefing or in content/speakers.yaml",
+                    &claim.speaker,
+                    briefing.speakers.keys().chain(site.site_speakers.keys()),
+                )),
+        );
+    }
+    if !claim.verdict.is_empty() && site.config.verdict(&claim.verdict).is_none() {
+        out.push(
+            at.error("verdict", format!("unknown verdict `{}`", claim.verdict))
                 .with_hint(known_hint(
                     "use a verdict of the site's scale",
                     &claim.verdict,
                     site.config.scale.iter().map(|v| &v.id),
                 )),
+        );
+    }
+}
+
+/// A claim's sources: each cited once, and each one the site knows. Adds
+/// them to `cited`.
+fn claim_sources<'c>(
+    at: &ClaimAt,
+    claim: &'c Claim,
+    cited: &mut HashSet<&'c str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (site, b) = (at.site, at.b);
+    let briefing = &site.briefings[b];
+    let mut seen_here = HashSet::new();
+    for (i, id) in claim.sources.iter().enumerate() {
+        let sub = format!("sources[{i}]");
+        cited.insert(id);
+        if !seen_here.insert(id) {
+            let field = at.field(&sub);
+            out.push(
+                Diagnostic::warning(
+                    at.file(),
+                    site.locate(b, &field),
+                    format!("source `{id}` is cited twice by this claim"),
+                )
+                .with_field(field)
+                .with_hint("remove the repeated id"),
             );
         }
-        let mut seen_here = HashSet::new();
-        for (i, id) in claim.sources.iter().enumerate() {
-            let source_field = format!("{field}.sources[{i}]");
-            cited.insert(id);
-            if !seen_here.insert(id) {
-                out.push(
-                    Diagnostic::warning(
-                        file,
-                        site.locate(b, &source_field),
-                        format!("source `{id}` is cited twice by this claim"),
-                    )
-                    .with_field(source_field.clone())
-                    .with_hint("remove the repeated id"),
-                );
-            }
-            if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
-                out.push(
-                    Diagnostic::error(file, site.locate(b, &source_field), format!("unknown source `{id}`"))
-                        .with_field(source_field)
-                        .with_hint(known_hint(
-                            "define the source under `sources:` in this briefing or in content/sources.yaml",
-                            id,
-                            briefing.sources.keys().chain(site.site_sources.keys()),
-                        )),
-                );
-            }
+        if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
+            out.push(
+                at.error(&sub, format!("unknown source `{id}`"))
+                    .with_hint(known_hint(
+                        "define the source under `sources:` in this briefing or in content/sources.yaml",
+                        id,
+                        briefing.sources.keys().chain(site.site_sources.keys()),
+                    )),
+            );
         }
     }
+}
+
+/// The briefing's own sources that none of its claims cites.
+fn uncited_sources(
+    site: &Site,
+    briefing: &Briefing,
+    cited: &HashSet<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
     for (id, source) in &briefing.sources {
         if !cited.contains(id.as_str()) {
             out.push(
                 Diagnostic::warning(
-                    file,
+                    &briefing.file,
                     site.position(&source.origin),
                     format!("source `{id}` is not cited by any claim"),
                 )
