@@ -439,39 +439,12 @@ fn links(
     }
 }
 
-fn check_link(
-    site: &Site,
-    target: &str,
-    body: &Body,
-    briefing: Option<&Briefing>,
-) -> Option<(String, String)> {
+/// What is wrong with a link, if anything: the message and the hint.
+type Problem = Option<(String, String)>;
+
+fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing>) -> Problem {
     if let Some(fragment) = target.strip_prefix('#') {
-        if let Some(id) = fragment.strip_prefix("claim-") {
-            if briefing.is_some_and(|b| b.claims.iter().any(|c| c.id == id)) {
-                return None;
-            }
-            return Some((
-                format!("link to `{target}`: no claim `{id}` in this file"),
-                known_hint(
-                    "link to a claim of this briefing by its id",
-                    id,
-                    briefing
-                        .into_iter()
-                        .flat_map(|b| b.claims.iter().map(|c| &c.id)),
-                ),
-            ));
-        }
-        if body.heading_ids.iter().any(|h| h == fragment) {
-            return None;
-        }
-        return Some((
-            format!("link to `{target}`: no heading or claim with that anchor here"),
-            known_hint(
-                "link to a heading's id or to #claim-<id>",
-                fragment,
-                body.heading_ids.iter(),
-            ),
-        ));
+        return check_anchor(target, fragment, body, briefing);
     }
     let path = target.strip_prefix("@/")?;
     let (path, fragment) = match path.split_once('#') {
@@ -483,66 +456,105 @@ fn check_link(
         return None;
     }
     if path.starts_with("briefings/") {
-        let Some(found) = site.briefing_at(path) else {
-            return Some((
-                format!("link to `{target}`: there is no briefing content/{path}"),
-                known_hint(
-                    "link to an existing briefing (drafts are left out unless --drafts)",
-                    &format!("@/{path}"),
-                    site.briefings
-                        .iter()
-                        .map(|b| format!("@/{}", b.content_path))
-                        .collect::<Vec<_>>()
-                        .iter(),
-                ),
-            ));
-        };
-        if let Some(fragment) = fragment {
-            let ok = match fragment.strip_prefix("claim-") {
-                Some(id) => found.claims.iter().any(|c| c.id == id),
-                None => found.body.heading_ids.iter().any(|h| h == fragment),
-            };
-            if !ok {
-                return Some((
-                    format!("link to `{target}`: content/{path} has no anchor `#{fragment}`"),
-                    known_hint(
-                        "link to one of its claims as #claim-<id>",
-                        fragment.trim_start_matches("claim-"),
-                        found.claims.iter().map(|c| &c.id),
-                    ),
-                ));
-            }
-        }
-        return None;
+        return check_briefing_link(site, target, path, fragment);
     }
     if path.starts_with("pages/") {
-        if let Some(found) = site.page_at(path) {
-            if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
-                return None;
-            }
-            return Some((
-                format!("link to `{target}`: the page has no heading with that anchor"),
-                "link to one of the page's headings".into(),
-            ));
-        }
-        return Some((
-            format!("link to `{target}`: there is no page content/{path}"),
-            known_hint(
-                "link to an existing page",
-                &format!("@/{path}"),
-                site.pages
-                    .iter()
-                    .map(|p| format!("@/{}", p.content_path))
-                    .collect::<Vec<_>>()
-                    .iter(),
-            ),
-        ));
+        return check_page_link(site, target, path, fragment);
     }
     Some((
         format!(
             "link to `{target}`: `@/` links name a file under content/briefings/ or content/pages/"
         ),
         "write it as @/briefings/<file>.md or @/pages/<file>.md".into(),
+    ))
+}
+
+/// A link within the same file: to one of its claims or headings.
+fn check_anchor(target: &str, fragment: &str, body: &Body, briefing: Option<&Briefing>) -> Problem {
+    if let Some(id) = fragment.strip_prefix("claim-") {
+        if briefing.is_some_and(|b| b.claims.iter().any(|c| c.id == id)) {
+            return None;
+        }
+        return Some((
+            format!("link to `{target}`: no claim `{id}` in this file"),
+            known_hint(
+                "link to a claim of this briefing by its id",
+                id,
+                briefing
+                    .into_iter()
+                    .flat_map(|b| b.claims.iter().map(|c| &c.id)),
+            ),
+        ));
+    }
+    if body.heading_ids.iter().any(|h| h == fragment) {
+        return None;
+    }
+    Some((
+        format!("link to `{target}`: no heading or claim with that anchor here"),
+        known_hint(
+            "link to a heading's id or to #claim-<id>",
+            fragment,
+            body.heading_ids.iter(),
+        ),
+    ))
+}
+
+/// An `@/briefings/...` link, perhaps to one of its claims or headings.
+fn check_briefing_link(site: &Site, target: &str, path: &str, fragment: Option<&str>) -> Problem {
+    let Some(found) = site.briefing_at(path) else {
+        return Some((
+            format!("link to `{target}`: there is no briefing content/{path}"),
+            known_hint(
+                "link to an existing briefing (drafts are left out unless --drafts)",
+                &format!("@/{path}"),
+                site.briefings
+                    .iter()
+                    .map(|b| format!("@/{}", b.content_path))
+                    .collect::<Vec<_>>()
+                    .iter(),
+            ),
+        ));
+    };
+    let fragment = fragment?;
+    let ok = match fragment.strip_prefix("claim-") {
+        Some(id) => found.claims.iter().any(|c| c.id == id),
+        None => found.body.heading_ids.iter().any(|h| h == fragment),
+    };
+    if ok {
+        return None;
+    }
+    Some((
+        format!("link to `{target}`: content/{path} has no anchor `#{fragment}`"),
+        known_hint(
+            "link to one of its claims as #claim-<id>",
+            fragment.trim_start_matches("claim-"),
+            found.claims.iter().map(|c| &c.id),
+        ),
+    ))
+}
+
+/// An `@/pages/...` link, perhaps to one of its headings.
+fn check_page_link(site: &Site, target: &str, path: &str, fragment: Option<&str>) -> Problem {
+    if let Some(found) = site.page_at(path) {
+        if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
+            return None;
+        }
+        return Some((
+            format!("link to `{target}`: the page has no heading with that anchor"),
+            "link to one of the page's headings".into(),
+        ));
+    }
+    Some((
+        format!("link to `{target}`: there is no page content/{path}"),
+        known_hint(
+            "link to an existing page",
+            &format!("@/{path}"),
+            site.pages
+                .iter()
+                .map(|p| format!("@/{}", p.content_path))
+                .collect::<Vec<_>>()
+                .iter(),
+        ),
     ))
 }
 
