@@ -289,26 +289,10 @@ pub fn briefing(
         Ok(doc) => doc,
         Err(diagnostics) => return (None, diagnostics),
     };
-    let raw = doc.raw;
+    let mut raw = doc.raw;
     let spans = doc.spans;
     let mut f = Fields::new(path, &spans, doc.yaml_diagnostics);
-
-    let title = f.required(
-        raw.title,
-        "title",
-        "add `title:` with the briefing's headline",
-    );
-    let summary = f.required(
-        raw.summary,
-        "summary",
-        "add `summary:`, one paragraph that says what the briefing found",
-    );
-    let date = f.required_date(
-        raw.date,
-        "date",
-        "add `date:` with the publication date, such as 2024-10-31",
-    );
-    let updated = f.date(raw.updated, "updated");
+    let head = head(&mut raw, &mut f);
     let speakers = raw
         .speakers
         .map(|map| speakers(map, "speakers", path, &mut f))
@@ -342,10 +326,10 @@ pub fn briefing(
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
-        title: title.unwrap_or_default(),
-        date: date.unwrap_or_default(),
-        updated,
-        summary: summary.unwrap_or_default(),
+        title: head.title.unwrap_or_default(),
+        date: head.date.unwrap_or_default(),
+        updated: head.updated,
+        summary: head.summary.unwrap_or_default(),
         event: raw.event.map(|t| t.0),
         authors: texts(raw.authors),
         tags: texts(raw.tags),
@@ -359,6 +343,35 @@ pub fn briefing(
     };
     let diagnostics = f.diagnostics;
     (Some((briefing, spans)), diagnostics)
+}
+
+/// The fields that say what a briefing is and when it was published.
+struct Head {
+    title: Option<String>,
+    summary: Option<String>,
+    date: Option<NaiveDate>,
+    updated: Option<NaiveDate>,
+}
+
+fn head(raw: &mut RawBriefing, f: &mut Fields) -> Head {
+    Head {
+        title: f.required(
+            raw.title.take(),
+            "title",
+            "add `title:` with the briefing's headline",
+        ),
+        summary: f.required(
+            raw.summary.take(),
+            "summary",
+            "add `summary:`, one paragraph that says what the briefing found",
+        ),
+        date: f.required_date(
+            raw.date.take(),
+            "date",
+            "add `date:` with the publication date, such as 2024-10-31",
+        ),
+        updated: f.date(raw.updated.take(), "updated"),
+    }
 }
 
 fn texts(list: Option<Vec<Text>>) -> Vec<String> {
