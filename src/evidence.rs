@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::model::{Briefing, Source};
+use crate::model::{Briefing, Claim, Source};
 use crate::resolve::{Site, SourceKey};
 
 /// The evidence behind a site's verdicts.
@@ -50,8 +50,16 @@ pub fn report(site: &Site) -> Evidence {
         claims: site.briefings.iter().map(|b| b.claims.len()).sum(),
         ..Evidence::default()
     };
+    let citing = single_sources(site, &mut evidence);
+    sources_against_dates(site, &citing, &mut evidence);
+    count_documents(site, &mut evidence);
+    diagnostic::sort(&mut evidence.findings);
+    evidence
+}
 
-    // Each cited definition, with the briefings citing it, in site order.
+/// Finds the claims that rest on a single document. Returns each cited
+/// definition, with the briefings citing it, in site order.
+fn single_sources(site: &Site, evidence: &mut Evidence) -> IndexMap<SourceKey, Vec<usize>> {
     let mut citing: IndexMap<SourceKey, Vec<usize>> = IndexMap::new();
     for (b, briefing) in site.briefings.iter().enumerate() {
         for claim in &briefing.claims {
@@ -73,30 +81,39 @@ pub fn report(site: &Site) -> Evidence {
             }
             if documents.len() == 1 {
                 evidence.single_source += 1;
-                let field = format!("claims[{}].sources", claim.index);
-                evidence.findings.push(
-                    Diagnostic::warning(
-                        &briefing.file,
-                        briefing.locate(&field),
-                        format!(
-                            "claim `{}` rests on a single source{}",
-                            claim.id,
-                            only_source(&claim.sources)
-                        ),
-                    )
-                    .with_field(field)
-                    .with_hint(
-                        "cite a second, independent source that bears out the verdict, if there is one",
-                    ),
-                );
+                evidence.findings.push(single_source(site, b, claim));
             }
         }
     }
+    citing
+}
 
-    for (key, briefings) in &citing {
+fn single_source(site: &Site, b: usize, claim: &Claim) -> Diagnostic {
+    let field = format!("claims[{}].sources", claim.index);
+    Diagnostic::warning(
+        &site.briefings[b].file,
+        site.locate(b, &field),
+        format!(
+            "claim `{}` rests on a single source{}",
+            claim.id,
+            only_source(&claim.sources)
+        ),
+    )
+    .with_field(field)
+    .with_hint("cite a second, independent source that bears out the verdict, if there is one")
+}
+
+/// Finds the withheld sources, and those dated after a briefing that
+/// cites them.
+fn sources_against_dates(
+    site: &Site,
+    citing: &IndexMap<SourceKey, Vec<usize>>,
+    evidence: &mut Evidence,
+) {
+    for (key, briefings) in citing {
         let source = site.source(key);
         if let Some(reason) = &source.withheld {
-            evidence.findings.push(withheld(source, reason));
+            evidence.findings.push(withheld(site, source, reason));
         }
         let Some(date) = source.date else {
             continue;
@@ -111,11 +128,14 @@ pub fn report(site: &Site) -> Evidence {
             let local = matches!(key, SourceKey::Briefing(..));
             evidence
                 .findings
-                .push(dated_after(source, date, &earlier, local));
+                .push(dated_after(site, source, date, &earlier, local));
         }
     }
+}
 
-    // Counted by document, as `/sources/` shows them.
+/// Counts the documents linked, archived and withheld, by document, as
+/// `/sources/` shows them.
+fn count_documents(site: &Site, evidence: &mut Evidence) {
     let mut has_archive = vec![false; site.sources.len()];
     let mut is_withheld = vec![false; site.sources.len()];
     for (key, &entry) in &site.source_entry {
@@ -134,8 +154,6 @@ pub fn report(site: &Site) -> Evidence {
         }
     }
     evidence.sources = site.sources.len();
-    diagnostic::sort(&mut evidence.findings);
-    evidence
 }
 
 /// What makes two cited ids the same document.
@@ -168,11 +186,11 @@ fn only_source(ids: &[String]) -> String {
     }
 }
 
-fn withheld(source: &Source, reason: &str) -> Diagnostic {
+fn withheld(site: &Site, source: &Source, reason: &str) -> Diagnostic {
     let field = crate::parse::yaml::join_key(&source.origin.field, "withheld");
     Diagnostic::warning(
         &source.origin.file,
-        source.origin.position_of("withheld"),
+        site.position_of(&source.origin, "withheld"),
         format!(
             "source `{}` is withheld: {}",
             source.id,
@@ -186,7 +204,13 @@ fn withheld(source: &Source, reason: &str) -> Diagnostic {
     )
 }
 
-fn dated_after(source: &Source, date: NaiveDate, earlier: &[&Briefing], local: bool) -> Diagnostic {
+fn dated_after(
+    site: &Site,
+    source: &Source,
+    date: NaiveDate,
+    earlier: &[&Briefing],
+    local: bool,
+) -> Diagnostic {
     let when = match earlier {
         [only] if local => format!("after this briefing's date ({})", only.date),
         [only] => format!(
@@ -206,7 +230,7 @@ fn dated_after(source: &Source, date: NaiveDate, earlier: &[&Briefing], local: b
     let field = crate::parse::yaml::join_key(&source.origin.field, "date");
     Diagnostic::warning(
         &source.origin.file,
-        source.origin.position_of("date"),
+        site.position_of(&source.origin, "date"),
         format!("source `{}` is dated {date}, {when}", source.id),
     )
     .with_field(field)

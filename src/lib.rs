@@ -31,6 +31,19 @@ use diagnostic::Diagnostic;
 use resolve::Site;
 pub use session::{Failure, Report, Session};
 
+/// Whether a build is followed by rebuilds (`serve`, `watch`), which want
+/// what it made kept, or stands alone (`brief build`), which lets go of what
+/// would only speed up a rebuild as soon as it has served: at 10,000
+/// briefings that is a few hundred megabytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BuildMode {
+    /// Rebuilds follow: keep the texts, parses and caches.
+    #[default]
+    Kept,
+    /// No rebuild follows.
+    OneOff,
+}
+
 /// Checks the site without writing anything: `brief check`. Returns the
 /// site and its warnings, or every problem found.
 pub fn check(options: &Options) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {

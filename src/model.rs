@@ -5,15 +5,17 @@
 //! Parsing fills these types from one file at a time; `resolve` ties them
 //! together into a [`Site`](crate::resolve::Site). Each type remembers the
 //! file it came from so later stages can point at the line to fix.
+//!
+//! What a build keeps only to redo less, such as the fingerprint of each
+//! file and the position of each front matter field, lives beside these
+//! types (see [`BriefingFile`](crate::resolve::BriefingFile)), not in them.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 
 use crate::diagnostic::Position;
-use crate::parse::yaml::Spans;
 
 /// One step of the verdict scale.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,24 +102,12 @@ pub fn assign_tones(scale: &mut [Verdict]) {
     }
 }
 
-/// Where an entry was defined: the file and the field path inside it.
+/// Where an entry was defined: the file and the field path inside it
+/// ([`Site::position`](crate::resolve::Site::position) finds the line).
 #[derive(Clone, Debug)]
 pub struct Origin {
     pub file: PathBuf,
     pub field: String,
-    pub spans: Arc<Spans>,
-}
-
-impl Origin {
-    pub fn position(&self) -> Position {
-        self.spans.locate(&self.field)
-    }
-
-    /// The position of a field under this entry, such as its `name`.
-    pub fn position_of(&self, sub: &str) -> Position {
-        self.spans
-            .locate(&crate::parse::yaml::join_key(&self.field, sub))
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -230,14 +220,6 @@ impl PackedHtml {
 
 #[derive(Clone, Debug)]
 pub struct Briefing {
-    /// Fingerprint of the file's path and text: equal file, equal briefing.
-    pub hash: u64,
-    /// What the site's indexes take from this briefing; see
-    /// [`Briefing::with_index_key`].
-    pub index_key: u64,
-    /// A fingerprint of its claims' verdicts, which only the index of claims
-    /// by verdict is made from: a changed verdict redoes that index alone.
-    pub verdict_key: u64,
     pub slug: String,
     pub file: PathBuf,
     /// Path under `content/`, as `@/` links name it: `briefings/x.md`.
@@ -255,47 +237,12 @@ pub struct Briefing {
     pub speakers: IndexMap<String, Speaker>,
     pub sources: IndexMap<String, Source>,
     pub corrections: Vec<Correction>,
-    pub spans: Arc<Spans>,
     /// Fields whose YAML was broken and left out (already reported), so
     /// references into them are not reported again as unknown.
     pub broken_fields: Vec<String>,
 }
 
 impl Briefing {
-    /// A fingerprint of everything the site's indexes but the one by verdict
-    /// are made from (its place in the list, its claims' speakers and
-    /// sources, its definitions and tags) and nothing else: an edit to the
-    /// text alone leaves it unchanged, so the indexes can be kept. The
-    /// verdicts go into `verdict_key`.
-    ///
-    /// Computed once, when the file is parsed, since every rebuild compares
-    /// it for every briefing.
-    pub fn with_index_key(mut self) -> Briefing {
-        use std::hash::{Hash, Hasher};
-        let mut h = crate::fingerprint::hasher();
-        (
-            &self.slug,
-            &self.content_path,
-            self.date,
-            self.draft,
-            &self.tags,
-        )
-            .hash(&mut h);
-        for claim in &self.claims {
-            (&claim.id, &claim.speaker, &claim.sources).hash(&mut h);
-        }
-        self.verdict_key =
-            crate::fingerprint::of(&self.claims.iter().map(|c| &c.verdict).collect::<Vec<_>>());
-        for (id, s) in &self.speakers {
-            (id, &s.name, &s.role, &s.affiliation).hash(&mut h);
-        }
-        for (id, s) in &self.sources {
-            (id, s.hash).hash(&mut h);
-        }
-        self.index_key = h.finish();
-        self
-    }
-
     /// When the briefing last changed after it was published: the later of
     /// `updated` and its corrections' dates, if after `date`.
     pub fn modified(&self) -> Option<NaiveDate> {
@@ -323,17 +270,9 @@ impl Briefing {
     }
 }
 
-impl Briefing {
-    pub fn locate(&self, field: &str) -> Position {
-        self.spans.locate(field)
-    }
-}
-
 /// A plain page such as `about` or `methodology`.
 #[derive(Clone, Debug)]
 pub struct Page {
-    /// Fingerprint of the file's path and text.
-    pub hash: u64,
     pub slug: String,
     pub file: PathBuf,
     pub content_path: String,

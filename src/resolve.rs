@@ -6,6 +6,7 @@
 //! broken reference from hiding every other problem in the site.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 // The indexes are rebuilt on every save in `serve`; a fast hasher matters
 // more here than resistance to crafted keys.
@@ -15,7 +16,18 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::config::SiteConfig;
-use crate::model::{Briefing, Claim, Page, Source, Speaker};
+use crate::diagnostic::Position;
+use crate::model::{Briefing, Claim, Origin, Page, Source, Speaker};
+use crate::parse::yaml::Spans;
+
+/// What a build knows of a briefing's file besides the briefing itself.
+#[derive(Clone, Debug)]
+pub struct BriefingFile {
+    /// Fingerprint of the file's path and text: equal file, equal briefing.
+    pub hash: u64,
+    /// Where each front matter field is written, to locate problems in.
+    pub positions: Arc<Spans>,
+}
 
 /// A claim's address in the site: which briefing, which claim in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,12 +66,19 @@ pub struct Site {
     pub config: SiteConfig,
     /// Newest first; ties broken by slug so the order never wavers.
     pub briefings: Vec<Arc<Briefing>>,
+    /// Each briefing's file, in the same order.
+    pub briefing_files: Vec<BriefingFile>,
     /// Sorted by slug.
     pub pages: Vec<Arc<Page>>,
+    /// Fingerprint of each page's path and text, in the same order.
+    pub page_hashes: Vec<u64>,
     /// From `content/speakers.yaml`.
     pub site_speakers: IndexMap<String, Speaker>,
     /// From `content/sources.yaml`.
     pub site_sources: IndexMap<String, Source>,
+    /// Where each field of `content/speakers.yaml` and
+    /// `content/sources.yaml` is written, by file.
+    pub site_file_positions: HashMap<PathBuf, Arc<Spans>>,
     /// Every speaker with a page: site-wide ones, then those first defined in
     /// a briefing, sorted by name.
     pub speakers: IndexMap<String, Speaker>,
@@ -86,6 +105,40 @@ enum Target {
 }
 
 impl Site {
+    /// Where `field` (such as `claims[2].sources[0]`) is written in the
+    /// front matter of briefing `b`.
+    pub fn locate(&self, b: usize, field: &str) -> Position {
+        self.briefing_files[b].positions.locate(field)
+    }
+
+    /// Where the entry `origin` names (a speaker, a source) is written.
+    pub fn position(&self, origin: &Origin) -> Position {
+        self.positions(&origin.file)
+            .map_or_else(Position::start, |spans| spans.locate(&origin.field))
+    }
+
+    /// Where a field of the entry `origin` names, such as its `name`, is
+    /// written.
+    pub fn position_of(&self, origin: &Origin, sub: &str) -> Position {
+        let field = crate::parse::yaml::join_key(&origin.field, sub);
+        self.positions(&origin.file)
+            .map_or_else(Position::start, |spans| spans.locate(&field))
+    }
+
+    /// The position index of a site-wide file or a briefing's front matter.
+    fn positions(&self, file: &Path) -> Option<&Spans> {
+        if let Some(spans) = self.site_file_positions.get(file) {
+            return Some(spans);
+        }
+        match self
+            .by_content_path
+            .get(&crate::parse::content_path(file))?
+        {
+            Target::Briefing(b) => Some(&self.briefing_files[*b].positions),
+            Target::Page(_) => None,
+        }
+    }
+
     /// The briefing an `@/briefings/...` link names.
     pub fn briefing_at(&self, content_path: &str) -> Option<&Briefing> {
         match self.by_content_path.get(content_path)? {
@@ -152,19 +205,18 @@ impl Site {
 }
 
 /// The site with the indexes of `previous`, for briefings and pages whose
-/// index keys (see [`Briefing::index_key`]) are all as they were: only their
+/// index keys (see `session::keys`) are all as they were: only their
 /// texts changed, so every index still holds.
 pub fn reuse(
     mut previous: Site,
     config: SiteConfig,
-    mut briefings: Vec<Arc<Briefing>>,
-    mut pages: Vec<Arc<Page>>,
+    briefings: Vec<(Arc<Briefing>, BriefingFile)>,
+    pages: Vec<(Arc<Page>, u64)>,
     verdicts_changed: bool,
 ) -> Site {
-    sort(&mut briefings, &mut pages);
     previous.config = config;
-    previous.briefings = briefings;
-    previous.pages = pages;
+    (previous.briefings, previous.briefing_files) = sorted_briefings(briefings);
+    (previous.pages, previous.page_hashes) = sorted_pages(pages);
     if verdicts_changed {
         previous.claims_by_verdict = claims_by_verdict(&previous.briefings);
     }
@@ -191,20 +243,30 @@ fn claims_by_verdict(briefings: &[Arc<Briefing>]) -> HashMap<String, Vec<ClaimRe
     by_verdict
 }
 
-fn sort(briefings: &mut [Arc<Briefing>], pages: &mut [Arc<Page>]) {
-    briefings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+/// Newest first; ties broken by slug so the order never wavers.
+fn sorted_briefings(
+    mut briefings: Vec<(Arc<Briefing>, BriefingFile)>,
+) -> (Vec<Arc<Briefing>>, Vec<BriefingFile>) {
+    briefings.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    briefings.into_iter().unzip()
+}
+
+fn sorted_pages(mut pages: Vec<(Arc<Page>, u64)>) -> (Vec<Arc<Page>>, Vec<u64>) {
+    pages.sort_by(|(a, _), (b, _)| a.slug.cmp(&b.slug));
+    pages.into_iter().unzip()
 }
 
 /// Builds the site model and its indexes.
 pub fn resolve(
     config: SiteConfig,
-    mut briefings: Vec<Arc<Briefing>>,
-    mut pages: Vec<Arc<Page>>,
+    briefings: Vec<(Arc<Briefing>, BriefingFile)>,
+    pages: Vec<(Arc<Page>, u64)>,
     site_speakers: IndexMap<String, Speaker>,
     site_sources: IndexMap<String, Source>,
+    site_file_positions: HashMap<PathBuf, Arc<Spans>>,
 ) -> Site {
-    sort(&mut briefings, &mut pages);
+    let (briefings, briefing_files) = sorted_briefings(briefings);
+    let (pages, page_hashes) = sorted_pages(pages);
 
     // A speaker's page shows the site-wide definition, or else the fullest
     // one any briefing gives (the newest among equals).
@@ -230,9 +292,12 @@ pub fn resolve(
     let mut site = Site {
         config,
         briefings,
+        briefing_files,
         pages,
+        page_hashes,
         site_speakers,
         site_sources,
+        site_file_positions,
         speakers,
         claims_by_speaker: HashMap::default(),
         claims_by_verdict: HashMap::default(),
@@ -259,12 +324,7 @@ pub fn resolve(
 }
 
 fn index(site: &mut Site) {
-    // Documents are the same source when they share an address; a withheld
-    // source is only ever itself.
-    let mut by_url: HashMap<&str, usize> = HashMap::default();
-    let mut anchors: HashMap<String, usize> = HashMap::default();
-    let mut sources: Vec<CitedSource> = Vec::new();
-    let mut source_entry: HashMap<SourceKey, usize> = HashMap::default();
+    let mut sources = SourceIndex::default();
     let mut claims_by_speaker: HashMap<String, Vec<ClaimRef>> = HashMap::default();
     let mut tags: BTreeMap<String, TagEntry> = BTreeMap::new();
     // Looks up by `&str` and allocates the key only the first time.
@@ -277,7 +337,8 @@ fn index(site: &mut Site) {
         }
     }
 
-    for (b, briefing) in site.briefings.iter().enumerate() {
+    let read: &Site = site;
+    for (b, briefing) in read.briefings.iter().enumerate() {
         for tag in &briefing.tags {
             let entry = tags.entry(Site::tag_slug(tag)).or_insert_with(|| TagEntry {
                 name: tag.clone(),
@@ -292,81 +353,103 @@ fn index(site: &mut Site) {
                 briefing: b,
                 claim: c,
             };
-            if site.speaker_for(b, &claim.speaker).is_some() {
+            if read.speaker_for(b, &claim.speaker).is_some() {
                 push(&mut claims_by_speaker, &claim.speaker, r);
             }
             for id in &claim.sources {
-                let Some((key, source)) = site.source_for(b, id) else {
-                    continue;
-                };
-                let entry = match source_entry.get(&key) {
-                    Some(&entry) => entry,
-                    None => {
-                        let entry = match source.url.as_deref().and_then(|u| by_url.get(u)) {
-                            Some(&i) => {
-                                // One document defined in several places:
-                                // show the site-wide definition, or else the
-                                // fullest.
-                                let shown = site.source(&sources[i].key);
-                                let better = match (key, sources[i].key) {
-                                    (_, SourceKey::Site(_)) => false,
-                                    (SourceKey::Site(_), _) => true,
-                                    _ => source_detail(source) > source_detail(shown),
-                                };
-                                if better {
-                                    sources[i].key = key;
-                                }
-                                i
-                            }
-                            None => {
-                                let anchor = unique_anchor(&anchor_for(id), &mut anchors);
-                                sources.push(CitedSource {
-                                    key,
-                                    anchor,
-                                    cited_by: Vec::new(),
-                                });
-                                if let Some(url) = source.url.as_deref() {
-                                    by_url.insert(url, sources.len() - 1);
-                                }
-                                sources.len() - 1
-                            }
-                        };
-                        source_entry.insert(key, entry);
-                        entry
-                    }
-                };
-                if sources[entry].cited_by.last() != Some(&r) {
-                    sources[entry].cited_by.push(r);
+                if let Some((key, source)) = read.source_for(b, id) {
+                    sources.cite(read, id, key, source, r);
                 }
             }
         }
     }
-
-    // Sort for the page, then renumber the lookup to match.
-    let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (site.source(&sources[a].key), site.source(&sources[b].key));
-        (&x.sort_key, &sources[a].anchor).cmp(&(&y.sort_key, &sources[b].anchor))
-    });
-    let mut new_position = vec![0; sources.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_position[old] = new;
-    }
-    let mut sorted: Vec<Option<CitedSource>> = sources.into_iter().map(Some).collect();
-    let sources = order
-        .iter()
-        .map(|&old| sorted[old].take().expect("each index once"))
-        .collect();
-    let source_entry = source_entry
-        .into_iter()
-        .map(|(k, i)| (k, new_position[i]))
-        .collect();
-    drop(by_url);
-    site.sources = sources;
-    site.source_entry = source_entry;
+    (site.sources, site.source_entry) = sources.sorted(read);
     site.claims_by_speaker = claims_by_speaker;
     site.claims_by_verdict = claims_by_verdict(&site.briefings);
     site.tags = tags;
+}
+
+/// The entries of `/sources/` as claims cite them.
+#[derive(Default)]
+struct SourceIndex<'s> {
+    sources: Vec<CitedSource>,
+    /// Which entry each definition landed in.
+    entry: HashMap<SourceKey, usize>,
+    /// Documents are the same source when they share an address; a
+    /// withheld source is only ever itself.
+    by_url: HashMap<&'s str, usize>,
+    anchors: HashMap<String, usize>,
+}
+
+impl<'s> SourceIndex<'s> {
+    /// Records that the claim `r` cites the source `id`, defined at `key`.
+    fn cite(&mut self, site: &Site, id: &str, key: SourceKey, source: &'s Source, r: ClaimRef) {
+        let entry = match self.entry.get(&key) {
+            Some(&entry) => entry,
+            None => {
+                let entry = self.entry_for(site, id, key, source);
+                self.entry.insert(key, entry);
+                entry
+            }
+        };
+        if self.sources[entry].cited_by.last() != Some(&r) {
+            self.sources[entry].cited_by.push(r);
+        }
+    }
+
+    /// The entry a definition not seen before lands in: that of the same
+    /// document, or a new one.
+    fn entry_for(&mut self, site: &Site, id: &str, key: SourceKey, source: &'s Source) -> usize {
+        if let Some(&i) = source.url.as_deref().and_then(|u| self.by_url.get(u)) {
+            // One document defined in several places: show the site-wide
+            // definition, or else the fullest.
+            let shown = site.source(&self.sources[i].key);
+            let better = match (key, self.sources[i].key) {
+                (_, SourceKey::Site(_)) => false,
+                (SourceKey::Site(_), _) => true,
+                _ => source_detail(source) > source_detail(shown),
+            };
+            if better {
+                self.sources[i].key = key;
+            }
+            return i;
+        }
+        let anchor = unique_anchor(&anchor_for(id), &mut self.anchors);
+        self.sources.push(CitedSource {
+            key,
+            anchor,
+            cited_by: Vec::new(),
+        });
+        if let Some(url) = source.url.as_deref() {
+            self.by_url.insert(url, self.sources.len() - 1);
+        }
+        self.sources.len() - 1
+    }
+
+    /// The entries sorted for the page, with the lookup renumbered to match.
+    fn sorted(self, site: &Site) -> (Vec<CitedSource>, HashMap<SourceKey, usize>) {
+        let sources = self.sources;
+        let mut order: Vec<usize> = (0..sources.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (site.source(&sources[a].key), site.source(&sources[b].key));
+            (&x.sort_key, &sources[a].anchor).cmp(&(&y.sort_key, &sources[b].anchor))
+        });
+        let mut new_position = vec![0; sources.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_position[old] = new;
+        }
+        let mut sorted: Vec<Option<CitedSource>> = sources.into_iter().map(Some).collect();
+        let sources = order
+            .iter()
+            .map(|&old| sorted[old].take().expect("each index once"))
+            .collect();
+        let entry = self
+            .entry
+            .into_iter()
+            .map(|(k, i)| (k, new_position[i]))
+            .collect();
+        (sources, entry)
+    }
 }
 
 /// `source-<id>`, slugified only when the id is not already plain.

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::diagnostic::{self, Diagnostic, Position};
-use crate::model::{Body, Briefing, Origin, Speaker};
+use crate::model::{Body, Briefing, Claim, Origin, Speaker};
 use crate::resolve::Site;
 
 /// Slugs that name the site's own index pages, so a plain page may not take them.
@@ -33,9 +33,9 @@ pub fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
     let briefing = &site.briefings[b];
     let mut out = Vec::new();
     for speaker in briefing.speakers.values() {
-        speaker_id(speaker, &mut out);
+        speaker_id(site, speaker, &mut out);
     }
-    tags(briefing, &mut out);
+    tags(site, b, &mut out);
     claims(site, b, briefing, &mut out);
     definitions(site, briefing, &mut out);
     out
@@ -47,7 +47,7 @@ pub fn site_checks(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     slugs(site, &mut out);
     for speaker in site.site_speakers.values() {
-        speaker_id(speaker, &mut out);
+        speaker_id(site, speaker, &mut out);
     }
     for briefing in &site.briefings {
         if !briefing.body.links.is_empty() {
@@ -114,12 +114,12 @@ fn slugs(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// Speaker ids name pages (`/speakers/<id>/`), so they must be safe in a URL
 /// and a file name: no `/`, no `..`, no spaces.
-fn speaker_id(speaker: &Speaker, out: &mut Vec<Diagnostic>) {
+fn speaker_id(site: &Site, speaker: &Speaker, out: &mut Vec<Diagnostic>) {
     if !is_id(&speaker.id) {
         out.push(
             Diagnostic::error(
                 &speaker.origin.file,
-                speaker.origin.position(),
+                site.position(&speaker.origin),
                 format!("speaker id `{}` cannot be used in a URL", speaker.id),
             )
             .with_field(speaker.origin.field.clone())
@@ -131,14 +131,15 @@ fn speaker_id(speaker: &Speaker, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn tags(briefing: &Briefing, out: &mut Vec<Diagnostic>) {
+fn tags(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
+    let briefing = &site.briefings[b];
     for (i, tag) in briefing.tags.iter().enumerate() {
         if Site::tag_slug(tag).is_empty() {
             let field = format!("tags[{i}]");
             out.push(
                 Diagnostic::error(
                     &briefing.file,
-                    briefing.locate(&field),
+                    site.locate(b, &field),
                     format!("tag `{tag}` has no letters or digits to make its URL from"),
                 )
                 .with_field(field)
@@ -178,109 +179,162 @@ fn check_slug(slug: &str, file: &Path, out: &mut Vec<Diagnostic>) {
 }
 
 fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
-    let file = &briefing.file;
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut cited: HashSet<&str> = HashSet::new();
     for claim in &briefing.claims {
-        let field = format!("claims[{}]", claim.index);
-        let at = |sub: &str| briefing.locate(&format!("{field}.{sub}"));
-
-        // An empty field was reported as missing while parsing.
-        let first = match claim.id.is_empty() {
-            true => None,
-            false => ids.insert(&claim.id, claim.index),
+        let at = ClaimAt {
+            site,
+            b,
+            field: format!("claims[{}]", claim.index),
         };
-        if let Some(first) = first {
-            out.push(
-                Diagnostic::error(
-                    file,
-                    at("id"),
-                    format!(
-                        "claim id `{}` is used twice in this briefing (first by claims[{first}])",
-                        claim.id
-                    ),
-                )
-                .with_field(format!("{field}.id"))
-                .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
-            );
-        }
-        if !claim.id.is_empty() && !is_id(&claim.id) {
-            out.push(
-                Diagnostic::error(
-                    file,
-                    at("id"),
-                    format!("claim id `{}` cannot be an anchor", claim.id),
-                )
-                .with_field(format!("{field}.id"))
+        claim_id(&at, claim, &mut ids, out);
+        claim_references(&at, claim, out);
+        claim_sources(&at, claim, &mut cited, out);
+    }
+    uncited_sources(site, briefing, &cited, out);
+}
+
+/// Where a claim's problems are reported: its briefing and its field.
+struct ClaimAt<'a> {
+    site: &'a Site,
+    b: usize,
+    /// `claims[i]`.
+    field: String,
+}
+
+impl ClaimAt<'_> {
+    fn file(&self) -> &Path {
+        &self.site.briefings[self.b].file
+    }
+
+    /// The path of the claim's field `sub`, such as `claims[2].speaker`.
+    fn field(&self, sub: &str) -> String {
+        format!("{}.{sub}", self.field)
+    }
+
+    fn error(&self, sub: &str, message: String) -> Diagnostic {
+        let field = self.field(sub);
+        Diagnostic::error(self.file(), self.site.locate(self.b, &field), message).with_field(field)
+    }
+}
+
+/// A claim's id: unique in its briefing, and safe as an anchor. `ids`
+/// holds the ids seen so far, with their claim.
+fn claim_id<'c>(
+    at: &ClaimAt,
+    claim: &'c Claim,
+    ids: &mut HashMap<&'c str, usize>,
+    out: &mut Vec<Diagnostic>,
+) {
+    // An empty field was reported as missing while parsing.
+    let first = match claim.id.is_empty() {
+        true => None,
+        false => ids.insert(&claim.id, claim.index),
+    };
+    if let Some(first) = first {
+        out.push(
+            at.error(
+                "id",
+                format!(
+                    "claim id `{}` is used twice in this briefing (first by claims[{first}])",
+                    claim.id
+                ),
+            )
+            .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
+        );
+    }
+    if !claim.id.is_empty() && !is_id(&claim.id) {
+        out.push(
+            at.error("id", format!("claim id `{}` cannot be an anchor", claim.id))
                 .with_hint(format!(
                     "use letters, digits and hyphens only, such as `{}`",
                     slug::slugify(&claim.id)
                 )),
-            );
-        }
-        if !claim.speaker.is_empty()
-            && !briefing.is_broken("speakers")
-            && site.speaker_for(b, &claim.speaker).is_none()
-        {
-            out.push(
-                Diagnostic::error(file, at("speaker"), format!("unknown speaker `{}`", claim.speaker))
-                    .with_field(format!("{field}.speaker"))
-                    .with_hint(known_hint(
-                        "define the speaker under `speakers:` in this briefing or in content/speakers.yaml",
-                        &claim.speaker,
-                        briefing.speakers.keys().chain(site.site_speakers.keys()),
-                    )),
-            );
-        }
-        if !claim.verdict.is_empty() && site.config.verdict(&claim.verdict).is_none() {
-            out.push(
-                Diagnostic::error(
-                    file,
-                    at("verdict"),
-                    format!("unknown verdict `{}`", claim.verdict),
-                )
-                .with_field(format!("{field}.verdict"))
+        );
+    }
+}
+
+/// A claim's speaker and verdict: each one the site knows.
+fn claim_references(at: &ClaimAt, claim: &Claim, out: &mut Vec<Diagnostic>) {
+    let (site, b) = (at.site, at.b);
+    let briefing = &site.briefings[b];
+    if !claim.speaker.is_empty()
+        && !briefing.is_broken("speakers")
+        && site.speaker_for(b, &claim.speaker).is_none()
+    {
+        out.push(
+            at.error("speaker", format!("unknown speaker `{}`", claim.speaker))
+                .with_hint(known_hint(
+                    "define the speaker under `speakers:` in this briefing or in content/speakers.yaml",
+                    &claim.speaker,
+                    briefing.speakers.keys().chain(site.site_speakers.keys()),
+                )),
+        );
+    }
+    if !claim.verdict.is_empty() && site.config.verdict(&claim.verdict).is_none() {
+        out.push(
+            at.error("verdict", format!("unknown verdict `{}`", claim.verdict))
                 .with_hint(known_hint(
                     "use a verdict of the site's scale",
                     &claim.verdict,
                     site.config.scale.iter().map(|v| &v.id),
                 )),
+        );
+    }
+}
+
+/// A claim's sources: each cited once, and each one the site knows. Adds
+/// them to `cited`.
+fn claim_sources<'c>(
+    at: &ClaimAt,
+    claim: &'c Claim,
+    cited: &mut HashSet<&'c str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (site, b) = (at.site, at.b);
+    let briefing = &site.briefings[b];
+    let mut seen_here = HashSet::new();
+    for (i, id) in claim.sources.iter().enumerate() {
+        let sub = format!("sources[{i}]");
+        cited.insert(id);
+        if !seen_here.insert(id) {
+            let field = at.field(&sub);
+            out.push(
+                Diagnostic::warning(
+                    at.file(),
+                    site.locate(b, &field),
+                    format!("source `{id}` is cited twice by this claim"),
+                )
+                .with_field(field)
+                .with_hint("remove the repeated id"),
             );
         }
-        let mut seen_here = HashSet::new();
-        for (i, id) in claim.sources.iter().enumerate() {
-            let source_field = format!("{field}.sources[{i}]");
-            cited.insert(id);
-            if !seen_here.insert(id) {
-                out.push(
-                    Diagnostic::warning(
-                        file,
-                        briefing.locate(&source_field),
-                        format!("source `{id}` is cited twice by this claim"),
-                    )
-                    .with_field(source_field.clone())
-                    .with_hint("remove the repeated id"),
-                );
-            }
-            if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
-                out.push(
-                    Diagnostic::error(file, briefing.locate(&source_field), format!("unknown source `{id}`"))
-                        .with_field(source_field)
-                        .with_hint(known_hint(
-                            "define the source under `sources:` in this briefing or in content/sources.yaml",
-                            id,
-                            briefing.sources.keys().chain(site.site_sources.keys()),
-                        )),
-                );
-            }
+        if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
+            out.push(
+                at.error(&sub, format!("unknown source `{id}`"))
+                    .with_hint(known_hint(
+                        "define the source under `sources:` in this briefing or in content/sources.yaml",
+                        id,
+                        briefing.sources.keys().chain(site.site_sources.keys()),
+                    )),
+            );
         }
     }
+}
+
+/// The briefing's own sources that none of its claims cites.
+fn uncited_sources(
+    site: &Site,
+    briefing: &Briefing,
+    cited: &HashSet<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
     for (id, source) in &briefing.sources {
         if !cited.contains(id.as_str()) {
             out.push(
                 Diagnostic::warning(
-                    file,
-                    source.origin.position(),
+                    &briefing.file,
+                    site.position(&source.origin),
                     format!("source `{id}` is not cited by any claim"),
                 )
                 .with_field(source.origin.field.clone())
@@ -296,7 +350,7 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     for (id, speaker) in &briefing.speakers {
         if let Some(other) = site.site_speakers.get(id) {
             if other.name != speaker.name && !speaker.name.is_empty() {
-                out.push(speaker_conflict(id, speaker, other));
+                out.push(speaker_conflict(site, id, speaker, other));
             }
         }
     }
@@ -304,10 +358,11 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
         if let Some(other) = site.site_sources.get(id) {
             if other.url != source.url || other.title != source.title {
                 out.push(conflict(
+                    site,
                     &source.origin,
                     &format!(
                         "source id `{id}` is already defined for a different source in {}",
-                        place(&other.origin)
+                        place(site, &other.origin)
                     ),
                     "url",
                 ));
@@ -328,7 +383,7 @@ fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
             }
             match first.get(id.as_str()) {
                 Some(other) if other.name != speaker.name => {
-                    out.push(speaker_conflict(id, speaker, other))
+                    out.push(speaker_conflict(site, id, speaker, other))
                 }
                 Some(_) => {}
                 None => {
@@ -340,27 +395,28 @@ fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// One speaker id given two different names: reported where `speaker` is.
-fn speaker_conflict(id: &str, speaker: &Speaker, other: &Speaker) -> Diagnostic {
+fn speaker_conflict(site: &Site, id: &str, speaker: &Speaker, other: &Speaker) -> Diagnostic {
     conflict(
+        site,
         &speaker.origin,
         &format!(
             "speaker `{id}` is `{}` here but `{}` in {}",
             speaker.name,
             other.name,
-            place(&other.origin)
+            place(site, &other.origin)
         ),
         "name",
     )
 }
 
-fn conflict(here: &Origin, message: &str, sub: &str) -> Diagnostic {
-    Diagnostic::error(&here.file, here.position_of(sub), message)
+fn conflict(site: &Site, here: &Origin, message: &str, sub: &str) -> Diagnostic {
+    Diagnostic::error(&here.file, site.position_of(here, sub), message)
         .with_field(here.field.clone())
         .with_hint("an id means one thing across the site: use the same name in both places, or give one of them a different id")
 }
 
-fn place(origin: &Origin) -> String {
-    let p = origin.position();
+fn place(site: &Site, origin: &Origin) -> String {
+    let p = site.position(origin);
     format!("{}:{}:{}", origin.file.display(), p.line, p.column)
 }
 
@@ -383,39 +439,12 @@ fn links(
     }
 }
 
-fn check_link(
-    site: &Site,
-    target: &str,
-    body: &Body,
-    briefing: Option<&Briefing>,
-) -> Option<(String, String)> {
+/// What is wrong with a link, if anything: the message and the hint.
+type Problem = Option<(String, String)>;
+
+fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing>) -> Problem {
     if let Some(fragment) = target.strip_prefix('#') {
-        if let Some(id) = fragment.strip_prefix("claim-") {
-            if briefing.is_some_and(|b| b.claims.iter().any(|c| c.id == id)) {
-                return None;
-            }
-            return Some((
-                format!("link to `{target}`: no claim `{id}` in this file"),
-                known_hint(
-                    "link to a claim of this briefing by its id",
-                    id,
-                    briefing
-                        .into_iter()
-                        .flat_map(|b| b.claims.iter().map(|c| &c.id)),
-                ),
-            ));
-        }
-        if body.heading_ids.iter().any(|h| h == fragment) {
-            return None;
-        }
-        return Some((
-            format!("link to `{target}`: no heading or claim with that anchor here"),
-            known_hint(
-                "link to a heading's id or to #claim-<id>",
-                fragment,
-                body.heading_ids.iter(),
-            ),
-        ));
+        return check_anchor(target, fragment, body, briefing);
     }
     let path = target.strip_prefix("@/")?;
     let (path, fragment) = match path.split_once('#') {
@@ -427,66 +456,105 @@ fn check_link(
         return None;
     }
     if path.starts_with("briefings/") {
-        let Some(found) = site.briefing_at(path) else {
-            return Some((
-                format!("link to `{target}`: there is no briefing content/{path}"),
-                known_hint(
-                    "link to an existing briefing (drafts are left out unless --drafts)",
-                    &format!("@/{path}"),
-                    site.briefings
-                        .iter()
-                        .map(|b| format!("@/{}", b.content_path))
-                        .collect::<Vec<_>>()
-                        .iter(),
-                ),
-            ));
-        };
-        if let Some(fragment) = fragment {
-            let ok = match fragment.strip_prefix("claim-") {
-                Some(id) => found.claims.iter().any(|c| c.id == id),
-                None => found.body.heading_ids.iter().any(|h| h == fragment),
-            };
-            if !ok {
-                return Some((
-                    format!("link to `{target}`: content/{path} has no anchor `#{fragment}`"),
-                    known_hint(
-                        "link to one of its claims as #claim-<id>",
-                        fragment.trim_start_matches("claim-"),
-                        found.claims.iter().map(|c| &c.id),
-                    ),
-                ));
-            }
-        }
-        return None;
+        return check_briefing_link(site, target, path, fragment);
     }
     if path.starts_with("pages/") {
-        if let Some(found) = site.page_at(path) {
-            if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
-                return None;
-            }
-            return Some((
-                format!("link to `{target}`: the page has no heading with that anchor"),
-                "link to one of the page's headings".into(),
-            ));
-        }
-        return Some((
-            format!("link to `{target}`: there is no page content/{path}"),
-            known_hint(
-                "link to an existing page",
-                &format!("@/{path}"),
-                site.pages
-                    .iter()
-                    .map(|p| format!("@/{}", p.content_path))
-                    .collect::<Vec<_>>()
-                    .iter(),
-            ),
-        ));
+        return check_page_link(site, target, path, fragment);
     }
     Some((
         format!(
             "link to `{target}`: `@/` links name a file under content/briefings/ or content/pages/"
         ),
         "write it as @/briefings/<file>.md or @/pages/<file>.md".into(),
+    ))
+}
+
+/// A link within the same file: to one of its claims or headings.
+fn check_anchor(target: &str, fragment: &str, body: &Body, briefing: Option<&Briefing>) -> Problem {
+    if let Some(id) = fragment.strip_prefix("claim-") {
+        if briefing.is_some_and(|b| b.claims.iter().any(|c| c.id == id)) {
+            return None;
+        }
+        return Some((
+            format!("link to `{target}`: no claim `{id}` in this file"),
+            known_hint(
+                "link to a claim of this briefing by its id",
+                id,
+                briefing
+                    .into_iter()
+                    .flat_map(|b| b.claims.iter().map(|c| &c.id)),
+            ),
+        ));
+    }
+    if body.heading_ids.iter().any(|h| h == fragment) {
+        return None;
+    }
+    Some((
+        format!("link to `{target}`: no heading or claim with that anchor here"),
+        known_hint(
+            "link to a heading's id or to #claim-<id>",
+            fragment,
+            body.heading_ids.iter(),
+        ),
+    ))
+}
+
+/// An `@/briefings/...` link, perhaps to one of its claims or headings.
+fn check_briefing_link(site: &Site, target: &str, path: &str, fragment: Option<&str>) -> Problem {
+    let Some(found) = site.briefing_at(path) else {
+        return Some((
+            format!("link to `{target}`: there is no briefing content/{path}"),
+            known_hint(
+                "link to an existing briefing (drafts are left out unless --drafts)",
+                &format!("@/{path}"),
+                site.briefings
+                    .iter()
+                    .map(|b| format!("@/{}", b.content_path))
+                    .collect::<Vec<_>>()
+                    .iter(),
+            ),
+        ));
+    };
+    let fragment = fragment?;
+    let ok = match fragment.strip_prefix("claim-") {
+        Some(id) => found.claims.iter().any(|c| c.id == id),
+        None => found.body.heading_ids.iter().any(|h| h == fragment),
+    };
+    if ok {
+        return None;
+    }
+    Some((
+        format!("link to `{target}`: content/{path} has no anchor `#{fragment}`"),
+        known_hint(
+            "link to one of its claims as #claim-<id>",
+            fragment.trim_start_matches("claim-"),
+            found.claims.iter().map(|c| &c.id),
+        ),
+    ))
+}
+
+/// An `@/pages/...` link, perhaps to one of its headings.
+fn check_page_link(site: &Site, target: &str, path: &str, fragment: Option<&str>) -> Problem {
+    if let Some(found) = site.page_at(path) {
+        if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
+            return None;
+        }
+        return Some((
+            format!("link to `{target}`: the page has no heading with that anchor"),
+            "link to one of the page's headings".into(),
+        ));
+    }
+    Some((
+        format!("link to `{target}`: there is no page content/{path}"),
+        known_hint(
+            "link to an existing page",
+            &format!("@/{path}"),
+            site.pages
+                .iter()
+                .map(|p| format!("@/{}", p.content_path))
+                .collect::<Vec<_>>()
+                .iter(),
+        ),
     ))
 }
 
@@ -507,7 +575,7 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::warning(
                     &source.origin.file,
-                    source.origin.position(),
+                    site.position(&source.origin),
                     format!("source `{id}` is not cited by any claim"),
                 )
                 .with_field(source.origin.field.clone())

@@ -131,7 +131,7 @@ pub fn collect(site: &Site) -> Vec<Link> {
                     claim: c.id.clone(),
                 })
                 .collect();
-            add_uses(&mut links, source, cited_by);
+            add_uses(site, &mut links, source, cited_by);
         }
     }
     for (i, (id, source)) in site.site_sources.iter().enumerate() {
@@ -148,7 +148,7 @@ pub fn collect(site: &Site) -> Vec<Link> {
                 }
             }
         }
-        add_uses(&mut links, source, cited_by);
+        add_uses(site, &mut links, source, cited_by);
     }
     links
         .into_iter()
@@ -156,7 +156,12 @@ pub fn collect(site: &Site) -> Vec<Link> {
         .collect()
 }
 
-fn add_uses(links: &mut IndexMap<String, Vec<Use>>, source: &Source, cited_by: Vec<Citation>) {
+fn add_uses(
+    site: &Site,
+    links: &mut IndexMap<String, Vec<Use>>,
+    source: &Source,
+    cited_by: Vec<Citation>,
+) {
     for (field, url, other) in [
         (Field::Url, &source.url, &source.archived),
         (Field::Archived, &source.archived, &source.url),
@@ -164,7 +169,7 @@ fn add_uses(links: &mut IndexMap<String, Vec<Use>>, source: &Source, cited_by: V
         let Some(url) = url else { continue };
         links.entry(url.clone()).or_default().push(Use {
             file: source.origin.file.clone(),
-            position: source.origin.position_of(field.key()),
+            position: site.position_of(&source.origin, field.key()),
             field_path: crate::parse::yaml::join_key(&source.origin.field, field.key()),
             field,
             source: source.id.clone(),

@@ -71,93 +71,101 @@ impl From<Rendered> for Body {
 /// Renders Markdown. The site's base path prefixes rewritten internal
 /// links; with `markdown.safe`, raw HTML is sanitised away.
 pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Rendered {
-    let base_path = config.base_path.as_str();
-    let line_offset = match placement {
-        Placement::Body { line_offset } => line_offset,
-        Placement::Field { .. } => 0,
-    };
-    let mut locator = super::front_matter::Locator::new(markdown, line_offset);
-    let mut links = Vec::new();
-    let mut heading_ids: Vec<String> = Vec::new();
-    // Heading ids share the page with the theme's own ids and the footnotes'
-    // ids, so those are taken before any heading is named.
-    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
-    if markdown.contains("[^") {
-        for event in Parser::new_ext(markdown, options()) {
-            if let Event::Start(Tag::FootnoteDefinition(label)) = event {
-                used_ids.insert(footnote_id(&label));
+    let mut renderer = Renderer::new(markdown, config, placement);
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        renderer.event(event, range.start);
+    }
+    renderer.finish(markdown.len(), config.markdown_safe)
+}
+
+/// One text being rendered: the events rewritten so far, and what is
+/// learnt on the way.
+struct Renderer<'m, 'p> {
+    base_path: &'p str,
+    placement: Placement<'p>,
+    locator: super::front_matter::Locator<'m>,
+    events: Vec<Event<'m>>,
+    /// A code block being collected: its language and text.
+    code: Option<(Option<String>, String)>,
+    /// A heading being collected: where its start is in `events`, and its
+    /// text.
+    heading: Option<(usize, String)>,
+    links: Vec<Link>,
+    heading_ids: Vec<String>,
+    used_ids: HashSet<String>,
+}
+
+impl<'m, 'p> Renderer<'m, 'p> {
+    fn new(markdown: &'m str, config: &'p SiteConfig, placement: Placement<'p>) -> Self {
+        let line_offset = match placement {
+            Placement::Body { line_offset } => line_offset,
+            Placement::Field { .. } => 0,
+        };
+        // Heading ids share the page with the theme's own ids and the
+        // footnotes' ids, so those are taken before any heading is named.
+        let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+        if markdown.contains("[^") {
+            for event in Parser::new_ext(markdown, options()) {
+                if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+                    used_ids.insert(footnote_id(&label));
+                }
             }
         }
+        Renderer {
+            base_path: config.base_path.as_str(),
+            placement,
+            locator: super::front_matter::Locator::new(markdown, line_offset),
+            events: Vec::new(),
+            code: None,
+            heading: None,
+            links: Vec::new(),
+            heading_ids: Vec::new(),
+            used_ids,
+        }
     }
-    let mut events: Vec<Event> = Vec::new();
-    let mut code: Option<(Option<String>, String)> = None;
-    let mut heading: Option<(usize, String)> = None;
 
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
-        if let Some((lang, text)) = code.as_mut() {
+    /// Takes the next event, at byte `start` of the text.
+    fn event(&mut self, event: Event<'m>, start: usize) {
+        if let Some((lang, text)) = self.code.as_mut() {
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let html = highlight::code_block(text, lang.as_deref());
-                    events.push(Event::Html(html.into()));
-                    code = None;
+                    self.events.push(Event::Html(html.into()));
+                    self.code = None;
                 }
                 _ => {}
             }
-            continue;
+            return;
         }
         match event {
             // Footnotes take their ids from their labels; prefixed, a label
             // such as `claim-one` cannot take a claim card's anchor.
             Event::FootnoteReference(label) => {
-                events.push(Event::FootnoteReference(footnote_id(&label).into()));
+                let id = footnote_id(&label);
+                self.events.push(Event::FootnoteReference(id.into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                events.push(Event::Start(Tag::FootnoteDefinition(
-                    footnote_id(&label).into(),
-                )));
+                let id = footnote_id(&label);
+                self.events
+                    .push(Event::Start(Tag::FootnoteDefinition(id.into())));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split_whitespace()
-                        .next()
-                        .map(|l| {
-                            l.trim_matches(|c| c == '{' || c == '}' || c == '.')
-                                .to_owned()
-                        })
-                        .filter(|l| !l.is_empty()),
-                    CodeBlockKind::Indented => None,
-                };
-                code = Some((lang, String::new()));
+                self.code = Some((code_language(kind), String::new()));
             }
             Event::Start(Tag::Heading { .. }) => {
-                heading = Some((events.len(), String::new()));
-                events.push(event);
+                self.heading = Some((self.events.len(), String::new()));
+                self.events.push(event);
             }
-            Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
-                if let Some((_, text)) = heading.as_mut() {
+            Event::Text(ref t) | Event::Code(ref t) if self.heading.is_some() => {
+                if let Some((_, text)) = self.heading.as_mut() {
                     text.push_str(t);
                 }
-                events.push(event);
+                self.events.push(event);
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((start, text)) = heading.take() {
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                        let mut wanted = match id {
-                            Some(given) => given.to_string(),
-                            None => slug::slugify(&text),
-                        };
-                        // `#claim-<id>` belongs to the claim cards.
-                        if wanted.starts_with("claim-") {
-                            wanted = format!("section-{wanted}");
-                        }
-                        let unique = unique_id(&wanted, &mut used_ids);
-                        heading_ids.push(unique.clone());
-                        *id = Some(CowStr::from(unique));
-                    }
-                }
-                events.push(event);
+                self.end_heading();
+                self.events.push(event);
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -165,50 +173,96 @@ pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Rend
                 title,
                 id,
             }) => {
-                let dest = dest_url.to_string();
-                if dest.starts_with("@/") || dest.starts_with('#') {
-                    let (position, field) = match &placement {
-                        Placement::Body { .. } => (locator.position(range.start), None),
-                        Placement::Field { spans, field, .. } => {
-                            (spans.locate(field), Some(field.to_string()))
-                        }
-                    };
-                    links.push(Link {
-                        target: dest.clone(),
-                        position,
-                        field,
-                    });
-                }
-                let dest_url = match (internal_url(&dest, base_path), &placement) {
-                    (Some(url), _) => CowStr::from(url),
-                    (None, Placement::Field { page_url, .. }) if dest.starts_with('#') => {
-                        CowStr::from(format!("{page_url}{dest}"))
-                    }
-                    (None, _) => dest_url,
-                };
-                events.push(Event::Start(Tag::Link {
+                let dest_url = self.link(dest_url, start);
+                self.events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
 
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if config.markdown_safe {
-        html = sanitiser().clean(&html).to_string();
+    /// Gives the heading just ended its id: the one written, or one made
+    /// from its text, unique on the page.
+    fn end_heading(&mut self) {
+        let Some((start, text)) = self.heading.take() else {
+            return;
+        };
+        if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[start] {
+            let mut wanted = match id {
+                Some(given) => given.to_string(),
+                None => slug::slugify(&text),
+            };
+            // `#claim-<id>` belongs to the claim cards.
+            if wanted.starts_with("claim-") {
+                wanted = format!("section-{wanted}");
+            }
+            let unique = unique_id(&wanted, &mut self.used_ids);
+            self.heading_ids.push(unique.clone());
+            *id = Some(CowStr::from(unique));
+        }
     }
-    // Explanations are kept for the whole build: the slack of a grown
-    // string would be a third of them.
-    html.shrink_to_fit();
-    Rendered {
-        html,
-        links,
-        heading_ids,
+
+    /// Records a link to other content, to be checked, and returns the
+    /// address to write: internal links made real URLs, and anchors in a
+    /// front matter field made absolute.
+    fn link(&mut self, dest_url: CowStr<'m>, start: usize) -> CowStr<'m> {
+        let dest = dest_url.to_string();
+        if dest.starts_with("@/") || dest.starts_with('#') {
+            let (position, field) = match &self.placement {
+                Placement::Body { .. } => (self.locator.position(start), None),
+                Placement::Field { spans, field, .. } => {
+                    (spans.locate(field), Some(field.to_string()))
+                }
+            };
+            self.links.push(Link {
+                target: dest.clone(),
+                position,
+                field,
+            });
+        }
+        match (internal_url(&dest, self.base_path), &self.placement) {
+            (Some(url), _) => CowStr::from(url),
+            (None, Placement::Field { page_url, .. }) if dest.starts_with('#') => {
+                CowStr::from(format!("{page_url}{dest}"))
+            }
+            (None, _) => dest_url,
+        }
+    }
+
+    fn finish(self, markdown_len: usize, safe: bool) -> Rendered {
+        let mut html = String::with_capacity(markdown_len * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        if safe {
+            html = sanitiser().clean(&html).to_string();
+        }
+        // Explanations are kept for the whole build: the slack of a grown
+        // string would be a third of them.
+        html.shrink_to_fit();
+        Rendered {
+            html,
+            links: self.links,
+            heading_ids: self.heading_ids,
+        }
+    }
+}
+
+/// The language a code block names, for highlighting: the first word of
+/// a fence's info string, without `{.` and `}`.
+fn code_language(kind: CodeBlockKind) -> Option<String> {
+    match kind {
+        CodeBlockKind::Fenced(info) => info
+            .split_whitespace()
+            .next()
+            .map(|l| {
+                l.trim_matches(|c| c == '{' || c == '}' || c == '.')
+                    .to_owned()
+            })
+            .filter(|l| !l.is_empty()),
+        CodeBlockKind::Indented => None,
     }
 }
 

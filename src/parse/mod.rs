@@ -15,12 +15,13 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::config::{check_url, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
-use crate::model::{Body, Briefing, Claim, Correction, Origin, Page, Source, Speaker};
+use crate::model::{Body, Briefing, Claim, Correction, Link, Origin, Page, Source, Speaker};
 use markdown::Placement;
 use yaml::{Offset, Spans, Text, UniqueMap};
 
@@ -142,6 +143,14 @@ impl Fields<'_> {
         }
     }
 
+    /// A required date: present, and a date.
+    fn required_date(&mut self, value: Option<Text>, field: &str, what: &str) -> Option<NaiveDate> {
+        match value {
+            None => self.required(None, field, what).and(None),
+            value => self.date(value, field),
+        }
+    }
+
     fn date(&mut self, value: Option<Text>, field: &str) -> Option<NaiveDate> {
         let text = value?;
         match NaiveDate::parse_from_str(text.as_str(), "%Y-%m-%d") {
@@ -201,215 +210,254 @@ pub fn content_path(path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// A content file's front matter, read as `R`, with its Markdown body.
+struct Document<'t, R> {
+    raw: R,
+    /// Where each front matter field is written.
+    spans: Arc<Spans>,
+    /// Problems the YAML reading found (a misspelt field, a wrong shape).
+    yaml_diagnostics: Vec<Diagnostic>,
+    body: &'t str,
+    body_line_offset: usize,
+}
+
+/// Splits off the front matter and reads it. `Err` when the file is too
+/// broken to use: no front matter, or YAML that does not parse.
+fn document<R: DeserializeOwned>(file: &SourceFile) -> Result<Document<'_, R>, Vec<Diagnostic>> {
+    let path = file.path.as_path();
+    let split = front_matter::split(&file.text, path).map_err(|d| vec![d])?;
+    let offset = Offset { lines: 1 };
+    let (raw, yaml_diagnostics) = yaml::from_str_recovering::<R>(split.yaml, path, offset);
+    let Some(raw) = raw else {
+        return Err(yaml_diagnostics);
+    };
+    Ok(Document {
+        raw,
+        spans: Arc::new(Spans::new(split.yaml.to_owned(), offset)),
+        yaml_diagnostics,
+        body: split.body,
+        body_line_offset: split.body_line_offset,
+    })
+}
+
+/// Renders a document's body.
+fn body(text: &str, line_offset: usize, config: &SiteConfig) -> Body {
+    Body::from(markdown::render(
+        text,
+        config,
+        Placement::Body { line_offset },
+    ))
+}
+
+/// Renders the Markdown written in front matter fields (explanations,
+/// corrections), keeping their links to be checked like the body's.
+struct FieldMarkdown<'a> {
+    config: &'a SiteConfig,
+    spans: &'a Spans,
+    /// The briefing's own page, to make `#anchor` links absolute with.
+    page_url: String,
+    links: Vec<Link>,
+}
+
+impl FieldMarkdown<'_> {
+    fn render(&mut self, text: &str, field: &str) -> String {
+        let rendered = markdown::render(
+            text,
+            self.config,
+            Placement::Field {
+                spans: self.spans,
+                field,
+                page_url: &self.page_url,
+            },
+        );
+        self.links.extend(rendered.links);
+        rendered.html
+    }
+}
+
 /// Parses one briefing. Returns `None` only when the file is too broken to
 /// use (no front matter, or YAML that does not parse); field problems come
 /// back as diagnostics with a best-effort briefing so cross-reference checks
-/// still run.
-pub fn briefing(file: &SourceFile, config: &SiteConfig) -> (Option<Briefing>, Vec<Diagnostic>) {
+/// still run. Beside the briefing comes where each of its front matter
+/// fields is written, to locate later problems with.
+pub fn briefing(
+    file: &SourceFile,
+    config: &SiteConfig,
+) -> (Option<(Briefing, Arc<Spans>)>, Vec<Diagnostic>) {
     let path = file.path.as_path();
-    let split = match front_matter::split(&file.text, path) {
-        Ok(split) => split,
-        Err(d) => return (None, vec![d]),
+    let doc = match document::<RawBriefing>(file) {
+        Ok(doc) => doc,
+        Err(diagnostics) => return (None, diagnostics),
     };
-    let offset = Offset { lines: 1 };
-    let (raw, yaml_diagnostics) =
-        yaml::from_str_recovering::<RawBriefing>(split.yaml, path, offset);
-    let Some(raw) = raw else {
-        return (None, yaml_diagnostics);
-    };
-    let spans = Arc::new(Spans::new(split.yaml.to_owned(), offset));
-    let mut f = Fields::new(path, &spans, yaml_diagnostics);
-
-    let title = f.required(
-        raw.title,
-        "title",
-        "add `title:` with the briefing's headline",
-    );
-    let summary = f.required(
-        raw.summary,
-        "summary",
-        "add `summary:`, one paragraph that says what the briefing found",
-    );
-    let date_text = raw.date.clone();
-    let date = f.date(raw.date, "date");
-    if date_text.is_none() {
-        f.required(
-            None,
-            "date",
-            "add `date:` with the publication date, such as 2024-10-31",
-        );
-    }
-    let updated = f.date(raw.updated, "updated");
-
+    let mut raw = doc.raw;
+    let spans = doc.spans;
+    let mut f = Fields::new(path, &spans, doc.yaml_diagnostics);
+    let head = head(&mut raw, &mut f);
     let speakers = raw
         .speakers
-        .map(|map| speakers(map, "speakers", path, &spans, &mut f))
+        .map(|map| speakers(map, "speakers", path, &mut f))
         .unwrap_or_default();
     let sources = raw
         .sources
-        .map(|map| sources(map, "sources", path, &spans, &mut f))
+        .map(|map| sources(map, "sources", path, &mut f))
         .unwrap_or_default();
 
-    let page_url = format!("{}briefings/{}/", config.base_path, slug_of(path));
-    let mut claims = Vec::new();
-    // Links in explanations and corrections are checked like the body's.
-    let mut field_links = Vec::new();
-    for (index, c) in raw.claims.unwrap_or_default().into_iter().enumerate() {
-        let field = format!("claims[{index}]");
-        let id = f.required(c.id, &format!("{field}.id"), "give the claim an `id:`, short and unique in this briefing (it becomes the anchor #claim-<id>)");
-        let speaker = f.required(
-            c.speaker,
-            &format!("{field}.speaker"),
-            "add `speaker:` with the id of who made the claim",
-        );
-        let text = f.required(
-            c.text,
-            &format!("{field}.text"),
-            "add `text:` with the claim as made",
-        );
-        let verdict = f.required(
-            c.verdict,
-            &format!("{field}.verdict"),
-            "add `verdict:` with an id from the verdict scale",
-        );
-        let explanation = f.required(
-            c.explanation,
-            &format!("{field}.explanation"),
-            "add `explanation:`, the ruling and why, in Markdown",
-        );
-        let date = f.date(c.date, &format!("{field}.date"));
-        let appearance = f.url(c.appearance, &format!("{field}.appearance"));
-        let sources_field = format!("{field}.sources");
-        let claim_sources: Vec<String> = c
-            .sources
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| t.0)
-            .collect();
-        if claim_sources.is_empty() && !f.was_reported(&sources_field) {
-            f.error(&sources_field, "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
-        }
-        let explanation_html = explanation.as_deref().map_or_else(String::new, |md| {
-            let explanation_field = format!("{field}.explanation");
-            let rendered = markdown::render(
-                md,
-                config,
-                Placement::Field {
-                    spans: &spans,
-                    field: &explanation_field,
-                    page_url: &page_url,
-                },
-            );
-            field_links.extend(rendered.links);
-            rendered.html
-        });
-        // A claim missing a field is kept (the field empty, already
-        // reported) so its references are still checked and its sources
-        // still count as cited.
-        claims.push(Claim {
-            id: id.unwrap_or_default(),
-            speaker: speaker.unwrap_or_default(),
-            text: text.unwrap_or_default(),
-            verbatim: c.verbatim.unwrap_or(false),
-            date,
-            appearance,
-            verdict: verdict.unwrap_or_default(),
-            explanation_text: explanation
-                .as_deref()
-                .map(markdown::plain_text)
-                .unwrap_or_default(),
-            explanation_html,
-            sources: claim_sources,
-            index,
-        });
-    }
-
-    let mut corrections = Vec::new();
-    for (i, c) in raw.corrections.unwrap_or_default().into_iter().enumerate() {
-        let field = format!("corrections[{i}]");
-        let date_text = c.date.clone();
-        let date = f.date(c.date, &format!("{field}.date"));
-        if date_text.is_none() {
-            f.required(
-                None,
-                &format!("{field}.date"),
-                "add the date of the correction, such as 2024-11-02",
-            );
-        }
-        let text = f.required(c.text, &format!("{field}.text"), "say what was corrected");
-        if let (Some(date), Some(text)) = (date, text) {
-            let rendered = markdown::render(
-                &text,
-                config,
-                Placement::Field {
-                    spans: &spans,
-                    field: &field,
-                    page_url: &page_url,
-                },
-            );
-            field_links.extend(rendered.links);
-            corrections.push(Correction {
-                date,
-                text_html: rendered.html,
-            });
-        }
-    }
-
-    let mut body = Body::from(markdown::render(
-        split.body,
+    let mut markdown = FieldMarkdown {
         config,
-        Placement::Body {
-            line_offset: split.body_line_offset,
-        },
-    ));
-    let broken_fields = f.reported.clone();
-    let diagnostics = f.diagnostics;
-    body.links.extend(field_links);
+        spans: &spans,
+        page_url: format!("{}briefings/{}/", config.base_path, slug_of(path)),
+        links: Vec::new(),
+    };
+    let claims = raw
+        .claims
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(index, raw)| claim(raw, index, &mut f, &mut markdown))
+        .collect();
+    let corrections = corrections(raw.corrections.unwrap_or_default(), &mut f, &mut markdown);
+    let mut body = body(doc.body, doc.body_line_offset, config);
+    body.links.extend(markdown.links);
+
     // A briefing missing its title, summary or date is kept with the gaps
     // empty (they are reported above) so its references are still checked;
     // the errors stop the build before anything is rendered.
     let briefing = Briefing {
-        hash: file.hash,
-        index_key: 0,
-        verdict_key: 0,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
-        title: title.unwrap_or_default(),
-        date: date.unwrap_or_default(),
-        updated,
-        summary: summary.unwrap_or_default(),
+        title: head.title.unwrap_or_default(),
+        date: head.date.unwrap_or_default(),
+        updated: head.updated,
+        summary: head.summary.unwrap_or_default(),
         event: raw.event.map(|t| t.0),
-        authors: raw
-            .authors
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| t.0)
-            .collect(),
-        tags: raw
-            .tags
-            .unwrap_or_default()
-            .into_iter()
-            .map(|t| t.0)
-            .collect(),
+        authors: texts(raw.authors),
+        tags: texts(raw.tags),
         draft: raw.draft.unwrap_or(false),
         body,
         claims,
         speakers,
         sources,
         corrections,
-        spans,
-        broken_fields,
+        broken_fields: f.reported,
+    };
+    let diagnostics = f.diagnostics;
+    (Some((briefing, spans)), diagnostics)
+}
+
+/// The fields that say what a briefing is and when it was published.
+struct Head {
+    title: Option<String>,
+    summary: Option<String>,
+    date: Option<NaiveDate>,
+    updated: Option<NaiveDate>,
+}
+
+fn head(raw: &mut RawBriefing, f: &mut Fields) -> Head {
+    Head {
+        title: f.required(
+            raw.title.take(),
+            "title",
+            "add `title:` with the briefing's headline",
+        ),
+        summary: f.required(
+            raw.summary.take(),
+            "summary",
+            "add `summary:`, one paragraph that says what the briefing found",
+        ),
+        date: f.required_date(
+            raw.date.take(),
+            "date",
+            "add `date:` with the publication date, such as 2024-10-31",
+        ),
+        updated: f.date(raw.updated.take(), "updated"),
     }
-    .with_index_key();
-    (Some(briefing), diagnostics)
+}
+
+fn texts(list: Option<Vec<Text>>) -> Vec<String> {
+    list.unwrap_or_default().into_iter().map(|t| t.0).collect()
+}
+
+/// One entry of a briefing's `claims:`. A claim missing a field is kept
+/// (the field empty, already reported) so its references are still
+/// checked and its sources still count as cited.
+fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown) -> Claim {
+    let field = format!("claims[{index}]");
+    let sub = |name: &str| format!("{field}.{name}");
+    let id = f.required(c.id, &sub("id"), "give the claim an `id:`, short and unique in this briefing (it becomes the anchor #claim-<id>)");
+    let speaker = f.required(
+        c.speaker,
+        &sub("speaker"),
+        "add `speaker:` with the id of who made the claim",
+    );
+    let text = f.required(c.text, &sub("text"), "add `text:` with the claim as made");
+    let verdict = f.required(
+        c.verdict,
+        &sub("verdict"),
+        "add `verdict:` with an id from the verdict scale",
+    );
+    let explanation = f.required(
+        c.explanation,
+        &sub("explanation"),
+        "add `explanation:`, the ruling and why, in Markdown",
+    );
+    let date = f.date(c.date, &sub("date"));
+    let appearance = f.url(c.appearance, &sub("appearance"));
+    let sources = texts(c.sources);
+    if sources.is_empty() && !f.was_reported(&sub("sources")) {
+        f.error(&sub("sources"), "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
+    }
+    Claim {
+        id: id.unwrap_or_default(),
+        speaker: speaker.unwrap_or_default(),
+        text: text.unwrap_or_default(),
+        verbatim: c.verbatim.unwrap_or(false),
+        date,
+        appearance,
+        verdict: verdict.unwrap_or_default(),
+        explanation_html: explanation
+            .as_deref()
+            .map(|md| markdown.render(md, &sub("explanation")))
+            .unwrap_or_default(),
+        explanation_text: explanation
+            .as_deref()
+            .map(markdown::plain_text)
+            .unwrap_or_default(),
+        sources,
+        index,
+    }
+}
+
+/// A briefing's `corrections:`; one missing its date or text is reported
+/// and left out.
+fn corrections(
+    raw: Vec<RawCorrection>,
+    f: &mut Fields,
+    markdown: &mut FieldMarkdown,
+) -> Vec<Correction> {
+    let mut out = Vec::new();
+    for (i, c) in raw.into_iter().enumerate() {
+        let field = format!("corrections[{i}]");
+        let date = f.required_date(
+            c.date,
+            &format!("{field}.date"),
+            "add the date of the correction, such as 2024-11-02",
+        );
+        let text = f.required(c.text, &format!("{field}.text"), "say what was corrected");
+        if let (Some(date), Some(text)) = (date, text) {
+            out.push(Correction {
+                date,
+                text_html: markdown.render(&text, &field),
+            });
+        }
+    }
+    out
 }
 
 fn speakers(
     map: UniqueMap<RawSpeaker>,
     field: &str,
     path: &Path,
-    spans: &Arc<Spans>,
     f: &mut Fields,
 ) -> IndexMap<String, Speaker> {
     let mut out = IndexMap::new();
@@ -434,7 +482,6 @@ fn speakers(
                 origin: Origin {
                     file: path.to_path_buf(),
                     field: here,
-                    spans: spans.clone(),
                 },
             },
         );
@@ -446,7 +493,6 @@ fn sources(
     map: UniqueMap<RawSource>,
     field: &str,
     path: &Path,
-    spans: &Arc<Spans>,
     f: &mut Fields,
 ) -> IndexMap<String, Source> {
     let mut out = IndexMap::new();
@@ -486,7 +532,6 @@ fn sources(
                 origin: Origin {
                     file: path.to_path_buf(),
                     field: here,
-                    spans: spans.clone(),
                 },
                 hash: 0,
                 sort_key: String::new(),
@@ -497,65 +542,61 @@ fn sources(
     out
 }
 
-/// Parses `content/speakers.yaml`: a map of speaker ids.
-pub fn site_speakers(file: &SourceFile) -> (IndexMap<String, Speaker>, Vec<Diagnostic>) {
-    let path = file.path.as_path();
-    let (map, yaml_diagnostics) =
-        yaml::from_str_recovering::<UniqueMap<RawSpeaker>>(&file.text, path, Offset::default());
-    let Some(map) = map else {
-        return (IndexMap::new(), yaml_diagnostics);
-    };
-    let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
-    let mut f = Fields::new(path, &spans, yaml_diagnostics);
-    let speakers = speakers(map, "", path, &spans, &mut f);
-    (speakers, f.diagnostics)
+/// The entries of a site-wide file by id, with where each field is
+/// written.
+pub type SiteEntries<T> = (IndexMap<String, T>, Arc<Spans>);
+
+/// Parses `content/speakers.yaml`: a map of speaker ids, with where each
+/// field is written beside it.
+pub fn site_speakers(file: &SourceFile) -> (Option<SiteEntries<Speaker>>, Vec<Diagnostic>) {
+    site_file(file, speakers)
 }
 
-/// Parses `content/sources.yaml`: a map of source ids.
-pub fn site_sources(file: &SourceFile) -> (IndexMap<String, Source>, Vec<Diagnostic>) {
+/// Parses `content/sources.yaml`: a map of source ids, with where each
+/// field is written beside it.
+pub fn site_sources(file: &SourceFile) -> (Option<SiteEntries<Source>>, Vec<Diagnostic>) {
+    site_file(file, sources)
+}
+
+/// Parses a site-wide YAML file of entries by id.
+fn site_file<R, T>(
+    file: &SourceFile,
+    entries: fn(UniqueMap<R>, &str, &Path, &mut Fields) -> IndexMap<String, T>,
+) -> (Option<SiteEntries<T>>, Vec<Diagnostic>)
+where
+    UniqueMap<R>: DeserializeOwned,
+{
     let path = file.path.as_path();
     let (map, yaml_diagnostics) =
-        yaml::from_str_recovering::<UniqueMap<RawSource>>(&file.text, path, Offset::default());
+        yaml::from_str_recovering::<UniqueMap<R>>(&file.text, path, Offset::default());
     let Some(map) = map else {
-        return (IndexMap::new(), yaml_diagnostics);
+        return (None, yaml_diagnostics);
     };
     let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
     let mut f = Fields::new(path, &spans, yaml_diagnostics);
-    let sources = sources(map, "", path, &spans, &mut f);
-    (sources, f.diagnostics)
+    let entries = entries(map, "", path, &mut f);
+    let diagnostics = f.diagnostics;
+    (Some((entries, spans)), diagnostics)
 }
 
 /// Parses a plain page: front matter with `title` (and optionally
 /// `description`, `draft`), then Markdown.
 pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagnostic>) {
     let path = file.path.as_path();
-    let split = match front_matter::split(&file.text, path) {
-        Ok(split) => split,
-        Err(d) => return (None, vec![d]),
+    let doc = match document::<RawPage>(file) {
+        Ok(doc) => doc,
+        Err(diagnostics) => return (None, diagnostics),
     };
-    let offset = Offset { lines: 1 };
-    let (raw, yaml_diagnostics) = yaml::from_str_recovering::<RawPage>(split.yaml, path, offset);
-    let Some(raw) = raw else {
-        return (None, yaml_diagnostics);
-    };
-    let spans = Spans::new(split.yaml.to_owned(), offset);
-    let mut f = Fields::new(path, &spans, yaml_diagnostics);
-    let title = f.required(raw.title, "title", "add `title:` with the page's title");
-    let body = Body::from(markdown::render(
-        split.body,
-        config,
-        Placement::Body {
-            line_offset: split.body_line_offset,
-        },
-    ));
+    let mut f = Fields::new(path, &doc.spans, doc.yaml_diagnostics);
+    let title = f.required(doc.raw.title, "title", "add `title:` with the page's title");
+    let body = body(doc.body, doc.body_line_offset, config);
     let page = title.map(|title| Page {
-        hash: file.hash,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
         title,
-        description: raw.description.map(|t| t.0),
-        draft: raw.draft.unwrap_or(false),
+        description: doc.raw.description.map(|t| t.0),
+        draft: doc.raw.draft.unwrap_or(false),
         body,
     });
     (page, f.diagnostics)

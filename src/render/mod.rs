@@ -24,6 +24,7 @@ use tera::Context;
 
 use crate::diagnostic::Diagnostic;
 use crate::resolve::{ClaimRef, Site};
+use crate::BuildMode;
 pub use templates::{templates, Templates};
 use views::{
     BriefingSummary, BriefingViews, ClaimView, CorrectionView, MetaView, Shared, SourceView,
@@ -191,11 +192,11 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// A cache no rebuild will read (`brief build`): what would only speed
-    /// up a later rebuild is let go as soon as it has served.
-    pub fn one_off() -> Cache {
+    /// An empty cache for a build of this mode: a one-off build's lets go
+    /// of what would only speed up a later rebuild as soon as it has served.
+    pub fn new(mode: BuildMode) -> Cache {
         let mut cache = Cache::default();
-        cache.search.one_off = true;
+        cache.search.mode = mode;
         cache
     }
 
@@ -293,7 +294,9 @@ fn plan_pages<'a>(
         .map(|b| {
             let briefing = &site.briefings[b];
             match cache.briefings.get(&briefing.slug) {
-                Some((hash, key, views)) if *hash == briefing.hash && *key == site_key => {
+                Some((hash, key, views))
+                    if *hash == site.briefing_files[b].hash && *key == site_key =>
+                {
                     views.clone()
                 }
                 cached => {
@@ -309,8 +312,9 @@ fn plan_pages<'a>(
     cache.briefings = site
         .briefings
         .iter()
+        .zip(&site.briefing_files)
         .zip(&briefings)
-        .map(|(b, v)| (b.slug.clone(), (b.hash, site_key, v.clone())))
+        .map(|((b, file), v)| (b.slug.clone(), (file.hash, site_key, v.clone())))
         .collect();
 
     let claim_template = templates.fingerprint(Job::Claim(0, 0, "").template());
@@ -521,7 +525,7 @@ fn plan_pages<'a>(
             Job::Page(i),
             format!("{}/index.html", page.slug),
             format!("{base}{}/", page.slug),
-            &|h| page.hash.hash(&mut HasherRef(h)),
+            &|h| site.page_hashes[i].hash(&mut HasherRef(h)),
         ));
     }
     pages.push(planned(

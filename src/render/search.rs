@@ -29,6 +29,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::views::BriefingViews;
 use super::{OutputFile, Plan};
 use crate::diagnostic::{Diagnostic, Position};
+use crate::BuildMode;
 
 /// The index format's version, in `meta.json`; a change that old readers
 /// would misread raises it.
@@ -66,9 +67,9 @@ pub struct Cache {
     /// Each file under `docs/`, with the fingerprint of what it was made
     /// from.
     chunks: Vec<(u64, Vec<u8>)>,
-    /// No rebuild will read this cache (`brief build`): each briefing's
-    /// words are let go once posted, and the `docs/` files are not kept.
-    pub(super) one_off: bool,
+    /// In a one-off build (`brief build`) each briefing's words are let go
+    /// once posted, and the `docs/` files are not kept.
+    pub(super) mode: BuildMode,
 }
 
 impl Cache {
@@ -628,7 +629,7 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
                 }
                 next += 1;
             }
-            if !cache.one_off {
+            if cache.mode == BuildMode::Kept {
                 kept.insert(site.briefings[b].slug.clone(), entry);
             }
         }
@@ -820,7 +821,7 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         })
         .collect();
     let path = |n: usize| PathBuf::from(format!("{FOLDER}/docs/{n}.json"));
-    if cache.one_off {
+    if cache.mode == BuildMode::OneOff {
         files.extend(
             chunks
                 .into_iter()

@@ -420,7 +420,7 @@ pub struct BriefingViews {
 pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
     let briefing = &site.briefings[b];
     let mut hasher = crate::fingerprint::hasher();
-    briefing.hash.hash(&mut hasher);
+    site.briefing_files[b].hash.hash(&mut hasher);
     shared.site_hash.hash(&mut hasher);
     for claim in &briefing.claims {
         site.speaker_for(b, &claim.speaker)

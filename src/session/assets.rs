@@ -1,0 +1,131 @@
+//! The files of the output that are not pages: stylesheets, the theme's
+//! and the site's static files, and the data files; and the check that
+//! none of them lands where a page goes.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::render::{self, OutputFile, PlannedPage};
+use crate::resolve::Site;
+use crate::theme;
+
+/// The site's static files: path relative to `static/`, absolute path.
+type StaticFiles = [(PathBuf, PathBuf)];
+
+/// Where the stylesheets, static and data files go, sorted.
+pub(super) fn paths(plan: &render::Plan, static_files: &StaticFiles) -> Vec<PathBuf> {
+    let mut assets = plan.data_paths();
+    assets.push(PathBuf::from("highlight.css"));
+    assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
+    assets.extend(static_files.iter().map(|(rel, _)| rel.clone()));
+    assets.sort();
+    assets.dedup();
+    assets
+}
+
+/// Leaves out the files the site's own static files replace, as they
+/// replace the theme's.
+pub(super) fn not_overridden(
+    files: Vec<OutputFile>,
+    static_files: &StaticFiles,
+) -> Vec<OutputFile> {
+    files
+        .into_iter()
+        .filter(|(path, _)| !static_files.iter().any(|(rel, _)| rel == path))
+        .collect()
+}
+
+/// The stylesheets and static files, as output files.
+pub(super) fn files(highlight_css: &str, static_files: &StaticFiles) -> Vec<OutputFile> {
+    let mut files = vec![(
+        PathBuf::from("highlight.css"),
+        highlight_css.as_bytes().to_vec(),
+    )];
+    for (path, bytes) in theme::STATIC {
+        if !static_files.iter().any(|(rel, _)| rel == Path::new(path)) {
+            files.push((PathBuf::from(path), bytes.to_vec()));
+        }
+    }
+    for (rel, abs) in static_files {
+        // A static file that vanished between listing and reading is
+        // simply left out; the next change event brings it back.
+        if let Ok(bytes) = std::fs::read(abs) {
+            files.push((rel.clone(), bytes));
+        }
+    }
+    files
+}
+
+/// Refuses a build where a file would overwrite a page.
+pub(super) fn check_clashes(
+    site: &Site,
+    pages: &[PlannedPage],
+    assets: &[PathBuf],
+    static_files: &StaticFiles,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut found = clashes(site, pages, assets, static_files);
+    found.extend(render::search::clashes(static_files));
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(found)
+    }
+}
+
+/// Output files that would overwrite a page: a static file at a page's
+/// path, or any file where a page needs a folder (a page `style.css` beside
+/// the stylesheet).
+fn clashes(
+    site: &Site,
+    pages: &[PlannedPage],
+    assets: &[PathBuf],
+    static_files: &StaticFiles,
+) -> Vec<Diagnostic> {
+    // Only pages under a folder that holds an asset can clash with one.
+    let tops: HashSet<&std::ffi::OsStr> = assets.iter().filter_map(|a| a.iter().next()).collect();
+    let mut taken: HashMap<&Path, &PlannedPage> = HashMap::new();
+    for page in pages {
+        if !page
+            .path
+            .iter()
+            .next()
+            .is_some_and(|top| tops.contains(top))
+        {
+            continue;
+        }
+        for path in page.path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+            taken.entry(path).or_insert(page);
+        }
+    }
+    let mut out = Vec::new();
+    for asset in assets {
+        let Some(page) = taken.get(asset.as_path()) else {
+            continue;
+        };
+        if static_files.iter().any(|(rel, _)| rel == asset) {
+            out.push(
+                Diagnostic::error(
+                    Path::new("static").join(asset),
+                    Position::start(),
+                    format!("static/{} would overwrite the page {}", asset.display(), page.url),
+                )
+                .with_hint("move or rename the static file: two things cannot share one address in the built site"),
+            );
+        } else if let Some(source) = page.source(site) {
+            out.push(
+                Diagnostic::error(
+                    source,
+                    Position::start(),
+                    format!(
+                        "the page {} clashes with the site's own file /{}",
+                        page.url,
+                        asset.display()
+                    ),
+                )
+                .with_hint("rename this file: its slug is taken by one of the site's own files"),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,129 @@
+//! A full build: every page rendered and written into a staging folder that
+//! is swapped in when complete.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::stopwatch::Stopwatch;
+use super::{assets, keys, report, sorted, Compiled, Failure, Report, Session};
+use crate::diagnostic::Diagnostic;
+use crate::render::{self, PlannedPage};
+use crate::{fingerprint, write, BuildMode};
+
+impl Session {
+    /// A full build into a staging folder, swapped in when complete: what
+    /// `brief build` does, and how `serve` and `watch` start. Pages are
+    /// written as they are rendered, so the site is never whole in memory.
+    pub fn build(&mut self) -> Result<Report, Failure> {
+        self.full_build(BuildMode::Kept)
+    }
+
+    /// A full build with no rebuild to follow, `brief build`: what is kept
+    /// only to make later rebuilds fast (the files' texts and parses) is
+    /// let go before rendering, which at 10,000 briefings is a few hundred
+    /// megabytes.
+    pub fn build_once(mut self) -> Result<Report, Failure> {
+        self.full_build(BuildMode::OneOff)
+    }
+
+    fn full_build(&mut self, mode: BuildMode) -> Result<Report, Failure> {
+        let start = Instant::now();
+        write::check_output(&self.options.root, &self.output.dir).map_err(Failure::Write)?;
+        let mut compiled = self.compile(None, mode).map_err(Failure::Content)?;
+        if mode == BuildMode::OneOff {
+            // Static files and templates are still to be copied and used;
+            // the content's problems are all found, so nothing needs to be
+            // located in its front matter again.
+            self.parsed.clear();
+            self.checks.clear();
+            for file in &compiled.site.briefing_files {
+                file.positions.release();
+            }
+        }
+        let mut cache = render::Cache::new(mode);
+        let staging = write::Staging::begin(&self.output.dir).map_err(Failure::Write)?;
+        // Each file's path, fingerprint and whether its bytes are new.
+        let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {
+            let written = staging.put(&path, &bytes)?;
+            Ok((path, fingerprint::of(&bytes), written))
+        };
+        let static_files = &self.loaded.files.static_files;
+        let (mut done, layout) = render_site(
+            &compiled,
+            static_files,
+            &mut cache,
+            &mut self.stopwatch,
+            put,
+        )
+        .map_err(Failure::Content)?;
+        let assets = assets::files(&compiled.highlight_css, static_files);
+        done.extend(assets.into_iter().map(put));
+        let done: Vec<(PathBuf, u64, bool)> = done
+            .into_iter()
+            .collect::<Result<_, write::WriteError>>()
+            .map_err(Failure::Write)?;
+        staging.finish().map_err(Failure::Write)?;
+        self.stopwatch.lap("swap");
+
+        let count = done.iter().filter(|(_, _, written)| *written).count();
+        let warnings = sorted(std::mem::take(&mut compiled.warnings));
+        let mut report = report(&compiled, warnings, count, start);
+        report.stages = self.stopwatch.stages.clone();
+        report.files = done.len();
+        report.pages = done
+            .iter()
+            .filter(|(p, _, _)| p.extension().is_some_and(|e| e == "html"))
+            .count();
+        self.output.written = done
+            .into_iter()
+            .map(|(path, hash, _)| (path, hash))
+            .collect();
+        self.output.layout = Some((layout, report.pages));
+        self.render = cache;
+        self.finish(compiled);
+        Ok(report)
+    }
+}
+
+/// Plans and renders every page, refusing clashes, and records them in
+/// `cache`: the whole site as a fresh build makes it. Each file, pages and
+/// data files alike, goes to `put` as soon as it is made; what `put`
+/// returns comes back with the layout key of the build.
+pub(super) fn render_site<T: Send>(
+    compiled: &Compiled,
+    static_files: &[(PathBuf, PathBuf)],
+    cache: &mut render::Cache,
+    stopwatch: &mut Stopwatch,
+    put: impl Fn(render::OutputFile) -> T + Sync,
+) -> Result<(Vec<T>, u64), Vec<Diagnostic>> {
+    let site = &compiled.site;
+    let mut plan = render::plan(site, &compiled.templates, cache, compiled.keys.resolve);
+    plan.add_claim_pages();
+    let assets = assets::paths(&plan, static_files);
+    assets::check_clashes(site, &plan.pages, &assets, static_files)?;
+    stopwatch.lap("plan");
+    let all: Vec<&PlannedPage> = plan.pages.iter().collect();
+    let mut done = plan.render_each(&compiled.templates, &all, &put)?;
+    cache.remember(&all);
+    stopwatch.lap("render and write pages");
+    // Thousands of index files, and a few large data files: written in
+    // parallel, like the pages, so that one file's wait on the disk does
+    // not hold up the rest.
+    let (data, made) = plan.data_files(cache);
+    let data: Vec<T> = assets::not_overridden(data, static_files)
+        .into_par_iter()
+        .map(&put)
+        .collect();
+    done.extend(data);
+    cache.remember_data(made);
+    stopwatch.lap("data files");
+    let index: Vec<T> = render::search::files(&plan, cache)
+        .into_par_iter()
+        .map(&put)
+        .collect();
+    done.extend(index);
+    stopwatch.lap("search index");
+    Ok((done, keys::layout(&plan, &assets)))
+}

@@ -1,0 +1,68 @@
+//! Each briefing's own checks, kept while neither it nor what they depend
+//! on changed.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::keys;
+use crate::diagnostic::Diagnostic;
+use crate::resolve::Site;
+use crate::validate;
+
+/// Each briefing's own checks, with the key they were made for, by file.
+#[derive(Default)]
+pub(super) struct Checks(HashMap<PathBuf, (u64, Arc<[Diagnostic]>)>);
+
+impl Checks {
+    /// Every problem in the site. `context` is the key of what each
+    /// briefing's checks depend on besides the briefing.
+    pub(super) fn run(&mut self, site: &Site, context: u64) -> Vec<Diagnostic> {
+        self.check_changed(site, context);
+        let mut diagnostics = validate::site_checks(site);
+        for (briefing, file) in site.briefings.iter().zip(&site.briefing_files) {
+            diagnostics.extend(self.0[&briefing.file].1.iter().cloned());
+            // Some problems are located in another briefing's front
+            // matter (where a shared speaker is defined): let go of those
+            // indexes too.
+            file.positions.forget_positions();
+        }
+        diagnostics
+    }
+
+    /// Checks again only the briefings whose checks' inputs changed: a save
+    /// changes one, and a large archive has tens of thousands of warnings
+    /// that are not worth copying twice.
+    fn check_changed(&mut self, site: &Site, context: u64) {
+        let fresh: Vec<(usize, u64, Arc<[Diagnostic]>)> = (0..site.briefings.len())
+            .into_par_iter()
+            .filter_map(|b| {
+                let file = &site.briefing_files[b];
+                let key = keys::briefing_checks(file.hash, context);
+                match self.0.get(&site.briefings[b].file) {
+                    Some((cached, _)) if *cached == key => None,
+                    _ => {
+                        let found = validate::briefing_checks(site, b).into();
+                        // Let go at once, or every index is held at the
+                        // end of this loop.
+                        file.positions.forget_positions();
+                        Some((b, key, found))
+                    }
+                }
+            })
+            .collect();
+        for (b, key, found) in fresh {
+            self.0.insert(site.briefings[b].file.clone(), (key, found));
+        }
+        if self.0.len() != site.briefings.len() {
+            let present: HashSet<&Path> = site.briefings.iter().map(|b| b.file.as_path()).collect();
+            self.0.retain(|file, _| present.contains(file.as_path()));
+        }
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+}

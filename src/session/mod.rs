@@ -1,0 +1,312 @@
+//! A site kept in memory between builds, so a rebuild redoes only what a
+//! change touched.
+//!
+//! `brief build` runs one build through a fresh session; `brief serve` and
+//! `brief watch` keep the session and call [`Session::rebuild`] with the
+//! files that changed. The session is a row of stage caches, each keeping
+//! what it made and knowing when that no longer holds: file texts are read
+//! again only when they changed (`loaded`), a file is parsed again only when
+//! its text changed (`parsed`), a briefing is checked again only when it or
+//! what its checks read changed (`checks`), a page is rendered again only
+//! when what it shows changed (`render`), and a file is written only when
+//! its bytes changed (`output`). What each of those is compared by is in
+//! `keys`. Because the one-off build runs the same code with nothing kept,
+//! a rebuild writes exactly what a fresh build would.
+
+mod assets;
+mod build;
+mod checks;
+mod keys;
+mod loaded;
+mod output;
+mod parsed;
+mod rebuild;
+mod stopwatch;
+mod templates;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use indexmap::IndexMap;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::config::{Options, SiteConfig};
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::SourceFile;
+use crate::parse::yaml::Spans;
+use crate::render::{self, Templates};
+use crate::resolve::{self, Site};
+use crate::{parse, write, BuildMode};
+use checks::Checks;
+use keys::SiteKeys;
+use loaded::LoadedFiles;
+use output::Output;
+use parsed::ParsedFiles;
+pub use stopwatch::Stage;
+use stopwatch::Stopwatch;
+use templates::TemplateCache;
+
+/// What a finished build did, for the summary line.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files in the output.
+    pub files: usize,
+    /// HTML pages in the output.
+    pub pages: usize,
+    /// Files whose bytes changed and were written by this build.
+    pub written: usize,
+    pub briefings: usize,
+    pub claims: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+    /// Time spent in each stage, in order, and the memory in use at its end
+    /// (printed when the environment variable `BRIEF_TIMINGS` is set).
+    pub stages: Vec<Stage>,
+}
+
+/// Why a build stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the content: every one found, sorted.
+    Content(Vec<Diagnostic>),
+    /// The output could not be written.
+    Write(write::WriteError),
+}
+
+/// What a rebuild changed in the output, announced as soon as it is on
+/// disk: first the pages a writer is most likely looking at, then the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// URLs of pages whose HTML changed (or appeared).
+    pub pages: Vec<String>,
+    /// Output paths of other files that changed (stylesheets, static files).
+    pub assets: Vec<PathBuf>,
+    /// Output paths that were removed.
+    pub removed: Vec<PathBuf>,
+}
+
+/// A site between builds.
+pub struct Session {
+    pub options: Options,
+    loaded: LoadedFiles,
+    parsed: ParsedFiles,
+    checks: Checks,
+    templates: TemplateCache,
+    render: render::Cache,
+    output: Output,
+    /// The last good build's site, with the keys it was made for: while
+    /// they hold, its indexes are taken over.
+    resolved: Option<(SiteKeys, Site)>,
+    stopwatch: Stopwatch,
+}
+
+/// Everything up to rendering, for one build.
+struct Compiled {
+    site: Site,
+    keys: SiteKeys,
+    templates: Arc<Templates>,
+    highlight_css: String,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Session {
+    pub fn new(options: Options) -> Session {
+        Session {
+            output: Output::new(options.output_dir()),
+            options,
+            loaded: LoadedFiles::default(),
+            parsed: ParsedFiles::default(),
+            checks: Checks::default(),
+            templates: TemplateCache::default(),
+            render: render::Cache::default(),
+            resolved: None,
+            stopwatch: Stopwatch::default(),
+        }
+    }
+
+    pub fn output(&self) -> &Path {
+        &self.output.dir
+    }
+
+    /// The URL path prefix of the last successful build (`/` before one).
+    pub fn base_path(&self) -> &str {
+        &self.output.base_path
+    }
+
+    /// Checks the site and renders nothing: `brief check`.
+    pub fn check(&mut self) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let compiled = self.compile(None, BuildMode::Kept)?;
+        // Render too: a template that fails only when run is an error.
+        let static_files = &self.loaded.files.static_files;
+        let mut cache = render::Cache::default();
+        build::render_site(
+            &compiled,
+            static_files,
+            &mut cache,
+            &mut self.stopwatch,
+            drop,
+        )?;
+        Ok((compiled.site, sorted(compiled.warnings)))
+    }
+
+    /// Parses what changed and checks the whole site.
+    fn compile(
+        &mut self,
+        changed: Option<&HashSet<PathBuf>>,
+        mode: BuildMode,
+    ) -> Result<Compiled, Vec<Diagnostic>> {
+        self.stopwatch = Stopwatch::start();
+        self.loaded.load(&self.options.root, changed);
+        self.stopwatch.lap("load");
+        let mut diagnostics = self.loaded.diagnostics.clone();
+        let config_file = self.loaded.files.config.as_ref();
+        let (config, d) = crate::config::load(config_file, &self.options);
+        diagnostics.extend(d);
+        let highlight_css = parse::highlight::stylesheet(&config.highlight_theme);
+        if highlight_css.is_none() {
+            diagnostics.push(unknown_theme(&config, config_file));
+        }
+        let (site, keys) = self.resolve(config, mode, &mut diagnostics);
+        self.stopwatch.lap("resolve");
+        let context = keys::checks_context(&self.loaded.files, &site.config);
+        diagnostics.extend(self.checks.run(&site, context));
+        self.stopwatch.lap("validate");
+        let templates = self.templates.get(&self.loaded.files);
+        self.stopwatch.lap("templates");
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        match (templates, highlight_css) {
+            // Unsorted: a full build sorts them to print them all, while a
+            // rebuild shows only the new ones, and sorting the tens of
+            // thousands a large archive can have would slow every save.
+            (Ok(templates), Some(highlight_css)) if !has_errors => Ok(Compiled {
+                site,
+                keys,
+                templates,
+                highlight_css,
+                warnings: diagnostics,
+            }),
+            (Err(d), _) => {
+                diagnostics.extend(d);
+                Err(sorted(diagnostics))
+            }
+            _ => Err(sorted(diagnostics)),
+        }
+    }
+
+    /// Parses what changed and ties it into a site, taking over the last
+    /// good build's indexes while what they were made from holds.
+    fn resolve(
+        &mut self,
+        config: SiteConfig,
+        mode: BuildMode,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Site, SiteKeys) {
+        let files = &self.loaded.files;
+        let mut positions = HashMap::default();
+        let (site_speakers, d) = files
+            .speakers
+            .as_ref()
+            .map(|file| site_file(file, parse::site_speakers(file), &mut positions))
+            .unwrap_or_default();
+        diagnostics.extend(d);
+        let (site_sources, d) = files
+            .sources
+            .as_ref()
+            .map(|file| site_file(file, parse::site_sources(file), &mut positions))
+            .unwrap_or_default();
+        diagnostics.extend(d);
+        let content = self.loaded.content(mode);
+        let (briefings, pages) =
+            self.parsed
+                .update(content, &config, self.options.drafts, diagnostics);
+        self.stopwatch.lap("parse");
+
+        let keys = SiteKeys::of(&self.loaded.files, &self.options, &briefings, &pages);
+        let briefings = briefings
+            .into_iter()
+            .map(|b| (b.briefing, b.file))
+            .collect();
+        let mut site = match self.resolved.take() {
+            Some((last, previous)) if last.resolve == keys.resolve => {
+                let verdicts_changed = last.verdicts != keys.verdicts;
+                resolve::reuse(previous, config, briefings, pages, verdicts_changed)
+            }
+            _ => resolve::resolve(
+                config,
+                briefings,
+                pages,
+                site_speakers,
+                site_sources,
+                positions,
+            ),
+        };
+        site.unparsed = self.parsed.unparsed();
+        (site, keys)
+    }
+
+    /// Keeps what a good build leaves for the next.
+    fn finish(&mut self, compiled: Compiled) {
+        self.output.base_path = compiled.site.config.base_path.clone();
+        self.resolved = Some((compiled.keys, compiled.site));
+    }
+}
+
+/// The summary of a build that wrote `written` files; the caller counts
+/// the files and pages.
+fn report(
+    compiled: &Compiled,
+    warnings: Vec<Diagnostic>,
+    written: usize,
+    start: Instant,
+) -> Report {
+    Report {
+        files: 0,
+        pages: 0,
+        written,
+        briefings: compiled.site.briefings.len(),
+        claims: compiled.site.briefings.iter().map(|b| b.claims.len()).sum(),
+        elapsed: start.elapsed(),
+        warnings,
+        stages: Vec::new(),
+    }
+}
+
+/// The entries of a site-wide file as parsed, keeping where they are
+/// written in `positions`.
+fn site_file<T>(
+    file: &SourceFile,
+    (parsed, diagnostics): (Option<parse::SiteEntries<T>>, Vec<Diagnostic>),
+    positions: &mut HashMap<PathBuf, Arc<Spans>>,
+) -> (IndexMap<String, T>, Vec<Diagnostic>) {
+    match parsed {
+        Some((entries, spans)) => {
+            positions.insert(file.path.clone(), spans);
+            (entries, diagnostics)
+        }
+        None => (IndexMap::new(), diagnostics),
+    }
+}
+
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
+fn unknown_theme(config: &SiteConfig, file: Option<&SourceFile>) -> Diagnostic {
+    let spans = parse::yaml::Spans::new(
+        file.map(|f| f.text.to_string()).unwrap_or_default(),
+        Default::default(),
+    );
+    Diagnostic::error(
+        "site.yaml",
+        spans.locate("highlight_theme"),
+        format!("unknown highlight_theme `{}`", config.highlight_theme),
+    )
+    .with_field("highlight_theme")
+    .with_hint(format!(
+        "use one of: {}",
+        parse::highlight::theme_names().join(", ")
+    ))
+}

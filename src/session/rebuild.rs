@@ -1,0 +1,223 @@
+//! A rebuild after files changed: only the stale pages rendered, only the
+//! files whose bytes changed written, in place, each batch announced as
+//! soon as it is on disk.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::output::{news, removal};
+use super::{assets, keys, report, Compiled, Failure, Report, Session, Written};
+use crate::render::{self, Plan, PlannedPage};
+use crate::BuildMode;
+
+/// Where this build's files go, against the last build's.
+struct Layout {
+    /// The stylesheets, static and data files.
+    assets: Vec<PathBuf>,
+    key: u64,
+    /// Whether the output paths are those of the last build.
+    same: bool,
+}
+
+impl Session {
+    /// Rebuilds after `changed` files changed, writing in place only the
+    /// files whose bytes changed. `announce` hears of each batch of written
+    /// files as soon as it is on disk. The output must exist (from
+    /// [`Session::build`]).
+    pub fn rebuild(
+        &mut self,
+        changed: Option<&HashSet<PathBuf>>,
+        announce: &mut dyn FnMut(&Written),
+    ) -> Result<Report, Failure> {
+        let start = Instant::now();
+        let mut compiled = self
+            .compile(changed, BuildMode::Kept)
+            .map_err(Failure::Content)?;
+        let warnings = std::mem::take(&mut compiled.warnings);
+        let mut written = match changed {
+            Some(changed) => self.write_edited(&compiled, changed, announce)?,
+            None => 0,
+        };
+        let (site, templates) = (&compiled.site, &compiled.templates);
+        let mut plan = render::plan(site, templates, &mut self.render, compiled.keys.resolve);
+        let layout = self.lay_out(&compiled, &mut plan)?;
+        let (count, index) = self.write_stale(&compiled, &plan, announce)?;
+        written += count;
+        self.remove_old_index(&index, announce)?;
+        let pages = self.remove_stale(&plan, &layout, &index, announce)?;
+        self.output.layout = Some((layout.key, pages));
+
+        let mut report = report(&compiled, warnings, written, start);
+        report.files = self.output.written.len();
+        report.pages = pages;
+        self.stopwatch.lap("remove stale");
+        report.stages = std::mem::take(&mut self.stopwatch.stages);
+        drop(plan);
+        self.finish(compiled);
+        Ok(report)
+    }
+
+    /// The page of a briefing being edited goes out first, before the
+    /// whole site is planned: at 10,000 briefings planning takes longer
+    /// than the page. Only a page the last build had: a new one might
+    /// clash with a file, which the whole plan checks. Returns the number
+    /// of files written.
+    fn write_edited(
+        &mut self,
+        compiled: &Compiled,
+        changed: &HashSet<PathBuf>,
+        announce: &mut dyn FnMut(&Written),
+    ) -> Result<usize, Failure> {
+        let site = &compiled.site;
+        let edited: Vec<usize> = (0..site.briefings.len())
+            .filter(|&b| changed.contains(&self.options.root.join(&site.briefings[b].file)))
+            .collect();
+        if edited.is_empty() {
+            return Ok(0);
+        }
+        let key = compiled.keys.resolve;
+        let quick =
+            render::plan_briefings(site, &compiled.templates, &mut self.render, key, &edited);
+        let pages: Vec<&PlannedPage> = quick
+            .stale(&self.render)
+            .into_iter()
+            .filter(|p| self.render.has_page(p))
+            .collect();
+        let mut written = 0;
+        if !pages.is_empty() {
+            let files = quick
+                .render(&compiled.templates, &pages)
+                .map_err(Failure::Content)?;
+            written = self.put(&files, &pages, announce)?;
+        }
+        self.stopwatch.lap("edited page");
+        Ok(written)
+    }
+
+    /// Completes the plan with the claim pages that need it. The set of
+    /// files changes only when a page or a static file comes or goes; a
+    /// plain edit skips the checks that need every path.
+    fn lay_out(&self, compiled: &Compiled, plan: &mut Plan) -> Result<Layout, Failure> {
+        let static_files = &self.loaded.files.static_files;
+        let assets = assets::paths(plan, static_files);
+        let key = keys::layout(plan, &assets);
+        let same = self.output.layout.is_some_and(|(last, _)| last == key);
+        if same {
+            plan.add_stale_claim_pages(&self.render);
+        } else {
+            plan.add_claim_pages();
+            assets::check_clashes(&compiled.site, &plan.pages, &assets, static_files)
+                .map_err(Failure::Content)?;
+        }
+        Ok(Layout { assets, key, same })
+    }
+
+    /// Renders and writes the stale pages. The pages a writer is looking at
+    /// go out first, so the browser can reload while index pages are still
+    /// being rendered. A template that fails at that second step leaves
+    /// those pages as they were (and not remembered), so the next good save
+    /// renders them again. Returns the number of files written and the
+    /// paths of the search index.
+    fn write_stale(
+        &mut self,
+        compiled: &Compiled,
+        plan: &Plan,
+        announce: &mut dyn FnMut(&Written),
+    ) -> Result<(usize, HashSet<PathBuf>), Failure> {
+        let templates = &compiled.templates;
+        let stale = plan.stale(&self.render);
+        self.stopwatch.lap("plan");
+        let (direct, rest): (Vec<&PlannedPage>, Vec<&PlannedPage>) =
+            stale.into_iter().partition(|p| p.is_direct());
+
+        let files = plan.render(templates, &direct).map_err(Failure::Content)?;
+        self.stopwatch.lap("render pages");
+        let mut written = self.put(&files, &direct, announce)?;
+        self.stopwatch.lap("write pages");
+
+        let mut files = plan.render(templates, &rest).map_err(Failure::Content)?;
+        self.stopwatch.lap("render the rest");
+        let static_files = &self.loaded.files.static_files;
+        files.extend(assets::files(&compiled.highlight_css, static_files));
+        let (data, made) = plan.data_files(&self.render);
+        files.extend(assets::not_overridden(data, static_files));
+        // The search index, after the pages: announced like assets, so
+        // open pages do not reload for it.
+        let search = render::search::files(plan, &mut self.render);
+        self.stopwatch.lap("search index");
+        let index = search.iter().map(|(path, _)| path.clone()).collect();
+        files.extend(search);
+        written += self.put(&files, &rest, announce)?;
+        self.render.remember_data(made);
+        self.stopwatch.lap("write the rest");
+        Ok((written, index))
+    }
+
+    /// Writes `files`, made for `batch`, records the pages as on disk and
+    /// announces what changed. Returns the number of files written.
+    fn put(
+        &mut self,
+        files: &[render::OutputFile],
+        batch: &[&PlannedPage],
+        announce: &mut dyn FnMut(&Written),
+    ) -> Result<usize, Failure> {
+        let changed = self.output.write(files)?;
+        self.render.remember(batch);
+        let count = changed.len();
+        if let Some(news) = news(batch, changed) {
+            announce(&news);
+        }
+        Ok(count)
+    }
+
+    /// Removes the files of the last search index that this one does not
+    /// have (fewer shards after an edit, say), even when no page came or
+    /// went.
+    fn remove_old_index(
+        &mut self,
+        index: &HashSet<PathBuf>,
+        announce: &mut dyn FnMut(&Written),
+    ) -> Result<(), Failure> {
+        let is_old_index = |p: &PathBuf| render::search::is_index_file(p) && !index.contains(p);
+        if !self.output.written.keys().any(is_old_index) {
+            return Ok(());
+        }
+        let keep: HashSet<PathBuf> = self
+            .output
+            .written
+            .keys()
+            .filter(|p| !is_old_index(p))
+            .cloned()
+            .collect();
+        let removed = self.output.remove_all_but(&keep)?;
+        announce(&removal(removed));
+        Ok(())
+    }
+
+    /// Removes the pages and files that are no longer part of the site,
+    /// when the layout changed. Returns the number of pages.
+    fn remove_stale(
+        &mut self,
+        plan: &Plan,
+        layout: &Layout,
+        index: &HashSet<PathBuf>,
+        announce: &mut dyn FnMut(&Written),
+    ) -> Result<usize, Failure> {
+        if let Some((_, pages)) = self.output.layout.filter(|_| layout.same) {
+            return Ok(pages);
+        }
+        let mut keep: HashSet<PathBuf> = plan.pages.iter().map(|p| p.path.clone()).collect();
+        keep.extend(layout.assets.iter().cloned());
+        keep.extend(index.iter().cloned());
+        self.render.retain(|path| keep.contains(path));
+        let removed = self.output.remove_all_but(&keep)?;
+        if !removed.is_empty() {
+            announce(&removal(removed));
+        }
+        Ok(keep
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .count())
+    }
+}
