@@ -41,7 +41,7 @@ pub struct NavPage {
     pub url: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct VerdictView {
     pub id: String,
     pub label: String,
@@ -53,7 +53,7 @@ pub struct VerdictView {
 /// A verdict with how many claims on the site received it, for the pages
 /// about verdicts (kept out of [`VerdictView`] so a count changing does not
 /// change every claim card).
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct VerdictCount<'a> {
     #[serde(flatten)]
     pub verdict: &'a VerdictView,
@@ -160,7 +160,7 @@ pub struct ClaimView {
     pub briefing: Arc<BriefingLink>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct TagView {
     pub name: String,
     pub slug: String,
@@ -168,7 +168,7 @@ pub struct TagView {
 }
 
 /// A tag with the number of briefings carrying it, for the tag pages.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TagCount<'a> {
     #[serde(flatten)]
     pub tag: &'a TagView,
@@ -190,7 +190,7 @@ pub struct BriefingSummary {
     pub tally: TallyView,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct CorrectionView {
     pub date: String,
     pub date_display: String,
@@ -236,7 +236,7 @@ pub fn page_count(len: usize, per_page: usize) -> usize {
 }
 
 /// Where a list page stands among its list's pages, for its navigation.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, Hash)]
 pub struct PagerView {
     /// This page's number, from 1.
     pub number: usize,
@@ -360,19 +360,42 @@ impl Shared {
 
     /// The tally of a set of verdict ids, in scale order.
     pub fn tally<'a>(&self, ids: impl Iterator<Item = &'a str>) -> TallyView {
-        let verdicts = &self.site.verdicts;
-        let mut counts = vec![0usize; verdicts.len()];
-        let mut total = 0;
+        self.count(ids).view()
+    }
+
+    /// How many of a set of verdict ids are each verdict of the scale;
+    /// ids not on the scale are not counted.
+    pub fn count<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Tally<'_> {
+        let mut counts = vec![0usize; self.site.verdicts.len()];
         for id in ids {
             if let Some((i, _)) = self.verdict(id) {
                 counts[i] += 1;
-                total += 1;
             }
         }
-        let scale: Vec<TallyEntry> = verdicts
+        Tally {
+            scale: &self.site.verdicts,
+            counts,
+        }
+    }
+}
+
+/// How many claims received each verdict, as a page's view holds it: only
+/// the counts are hashed, since the rest of a [`TallyView`] follows from
+/// them and from the scale, which is the site's and part of every page's
+/// fingerprint. Made into the [`TallyView`] only when a page is rendered.
+pub struct Tally<'a> {
+    pub scale: &'a [VerdictView],
+    pub counts: Vec<usize>,
+}
+
+impl Tally<'_> {
+    pub fn view(&self) -> TallyView {
+        let total: usize = self.counts.iter().sum();
+        let scale: Vec<TallyEntry> = self
+            .scale
             .iter()
-            .zip(counts)
-            .map(|(verdict, count)| TallyEntry {
+            .zip(&self.counts)
+            .map(|(verdict, &count)| TallyEntry {
                 verdict: verdict.clone(),
                 count,
                 percent: if total == 0 {
@@ -389,6 +412,39 @@ impl Shared {
             entries,
             scale,
         }
+    }
+}
+
+impl Hash for Tally<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.counts.hash(state);
+    }
+}
+
+impl Serialize for Tally<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view().serialize(serializer)
+    }
+}
+
+/// A view as a page receives it, with the fingerprint it carries: shown
+/// whole, hashed by that fingerprint alone. This is how a page's
+/// fingerprint covers views that many pages show (a claim card, a
+/// briefing's summary) without hashing each of them again for every page.
+pub struct Fingerprinted<T> {
+    pub fingerprint: u64,
+    pub view: T,
+}
+
+impl<T: Serialize> Serialize for Fingerprinted<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view.serialize(serializer)
+    }
+}
+
+impl<T> Hash for Fingerprinted<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.fingerprint.hash(state);
     }
 }
 
@@ -471,6 +527,27 @@ fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
 /// The shown form of the source behind a `/sources/` entry.
 pub fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
     source_view(site, key, site.source(key))
+}
+
+/// A `/sources/` entry's source as its page holds it: fingerprinted by what
+/// [`source_view`] makes it from (the source, and its place among the
+/// entries), and made into a [`SourceView`] only when the page is rendered.
+pub fn cited_source(site: &Site, key: SourceKey) -> Fingerprinted<CitedSource<'_>> {
+    Fingerprinted {
+        fingerprint: fingerprint::of(&(site.source(&key).hash, site.source_place(&key))),
+        view: CitedSource { site, key },
+    }
+}
+
+pub struct CitedSource<'a> {
+    site: &'a Site,
+    key: SourceKey,
+}
+
+impl Serialize for CitedSource<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cited_source_view(self.site, &self.key).serialize(serializer)
+    }
 }
 
 /// Builds one briefing's views.

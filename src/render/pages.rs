@@ -1,0 +1,587 @@
+//! The kinds of page, one function each: the view a page receives.
+//!
+//! A page's view is everything its template receives besides `site` and
+//! `current_url`: each field becomes a template variable, and the page's
+//! share `meta` is made from the view too. Its fingerprint is the hash of
+//! that same value, so a field added to a view is part of the fingerprint
+//! (the derived `Hash` does not compile until it is) and a page cannot
+//! show something its fingerprint misses. Views that many pages show are
+//! hashed by the fingerprint they carry ([`Fingerprinted`]) rather than
+//! deeply; a briefing's own page and a plain page, made from one content
+//! file each, are fingerprinted by what they are made from and made into
+//! what they show only when rendered, so planning never unpacks a body.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::views::{
+    self, BriefingSummary, BriefingViews, ClaimView, CorrectionView, Fingerprinted, MetaView,
+    PagerView, SiteView, SourceView, SpeakerRef, TagCount, Tally, VerdictCount,
+};
+use super::{claim_review, Job, Plan};
+use crate::config::SiteConfig;
+use crate::model::{Briefing, Correction, Page};
+use crate::resolve::ClaimRef;
+
+/// What one page receives, by kind.
+#[derive(Serialize, Hash)]
+#[serde(untagged)]
+pub(super) enum View<'a> {
+    Index(IndexPage<'a>),
+    Briefing(BriefingPage<'a>),
+    Claim(ClaimPage<'a>),
+    Speakers(SpeakersPage<'a>),
+    Speaker(SpeakerPage<'a>),
+    Sources(SourcesPage<'a>),
+    Verdicts(VerdictsPage<'a>),
+    Verdict(VerdictPage<'a>),
+    Tags(TagsPage<'a>),
+    Tag(TagPage<'a>),
+    Page(PlainPage<'a>),
+    Corrections(CorrectionsPage<'a>),
+    NotFound(Nothing),
+    Search(Nothing),
+}
+
+type Card<'a, T> = Fingerprinted<&'a T>;
+
+#[derive(Serialize, Hash)]
+pub(super) struct IndexPage<'a> {
+    briefings: Vec<Card<'a, BriefingSummary>>,
+    pager: PagerView,
+    /// Every claim of the site, charted on every page of the index.
+    tally: Tally<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct BriefingPage<'a> {
+    /// Fingerprinted by the signature of the briefing's views, which covers
+    /// the briefing's text and every shared view its cards show.
+    briefing: Fingerprinted<BriefingContent<'a>>,
+}
+
+/// What a briefing's page is made from, made into a [`BriefingView`] as it
+/// is shown.
+pub(super) struct BriefingContent<'a> {
+    briefing: &'a Briefing,
+    views: &'a BriefingViews,
+    config: &'a SiteConfig,
+}
+
+#[derive(Serialize)]
+struct BriefingView<'a> {
+    #[serde(flatten)]
+    summary: &'a BriefingSummary,
+    event: Option<&'a str>,
+    authors: &'a [String],
+    body: String,
+    claims: &'a [ClaimView],
+    speakers: Vec<&'a SpeakerRef>,
+    sources: Vec<&'a SourceView>,
+    corrections: Vec<CorrectionView>,
+    draft: bool,
+    /// schema.org ClaimReview data, safe to print inside a script element.
+    json_ld: String,
+}
+
+impl Serialize for BriefingContent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (briefing, views) = (self.briefing, self.views);
+        let mut seen = HashSet::new();
+        let speakers = views
+            .claims
+            .iter()
+            .filter(|c| seen.insert(&c.speaker.id))
+            .map(|c| &*c.speaker)
+            .collect();
+        let mut seen = HashSet::new();
+        let sources = views
+            .claims
+            .iter()
+            .flat_map(|c| c.sources.iter().map(|s| &**s))
+            .filter(|s| seen.insert(&s.anchor))
+            .collect();
+        BriefingView {
+            summary: &views.summary,
+            event: briefing.event.as_deref(),
+            authors: &briefing.authors,
+            body: briefing.body.html.unpack(),
+            claims: &views.claims,
+            speakers,
+            sources,
+            corrections: briefing.corrections.iter().map(correction_view).collect(),
+            draft: briefing.draft,
+            json_ld: claim_review::json_ld(self.config, briefing, &views.claims),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct ClaimPage<'a> {
+    claim: Card<'a, ClaimView>,
+    briefing: Card<'a, BriefingSummary>,
+    /// For the share meta, which counts corrections too.
+    #[serde(skip)]
+    modified: Option<chrono::NaiveDate>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct SpeakersPage<'a> {
+    speakers: Vec<SpeakerSummary<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+struct SpeakerSummary<'a> {
+    #[serde(flatten)]
+    speaker: Card<'a, SpeakerRef>,
+    claim_count: usize,
+    tally: Tally<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct SpeakerPage<'a> {
+    speaker: SpeakerClaims<'a>,
+    pager: PagerView,
+}
+
+/// A speaker with the chart of all their claims and one page of them.
+#[derive(Serialize, Hash)]
+struct SpeakerClaims<'a> {
+    #[serde(flatten)]
+    speaker: Card<'a, SpeakerRef>,
+    tally: Tally<'a>,
+    claims: Vec<Card<'a, ClaimView>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct SourcesPage<'a> {
+    pager: PagerView,
+    sources: Vec<SourceEntry<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+struct SourceEntry<'a> {
+    #[serde(flatten)]
+    source: Fingerprinted<views::CitedSource<'a>>,
+    cited_by: Vec<Card<'a, ClaimView>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct VerdictsPage<'a> {
+    verdicts: Vec<VerdictCount<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct VerdictPage<'a> {
+    verdict: VerdictCount<'a>,
+    pager: PagerView,
+    claims: Vec<Card<'a, ClaimView>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct TagsPage<'a> {
+    tags: Vec<TagCount<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct TagPage<'a> {
+    pager: PagerView,
+    tag: TagCount<'a>,
+    briefings: Vec<Card<'a, BriefingSummary>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct PlainPage<'a> {
+    /// Fingerprinted by the hash of the page's file.
+    page: Fingerprinted<PageContent<'a>>,
+}
+
+/// What a plain page is made from, made into a [`PageView`] as it is shown.
+pub(super) struct PageContent<'a> {
+    page: &'a Page,
+    base_path: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    slug: &'a str,
+    content: String,
+}
+
+impl Serialize for PageContent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let page = self.page;
+        PageView {
+            title: &page.title,
+            description: page.description.as_deref(),
+            url: format!("{}{}/", self.base_path, page.slug),
+            slug: &page.slug,
+            content: page.body.html.unpack(),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct CorrectionsPage<'a> {
+    corrections: Vec<CorrectionEntry<'a>>,
+}
+
+/// A correction on `/corrections/`, with the briefing it corrects.
+#[derive(Serialize, Hash)]
+struct CorrectionEntry<'a> {
+    #[serde(flatten)]
+    correction: CorrectionView,
+    briefing: Card<'a, BriefingSummary>,
+}
+
+/// The view of a page that receives nothing of its own.
+#[derive(Serialize, Hash)]
+pub(super) struct Nothing {}
+
+impl<'a> Plan<'a> {
+    /// What page `job` receives.
+    pub(super) fn view(&self, job: Job) -> View<'_> {
+        match job {
+            Job::Index(k) => View::Index(self.index_page(k)),
+            Job::Briefing(b) => View::Briefing(self.briefing_page(b)),
+            Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c)),
+            Job::Speakers => View::Speakers(self.speakers_page()),
+            Job::Speaker(id, k) => View::Speaker(self.speaker_page(id, k)),
+            Job::Sources(k) => View::Sources(self.sources_page(k)),
+            Job::Verdicts => View::Verdicts(self.verdicts_page()),
+            Job::Verdict(i, k) => View::Verdict(self.verdict_page(i, k)),
+            Job::Tags => View::Tags(self.tags_page()),
+            Job::Tag(slug, k) => View::Tag(self.tag_page(slug, k)),
+            Job::Page(i) => View::Page(self.plain_page(i)),
+            Job::Corrections => View::Corrections(self.corrections_page()),
+            Job::NotFound => View::NotFound(Nothing {}),
+            Job::Search => View::Search(Nothing {}),
+        }
+    }
+
+    fn index_page(&self, k: usize) -> IndexPage<'_> {
+        let all = &self.briefings;
+        let base = &self.site.config.base_path;
+        let tally = Tally {
+            scale: &self.shared.site.verdicts,
+            counts: self.verdict_counts.clone(),
+        };
+        IndexPage {
+            briefings: all[self.shown(all.len(), k)]
+                .iter()
+                .map(|v| self.summary(v))
+                .collect(),
+            pager: self.pager(base, all.len(), k),
+            tally,
+        }
+    }
+
+    fn briefing_page(&self, b: usize) -> BriefingPage<'_> {
+        let views = &self.briefings[b];
+        BriefingPage {
+            briefing: Fingerprinted {
+                fingerprint: views.signature,
+                view: BriefingContent {
+                    briefing: &self.site.briefings[b],
+                    views,
+                    config: &self.site.config,
+                },
+            },
+        }
+    }
+
+    pub(super) fn claim_page(&self, b: usize, c: usize) -> ClaimPage<'_> {
+        ClaimPage {
+            claim: self.card(ClaimRef {
+                briefing: b,
+                claim: c,
+            }),
+            briefing: self.summary(&self.briefings[b]),
+            modified: self.site.briefings[b].modified(),
+        }
+    }
+
+    fn speakers_page(&self) -> SpeakersPage<'_> {
+        let speakers = self
+            .site
+            .speakers
+            .keys()
+            .map(|id| {
+                let claims = self.claims_of(id);
+                SpeakerSummary {
+                    speaker: self.speaker(id),
+                    claim_count: claims.len(),
+                    tally: self.tally_of(claims),
+                }
+            })
+            .collect();
+        SpeakersPage { speakers }
+    }
+
+    fn speaker_page(&self, id: &str, k: usize) -> SpeakerPage<'_> {
+        let claims = self.claims_of(id);
+        let speaker = self.speaker(id);
+        SpeakerPage {
+            pager: self.pager(&speaker.view.url, claims.len(), k),
+            speaker: SpeakerClaims {
+                speaker,
+                tally: self.tally_of(claims),
+                claims: self.cards(&claims[self.shown(claims.len(), k)]),
+            },
+        }
+    }
+
+    fn sources_page(&self, k: usize) -> SourcesPage<'_> {
+        let site = self.site;
+        let url = format!("{}sources/", site.config.base_path);
+        SourcesPage {
+            pager: self.pager(&url, site.sources.len(), k),
+            sources: site.sources[self.shown(site.sources.len(), k)]
+                .iter()
+                .map(|cited| SourceEntry {
+                    source: views::cited_source(site, cited.key),
+                    cited_by: self.cards(&cited.cited_by),
+                })
+                .collect(),
+        }
+    }
+
+    fn verdicts_page(&self) -> VerdictsPage<'_> {
+        let verdicts = (0..self.shared.site.verdicts.len())
+            .map(|i| self.verdict_count(i))
+            .collect();
+        VerdictsPage { verdicts }
+    }
+
+    fn verdict_page(&self, i: usize, k: usize) -> VerdictPage<'_> {
+        let verdict = self.verdict_count(i);
+        let all = self.claims_with(&verdict.verdict.id);
+        VerdictPage {
+            pager: self.pager(&verdict.verdict.url, all.len(), k),
+            claims: self.cards(&all[self.shown(all.len(), k)]),
+            verdict,
+        }
+    }
+
+    fn tags_page(&self) -> TagsPage<'_> {
+        let tags = self
+            .site
+            .tags
+            .keys()
+            .map(|slug| self.tag_count(slug))
+            .collect();
+        TagsPage { tags }
+    }
+
+    fn tag_page(&self, slug: &str, k: usize) -> TagPage<'_> {
+        let all = &self.site.tags[slug].briefings;
+        let tag = self.tag_count(slug);
+        TagPage {
+            pager: self.pager(&tag.tag.url, all.len(), k),
+            briefings: all[self.shown(all.len(), k)]
+                .iter()
+                .map(|&b| self.summary(&self.briefings[b]))
+                .collect(),
+            tag,
+        }
+    }
+
+    fn plain_page(&self, i: usize) -> PlainPage<'_> {
+        let page = &self.site.pages[i];
+        PlainPage {
+            page: Fingerprinted {
+                fingerprint: page.hash,
+                view: PageContent {
+                    page,
+                    base_path: &self.site.config.base_path,
+                },
+            },
+        }
+    }
+
+    /// Every correction on the site, newest first; corrections of one day
+    /// follow the briefings' order (newest first, then by slug), and within
+    /// one briefing the later in its list comes first.
+    fn corrections_page(&self) -> CorrectionsPage<'_> {
+        let briefings = &self.site.briefings;
+        let mut all: Vec<(usize, usize)> = briefings
+            .iter()
+            .enumerate()
+            .flat_map(|(b, briefing)| (0..briefing.corrections.len()).map(move |i| (b, i)))
+            .collect();
+        let date = |&(b, i): &(usize, usize)| briefings[b].corrections[i].date;
+        all.sort_by(|x, y| {
+            date(y)
+                .cmp(&date(x))
+                .then(x.0.cmp(&y.0))
+                .then(y.1.cmp(&x.1))
+        });
+        let corrections = all
+            .into_iter()
+            .map(|(b, i)| CorrectionEntry {
+                correction: correction_view(&briefings[b].corrections[i]),
+                briefing: self.summary(&self.briefings[b]),
+            })
+            .collect();
+        CorrectionsPage { corrections }
+    }
+
+    fn card(&self, r: ClaimRef) -> Card<'_, ClaimView> {
+        let views = &self.briefings[r.briefing];
+        Fingerprinted {
+            fingerprint: views.claim_hashes[r.claim],
+            view: &views.claims[r.claim],
+        }
+    }
+
+    fn cards(&self, refs: &[ClaimRef]) -> Vec<Card<'_, ClaimView>> {
+        refs.iter().map(|&r| self.card(r)).collect()
+    }
+
+    fn summary<'v>(&self, views: &'v BriefingViews) -> Card<'v, BriefingSummary> {
+        Fingerprinted {
+            fingerprint: views.summary_hash,
+            view: &views.summary,
+        }
+    }
+
+    fn speaker(&self, id: &str) -> Card<'_, SpeakerRef> {
+        let (view, fingerprint) = &self.shared.speakers[id];
+        Fingerprinted {
+            fingerprint: *fingerprint,
+            view: &**view,
+        }
+    }
+
+    fn claims_of(&self, speaker: &str) -> &'a [ClaimRef] {
+        self.site
+            .claims_by_speaker
+            .get(speaker)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    fn claims_with(&self, verdict: &str) -> &'a [ClaimRef] {
+        self.site
+            .claims_by_verdict
+            .get(verdict)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The verdicts of these claims as their cards show them.
+    fn tally_of(&self, claims: &[ClaimRef]) -> Tally<'_> {
+        self.shared.count(
+            claims
+                .iter()
+                .map(|&r| self.card(r).view.verdict.id.as_str()),
+        )
+    }
+
+    fn verdict_count(&self, i: usize) -> VerdictCount<'_> {
+        let verdict = &self.shared.site.verdicts[i];
+        VerdictCount {
+            verdict,
+            count: self.claims_with(&verdict.id).len(),
+        }
+    }
+
+    fn tag_count(&self, slug: &str) -> TagCount<'_> {
+        TagCount {
+            tag: &self.shared.tags[slug].0,
+            count: self.site.tags[slug].briefings.len(),
+        }
+    }
+
+    /// The entries of a list of `len` shown on page `page`.
+    pub(super) fn shown(&self, len: usize, page: usize) -> std::ops::Range<usize> {
+        views::page_range(len, page, self.site.config.paginate)
+    }
+
+    /// Where page `page` of the list at `url` of `len` entries stands.
+    fn pager(&self, url: &str, len: usize, page: usize) -> PagerView {
+        let count = views::page_count(len, self.site.config.paginate);
+        PagerView::new(url, page, count)
+    }
+}
+
+impl View<'_> {
+    /// What the page's share cards say: made from the view and the site's
+    /// settings alone, which the page's fingerprint covers, so that meta
+    /// cannot go stale either. `url` is the page's absolute URL.
+    pub(super) fn meta(&self, site: &SiteView, url: String) -> MetaView {
+        let mut meta = MetaView {
+            title: String::new(),
+            description: site.description.clone(),
+            kind: "website",
+            url,
+            published_time: None,
+            modified_time: None,
+        };
+        let list = |title: &str| (title.to_owned(), site.description.clone());
+        (meta.title, meta.description) = match self {
+            View::Index(_) => list(&site.title),
+            View::Briefing(page) => {
+                let briefing = page.briefing.view.briefing;
+                meta.kind = "article";
+                meta.published_time = Some(views::iso(briefing.date));
+                meta.modified_time = briefing.modified().map(views::iso);
+                (briefing.title.clone(), briefing.summary.clone())
+            }
+            View::Claim(page) => {
+                let claim = page.claim.view;
+                meta.kind = "article";
+                meta.published_time = Some(page.briefing.view.date.clone());
+                meta.modified_time = page.modified.map(views::iso);
+                let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                (title, claim.summary.clone())
+            }
+            View::Speaker(page) => {
+                meta.kind = "profile";
+                (page.speaker.speaker.view.name.clone(), about(site, page))
+            }
+            View::Speakers(_) => list("Speakers"),
+            View::Sources(_) => list("Sources"),
+            View::Verdicts(_) => list("Verdicts"),
+            View::Verdict(page) => list(&format!("Verdict: {}", page.verdict.verdict.label)),
+            View::Tags(_) => list("Tags"),
+            View::Tag(page) => list(&format!("Tag: {}", page.tag.tag.name)),
+            View::Page(page) => {
+                let page = page.page.view.page;
+                let about = page.description.as_ref().unwrap_or(&site.description);
+                (page.title.clone(), about.clone())
+            }
+            View::Corrections(_) => list("Corrections"),
+            View::NotFound(_) => list("Page not found"),
+            View::Search(_) => list("Search"),
+        };
+        meta
+    }
+}
+
+/// What a speaker's share card says about them.
+fn about(site: &SiteView, page: &SpeakerPage) -> String {
+    let speaker = page.speaker.speaker.view;
+    let about: Vec<&str> = [&speaker.role, &speaker.affiliation]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if about.is_empty() {
+        format!("Claims by {} checked by {}.", speaker.name, site.title)
+    } else {
+        about.join(", ")
+    }
+}
+
+fn correction_view(c: &Correction) -> CorrectionView {
+    CorrectionView {
+        date: views::iso(c.date),
+        date_display: views::display(c.date),
+        text: c.text_html.clone(),
+    }
+}
