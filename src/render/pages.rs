@@ -585,3 +585,177 @@ fn correction_view(c: &Correction) -> CorrectionView {
         text: c.text_html.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use tera::Context;
+
+    use crate::config::Options;
+    use crate::render::{plan, templates, Cache};
+    use crate::resolve::Site;
+    use crate::session::Session;
+
+    const SPEAKERS: &str = "\
+kim:
+  name: Kim Song
+  role: Permanent Representative
+lee:
+  name: Lee Min
+";
+
+    const SOURCES: &str = "\
+charter:
+  title: Charter of the United Nations
+  url: https://www.un.org/en/about-us/un-charter/full-text
+";
+
+    const FIRST: &str = "---
+title: The first briefing
+date: 2024-10-31
+summary: What it found.
+tags: [sanctions]
+claims:
+  - id: one
+    speaker: kim
+    text: Any deployment would comply with international law.
+    verdict: unverified
+    explanation: The record does not settle it.
+    sources: [charter]
+  - id: two
+    speaker: lee
+    text: Exports doubled.
+    verdict: 'false'
+    explanation: They fell.
+    sources: [charter]
+---
+Body text.
+";
+
+    const SECOND: &str = "---
+title: The second briefing
+date: 2024-11-02
+summary: More claims.
+tags: [sanctions, trade]
+claims:
+  - id: three
+    speaker: kim
+    text: It breaches nothing.
+    verdict: misleading
+    explanation: It breaches a resolution.
+    sources: [charter]
+---
+Second body.
+";
+
+    const ABOUT: &str = "---\ntitle: About\n---\nWho we are.\n";
+
+    fn files() -> Vec<(&'static str, String)> {
+        [
+            ("site.yaml", "title: Desk\npaginate: 2\n"),
+            ("content/speakers.yaml", SPEAKERS),
+            ("content/sources.yaml", SOURCES),
+            ("content/briefings/first.md", FIRST),
+            ("content/briefings/second.md", SECOND),
+            ("content/pages/about.md", ABOUT),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path, text.to_owned()))
+        .collect()
+    }
+
+    /// The site made of `files`.
+    fn site(files: &[(&str, String)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        match Session::new(Options::new(dir.path())).check() {
+            Ok((site, _)) => site,
+            Err(problems) => panic!("the site does not build: {problems:?}"),
+        }
+    }
+
+    /// Every page's fingerprint, and what its template receives.
+    fn pages(site: &Site) -> BTreeMap<PathBuf, (u64, String)> {
+        let templates = templates(&[]).unwrap();
+        let mut plan = plan(site, &templates, &mut Cache::default(), 0);
+        plan.add_claim_pages();
+        let mut base = Context::new();
+        base.insert("site", &plan.shared.site);
+        plan.pages
+            .iter()
+            .map(|page| {
+                let received = plan.context(&base, page).into_json().to_string();
+                (page.path.clone(), (page.fingerprint, received))
+            })
+            .collect()
+    }
+
+    /// Edits that each change what some list pages show: a field of a
+    /// shared view, a count, a tally, a list's entries, the page size.
+    fn edits() -> Vec<(&'static str, &'static str, String)> {
+        const BRIEFING: &str = "content/briefings/first.md";
+        let first = |from: &str, to: &str| FIRST.replace(from, to);
+        let correction = "corrections:\n  - date: 2024-11-05\n    text: Fixed a figure.\ntags:";
+        vec![
+            (
+                "a speaker's role",
+                "content/speakers.yaml",
+                SPEAKERS.replace("Permanent Representative", "Ambassador"),
+            ),
+            ("a verdict", BRIEFING, first("'false'", "'true'")),
+            ("a claim's text", BRIEFING, first("doubled.", "tripled.")),
+            ("a summary", BRIEFING, first("it found.", "it showed.")),
+            (
+                "a tag",
+                BRIEFING,
+                first("[sanctions]", "[sanctions, trade]"),
+            ),
+            ("a date", BRIEFING, first("2024-10-31", "2024-11-03")),
+            ("a correction", BRIEFING, first("tags:", correction)),
+            (
+                "a source's title",
+                "content/sources.yaml",
+                SOURCES.replace("Charter of", "The Charter of"),
+            ),
+            (
+                "the page size",
+                "site.yaml",
+                "title: Desk\npaginate: 1\n".into(),
+            ),
+        ]
+    }
+
+    /// A page is rendered again when its fingerprint changes, so a page
+    /// whose view changed but whose fingerprint did not would go stale.
+    #[test]
+    fn a_page_whose_fingerprint_holds_receives_what_it_received() {
+        let files = files();
+        let before = pages(&site(&files));
+        for (edit, path, text) in edits() {
+            let mut edited = files.clone();
+            edited.iter_mut().find(|(p, _)| *p == path).unwrap().1 = text;
+            let after = pages(&site(&edited));
+            let mut changed_lists = 0;
+            for (page, (fingerprint, received)) in &after {
+                let Some((was, received_before)) = before.get(page) else {
+                    continue;
+                };
+                assert!(
+                    was != fingerprint || received == received_before,
+                    "after {edit}, {} receives something else with the same fingerprint",
+                    page.display()
+                );
+                if received != received_before && !page.starts_with("briefings") {
+                    changed_lists += 1;
+                }
+            }
+            assert!(changed_lists > 0, "{edit} changes no list page");
+        }
+    }
+}
