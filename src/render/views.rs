@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::fingerprint;
-use crate::model::{Briefing, Source};
+use crate::model::{Briefing, Claim, Source};
 use crate::resolve::{Site, SourceKey};
 
 #[derive(Serialize)]
@@ -553,86 +553,104 @@ impl Serialize for CitedSource<'_> {
 /// Builds one briefing's views.
 pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) -> BriefingViews {
     let briefing: &Briefing = &site.briefings[b];
-    let base = &site.config.base_path;
-    let url = format!("{base}briefings/{}/", briefing.slug);
-    let last_verdict = shared.verdict_views.last();
+    let url = format!("{}briefings/{}/", site.config.base_path, briefing.slug);
     let link = Arc::new(BriefingLink {
         title: briefing.title.clone(),
         url: url.clone(),
         date: iso(briefing.date),
         date_display: display(briefing.date),
     });
-    let mut source_views: HashMap<SourceKey, Arc<SourceView>> = HashMap::new();
+    let mut sources = HashMap::new();
     let claims: Vec<ClaimView> = briefing
         .claims
         .iter()
-        .map(|claim| {
-            let speaker = site
-                .speaker_for(b, &claim.speaker)
-                .map(|s| {
-                    let shared_view = &shared.speakers[&s.id].0;
-                    // A briefing's own definition may give the role held on
-                    // that occasion.
-                    let role = s.role.as_ref().or(shared_view.role.as_ref());
-                    let affiliation = s.affiliation.as_ref().or(shared_view.affiliation.as_ref());
-                    if role == shared_view.role.as_ref()
-                        && affiliation == shared_view.affiliation.as_ref()
-                    {
-                        shared_view.clone()
-                    } else {
-                        Arc::new(SpeakerRef {
-                            role: role.cloned(),
-                            affiliation: affiliation.cloned(),
-                            ..SpeakerRef::clone(shared_view)
-                        })
-                    }
-                })
-                .unwrap_or_else(|| {
-                    Arc::new(SpeakerRef {
-                        id: claim.speaker.clone(),
-                        name: claim.speaker.clone(),
-                        role: None,
-                        affiliation: None,
-                        url: format!("{base}speakers/"),
-                    })
-                });
-            let verdict = shared
-                .verdict(&claim.verdict)
-                .map(|(i, _)| &shared.verdict_views[i])
-                .or(last_verdict)
-                .cloned()
-                .expect("a verdict scale is never empty");
-            let sources = claim
-                .sources
-                .iter()
-                .filter_map(|id| site.source_for(b, id))
-                .map(|(key, source)| {
-                    source_views
-                        .entry(key)
-                        .or_insert_with(|| Arc::new(source_view(site, &key, source)))
-                        .clone()
-                })
-                .collect();
-            let summary = format!("Verdict: {}. {}", verdict.label, claim.explanation_text);
-            ClaimView {
-                id: claim.id.clone(),
-                anchor: format!("claim-{}", claim.id),
-                url: format!("{url}#claim-{}", claim.id),
-                text: claim.text.clone(),
-                verbatim: claim.verbatim,
-                date: claim.date.map(iso),
-                date_display: claim.date.map(display),
-                appearance: claim.appearance.clone(),
-                speaker,
-                verdict,
-                explanation: claim.explanation_html.clone(),
-                summary,
-                page_url: format!("{url}claims/{}/", claim.id),
-                sources,
-                briefing: link.clone(),
-            }
+        .map(|claim| claim_view(site, shared, b, claim, &link, &mut sources))
+        .collect();
+    let summary = briefing_summary(shared, briefing, url);
+    BriefingViews {
+        signature,
+        summary_hash: fingerprint::of_view(&summary),
+        claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
+        summary,
+        claims,
+    }
+}
+
+/// A claim's card. Source views already made for the briefing's other
+/// claims, in `sources`, are shared rather than made again.
+fn claim_view(
+    site: &Site,
+    shared: &Shared,
+    b: usize,
+    claim: &Claim,
+    briefing: &Arc<BriefingLink>,
+    sources: &mut HashMap<SourceKey, Arc<SourceView>>,
+) -> ClaimView {
+    let url = &briefing.url;
+    let verdict = shared
+        .verdict(&claim.verdict)
+        .map(|(i, _)| &shared.verdict_views[i])
+        .or(shared.verdict_views.last())
+        .cloned()
+        .expect("a verdict scale is never empty");
+    let sources = claim
+        .sources
+        .iter()
+        .filter_map(|id| site.source_for(b, id))
+        .map(|(key, source)| {
+            sources
+                .entry(key)
+                .or_insert_with(|| Arc::new(source_view(site, &key, source)))
+                .clone()
         })
         .collect();
+    ClaimView {
+        id: claim.id.clone(),
+        anchor: format!("claim-{}", claim.id),
+        url: format!("{url}#claim-{}", claim.id),
+        text: claim.text.clone(),
+        verbatim: claim.verbatim,
+        date: claim.date.map(iso),
+        date_display: claim.date.map(display),
+        appearance: claim.appearance.clone(),
+        speaker: claim_speaker(site, shared, b, claim),
+        summary: format!("Verdict: {}. {}", verdict.label, claim.explanation_text),
+        verdict,
+        explanation: claim.explanation_html.clone(),
+        page_url: format!("{url}claims/{}/", claim.id),
+        sources,
+        briefing: briefing.clone(),
+    }
+}
+
+/// Who made a claim, as its card shows them: the shared view, unless the
+/// briefing's own definition gives the role held on that occasion.
+fn claim_speaker(site: &Site, shared: &Shared, b: usize, claim: &Claim) -> Arc<SpeakerRef> {
+    let Some(s) = site.speaker_for(b, &claim.speaker) else {
+        return Arc::new(SpeakerRef {
+            id: claim.speaker.clone(),
+            name: claim.speaker.clone(),
+            role: None,
+            affiliation: None,
+            url: format!("{}speakers/", site.config.base_path),
+        });
+    };
+    let shared_view = &shared.speakers[&s.id].0;
+    let role = s.role.as_ref().or(shared_view.role.as_ref());
+    let affiliation = s.affiliation.as_ref().or(shared_view.affiliation.as_ref());
+    if role == shared_view.role.as_ref() && affiliation == shared_view.affiliation.as_ref() {
+        shared_view.clone()
+    } else {
+        Arc::new(SpeakerRef {
+            role: role.cloned(),
+            affiliation: affiliation.cloned(),
+            ..SpeakerRef::clone(shared_view)
+        })
+    }
+}
+
+/// A briefing as lists show it.
+fn briefing_summary(shared: &Shared, briefing: &Briefing, url: String) -> BriefingSummary {
     let mut seen = std::collections::HashSet::new();
     let tags = briefing
         .tags
@@ -640,7 +658,7 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
         .filter(|t| seen.insert(Site::tag_slug(t)))
         .filter_map(|t| shared.tags.get(&Site::tag_slug(t)).map(|(v, _)| v.clone()))
         .collect();
-    let summary = BriefingSummary {
+    BriefingSummary {
         slug: briefing.slug.clone(),
         title: briefing.title.clone(),
         url,
@@ -652,13 +670,6 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
         tags,
         claim_count: briefing.claims.len(),
         tally: shared.tally(briefing.claims.iter().map(|c| c.verdict.as_str())),
-    };
-    BriefingViews {
-        signature,
-        summary_hash: fingerprint::of_view(&summary),
-        claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
-        summary,
-        claims,
     }
 }
 
