@@ -311,6 +311,7 @@ impl<'a> Plan<'a> {
             layout: 0,
         };
         plan.claim_pages = (0..site.briefings.len())
+            .into_par_iter()
             .map(|b| plan.claim_pages_fingerprint(templates, b))
             .collect();
         plan
@@ -415,6 +416,7 @@ impl<'a> Plan<'a> {
         }
         hasher.finish()
     }
+
     /// Adds every claim page to [`Plan::pages`], for a full build or when
     /// the site's files may have come or gone.
     pub fn add_claim_pages(&mut self) {
