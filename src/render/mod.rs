@@ -295,9 +295,9 @@ impl<'a> Plan<'a> {
         let briefings = cache.briefing_views(site, &shared, site_key);
         let verdict_counts = shared
             .count(
-                site.briefings
+                briefings
                     .iter()
-                    .flat_map(|b| b.claims.iter().map(|c| c.verdict.as_str())),
+                    .flat_map(|v| v.verdicts.iter().flatten().copied()),
             )
             .counts;
         let mut plan = Plan {

@@ -5,19 +5,25 @@
 //! share `meta` is made from the view too. Its fingerprint is the hash of
 //! that same value, so a field added to a view is part of the fingerprint
 //! (the derived `Hash` does not compile until it is) and a page cannot
-//! show something its fingerprint misses. Views that many pages show are
-//! hashed by the fingerprint they carry ([`Fingerprinted`]) rather than
-//! deeply; a briefing's own page and a plain page, made from one content
-//! file each, are fingerprinted by what they are made from and made into
-//! what they show only when rendered, so planning never unpacks a body.
+//! show something its fingerprint misses.
+//!
+//! A save plans every page, so views are cheap to make and to hash. Views
+//! that many pages show are hashed by the fingerprint they carry
+//! ([`Fingerprinted`]) rather than deeply. What a page would spell out at
+//! length (a list of claim cards, a pager, a tally, a briefing's or plain
+//! page's body) is held as what it is made from, hashed as such, and made
+//! into what the template sees only when the page is rendered.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::views::{
     self, BriefingSummary, BriefingViews, ClaimView, CorrectionView, Fingerprinted, MetaView,
-    PagerView, SiteView, SourceView, SpeakerRef, TagCount, Tally, VerdictCount,
+    Pager, SiteView, SourceView, SpeakerRef, TagCount, Tally, VerdictCount,
 };
 use super::{claim_review, Job, Plan};
 use crate::config::SiteConfig;
@@ -44,12 +50,13 @@ pub(super) enum View<'a> {
     Search(Nothing),
 }
 
-type Card<'a, T> = Fingerprinted<&'a T>;
+/// A view that many pages show, by reference, hashed by its fingerprint.
+type SharedView<'a, T> = Fingerprinted<&'a T>;
 
 #[derive(Serialize, Hash)]
 pub(super) struct IndexPage<'a> {
-    briefings: Vec<Card<'a, BriefingSummary>>,
-    pager: PagerView,
+    briefings: Vec<SharedView<'a, BriefingSummary>>,
+    pager: Pager<'a>,
     /// Every claim of the site, charted on every page of the index.
     tally: Tally<'a>,
 }
@@ -120,8 +127,8 @@ impl Serialize for BriefingContent<'_> {
 
 #[derive(Serialize, Hash)]
 pub(super) struct ClaimPage<'a> {
-    claim: Card<'a, ClaimView>,
-    briefing: Card<'a, BriefingSummary>,
+    claim: SharedView<'a, ClaimView>,
+    briefing: SharedView<'a, BriefingSummary>,
     /// For the share meta, which counts corrections too.
     #[serde(skip)]
     modified: Option<chrono::NaiveDate>,
@@ -135,7 +142,7 @@ pub(super) struct SpeakersPage<'a> {
 #[derive(Serialize, Hash)]
 struct SpeakerSummary<'a> {
     #[serde(flatten)]
-    speaker: Card<'a, SpeakerRef>,
+    speaker: SharedView<'a, SpeakerRef>,
     claim_count: usize,
     tally: Tally<'a>,
 }
@@ -143,21 +150,21 @@ struct SpeakerSummary<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct SpeakerPage<'a> {
     speaker: SpeakerClaims<'a>,
-    pager: PagerView,
+    pager: Pager<'a>,
 }
 
 /// A speaker with the chart of all their claims and one page of them.
 #[derive(Serialize, Hash)]
 struct SpeakerClaims<'a> {
     #[serde(flatten)]
-    speaker: Card<'a, SpeakerRef>,
+    speaker: SharedView<'a, SpeakerRef>,
     tally: Tally<'a>,
-    claims: Vec<Card<'a, ClaimView>>,
+    claims: ClaimCards<'a>,
 }
 
 #[derive(Serialize, Hash)]
 pub(super) struct SourcesPage<'a> {
-    pager: PagerView,
+    pager: Pager<'a>,
     sources: Vec<SourceEntry<'a>>,
 }
 
@@ -165,7 +172,7 @@ pub(super) struct SourcesPage<'a> {
 struct SourceEntry<'a> {
     #[serde(flatten)]
     source: Fingerprinted<views::CitedSource<'a>>,
-    cited_by: Vec<Card<'a, ClaimView>>,
+    cited_by: ClaimCards<'a>,
 }
 
 #[derive(Serialize, Hash)]
@@ -176,8 +183,8 @@ pub(super) struct VerdictsPage<'a> {
 #[derive(Serialize, Hash)]
 pub(super) struct VerdictPage<'a> {
     verdict: VerdictCount<'a>,
-    pager: PagerView,
-    claims: Vec<Card<'a, ClaimView>>,
+    pager: Pager<'a>,
+    claims: ClaimCards<'a>,
 }
 
 #[derive(Serialize, Hash)]
@@ -187,9 +194,9 @@ pub(super) struct TagsPage<'a> {
 
 #[derive(Serialize, Hash)]
 pub(super) struct TagPage<'a> {
-    pager: PagerView,
+    pager: Pager<'a>,
     tag: TagCount<'a>,
-    briefings: Vec<Card<'a, BriefingSummary>>,
+    briefings: Vec<SharedView<'a, BriefingSummary>>,
 }
 
 #[derive(Serialize, Hash)]
@@ -237,7 +244,34 @@ pub(super) struct CorrectionsPage<'a> {
 struct CorrectionEntry<'a> {
     #[serde(flatten)]
     correction: CorrectionView,
-    briefing: Card<'a, BriefingSummary>,
+    briefing: SharedView<'a, BriefingSummary>,
+}
+
+/// Claim cards, as a list shows them: hashed by each card's fingerprint,
+/// and listed only when the page is rendered.
+pub(super) struct ClaimCards<'a> {
+    briefings: &'a [Arc<BriefingViews>],
+    claims: &'a [ClaimRef],
+}
+
+impl Hash for ClaimCards<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.claims.len().hash(state);
+        for r in self.claims {
+            self.briefings[r.briefing].claim_hashes[r.claim].hash(state);
+        }
+    }
+}
+
+impl Serialize for ClaimCards<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let briefings = self.briefings;
+        serializer.collect_seq(
+            self.claims
+                .iter()
+                .map(|r| &briefings[r.briefing].claims[r.claim]),
+        )
+    }
 }
 
 /// The view of a page that receives nothing of its own.
@@ -277,7 +311,7 @@ impl<'a> Plan<'a> {
                 .iter()
                 .map(|v| self.summary(v))
                 .collect(),
-            pager: self.pager(base, all.len(), k),
+            pager: self.pager(base.as_str(), all.len(), k),
             tally,
         }
     }
@@ -328,7 +362,7 @@ impl<'a> Plan<'a> {
         let claims = self.claims_of(id);
         let speaker = self.speaker(id);
         SpeakerPage {
-            pager: self.pager(&speaker.view.url, claims.len(), k),
+            pager: self.pager(speaker.view.url.as_str(), claims.len(), k),
             speaker: SpeakerClaims {
                 speaker,
                 tally: self.tally_of(claims),
@@ -341,12 +375,12 @@ impl<'a> Plan<'a> {
         let site = self.site;
         let url = format!("{}sources/", site.config.base_path);
         SourcesPage {
-            pager: self.pager(&url, site.sources.len(), k),
-            sources: site.sources[self.shown(site.sources.len(), k)]
-                .iter()
-                .map(|cited| SourceEntry {
-                    source: views::cited_source(site, cited.key),
-                    cited_by: self.cards(&cited.cited_by),
+            pager: self.pager(url, site.sources.len(), k),
+            sources: self
+                .shown(site.sources.len(), k)
+                .map(|i| SourceEntry {
+                    source: views::cited_source(site, i),
+                    cited_by: self.cards(&site.sources[i].cited_by),
                 })
                 .collect(),
         }
@@ -363,7 +397,7 @@ impl<'a> Plan<'a> {
         let verdict = self.verdict_count(i);
         let all = self.claims_with(&verdict.verdict.id);
         VerdictPage {
-            pager: self.pager(&verdict.verdict.url, all.len(), k),
+            pager: self.pager(verdict.verdict.url.as_str(), all.len(), k),
             claims: self.cards(&all[self.shown(all.len(), k)]),
             verdict,
         }
@@ -383,7 +417,7 @@ impl<'a> Plan<'a> {
         let all = &self.site.tags[slug].briefings;
         let tag = self.tag_count(slug);
         TagPage {
-            pager: self.pager(&tag.tag.url, all.len(), k),
+            pager: self.pager(tag.tag.url.as_str(), all.len(), k),
             briefings: all[self.shown(all.len(), k)]
                 .iter()
                 .map(|&b| self.summary(&self.briefings[b]))
@@ -432,7 +466,7 @@ impl<'a> Plan<'a> {
         CorrectionsPage { corrections }
     }
 
-    fn card(&self, r: ClaimRef) -> Card<'_, ClaimView> {
+    fn card(&self, r: ClaimRef) -> SharedView<'_, ClaimView> {
         let views = &self.briefings[r.briefing];
         Fingerprinted {
             fingerprint: views.claim_hashes[r.claim],
@@ -440,18 +474,21 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn cards(&self, refs: &[ClaimRef]) -> Vec<Card<'_, ClaimView>> {
-        refs.iter().map(|&r| self.card(r)).collect()
+    fn cards(&self, claims: &'a [ClaimRef]) -> ClaimCards<'_> {
+        ClaimCards {
+            briefings: &self.briefings,
+            claims,
+        }
     }
 
-    fn summary<'v>(&self, views: &'v BriefingViews) -> Card<'v, BriefingSummary> {
+    fn summary<'v>(&self, views: &'v BriefingViews) -> SharedView<'v, BriefingSummary> {
         Fingerprinted {
             fingerprint: views.summary_hash,
             view: &views.summary,
         }
     }
 
-    fn speaker(&self, id: &str) -> Card<'_, SpeakerRef> {
+    fn speaker(&self, id: &str) -> SharedView<'_, SpeakerRef> {
         let (view, fingerprint) = &self.shared.speakers[id];
         Fingerprinted {
             fingerprint: *fingerprint,
@@ -473,12 +510,14 @@ impl<'a> Plan<'a> {
             .map_or(&[][..], Vec::as_slice)
     }
 
-    /// The verdicts of these claims as their cards show them.
+    /// The verdicts of these claims as their cards show them: one not on
+    /// the scale as the scale's last.
     fn tally_of(&self, claims: &[ClaimRef]) -> Tally<'_> {
+        let last = self.shared.site.verdicts.len() - 1;
         self.shared.count(
             claims
                 .iter()
-                .map(|&r| self.card(r).view.verdict.id.as_str()),
+                .map(|r| self.briefings[r.briefing].verdicts[r.claim].unwrap_or(last)),
         )
     }
 
@@ -503,9 +542,12 @@ impl<'a> Plan<'a> {
     }
 
     /// Where page `page` of the list at `url` of `len` entries stands.
-    fn pager(&self, url: &str, len: usize, page: usize) -> PagerView {
-        let count = views::page_count(len, self.site.config.paginate);
-        PagerView::new(url, page, count)
+    fn pager<'u>(&self, url: impl Into<Cow<'u, str>>, len: usize, page: usize) -> Pager<'u> {
+        Pager {
+            url: url.into(),
+            page,
+            count: views::page_count(len, self.site.config.paginate),
+        }
     }
 }
 

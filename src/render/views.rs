@@ -6,11 +6,13 @@
 //! when its signature changes: the fingerprint of its own text and of every
 //! shared view its cards show.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::fingerprint;
@@ -236,7 +238,7 @@ pub fn page_count(len: usize, per_page: usize) -> usize {
 }
 
 /// Where a list page stands among its list's pages, for its navigation.
-#[derive(Serialize, Debug, Hash)]
+#[derive(Serialize, Debug)]
 pub struct PagerView {
     /// This page's number, from 1.
     pub number: usize,
@@ -246,6 +248,22 @@ pub struct PagerView {
     pub last_url: String,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+}
+
+/// Where a list page stands, as a page's view holds it: what a
+/// [`PagerView`] is made from, made into one only when the page is
+/// rendered, so planning does not spell out every list page's links.
+#[derive(Hash)]
+pub struct Pager<'a> {
+    pub url: Cow<'a, str>,
+    pub page: usize,
+    pub count: usize,
+}
+
+impl Serialize for Pager<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        PagerView::new(&self.url, self.page, self.count).serialize(serializer)
+    }
 }
 
 impl PagerView {
@@ -266,10 +284,12 @@ impl PagerView {
 pub struct Shared {
     pub site: SiteView,
     pub site_hash: u64,
-    pub verdict_hashes: Vec<u64>,
     pub speakers: HashMap<String, (Arc<SpeakerRef>, u64)>,
     /// The verdicts of the scale, in order, to share among claim views.
     pub verdict_views: Vec<Arc<VerdictView>>,
+    /// Each verdict's place on the scale, by id: a save looks up the
+    /// verdict of every claim a few times over.
+    verdict_index: FxHashMap<String, usize>,
     pub tags: HashMap<String, (TagView, u64)>,
 }
 
@@ -288,7 +308,13 @@ impl Shared {
                 tone: v.tone.as_str(),
             })
             .collect();
-        let verdict_hashes = verdicts.iter().map(fingerprint::of_view).collect();
+        // Reversed, so that of two verdicts with one id the first is found.
+        let verdict_index = verdicts
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, v)| (v.id.clone(), i))
+            .collect();
         let verdict_views = verdicts.iter().cloned().map(Arc::new).collect();
         let speakers = site
             .speakers
@@ -343,7 +369,7 @@ impl Shared {
             // Every list's pager and every source's link depend on it.
             site_hash: fingerprint::of(&(fingerprint::of_view(&site_view), config.paginate)),
             site: site_view,
-            verdict_hashes,
+            verdict_index,
             verdict_views,
             speakers,
             tags,
@@ -351,26 +377,15 @@ impl Shared {
     }
 
     pub fn verdict(&self, id: &str) -> Option<(usize, &VerdictView)> {
-        self.site
-            .verdicts
-            .iter()
-            .enumerate()
-            .find(|(_, v)| v.id == id)
+        let &i = self.verdict_index.get(id)?;
+        Some((i, &self.site.verdicts[i]))
     }
 
-    /// The tally of a set of verdict ids, in scale order.
-    pub fn tally<'a>(&self, ids: impl Iterator<Item = &'a str>) -> TallyView {
-        self.count(ids).view()
-    }
-
-    /// How many of a set of verdict ids are each verdict of the scale;
-    /// ids not on the scale are not counted.
-    pub fn count<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Tally<'_> {
+    /// How many of a set of places on the scale are each verdict.
+    pub fn count(&self, places: impl Iterator<Item = usize>) -> Tally<'_> {
         let mut counts = vec![0usize; self.site.verdicts.len()];
-        for id in ids {
-            if let Some((i, _)) = self.verdict(id) {
-                counts[i] += 1;
-            }
+        for i in places {
+            counts[i] += 1;
         }
         Tally {
             scale: &self.site.verdicts,
@@ -469,6 +484,10 @@ pub struct BriefingViews {
     /// so lists and index pages are left alone.
     pub summary_hash: u64,
     pub claim_hashes: Vec<u64>,
+    /// Each claim's verdict's place on the scale, if it is on it, for the
+    /// tallies of the pages that list claims: counted with no verdict
+    /// looked up by name, a save counts every claim of the site.
+    pub verdicts: Vec<Option<usize>>,
 }
 
 /// Everything a briefing's views are made from: its own text, and the
@@ -529,13 +548,19 @@ pub fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
     source_view(site, key, site.source(key))
 }
 
-/// A `/sources/` entry's source as its page holds it: fingerprinted by what
-/// [`source_view`] makes it from (the source, and its place among the
-/// entries), and made into a [`SourceView`] only when the page is rendered.
-pub fn cited_source(site: &Site, key: SourceKey) -> Fingerprinted<CitedSource<'_>> {
+/// The source of `/sources/` entry `i` as its page holds it: fingerprinted
+/// by what [`source_view`] makes it from (the source, and the entry's
+/// anchor and page, which [`Site::source_place`] would look up), and made
+/// into a [`SourceView`] only when the page is rendered.
+pub fn cited_source(site: &Site, i: usize) -> Fingerprinted<CitedSource<'_>> {
+    let cited = &site.sources[i];
+    let place = (cited.anchor.as_str(), i / site.config.paginate);
     Fingerprinted {
-        fingerprint: fingerprint::of(&(site.source(&key).hash, site.source_place(&key))),
-        view: CitedSource { site, key },
+        fingerprint: fingerprint::of(&(site.source(&cited.key).hash, place)),
+        view: CitedSource {
+            site,
+            key: cited.key,
+        },
     }
 }
 
@@ -560,36 +585,45 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
         date: iso(briefing.date),
         date_display: display(briefing.date),
     });
+    let verdicts: Vec<Option<usize>> = briefing
+        .claims
+        .iter()
+        .map(|claim| shared.verdict(&claim.verdict).map(|(i, _)| i))
+        .collect();
     let mut sources = HashMap::new();
     let claims: Vec<ClaimView> = briefing
         .claims
         .iter()
-        .map(|claim| claim_view(site, shared, b, claim, &link, &mut sources))
+        .zip(&verdicts)
+        .map(|(claim, &verdict)| claim_view(site, shared, b, claim, verdict, &link, &mut sources))
         .collect();
-    let summary = briefing_summary(shared, briefing, url);
+    let summary = briefing_summary(shared, briefing, url, &verdicts);
     BriefingViews {
         signature,
         summary_hash: fingerprint::of_view(&summary),
         claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
         summary,
         claims,
+        verdicts,
     }
 }
 
-/// A claim's card. Source views already made for the briefing's other
-/// claims, in `sources`, are shared rather than made again.
+/// A claim's card, given its verdict's place on the scale (the card shows
+/// the last verdict of the scale for one not on it). Source views already
+/// made for the briefing's other claims, in `sources`, are shared rather
+/// than made again.
 fn claim_view(
     site: &Site,
     shared: &Shared,
     b: usize,
     claim: &Claim,
+    verdict: Option<usize>,
     briefing: &Arc<BriefingLink>,
     sources: &mut HashMap<SourceKey, Arc<SourceView>>,
 ) -> ClaimView {
     let url = &briefing.url;
-    let verdict = shared
-        .verdict(&claim.verdict)
-        .map(|(i, _)| &shared.verdict_views[i])
+    let verdict = verdict
+        .map(|i| &shared.verdict_views[i])
         .or(shared.verdict_views.last())
         .cloned()
         .expect("a verdict scale is never empty");
@@ -649,8 +683,14 @@ fn claim_speaker(site: &Site, shared: &Shared, b: usize, claim: &Claim) -> Arc<S
     }
 }
 
-/// A briefing as lists show it.
-fn briefing_summary(shared: &Shared, briefing: &Briefing, url: String) -> BriefingSummary {
+/// A briefing as lists show it, given its claims' verdicts' places on the
+/// scale.
+fn briefing_summary(
+    shared: &Shared,
+    briefing: &Briefing,
+    url: String,
+    verdicts: &[Option<usize>],
+) -> BriefingSummary {
     let mut seen = std::collections::HashSet::new();
     let tags = briefing
         .tags
@@ -669,7 +709,7 @@ fn briefing_summary(shared: &Shared, briefing: &Briefing, url: String) -> Briefi
         summary: briefing.summary.clone(),
         tags,
         claim_count: briefing.claims.len(),
-        tally: shared.tally(briefing.claims.iter().map(|c| c.verdict.as_str())),
+        tally: shared.count(verdicts.iter().flatten().copied()).view(),
     }
 }
 
