@@ -8,18 +8,18 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::config::SiteConfig;
 use crate::model::Briefing;
 use crate::render::views::{iso, ClaimView};
-use crate::resolve::Site;
 
 /// The JSON-LD of a briefing's claims, ready to place inside
 /// `<script type="application/ld+json">`: `<`, `>` and `&` are written as
 /// JSON escapes, so no field can close the script element.
-pub fn json_ld(site: &Site, briefing: &Briefing, claims: &[ClaimView]) -> String {
+pub fn json_ld(config: &SiteConfig, briefing: &Briefing, claims: &[ClaimView]) -> String {
     let reviews: Vec<Value> = claims
         .iter()
         .zip(&briefing.claims)
-        .map(|(view, claim)| review(site, briefing, view, claim.date.map(iso)))
+        .map(|(view, claim)| review(config, briefing, view, claim.date.map(iso)))
         .collect();
     let text = serde_json::to_string(&reviews).unwrap_or_else(|_| "[]".to_owned());
     text.replace('<', "\\u003c")
@@ -27,8 +27,12 @@ pub fn json_ld(site: &Site, briefing: &Briefing, claims: &[ClaimView]) -> String
         .replace('&', "\\u0026")
 }
 
-fn review(site: &Site, briefing: &Briefing, claim: &ClaimView, said: Option<String>) -> Value {
-    let config = &site.config;
+fn review(
+    config: &SiteConfig,
+    briefing: &Briefing,
+    claim: &ClaimView,
+    said: Option<String>,
+) -> Value {
     let modified = briefing.modified();
 
     let mut rating = Map::new();

@@ -527,12 +527,13 @@ struct Facet {
 #[derive(Serialize)]
 struct Chunk<'a> {
     /// The briefings the documents belong to.
-    briefings: Vec<BriefingRecord<'a>>,
+    briefings: Vec<ResultBriefing<'a>>,
     docs: Vec<DocRecord<'a>>,
 }
 
+/// What a search result shows of the briefing it is in, or is.
 #[derive(Serialize)]
-struct BriefingRecord<'a> {
+struct ResultBriefing<'a> {
     title: &'a str,
     url: &'a str,
     date: &'a str,
@@ -575,18 +576,56 @@ impl Serialize for Shard<'_> {
 /// Every file of the search index, reusing the words of briefings whose
 /// views did not change since the build `cache` remembers.
 pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
-    let site = plan.site;
-    let stop = is_english(&site.config.language);
+    let stop = is_english(&plan.site.config.language);
     let cache = &mut cache.search;
+    let Postings { starts, lists } = post(plan, cache, stop);
+    let doc_count = *starts.last().unwrap_or(&0) as usize;
+    let words = encode_words(&cache.words, lists);
+    let (mut files, shards) = shard_files(&words);
+    drop(words);
+    let facets = facet_files(plan, &starts, &mut files);
+    files.extend(doc_files(
+        plan,
+        &mut cache.chunks,
+        cache.mode,
+        &facets.speakers,
+    ));
+    let meta = Meta {
+        version: VERSION,
+        build: build_of(&files),
+        docs: doc_count,
+        chunk_docs: CHUNK_DOCS,
+        shards: shards.firsts,
+        shard_bytes: shards.bytes,
+        stop_words: if stop { STOP_WORDS } else { &[] },
+        speakers: facets.speakers,
+        verdicts: facets.verdicts,
+        tags: facets.tags,
+    };
+    files.push(json(format!("{FOLDER}/meta.json"), &meta));
+    files
+}
+
+/// Every document's words, posted: for each word by its site-wide number,
+/// the documents that have it in a main field and those that have it only
+/// in another, encoded as they grow.
+struct Postings {
+    /// The number of each briefing's first document, and after them the
+    /// number of documents.
+    starts: Vec<u32>,
+    lists: Vec<[Encoder; 2]>,
+}
+
+/// Splits briefings into words a window at a time, on all threads, and
+/// numbers and posts each window in order before the next: a one-off build
+/// then never holds every briefing's words at once. Documents are numbered
+/// each briefing's own, then its claims'; they are posted in that order, so
+/// each list is encoded as it grows.
+fn post(plan: &Plan, cache: &mut Cache, stop: bool) -> Postings {
     let previous = std::mem::take(&mut cache.briefings);
-    // Briefings are split into words a window at a time, on all threads,
-    // and each window is numbered and posted in order before the next: a
-    // one-off build then never holds every briefing's words at once.
-    // Documents are numbered each briefing's own, then its claims'; they
-    // are posted in that order, so each list is encoded as it grows.
     let mut starts = Vec::with_capacity(plan.briefings.len() + 1);
     let mut next = 0u32;
-    let mut postings: Vec<[Encoder; 2]> = Vec::new();
+    let mut lists: Vec<[Encoder; 2]> = Vec::new();
     let mut kept = HashMap::new();
     for start in (0..plan.briefings.len()).step_by(WINDOW) {
         let window = start..(start + WINDOW).min(plan.briefings.len());
@@ -595,155 +634,187 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
             .into_par_iter()
             .map(|b| {
                 let views = &plan.briefings[b];
-                match previous.get(&site.briefings[b].slug) {
+                match previous.get(&plan.site.briefings[b].slug) {
                     Some(entry) if entry.signature == views.signature => Ok(entry.clone()),
                     _ => Err(tokens(plan, b, views, stop)),
                 }
             })
             .collect();
         for (b, found) in window.zip(found) {
-            let entry = found.unwrap_or_else(|tokens| {
-                let mut from = 0;
-                let words = tokens
-                    .ends
-                    .iter()
-                    .map(|&end| {
-                        let n = cache.number(&tokens.text[from..end]);
-                        from = end;
-                        n
-                    })
-                    .collect();
-                Arc::new(Entry {
-                    signature: plan.briefings[b].signature,
-                    words,
-                    docs: tokens.docs,
-                })
-            });
-            postings.resize_with(cache.words.len(), Default::default);
+            let signature = plan.briefings[b].signature;
+            let entry = found.unwrap_or_else(|tokens| Arc::new(cache.entry(tokens, signature)));
+            lists.resize_with(cache.words.len(), Default::default);
             starts.push(next);
             for doc in &entry.docs {
                 for (list, words) in [(0, &doc.strong), (1, &doc.weak)] {
                     for &word in words {
-                        postings[entry.words[word as usize] as usize][list].push(next);
+                        lists[entry.words[word as usize] as usize][list].push(next);
                     }
                 }
                 next += 1;
             }
             if cache.mode == BuildMode::Kept {
-                kept.insert(site.briefings[b].slug.clone(), entry);
+                kept.insert(plan.site.briefings[b].slug.clone(), entry);
             }
         }
     }
     drop(previous);
     cache.briefings = kept;
     starts.push(next);
-    let doc_count = next as usize;
-    let words = &cache.words;
-    let mut used: Vec<usize> = (0..postings.len())
-        .filter(|&w| !postings[w][0].text.is_empty() || !postings[w][1].text.is_empty())
+    Postings { starts, lists }
+}
+
+impl Cache {
+    /// A briefing's entry from its documents as words, each word given
+    /// its site-wide number.
+    fn entry(&mut self, tokens: Tokens, signature: u64) -> Entry {
+        let mut from = 0;
+        let words = tokens
+            .ends
+            .iter()
+            .map(|&end| {
+                let n = self.number(&tokens.text[from..end]);
+                from = end;
+                n
+            })
+            .collect();
+        Entry {
+            signature,
+            words,
+            docs: tokens.docs,
+        }
+    }
+}
+
+/// The words some document has, in UTF-16 order, with their two lists.
+fn encode_words(words: &[Box<str>], mut lists: Vec<[Encoder; 2]>) -> Vec<(&str, [String; 2])> {
+    let mut used: Vec<usize> = (0..lists.len())
+        .filter(|&w| !lists[w][0].text.is_empty() || !lists[w][1].text.is_empty())
         .collect();
     used.par_sort_unstable_by(|&a, &b| utf16_order(&words[a], &words[b]));
-    let encoded: Vec<(&str, [String; 2])> = used
-        .iter()
+    used.iter()
         .map(|&w| {
-            let [strong, weak] = std::mem::take(&mut postings[w]);
+            let [strong, weak] = std::mem::take(&mut lists[w]);
             (&*words[w], [strong.text, weak.text])
         })
-        .collect();
-    drop(postings);
+        .collect()
+}
 
-    let mut files = Vec::new();
-    let mut shard_starts = Vec::new();
+/// Where the words are cut into shards, for `meta.json`.
+struct Shards<'a> {
+    /// The first word of each shard.
+    firsts: Vec<&'a str>,
+    /// The size of each shard's file.
+    bytes: Vec<usize>,
+}
+
+/// The shard files of the encoded words: each closed once it holds about
+/// [`SHARD_BYTES`].
+fn shard_files<'a>(words: &[(&'a str, [String; 2])]) -> (Vec<OutputFile>, Shards<'a>) {
+    let mut starts = Vec::new();
     let mut from = 0;
     let mut size = 0;
-    for (i, (word, lists)) in encoded.iter().enumerate() {
+    for (i, (word, lists)) in words.iter().enumerate() {
         let bytes = word.len() + lists[0].len() + lists[1].len() + 10;
         if i > from && size + bytes > SHARD_BYTES {
-            shard_starts.push(from);
+            starts.push(from);
             from = i;
             size = 0;
         }
         size += bytes;
     }
-    if !encoded.is_empty() {
-        shard_starts.push(from);
+    if !words.is_empty() {
+        starts.push(from);
     }
-    let shard_firsts: Vec<&str> = shard_starts.iter().map(|&i| encoded[i].0).collect();
-    let mut shard_bytes = Vec::with_capacity(shard_starts.len());
-    for (n, &from) in shard_starts.iter().enumerate() {
-        let to = shard_starts.get(n + 1).copied().unwrap_or(encoded.len());
-        let file = json(
+    let mut files = Vec::with_capacity(starts.len());
+    for (n, &from) in starts.iter().enumerate() {
+        let to = starts.get(n + 1).copied().unwrap_or(words.len());
+        files.push(json(
             format!("{FOLDER}/terms/{n}.json"),
-            &Shard(&encoded[from..to]),
-        );
-        shard_bytes.push(file.1.len());
-        files.push(file);
+            &Shard(&words[from..to]),
+        ));
     }
+    let shards = Shards {
+        firsts: starts.iter().map(|&i| words[i].0).collect(),
+        bytes: files.iter().map(|file| file.1.len()).collect(),
+    };
+    (files, shards)
+}
 
-    // Facets: the documents of each speaker, verdict and tag.
+/// The facets of `meta.json`, each with its documents in a file.
+struct Facets<'a> {
+    speakers: Vec<SpeakerMeta<'a>>,
+    verdicts: Vec<VerdictMeta<'a>>,
+    tags: Vec<TagMeta<'a>>,
+}
+
+/// The documents of each speaker, verdict and tag, pushed onto `files`.
+fn facet_files<'a>(plan: &'a Plan, starts: &[u32], files: &mut Vec<OutputFile>) -> Facets<'a> {
+    let site = plan.site;
     let claim_id = |r: &crate::resolve::ClaimRef| starts[r.briefing] + 1 + r.claim as u32;
+    let mut facet = |folder: &str, name: &str, mut ids: Vec<u32>| {
+        ids.sort_unstable();
+        files.push(json(
+            format!("{FOLDER}/{folder}/{name}.json"),
+            &Facet { docs: encode(&ids) },
+        ));
+        ids.len()
+    };
     let mut speakers = Vec::new();
-    let mut speaker_index: HashMap<&str, usize> = HashMap::new();
     for (id, speaker) in &site.speakers {
         let Some(refs) = site.claims_by_speaker.get(id).filter(|r| !r.is_empty()) else {
             continue;
         };
-        let mut ids: Vec<u32> = refs.iter().map(claim_id).collect();
-        ids.sort_unstable();
-        files.push(json(
-            format!("{FOLDER}/speakers/{id}.json"),
-            &Facet { docs: encode(&ids) },
-        ));
-        speaker_index.insert(id.as_str(), speakers.len());
+        let claims = facet("speakers", id, refs.iter().map(claim_id).collect());
         speakers.push(SpeakerMeta {
             id,
             name: &speaker.name,
-            claims: ids.len(),
+            claims,
         });
     }
     let mut verdicts = Vec::new();
     for verdict in &plan.shared.site.verdicts {
-        let mut ids: Vec<u32> = site
+        let refs = site
             .claims_by_verdict
             .get(&verdict.id)
             .into_iter()
-            .flatten()
-            .map(claim_id)
-            .collect();
-        ids.sort_unstable();
+            .flatten();
         let slug = slug::slugify(&verdict.id);
-        files.push(json(
-            format!("{FOLDER}/verdicts/{slug}.json"),
-            &Facet { docs: encode(&ids) },
-        ));
+        let claims = facet("verdicts", &slug, refs.map(claim_id).collect());
         verdicts.push(VerdictMeta {
             id: &verdict.id,
             slug,
             label: &verdict.label,
             tone: verdict.tone,
-            claims: ids.len(),
+            claims,
         });
     }
     let mut tags = Vec::new();
     for (slug, tag) in &site.tags {
-        let mut ids: Vec<u32> = tag
-            .briefings
-            .iter()
-            .flat_map(|&b| starts[b]..starts[b + 1])
-            .collect();
-        ids.sort_unstable();
-        files.push(json(
-            format!("{FOLDER}/tags/{slug}.json"),
-            &Facet { docs: encode(&ids) },
-        ));
+        let docs = tag.briefings.iter().flat_map(|&b| starts[b]..starts[b + 1]);
+        facet("tags", slug, docs.collect());
         tags.push(TagMeta {
             slug,
             name: &tag.name,
             briefings: tag.briefings.len(),
         });
     }
+    Facets {
+        speakers,
+        verdicts,
+        tags,
+    }
+}
 
-    // Documents, in chunks: what each result shows.
+/// The files under `docs/`: what each result shows, [`CHUNK_DOCS`]
+/// documents a file, each made again only when what it shows changed since
+/// `kept` was made (and kept for the next build unless the build is one-off).
+fn doc_files(
+    plan: &Plan,
+    kept: &mut Vec<(u64, Vec<u8>)>,
+    mode: BuildMode,
+    speakers: &[SpeakerMeta],
+) -> Vec<OutputFile> {
     let docs: Vec<(usize, Option<usize>)> = plan
         .briefings
         .iter()
@@ -751,6 +822,11 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         .flat_map(|(b, v)| {
             std::iter::once((b, None)).chain((0..v.claims.len()).map(move |c| (b, Some(c))))
         })
+        .collect();
+    let speaker_index: HashMap<&str, usize> = speakers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
         .collect();
     // A chunk shows its documents' views, and numbers speakers as meta does.
     let speaker_key = crate::fingerprint::of(&speakers.iter().map(|s| s.id).collect::<Vec<_>>());
@@ -762,101 +838,89 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         }
         hasher.finish()
     };
-    let previous = std::mem::take(&mut cache.chunks);
+    let previous = std::mem::take(kept);
     let chunks: Vec<(u64, Vec<u8>)> = docs
         .par_chunks(CHUNK_DOCS)
         .enumerate()
         .map(|(n, chunk)| {
             let key = chunk_key(chunk);
-            if let Some((cached, bytes)) = previous.get(n) {
-                if *cached == key {
-                    return (key, bytes.clone());
-                }
+            match previous.get(n) {
+                Some((cached, bytes)) if *cached == key => (key, bytes.clone()),
+                _ => (key, doc_chunk(plan, chunk, &speaker_index)),
             }
-            let mut briefings: Vec<usize> = chunk.iter().map(|&(b, _)| b).collect();
-            briefings.dedup();
-            let local = |b: usize| briefings.iter().position(|&x| x == b).unwrap_or_default();
-            let records = chunk
-                .iter()
-                .map(|&(b, c)| {
-                    let views = &plan.briefings[b];
-                    match c {
-                        None => DocRecord::Briefing {
-                            briefing: local(b),
-                            summary: &views.summary.summary,
-                        },
-                        Some(c) => {
-                            let claim = &views.claims[c];
-                            DocRecord::Claim {
-                                briefing: local(b),
-                                anchor: &claim.anchor,
-                                text: &claim.text,
-                                verbatim: claim.verbatim,
-                                speaker: speaker_index.get(claim.speaker.id.as_str()).copied(),
-                                verdict: plan.shared.verdict(&claim.verdict.id).map(|(i, _)| i),
-                            }
-                        }
-                    }
-                })
-                .collect();
-            let chunk = Chunk {
-                briefings: briefings
-                    .iter()
-                    .map(|&b| {
-                        let s = &plan.briefings[b].summary;
-                        BriefingRecord {
-                            title: &s.title,
-                            url: &s.url,
-                            date: &s.date,
-                            date_display: &s.date_display,
-                        }
-                    })
-                    .collect(),
-                docs: records,
-            };
-            (
-                key,
-                serde_json::to_vec(&chunk).expect("index records always serialise"),
-            )
         })
         .collect();
     let path = |n: usize| PathBuf::from(format!("{FOLDER}/docs/{n}.json"));
-    if cache.mode == BuildMode::OneOff {
-        files.extend(
-            chunks
-                .into_iter()
-                .enumerate()
-                .map(|(n, (_, bytes))| (path(n), bytes)),
-        );
-    } else {
-        files.extend(
-            chunks
-                .iter()
-                .enumerate()
-                .map(|(n, (_, bytes))| (path(n), bytes.clone())),
-        );
-        cache.chunks = chunks;
+    if mode == BuildMode::OneOff {
+        return chunks
+            .into_iter()
+            .enumerate()
+            .map(|(n, (_, bytes))| (path(n), bytes))
+            .collect();
     }
+    let files = chunks
+        .iter()
+        .enumerate()
+        .map(|(n, (_, bytes))| (path(n), bytes.clone()))
+        .collect();
+    *kept = chunks;
+    files
+}
 
+/// One file under `docs/`: these documents (a briefing, or a briefing's
+/// claim) with the briefings they belong to.
+fn doc_chunk(
+    plan: &Plan,
+    chunk: &[(usize, Option<usize>)],
+    speaker_index: &HashMap<&str, usize>,
+) -> Vec<u8> {
+    let mut briefings: Vec<usize> = chunk.iter().map(|&(b, _)| b).collect();
+    briefings.dedup();
+    let local = |b: usize| briefings.iter().position(|&x| x == b).unwrap_or_default();
+    let docs = chunk
+        .iter()
+        .map(|&(b, c)| {
+            let views = &plan.briefings[b];
+            let Some(c) = c else {
+                return DocRecord::Briefing {
+                    briefing: local(b),
+                    summary: &views.summary.summary,
+                };
+            };
+            let claim = &views.claims[c];
+            DocRecord::Claim {
+                briefing: local(b),
+                anchor: &claim.anchor,
+                text: &claim.text,
+                verbatim: claim.verbatim,
+                speaker: speaker_index.get(claim.speaker.id.as_str()).copied(),
+                verdict: plan.shared.verdict(&claim.verdict.id).map(|(i, _)| i),
+            }
+        })
+        .collect();
+    let briefings = briefings
+        .iter()
+        .map(|&b| {
+            let s = &plan.briefings[b].summary;
+            ResultBriefing {
+                title: &s.title,
+                url: &s.url,
+                date: &s.date,
+                date_display: &s.date_display,
+            }
+        })
+        .collect();
+    serde_json::to_vec(&Chunk { briefings, docs }).expect("index records always serialise")
+}
+
+/// A fingerprint of every index file but `meta.json`, which names it.
+fn build_of(files: &[OutputFile]) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for (path, bytes) in &files {
+    for (path, bytes) in files {
         path.hash(&mut hasher);
         bytes.hash(&mut hasher);
     }
-    let meta = Meta {
-        version: VERSION,
-        build: format!("{:016x}", hasher.finish()),
-        docs: doc_count,
-        chunk_docs: CHUNK_DOCS,
-        shards: shard_firsts,
-        shard_bytes,
-        stop_words: if stop { STOP_WORDS } else { &[] },
-        speakers,
-        verdicts,
-        tags,
-    };
-    files.push(json(format!("{FOLDER}/meta.json"), &meta));
-    files
+    format!("{:016x}", hasher.finish())
 }
 
 /// Whether an output path is one of the index's files (the search page

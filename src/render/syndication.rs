@@ -126,43 +126,9 @@ impl Plan<'_> {
         } else {
             config.publisher.name.clone()
         };
-        let entries: Vec<atom::Entry> = newest
+        let entries = newest
             .iter()
-            .map(|&b| {
-                let briefing = &self.site.briefings[b];
-                let views = &self.briefings[b];
-                let url = absolute(&views.summary.url);
-                let authors = if briefing.authors.is_empty() {
-                    vec![person(&publisher, config.publisher.url.as_deref())]
-                } else {
-                    briefing.authors.iter().map(|a| person(a, None)).collect()
-                };
-                atom::Entry {
-                    title: atom::Text::plain(briefing.title.clone()),
-                    id: url.clone(),
-                    updated: midnight(briefing.last_changed()),
-                    published: Some(midnight(briefing.date)),
-                    authors,
-                    links: vec![link(&url, "alternate", "text/html")],
-                    categories: views
-                        .summary
-                        .tags
-                        .iter()
-                        .map(|t| atom::Category {
-                            term: t.slug.clone(),
-                            scheme: None,
-                            label: Some(t.name.clone()),
-                        })
-                        .collect(),
-                    summary: Some(atom::Text::plain(briefing.summary.clone())),
-                    content: Some(atom::Content {
-                        value: Some(entry_html(briefing, &views.claims, &absolute)),
-                        content_type: Some("html".to_owned()),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }
-            })
+            .map(|&b| self.feed_entry(b, &publisher))
             .collect();
         let home = absolute(&config.base_path);
         let feed = atom::Feed {
@@ -207,6 +173,46 @@ impl Plan<'_> {
         );
         out.push(b'\n');
         out
+    }
+
+    /// Briefing `b` as an entry of the feed; `publisher` is its author when
+    /// it names none.
+    fn feed_entry(&self, b: usize, publisher: &str) -> atom::Entry {
+        let config = &self.site.config;
+        let absolute = |url: &str| config.absolute(url);
+        let briefing = &self.site.briefings[b];
+        let views = &self.briefings[b];
+        let url = absolute(&views.summary.url);
+        let authors = if briefing.authors.is_empty() {
+            vec![person(publisher, config.publisher.url.as_deref())]
+        } else {
+            briefing.authors.iter().map(|a| person(a, None)).collect()
+        };
+        atom::Entry {
+            title: atom::Text::plain(briefing.title.clone()),
+            id: url.clone(),
+            updated: midnight(briefing.last_changed()),
+            published: Some(midnight(briefing.date)),
+            authors,
+            links: vec![link(&url, "alternate", "text/html")],
+            categories: views
+                .summary
+                .tags
+                .iter()
+                .map(|t| atom::Category {
+                    term: t.slug.clone(),
+                    scheme: None,
+                    label: Some(t.name.clone()),
+                })
+                .collect(),
+            summary: Some(atom::Text::plain(briefing.summary.clone())),
+            content: Some(atom::Content {
+                value: Some(entry_html(briefing, &views.claims, &absolute)),
+                content_type: Some("html".to_owned()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
     }
 
     /// How many files the sitemap's URLs fill; one needs no index.
@@ -292,10 +298,27 @@ impl Plan<'_> {
     /// The file is the largest a build writes, so its long members are
     /// written in parallel, straight from the site's records.
     fn claims_json(&self) -> Vec<u8> {
-        let site = self.site;
-        let config = &site.config;
+        let mut out =
+            serde_json::to_vec(&self.claims_head()).expect("claim records always serialise");
+        // The members that follow go in before the closing brace.
+        out.pop();
+        out.extend_from_slice(b",\"briefings\":{");
+        self.write_briefings(&mut out);
+        out.extend_from_slice(b"},\"sources\":{");
+        self.write_sources(&mut out);
+        out.extend_from_slice(b"},\"claims\":[");
+        self.write_claims(&mut out);
+        out.extend_from_slice(b"]}\n");
+        out
+    }
+
+    /// The short members of `claims.json`: the site, its scale and its
+    /// speakers.
+    fn claims_head(&self) -> ClaimsHead<'_> {
+        let config = &self.site.config;
         let absolute = |url: &str| config.absolute(url);
-        let speakers = site
+        let speakers = self
+            .site
             .speakers
             .keys()
             .map(|id| {
@@ -309,7 +332,7 @@ impl Plan<'_> {
                 (id.as_str(), record)
             })
             .collect();
-        let head = ClaimsHead {
+        ClaimsHead {
             version: CLAIMS_VERSION,
             generator: "brief",
             site: SiteRecord {
@@ -331,28 +354,32 @@ impl Plan<'_> {
                 })
                 .collect(),
             speakers,
-        };
-        let mut out = serde_json::to_vec(&head).expect("claim records always serialise");
-        // The members that follow go in before the closing brace.
-        out.pop();
+        }
+    }
 
-        out.extend_from_slice(b",\"briefings\":{");
+    /// The members of `claims.json`'s `briefings`, by slug.
+    fn write_briefings(&self, out: &mut Vec<u8>) {
+        let site = self.site;
         let briefings = keyed(site.briefings.iter().map(|b| b.slug.as_str()));
-        write_members(&mut out, &briefings, |out, &(slug, b)| {
+        write_members(out, &briefings, |out, &(slug, b)| {
             let (briefing, views) = (&site.briefings[b], &self.briefings[b]);
             let record = BriefingRecord {
                 title: &briefing.title,
-                url: absolute(&views.summary.url),
+                url: site.config.absolute(&views.summary.url),
                 published: iso(briefing.date),
                 modified: briefing.modified().map(iso),
                 tags: views.summary.tags.iter().map(|t| t.name.as_str()).collect(),
             };
             member(out, slug, &record);
         });
+    }
 
-        out.extend_from_slice(b"},\"sources\":{");
+    /// The members of `claims.json`'s `sources`, by [`key`].
+    fn write_sources(&self, out: &mut Vec<u8>) {
+        let site = self.site;
+        let absolute = |url: &str| site.config.absolute(url);
         let sources = keyed(site.sources.iter().map(|cited| key(&cited.anchor)));
-        write_members(&mut out, &sources, |out, &(key, i)| {
+        write_members(out, &sources, |out, &(key, i)| {
             let s = super::views::cited_source_view(site, &site.sources[i].key);
             let record = SourceRecord {
                 title: &s.title,
@@ -367,8 +394,12 @@ impl Plan<'_> {
             };
             member(out, key, &record);
         });
+    }
 
-        out.extend_from_slice(b"},\"claims\":[");
+    /// The items of `claims.json`'s `claims`, in site order.
+    fn write_claims(&self, out: &mut Vec<u8>) {
+        let site = self.site;
+        let absolute = |url: &str| site.config.absolute(url);
         let claims: Vec<(usize, usize)> = site
             .briefings
             .iter()
@@ -378,7 +409,7 @@ impl Plan<'_> {
                 (0..briefing.claims.len().min(views.claims.len())).map(move |c| (b, c))
             })
             .collect();
-        write_members(&mut out, &claims, |out, &(b, c)| {
+        write_members(out, &claims, |out, &(b, c)| {
             let briefing = &site.briefings[b];
             let (claim, view) = (&briefing.claims[c], &self.briefings[b].claims[c]);
             let record = ClaimRecord {
@@ -397,8 +428,6 @@ impl Plan<'_> {
             };
             serde_json::to_writer(out, &record).expect("claim records always serialise");
         });
-        out.extend_from_slice(b"]}\n");
-        out
     }
 }
 
@@ -588,6 +617,7 @@ struct ClaimsHead<'a> {
     speakers: IndexMap<&'a str, SpeakerRecord<'a>>,
 }
 
+/// The site, as `claims.json` names it.
 #[derive(Serialize)]
 struct SiteRecord<'a> {
     title: &'a str,
@@ -596,6 +626,7 @@ struct SiteRecord<'a> {
     language: &'a str,
 }
 
+/// A claim, as `claims.json` lists it.
 #[derive(Serialize)]
 struct ClaimRecord<'a> {
     id: &'a str,
@@ -612,6 +643,7 @@ struct ClaimRecord<'a> {
     briefing: &'a str,
 }
 
+/// A speaker, as `claims.json` lists them under their id.
 #[derive(Serialize)]
 struct SpeakerRecord<'a> {
     name: &'a str,
@@ -620,6 +652,7 @@ struct SpeakerRecord<'a> {
     url: String,
 }
 
+/// A verdict of the scale, as `claims.json` lists it.
 #[derive(Serialize)]
 struct VerdictRecord<'a> {
     id: &'a str,
@@ -628,6 +661,7 @@ struct VerdictRecord<'a> {
     url: String,
 }
 
+/// A source, as `claims.json` lists it under its [`key`].
 #[derive(Serialize)]
 struct SourceRecord<'a> {
     title: &'a str,
@@ -641,6 +675,8 @@ struct SourceRecord<'a> {
     sources_url: String,
 }
 
+/// A briefing, as `claims.json` lists it under its slug (the search
+/// index's own is [`super::search`]'s `ResultBriefing`).
 #[derive(Serialize)]
 struct BriefingRecord<'a> {
     title: &'a str,

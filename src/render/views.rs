@@ -6,15 +6,17 @@
 //! when its signature changes: the fingerprint of its own text and of every
 //! shared view its cards show.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::fingerprint;
-use crate::model::{Briefing, Source};
+use crate::model::{Briefing, Claim, Source};
 use crate::resolve::{Site, SourceKey};
 
 #[derive(Serialize)]
@@ -41,7 +43,7 @@ pub struct NavPage {
     pub url: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct VerdictView {
     pub id: String,
     pub label: String,
@@ -53,7 +55,7 @@ pub struct VerdictView {
 /// A verdict with how many claims on the site received it, for the pages
 /// about verdicts (kept out of [`VerdictView`] so a count changing does not
 /// change every claim card).
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct VerdictCount<'a> {
     #[serde(flatten)]
     pub verdict: &'a VerdictView,
@@ -160,7 +162,7 @@ pub struct ClaimView {
     pub briefing: Arc<BriefingLink>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct TagView {
     pub name: String,
     pub slug: String,
@@ -168,7 +170,7 @@ pub struct TagView {
 }
 
 /// A tag with the number of briefings carrying it, for the tag pages.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TagCount<'a> {
     #[serde(flatten)]
     pub tag: &'a TagView,
@@ -190,7 +192,7 @@ pub struct BriefingSummary {
     pub tally: TallyView,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct CorrectionView {
     pub date: String,
     pub date_display: String,
@@ -248,6 +250,22 @@ pub struct PagerView {
     pub next_url: Option<String>,
 }
 
+/// Where a list page stands, as a page's view holds it: what a
+/// [`PagerView`] is made from, made into one only when the page is
+/// rendered, so planning does not spell out every list page's links.
+#[derive(Hash)]
+pub struct Pager<'a> {
+    pub url: Cow<'a, str>,
+    pub page: usize,
+    pub count: usize,
+}
+
+impl Serialize for Pager<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        PagerView::new(&self.url, self.page, self.count).serialize(serializer)
+    }
+}
+
 impl PagerView {
     pub fn new(url: &str, page: usize, count: usize) -> PagerView {
         PagerView {
@@ -266,10 +284,12 @@ impl PagerView {
 pub struct Shared {
     pub site: SiteView,
     pub site_hash: u64,
-    pub verdict_hashes: Vec<u64>,
     pub speakers: HashMap<String, (Arc<SpeakerRef>, u64)>,
     /// The verdicts of the scale, in order, to share among claim views.
     pub verdict_views: Vec<Arc<VerdictView>>,
+    /// Each verdict's place on the scale, by id: a save looks up the
+    /// verdict of every claim a few times over.
+    verdict_index: FxHashMap<String, usize>,
     pub tags: HashMap<String, (TagView, u64)>,
 }
 
@@ -288,7 +308,13 @@ impl Shared {
                 tone: v.tone.as_str(),
             })
             .collect();
-        let verdict_hashes = verdicts.iter().map(fingerprint::of_view).collect();
+        // Reversed, so that of two verdicts with one id the first is found.
+        let verdict_index = verdicts
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, v)| (v.id.clone(), i))
+            .collect();
         let verdict_views = verdicts.iter().cloned().map(Arc::new).collect();
         let speakers = site
             .speakers
@@ -343,7 +369,7 @@ impl Shared {
             // Every list's pager and every source's link depend on it.
             site_hash: fingerprint::of(&(fingerprint::of_view(&site_view), config.paginate)),
             site: site_view,
-            verdict_hashes,
+            verdict_index,
             verdict_views,
             speakers,
             tags,
@@ -351,28 +377,40 @@ impl Shared {
     }
 
     pub fn verdict(&self, id: &str) -> Option<(usize, &VerdictView)> {
-        self.site
-            .verdicts
-            .iter()
-            .enumerate()
-            .find(|(_, v)| v.id == id)
+        let &i = self.verdict_index.get(id)?;
+        Some((i, &self.site.verdicts[i]))
     }
 
-    /// The tally of a set of verdict ids, in scale order.
-    pub fn tally<'a>(&self, ids: impl Iterator<Item = &'a str>) -> TallyView {
-        let verdicts = &self.site.verdicts;
-        let mut counts = vec![0usize; verdicts.len()];
-        let mut total = 0;
-        for id in ids {
-            if let Some((i, _)) = self.verdict(id) {
-                counts[i] += 1;
-                total += 1;
-            }
+    /// How many of a set of places on the scale are each verdict.
+    pub fn count(&self, places: impl Iterator<Item = usize>) -> Tally<'_> {
+        let mut counts = vec![0usize; self.site.verdicts.len()];
+        for i in places {
+            counts[i] += 1;
         }
-        let scale: Vec<TallyEntry> = verdicts
+        Tally {
+            scale: &self.site.verdicts,
+            counts,
+        }
+    }
+}
+
+/// How many claims received each verdict, as a page's view holds it: only
+/// the counts are hashed, since the rest of a [`TallyView`] follows from
+/// them and from the scale, which is the site's and part of every page's
+/// fingerprint. Made into the [`TallyView`] only when a page is rendered.
+pub struct Tally<'a> {
+    pub scale: &'a [VerdictView],
+    pub counts: Vec<usize>,
+}
+
+impl Tally<'_> {
+    pub fn view(&self) -> TallyView {
+        let total: usize = self.counts.iter().sum();
+        let scale: Vec<TallyEntry> = self
+            .scale
             .iter()
-            .zip(counts)
-            .map(|(verdict, count)| TallyEntry {
+            .zip(&self.counts)
+            .map(|(verdict, &count)| TallyEntry {
                 verdict: verdict.clone(),
                 count,
                 percent: if total == 0 {
@@ -389,6 +427,39 @@ impl Shared {
             entries,
             scale,
         }
+    }
+}
+
+impl Hash for Tally<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.counts.hash(state);
+    }
+}
+
+impl Serialize for Tally<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view().serialize(serializer)
+    }
+}
+
+/// A view as a page receives it, with the fingerprint it carries: shown
+/// whole, hashed by that fingerprint alone. This is how a page's
+/// fingerprint covers views that many pages show (a claim card, a
+/// briefing's summary) without hashing each of them again for every page.
+pub struct Fingerprinted<T> {
+    pub fingerprint: u64,
+    pub view: T,
+}
+
+impl<T: Serialize> Serialize for Fingerprinted<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view.serialize(serializer)
+    }
+}
+
+impl<T> Hash for Fingerprinted<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.fingerprint.hash(state);
     }
 }
 
@@ -413,6 +484,10 @@ pub struct BriefingViews {
     /// so lists and index pages are left alone.
     pub summary_hash: u64,
     pub claim_hashes: Vec<u64>,
+    /// Each claim's verdict's place on the scale, if it is on it, for the
+    /// tallies of the pages that list claims: counted with no verdict
+    /// looked up by name, a save counts every claim of the site.
+    pub verdicts: Vec<Option<usize>>,
 }
 
 /// Everything a briefing's views are made from: its own text, and the
@@ -473,89 +548,149 @@ pub fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
     source_view(site, key, site.source(key))
 }
 
+/// The source of `/sources/` entry `i` as its page holds it: fingerprinted
+/// by what [`source_view`] makes it from (the source, and the entry's
+/// anchor and page, which [`Site::source_place`] would look up), and made
+/// into a [`SourceView`] only when the page is rendered.
+pub fn cited_source(site: &Site, i: usize) -> Fingerprinted<CitedSource<'_>> {
+    let cited = &site.sources[i];
+    let place = (cited.anchor.as_str(), i / site.config.paginate);
+    Fingerprinted {
+        fingerprint: fingerprint::of(&(site.source(&cited.key).hash, place)),
+        view: CitedSource {
+            site,
+            key: cited.key,
+        },
+    }
+}
+
+pub struct CitedSource<'a> {
+    site: &'a Site,
+    key: SourceKey,
+}
+
+impl Serialize for CitedSource<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        cited_source_view(self.site, &self.key).serialize(serializer)
+    }
+}
+
 /// Builds one briefing's views.
 pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) -> BriefingViews {
     let briefing: &Briefing = &site.briefings[b];
-    let base = &site.config.base_path;
-    let url = format!("{base}briefings/{}/", briefing.slug);
-    let last_verdict = shared.verdict_views.last();
+    let url = format!("{}briefings/{}/", site.config.base_path, briefing.slug);
     let link = Arc::new(BriefingLink {
         title: briefing.title.clone(),
         url: url.clone(),
         date: iso(briefing.date),
         date_display: display(briefing.date),
     });
-    let mut source_views: HashMap<SourceKey, Arc<SourceView>> = HashMap::new();
+    let verdicts: Vec<Option<usize>> = briefing
+        .claims
+        .iter()
+        .map(|claim| shared.verdict(&claim.verdict).map(|(i, _)| i))
+        .collect();
+    let mut sources = HashMap::new();
     let claims: Vec<ClaimView> = briefing
         .claims
         .iter()
-        .map(|claim| {
-            let speaker = site
-                .speaker_for(b, &claim.speaker)
-                .map(|s| {
-                    let shared_view = &shared.speakers[&s.id].0;
-                    // A briefing's own definition may give the role held on
-                    // that occasion.
-                    let role = s.role.as_ref().or(shared_view.role.as_ref());
-                    let affiliation = s.affiliation.as_ref().or(shared_view.affiliation.as_ref());
-                    if role == shared_view.role.as_ref()
-                        && affiliation == shared_view.affiliation.as_ref()
-                    {
-                        shared_view.clone()
-                    } else {
-                        Arc::new(SpeakerRef {
-                            role: role.cloned(),
-                            affiliation: affiliation.cloned(),
-                            ..SpeakerRef::clone(shared_view)
-                        })
-                    }
-                })
-                .unwrap_or_else(|| {
-                    Arc::new(SpeakerRef {
-                        id: claim.speaker.clone(),
-                        name: claim.speaker.clone(),
-                        role: None,
-                        affiliation: None,
-                        url: format!("{base}speakers/"),
-                    })
-                });
-            let verdict = shared
-                .verdict(&claim.verdict)
-                .map(|(i, _)| &shared.verdict_views[i])
-                .or(last_verdict)
-                .cloned()
-                .expect("a verdict scale is never empty");
-            let sources = claim
-                .sources
-                .iter()
-                .filter_map(|id| site.source_for(b, id))
-                .map(|(key, source)| {
-                    source_views
-                        .entry(key)
-                        .or_insert_with(|| Arc::new(source_view(site, &key, source)))
-                        .clone()
-                })
-                .collect();
-            let summary = format!("Verdict: {}. {}", verdict.label, claim.explanation_text);
-            ClaimView {
-                id: claim.id.clone(),
-                anchor: format!("claim-{}", claim.id),
-                url: format!("{url}#claim-{}", claim.id),
-                text: claim.text.clone(),
-                verbatim: claim.verbatim,
-                date: claim.date.map(iso),
-                date_display: claim.date.map(display),
-                appearance: claim.appearance.clone(),
-                speaker,
-                verdict,
-                explanation: claim.explanation_html.clone(),
-                summary,
-                page_url: format!("{url}claims/{}/", claim.id),
-                sources,
-                briefing: link.clone(),
-            }
+        .zip(&verdicts)
+        .map(|(claim, &verdict)| claim_view(site, shared, b, claim, verdict, &link, &mut sources))
+        .collect();
+    let summary = briefing_summary(shared, briefing, url, &verdicts);
+    BriefingViews {
+        signature,
+        summary_hash: fingerprint::of_view(&summary),
+        claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
+        summary,
+        claims,
+        verdicts,
+    }
+}
+
+/// A claim's card, given its verdict's place on the scale (the card shows
+/// the last verdict of the scale for one not on it). Source views already
+/// made for the briefing's other claims, in `sources`, are shared rather
+/// than made again.
+fn claim_view(
+    site: &Site,
+    shared: &Shared,
+    b: usize,
+    claim: &Claim,
+    verdict: Option<usize>,
+    briefing: &Arc<BriefingLink>,
+    sources: &mut HashMap<SourceKey, Arc<SourceView>>,
+) -> ClaimView {
+    let url = &briefing.url;
+    let verdict = verdict
+        .map(|i| &shared.verdict_views[i])
+        .or(shared.verdict_views.last())
+        .cloned()
+        .expect("a verdict scale is never empty");
+    let sources = claim
+        .sources
+        .iter()
+        .filter_map(|id| site.source_for(b, id))
+        .map(|(key, source)| {
+            sources
+                .entry(key)
+                .or_insert_with(|| Arc::new(source_view(site, &key, source)))
+                .clone()
         })
         .collect();
+    ClaimView {
+        id: claim.id.clone(),
+        anchor: format!("claim-{}", claim.id),
+        url: format!("{url}#claim-{}", claim.id),
+        text: claim.text.clone(),
+        verbatim: claim.verbatim,
+        date: claim.date.map(iso),
+        date_display: claim.date.map(display),
+        appearance: claim.appearance.clone(),
+        speaker: claim_speaker(site, shared, b, claim),
+        summary: format!("Verdict: {}. {}", verdict.label, claim.explanation_text),
+        verdict,
+        explanation: claim.explanation_html.clone(),
+        page_url: format!("{url}claims/{}/", claim.id),
+        sources,
+        briefing: briefing.clone(),
+    }
+}
+
+/// Who made a claim, as its card shows them: the shared view, unless the
+/// briefing's own definition gives the role held on that occasion.
+fn claim_speaker(site: &Site, shared: &Shared, b: usize, claim: &Claim) -> Arc<SpeakerRef> {
+    let Some(s) = site.speaker_for(b, &claim.speaker) else {
+        return Arc::new(SpeakerRef {
+            id: claim.speaker.clone(),
+            name: claim.speaker.clone(),
+            role: None,
+            affiliation: None,
+            url: format!("{}speakers/", site.config.base_path),
+        });
+    };
+    let shared_view = &shared.speakers[&s.id].0;
+    let role = s.role.as_ref().or(shared_view.role.as_ref());
+    let affiliation = s.affiliation.as_ref().or(shared_view.affiliation.as_ref());
+    if role == shared_view.role.as_ref() && affiliation == shared_view.affiliation.as_ref() {
+        shared_view.clone()
+    } else {
+        Arc::new(SpeakerRef {
+            role: role.cloned(),
+            affiliation: affiliation.cloned(),
+            ..SpeakerRef::clone(shared_view)
+        })
+    }
+}
+
+/// A briefing as lists show it, given its claims' verdicts' places on the
+/// scale.
+fn briefing_summary(
+    shared: &Shared,
+    briefing: &Briefing,
+    url: String,
+    verdicts: &[Option<usize>],
+) -> BriefingSummary {
     let mut seen = std::collections::HashSet::new();
     let tags = briefing
         .tags
@@ -563,7 +698,7 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
         .filter(|t| seen.insert(Site::tag_slug(t)))
         .filter_map(|t| shared.tags.get(&Site::tag_slug(t)).map(|(v, _)| v.clone()))
         .collect();
-    let summary = BriefingSummary {
+    BriefingSummary {
         slug: briefing.slug.clone(),
         title: briefing.title.clone(),
         url,
@@ -574,14 +709,7 @@ pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) ->
         summary: briefing.summary.clone(),
         tags,
         claim_count: briefing.claims.len(),
-        tally: shared.tally(briefing.claims.iter().map(|c| c.verdict.as_str())),
-    };
-    BriefingViews {
-        signature,
-        summary_hash: fingerprint::of_view(&summary),
-        claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
-        summary,
-        claims,
+        tally: shared.count(verdicts.iter().flatten().copied()).view(),
     }
 }
 

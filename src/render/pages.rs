@@ -1,0 +1,803 @@
+//! The kinds of page, one function each: the view a page receives.
+//!
+//! A page's view is everything its template receives besides `site` and
+//! `current_url`: each field becomes a template variable, and the page's
+//! share `meta` is made from the view too. Its fingerprint is the hash of
+//! that same value, so a field added to a view is part of the fingerprint
+//! (the derived `Hash` does not compile until it is) and a page cannot
+//! show something its fingerprint misses.
+//!
+//! A save plans every page, so views are cheap to make and to hash. Views
+//! that many pages show are hashed by the fingerprint they carry
+//! ([`Fingerprinted`]) rather than deeply. What a page would spell out at
+//! length (a list of claim cards, a pager, a tally, a briefing's or plain
+//! page's body) is held as what it is made from, hashed as such, and made
+//! into what the template sees only when the page is rendered.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::views::{
+    self, BriefingSummary, BriefingViews, ClaimView, CorrectionView, Fingerprinted, MetaView,
+    Pager, SiteView, SourceView, SpeakerRef, TagCount, Tally, VerdictCount,
+};
+use super::{claim_review, Job, Plan};
+use crate::config::SiteConfig;
+use crate::model::{Briefing, Correction, Page};
+use crate::resolve::ClaimRef;
+
+/// What one page receives, by kind.
+#[derive(Serialize, Hash)]
+#[serde(untagged)]
+pub(super) enum View<'a> {
+    Index(IndexPage<'a>),
+    Briefing(BriefingPage<'a>),
+    Claim(ClaimPage<'a>),
+    Speakers(SpeakersPage<'a>),
+    Speaker(SpeakerPage<'a>),
+    Sources(SourcesPage<'a>),
+    Verdicts(VerdictsPage<'a>),
+    Verdict(VerdictPage<'a>),
+    Tags(TagsPage<'a>),
+    Tag(TagPage<'a>),
+    Page(PlainPage<'a>),
+    Corrections(CorrectionsPage<'a>),
+    NotFound(Nothing),
+    Search(Nothing),
+}
+
+/// A view that many pages show, by reference, hashed by its fingerprint.
+type SharedView<'a, T> = Fingerprinted<&'a T>;
+
+#[derive(Serialize, Hash)]
+pub(super) struct IndexPage<'a> {
+    briefings: Vec<SharedView<'a, BriefingSummary>>,
+    pager: Pager<'a>,
+    /// Every claim of the site, charted on every page of the index.
+    tally: Tally<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct BriefingPage<'a> {
+    /// Fingerprinted by the signature of the briefing's views, which covers
+    /// the briefing's text and every shared view its cards show.
+    briefing: Fingerprinted<BriefingContent<'a>>,
+}
+
+/// What a briefing's page is made from, made into a [`BriefingView`] as it
+/// is shown.
+pub(super) struct BriefingContent<'a> {
+    briefing: &'a Briefing,
+    views: &'a BriefingViews,
+    config: &'a SiteConfig,
+}
+
+#[derive(Serialize)]
+struct BriefingView<'a> {
+    #[serde(flatten)]
+    summary: &'a BriefingSummary,
+    event: Option<&'a str>,
+    authors: &'a [String],
+    body: String,
+    claims: &'a [ClaimView],
+    speakers: Vec<&'a SpeakerRef>,
+    sources: Vec<&'a SourceView>,
+    corrections: Vec<CorrectionView>,
+    draft: bool,
+    /// schema.org ClaimReview data, safe to print inside a script element.
+    json_ld: String,
+}
+
+impl Serialize for BriefingContent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (briefing, views) = (self.briefing, self.views);
+        let mut seen = HashSet::new();
+        let speakers = views
+            .claims
+            .iter()
+            .filter(|c| seen.insert(&c.speaker.id))
+            .map(|c| &*c.speaker)
+            .collect();
+        let mut seen = HashSet::new();
+        let sources = views
+            .claims
+            .iter()
+            .flat_map(|c| c.sources.iter().map(|s| &**s))
+            .filter(|s| seen.insert(&s.anchor))
+            .collect();
+        BriefingView {
+            summary: &views.summary,
+            event: briefing.event.as_deref(),
+            authors: &briefing.authors,
+            body: briefing.body.html.unpack(),
+            claims: &views.claims,
+            speakers,
+            sources,
+            corrections: briefing.corrections.iter().map(correction_view).collect(),
+            draft: briefing.draft,
+            json_ld: claim_review::json_ld(self.config, briefing, &views.claims),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct ClaimPage<'a> {
+    claim: SharedView<'a, ClaimView>,
+    briefing: SharedView<'a, BriefingSummary>,
+    /// For the share meta, which counts corrections too.
+    #[serde(skip)]
+    modified: Option<chrono::NaiveDate>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct SpeakersPage<'a> {
+    speakers: Vec<SpeakerSummary<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+struct SpeakerSummary<'a> {
+    #[serde(flatten)]
+    speaker: SharedView<'a, SpeakerRef>,
+    claim_count: usize,
+    tally: Tally<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct SpeakerPage<'a> {
+    speaker: SpeakerClaims<'a>,
+    pager: Pager<'a>,
+}
+
+/// A speaker with the chart of all their claims and one page of them.
+#[derive(Serialize, Hash)]
+struct SpeakerClaims<'a> {
+    #[serde(flatten)]
+    speaker: SharedView<'a, SpeakerRef>,
+    tally: Tally<'a>,
+    claims: ClaimCards<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct SourcesPage<'a> {
+    pager: Pager<'a>,
+    sources: Vec<SourceEntry<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+struct SourceEntry<'a> {
+    #[serde(flatten)]
+    source: Fingerprinted<views::CitedSource<'a>>,
+    cited_by: ClaimCards<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct VerdictsPage<'a> {
+    verdicts: Vec<VerdictCount<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct VerdictPage<'a> {
+    verdict: VerdictCount<'a>,
+    pager: Pager<'a>,
+    claims: ClaimCards<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct TagsPage<'a> {
+    tags: Vec<TagCount<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct TagPage<'a> {
+    pager: Pager<'a>,
+    tag: TagCount<'a>,
+    briefings: Vec<SharedView<'a, BriefingSummary>>,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct PlainPage<'a> {
+    /// Fingerprinted by the hash of the page's file.
+    page: Fingerprinted<PageContent<'a>>,
+}
+
+/// What a plain page is made from, made into a [`PageView`] as it is shown.
+pub(super) struct PageContent<'a> {
+    page: &'a Page,
+    base_path: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    slug: &'a str,
+    content: String,
+}
+
+impl Serialize for PageContent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let page = self.page;
+        PageView {
+            title: &page.title,
+            description: page.description.as_deref(),
+            url: format!("{}{}/", self.base_path, page.slug),
+            slug: &page.slug,
+            content: page.body.html.unpack(),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct CorrectionsPage<'a> {
+    corrections: Vec<CorrectionEntry<'a>>,
+}
+
+/// A correction on `/corrections/`, with the briefing it corrects.
+#[derive(Serialize, Hash)]
+struct CorrectionEntry<'a> {
+    #[serde(flatten)]
+    correction: CorrectionView,
+    briefing: SharedView<'a, BriefingSummary>,
+}
+
+/// Claim cards, as a list shows them: hashed by each card's fingerprint,
+/// and listed only when the page is rendered.
+pub(super) struct ClaimCards<'a> {
+    briefings: &'a [Arc<BriefingViews>],
+    claims: &'a [ClaimRef],
+}
+
+impl Hash for ClaimCards<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.claims.len().hash(state);
+        for r in self.claims {
+            self.briefings[r.briefing].claim_hashes[r.claim].hash(state);
+        }
+    }
+}
+
+impl Serialize for ClaimCards<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let briefings = self.briefings;
+        serializer.collect_seq(
+            self.claims
+                .iter()
+                .map(|r| &briefings[r.briefing].claims[r.claim]),
+        )
+    }
+}
+
+/// The view of a page that receives nothing of its own.
+#[derive(Serialize, Hash)]
+pub(super) struct Nothing {}
+
+impl<'a> Plan<'a> {
+    /// What page `job` receives.
+    pub(super) fn view(&self, job: Job) -> View<'_> {
+        match job {
+            Job::Index(k) => View::Index(self.index_page(k)),
+            Job::Briefing(b) => View::Briefing(self.briefing_page(b)),
+            Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c)),
+            Job::Speakers => View::Speakers(self.speakers_page()),
+            Job::Speaker(id, k) => View::Speaker(self.speaker_page(id, k)),
+            Job::Sources(k) => View::Sources(self.sources_page(k)),
+            Job::Verdicts => View::Verdicts(self.verdicts_page()),
+            Job::Verdict(i, k) => View::Verdict(self.verdict_page(i, k)),
+            Job::Tags => View::Tags(self.tags_page()),
+            Job::Tag(slug, k) => View::Tag(self.tag_page(slug, k)),
+            Job::Page(i) => View::Page(self.plain_page(i)),
+            Job::Corrections => View::Corrections(self.corrections_page()),
+            Job::NotFound => View::NotFound(Nothing {}),
+            Job::Search => View::Search(Nothing {}),
+        }
+    }
+
+    fn index_page(&self, k: usize) -> IndexPage<'_> {
+        let all = &self.briefings;
+        let base = &self.site.config.base_path;
+        let tally = Tally {
+            scale: &self.shared.site.verdicts,
+            counts: self.verdict_counts.clone(),
+        };
+        IndexPage {
+            briefings: all[self.shown(all.len(), k)]
+                .iter()
+                .map(|v| self.summary(v))
+                .collect(),
+            pager: self.pager(base.as_str(), all.len(), k),
+            tally,
+        }
+    }
+
+    fn briefing_page(&self, b: usize) -> BriefingPage<'_> {
+        let views = &self.briefings[b];
+        BriefingPage {
+            briefing: Fingerprinted {
+                fingerprint: views.signature,
+                view: BriefingContent {
+                    briefing: &self.site.briefings[b],
+                    views,
+                    config: &self.site.config,
+                },
+            },
+        }
+    }
+
+    pub(super) fn claim_page(&self, b: usize, c: usize) -> ClaimPage<'_> {
+        ClaimPage {
+            claim: self.card(ClaimRef {
+                briefing: b,
+                claim: c,
+            }),
+            briefing: self.summary(&self.briefings[b]),
+            modified: self.site.briefings[b].modified(),
+        }
+    }
+
+    fn speakers_page(&self) -> SpeakersPage<'_> {
+        let speakers = self
+            .site
+            .speakers
+            .keys()
+            .map(|id| {
+                let claims = self.claims_of(id);
+                SpeakerSummary {
+                    speaker: self.speaker(id),
+                    claim_count: claims.len(),
+                    tally: self.tally_of(claims),
+                }
+            })
+            .collect();
+        SpeakersPage { speakers }
+    }
+
+    fn speaker_page(&self, id: &str, k: usize) -> SpeakerPage<'_> {
+        let claims = self.claims_of(id);
+        let speaker = self.speaker(id);
+        SpeakerPage {
+            pager: self.pager(speaker.view.url.as_str(), claims.len(), k),
+            speaker: SpeakerClaims {
+                speaker,
+                tally: self.tally_of(claims),
+                claims: self.cards(&claims[self.shown(claims.len(), k)]),
+            },
+        }
+    }
+
+    fn sources_page(&self, k: usize) -> SourcesPage<'_> {
+        let site = self.site;
+        let url = format!("{}sources/", site.config.base_path);
+        SourcesPage {
+            pager: self.pager(url, site.sources.len(), k),
+            sources: self
+                .shown(site.sources.len(), k)
+                .map(|i| SourceEntry {
+                    source: views::cited_source(site, i),
+                    cited_by: self.cards(&site.sources[i].cited_by),
+                })
+                .collect(),
+        }
+    }
+
+    fn verdicts_page(&self) -> VerdictsPage<'_> {
+        let verdicts = (0..self.shared.site.verdicts.len())
+            .map(|i| self.verdict_count(i))
+            .collect();
+        VerdictsPage { verdicts }
+    }
+
+    fn verdict_page(&self, i: usize, k: usize) -> VerdictPage<'_> {
+        let verdict = self.verdict_count(i);
+        let all = self.claims_with(&verdict.verdict.id);
+        VerdictPage {
+            pager: self.pager(verdict.verdict.url.as_str(), all.len(), k),
+            claims: self.cards(&all[self.shown(all.len(), k)]),
+            verdict,
+        }
+    }
+
+    fn tags_page(&self) -> TagsPage<'_> {
+        let tags = self
+            .site
+            .tags
+            .keys()
+            .map(|slug| self.tag_count(slug))
+            .collect();
+        TagsPage { tags }
+    }
+
+    fn tag_page(&self, slug: &str, k: usize) -> TagPage<'_> {
+        let all = &self.site.tags[slug].briefings;
+        let tag = self.tag_count(slug);
+        TagPage {
+            pager: self.pager(tag.tag.url.as_str(), all.len(), k),
+            briefings: all[self.shown(all.len(), k)]
+                .iter()
+                .map(|&b| self.summary(&self.briefings[b]))
+                .collect(),
+            tag,
+        }
+    }
+
+    fn plain_page(&self, i: usize) -> PlainPage<'_> {
+        let page = &self.site.pages[i];
+        PlainPage {
+            page: Fingerprinted {
+                fingerprint: self.site.page_hashes[i],
+                view: PageContent {
+                    page,
+                    base_path: &self.site.config.base_path,
+                },
+            },
+        }
+    }
+
+    /// Every correction on the site, newest first; corrections of one day
+    /// follow the briefings' order (newest first, then by slug), and within
+    /// one briefing the later in its list comes first.
+    fn corrections_page(&self) -> CorrectionsPage<'_> {
+        let briefings = &self.site.briefings;
+        let mut all: Vec<(usize, usize)> = briefings
+            .iter()
+            .enumerate()
+            .flat_map(|(b, briefing)| (0..briefing.corrections.len()).map(move |i| (b, i)))
+            .collect();
+        let date = |&(b, i): &(usize, usize)| briefings[b].corrections[i].date;
+        all.sort_by(|x, y| {
+            date(y)
+                .cmp(&date(x))
+                .then(x.0.cmp(&y.0))
+                .then(y.1.cmp(&x.1))
+        });
+        let corrections = all
+            .into_iter()
+            .map(|(b, i)| CorrectionEntry {
+                correction: correction_view(&briefings[b].corrections[i]),
+                briefing: self.summary(&self.briefings[b]),
+            })
+            .collect();
+        CorrectionsPage { corrections }
+    }
+
+    fn card(&self, r: ClaimRef) -> SharedView<'_, ClaimView> {
+        let views = &self.briefings[r.briefing];
+        Fingerprinted {
+            fingerprint: views.claim_hashes[r.claim],
+            view: &views.claims[r.claim],
+        }
+    }
+
+    fn cards(&self, claims: &'a [ClaimRef]) -> ClaimCards<'_> {
+        ClaimCards {
+            briefings: &self.briefings,
+            claims,
+        }
+    }
+
+    fn summary<'v>(&self, views: &'v BriefingViews) -> SharedView<'v, BriefingSummary> {
+        Fingerprinted {
+            fingerprint: views.summary_hash,
+            view: &views.summary,
+        }
+    }
+
+    fn speaker(&self, id: &str) -> SharedView<'_, SpeakerRef> {
+        let (view, fingerprint) = &self.shared.speakers[id];
+        Fingerprinted {
+            fingerprint: *fingerprint,
+            view: &**view,
+        }
+    }
+
+    fn claims_of(&self, speaker: &str) -> &'a [ClaimRef] {
+        self.site
+            .claims_by_speaker
+            .get(speaker)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    fn claims_with(&self, verdict: &str) -> &'a [ClaimRef] {
+        self.site
+            .claims_by_verdict
+            .get(verdict)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The verdicts of these claims as their cards show them: one not on
+    /// the scale as the scale's last.
+    fn tally_of(&self, claims: &[ClaimRef]) -> Tally<'_> {
+        let last = self.shared.site.verdicts.len() - 1;
+        self.shared.count(
+            claims
+                .iter()
+                .map(|r| self.briefings[r.briefing].verdicts[r.claim].unwrap_or(last)),
+        )
+    }
+
+    fn verdict_count(&self, i: usize) -> VerdictCount<'_> {
+        let verdict = &self.shared.site.verdicts[i];
+        VerdictCount {
+            verdict,
+            count: self.claims_with(&verdict.id).len(),
+        }
+    }
+
+    fn tag_count(&self, slug: &str) -> TagCount<'_> {
+        TagCount {
+            tag: &self.shared.tags[slug].0,
+            count: self.site.tags[slug].briefings.len(),
+        }
+    }
+
+    /// The entries of a list of `len` shown on page `page`.
+    pub(super) fn shown(&self, len: usize, page: usize) -> std::ops::Range<usize> {
+        views::page_range(len, page, self.site.config.paginate)
+    }
+
+    /// Where page `page` of the list at `url` of `len` entries stands.
+    fn pager<'u>(&self, url: impl Into<Cow<'u, str>>, len: usize, page: usize) -> Pager<'u> {
+        Pager {
+            url: url.into(),
+            page,
+            count: views::page_count(len, self.site.config.paginate),
+        }
+    }
+}
+
+impl View<'_> {
+    /// What the page's share cards say: made from the view and the site's
+    /// settings alone, which the page's fingerprint covers, so that meta
+    /// cannot go stale either. `url` is the page's absolute URL.
+    pub(super) fn meta(&self, site: &SiteView, url: String) -> MetaView {
+        let mut meta = MetaView {
+            title: String::new(),
+            description: site.description.clone(),
+            kind: "website",
+            url,
+            published_time: None,
+            modified_time: None,
+        };
+        let list = |title: &str| (title.to_owned(), site.description.clone());
+        (meta.title, meta.description) = match self {
+            View::Index(_) => list(&site.title),
+            View::Briefing(page) => {
+                let briefing = page.briefing.view.briefing;
+                meta.kind = "article";
+                meta.published_time = Some(views::iso(briefing.date));
+                meta.modified_time = briefing.modified().map(views::iso);
+                (briefing.title.clone(), briefing.summary.clone())
+            }
+            View::Claim(page) => {
+                let claim = page.claim.view;
+                meta.kind = "article";
+                meta.published_time = Some(page.briefing.view.date.clone());
+                meta.modified_time = page.modified.map(views::iso);
+                let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                (title, claim.summary.clone())
+            }
+            View::Speaker(page) => {
+                meta.kind = "profile";
+                (page.speaker.speaker.view.name.clone(), about(site, page))
+            }
+            View::Speakers(_) => list("Speakers"),
+            View::Sources(_) => list("Sources"),
+            View::Verdicts(_) => list("Verdicts"),
+            View::Verdict(page) => list(&format!("Verdict: {}", page.verdict.verdict.label)),
+            View::Tags(_) => list("Tags"),
+            View::Tag(page) => list(&format!("Tag: {}", page.tag.tag.name)),
+            View::Page(page) => {
+                let page = page.page.view.page;
+                let about = page.description.as_ref().unwrap_or(&site.description);
+                (page.title.clone(), about.clone())
+            }
+            View::Corrections(_) => list("Corrections"),
+            View::NotFound(_) => list("Page not found"),
+            View::Search(_) => list("Search"),
+        };
+        meta
+    }
+}
+
+/// What a speaker's share card says about them.
+fn about(site: &SiteView, page: &SpeakerPage) -> String {
+    let speaker = page.speaker.speaker.view;
+    let about: Vec<&str> = [&speaker.role, &speaker.affiliation]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if about.is_empty() {
+        format!("Claims by {} checked by {}.", speaker.name, site.title)
+    } else {
+        about.join(", ")
+    }
+}
+
+fn correction_view(c: &Correction) -> CorrectionView {
+    CorrectionView {
+        date: views::iso(c.date),
+        date_display: views::display(c.date),
+        text: c.text_html.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use tera::Context;
+
+    use crate::config::Options;
+    use crate::render::{plan, templates, Cache};
+    use crate::resolve::Site;
+    use crate::session::Session;
+
+    const SPEAKERS: &str = "\
+kim:
+  name: Kim Song
+  role: Permanent Representative
+lee:
+  name: Lee Min
+";
+
+    const SOURCES: &str = "\
+charter:
+  title: Charter of the United Nations
+  url: https://www.un.org/en/about-us/un-charter/full-text
+";
+
+    const FIRST: &str = "---
+title: The first briefing
+date: 2024-10-31
+summary: What it found.
+tags: [sanctions]
+claims:
+  - id: one
+    speaker: kim
+    text: Any deployment would comply with international law.
+    verdict: unverified
+    explanation: The record does not settle it.
+    sources: [charter]
+  - id: two
+    speaker: lee
+    text: Exports doubled.
+    verdict: 'false'
+    explanation: They fell.
+    sources: [charter]
+---
+Body text.
+";
+
+    const SECOND: &str = "---
+title: The second briefing
+date: 2024-11-02
+summary: More claims.
+tags: [sanctions, trade]
+claims:
+  - id: three
+    speaker: kim
+    text: It breaches nothing.
+    verdict: misleading
+    explanation: It breaches a resolution.
+    sources: [charter]
+---
+Second body.
+";
+
+    const ABOUT: &str = "---\ntitle: About\n---\nWho we are.\n";
+
+    fn files() -> Vec<(&'static str, String)> {
+        [
+            ("site.yaml", "title: Desk\npaginate: 2\n"),
+            ("content/speakers.yaml", SPEAKERS),
+            ("content/sources.yaml", SOURCES),
+            ("content/briefings/first.md", FIRST),
+            ("content/briefings/second.md", SECOND),
+            ("content/pages/about.md", ABOUT),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path, text.to_owned()))
+        .collect()
+    }
+
+    /// The site made of `files`.
+    fn site(files: &[(&str, String)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        match Session::new(Options::new(dir.path())).check() {
+            Ok((site, _)) => site,
+            Err(problems) => panic!("the site does not build: {problems:?}"),
+        }
+    }
+
+    /// Every page's fingerprint, and what its template receives.
+    fn pages(site: &Site) -> BTreeMap<PathBuf, (u64, String)> {
+        let templates = templates(&[]).unwrap();
+        let mut plan = plan(site, &templates, &mut Cache::default(), 0);
+        plan.add_claim_pages();
+        let mut base = Context::new();
+        base.insert("site", &plan.shared.site);
+        plan.pages
+            .iter()
+            .map(|page| {
+                let received = plan.context(&base, page).into_json().to_string();
+                (page.path.clone(), (page.fingerprint, received))
+            })
+            .collect()
+    }
+
+    /// Edits that each change what some list pages show: a field of a
+    /// shared view, a count, a tally, a list's entries, the page size.
+    fn edits() -> Vec<(&'static str, &'static str, String)> {
+        const BRIEFING: &str = "content/briefings/first.md";
+        let first = |from: &str, to: &str| FIRST.replace(from, to);
+        let correction = "corrections:\n  - date: 2024-11-05\n    text: Fixed a figure.\ntags:";
+        vec![
+            (
+                "a speaker's role",
+                "content/speakers.yaml",
+                SPEAKERS.replace("Permanent Representative", "Ambassador"),
+            ),
+            ("a verdict", BRIEFING, first("'false'", "'true'")),
+            ("a claim's text", BRIEFING, first("doubled.", "tripled.")),
+            ("a summary", BRIEFING, first("it found.", "it showed.")),
+            (
+                "a tag",
+                BRIEFING,
+                first("[sanctions]", "[sanctions, trade]"),
+            ),
+            ("a date", BRIEFING, first("2024-10-31", "2024-11-03")),
+            ("a correction", BRIEFING, first("tags:", correction)),
+            (
+                "a source's title",
+                "content/sources.yaml",
+                SOURCES.replace("Charter of", "The Charter of"),
+            ),
+            (
+                "the page size",
+                "site.yaml",
+                "title: Desk\npaginate: 1\n".into(),
+            ),
+        ]
+    }
+
+    /// A page is rendered again when its fingerprint changes, so a page
+    /// whose view changed but whose fingerprint did not would go stale.
+    #[test]
+    fn a_page_whose_fingerprint_holds_receives_what_it_received() {
+        let files = files();
+        let before = pages(&site(&files));
+        for (edit, path, text) in edits() {
+            let mut edited = files.clone();
+            edited.iter_mut().find(|(p, _)| *p == path).unwrap().1 = text;
+            let after = pages(&site(&edited));
+            let mut changed_lists = 0;
+            for (page, (fingerprint, received)) in &after {
+                let Some((was, received_before)) = before.get(page) else {
+                    continue;
+                };
+                assert!(
+                    was != fingerprint || received == received_before,
+                    "after {edit}, {} receives something else with the same fingerprint",
+                    page.display()
+                );
+                if received != received_before && !page.starts_with("briefings") {
+                    changed_lists += 1;
+                }
+            }
+            assert!(changed_lists > 0, "{edit} changes no list page");
+        }
+    }
+}
