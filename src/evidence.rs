@@ -22,7 +22,7 @@ use crate::resolve::{Site, SourceKey};
 
 /// The evidence behind a site's verdicts.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     pub briefings: usize,
     pub claims: usize,
     /// Distinct documents cited, as `/sources/` lists them: a source cited by
@@ -44,7 +44,7 @@ pub struct Evidence {
 }
 
 /// Computes the report for a site that checked without errors.
-pub fn report(site: &Site) -> Evidence {
+pub(crate) fn report(site: &Site) -> Evidence {
     let mut evidence = Evidence {
         briefings: site.briefings.len(),
         claims: site.briefings.iter().map(|b| b.claims.len()).sum(),
@@ -246,7 +246,7 @@ fn dated_after(
 impl Evidence {
     /// The share of linked sources with an archived copy, in whole percent:
     /// never 100 unless all are, never 0 unless none is.
-    pub fn archived_percent(&self) -> Option<usize> {
+    pub(crate) fn archived_percent(&self) -> Option<usize> {
         if self.linked == 0 {
             return None;
         }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 /// A hasher for fingerprints, with fixed keys so that equal values give
 /// equal fingerprints anywhere in a run.
-pub fn hasher() -> ahash::AHasher {
+pub(crate) fn hasher() -> ahash::AHasher {
     ahash::RandomState::with_seeds(
         0x243f_6a88_85a3_08d3,
         0x1319_8a2e_0370_7344,
@@ -23,14 +23,14 @@ pub fn hasher() -> ahash::AHasher {
 }
 
 /// The fingerprint of any hashable value.
-pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
+pub(crate) fn of<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut hasher = hasher();
     value.hash(&mut hasher);
     hasher.finish()
 }
 
 /// The fingerprint of a view as templates would see it: its serialised form.
-pub fn of_view<T: Serialize + ?Sized>(value: &T) -> u64 {
+pub(crate) fn of_view<T: Serialize + ?Sized>(value: &T) -> u64 {
     let mut writer = HashWriter(hasher());
     // Writing to a hasher cannot fail, and views always serialise.
     let _ = serde_json::to_writer(&mut writer, value);

@@ -53,7 +53,7 @@ impl Tone {
 }
 
 /// The scale used when `site.yaml` names none, best first.
-pub fn default_scale() -> Vec<Verdict> {
+pub(crate) fn default_scale() -> Vec<Verdict> {
     let rated = [
         ("true", "True", 5),
         ("mostly-true", "Mostly true", 4),
@@ -82,7 +82,7 @@ pub fn default_scale() -> Vec<Verdict> {
 
 /// Sets each verdict's tone from where its rating falls between the scale's
 /// lowest and highest.
-pub fn assign_tones(scale: &mut [Verdict]) {
+pub(crate) fn assign_tones(scale: &mut [Verdict]) {
     let ratings = scale.iter().filter_map(|v| v.rating);
     let (Some(min), Some(max)) = (ratings.clone().min(), ratings.max()) else {
         return;

@@ -207,7 +207,7 @@ impl Site {
 /// The site with the indexes of `previous`, for briefings and pages whose
 /// index keys (see `session::keys`) are all as they were: only their
 /// texts changed, so every index still holds.
-pub fn reuse(
+pub(crate) fn reuse(
     mut previous: Site,
     config: SiteConfig,
     briefings: Vec<(Arc<Briefing>, BriefingFile)>,
@@ -257,7 +257,7 @@ fn sorted_pages(mut pages: Vec<(Arc<Page>, u64)>) -> (Vec<Arc<Page>>, Vec<u64>) 
 }
 
 /// Builds the site model and its indexes.
-pub fn resolve(
+pub(crate) fn resolve(
     config: SiteConfig,
     briefings: Vec<(Arc<Briefing>, BriefingFile)>,
     pages: Vec<(Arc<Page>, u64)>,

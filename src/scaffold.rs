@@ -25,7 +25,7 @@ Who we are, how to reach us, and how we are funded.
 ";
 
 /// Creates a working site in `dir`: site.yaml, one briefing, one page.
-pub fn new_site(dir: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) fn new_site(dir: &Path) -> anyhow::Result<PathBuf> {
     if dir.exists()
         && fs::read_dir(dir)
             .with_context(|| format!("cannot read {}", dir.display()))?
@@ -51,7 +51,7 @@ pub fn new_site(dir: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// Creates `content/briefings/<slug>.md` under `root`, as a draft.
-pub fn new_briefing(root: &Path, title: &str) -> anyhow::Result<PathBuf> {
+pub(crate) fn new_briefing(root: &Path, title: &str) -> anyhow::Result<PathBuf> {
     // "Minister's" should give `ministers`, not `minister-s`.
     let slug = slug::slugify(title.replace(['\'', '\u{2019}'], ""));
     if slug.is_empty() {

@@ -17,25 +17,25 @@ use crate::session::{Failure, Report, Stage};
 
 /// Where and how much a command prints.
 #[derive(Debug, Clone, Copy)]
-pub struct Terminal {
+pub(crate) struct Terminal {
     /// Errors only: no warnings, no summary lines.
     pub quiet: bool,
 }
 
 impl Terminal {
-    pub fn new(quiet: bool) -> Terminal {
+    pub(crate) fn new(quiet: bool) -> Terminal {
         Terminal { quiet }
     }
 
     /// A line of the command's own output, on stdout; quiet leaves it out.
-    pub fn line(&self, text: &str) {
+    pub(crate) fn line(&self, text: &str) {
         if !self.quiet {
             self.always(text);
         }
     }
 
     /// A line on stdout whether quiet or not (the address being served).
-    pub fn always(&self, text: &str) {
+    pub(crate) fn always(&self, text: &str) {
         let mut stdout = std::io::stdout().lock();
         let _ = writeln!(stdout, "{text}");
         let _ = stdout.flush();
@@ -43,18 +43,18 @@ impl Terminal {
 
     /// A line on stderr whether quiet or not: a warning about how brief
     /// was run, or an error that stops it.
-    pub fn complain(&self, text: &str) {
+    pub(crate) fn complain(&self, text: &str) {
         let _ = writeln!(std::io::stderr().lock(), "{text}");
     }
 
     /// A report already laid out (the link check's), on stderr as it is.
-    pub fn report(&self, text: &str) {
+    pub(crate) fn report(&self, text: &str) {
         let _ = write!(std::io::stderr().lock(), "{text}");
     }
 
     /// Problems with the content, each with its file, line and column;
     /// quiet leaves out the warnings.
-    pub fn diagnostics(&self, root: &Path, diagnostics: &[Diagnostic]) {
+    pub(crate) fn diagnostics(&self, root: &Path, diagnostics: &[Diagnostic]) {
         let shown: Vec<Diagnostic> = diagnostics
             .iter()
             .filter(|d| !self.quiet || d.is_error())
@@ -65,14 +65,14 @@ impl Terminal {
 
     /// Findings printed whatever `quiet` says, once asked for (the
     /// evidence report).
-    pub fn findings(&self, root: &Path, findings: &[Diagnostic]) {
+    pub(crate) fn findings(&self, root: &Path, findings: &[Diagnostic]) {
         print_located(root, findings);
     }
 
     /// The summary of a full build: pages, files, briefings, claims, where
     /// it went and how long it took, with the stages when `BRIEF_TIMINGS`
     /// is set.
-    pub fn built(&self, report: &Report, output: &Path) {
+    pub(crate) fn built(&self, report: &Report, output: &Path) {
         self.timings(&report.stages);
         self.line(&format!(
             "Built {} ({}) from {} with {} into {} in {} ms{}",
@@ -92,7 +92,7 @@ impl Terminal {
 
     /// The summary of a rebuild in `serve` or `watch`: one line per save,
     /// with the stages on the same line when `BRIEF_TIMINGS` is set.
-    pub fn rebuilt(&self, report: &Report) {
+    pub(crate) fn rebuilt(&self, report: &Report) {
         let mut line = format!(
             "Rebuilt in {} ms: {} changed",
             report.elapsed.as_millis(),
@@ -111,7 +111,7 @@ impl Terminal {
 
     /// Each stage of a build with its time and memory, on stderr, when the
     /// environment variable `BRIEF_TIMINGS` is set, quiet or not.
-    pub fn timings(&self, stages: &[Stage]) {
+    pub(crate) fn timings(&self, stages: &[Stage]) {
         if !timings_wanted() {
             return;
         }
@@ -153,12 +153,12 @@ fn print_located(root: &Path, diagnostics: &[Diagnostic]) {
 }
 
 /// `1 page`, `2 pages`.
-pub fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `1 error, 2 warnings`.
-pub fn count_summary(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn count_summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     format!(
@@ -171,7 +171,7 @@ pub fn count_summary(diagnostics: &[Diagnostic]) -> String {
 /// The plain text of a failed build as the terminal shows it, for the
 /// page open in a browser: the errors only, or the write error with its
 /// causes.
-pub fn failure_text(root: &Path, failure: &Failure) -> String {
+pub(crate) fn failure_text(root: &Path, failure: &Failure) -> String {
     match failure {
         Failure::Content(diagnostics) => {
             let errors: Vec<Diagnostic> = diagnostics

@@ -29,7 +29,7 @@ const RESERVED: &[&str] = &[
 /// The checks of one briefing that depend only on the briefing itself and
 /// the site-wide `speakers.yaml`, `sources.yaml` and verdict scale, so a
 /// rebuild can keep their result while those stay the same.
-pub fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
+pub(crate) fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
     let briefing = &site.briefings[b];
     let mut out = Vec::new();
     for speaker in briefing.speakers.values() {
@@ -43,7 +43,7 @@ pub fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
 
 /// The checks that look across files: slugs, links, ids defined in several
 /// places, site-wide sources no claim cites.
-pub fn site_checks(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     slugs(site, &mut out);
     for speaker in site.site_speakers.values() {

@@ -23,7 +23,7 @@ use crate::fingerprint;
 use thiserror::Error;
 
 /// The file that marks a folder as `brief`'s output.
-pub const MARKER: &str = ".brief-output";
+pub(crate) const MARKER: &str = ".brief-output";
 const MARKER_TEXT: &str = "This folder is written by `brief build` and replaced on every build.\nDo not keep your own files here.\n";
 
 #[derive(Debug, Error)]
@@ -48,7 +48,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 }
 
 /// Checks that `output` may be replaced by a build of the site at `root`.
-pub fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
+pub(crate) fn check_output(root: &Path, output: &Path) -> Result<(), WriteError> {
     let refuse = |reason: &str| {
         Err(WriteError::Refused {
             path: output.to_path_buf(),
@@ -120,25 +120,12 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.brief-{suffix}"))
 }
 
-/// Writes the site into `output` by way of a staging folder. Returns the
-/// number of files whose bytes are new (the rest are linked from the old
-/// output).
-pub fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, WriteError> {
-    let staging = Staging::begin(output)?;
-    let mut written = 0;
-    for (rel, bytes) in files {
-        written += usize::from(staging.put(rel, bytes)?);
-    }
-    staging.finish()?;
-    Ok(written)
-}
-
 /// A build being written: a staging folder beside the output that files
 /// are put into as they are made, from any number of threads at once, so a
 /// build never holds the whole site in memory. [`Staging::finish`] swaps it
 /// in; dropped unfinished (a page failed to render, a write failed), it
 /// removes itself and the previous output stays as it was.
-pub struct Staging {
+pub(crate) struct Staging {
     output: PathBuf,
     staging: PathBuf,
     old: PathBuf,
@@ -148,7 +135,7 @@ pub struct Staging {
 impl Staging {
     /// Makes an empty staging folder holding only the output's marker,
     /// first finishing or undoing a swap that a killed build left.
-    pub fn begin(output: &Path) -> Result<Staging, WriteError> {
+    pub(crate) fn begin(output: &Path) -> Result<Staging, WriteError> {
         let staging = sibling(output, "staging");
         let old = sibling(output, "old");
         if let Some(parent) = output.parent() {
@@ -173,7 +160,7 @@ impl Staging {
     /// Puts one file into the staging folder: hard-linked from the old
     /// output when its bytes are already there, written otherwise. Returns
     /// whether it was written.
-    pub fn put(&self, rel: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
+    pub(crate) fn put(&self, rel: &Path, bytes: &[u8]) -> Result<bool, WriteError> {
         let rel = checked(rel)?;
         let path = self.staging.join(rel);
         if let Some(parent) = path.parent() {
@@ -194,7 +181,7 @@ impl Staging {
     /// site is then under the staging name, which the next build clears.
     /// Elsewhere the old output is first moved aside, and [`recover`] puts
     /// it back if the build dies before the new one is in place.
-    pub fn finish(mut self) -> Result<(), WriteError> {
+    pub(crate) fn finish(mut self) -> Result<(), WriteError> {
         let (output, staging, old) = (&self.output, &self.staging, &self.old);
         #[cfg(target_os = "linux")]
         if output.exists() {
@@ -272,7 +259,7 @@ fn checked(rel: &Path) -> Result<&Path, WriteError> {
 /// differ from what `written` says is on disk; each file is written beside
 /// its place and renamed over it, so a server never reads half a file.
 /// Returns the paths written.
-pub fn write_changed(
+pub(crate) fn write_changed(
     output: &Path,
     files: &[(PathBuf, Vec<u8>)],
     written: &mut HashMap<PathBuf, u64>,
@@ -301,7 +288,7 @@ pub fn write_changed(
 
 /// Removes from the output the files in `written` that are not in `keep`,
 /// and the folders that leaves empty. Returns the paths removed.
-pub fn remove_stale(
+pub(crate) fn remove_stale(
     output: &Path,
     keep: &HashSet<PathBuf>,
     written: &mut HashMap<PathBuf, u64>,
@@ -346,6 +333,18 @@ fn recover(output: &Path, old: &Path) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A whole build by way of a staging folder, as the session makes one.
+    /// Returns the number of files whose bytes are new.
+    fn write(output: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<usize, WriteError> {
+        let staging = Staging::begin(output)?;
+        let mut written = 0;
+        for (rel, bytes) in files {
+            written += usize::from(staging.put(rel, bytes)?);
+        }
+        staging.finish()?;
+        Ok(written)
+    }
 
     #[test]
     fn recovers_the_previous_site_after_a_swap_was_cut_short() {

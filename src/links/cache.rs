@@ -20,26 +20,26 @@ use serde::{Deserialize, Serialize};
 use super::Outcome;
 
 /// The folder, under the site root, holding the cache.
-pub const DIR: &str = ".brief-cache";
+pub(crate) const DIR: &str = ".brief-cache";
 /// The cache file's name in [`DIR`].
-pub const FILE: &str = "links.json";
+pub(crate) const FILE: &str = "links.json";
 /// Bumped when the file's shape changes; a file of another version is
 /// ignored and rewritten.
 const VERSION: u32 = 1;
 
 /// The cache file's path under a site root.
-pub fn path(root: &Path) -> PathBuf {
+pub(crate) fn path(root: &Path) -> PathBuf {
     root.join(DIR).join(FILE)
 }
 
 /// The current time.
-pub fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
 /// One address's answer and when it was given.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// When the answer was given, as RFC 3339 (`2024-11-02T09:30:00Z`).
     pub checked: String,
     #[serde(flatten)]
@@ -54,7 +54,7 @@ struct CacheFile {
 
 /// The answers on record, by address.
 #[derive(Debug, Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     links: BTreeMap<String, Entry>,
 }
 
@@ -62,7 +62,7 @@ impl Cache {
     /// Reads the cache of the site at `root`. A missing file is an empty
     /// cache; a file that cannot be read or understood is an `Err` with a
     /// warning to show (the caller goes on with an empty cache).
-    pub fn load(root: &Path) -> Result<Cache, String> {
+    pub(crate) fn load(root: &Path) -> Result<Cache, String> {
         let path = path(root);
         let shown = Path::new(DIR).join(FILE);
         let bytes = match std::fs::read(&path) {
@@ -93,25 +93,30 @@ impl Cache {
     }
 
     /// The answer for `url` if it was given less than `max_age` before `now`.
-    pub fn fresh(&self, url: &str, max_age: Duration, now: DateTime<Utc>) -> Option<&Outcome> {
+    pub(crate) fn fresh(
+        &self,
+        url: &str,
+        max_age: Duration,
+        now: DateTime<Utc>,
+    ) -> Option<&Outcome> {
         let entry = self.links.get(url)?;
         is_fresh(entry, max_age, now).then_some(&entry.outcome)
     }
 
-    pub fn insert(&mut self, url: String, outcome: Outcome, now: DateTime<Utc>) {
+    pub(crate) fn insert(&mut self, url: String, outcome: Outcome, now: DateTime<Utc>) {
         let checked = now.to_rfc3339_opts(SecondsFormat::Secs, true);
         self.links.insert(url, Entry { checked, outcome });
     }
 
     /// Drops answers too old to be used again, so the file does not grow
     /// with every address a site ever had.
-    pub fn forget_older_than(&mut self, max_age: Duration, now: DateTime<Utc>) {
+    pub(crate) fn forget_older_than(&mut self, max_age: Duration, now: DateTime<Utc>) {
         self.links.retain(|_, entry| is_fresh(entry, max_age, now));
     }
 
     /// Writes the cache under `root`, atomically. An `Err` is a warning to
     /// show: the check itself is not affected.
-    pub fn save(&self, root: &Path) -> Result<(), String> {
+    pub(crate) fn save(&self, root: &Path) -> Result<(), String> {
         let dir = root.join(DIR);
         let failed = |err: &dyn std::fmt::Display| {
             format!(

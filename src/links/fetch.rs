@@ -19,10 +19,10 @@ use tokio::sync::Semaphore;
 use super::{status_text, Outcome};
 
 /// Requests in flight at once, across all hosts.
-pub const TOTAL: usize = 16;
+pub(crate) const TOTAL: usize = 16;
 /// Requests in flight at once to one host (host and port), so a site with
 /// many sources on one server does not hammer it.
-pub const PER_HOST: usize = 2;
+pub(crate) const PER_HOST: usize = 2;
 
 /// Statuses with which servers refuse `HEAD` while answering `GET`.
 const HEAD_REFUSED: [StatusCode; 3] = [
@@ -33,7 +33,10 @@ const HEAD_REFUSED: [StatusCode; 3] = [
 
 /// Asks about every address in `urls` (each once) and returns each with
 /// what its server said, in the order given.
-pub fn check_all(urls: Vec<String>, timeout: Duration) -> anyhow::Result<Vec<(String, Outcome)>> {
+pub(crate) fn check_all(
+    urls: Vec<String>,
+    timeout: Duration,
+) -> anyhow::Result<Vec<(String, Outcome)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -106,7 +109,7 @@ fn host_key(url: &str) -> String {
 }
 
 /// What the server says about one address.
-pub async fn check_one(client: &Client, url: &str, timeout: Duration) -> Outcome {
+pub(crate) async fn check_one(client: &Client, url: &str, timeout: Duration) -> Outcome {
     let response = match request(client, Method::HEAD, url).await {
         Ok(response) if HEAD_REFUSED.contains(&response.status()) => {
             request(client, Method::GET, url).await
@@ -197,7 +200,7 @@ fn innermost(err: &reqwest::Error) -> String {
 }
 
 /// `10 s`, `0.5 s`.
-pub fn seconds(duration: Duration) -> String {
+pub(crate) fn seconds(duration: Duration) -> String {
     let secs = duration.as_secs_f64();
     if secs.fract() == 0.0 {
         format!("{secs:.0} s")

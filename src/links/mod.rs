@@ -10,8 +10,8 @@
 //! dead links that leave a reader with no working archived copy (the only
 //! errors), then other dead links, then redirects.
 
-pub mod cache;
-pub mod fetch;
+pub(crate) mod cache;
+pub(crate) mod fetch;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -27,7 +27,7 @@ use crate::resolve::{Site, SourceKey};
 
 /// How a run of `--links` behaves.
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// How long one request may take before the link counts as dead.
     pub timeout: Duration,
     /// Answers in the cache younger than this are reused.
@@ -49,7 +49,7 @@ impl Default for Settings {
 /// What a server said about an address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "lowercase")]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// A 2xx answer.
     Alive { status: u16 },
     /// A 3xx answer pointing elsewhere; `location` is absolute.
@@ -65,14 +65,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub fn is_dead(&self) -> bool {
+    pub(crate) fn is_dead(&self) -> bool {
         matches!(self, Outcome::Dead { .. })
     }
 }
 
 /// Which field of a source writes an address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Field {
+pub(crate) enum Field {
     Url,
     Archived,
 }
@@ -88,7 +88,7 @@ impl Field {
 
 /// A claim citing a source: the briefing it is in and its id.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Citation {
+pub(crate) struct Citation {
     pub file: PathBuf,
     pub claim: String,
 }
@@ -96,7 +96,7 @@ pub struct Citation {
 /// One place an address is written: the `url` or `archived` field of one
 /// source, with the claims citing that source.
 #[derive(Clone, Debug)]
-pub struct Use {
+pub(crate) struct Use {
     pub file: PathBuf,
     pub position: Position,
     /// The field path, as diagnostics print it: `sources.charter.url`.
@@ -111,14 +111,14 @@ pub struct Use {
 
 /// A distinct address and every place that writes it.
 #[derive(Clone, Debug)]
-pub struct Link {
+pub(crate) struct Link {
     pub url: String,
     pub uses: Vec<Use>,
 }
 
 /// Every address in the site's sources, each once, in the order first
 /// written (briefings newest first, then `content/sources.yaml`).
-pub fn collect(site: &Site) -> Vec<Link> {
+pub(crate) fn collect(site: &Site) -> Vec<Link> {
     let mut links: IndexMap<String, Vec<Use>> = IndexMap::new();
     for briefing in &site.briefings {
         for (id, source) in &briefing.sources {
@@ -181,7 +181,7 @@ fn add_uses(
 
 /// How bad a finding is, worst first: the order of the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Class {
+pub(crate) enum Class {
     /// Dead, and some source giving it as its `url` has no archived copy,
     /// or only a dead one: the reader has nothing left. An error.
     DeadUnarchived,
@@ -197,7 +197,7 @@ pub enum Class {
 
 /// A link that is not simply alive.
 #[derive(Clone, Debug)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub class: Class,
     pub link: Link,
     pub outcome: Outcome,
@@ -206,7 +206,7 @@ pub struct Finding {
 /// The result of a run: every finding, worst first, and the counts for the
 /// summary line.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     pub findings: Vec<Finding>,
     /// Distinct addresses checked.
     pub checked: usize,
@@ -218,28 +218,23 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn count(&self, class: Class) -> usize {
+    pub(crate) fn count(&self, class: Class) -> usize {
         self.findings.iter().filter(|f| f.class == class).count()
     }
 
-    pub fn dead(&self) -> usize {
+    pub(crate) fn dead(&self) -> usize {
         self.count(Class::DeadUnarchived) + self.count(Class::Dead)
     }
 
-    pub fn redirected(&self) -> usize {
+    pub(crate) fn redirected(&self) -> usize {
         self.count(Class::Redirect) + self.count(Class::MinorRedirect)
-    }
-
-    /// Whether the run should fail: a dead link with no working archived copy.
-    pub fn has_errors(&self) -> bool {
-        self.count(Class::DeadUnarchived) > 0
     }
 }
 
 /// Checks every address in `site` (at `root`), asking servers only about
 /// those the cache cannot answer. `on_start` hears, before any request, how
 /// many addresses will be requested and how many the cache answered.
-pub fn check(
+pub(crate) fn check(
     site: &Site,
     root: &Path,
     settings: &Settings,
@@ -348,7 +343,7 @@ fn classify(link: &Link, outcome: &Outcome, outcomes: &HashMap<String, Outcome>)
 
 /// Whether a redirect leads to the same document: only a trailing slash
 /// added or dropped, or `http` become `https`, or both.
-pub fn is_minor_redirect(from: &str, to: &str) -> bool {
+pub(crate) fn is_minor_redirect(from: &str, to: &str) -> bool {
     minor_change(from, to).is_some()
 }
 
@@ -386,7 +381,7 @@ fn minor_change(from: &str, to: &str) -> Option<&'static str> {
 
 /// The report as the terminal shows it: one block per finding, worst first.
 /// `quiet` leaves out everything but the errors.
-pub fn render(report: &Report, quiet: bool) -> String {
+pub(crate) fn render(report: &Report, quiet: bool) -> String {
     let mut out = String::new();
     if !quiet {
         for warning in &report.cache_warnings {
@@ -480,7 +475,7 @@ fn render_finding(finding: &Finding, out: &mut String) {
 }
 
 /// `404 Not Found`, or the bare number for a status with no name.
-pub fn status_text(status: u16) -> String {
+pub(crate) fn status_text(status: u16) -> String {
     match reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Position};
 
 /// The two parts of a file, with where the body starts.
 #[derive(Debug, PartialEq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub yaml: &'a str,
     pub body: &'a str,
     /// Lines before the body's first line, to locate things in the body.
@@ -15,7 +15,7 @@ pub struct Split<'a> {
 
 /// Front matter opens with a `---` line at the very top and closes with the
 /// next `---` (or `...`) line. CRLF line endings are accepted.
-pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+pub(crate) fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
@@ -45,7 +45,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
 /// Converts byte offsets in a body into positions in the whole file. It
 /// walks forward from the last offset asked for, so locating every link of
 /// a long body in order costs one pass, not one pass per link.
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     body: &'a str,
     line_offset: usize,
     byte: usize,
@@ -54,7 +54,7 @@ pub struct Locator<'a> {
 }
 
 impl<'a> Locator<'a> {
-    pub fn new(body: &'a str, line_offset: usize) -> Self {
+    pub(crate) fn new(body: &'a str, line_offset: usize) -> Self {
         Locator {
             body,
             line_offset,
@@ -64,7 +64,7 @@ impl<'a> Locator<'a> {
         }
     }
 
-    pub fn position(&mut self, byte: usize) -> Position {
+    pub(crate) fn position(&mut self, byte: usize) -> Position {
         let byte = byte.min(self.body.len());
         if byte < self.byte {
             *self = Locator::new(self.body, self.line_offset);

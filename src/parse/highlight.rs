@@ -24,13 +24,13 @@ fn themes() -> &'static ThemeSet {
 }
 
 /// The names `highlight_theme` accepts, sorted.
-pub fn theme_names() -> Vec<&'static str> {
+pub(crate) fn theme_names() -> Vec<&'static str> {
     themes().themes.keys().map(String::as_str).collect()
 }
 
 /// The stylesheet for a theme, or `None` when syntect has no such theme.
 /// Its colours are made readable first (see [`readable`]).
-pub fn stylesheet(theme: &str) -> Option<String> {
+pub(crate) fn stylesheet(theme: &str) -> Option<String> {
     let theme = readable(themes().themes.get(theme)?);
     css_for_theme_with_class_style(&theme, CLASS_STYLE).ok()
 }
@@ -116,7 +116,7 @@ fn contrast(a: Color, b: Color) -> f64 {
 /// string; an unknown or missing language gives plain escaped text. The block
 /// is focusable (`tabindex`) because one that scrolls sideways must be
 /// reachable from the keyboard.
-pub fn code_block(code: &str, lang: Option<&str>) -> String {
+pub(crate) fn code_block(code: &str, lang: Option<&str>) -> String {
     let escaped_lang = lang.map(escape_html);
     let syntax = lang.and_then(|l| syntaxes().find_syntax_by_token(l));
     let inner = match syntax {

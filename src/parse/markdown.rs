@@ -14,7 +14,7 @@ use crate::parse::highlight;
 use crate::parse::yaml::Spans;
 
 /// Where in the file a Markdown text sits, to locate its links.
-pub enum Placement<'a> {
+pub(crate) enum Placement<'a> {
     /// A body: lines before it in the file.
     Body { line_offset: usize },
     /// A front matter field (such as an explanation): every link is located
@@ -70,7 +70,7 @@ impl From<Rendered> for Body {
 
 /// Renders Markdown. The site's base path prefixes rewritten internal
 /// links; with `markdown.safe`, raw HTML is sanitised away.
-pub fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Rendered {
+pub(crate) fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Rendered {
     let mut renderer = Renderer::new(markdown, config, placement);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         renderer.event(event, range.start);
@@ -297,7 +297,7 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
 }
 
 /// The words of a Markdown text without its markup, on one line.
-pub fn plain_text(markdown: &str) -> String {
+pub(crate) fn plain_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, options()) {
         match event {
@@ -327,7 +327,7 @@ fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
 /// The URL of an `@/` link: `@/briefings/x.md#c` -> `/briefings/x/#c`,
 /// `@/pages/about.md` -> `/about/`. Returns `None` for other links and for
 /// `@/` paths that name no kind of content (validation reports those).
-pub fn internal_url(dest: &str, base_path: &str) -> Option<String> {
+pub(crate) fn internal_url(dest: &str, base_path: &str) -> Option<String> {
     let path = dest.strip_prefix("@/")?;
     let (path, fragment) = match path.split_once('#') {
         Some((p, f)) => (p, Some(f)),

@@ -5,10 +5,10 @@
 //! the whole site (does this speaker exist?) waits for `resolve` and
 //! `validate`.
 
-pub mod front_matter;
-pub mod highlight;
-pub mod markdown;
-pub mod yaml;
+pub(crate) mod front_matter;
+pub(crate) mod highlight;
+pub(crate) mod markdown;
+pub(crate) mod yaml;
 
 use std::path::Path;
 use std::sync::Arc;

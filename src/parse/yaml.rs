@@ -25,10 +25,10 @@ use crate::diagnostic::{Diagnostic, Position};
 /// A scalar read as text whatever YAML thinks it is, so `verdict: false`,
 /// `id: 2024` and `date: 2024-10-31` all arrive as the characters written.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Text(pub String);
+pub(crate) struct Text(pub String);
 
 impl Text {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -76,7 +76,7 @@ impl<'de> Deserialize<'de> for Text {
 /// last of two equal keys silently, which would lose a writer's speaker or
 /// source without a word.
 #[derive(Clone, Debug, PartialEq)]
-pub struct UniqueMap<V>(pub IndexMap<Text, V>);
+pub(crate) struct UniqueMap<V>(pub IndexMap<Text, V>);
 
 impl<V> Default for UniqueMap<V> {
     fn default() -> Self {
@@ -119,7 +119,7 @@ pub struct Offset {
 }
 
 /// Deserialises `text` into `T`, turning a failure into a located diagnostic.
-pub fn from_str<T: DeserializeOwned>(
+pub(crate) fn from_str<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     offset: Offset,
@@ -168,7 +168,7 @@ fn odd_line_break(text: &str) -> Option<(usize, &'static str, &'static str)> {
 /// reported, blanked out (every line keeps its place) and the text read
 /// again. Returns the value when some reading succeeded, with every
 /// diagnostic met on the way.
-pub fn from_str_recovering<T: DeserializeOwned>(
+pub(crate) fn from_str_recovering<T: DeserializeOwned>(
     text: &str,
     file: &Path,
     offset: Offset,
@@ -207,7 +207,7 @@ pub fn from_str_recovering<T: DeserializeOwned>(
 
 /// The paths of fields a recovered read blanked out or that were written
 /// under a misspelt name, so they are not also reported as missing.
-pub fn reported_field(diagnostic: &Diagnostic) -> Option<String> {
+pub(crate) fn reported_field(diagnostic: &Diagnostic) -> Option<String> {
     if let Some(meant) = misspelt_field(&diagnostic.message) {
         return Some(join_key(diagnostic.field.as_deref().unwrap_or(""), meant));
     }
@@ -506,7 +506,7 @@ fn parent_path(path: &str) -> Option<&str> {
 }
 
 /// Joins a map key onto a path the way diagnostics print it.
-pub fn join_key(path: &str, key: &str) -> String {
+pub(crate) fn join_key(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {

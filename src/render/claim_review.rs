@@ -15,7 +15,7 @@ use crate::render::views::{iso, ClaimView};
 /// The JSON-LD of a briefing's claims, ready to place inside
 /// `<script type="application/ld+json">`: `<`, `>` and `&` are written as
 /// JSON escapes, so no field can close the script element.
-pub fn json_ld(config: &SiteConfig, briefing: &Briefing, claims: &[ClaimView]) -> String {
+pub(crate) fn json_ld(config: &SiteConfig, briefing: &Briefing, claims: &[ClaimView]) -> String {
     let reviews: Vec<Value> = claims
         .iter()
         .zip(&briefing.claims)

@@ -7,12 +7,12 @@
 //! fresh cache renders everything, so a one-off build and a rebuild in
 //! `serve` run the same code and write the same bytes.
 
-pub mod claim_review;
+pub(crate) mod claim_review;
 mod pages;
 pub mod search;
-pub mod syndication;
-pub mod templates;
-pub mod views;
+pub(crate) mod syndication;
+pub(crate) mod templates;
+pub(crate) mod views;
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;

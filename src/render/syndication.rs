@@ -21,25 +21,25 @@ use crate::config::SiteConfig;
 use crate::fingerprint;
 use crate::model::Briefing;
 
-pub const FEED: &str = "feed.xml";
-pub const SITEMAP: &str = "sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
-pub const CLAIMS: &str = "claims.json";
+pub(crate) const FEED: &str = "feed.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+pub(crate) const ROBOTS: &str = "robots.txt";
+pub(crate) const CLAIMS: &str = "claims.json";
 
 /// How many of the newest briefings the feed carries.
-pub const FEED_ENTRIES: usize = 20;
+pub(crate) const FEED_ENTRIES: usize = 20;
 
 /// The most URLs one sitemap file may list (sitemaps.org's limit); a larger
 /// site gets a sitemap index with one file per 50,000 URLs.
-pub const SITEMAP_URLS: usize = 50_000;
+pub(crate) const SITEMAP_URLS: usize = 50_000;
 
 /// The version of `claims.json`'s layout, raised when a field changes
 /// meaning or goes away (new fields may appear within a version).
-pub const CLAIMS_VERSION: u32 = 1;
+pub(crate) const CLAIMS_VERSION: u32 = 1;
 
 /// What the last build wrote of these files: a fingerprint of what each was
 /// made from, by file name.
-pub type Made = Vec<(&'static str, u64)>;
+pub(crate) type Made = Vec<(&'static str, u64)>;
 
 impl Plan<'_> {
     /// Where the data files go, for the checks that every output path is

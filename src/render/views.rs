@@ -20,7 +20,7 @@ use crate::model::{Briefing, Claim, Source};
 use crate::resolve::{Site, SourceKey};
 
 #[derive(Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     pub title: String,
     pub description: String,
     pub language: String,
@@ -32,19 +32,19 @@ pub struct SiteView {
 }
 
 #[derive(Serialize)]
-pub struct PublisherView {
+pub(crate) struct PublisherView {
     pub name: String,
     pub url: Option<String>,
 }
 
 #[derive(Serialize)]
-pub struct NavPage {
+pub(crate) struct NavPage {
     pub title: String,
     pub url: String,
 }
 
 #[derive(Serialize, Clone, Hash)]
-pub struct VerdictView {
+pub(crate) struct VerdictView {
     pub id: String,
     pub label: String,
     pub rating: Option<u32>,
@@ -56,7 +56,7 @@ pub struct VerdictView {
 /// about verdicts (kept out of [`VerdictView`] so a count changing does not
 /// change every claim card).
 #[derive(Serialize, Hash)]
-pub struct VerdictCount<'a> {
+pub(crate) struct VerdictCount<'a> {
     #[serde(flatten)]
     pub verdict: &'a VerdictView,
     pub count: usize,
@@ -64,7 +64,7 @@ pub struct VerdictCount<'a> {
 
 /// How many claims received each verdict.
 #[derive(Serialize)]
-pub struct TallyView {
+pub(crate) struct TallyView {
     pub total: usize,
     /// The verdicts given at least once, in scale order: the segments of a
     /// chart.
@@ -75,7 +75,7 @@ pub struct TallyView {
 }
 
 #[derive(Serialize, Clone)]
-pub struct TallyEntry {
+pub(crate) struct TallyEntry {
     pub verdict: VerdictView,
     pub count: usize,
     /// The share of the total, 0–100, to one decimal place (0 when the
@@ -89,7 +89,7 @@ pub struct TallyEntry {
 
 /// What a page's OpenGraph and Twitter card meta say about it.
 #[derive(Serialize)]
-pub struct MetaView {
+pub(crate) struct MetaView {
     pub title: String,
     /// Plain text; may be empty.
     pub description: String,
@@ -104,7 +104,7 @@ pub struct MetaView {
 }
 
 #[derive(Serialize, Clone)]
-pub struct SpeakerRef {
+pub(crate) struct SpeakerRef {
     pub id: String,
     pub name: String,
     pub role: Option<String>,
@@ -113,7 +113,7 @@ pub struct SpeakerRef {
 }
 
 #[derive(Serialize, Clone)]
-pub struct SourceView {
+pub(crate) struct SourceView {
     pub id: String,
     pub anchor: String,
     pub sources_url: String,
@@ -130,7 +130,7 @@ pub struct SourceView {
 }
 
 #[derive(Serialize)]
-pub struct BriefingLink {
+pub(crate) struct BriefingLink {
     pub title: String,
     pub url: String,
     pub date: String,
@@ -138,7 +138,7 @@ pub struct BriefingLink {
 }
 
 #[derive(Serialize)]
-pub struct ClaimView {
+pub(crate) struct ClaimView {
     pub id: String,
     pub anchor: String,
     pub url: String,
@@ -163,7 +163,7 @@ pub struct ClaimView {
 }
 
 #[derive(Serialize, Clone, Hash)]
-pub struct TagView {
+pub(crate) struct TagView {
     pub name: String,
     pub slug: String,
     pub url: String,
@@ -171,14 +171,14 @@ pub struct TagView {
 
 /// A tag with the number of briefings carrying it, for the tag pages.
 #[derive(Serialize, Hash)]
-pub struct TagCount<'a> {
+pub(crate) struct TagCount<'a> {
     #[serde(flatten)]
     pub tag: &'a TagView,
     pub count: usize,
 }
 
 #[derive(Serialize)]
-pub struct BriefingSummary {
+pub(crate) struct BriefingSummary {
     pub slug: String,
     pub title: String,
     pub url: String,
@@ -193,22 +193,22 @@ pub struct BriefingSummary {
 }
 
 #[derive(Serialize, Hash)]
-pub struct CorrectionView {
+pub(crate) struct CorrectionView {
     pub date: String,
     pub date_display: String,
     pub text: String,
 }
 
-pub fn iso(date: NaiveDate) -> String {
+pub(crate) fn iso(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
-pub fn display(date: NaiveDate) -> String {
+pub(crate) fn display(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
 /// The URL of page `page` (0 for the first) of the list at `url`.
-pub fn paged_url(url: &str, page: usize) -> String {
+pub(crate) fn paged_url(url: &str, page: usize) -> String {
     if page == 0 {
         url.to_owned()
     } else {
@@ -218,7 +218,7 @@ pub fn paged_url(url: &str, page: usize) -> String {
 
 /// The output path of page `page` of the list in `folder` (`""` for the
 /// index, else ending with `/`).
-pub fn paged_path(folder: &str, page: usize) -> String {
+pub(crate) fn paged_path(folder: &str, page: usize) -> String {
     if page == 0 {
         format!("{folder}index.html")
     } else {
@@ -227,19 +227,19 @@ pub fn paged_path(folder: &str, page: usize) -> String {
 }
 
 /// The entries of a list of `len` that page `page` (from 0) shows.
-pub fn page_range(len: usize, page: usize, per_page: usize) -> std::ops::Range<usize> {
+pub(crate) fn page_range(len: usize, page: usize, per_page: usize) -> std::ops::Range<usize> {
     (page * per_page).min(len)..((page + 1) * per_page).min(len)
 }
 
 /// How many pages a list of `len` entries takes: at least one, so an
 /// empty list still has its page.
-pub fn page_count(len: usize, per_page: usize) -> usize {
+pub(crate) fn page_count(len: usize, per_page: usize) -> usize {
     len.div_ceil(per_page).max(1)
 }
 
 /// Where a list page stands among its list's pages, for its navigation.
 #[derive(Serialize, Debug)]
-pub struct PagerView {
+pub(crate) struct PagerView {
     /// This page's number, from 1.
     pub number: usize,
     /// How many pages the list has.
@@ -254,7 +254,7 @@ pub struct PagerView {
 /// [`PagerView`] is made from, made into one only when the page is
 /// rendered, so planning does not spell out every list page's links.
 #[derive(Hash)]
-pub struct Pager<'a> {
+pub(crate) struct Pager<'a> {
     pub url: Cow<'a, str>,
     pub page: usize,
     pub count: usize,
@@ -267,7 +267,7 @@ impl Serialize for Pager<'_> {
 }
 
 impl PagerView {
-    pub fn new(url: &str, page: usize, count: usize) -> PagerView {
+    pub(crate) fn new(url: &str, page: usize, count: usize) -> PagerView {
         PagerView {
             number: page + 1,
             count,
@@ -281,7 +281,7 @@ impl PagerView {
 
 /// Views shared by many pages, built every build (they are small), with the
 /// fingerprint of each.
-pub struct Shared {
+pub(crate) struct Shared {
     pub site: SiteView,
     pub site_hash: u64,
     pub speakers: HashMap<String, (Arc<SpeakerRef>, u64)>,
@@ -294,7 +294,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn build(site: &Site) -> Shared {
+    pub(crate) fn build(site: &Site) -> Shared {
         let base = &site.config.base_path;
         let verdicts: Vec<VerdictView> = site
             .config
@@ -376,13 +376,13 @@ impl Shared {
         }
     }
 
-    pub fn verdict(&self, id: &str) -> Option<(usize, &VerdictView)> {
+    pub(crate) fn verdict(&self, id: &str) -> Option<(usize, &VerdictView)> {
         let &i = self.verdict_index.get(id)?;
         Some((i, &self.site.verdicts[i]))
     }
 
     /// How many of a set of places on the scale are each verdict.
-    pub fn count(&self, places: impl Iterator<Item = usize>) -> Tally<'_> {
+    pub(crate) fn count(&self, places: impl Iterator<Item = usize>) -> Tally<'_> {
         let mut counts = vec![0usize; self.site.verdicts.len()];
         for i in places {
             counts[i] += 1;
@@ -398,13 +398,13 @@ impl Shared {
 /// the counts are hashed, since the rest of a [`TallyView`] follows from
 /// them and from the scale, which is the site's and part of every page's
 /// fingerprint. Made into the [`TallyView`] only when a page is rendered.
-pub struct Tally<'a> {
+pub(crate) struct Tally<'a> {
     pub scale: &'a [VerdictView],
     pub counts: Vec<usize>,
 }
 
 impl Tally<'_> {
-    pub fn view(&self) -> TallyView {
+    pub(crate) fn view(&self) -> TallyView {
         let total: usize = self.counts.iter().sum();
         let scale: Vec<TallyEntry> = self
             .scale
@@ -446,7 +446,7 @@ impl Serialize for Tally<'_> {
 /// whole, hashed by that fingerprint alone. This is how a page's
 /// fingerprint covers views that many pages show (a claim card, a
 /// briefing's summary) without hashing each of them again for every page.
-pub struct Fingerprinted<T> {
+pub(crate) struct Fingerprinted<T> {
     pub fingerprint: u64,
     pub view: T,
 }
@@ -475,7 +475,7 @@ fn share(count: usize, total: usize) -> String {
 }
 
 /// One briefing's views: its summary for lists and its claim cards.
-pub struct BriefingViews {
+pub(crate) struct BriefingViews {
     pub signature: u64,
     pub summary: BriefingSummary,
     pub claims: Vec<ClaimView>,
@@ -492,7 +492,7 @@ pub struct BriefingViews {
 
 /// Everything a briefing's views are made from: its own text, and the
 /// shared views and source anchors its cards show.
-pub fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
+pub(crate) fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
     let briefing = &site.briefings[b];
     let mut hasher = crate::fingerprint::hasher();
     site.briefing_files[b].hash.hash(&mut hasher);
@@ -544,7 +544,7 @@ fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
 }
 
 /// The shown form of the source behind a `/sources/` entry.
-pub fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
+pub(crate) fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
     source_view(site, key, site.source(key))
 }
 
@@ -552,7 +552,7 @@ pub fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
 /// by what [`source_view`] makes it from (the source, and the entry's
 /// anchor and page, which [`Site::source_place`] would look up), and made
 /// into a [`SourceView`] only when the page is rendered.
-pub fn cited_source(site: &Site, i: usize) -> Fingerprinted<CitedSource<'_>> {
+pub(crate) fn cited_source(site: &Site, i: usize) -> Fingerprinted<CitedSource<'_>> {
     let cited = &site.sources[i];
     let place = (cited.anchor.as_str(), i / site.config.paginate);
     Fingerprinted {
@@ -564,7 +564,7 @@ pub fn cited_source(site: &Site, i: usize) -> Fingerprinted<CitedSource<'_>> {
     }
 }
 
-pub struct CitedSource<'a> {
+pub(crate) struct CitedSource<'a> {
     site: &'a Site,
     key: SourceKey,
 }
@@ -576,7 +576,12 @@ impl Serialize for CitedSource<'_> {
 }
 
 /// Builds one briefing's views.
-pub fn briefing_views(site: &Site, shared: &Shared, b: usize, signature: u64) -> BriefingViews {
+pub(crate) fn briefing_views(
+    site: &Site,
+    shared: &Shared,
+    b: usize,
+    signature: u64,
+) -> BriefingViews {
     let briefing: &Briefing = &site.briefings[b];
     let url = format!("{}briefings/{}/", site.config.base_path, briefing.slug);
     let link = Arc::new(BriefingLink {

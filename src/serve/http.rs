@@ -29,7 +29,7 @@ const LIVE_JS: &str = include_str!("live.js");
 
 /// What the rebuild loop tells open pages.
 #[derive(Clone, Debug)]
-pub enum Message {
+pub(crate) enum Message {
     /// A build succeeded; JSON with `pages`, `assets` and `removed` URLs.
     Built(String),
     /// A build failed; JSON with the diagnostics as `text`.
@@ -37,7 +37,7 @@ pub enum Message {
 }
 
 /// What the server shares with the rebuild loop.
-pub struct Live {
+pub(crate) struct Live {
     pub output: PathBuf,
     /// URL path the site lives under (`/` or `/desk/`); `site.yaml` may
     /// change it while serving.
@@ -49,7 +49,7 @@ pub struct Live {
 }
 
 impl Live {
-    pub fn new(output: PathBuf, base_path: String) -> Arc<Live> {
+    pub(crate) fn new(output: PathBuf, base_path: String) -> Arc<Live> {
         let (sender, _) = broadcast::channel(256);
         Arc::new(Live {
             output,
@@ -60,7 +60,7 @@ impl Live {
     }
 
     /// Tells every open page; called from the rebuild loop's thread.
-    pub fn send(&self, message: Message) {
+    pub(crate) fn send(&self, message: Message) {
         let mut problems = self.problems.lock().unwrap_or_else(|p| p.into_inner());
         *problems = match &message {
             Message::Problems(json) => Some(json.clone()),
@@ -70,14 +70,14 @@ impl Live {
         let _ = self.sender.send(message);
     }
 
-    pub fn base_path(&self) -> String {
+    pub(crate) fn base_path(&self) -> String {
         self.base_path
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
 
-    pub fn set_base_path(&self, path: String) {
+    pub(crate) fn set_base_path(&self, path: String) {
         *self.base_path.lock().unwrap_or_else(|p| p.into_inner()) = path;
     }
 
@@ -92,13 +92,13 @@ impl Live {
 
 /// A bound listener, so the caller can print the real address before
 /// serving.
-pub struct Bound {
+pub(crate) struct Bound {
     listener: tokio::net::TcpListener,
     pub address: SocketAddr,
 }
 
 /// Binds the address, with an error that names the flag to change.
-pub async fn bind(address: SocketAddr) -> anyhow::Result<Bound> {
+pub(crate) async fn bind(address: SocketAddr) -> anyhow::Result<Bound> {
     let listener = tokio::net::TcpListener::bind(address).await.map_err(|err| {
         if err.kind() == std::io::ErrorKind::AddrInUse {
             anyhow::anyhow!(
@@ -115,7 +115,7 @@ pub async fn bind(address: SocketAddr) -> anyhow::Result<Bound> {
 }
 
 /// Serves until `shutdown` turns true.
-pub async fn serve(
+pub(crate) async fn serve(
     bound: Bound,
     live: Arc<Live>,
     mut shutdown: watch::Receiver<bool>,

@@ -6,8 +6,8 @@
 //! stylesheet, or show the problems of a save that did not build. A bad
 //! save never stops either command: the last good site stays in place.
 
-pub mod http;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod watch;
 
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
@@ -91,7 +91,7 @@ fn run_loop(
 }
 
 /// What the rebuild loop reports to whoever serves the site.
-pub enum Event<'a> {
+pub(crate) enum Event<'a> {
     /// Files written by a rebuild.
     Written(&'a Written),
     /// A full build replaced the whole site.
@@ -129,7 +129,7 @@ fn first_build(
 }
 
 /// `brief watch`: rebuild on change, writing to the output folder.
-pub fn watch(options: Options, terminal: Terminal) -> anyhow::Result<()> {
+pub(crate) fn watch(options: Options, terminal: Terminal) -> anyhow::Result<()> {
     let options = absolute(options)?;
     // Watch before the first build, so a save made during it is not lost.
     let watcher = watch::Watcher::start(&options.root)?;
@@ -149,7 +149,12 @@ pub fn watch(options: Options, terminal: Terminal) -> anyhow::Result<()> {
 
 /// `brief serve`: build, serve on `bind:port`, rebuild on change and tell
 /// open pages.
-pub fn serve(options: Options, bind: IpAddr, port: u16, terminal: Terminal) -> anyhow::Result<()> {
+pub(crate) fn serve(
+    options: Options,
+    bind: IpAddr,
+    port: u16,
+    terminal: Terminal,
+) -> anyhow::Result<()> {
     let options = absolute(options)?;
     // Watch before the first build, so a save made during it is not lost.
     let watcher = watch::Watcher::start(&options.root)?;

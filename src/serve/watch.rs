@@ -24,7 +24,7 @@ const LONGEST_BATCH: Duration = Duration::from_secs(2);
 /// The folders of a site that hold its sources.
 const WATCHED: [&str; 3] = ["content", "templates", "static"];
 
-pub struct Watcher {
+pub(crate) struct Watcher {
     root: PathBuf,
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     events: Receiver<DebounceEventResult>,
@@ -36,7 +36,7 @@ pub struct Watcher {
 impl Watcher {
     /// Watches the site at `root` (an absolute path): `site.yaml` and the
     /// content, templates and static folders, including ones created later.
-    pub fn start(root: &Path) -> anyhow::Result<Watcher> {
+    pub(crate) fn start(root: &Path) -> anyhow::Result<Watcher> {
         let (sender, events) = mpsc::channel();
         let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(1)), sender)?;
         debouncer
@@ -129,7 +129,7 @@ impl Watcher {
 
     /// Waits for the next batch of changed source paths. `None` when the
     /// watcher has stopped.
-    pub fn next_batch(&mut self) -> Option<HashSet<PathBuf>> {
+    pub(crate) fn next_batch(&mut self) -> Option<HashSet<PathBuf>> {
         let mut batch = HashSet::new();
         while batch.is_empty() {
             let result = self.events.recv().ok()?;
