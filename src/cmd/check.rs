@@ -1,8 +1,6 @@
 //! `brief check`: every briefing, page and template checked, nothing
 //! written, then the evidence report and, with `--links`, the link check.
 
-use std::time::Duration;
-
 use clap::{Args, ValueEnum};
 
 use super::SiteArgs;
@@ -74,15 +72,5 @@ pub(super) fn execute(args: &CheckArgs) -> anyhow::Result<()> {
                 }
             )
         }
-    }
-}
-
-/// `--timeout`: seconds, fractions allowed, up to an hour.
-pub(super) fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
-        _ => Err(format!(
-            "`{text}` is not a number of seconds between 0 and 3600; pass e.g. --timeout 10 or --timeout 2.5"
-        )),
     }
 }

@@ -18,7 +18,7 @@ pub(super) struct LinkArgs {
     #[arg(long)]
     pub(super) links: bool,
     /// With --links: seconds to wait for each server before counting the link as dead
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = super::check::parse_seconds, requires = "links")]
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, requires = "links")]
     timeout: Duration,
     /// With --links: reuse answers in .brief-cache/links.json younger than this many hours
     #[arg(long, value_name = "HOURS", default_value_t = 24, requires = "links")]
@@ -73,4 +73,14 @@ pub(super) fn execute(
         plural(unarchived, "dead link")
     );
     Ok(())
+}
+
+/// `--timeout`: seconds, fractions allowed, up to an hour.
+pub(super) fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds between 0 and 3600; pass e.g. --timeout 10 or --timeout 2.5"
+        )),
+    }
 }

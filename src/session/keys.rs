@@ -10,11 +10,10 @@
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
-use super::parsed::{ParsedBriefing, ParsedPage};
 use crate::config::{Options, SiteConfig};
 use crate::fingerprint;
 use crate::load::SiteFiles;
-use crate::model::Briefing;
+use crate::model::{Briefing, Page};
 use crate::render;
 
 /// The settings every parse is made with: the base path (links are made
@@ -96,8 +95,8 @@ impl SiteKeys {
     pub(super) fn of(
         files: &SiteFiles,
         options: &Options,
-        briefings: &[ParsedBriefing],
-        pages: &[ParsedPage],
+        briefings: &[&BriefingKeys],
+        pages: &[&Page],
     ) -> SiteKeys {
         SiteKeys {
             resolve: fingerprint::of(&(
@@ -105,18 +104,13 @@ impl SiteKeys {
                 &options.base_url,
                 files.speakers.as_ref().map(|f| f.hash),
                 files.sources.as_ref().map(|f| f.hash),
-                briefings.iter().map(|b| b.keys.index).collect::<Vec<_>>(),
+                briefings.iter().map(|b| b.index).collect::<Vec<_>>(),
                 pages
                     .iter()
-                    .map(|(p, _)| (&p.slug, &p.content_path, &p.title))
+                    .map(|p| (&p.slug, &p.content_path, &p.title))
                     .collect::<Vec<_>>(),
             )),
-            verdicts: fingerprint::of(
-                &briefings
-                    .iter()
-                    .map(|b| b.keys.verdicts)
-                    .collect::<Vec<_>>(),
-            ),
+            verdicts: fingerprint::of(&briefings.iter().map(|b| b.verdicts).collect::<Vec<_>>()),
         }
     }
 }

@@ -223,7 +223,12 @@ impl Session {
                 .update(content, &config, self.options.drafts, diagnostics);
         self.stopwatch.lap("parse");
 
-        let keys = SiteKeys::of(&self.loaded.files, &self.options, &briefings, &pages);
+        let keys = SiteKeys::of(
+            &self.loaded.files,
+            &self.options,
+            &briefings.iter().map(|b| &b.keys).collect::<Vec<_>>(),
+            &pages.iter().map(|(p, _)| p.as_ref()).collect::<Vec<_>>(),
+        );
         let briefings = briefings
             .into_iter()
             .map(|b| (b.briefing, b.file))
