@@ -159,23 +159,20 @@ struct RawVerdict {
 pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Diagnostic>) {
     let mut config = SiteConfig::default();
     let mut diagnostics = Vec::new();
-    let path = Path::new("site.yaml");
     let raw: RawConfig = match file {
         None => RawConfig::default(),
         Some(file) => {
-            let (raw, found) = yaml::from_str_recovering(&file.text, path, Offset::default());
+            let (raw, found) =
+                yaml::from_str_recovering(&file.text, Path::new(SITE_YAML), Offset::default());
             diagnostics.extend(found);
             raw.unwrap_or_default()
         }
     };
-    let spans = Spans::new(
-        file.map(|f| f.text.to_string()).unwrap_or_default(),
-        Offset::default(),
-    );
-    let error = |field: &str, message: String, hint: &str| {
-        Diagnostic::error(path, spans.locate(field), message)
-            .with_field(field)
-            .with_hint(hint)
+    let at = Located {
+        spans: Spans::new(
+            file.map(|f| f.text.to_string()).unwrap_or_default(),
+            Offset::default(),
+        ),
     };
 
     if let Some(title) = raw.title {
@@ -197,7 +194,7 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     if let Some(paginate) = raw.paginate {
         match paginate.as_str().trim().parse::<usize>() {
             Ok(n) if n > 0 => config.paginate = n,
-            _ => diagnostics.push(error(
+            _ => diagnostics.push(at.error(
                 "paginate",
                 format!("paginate `{paginate}` is not a whole number of at least 1"),
                 "write how many entries a list page shows, such as `paginate: 50`",
@@ -205,124 +202,196 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
         }
     }
     if let Some(publisher) = raw.publisher {
-        if let Some(name) = publisher.name {
-            config.publisher.name = name.0;
-        }
-        if let Some(url) = publisher.url {
-            match check_url(url.as_str()) {
-                Ok(()) => config.publisher.url = Some(url.0),
-                Err(why) => diagnostics.push(error(
-                    "publisher.url",
-                    format!("publisher url `{url}` {why}"),
-                    "write an absolute address starting with https://",
-                )),
-            }
-        }
+        apply_publisher(&mut config, publisher, &at, &mut diagnostics);
     }
-
-    let (base_url, from_flag) = match &options.base_url {
-        Some(url) => (Some(url.clone()), true),
-        None => (raw.base_url.map(|t| t.0), false),
-    };
-    if let Some(url) = base_url {
-        match normalise_base_url(&url) {
-            Ok((base_url, base_path)) => {
-                config.base_url = base_url;
-                config.base_path = base_path;
-            }
-            Err(why) if from_flag => diagnostics.push(
-                Diagnostic::error(
-                    "--base-url",
-                    Default::default(),
-                    format!("--base-url `{url}` {why}"),
-                )
-                .with_hint("pass an absolute address such as https://factdesk.example.org/"),
-            ),
-            Err(why) => diagnostics.push(error(
-                "base_url",
-                format!("base_url `{url}` {why}"),
-                "write the address the site is deployed at, such as https://factdesk.example.org/",
-            )),
-        }
-    }
-
+    apply_base_url(&mut config, raw.base_url, options, &at, &mut diagnostics);
     if let Some(verdicts) = raw.verdicts {
-        let mut scale = Vec::new();
-        let mut seen = HashSet::new();
-        let mut slugs: std::collections::HashMap<String, String> = Default::default();
-        for (i, raw) in verdicts.into_iter().enumerate() {
-            let field = format!("verdicts[{i}]");
-            let Some(id) = raw.id.filter(|id| !id.0.trim().is_empty()) else {
-                diagnostics.push(error(
-                    &field,
-                    "verdict has no `id`".into(),
-                    "add `id:`, the name claims use in `verdict:`",
-                ));
-                continue;
-            };
-            if !seen.insert(id.0.clone()) {
-                diagnostics.push(error(
-                    &format!("{field}.id"),
-                    format!("verdict id `{id}` is defined twice"),
-                    "each verdict of the scale needs its own id",
-                ));
-                continue;
-            }
-            // Each verdict gets a page at /verdicts/<slug>/.
-            let slug = slug::slugify(id.as_str());
-            if slug.is_empty() {
-                diagnostics.push(error(
-                    &format!("{field}.id"),
-                    format!("verdict id `{id}` has no letters or digits to make its URL from"),
-                    "name the verdict with words, such as `half-true`",
-                ));
-                continue;
-            }
-            if let Some(other) = slugs.insert(slug.clone(), id.0.clone()) {
-                diagnostics.push(error(
-                    &format!("{field}.id"),
-                    format!(
-                        "verdict ids `{other}` and `{id}` would share the page /verdicts/{slug}/"
-                    ),
-                    "give the verdicts ids that differ in more than case, spaces or punctuation",
-                ));
-                continue;
-            }
-            let label = raw.label.map_or_else(|| id.0.clone(), |l| l.0);
-            let rating = match raw.rating {
-                None => None,
-                Some(r) if r.0 == "null" || r.0 == "~" => None,
-                Some(r) => match r.0.parse::<u32>() {
-                    Ok(n) => Some(n),
-                    Err(_) => {
-                        diagnostics.push(error(
-                            &format!("{field}.rating"),
-                            format!("rating `{r}` is not a whole number"),
-                            "write a whole number such as 1 to 5, or leave `rating` out for a verdict that rates nothing (like `unverified`)",
-                        ));
-                        None
-                    }
-                },
-            };
-            scale.push(Verdict {
-                id: id.0,
-                label,
-                rating,
-                tone: crate::model::Tone::Unrated,
-            });
-        }
-        if scale.is_empty() {
-            diagnostics.push(error(
-                "verdicts",
-                "the verdict scale is empty".into(),
-                "list at least one verdict, or remove `verdicts:` to use the default scale",
-            ));
-        } else {
-            assign_tones(&mut scale);
+        if let Some(scale) = scale(verdicts, &at, &mut diagnostics) {
             config.scale = scale;
         }
     }
     (config, diagnostics)
+}
+
+const SITE_YAML: &str = "site.yaml";
+
+/// Places in site.yaml, found only when a problem needs one.
+struct Located {
+    spans: Spans,
+}
+
+impl Located {
+    fn error(&self, field: &str, message: String, hint: &str) -> Diagnostic {
+        Diagnostic::error(SITE_YAML, self.spans.locate(field), message)
+            .with_field(field)
+            .with_hint(hint)
+    }
+}
+
+fn apply_publisher(
+    config: &mut SiteConfig,
+    publisher: RawPublisher,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some(name) = publisher.name {
+        config.publisher.name = name.0;
+    }
+    if let Some(url) = publisher.url {
+        match check_url(url.as_str()) {
+            Ok(()) => config.publisher.url = Some(url.0),
+            Err(why) => diagnostics.push(at.error(
+                "publisher.url",
+                format!("publisher url `{url}` {why}"),
+                "write an absolute address starting with https://",
+            )),
+        }
+    }
+}
+
+/// The site's address: `--base-url` wins over site.yaml's `base_url`, and a
+/// bad one is reported where it was given.
+fn apply_base_url(
+    config: &mut SiteConfig,
+    from_file: Option<Text>,
+    options: &Options,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let (base_url, from_flag) = match &options.base_url {
+        Some(url) => (Some(url.clone()), true),
+        None => (from_file.map(|t| t.0), false),
+    };
+    let Some(url) = base_url else {
+        return;
+    };
+    match normalise_base_url(&url) {
+        Ok((base_url, base_path)) => {
+            config.base_url = base_url;
+            config.base_path = base_path;
+        }
+        Err(why) if from_flag => diagnostics.push(
+            Diagnostic::error(
+                "--base-url",
+                Default::default(),
+                format!("--base-url `{url}` {why}"),
+            )
+            .with_hint("pass an absolute address such as https://factdesk.example.org/"),
+        ),
+        Err(why) => diagnostics.push(at.error(
+            "base_url",
+            format!("base_url `{url}` {why}"),
+            "write the address the site is deployed at, such as https://factdesk.example.org/",
+        )),
+    }
+}
+
+/// A custom verdict scale, with tones from its ratings; `None` when no
+/// verdict of it could be read (the default scale stays).
+fn scale(
+    verdicts: Vec<RawVerdict>,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<Verdict>> {
+    let mut scale = Vec::new();
+    let mut seen = HashSet::new();
+    let mut slugs: std::collections::HashMap<String, String> = Default::default();
+    for (i, raw) in verdicts.into_iter().enumerate() {
+        let field = format!("verdicts[{i}]");
+        let Some(id) = verdict_id(&field, raw.id, &mut seen, &mut slugs, at, diagnostics) else {
+            continue;
+        };
+        let label = raw.label.map_or_else(|| id.clone(), |l| l.0);
+        let rating = verdict_rating(&field, raw.rating, at, diagnostics);
+        scale.push(Verdict {
+            id,
+            label,
+            rating,
+            tone: crate::model::Tone::Unrated,
+        });
+    }
+    if scale.is_empty() {
+        diagnostics.push(at.error(
+            "verdicts",
+            "the verdict scale is empty".into(),
+            "list at least one verdict, or remove `verdicts:` to use the default scale",
+        ));
+        return None;
+    }
+    assign_tones(&mut scale);
+    Some(scale)
+}
+
+/// A verdict's id, once it is known to be present, unique, and to make a
+/// URL of its own (each verdict gets a page at /verdicts/<slug>/).
+fn verdict_id(
+    field: &str,
+    id: Option<Text>,
+    seen: &mut HashSet<String>,
+    slugs: &mut std::collections::HashMap<String, String>,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let Some(id) = id.filter(|id| !id.0.trim().is_empty()) else {
+        diagnostics.push(at.error(
+            field,
+            "verdict has no `id`".into(),
+            "add `id:`, the name claims use in `verdict:`",
+        ));
+        return None;
+    };
+    let id_field = format!("{field}.id");
+    if !seen.insert(id.0.clone()) {
+        diagnostics.push(at.error(
+            &id_field,
+            format!("verdict id `{id}` is defined twice"),
+            "each verdict of the scale needs its own id",
+        ));
+        return None;
+    }
+    let slug = slug::slugify(id.as_str());
+    if slug.is_empty() {
+        diagnostics.push(at.error(
+            &id_field,
+            format!("verdict id `{id}` has no letters or digits to make its URL from"),
+            "name the verdict with words, such as `half-true`",
+        ));
+        return None;
+    }
+    if let Some(other) = slugs.insert(slug.clone(), id.0.clone()) {
+        diagnostics.push(at.error(
+            &id_field,
+            format!("verdict ids `{other}` and `{id}` would share the page /verdicts/{slug}/"),
+            "give the verdicts ids that differ in more than case, spaces or punctuation",
+        ));
+        return None;
+    }
+    Some(id.0)
+}
+
+/// A verdict's rating: a whole number, or none for a verdict that rates
+/// nothing.
+fn verdict_rating(
+    field: &str,
+    rating: Option<Text>,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<u32> {
+    let r = rating?;
+    if r.0 == "null" || r.0 == "~" {
+        return None;
+    }
+    match r.0.parse::<u32>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            diagnostics.push(at.error(
+                &format!("{field}.rating"),
+                format!("rating `{r}` is not a whole number"),
+                "write a whole number such as 1 to 5, or leave `rating` out for a verdict that rates nothing (like `unverified`)",
+            ));
+            None
+        }
+    }
 }
 
 /// Checks that a URL is absolute http(s). Returns why not otherwise.
