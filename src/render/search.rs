@@ -10,7 +10,7 @@
 //! speaker, a briefing's title and tags) and those that have it only in
 //! another (explanations, summaries, bodies, roles). Lists are delta-encoded
 //! as short strings ([`encode`]). Words are cut into shards by range, so a
-//! query fetches one or two shards per word; the README's "Search" section
+//! query fetches one or two shards per word; docs/reference/search-index.md
 //! documents the layout and its format version, [`VERSION`].
 //!
 //! A briefing's words are kept between builds while its views are unchanged,

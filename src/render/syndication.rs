@@ -290,7 +290,7 @@ impl Plan<'_> {
         urls
     }
 
-    /// Every claim as data: see the README's `claims.json` section for the
+    /// Every claim as data: see docs/reference/claims-json.md for the
     /// layout, which this must keep to. Speakers, briefings and sources are
     /// listed once each and named by key from the claims, which keeps the
     /// file a fraction of the size of repeating them per claim.

@@ -1,5 +1,5 @@
 //! What templates see: view structs with URLs, display dates and tallies
-//! ready to print (the README's template reference documents each field).
+//! ready to print (docs/reference/templates.md documents each field).
 //!
 //! Views shown on many pages (a speaker's name, a verdict's badge, a claim's
 //! card) are built once per build. A briefing's claim cards are rebuilt only
