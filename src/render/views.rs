@@ -316,63 +316,15 @@ impl Shared {
             .map(|(i, v)| (v.id.clone(), i))
             .collect();
         let verdict_views = verdicts.iter().cloned().map(Arc::new).collect();
-        let speakers = site
-            .speakers
-            .values()
-            .map(|s| {
-                let view = SpeakerRef {
-                    id: s.id.clone(),
-                    name: s.name.clone(),
-                    role: s.role.clone(),
-                    affiliation: s.affiliation.clone(),
-                    url: format!("{base}speakers/{}/", s.id),
-                };
-                let hash = fingerprint::of_view(&view);
-                (s.id.clone(), (Arc::new(view), hash))
-            })
-            .collect();
-        let tags = site
-            .tags
-            .iter()
-            .map(|(slug, entry)| {
-                let view = TagView {
-                    name: entry.name.clone(),
-                    slug: slug.clone(),
-                    url: format!("{base}tags/{slug}/"),
-                };
-                let hash = fingerprint::of_view(&view);
-                (slug.clone(), (view, hash))
-            })
-            .collect();
-        let config = &site.config;
-        let site_view = SiteView {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            language: config.language.clone(),
-            base_url: config.base_url.clone(),
-            base_path: base.clone(),
-            publisher: PublisherView {
-                name: config.publisher.name.clone(),
-                url: config.publisher.url.clone(),
-            },
-            pages: site
-                .pages
-                .iter()
-                .map(|p| NavPage {
-                    title: p.title.clone(),
-                    url: format!("{base}{}/", p.slug),
-                })
-                .collect(),
-            verdicts,
-        };
+        let site_view = site_view(site, verdicts);
         Shared {
             // Every list's pager and every source's link depend on it.
-            site_hash: fingerprint::of(&(fingerprint::of_view(&site_view), config.paginate)),
+            site_hash: fingerprint::of(&(fingerprint::of_view(&site_view), site.config.paginate)),
             site: site_view,
             verdict_index,
             verdict_views,
-            speakers,
-            tags,
+            speakers: speaker_views(site),
+            tags: tag_views(site),
         }
     }
 
@@ -392,6 +344,69 @@ impl Shared {
             counts,
         }
     }
+}
+
+/// What every template receives as `site`.
+fn site_view(site: &Site, verdicts: Vec<VerdictView>) -> SiteView {
+    let config = &site.config;
+    let base = &config.base_path;
+    SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        base_url: config.base_url.clone(),
+        base_path: base.clone(),
+        publisher: PublisherView {
+            name: config.publisher.name.clone(),
+            url: config.publisher.url.clone(),
+        },
+        pages: site
+            .pages
+            .iter()
+            .map(|p| NavPage {
+                title: p.title.clone(),
+                url: format!("{base}{}/", p.slug),
+            })
+            .collect(),
+        verdicts,
+    }
+}
+
+/// Each speaker with a page, as claim cards and lists show them, with the
+/// fingerprint of each.
+fn speaker_views(site: &Site) -> HashMap<String, (Arc<SpeakerRef>, u64)> {
+    let base = &site.config.base_path;
+    site.speakers
+        .values()
+        .map(|s| {
+            let view = SpeakerRef {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                role: s.role.clone(),
+                affiliation: s.affiliation.clone(),
+                url: format!("{base}speakers/{}/", s.id),
+            };
+            let hash = fingerprint::of_view(&view);
+            (s.id.clone(), (Arc::new(view), hash))
+        })
+        .collect()
+}
+
+/// Each tag, by slug, with the fingerprint of each.
+fn tag_views(site: &Site) -> HashMap<String, (TagView, u64)> {
+    let base = &site.config.base_path;
+    site.tags
+        .iter()
+        .map(|(slug, entry)| {
+            let view = TagView {
+                name: entry.name.clone(),
+                slug: slug.clone(),
+                url: format!("{base}tags/{slug}/"),
+            };
+            let hash = fingerprint::of_view(&view);
+            (slug.clone(), (view, hash))
+        })
+        .collect()
 }
 
 /// How many claims received each verdict, as a page's view holds it: only
