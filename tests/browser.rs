@@ -386,6 +386,73 @@ async fn assert_readable(page: &Page<'_>, on: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+// ------------------------------------------------ meta lines' spaces
+
+/// The rendered text (`innerText`) and the copied text (a selection of it)
+/// of the first element matching `arguments[0]`, as a reader and a
+/// screen reader get them from the laid-out page.
+const READ_AS_SHOWN: &str = "
+var el = document.querySelector(arguments[0]);
+if (!el) { return null; }
+var range = document.createRange();
+range.selectNodeContents(el);
+var selection = getSelection();
+selection.removeAllRanges();
+selection.addRange(range);
+var copied = selection.toString();
+selection.removeAllRanges();
+return { shown: el.innerText, copied: copied };
+";
+
+/// Meta lines that are running text ("From <briefing>, <date>" on a claim
+/// page, "Corrected <date>" on /corrections/) keep the spaces between their
+/// words and links once laid out: on screen, when copied, and as read out.
+#[test]
+fn meta_lines_read_with_their_spaces_in_a_real_browser() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let briefing = MINIMAL_BRIEFING.replace(
+        "claims:\n",
+        "corrections:\n  - date: 2024-11-24\n    text: Fixed the date of the meeting.\nclaims:\n",
+    );
+    let site = Site::with(&[
+        ("site.yaml", "title: Spaces Desk\n"),
+        ("content/briefings/minimal.md", &briefing),
+    ]);
+    let server = Server::start(site.root());
+    let cases = [
+        (
+            "briefings/minimal/claims/first/",
+            "main p.meta-list",
+            "From A minimal briefing, 31 October 2024",
+        ),
+        (
+            "corrections/",
+            ".correction-entry__date",
+            "Corrected 24 November 2024",
+        ),
+    ];
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        for (path, selector, expected) in cases {
+            page.open(&format!("{}{path}", server.url)).await?;
+            let read = tokio::time::timeout(
+                WAIT,
+                page.client
+                    .execute(READ_AS_SHOWN, vec![json!(selector)]),
+            )
+            .await
+            .map_err(|_| anyhow!("reading {selector} took over {WAIT:?}"))??;
+            ensure!(
+                read["shown"] == json!(expected) && read["copied"] == json!(expected),
+                "/{path} {selector} should read {expected:?} as shown and as copied; it reads {read}"
+            );
+        }
+        Ok(())
+    });
+}
+
 // ------------------------------------------------------------ fixture
 
 /// The briefing, with `marker` in its first paragraph and a body long

@@ -1259,3 +1259,28 @@ fn a_misspelt_markdown_setting_is_located() {
     assert!(run.stderr.contains("site.yaml:4:3"), "{}", run.stderr);
     assert!(run.stderr.contains("sanitize"), "{}", run.stderr);
 }
+
+/// The meta lines that are running text keep the spaces between their
+/// words, links and dates in the page's text itself, which is what a copy
+/// and a screen reader start from (tests/browser.rs checks the laid-out
+/// page reads the same).
+#[test]
+fn meta_lines_that_are_running_text_keep_their_spaces() {
+    let briefing = MINIMAL_BRIEFING.replace(
+        "claims:\n",
+        "corrections:\n  - date: 2024-11-24\n    text: Fixed the date of the meeting.\nclaims:\n",
+    );
+    let site = Site::with(&[("content/briefings/minimal.md", &briefing)]);
+    site.build();
+    let raw = |el: ElementRef| el.text().collect::<String>();
+    let claim = site.page("/briefings/minimal/claims/first/");
+    assert_eq!(
+        raw(one(&claim, "main p.meta-list")),
+        "From A minimal briefing, 31 October 2024"
+    );
+    let corrections = site.page("/corrections/");
+    assert_eq!(
+        raw(one(&corrections, ".correction-entry__date")),
+        "Corrected 24 November 2024"
+    );
+}
