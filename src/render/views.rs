@@ -29,6 +29,8 @@ pub(crate) struct SiteView {
     pub publisher: PublisherView,
     pub pages: Vec<NavPage>,
     pub verdicts: Vec<VerdictView>,
+    /// A `--drafts` build: pages carry `noindex` and a preview marker.
+    pub preview: bool,
 }
 
 #[derive(Serialize)]
@@ -364,6 +366,7 @@ impl Shared {
                 })
                 .collect(),
             verdicts,
+            preview: config.preview,
         };
         Shared {
             // Every list's pager and every source's link depend on it.
