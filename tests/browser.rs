@@ -704,11 +704,17 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    /// [`Server::start`] with more arguments for `brief serve`.
+    fn start_with(root: &Path, more: &[&str]) -> Server {
         let child = Command::new(env!("CARGO_BIN_EXE_brief"))
             .arg("serve")
             .arg("--root")
             .arg(root)
             .args(["--port", "0"])
+            .args(more)
             .current_dir(root)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -988,6 +994,50 @@ fn the_example_site_has_no_serious_accessibility_violations() {
     assert!(
         found.is_empty(),
         "serious or critical accessibility violations:\n{}",
+        found.join("\n")
+    );
+}
+
+/// `brief serve --drafts` of the example site: the preview marker is
+/// shown at the top of the page, and the page stays free of serious
+/// accessibility violations with it (its contrast among them).
+#[test]
+fn a_preview_page_shows_its_marker_and_has_no_serious_accessibility_violations() {
+    let (chromium, axe) = (common::chromium(), common::axe_core());
+    let (Some(chromium), Some(axe)) = (chromium, axe) else {
+        return;
+    };
+    let site = example_site_copy();
+    let server = Server::start_with(site.path(), &["--drafts"]);
+    let found = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let found = axe_violations(&page, &server.url, "", &axe).await?;
+        let marker = page
+            .eval(
+                "var m = document.querySelector('.preview-marker'); \
+                 if (!m) { return null; } \
+                 var r = m.getBoundingClientRect(); \
+                 return { text: m.innerText, top: r.top, height: r.height, \
+                          visible: getComputedStyle(m).visibility };",
+            )
+            .await?;
+        ensure!(
+            marker["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Preview")),
+            "the preview marker's text: {marker}"
+        );
+        ensure!(
+            marker["top"].as_f64() == Some(0.0)
+                && marker["height"].as_f64().is_some_and(|h| h > 10.0)
+                && marker["visible"] == json!("visible"),
+            "the preview marker is not shown at the top of the page: {marker}"
+        );
+        Ok(found)
+    });
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility violations on a preview page:\n{}",
         found.join("\n")
     );
 }
