@@ -82,6 +82,10 @@ pub struct SiteConfig {
     /// large archive would otherwise be pages of hundreds of megabytes.
     pub paginate: usize,
     pub scale: Vec<Verdict>,
+    /// A `--drafts` build, for a staging preview: every page says so and
+    /// asks search engines to stay away (`noindex`, `robots.txt`), and
+    /// there is no sitemap.
+    pub preview: bool,
 }
 
 impl Default for SiteConfig {
@@ -100,6 +104,7 @@ impl Default for SiteConfig {
             markdown_safe: false,
             paginate: DEFAULT_PAGINATE,
             scale: default_scale(),
+            preview: false,
         }
     }
 }
@@ -210,6 +215,7 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
             config.scale = scale;
         }
     }
+    config.preview = options.drafts;
     (config, diagnostics)
 }
 

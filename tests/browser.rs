@@ -215,6 +215,244 @@ async fn scenario(page: &Page<'_>, site: &Site, base: &str) -> anyhow::Result<()
     Ok(())
 }
 
+// ------------------------------------------------ the overlay's contrast
+
+/// The smallest contrast WCAG AA allows for text.
+const AA_CONTRAST: f64 = 4.5;
+
+/// A site stylesheet that does its worst to the overlay: white text on
+/// white everywhere (the theme's code blocks are light), every `div`
+/// hidden and unpositioned, tiny type, and the overlay's own id and role
+/// aimed at.
+const HOSTILE_STYLE: &str = "\
+* { color: #fff !important; background: #fff !important; font-size: 6px !important; }
+pre { background: #fff !important; color: #fff !important; }
+div { display: none !important; position: static !important; }
+#brief-problems, [role=alert] { background: transparent !important; color: #fff !important; opacity: 0.1 !important; }
+h2, p { color: #fff !important; }
+body { opacity: 0.5 !important; }
+";
+
+/// Measures, for every text node of the problems overlay, its computed
+/// colour against its effective background: the backgrounds from its
+/// element up (through the shadow root to its host and on to the root),
+/// composited until one is opaque, over white. Also says whether the
+/// overlay is what shows in the middle of the window.
+const MEASURE_OVERLAY: &str = r#"
+var host = document.getElementById('brief-problems');
+if (!host) { return null; }
+var root = host.shadowRoot || host;
+function rgba(text) {
+  if (!/^rgba?\(/.test(text)) { throw new Error('unexpected colour ' + text); }
+  var n = text.match(/[\d.]+/g).map(Number);
+  return { r: n[0], g: n[1], b: n[2], a: n.length > 3 ? n[3] : 1 };
+}
+function over(top, under) {
+  var a = top.a;
+  return { r: top.r * a + under.r * (1 - a), g: top.g * a + under.g * (1 - a),
+           b: top.b * a + under.b * (1 - a), a: 1 };
+}
+function up(el) {
+  if (el.parentElement) { return el.parentElement; }
+  var node = el.parentNode;
+  return node && node.host ? node.host : null;
+}
+function background(el) {
+  var layers = [];
+  for (var e = el; e; e = up(e)) {
+    var c = rgba(getComputedStyle(e).backgroundColor);
+    if (c.a > 0) { layers.push(c); if (c.a >= 1) { break; } }
+  }
+  var c = { r: 255, g: 255, b: 255, a: 1 };
+  for (var i = layers.length - 1; i >= 0; i--) { c = over(layers[i], c); }
+  return c;
+}
+function opacity(el) {
+  var o = 1;
+  for (var e = el; e; e = up(e)) {
+    var style = getComputedStyle(e);
+    o *= Number(style.opacity);
+    if (style.filter !== 'none') { o = -1; }
+  }
+  return o;
+}
+function luminance(c) {
+  function channel(v) { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
+  return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+}
+function ratio(a, b) {
+  var x = luminance(a), y = luminance(b);
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+function css(c) { return 'rgb(' + [c.r, c.g, c.b].map(Math.round).join(', ') + ')'; }
+var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+var lines = [];
+for (var t = walker.nextNode(); t; t = walker.nextNode()) {
+  if (!t.data.trim()) { continue; }
+  var el = t.parentElement || t.parentNode.host;
+  if (el.tagName === 'STYLE') { continue; }
+  var range = document.createRange();
+  range.selectNodeContents(t);
+  var shown = range.getClientRects().length > 0;
+  var bg = background(el);
+  var fg = over(rgba(getComputedStyle(el).color), bg);
+  lines.push({ text: t.data.slice(0, 50), shown: shown, color: css(fg), background: css(bg),
+               ratio: shown ? ratio(fg, bg) : 0, opacity: opacity(el),
+               fontSize: getComputedStyle(el).fontSize });
+}
+var hit = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
+return { onTop: hit !== null && (hit === host || host.contains(hit)), lines: lines };
+"#;
+
+/// `brief serve`'s problems overlay, measured in the browser: every line of
+/// it reaches WCAG AA contrast, on the theme's stylesheet and on a site
+/// stylesheet aimed against it.
+#[test]
+fn the_problems_overlay_is_readable_whatever_the_site_stylesheet_says() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let site = Site::with(&[
+        ("site.yaml", "title: Live Desk\n"),
+        (BRIEFING, &briefing("readable", None)),
+    ]);
+    let server = Server::start(site.root());
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        overlay_scenario(&page, &site, &server.url).await
+    });
+}
+
+async fn overlay_scenario(page: &Page<'_>, site: &Site, base: &str) -> anyhow::Result<()> {
+    let (broken, line) = broken_briefing("readable");
+    let expected = format!("content/briefings/live.md:{line}:");
+    page.open(&format!("{base}{PAGE}")).await?;
+    page.wait_for_text("the briefing", "readable").await?;
+    page.wait_for_live().await?;
+
+    // ---- On the theme's own stylesheet.
+    site.write(BRIEFING, &broken);
+    page.wait_for_problems(&expected).await?;
+    assert_readable(page, "the theme's stylesheet").await?;
+
+    // ---- On a site stylesheet that paints everything white.
+    site.write(BRIEFING, &briefing("readable", None));
+    page.wait_until(
+        "the overlay to go once the briefing is fixed",
+        "return document.getElementById('brief-problems') === null",
+    )
+    .await?;
+    site.write(STYLE, HOSTILE_STYLE);
+    page.wait_until(
+        "the site's white-on-white stylesheet to apply",
+        "return getComputedStyle(document.querySelector('main')).color === 'rgb(255, 255, 255)' \
+         && document.readyState === 'complete'",
+    )
+    .await?;
+    page.wait_for_live().await?;
+    site.write(BRIEFING, &broken);
+    page.wait_for_problems(&expected).await?;
+    assert_readable(page, "a site stylesheet of white on white").await
+}
+
+/// Fails unless the overlay covers the page and every text line in it is
+/// shown at [`AA_CONTRAST`] or more, at full opacity.
+async fn assert_readable(page: &Page<'_>, on: &str) -> anyhow::Result<()> {
+    let measured = page.eval(MEASURE_OVERLAY).await?;
+    let lines = measured["lines"].as_array().cloned().unwrap_or_default();
+    ensure!(
+        lines.len() >= 3,
+        "on {on}, the overlay should show a title, a note and the problems; measured {measured}"
+    );
+    ensure!(
+        measured["onTop"] == json!(true),
+        "on {on}, the overlay is not what shows in the middle of the window: {measured}"
+    );
+    let poor: Vec<&Json> = lines
+        .iter()
+        .filter(|l| {
+            l["ratio"].as_f64().is_none_or(|r| r < AA_CONTRAST)
+                || l["opacity"].as_f64() != Some(1.0)
+        })
+        .collect();
+    ensure!(
+        poor.is_empty(),
+        "on {on}, overlay lines below {AA_CONTRAST}:1 contrast (or not fully opaque):\n{}",
+        poor.iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    Ok(())
+}
+
+// ------------------------------------------------ meta lines' spaces
+
+/// The rendered text (`innerText`) and the copied text (a selection of it)
+/// of the first element matching `arguments[0]`, as a reader and a
+/// screen reader get them from the laid-out page.
+const READ_AS_SHOWN: &str = "
+var el = document.querySelector(arguments[0]);
+if (!el) { return null; }
+var range = document.createRange();
+range.selectNodeContents(el);
+var selection = getSelection();
+selection.removeAllRanges();
+selection.addRange(range);
+var copied = selection.toString();
+selection.removeAllRanges();
+return { shown: el.innerText, copied: copied };
+";
+
+/// Meta lines that are running text ("From <briefing>, <date>" on a claim
+/// page, "Corrected <date>" on /corrections/) keep the spaces between their
+/// words and links once laid out: on screen, when copied, and as read out.
+#[test]
+fn meta_lines_read_with_their_spaces_in_a_real_browser() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let briefing = MINIMAL_BRIEFING.replace(
+        "claims:\n",
+        "corrections:\n  - date: 2024-11-24\n    text: Fixed the date of the meeting.\nclaims:\n",
+    );
+    let site = Site::with(&[
+        ("site.yaml", "title: Spaces Desk\n"),
+        ("content/briefings/minimal.md", &briefing),
+    ]);
+    let server = Server::start(site.root());
+    let cases = [
+        (
+            "briefings/minimal/claims/first/",
+            "main p.meta-list",
+            "From A minimal briefing, 31 October 2024",
+        ),
+        (
+            "corrections/",
+            ".correction-entry__date",
+            "Corrected 24 November 2024",
+        ),
+    ];
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        for (path, selector, expected) in cases {
+            page.open(&format!("{}{path}", server.url)).await?;
+            let read = tokio::time::timeout(
+                WAIT,
+                page.client
+                    .execute(READ_AS_SHOWN, vec![json!(selector)]),
+            )
+            .await
+            .map_err(|_| anyhow!("reading {selector} took over {WAIT:?}"))??;
+            ensure!(
+                read["shown"] == json!(expected) && read["copied"] == json!(expected),
+                "/{path} {selector} should read {expected:?} as shown and as copied; it reads {read}"
+            );
+        }
+        Ok(())
+    });
+}
+
 // ------------------------------------------------------------ fixture
 
 /// The briefing, with `marker` in its first paragraph and a body long
@@ -401,7 +639,8 @@ impl<'a> Page<'a> {
     async fn wait_for_problems(&self, expected: &str) -> anyhow::Result<String> {
         let script = format!(
             "var o = document.getElementById('brief-problems'); \
-             return o !== null && o.textContent.includes({}) && o.textContent",
+             var t = o && (o.shadowRoot || o).textContent; \
+             return o !== null && t.includes({}) && t",
             json!(expected)
         );
         let text = self
@@ -430,7 +669,8 @@ impl<'a> Page<'a> {
             .eval(
                 "return { url: location.href, readyState: document.readyState, \
                  scrollY: window.scrollY, \
-                 overlay: (document.getElementById('brief-problems') || {}).textContent || null, \
+                 overlay: (function (o) { return o ? (o.shadowRoot || o).textContent : null; })\
+                   (document.getElementById('brief-problems')), \
                  events: window.__briefLog || null }",
             )
             .await
@@ -464,11 +704,17 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    /// [`Server::start`] with more arguments for `brief serve`.
+    fn start_with(root: &Path, more: &[&str]) -> Server {
         let child = Command::new(env!("CARGO_BIN_EXE_brief"))
             .arg("serve")
             .arg("--root")
             .arg(root)
             .args(["--port", "0"])
+            .args(more)
             .current_dir(root)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -748,6 +994,50 @@ fn the_example_site_has_no_serious_accessibility_violations() {
     assert!(
         found.is_empty(),
         "serious or critical accessibility violations:\n{}",
+        found.join("\n")
+    );
+}
+
+/// `brief serve --drafts` of the example site: the preview marker is
+/// shown at the top of the page, and the page stays free of serious
+/// accessibility violations with it (its contrast among them).
+#[test]
+fn a_preview_page_shows_its_marker_and_has_no_serious_accessibility_violations() {
+    let (chromium, axe) = (common::chromium(), common::axe_core());
+    let (Some(chromium), Some(axe)) = (chromium, axe) else {
+        return;
+    };
+    let site = example_site_copy();
+    let server = Server::start_with(site.path(), &["--drafts"]);
+    let found = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let found = axe_violations(&page, &server.url, "", &axe).await?;
+        let marker = page
+            .eval(
+                "var m = document.querySelector('.preview-marker'); \
+                 if (!m) { return null; } \
+                 var r = m.getBoundingClientRect(); \
+                 return { text: m.innerText, top: r.top, height: r.height, \
+                          visible: getComputedStyle(m).visibility };",
+            )
+            .await?;
+        ensure!(
+            marker["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Preview")),
+            "the preview marker's text: {marker}"
+        );
+        ensure!(
+            marker["top"].as_f64() == Some(0.0)
+                && marker["height"].as_f64().is_some_and(|h| h > 10.0)
+                && marker["visible"] == json!("visible"),
+            "the preview marker is not shown at the top of the page: {marker}"
+        );
+        Ok(found)
+    });
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility violations on a preview page:\n{}",
         found.join("\n")
     );
 }

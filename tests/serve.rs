@@ -277,9 +277,16 @@ impl Server {
     /// Starts serving the site on a free port and returns once its file
     /// watcher is listening.
     fn start(site: &Site) -> Server {
+        Server::start_with(site, &[])
+    }
+
+    /// [`Server::start`] with more arguments for `brief serve`.
+    fn start_with(site: &Site, more: &[&str]) -> Server {
         let root = site.root();
         let root_arg = root.to_str().unwrap();
-        let mut process = Process::spawn(root, &["serve", "--root", root_arg, "--port", "0"]);
+        let mut args = vec!["serve", "--root", root_arg, "--port", "0"];
+        args.extend_from_slice(more);
+        let mut process = Process::spawn(root, &args);
         let line = process.wait_line("the server to start", |l| {
             l.starts_with("Serving the site at ")
         });
@@ -1938,4 +1945,32 @@ fn deleting_site_yaml_while_serving_falls_back_to_the_defaults_and_restoring_it_
     site.write("site.yaml", "title: Serve Test Desk\n");
     server.wait_page("/", 200, "Serve Test Desk");
     assert_becomes_fresh(&site, &site.path("public"), "restoring site.yaml");
+}
+
+/// `brief serve --drafts` is a preview like `brief build --drafts`: its
+/// pages, drafts included, ask not to be indexed and say they are a
+/// preview, robots.txt keeps crawlers out, and there is no sitemap.
+#[test]
+fn serve_with_drafts_is_a_preview_kept_from_search_engines() {
+    let site = Site::with(&[(
+        "content/briefings/unfinished.md",
+        &MINIMAL_BRIEFING.replace(
+            "title: A minimal briefing",
+            "title: Unfinished\ndraft: true",
+        ),
+    )]);
+    let server = Server::start_with(&site, &["--drafts"]);
+    for target in ["/", "/briefings/unfinished/"] {
+        let page = server.page(target);
+        assert!(
+            page.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "GET {target} has no noindex:\n{page}"
+        );
+        assert!(
+            page.contains("class=\"preview-marker\""),
+            "GET {target} has no preview marker"
+        );
+    }
+    assert_eq!(server.page("/robots.txt"), "User-agent: *\nDisallow: /\n");
+    assert_eq!(server.get("/sitemap.xml").status, 404);
 }

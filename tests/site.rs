@@ -1259,3 +1259,80 @@ fn a_misspelt_markdown_setting_is_located() {
     assert!(run.stderr.contains("site.yaml:4:3"), "{}", run.stderr);
     assert!(run.stderr.contains("sanitize"), "{}", run.stderr);
 }
+
+/// The meta lines that are running text keep the spaces between their
+/// words, links and dates in the page's text itself, which is what a copy
+/// and a screen reader start from (tests/browser.rs checks the laid-out
+/// page reads the same).
+#[test]
+fn meta_lines_that_are_running_text_keep_their_spaces() {
+    let briefing = MINIMAL_BRIEFING.replace(
+        "claims:\n",
+        "corrections:\n  - date: 2024-11-24\n    text: Fixed the date of the meeting.\nclaims:\n",
+    );
+    let site = Site::with(&[("content/briefings/minimal.md", &briefing)]);
+    site.build();
+    let raw = |el: ElementRef| el.text().collect::<String>();
+    let claim = site.page("/briefings/minimal/claims/first/");
+    assert_eq!(
+        raw(one(&claim, "main p.meta-list")),
+        "From A minimal briefing, 31 October 2024"
+    );
+    let corrections = site.page("/corrections/");
+    assert_eq!(
+        raw(one(&corrections, ".correction-entry__date")),
+        "Corrected 24 November 2024"
+    );
+}
+
+/// A `--drafts` build is a staging preview: every page asks not to be
+/// indexed and says, visibly and in text, that it is a preview. A build
+/// without drafts has neither.
+#[test]
+fn a_drafts_build_marks_every_page_as_a_preview_and_noindex() {
+    let site = Site::with(&[
+        ("content/briefings/published.md", MINIMAL_BRIEFING),
+        (
+            "content/briefings/unfinished.md",
+            &MINIMAL_BRIEFING.replace(
+                "title: A minimal briefing",
+                "title: Unfinished\ndraft: true",
+            ),
+        ),
+        ("content/pages/about.md", "---\ntitle: About\n---\nUs.\n"),
+    ]);
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let pages = html_files(&site.path("public"));
+    assert!(pages.len() > 10, "{pages:?}");
+    for path in &pages {
+        let html =
+            Html::parse_document(&fs::read_to_string(site.path("public").join(path)).unwrap());
+        // /404.html says noindex of its own as well.
+        let robots: BTreeSet<&str> = all(html.root_element(), "head meta[name=robots]")
+            .iter()
+            .map(|m| m.value().attr("content").unwrap_or_default())
+            .collect();
+        assert_eq!(robots, BTreeSet::from(["noindex"]), "{}", path.display());
+        assert_eq!(
+            all(html.root_element(), "header .preview-marker")
+                .iter()
+                .map(|m| m.text().collect::<String>())
+                .collect::<Vec<_>>(),
+            ["Preview: this build includes drafts and is not the published site."],
+            "{}",
+            path.display()
+        );
+    }
+
+    site.build();
+    for path in html_files(&site.path("public")) {
+        let html = fs::read_to_string(site.path("public").join(&path)).unwrap();
+        let own_noindex = path.as_path() == std::path::Path::new("404.html");
+        assert!(
+            (own_noindex || !html.contains("name=\"robots\"")) && !html.contains("preview-marker"),
+            "{} is marked as a preview without --drafts",
+            path.display()
+        );
+    }
+}

@@ -441,3 +441,56 @@ fn markup_in_the_front_matter_comes_out_as_text_on_every_page() {
         }
     }
 }
+
+/// A draft dated after every other briefing, so a feed that let drafts in
+/// would put it first.
+const DRAFT: &str = "---
+title: An unfinished briefing
+date: 2024-12-01
+draft: true
+summary: Not yet published.
+---
+Body.
+";
+
+#[test]
+fn a_drafts_build_keeps_search_engines_out_and_drafts_out_of_the_feed() {
+    let site = site();
+    site.write("content/briefings/unfinished.md", DRAFT);
+    site.build();
+    let published = feed(&site);
+    assert!(site.path("public/sitemap.xml").is_file());
+
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        site.path("public/briefings/unfinished/index.html")
+            .is_file(),
+        "the draft is not built"
+    );
+    assert_eq!(read(&site, "robots.txt"), "User-agent: *\nDisallow: /\n");
+    assert!(
+        !site.path("public/sitemap.xml").exists(),
+        "a preview has no sitemap, and the last build's is removed"
+    );
+    let preview = feed(&site);
+    let ids = |feed: &feed_rs::model::Feed| -> Vec<String> {
+        feed.entries.iter().map(|e| e.id.clone()).collect()
+    };
+    assert!(
+        !ids(&preview).iter().any(|id| id.contains("unfinished")),
+        "the preview's feed carries the draft: {:?}",
+        ids(&preview)
+    );
+    assert_eq!(
+        ids(&preview),
+        ids(&published),
+        "the preview's feed is the published one"
+    );
+    assert_eq!(preview.updated, published.updated);
+
+    // Without --drafts, everything is as before.
+    site.build();
+    assert!(site.path("public/sitemap.xml").is_file());
+    assert!(read(&site, "robots.txt").starts_with("User-agent: *\nAllow: /\n"));
+}

@@ -45,11 +45,11 @@ impl Plan<'_> {
     /// Where the data files go, for the checks that every output path is
     /// free and for telling which files are no longer part of the site.
     pub fn data_paths(&self) -> Vec<PathBuf> {
-        let mut paths: Vec<PathBuf> = [FEED, SITEMAP, ROBOTS, CLAIMS]
-            .iter()
-            .map(PathBuf::from)
-            .collect();
-        paths.extend((1..=self.sitemap_parts()).map(sitemap_part));
+        let mut paths: Vec<PathBuf> = [FEED, ROBOTS, CLAIMS].iter().map(PathBuf::from).collect();
+        if !self.site.config.preview {
+            paths.push(PathBuf::from(SITEMAP));
+            paths.extend((1..=self.sitemap_parts()).map(sitemap_part));
+        }
         paths
     }
 
@@ -62,7 +62,13 @@ impl Plan<'_> {
         let mut files = Vec::new();
         let mut made = Vec::new();
 
-        let newest: Vec<usize> = (0..site.briefings.len()).take(FEED_ENTRIES).collect();
+        // A preview's feed is what subscribers would get once it is
+        // published: a feed reader that finds a staging address must not
+        // pick up drafts. (Only a --drafts build has any.)
+        let newest: Vec<usize> = (0..site.briefings.len())
+            .filter(|&b| !site.briefings[b].draft)
+            .take(FEED_ENTRIES)
+            .collect();
         let key = fingerprint::of(&(
             site_hash,
             newest
@@ -84,19 +90,27 @@ impl Plan<'_> {
             made.push((FEED, key));
         }
 
-        let urls = self.sitemap_urls();
-        let key = fingerprint::of(&(site_hash, &urls));
-        if changed(SITEMAP, key) {
-            files.extend(sitemap(&site.config, &urls, SITEMAP_URLS));
-            made.push((SITEMAP, key));
+        // A preview turns search engines away, so it has no sitemap to
+        // send them to.
+        if !site.config.preview {
+            let urls = self.sitemap_urls();
+            let key = fingerprint::of(&(site_hash, &urls));
+            if changed(SITEMAP, key) {
+                files.extend(sitemap(&site.config, &urls, SITEMAP_URLS));
+                made.push((SITEMAP, key));
+            }
         }
 
         let key = fingerprint::of(&site_hash);
         if changed(ROBOTS, key) {
-            let sitemap = site
-                .config
-                .absolute(&format!("{}{SITEMAP}", site.config.base_path));
-            let text = format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n");
+            let text = if site.config.preview {
+                "User-agent: *\nDisallow: /\n".to_owned()
+            } else {
+                let sitemap = site
+                    .config
+                    .absolute(&format!("{}{SITEMAP}", site.config.base_path));
+                format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
+            };
             files.push((PathBuf::from(ROBOTS), text.into_bytes()));
             made.push((ROBOTS, key));
         }
@@ -140,6 +154,7 @@ impl Plan<'_> {
                 self.site
                     .briefings
                     .iter()
+                    .filter(|b| !b.draft)
                     .map(|b| b.last_changed())
                     .max()
                     .unwrap_or_default(),

@@ -29,6 +29,8 @@ pub(crate) struct SiteView {
     pub publisher: PublisherView,
     pub pages: Vec<NavPage>,
     pub verdicts: Vec<VerdictView>,
+    /// A `--drafts` build: pages carry `noindex` and a preview marker.
+    pub preview: bool,
 }
 
 #[derive(Serialize)]
@@ -369,6 +371,7 @@ fn site_view(site: &Site, verdicts: Vec<VerdictView>) -> SiteView {
             })
             .collect(),
         verdicts,
+        preview: config.preview,
     }
 }
 

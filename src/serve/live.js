@@ -46,28 +46,56 @@
     });
   }
 
+  // The overlay draws inside a shadow root with colours of its own: the
+  // site's stylesheet (a theme's light `pre` background, a `* { color }`
+  // rule) cannot reach in, so the problems stay readable on any site.
+  // `!important` on :host wins over the site's rules for the host element,
+  // even its own `!important` ones. Sizes are in px, not rem, so the site's
+  // root font size cannot shrink them. Every colour pair is at least 7:1.
+  var OVERLAY_STYLE =
+    ":host{all:initial!important;display:block!important;position:fixed!important;" +
+    "inset:0!important;z-index:2147483647!important;overflow:auto!important;" +
+    "box-sizing:border-box!important;padding:32px!important;margin:0!important;" +
+    "background:#161616!important;color:#f2f2f2!important;opacity:1!important;" +
+    "visibility:visible!important;filter:none!important;transform:none!important}" +
+    "h2,p,pre{display:block;background:#161616;color:#f2f2f2;text-align:left;" +
+    "text-shadow:none;letter-spacing:normal;text-transform:none;visibility:visible}" +
+    "h2{margin:0 0 16px;font:bold 18px/1.3 system-ui,sans-serif;color:#ffb4a6}" +
+    "p{margin:0 0 16px;font:14px/1.5 system-ui,sans-serif}" +
+    "pre{margin:0;padding:0;border:0;white-space:pre-wrap;overflow-wrap:anywhere;" +
+    "font:14px/1.5 ui-monospace,monospace}";
+
   var overlay = null;
   function showProblems(text) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "brief-problems";
       overlay.setAttribute("role", "alert");
-      overlay.setAttribute("style", "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,20,20,.94);color:#f4f4f4;padding:2rem;font:14px/1.5 ui-monospace,monospace");
+      var root = overlay.attachShadow({ mode: "open" });
       var title = document.createElement("h2");
       title.textContent = "brief: the last save did not build";
-      title.setAttribute("style", "margin:0 0 1rem;font:bold 18px system-ui,sans-serif;color:#ff9d8a");
       var note = document.createElement("p");
       note.textContent = "The site below is the last good build. Fix the problems and save; this goes away by itself.";
-      note.setAttribute("style", "margin:0 0 1rem;font:14px system-ui,sans-serif");
       var pre = document.createElement("pre");
-      pre.setAttribute("style", "white-space:pre-wrap;margin:0");
-      overlay.appendChild(title);
-      overlay.appendChild(note);
-      overlay.appendChild(pre);
-      document.body.appendChild(overlay);
+      // An adopted sheet is not subject to a site's Content-Security-Policy
+      // meta, which could block a <style> element.
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(OVERLAY_STYLE);
+        root.adoptedStyleSheets = [sheet];
+      } catch (e) {
+        var style = document.createElement("style");
+        style.textContent = OVERLAY_STYLE;
+        root.appendChild(style);
+      }
+      root.appendChild(title);
+      root.appendChild(note);
+      root.appendChild(pre);
+      // On the root element rather than in <body>, so that the site's
+      // opacity, filter or transform on <body> cannot reach it either.
+      document.documentElement.appendChild(overlay);
     }
-    overlay.querySelector("pre").textContent = text;
+    overlay.shadowRoot.querySelector("pre").textContent = text;
   }
   function clearProblems() {
     if (overlay) { overlay.remove(); overlay = null; }
