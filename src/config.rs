@@ -152,6 +152,7 @@ struct RawVerdict {
     id: Option<Text>,
     label: Option<Text>,
     rating: Option<Text>,
+    description: Option<Text>,
 }
 
 /// Reads `site.yaml` (if there is one) and applies command-line overrides.
@@ -303,11 +304,13 @@ fn scale(
         };
         let label = raw.label.map_or_else(|| id.clone(), |l| l.0);
         let rating = verdict_rating(&field, raw.rating, at, diagnostics);
+        let description = verdict_description(&field, &id, raw.description, at, diagnostics);
         scale.push(Verdict {
             id,
             label,
             rating,
             tone: crate::model::Tone::Unrated,
+            description,
         });
     }
     if scale.is_empty() {
@@ -394,6 +397,33 @@ fn verdict_rating(
     }
 }
 
+/// A verdict's definition. One left out still builds, but readers then see
+/// a label with nothing saying what it means on this site, so it is
+/// reported as a warning.
+fn verdict_description(
+    field: &str,
+    id: &str,
+    description: Option<Text>,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let description = description
+        .map(|d| d.0.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    if description.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(
+                SITE_YAML,
+                at.spans.locate(field),
+                format!("verdict `{id}` has no description"),
+            )
+            .with_field(format!("{field}.description"))
+            .with_hint("add `description:`, a sentence telling readers what this verdict means on your site; it is shown on the verdict pages and with every badge"),
+        );
+    }
+    description
+}
+
 /// Checks that a URL is absolute http(s). Returns why not otherwise.
 pub fn check_url(url: &str) -> Result<(), String> {
     match url::Url::parse(url) {
@@ -443,7 +473,7 @@ mod tests {
     fn custom_scale_gets_tones_from_ratings() {
         let file = SourceFile::new(
             "site.yaml",
-            "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  - { id: false, label: \"False\", rating: 1 }\n  - { id: unproven, label: Unproven }\n",
+            "verdicts:\n  - { id: true, label: \"True\", rating: 5, description: Right. }\n  - { id: false, label: \"False\", rating: 1, description: Wrong. }\n  - { id: unproven, label: Unproven, description: Not known. }\n",
         );
         let (config, diagnostics) = load(Some(&file), &Options::new("."));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");

@@ -259,6 +259,12 @@ impl Case {
         self
     }
 
+    /// A warning at `file:line:column`, `file:line` or `file`.
+    fn warning_at(mut self, at: &str, message: &'static str) -> Case {
+        self.expect.push(diag("warning", at.to_owned(), message));
+        self
+    }
+
     fn last(&mut self) -> &mut Diag {
         self.expect
             .last_mut()
@@ -669,8 +675,8 @@ fn cases() -> Vec<Case> {
         case("errors_on_a_verdict_outside_a_custom_scale")
             .given(
                 "site.yaml",
-                "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  \
-                 - { id: false, label: \"False\", rating: 1 }\n",
+                "verdicts:\n  - { id: true, label: \"True\", rating: 5, description: Right. }\n  \
+                 - { id: false, label: \"False\", rating: 1, description: Wrong. }\n",
             )
             .given_briefing(X, &[("verdict: unverified", "verdict: false")])
             .edit("verdict: unverified", "verdict: mostly-true")
@@ -702,16 +708,29 @@ fn cases() -> Vec<Case> {
         case("errors_on_verdict_ids_that_share_a_page")
             .write(
                 "site.yaml",
-                "verdicts:\n  - {id: Half True, label: Half true, rating: 3}\n  \
-                 - {id: half-true, label: Legacy, rating: 3}\n  - {id: unverified, label: Unverified}\n",
+                "verdicts:\n  - {id: Half True, label: Half true, rating: 3, description: Half.}\n  \
+                 - {id: half-true, label: Legacy, rating: 3}\n  \
+                 - {id: unverified, label: Unverified, description: Not known.}\n",
             )
             .error_at(
                 "site.yaml:3:10",
                 "verdict ids `Half True` and `half-true` would share the page /verdicts/half-true/",
             ),
         case("errors_on_a_verdict_id_without_letters")
-            .write("site.yaml", "verdicts:\n  - {id: \"???\", label: No idea}\n  - {id: unverified}\n")
+            .write(
+                "site.yaml",
+                "verdicts:\n  - {id: \"???\", label: No idea}\n  - {id: unverified, description: Not known.}\n",
+            )
             .error_at("site.yaml:2:10", "verdict id `???` has no letters or digits"),
+        case("warns_on_a_verdict_without_a_description")
+            .write(
+                "site.yaml",
+                "verdicts:\n  - {id: true, label: \"True\", rating: 5, description: Right.}\n  \
+                 - {id: unverified, label: Unverified}\n",
+            )
+            .warning_at("site.yaml:3:6", "verdict `unverified` has no description")
+            .field("verdicts[1].description")
+            .hint_has("add `description:`"),
         // ---------------------------------------------------- templates
         // Line 3, column 23: the lone `}` that should close `{{`.
         case("errors_on_a_template_override_with_a_syntax_error")

@@ -14,10 +14,10 @@ publisher:
   name: Example Fact Desk
   url: https://factdesk.example.org/about/
 verdicts:
-  - { id: true, label: Correct, rating: 4 }
-  - { id: half, label: Half right, rating: 2 }
-  - { id: false, label: Wrong, rating: 0 }
-  - { id: unproven, label: Unproven }
+  - { id: true, label: Correct, rating: 4, description: Right. }
+  - { id: half, label: Half right, rating: 2, description: Partly right. }
+  - { id: false, label: Wrong, rating: 0, description: Wrong. }
+  - { id: unproven, label: Unproven, description: Not known. }
 ";
 
 const BRIEFING: &str = r#"---

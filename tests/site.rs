@@ -311,6 +311,49 @@ fn verdict_badge_shows_the_label_and_links_to_the_verdict_page() {
     }
 }
 
+/// Readers see what a verdict means here: on /verdicts/, on the verdict's
+/// own page, and as the description of every badge.
+#[test]
+fn verdicts_are_explained_on_their_pages_and_on_every_badge() {
+    let site = newsroom();
+    site.build();
+    let misleading = "The claim holds some truth but leaves a false impression";
+    let scale = site.page("/verdicts/");
+    let row = scale
+        .select(&sel("tbody tr"))
+        .find(|tr| text(*tr).contains("Misleading"))
+        .expect("a row for Misleading");
+    assert!(text(row).contains(misleading), "{}", text(row));
+    for tr in scale.select(&sel("tbody tr")) {
+        let cells = all(tr, "td");
+        assert!(
+            text(cells[0]).len() > 20,
+            "a verdict of the built-in scale has no definition: {}",
+            text(tr)
+        );
+    }
+    let page = site.page("/verdicts/misleading/");
+    assert!(
+        texts(&page, "main p")
+            .iter()
+            .any(|p| p.contains(misleading)),
+        "the verdict page does not say what it means"
+    );
+    let briefing = site.page("/briefings/alpha/");
+    let badge = all(
+        card(&briefing, "pledge"),
+        r#"a[href="/verdicts/misleading/"]"#,
+    )[0];
+    assert!(
+        badge
+            .value()
+            .attr("title")
+            .is_some_and(|t| t.contains(misleading)),
+        "the badge carries no description: {}",
+        badge.html()
+    );
+}
+
 #[test]
 fn renders_the_explanation_as_markdown() {
     let site = newsroom();
@@ -688,7 +731,7 @@ fn custom_verdict_scale_reads_bare_true_and_false_as_ids() {
     let site = Site::with(&[
         (
             "site.yaml",
-            "verdicts: [{id: true, label: \"Correct\", rating: 5}, {id: false, label: \"Wrong\", rating: 1}, {id: unproven, label: Unproven}]\n",
+            "verdicts: [{id: true, label: \"Correct\", rating: 5, description: Right.}, {id: false, label: \"Wrong\", rating: 1, description: Wrong.}, {id: unproven, label: Unproven, description: Not known.}]\n",
         ),
         (
             "content/briefings/scale.md",
@@ -726,6 +769,9 @@ claims:
     );
     let correct = site.page("/verdicts/true/");
     assert!(texts(&correct, "h1").iter().any(|h| h.contains("Correct")));
+    assert!(texts(&correct, "main p").iter().any(|p| p == "Right."));
+    let badge = all(card(&page, "wrong"), r#"a[href="/verdicts/false/"]"#)[0];
+    assert_eq!(badge.value().attr("title"), Some("Wrong."));
     assert!(links_to(&correct, "/briefings/scale/#claim-right"));
     assert!(links_to(
         &site.page("/verdicts/false/"),

@@ -50,6 +50,9 @@ pub(crate) struct VerdictView {
     pub rating: Option<u32>,
     pub url: String,
     pub tone: &'static str,
+    /// What the verdict means on this site; `None` when a custom scale
+    /// gives no `description`.
+    pub description: Option<String>,
 }
 
 /// A verdict with how many claims on the site received it, for the pages
@@ -306,6 +309,7 @@ impl Shared {
                 rating: v.rating,
                 url: format!("{base}verdicts/{}/", slug::slugify(&v.id)),
                 tone: v.tone.as_str(),
+                description: v.description.clone(),
             })
             .collect();
         // Reversed, so that of two verdicts with one id the first is found.
