@@ -731,6 +731,19 @@ fn cases() -> Vec<Case> {
             .warning_at("site.yaml:3:6", "verdict `unverified` has no description")
             .field("verdicts[1].description")
             .hint_has("add `description:`"),
+        case("errors_on_a_menu_entry_that_names_nothing")
+            .given("content/pages/about.md", "---\ntitle: About\n---\nWho we are.\n")
+            .write("site.yaml", "menu:\n  - speakers\n  - abuot\n")
+            .error_at(
+                "site.yaml:3:5",
+                "menu entry `abuot` is neither a page nor a built-in index",
+            )
+            .field("menu[1]")
+            .hint_starts("did you mean `about`?"),
+        case("errors_on_a_menu_link_that_is_not_an_address")
+            .write("site.yaml", "menu:\n  - {label: Charter, url: un.org/charter}\n")
+            .error_at("site.yaml:2:27", "menu link `Charter`: url `un.org/charter` is not a valid address")
+            .field("menu[0].url"),
         // ---------------------------------------------------- templates
         // Line 3, column 23: the lone `}` that should close `{{`.
         case("errors_on_a_template_override_with_a_syntax_error")

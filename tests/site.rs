@@ -992,6 +992,57 @@ fn plain_pages_are_built_at_their_slug_and_listed_in_the_nav() {
     }
 }
 
+/// `menu:` sets the header's entries and their order: pages by slug or
+/// path, the site's own indexes, and links elsewhere; a page left out of it
+/// is still built, and only what the menu names is in the header.
+#[test]
+fn the_menu_sets_the_headers_entries_and_their_order() {
+    let site = newsroom();
+    site.write(
+        "site.yaml",
+        "title: Test Desk\nmenu:\n  - verdicts\n  - \"@/pages/methodology.md\"\n  \
+         - {label: The UN Charter, url: \"https://www.un.org/en/about-us/un-charter\"}\n  \
+         - about\n  - search\n  - corrections\n  - briefings\n",
+    );
+    site.write(
+        "content/pages/methodology.md",
+        "---\ntitle: Methodology\n---\nCarefully.\n",
+    );
+    site.write(
+        "content/pages/privacy.md",
+        "---\ntitle: Privacy\n---\nNo trackers.\n",
+    );
+    site.build();
+    let expected = [
+        ("/verdicts/", "Verdicts"),
+        ("/methodology/", "Methodology"),
+        (
+            "https://www.un.org/en/about-us/un-charter",
+            "The UN Charter",
+        ),
+        ("/about/", "About us"),
+        ("/search/", "Search"),
+        ("/corrections/", "Corrections"),
+        ("/", "Briefings"),
+    ]
+    .map(|(href, label)| (href.to_owned(), label.to_owned()));
+    for url in ["/", "/briefings/alpha/", "/privacy/", "/verdicts/"] {
+        let page = site.page(url);
+        let nav: Vec<(String, String)> = page
+            .select(&sel("header nav a[href]"))
+            .map(|a| (a.value().attr("href").unwrap().to_owned(), text(a)))
+            .collect();
+        assert_eq!(nav, expected, "{url}");
+    }
+    let current = site.page("/verdicts/");
+    let current = one(&current, r#"header nav a[aria-current="page"]"#);
+    assert_eq!(current.value().attr("href"), Some("/verdicts/"));
+    // Out of the menu, not out of the site.
+    assert!(texts(&site.page("/privacy/"), "h1")
+        .iter()
+        .any(|h| h == "Privacy"));
+}
+
 #[test]
 fn writes_a_not_found_page() {
     let site = newsroom();

@@ -29,6 +29,17 @@ pub(crate) struct SiteView {
     pub publisher: PublisherView,
     pub pages: Vec<NavPage>,
     pub verdicts: Vec<VerdictView>,
+    /// The header's entries, in order: `menu` from site.yaml, or else every
+    /// index and then every page.
+    pub menu: Vec<MenuLink>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MenuLink {
+    pub label: String,
+    pub url: String,
+    /// Whether it leads off the site (a `{label, url}` entry).
+    pub external: bool,
 }
 
 #[derive(Serialize)]
@@ -368,6 +379,7 @@ impl Shared {
                 })
                 .collect(),
             verdicts,
+            menu: menu(site),
         };
         Shared {
             // Every list's pager and every source's link depend on it.
@@ -396,6 +408,45 @@ impl Shared {
             counts,
         }
     }
+}
+
+/// The header's entries. Without `menu:` in site.yaml, the header keeps
+/// what it always had: the indexes but search and corrections (the search
+/// form and the footer lead there), then every page.
+fn menu(site: &Site) -> Vec<MenuLink> {
+    use crate::config::{MenuEntry, MENU_INDEXES};
+    let base = &site.config.base_path;
+    let index = |i: usize| {
+        let (_, label, path) = MENU_INDEXES[i];
+        MenuLink {
+            label: label.to_owned(),
+            url: format!("{base}{path}"),
+            external: false,
+        }
+    };
+    let page = |p: &crate::model::Page| MenuLink {
+        label: p.title.clone(),
+        url: format!("{base}{}/", p.slug),
+        external: false,
+    };
+    let Some(menu) = &site.config.menu else {
+        return (0..5)
+            .map(index)
+            .chain(site.pages.iter().map(|p| page(p)))
+            .collect();
+    };
+    menu.iter()
+        .filter_map(|entry| match entry {
+            MenuEntry::Index(i) => Some(index(*i)),
+            // One naming no page has been reported, and stops the build.
+            MenuEntry::Page { name, .. } => crate::config::menu_page(name, &site.pages).map(page),
+            MenuEntry::Link { label, url } => Some(MenuLink {
+                label: label.clone(),
+                url: url.clone(),
+                external: true,
+            }),
+        })
+        .collect()
 }
 
 /// How many claims received each verdict, as a page's view holds it: only
