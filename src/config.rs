@@ -86,6 +86,10 @@ pub struct SiteConfig {
     /// `menu`: the header's entries in order; `None` for the built-in
     /// header (every index, then every page).
     pub menu: Option<Vec<MenuEntry>>,
+    /// `logo` and `favicon`: paths of files under the site's `static/`
+    /// folder, with `/` between folders, known to exist.
+    pub logo: Option<String>,
+    pub favicon: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -105,6 +109,8 @@ impl Default for SiteConfig {
             paginate: DEFAULT_PAGINATE,
             scale: default_scale(),
             menu: None,
+            logo: None,
+            favicon: None,
         }
     }
 }
@@ -117,6 +123,11 @@ impl SiteConfig {
         let base = self.base_url.trim_end_matches('/');
         let path = self.base_path.trim_end_matches('/');
         format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
+    }
+
+    /// The site URL of a file under `static/`, such as the logo.
+    pub fn static_url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
     }
 
     pub fn verdict(&self, id: &str) -> Option<&Verdict> {
@@ -137,6 +148,8 @@ struct RawConfig {
     paginate: Option<Text>,
     verdicts: Option<Vec<RawVerdict>>,
     menu: Option<Vec<RawMenuEntry>>,
+    logo: Option<Text>,
+    favicon: Option<Text>,
 }
 
 #[derive(Deserialize, Default)]
@@ -220,6 +233,13 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     if let Some(menu) = raw.menu {
         config.menu = Some(menu_entries(menu, &at, &mut diagnostics));
     }
+    let static_dir = options.root.join("static");
+    config.logo = raw
+        .logo
+        .and_then(|l| static_file("logo", l, &static_dir, &at, &mut diagnostics));
+    config.favicon = raw
+        .favicon
+        .and_then(|f| static_file("favicon", f, &static_dir, &at, &mut diagnostics));
     (config, diagnostics)
 }
 
@@ -431,6 +451,47 @@ fn verdict_description(
         );
     }
     description
+}
+
+/// A file the site's identity names (`logo`, `favicon`): a path under
+/// `static/`, which must hold it, since a missing logo would show as a
+/// broken image on every page. Checked on every build, so a file removed
+/// while `brief serve` runs is reported at the next save.
+fn static_file(
+    field: &str,
+    value: Text,
+    static_dir: &Path,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let written = value.0.trim();
+    let path = written.trim_start_matches('/');
+    let fine = !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if fine && static_dir.join(path).is_file() {
+        return Some(path.to_owned());
+    }
+    let example = if field == "logo" {
+        "logo.svg"
+    } else {
+        "favicon.png"
+    };
+    let hint = match path.strip_prefix("static/") {
+        Some(rest) if static_dir.join(rest).is_file() => {
+            format!("give the path inside static/: `{field}: {rest}`")
+        }
+        _ => format!(
+            "put the file in the site's static/ folder and give its path there, such as `{field}: {example}`"
+        ),
+    };
+    diagnostics.push(at.error(
+        field,
+        format!("{field} `{written}` is not a file in static/"),
+        &hint,
+    ));
+    None
 }
 
 /// The site's own index pages a menu can name: the name written in

@@ -744,6 +744,17 @@ fn cases() -> Vec<Case> {
             .write("site.yaml", "menu:\n  - {label: Charter, url: un.org/charter}\n")
             .error_at("site.yaml:2:27", "menu link `Charter`: url `un.org/charter` is not a valid address")
             .field("menu[0].url"),
+        case("errors_on_a_logo_missing_from_static")
+            .write("site.yaml", "title: Desk\nlogo: static/logo.svg\n")
+            .write("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n")
+            .error_at("site.yaml:2:7", "logo `static/logo.svg` is not a file in static/")
+            .field("logo")
+            .hint_is("give the path inside static/: `logo: logo.svg`"),
+        case("errors_on_a_favicon_missing_from_static")
+            .write("site.yaml", "title: Desk\nfavicon: favicon.ico\n")
+            .error_at("site.yaml:2:10", "favicon `favicon.ico` is not a file in static/")
+            .field("favicon")
+            .hint_starts("put the file in the site's static/ folder"),
         // ---------------------------------------------------- templates
         // Line 3, column 23: the lone `}` that should close `{{`.
         case("errors_on_a_template_override_with_a_syntax_error")

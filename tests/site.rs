@@ -1081,6 +1081,66 @@ fn copies_static_files_and_lets_a_site_replace_the_theme_css() {
     );
 }
 
+/// `logo` and `favicon` from site.yaml: the logo in the header (its alt
+/// text the site's title), the icon in every page's head, both in the feed,
+/// and the logo as the publisher's in the ClaimReview data.
+#[test]
+fn the_desks_logo_and_favicon_are_shown_wherever_the_desk_is_named() {
+    let site = newsroom();
+    site.write(
+        "site.yaml",
+        "title: Test Desk\nbase_url: https://factdesk.example.org/desk/\n\
+         logo: img/logo.svg\nfavicon: favicon.png\n",
+    );
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>\n",
+    );
+    site.write_bytes("static/favicon.png", b"\x89PNG\r\n\x1a\nnot really a png");
+    site.build();
+    for url in ["/", "/briefings/alpha/", "/about/", "/verdicts/false/"] {
+        let page = site.page(url);
+        let logo = one(&page, "header .site-title a img");
+        assert_eq!(
+            logo.value().attr("src"),
+            Some("/desk/img/logo.svg"),
+            "{url}"
+        );
+        assert_eq!(logo.value().attr("alt"), Some("Test Desk"), "{url}");
+        let icon = one(&page, r#"link[rel="icon"]"#);
+        assert_eq!(
+            icon.value().attr("href"),
+            Some("/desk/favicon.png"),
+            "{url}"
+        );
+        assert_eq!(icon.value().attr("type"), Some("image/png"), "{url}");
+    }
+    let feed = fs::read(site.path("public/feed.xml")).unwrap();
+    let feed = feed_rs::parser::parse(&feed[..]).expect("feed.xml parses");
+    assert_eq!(
+        feed.logo.map(|i| i.uri).as_deref(),
+        Some("https://factdesk.example.org/desk/img/logo.svg")
+    );
+    assert_eq!(
+        feed.icon.map(|i| i.uri).as_deref(),
+        Some("https://factdesk.example.org/desk/favicon.png")
+    );
+    let briefing = site.page("/briefings/alpha/");
+    let json_ld = one(&briefing, r#"script[type="application/ld+json"]"#).inner_html();
+    let reviews: serde_json::Value = serde_json::from_str(&json_ld).unwrap();
+    assert_eq!(
+        reviews[0]["author"]["logo"]["url"],
+        "https://factdesk.example.org/desk/img/logo.svg"
+    );
+
+    // Without them, the title is the header's text and there is no icon.
+    site.write("site.yaml", "title: Test Desk\n");
+    site.build();
+    let page = site.page("/");
+    assert_eq!(text(one(&page, "header .site-title a")), "Test Desk");
+    assert!(page.select(&sel(r#"link[rel="icon"]"#)).next().is_none());
+}
+
 // ------------------------------------------------------------ escaping
 
 #[test]

@@ -32,6 +32,12 @@ pub(crate) struct SiteView {
     /// The header's entries, in order: `menu` from site.yaml, or else every
     /// index and then every page.
     pub menu: Vec<MenuLink>,
+    /// The URL of `logo` from site.yaml, shown in the header.
+    pub logo: Option<String>,
+    /// The URL of `favicon` from site.yaml, and its media type when its
+    /// extension tells it.
+    pub favicon: Option<String>,
+    pub favicon_type: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -380,6 +386,9 @@ impl Shared {
                 .collect(),
             verdicts,
             menu: menu(site),
+            logo: config.logo.as_deref().map(|p| config.static_url(p)),
+            favicon: config.favicon.as_deref().map(|p| config.static_url(p)),
+            favicon_type: config.favicon.as_deref().and_then(image_type),
         };
         Shared {
             // Every list's pager and every source's link depend on it.
@@ -408,6 +417,20 @@ impl Shared {
             counts,
         }
     }
+}
+
+/// The media type of an image by its file name, for `<link rel="icon">`.
+fn image_type(path: &str) -> Option<&'static str> {
+    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "gif" => "image/gif",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        _ => return None,
+    })
 }
 
 /// The header's entries. Without `menu:` in site.yaml, the header keeps
