@@ -599,6 +599,12 @@ fn menu_entries(
                     });
                 }
             }
+            // What is left of an entry whose YAML was reported and blanked
+            // out: reporting its missing fields too would repeat the cause.
+            RawMenuEntry::Link {
+                label: None,
+                url: None,
+            } => {}
             RawMenuEntry::Link { label, url } => {
                 let label = label.map(|l| l.0.trim().to_owned()).unwrap_or_default();
                 let url = url.map(|u| u.0.trim().to_owned()).unwrap_or_default();

@@ -744,6 +744,12 @@ fn cases() -> Vec<Case> {
             .write("site.yaml", "menu:\n  - {label: Charter, url: un.org/charter}\n")
             .error_at("site.yaml:2:27", "menu link `Charter`: url `un.org/charter` is not a valid address")
             .field("menu[0].url"),
+        // The misspelt field is the cause; the link it leaves without a
+        // label is not reported again.
+        case("errors_once_on_a_misspelt_field_of_a_menu_link")
+            .write("site.yaml", "menu:\n  - {label: Charter, href: \"https://www.un.org/\"}\n")
+            .error_at("site.yaml:2:5", "`href`")
+            .absent("has no `label`"),
         case("errors_on_a_logo_missing_from_static")
             .write("site.yaml", "title: Desk\nlogo: static/logo.svg\n")
             .write("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n")
