@@ -6,12 +6,13 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Position};
 use crate::load::SourceFile;
-use crate::model::{assign_tones, default_scale, Verdict};
+use crate::model::{assign_tones, default_scale, Page, Verdict};
 use crate::parse::yaml::{self, Offset, Spans, Text};
 
 /// What the command line asks of a build.
@@ -86,6 +87,13 @@ pub struct SiteConfig {
     /// asks search engines to stay away (`noindex`, `robots.txt`), and
     /// there is no sitemap.
     pub preview: bool,
+    /// `menu`: the header's entries in order; `None` for the built-in
+    /// header (every index, then every page).
+    pub menu: Option<Vec<MenuEntry>>,
+    /// `logo` and `favicon`: paths of files under the site's `static/`
+    /// folder, with `/` between folders, known to exist.
+    pub logo: Option<String>,
+    pub favicon: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -105,6 +113,9 @@ impl Default for SiteConfig {
             paginate: DEFAULT_PAGINATE,
             scale: default_scale(),
             preview: false,
+            menu: None,
+            logo: None,
+            favicon: None,
         }
     }
 }
@@ -117,6 +128,11 @@ impl SiteConfig {
         let base = self.base_url.trim_end_matches('/');
         let path = self.base_path.trim_end_matches('/');
         format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
+    }
+
+    /// The site URL of a file under `static/`, such as the logo.
+    pub fn static_url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
     }
 
     pub fn verdict(&self, id: &str) -> Option<&Verdict> {
@@ -136,6 +152,9 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     paginate: Option<Text>,
     verdicts: Option<Vec<RawVerdict>>,
+    menu: Option<Vec<RawMenuEntry>>,
+    logo: Option<Text>,
+    favicon: Option<Text>,
 }
 
 #[derive(Deserialize, Default)]
@@ -157,6 +176,7 @@ struct RawVerdict {
     id: Option<Text>,
     label: Option<Text>,
     rating: Option<Text>,
+    description: Option<Text>,
 }
 
 /// Reads `site.yaml` (if there is one) and applies command-line overrides.
@@ -216,6 +236,16 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
         }
     }
     config.preview = options.drafts;
+    if let Some(menu) = raw.menu {
+        config.menu = Some(menu_entries(menu, &at, &mut diagnostics));
+    }
+    let static_dir = options.root.join("static");
+    config.logo = raw
+        .logo
+        .and_then(|l| static_file("logo", l, &static_dir, &at, &mut diagnostics));
+    config.favicon = raw
+        .favicon
+        .and_then(|f| static_file("favicon", f, &static_dir, &at, &mut diagnostics));
     (config, diagnostics)
 }
 
@@ -309,11 +339,13 @@ fn scale(
         };
         let label = raw.label.map_or_else(|| id.clone(), |l| l.0);
         let rating = verdict_rating(&field, raw.rating, at, diagnostics);
+        let description = verdict_description(&field, &id, raw.description, at, diagnostics);
         scale.push(Verdict {
             id,
             label,
             rating,
             tone: crate::model::Tone::Unrated,
+            description,
         });
     }
     if scale.is_empty() {
@@ -400,6 +432,264 @@ fn verdict_rating(
     }
 }
 
+/// A verdict's definition. One left out still builds, but readers then see
+/// a label with nothing saying what it means on this site, so it is
+/// reported as a warning.
+fn verdict_description(
+    field: &str,
+    id: &str,
+    description: Option<Text>,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let description = description
+        .map(|d| d.0.trim().to_owned())
+        .filter(|d| !d.is_empty());
+    if description.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(
+                SITE_YAML,
+                at.spans.locate(field),
+                format!("verdict `{id}` has no description"),
+            )
+            .with_field(format!("{field}.description"))
+            .with_hint("add `description:`, a sentence telling readers what this verdict means on your site; it is shown on the verdict pages and with every badge"),
+        );
+    }
+    description
+}
+
+/// A file the site's identity names (`logo`, `favicon`): a path under
+/// `static/`, which must hold it, since a missing logo would show as a
+/// broken image on every page. Checked on every build, so a file removed
+/// while `brief serve` runs is reported at the next save.
+fn static_file(
+    field: &str,
+    value: Text,
+    static_dir: &Path,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let written = value.0.trim();
+    let path = written.trim_start_matches('/');
+    let fine = !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if fine && static_dir.join(path).is_file() {
+        return Some(path.to_owned());
+    }
+    let example = if field == "logo" {
+        "logo.svg"
+    } else {
+        "favicon.png"
+    };
+    let hint = match path.strip_prefix("static/") {
+        Some(rest) if static_dir.join(rest).is_file() => {
+            format!("give the path inside static/: `{field}: {rest}`")
+        }
+        _ => format!(
+            "put the file in the site's static/ folder and give its path there, such as `{field}: {example}`"
+        ),
+    };
+    diagnostics.push(at.error(
+        field,
+        format!("{field} `{written}` is not a file in static/"),
+        &hint,
+    ));
+    None
+}
+
+/// The site's own index pages a menu can name: the name written in
+/// `menu:`, the label shown, and the path under the base path.
+pub(crate) const MENU_INDEXES: &[(&str, &str, &str)] = &[
+    ("briefings", "Briefings", ""),
+    ("speakers", "Speakers", "speakers/"),
+    ("sources", "Sources", "sources/"),
+    ("verdicts", "Verdicts", "verdicts/"),
+    ("tags", "Tags", "tags/"),
+    ("search", "Search", "search/"),
+    ("corrections", "Corrections", "corrections/"),
+];
+
+/// One entry of `menu:`, read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MenuEntry {
+    /// One of [`MENU_INDEXES`], by its place there.
+    Index(usize),
+    /// A plain page by slug (`about`) or path (`@/pages/about.md`), found
+    /// among the pages only once they are read (see [`check_menu`]).
+    Page {
+        name: String,
+        field: String,
+        position: Position,
+    },
+    /// An address elsewhere.
+    Link { label: String, url: String },
+}
+
+/// An entry of `menu:` as written: a name, or a `{label, url}` link.
+enum RawMenuEntry {
+    Name(Text),
+    Link {
+        label: Option<Text>,
+        url: Option<Text>,
+    },
+}
+
+impl<'de> Deserialize<'de> for RawMenuEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+        struct EntryVisitor;
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = RawMenuEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a page's slug (`about`), a built-in index (`speakers`) or a link (`{label: …, url: …}`)",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawMenuEntry, E> {
+                Ok(RawMenuEntry::Name(Text(v.to_owned())))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawMenuEntry, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawMenuEntry, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawMenuEntry, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMenuEntry, A::Error> {
+                let (mut label, mut url) = (None, None);
+                while let Some(key) = map.next_key::<Text>()? {
+                    match key.as_str() {
+                        "label" => label = Some(map.next_value()?),
+                        "url" => url = Some(map.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, &["label", "url"])),
+                    }
+                }
+                Ok(RawMenuEntry::Link { label, url })
+            }
+        }
+        // A page named `2024` or `true` is still a name.
+        deserializer.deserialize_any(EntryVisitor)
+    }
+}
+
+/// The menu's entries, each checked as far as site.yaml alone allows.
+fn menu_entries(
+    raw: Vec<RawMenuEntry>,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<MenuEntry> {
+    let mut menu = Vec::new();
+    for (i, entry) in raw.into_iter().enumerate() {
+        let field = format!("menu[{i}]");
+        match entry {
+            RawMenuEntry::Name(name) => {
+                let name = name.0.trim();
+                if name.is_empty() {
+                    diagnostics.push(at.error(
+                        &field,
+                        "menu entry is empty".into(),
+                        "write a page's slug (`about`), a built-in index (`speakers`) or a link (`{label: …, url: …}`)",
+                    ));
+                } else if let Some(i) = MENU_INDEXES.iter().position(|(n, ..)| *n == name) {
+                    menu.push(MenuEntry::Index(i));
+                } else {
+                    menu.push(MenuEntry::Page {
+                        name: name.to_owned(),
+                        position: at.spans.locate(&field),
+                        field,
+                    });
+                }
+            }
+            // What is left of an entry whose YAML was reported and blanked
+            // out: reporting its missing fields too would repeat the cause.
+            RawMenuEntry::Link {
+                label: None,
+                url: None,
+            } => {}
+            RawMenuEntry::Link { label, url } => {
+                let label = label.map(|l| l.0.trim().to_owned()).unwrap_or_default();
+                let url = url.map(|u| u.0.trim().to_owned()).unwrap_or_default();
+                if label.is_empty() {
+                    diagnostics.push(at.error(
+                        &format!("{field}.label"),
+                        "menu link has no `label`".into(),
+                        "add `label:`, the text of the link, as in `{label: Newsletter, url: https://…}`",
+                    ));
+                    continue;
+                }
+                match check_url(&url) {
+                    Ok(()) => menu.push(MenuEntry::Link { label, url }),
+                    Err(_) if url.is_empty() => diagnostics.push(at.error(
+                        &format!("{field}.url"),
+                        format!("menu link `{label}` has no `url`"),
+                        "add `url:`, an absolute address starting with https://",
+                    )),
+                    Err(why) => diagnostics.push(at.error(
+                        &format!("{field}.url"),
+                        format!("menu link `{label}`: url `{url}` {why}"),
+                        "write an absolute address starting with https://; name the site's own pages by slug (`about`) or as a built-in index (`speakers`)",
+                    )),
+                }
+            }
+        }
+    }
+    menu
+}
+
+/// The page a menu entry names: `@/pages/about.md` by its path, else by
+/// its slug.
+pub(crate) fn menu_page<'p>(name: &str, pages: &'p [Arc<Page>]) -> Option<&'p Page> {
+    let found = match name.strip_prefix("@/") {
+        Some(path) => pages.iter().find(|p| p.content_path == path),
+        None => pages.iter().find(|p| p.slug == name),
+    };
+    found.map(|p| &**p)
+}
+
+/// Menu entries that name no page of the site, located in site.yaml.
+pub(crate) fn check_menu(config: &SiteConfig, pages: &[Arc<Page>]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for entry in config.menu.iter().flatten() {
+        let MenuEntry::Page {
+            name,
+            field,
+            position,
+        } = entry
+        else {
+            continue;
+        };
+        if menu_page(name, pages).is_some() {
+            continue;
+        }
+        let mut known: Vec<&str> = MENU_INDEXES.iter().map(|(n, ..)| *n).collect();
+        known.extend(pages.iter().map(|p| p.slug.as_str()));
+        let wanted = name
+            .strip_prefix("@/pages/")
+            .and_then(|p| p.strip_suffix(".md"))
+            .unwrap_or(name);
+        let list = known.join(", ");
+        let hint = match crate::diagnostic::closest(wanted, known.iter().copied()) {
+            Some(k) => format!("did you mean `{k}`? name a page by its slug or as `@/pages/<file>.md` (a draft page is left out of a build without --drafts), a built-in index, or give a link as `{{label: …, url: …}}` (known: {list})"),
+            None => format!("name a page by its slug or as `@/pages/<file>.md` (a draft page is left out of a build without --drafts), a built-in index, or give a link as `{{label: …, url: …}}` (known: {list})"),
+        };
+        out.push(
+            Diagnostic::error(
+                SITE_YAML,
+                *position,
+                format!("menu entry `{name}` is neither a page nor a built-in index"),
+            )
+            .with_field(field.clone())
+            .with_hint(hint),
+        );
+    }
+    out
+}
+
 /// Checks that a URL is absolute http(s). Returns why not otherwise.
 pub fn check_url(url: &str) -> Result<(), String> {
     match url::Url::parse(url) {
@@ -449,7 +739,7 @@ mod tests {
     fn custom_scale_gets_tones_from_ratings() {
         let file = SourceFile::new(
             "site.yaml",
-            "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  - { id: false, label: \"False\", rating: 1 }\n  - { id: unproven, label: Unproven }\n",
+            "verdicts:\n  - { id: true, label: \"True\", rating: 5, description: Right. }\n  - { id: false, label: \"False\", rating: 1, description: Wrong. }\n  - { id: unproven, label: Unproven, description: Not known. }\n",
         );
         let (config, diagnostics) = load(Some(&file), &Options::new("."));
         assert!(diagnostics.is_empty(), "{diagnostics:?}");

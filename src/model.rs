@@ -25,6 +25,9 @@ pub struct Verdict {
     /// `None` for verdicts such as `unverified` that rate nothing.
     pub rating: Option<u32>,
     pub tone: Tone,
+    /// What the verdict means on this site, for readers: shown on the
+    /// verdict pages and as the badge's description.
+    pub description: Option<String>,
 }
 
 /// Where a verdict sits on its scale, for styling. Computed from ratings so a
@@ -55,19 +58,20 @@ impl Tone {
 /// The scale used when `site.yaml` names none, best first.
 pub(crate) fn default_scale() -> Vec<Verdict> {
     let rated = [
-        ("true", "True", 5),
-        ("mostly-true", "Mostly true", 4),
-        ("mixed", "Mixed", 3),
-        ("misleading", "Misleading", 2),
-        ("false", "False", 1),
+        ("true", "True", 5, "The claim is accurate, and nothing left out of it changes what it says."),
+        ("mostly-true", "Mostly true", 4, "The claim is accurate in its main point, but a detail is wrong or missing, or it needs a clarification."),
+        ("mixed", "Mixed", 3, "Parts of the claim are accurate and parts are not, or the evidence points both ways."),
+        ("misleading", "Misleading", 2, "The claim holds some truth but leaves a false impression: context that changes its meaning is left out, or facts are picked selectively."),
+        ("false", "False", 1, "The claim is wrong: the record contradicts it."),
     ];
     let mut scale: Vec<Verdict> = rated
         .iter()
-        .map(|&(id, label, rating)| Verdict {
+        .map(|&(id, label, rating, description)| Verdict {
             id: id.into(),
             label: label.into(),
             rating: Some(rating),
             tone: Tone::Unrated,
+            description: Some(description.into()),
         })
         .collect();
     scale.push(Verdict {
@@ -75,6 +79,10 @@ pub(crate) fn default_scale() -> Vec<Verdict> {
         label: "Unverified".into(),
         rating: None,
         tone: Tone::Unrated,
+        description: Some(
+            "The evidence available when the claim was checked neither confirms nor refutes it."
+                .into(),
+        ),
     });
     assign_tones(&mut scale);
     scale

@@ -65,6 +65,7 @@ pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
     }
     speakers_across_briefings(site, &mut out);
     uncited_site_sources(site, &mut out);
+    out.extend(crate::config::check_menu(&site.config, &site.pages));
     out
 }
 

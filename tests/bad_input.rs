@@ -259,6 +259,12 @@ impl Case {
         self
     }
 
+    /// A warning at `file:line:column`, `file:line` or `file`.
+    fn warning_at(mut self, at: &str, message: &'static str) -> Case {
+        self.expect.push(diag("warning", at.to_owned(), message));
+        self
+    }
+
     fn last(&mut self) -> &mut Diag {
         self.expect
             .last_mut()
@@ -669,8 +675,8 @@ fn cases() -> Vec<Case> {
         case("errors_on_a_verdict_outside_a_custom_scale")
             .given(
                 "site.yaml",
-                "verdicts:\n  - { id: true, label: \"True\", rating: 5 }\n  \
-                 - { id: false, label: \"False\", rating: 1 }\n",
+                "verdicts:\n  - { id: true, label: \"True\", rating: 5, description: Right. }\n  \
+                 - { id: false, label: \"False\", rating: 1, description: Wrong. }\n",
             )
             .given_briefing(X, &[("verdict: unverified", "verdict: false")])
             .edit("verdict: unverified", "verdict: mostly-true")
@@ -702,16 +708,59 @@ fn cases() -> Vec<Case> {
         case("errors_on_verdict_ids_that_share_a_page")
             .write(
                 "site.yaml",
-                "verdicts:\n  - {id: Half True, label: Half true, rating: 3}\n  \
-                 - {id: half-true, label: Legacy, rating: 3}\n  - {id: unverified, label: Unverified}\n",
+                "verdicts:\n  - {id: Half True, label: Half true, rating: 3, description: Half.}\n  \
+                 - {id: half-true, label: Legacy, rating: 3}\n  \
+                 - {id: unverified, label: Unverified, description: Not known.}\n",
             )
             .error_at(
                 "site.yaml:3:10",
                 "verdict ids `Half True` and `half-true` would share the page /verdicts/half-true/",
             ),
         case("errors_on_a_verdict_id_without_letters")
-            .write("site.yaml", "verdicts:\n  - {id: \"???\", label: No idea}\n  - {id: unverified}\n")
+            .write(
+                "site.yaml",
+                "verdicts:\n  - {id: \"???\", label: No idea}\n  - {id: unverified, description: Not known.}\n",
+            )
             .error_at("site.yaml:2:10", "verdict id `???` has no letters or digits"),
+        case("warns_on_a_verdict_without_a_description")
+            .write(
+                "site.yaml",
+                "verdicts:\n  - {id: true, label: \"True\", rating: 5, description: Right.}\n  \
+                 - {id: unverified, label: Unverified}\n",
+            )
+            .warning_at("site.yaml:3:6", "verdict `unverified` has no description")
+            .field("verdicts[1].description")
+            .hint_has("add `description:`"),
+        case("errors_on_a_menu_entry_that_names_nothing")
+            .given("content/pages/about.md", "---\ntitle: About\n---\nWho we are.\n")
+            .write("site.yaml", "menu:\n  - speakers\n  - abuot\n")
+            .error_at(
+                "site.yaml:3:5",
+                "menu entry `abuot` is neither a page nor a built-in index",
+            )
+            .field("menu[1]")
+            .hint_starts("did you mean `about`?"),
+        case("errors_on_a_menu_link_that_is_not_an_address")
+            .write("site.yaml", "menu:\n  - {label: Charter, url: un.org/charter}\n")
+            .error_at("site.yaml:2:27", "menu link `Charter`: url `un.org/charter` is not a valid address")
+            .field("menu[0].url"),
+        // The misspelt field is the cause; the link it leaves without a
+        // label is not reported again.
+        case("errors_once_on_a_misspelt_field_of_a_menu_link")
+            .write("site.yaml", "menu:\n  - {label: Charter, href: \"https://www.un.org/\"}\n")
+            .error_at("site.yaml:2:5", "`href`")
+            .absent("has no `label`"),
+        case("errors_on_a_logo_missing_from_static")
+            .write("site.yaml", "title: Desk\nlogo: static/logo.svg\n")
+            .write("static/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n")
+            .error_at("site.yaml:2:7", "logo `static/logo.svg` is not a file in static/")
+            .field("logo")
+            .hint_is("give the path inside static/: `logo: logo.svg`"),
+        case("errors_on_a_favicon_missing_from_static")
+            .write("site.yaml", "title: Desk\nfavicon: favicon.ico\n")
+            .error_at("site.yaml:2:10", "favicon `favicon.ico` is not a file in static/")
+            .field("favicon")
+            .hint_starts("put the file in the site's static/ folder"),
         // ---------------------------------------------------- templates
         // Line 3, column 23: the lone `}` that should close `{{`.
         case("errors_on_a_template_override_with_a_syntax_error")

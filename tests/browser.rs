@@ -973,6 +973,8 @@ const AXE_PAGES: &[&str] = &[
     "briefings/un-clash-north-korean-troops/claims/no-breach/",
     "speakers/nebenzia/",
     "search/?q=nebenzia",
+    "verdicts/",
+    "verdicts/misleading/",
 ];
 
 #[test]

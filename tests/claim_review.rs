@@ -14,10 +14,10 @@ publisher:
   name: Example Fact Desk
   url: https://factdesk.example.org/about/
 verdicts:
-  - { id: true, label: Correct, rating: 4 }
-  - { id: half, label: Half right, rating: 2 }
-  - { id: false, label: Wrong, rating: 0 }
-  - { id: unproven, label: Unproven }
+  - { id: true, label: Correct, rating: 4, description: Right. }
+  - { id: half, label: Half right, rating: 2, description: Partly right. }
+  - { id: false, label: Wrong, rating: 0, description: Wrong. }
+  - { id: unproven, label: Unproven, description: Not known. }
 ";
 
 const BRIEFING: &str = r#"---
@@ -201,6 +201,51 @@ fn each_claim_has_a_page_of_its_own_with_share_cards() {
         meta(&page, "name", "twitter:description"),
         "Verdict: Wrong. Wrong."
     );
+}
+
+/// A claim's page leads with the claim, as fact-check sites head theirs:
+/// who said it, what they said (quoted only when it is their words) and
+/// the verdict, not the briefing it appeared in.
+#[test]
+fn a_claims_page_is_headed_by_the_claim_and_its_verdict() {
+    let site = built();
+    let h1 = Selector::parse("h1").unwrap();
+    let title = Selector::parse("title").unwrap();
+    for (url, speaker, said, verdict) in [
+        (
+            "/briefings/checked/claims/lawful/",
+            "Kim Song",
+            "“Any deployment would be lawful </script><script>alert(1)</script> & \"fine\"”",
+            "Wrong",
+        ),
+        (
+            "/briefings/checked/claims/body-bags/",
+            "Robert Wood",
+            "They will return in body bags.",
+            "Unproven",
+        ),
+    ] {
+        let page = site.page(url);
+        let headings: Vec<_> = page.select(&h1).collect();
+        assert_eq!(headings.len(), 1, "{url}: one h1");
+        let heading = headings[0].text().collect::<String>();
+        let heading = heading.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            heading,
+            format!("{speaker}: {said} Verdict: {verdict}"),
+            "{url}"
+        );
+        let title: String = page.select(&title).next().unwrap().text().collect();
+        assert!(
+            title.starts_with(&format!("{speaker}: {said} — {verdict}")),
+            "{url}: {title}"
+        );
+        assert!(
+            meta(&page, "property", "og:title") == format!("{speaker}: {said}"),
+            "{url}: {}",
+            meta(&page, "property", "og:title")
+        );
+    }
 }
 
 #[test]

@@ -232,6 +232,16 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "setting the menu",
+            Box::new(|s: &Site| {
+                s.write(
+                    "site.yaml",
+                    "menu:\n  - about\n  - verdicts\n  - {label: Charter, url: \"https://www.un.org/\"}\n",
+                );
+                vec!["site.yaml"]
+            }),
+        ),
+        (
             "deleting a briefing",
             Box::new(|s: &Site| {
                 fs::remove_file(s.path("content/briefings/w.md")).unwrap();

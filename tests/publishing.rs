@@ -794,7 +794,8 @@ fn share_meta_describes_each_kind_of_page() {
         "/briefings/alpha/claims/a1/",
         &[
             ("og:type", "article"),
-            ("og:title", "Kim Song: “One.”"),
+            // A paraphrase, so in no quotation marks.
+            ("og:title", "Kim Song: One."),
             ("og:description", "Verdict: False. No."),
             (
                 "og:url",
@@ -860,5 +861,5 @@ fn quotes_ampersands_and_script_tags_in_meta_are_escaped() {
     assert_eq!(briefing["og:title"], evil);
     assert_eq!(briefing["og:description"], evil);
     let claim = share_meta(&site.page("/briefings/x/claims/first/"));
-    assert_eq!(claim["og:title"], format!("Kim Song: “{evil}”"));
+    assert_eq!(claim["og:title"], format!("Kim Song: {evil}"));
 }

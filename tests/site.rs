@@ -311,6 +311,49 @@ fn verdict_badge_shows_the_label_and_links_to_the_verdict_page() {
     }
 }
 
+/// Readers see what a verdict means here: on /verdicts/, on the verdict's
+/// own page, and as the description of every badge.
+#[test]
+fn verdicts_are_explained_on_their_pages_and_on_every_badge() {
+    let site = newsroom();
+    site.build();
+    let misleading = "The claim holds some truth but leaves a false impression";
+    let scale = site.page("/verdicts/");
+    let row = scale
+        .select(&sel("tbody tr"))
+        .find(|tr| text(*tr).contains("Misleading"))
+        .expect("a row for Misleading");
+    assert!(text(row).contains(misleading), "{}", text(row));
+    for tr in scale.select(&sel("tbody tr")) {
+        let cells = all(tr, "td");
+        assert!(
+            text(cells[0]).len() > 20,
+            "a verdict of the built-in scale has no definition: {}",
+            text(tr)
+        );
+    }
+    let page = site.page("/verdicts/misleading/");
+    assert!(
+        texts(&page, "main p")
+            .iter()
+            .any(|p| p.contains(misleading)),
+        "the verdict page does not say what it means"
+    );
+    let briefing = site.page("/briefings/alpha/");
+    let badge = all(
+        card(&briefing, "pledge"),
+        r#"a[href="/verdicts/misleading/"]"#,
+    )[0];
+    assert!(
+        badge
+            .value()
+            .attr("title")
+            .is_some_and(|t| t.contains(misleading)),
+        "the badge carries no description: {}",
+        badge.html()
+    );
+}
+
 #[test]
 fn renders_the_explanation_as_markdown() {
     let site = newsroom();
@@ -688,7 +731,7 @@ fn custom_verdict_scale_reads_bare_true_and_false_as_ids() {
     let site = Site::with(&[
         (
             "site.yaml",
-            "verdicts: [{id: true, label: \"Correct\", rating: 5}, {id: false, label: \"Wrong\", rating: 1}, {id: unproven, label: Unproven}]\n",
+            "verdicts: [{id: true, label: \"Correct\", rating: 5, description: Right.}, {id: false, label: \"Wrong\", rating: 1, description: Wrong.}, {id: unproven, label: Unproven, description: Not known.}]\n",
         ),
         (
             "content/briefings/scale.md",
@@ -726,6 +769,9 @@ claims:
     );
     let correct = site.page("/verdicts/true/");
     assert!(texts(&correct, "h1").iter().any(|h| h.contains("Correct")));
+    assert!(texts(&correct, "main p").iter().any(|p| p == "Right."));
+    let badge = all(card(&page, "wrong"), r#"a[href="/verdicts/false/"]"#)[0];
+    assert_eq!(badge.value().attr("title"), Some("Wrong."));
     assert!(links_to(&correct, "/briefings/scale/#claim-right"));
     assert!(links_to(
         &site.page("/verdicts/false/"),
@@ -946,6 +992,57 @@ fn plain_pages_are_built_at_their_slug_and_listed_in_the_nav() {
     }
 }
 
+/// `menu:` sets the header's entries and their order: pages by slug or
+/// path, the site's own indexes, and links elsewhere; a page left out of it
+/// is still built, and only what the menu names is in the header.
+#[test]
+fn the_menu_sets_the_headers_entries_and_their_order() {
+    let site = newsroom();
+    site.write(
+        "site.yaml",
+        "title: Test Desk\nmenu:\n  - verdicts\n  - \"@/pages/methodology.md\"\n  \
+         - {label: The UN Charter, url: \"https://www.un.org/en/about-us/un-charter\"}\n  \
+         - about\n  - search\n  - corrections\n  - briefings\n",
+    );
+    site.write(
+        "content/pages/methodology.md",
+        "---\ntitle: Methodology\n---\nCarefully.\n",
+    );
+    site.write(
+        "content/pages/privacy.md",
+        "---\ntitle: Privacy\n---\nNo trackers.\n",
+    );
+    site.build();
+    let expected = [
+        ("/verdicts/", "Verdicts"),
+        ("/methodology/", "Methodology"),
+        (
+            "https://www.un.org/en/about-us/un-charter",
+            "The UN Charter",
+        ),
+        ("/about/", "About us"),
+        ("/search/", "Search"),
+        ("/corrections/", "Corrections"),
+        ("/", "Briefings"),
+    ]
+    .map(|(href, label)| (href.to_owned(), label.to_owned()));
+    for url in ["/", "/briefings/alpha/", "/privacy/", "/verdicts/"] {
+        let page = site.page(url);
+        let nav: Vec<(String, String)> = page
+            .select(&sel("header nav a[href]"))
+            .map(|a| (a.value().attr("href").unwrap().to_owned(), text(a)))
+            .collect();
+        assert_eq!(nav, expected, "{url}");
+    }
+    let current = site.page("/verdicts/");
+    let current = one(&current, r#"header nav a[aria-current="page"]"#);
+    assert_eq!(current.value().attr("href"), Some("/verdicts/"));
+    // Out of the menu, not out of the site.
+    assert!(texts(&site.page("/privacy/"), "h1")
+        .iter()
+        .any(|h| h == "Privacy"));
+}
+
 #[test]
 fn writes_a_not_found_page() {
     let site = newsroom();
@@ -982,6 +1079,66 @@ fn copies_static_files_and_lets_a_site_replace_the_theme_css() {
         fs::read_to_string(site.path("public/style.css")).unwrap(),
         "body { color: rebeccapurple; }\n"
     );
+}
+
+/// `logo` and `favicon` from site.yaml: the logo in the header (its alt
+/// text the site's title), the icon in every page's head, both in the feed,
+/// and the logo as the publisher's in the ClaimReview data.
+#[test]
+fn the_desks_logo_and_favicon_are_shown_wherever_the_desk_is_named() {
+    let site = newsroom();
+    site.write(
+        "site.yaml",
+        "title: Test Desk\nbase_url: https://factdesk.example.org/desk/\n\
+         logo: img/logo.svg\nfavicon: favicon.png\n",
+    );
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"/>\n",
+    );
+    site.write_bytes("static/favicon.png", b"\x89PNG\r\n\x1a\nnot really a png");
+    site.build();
+    for url in ["/", "/briefings/alpha/", "/about/", "/verdicts/false/"] {
+        let page = site.page(url);
+        let logo = one(&page, "header .site-title a img");
+        assert_eq!(
+            logo.value().attr("src"),
+            Some("/desk/img/logo.svg"),
+            "{url}"
+        );
+        assert_eq!(logo.value().attr("alt"), Some("Test Desk"), "{url}");
+        let icon = one(&page, r#"link[rel="icon"]"#);
+        assert_eq!(
+            icon.value().attr("href"),
+            Some("/desk/favicon.png"),
+            "{url}"
+        );
+        assert_eq!(icon.value().attr("type"), Some("image/png"), "{url}");
+    }
+    let feed = fs::read(site.path("public/feed.xml")).unwrap();
+    let feed = feed_rs::parser::parse(&feed[..]).expect("feed.xml parses");
+    assert_eq!(
+        feed.logo.map(|i| i.uri).as_deref(),
+        Some("https://factdesk.example.org/desk/img/logo.svg")
+    );
+    assert_eq!(
+        feed.icon.map(|i| i.uri).as_deref(),
+        Some("https://factdesk.example.org/desk/favicon.png")
+    );
+    let briefing = site.page("/briefings/alpha/");
+    let json_ld = one(&briefing, r#"script[type="application/ld+json"]"#).inner_html();
+    let reviews: serde_json::Value = serde_json::from_str(&json_ld).unwrap();
+    assert_eq!(
+        reviews[0]["author"]["logo"]["url"],
+        "https://factdesk.example.org/desk/img/logo.svg"
+    );
+
+    // Without them, the title is the header's text and there is no icon.
+    site.write("site.yaml", "title: Test Desk\n");
+    site.build();
+    let page = site.page("/");
+    assert_eq!(text(one(&page, "header .site-title a")), "Test Desk");
+    assert!(page.select(&sel(r#"link[rel="icon"]"#)).next().is_none());
 }
 
 // ------------------------------------------------------------ escaping

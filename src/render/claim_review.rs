@@ -81,6 +81,10 @@ fn review(
     if let Some(url) = &config.publisher.url {
         author.insert("url".into(), url.clone().into());
     }
+    if let Some(logo) = &config.logo {
+        let url = config.absolute(&config.static_url(logo));
+        author.insert("logo".into(), json!({ "@type": "ImageObject", "url": url }));
+    }
 
     let mut review = Map::new();
     review.insert("@context".into(), "https://schema.org".into());

@@ -579,7 +579,13 @@ impl View<'_> {
                 meta.kind = "article";
                 meta.published_time = Some(page.briefing.view.date.clone());
                 meta.modified_time = page.modified.map(views::iso);
-                let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                // As the page's headline has it: quotation marks only
+                // around the speaker's own words.
+                let title = if claim.verbatim {
+                    format!("{}: “{}”", claim.speaker.name, claim.text)
+                } else {
+                    format!("{}: {}", claim.speaker.name, claim.text)
+                };
                 (title, claim.summary.clone())
             }
             View::Speaker(page) => {

@@ -175,6 +175,14 @@ impl Plan<'_> {
             }),
             lang: Some(config.language.clone()),
             entries,
+            logo: config
+                .logo
+                .as_deref()
+                .map(|p| absolute(&config.static_url(p))),
+            icon: config
+                .favicon
+                .as_deref()
+                .map(|p| absolute(&config.static_url(p))),
             ..Default::default()
         };
         let mut out = Vec::new();

@@ -31,6 +31,23 @@ pub(crate) struct SiteView {
     pub verdicts: Vec<VerdictView>,
     /// A `--drafts` build: pages carry `noindex` and a preview marker.
     pub preview: bool,
+    /// The header's entries, in order: `menu` from site.yaml, or else every
+    /// index and then every page.
+    pub menu: Vec<MenuLink>,
+    /// The URL of `logo` from site.yaml, shown in the header.
+    pub logo: Option<String>,
+    /// The URL of `favicon` from site.yaml, and its media type when its
+    /// extension tells it.
+    pub favicon: Option<String>,
+    pub favicon_type: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct MenuLink {
+    pub label: String,
+    pub url: String,
+    /// Whether it leads off the site (a `{label, url}` entry).
+    pub external: bool,
 }
 
 #[derive(Serialize)]
@@ -52,6 +69,9 @@ pub(crate) struct VerdictView {
     pub rating: Option<u32>,
     pub url: String,
     pub tone: &'static str,
+    /// What the verdict means on this site; `None` when a custom scale
+    /// gives no `description`.
+    pub description: Option<String>,
 }
 
 /// A verdict with how many claims on the site received it, for the pages
@@ -308,6 +328,7 @@ impl Shared {
                 rating: v.rating,
                 url: format!("{base}verdicts/{}/", slug::slugify(&v.id)),
                 tone: v.tone.as_str(),
+                description: v.description.clone(),
             })
             .collect();
         // Reversed, so that of two verdicts with one id the first is found.
@@ -372,6 +393,10 @@ fn site_view(site: &Site, verdicts: Vec<VerdictView>) -> SiteView {
             .collect(),
         verdicts,
         preview: config.preview,
+        menu: menu(site),
+        logo: config.logo.as_deref().map(|p| config.static_url(p)),
+        favicon: config.favicon.as_deref().map(|p| config.static_url(p)),
+        favicon_type: config.favicon.as_deref().and_then(image_type),
     }
 }
 
@@ -408,6 +433,59 @@ fn tag_views(site: &Site) -> HashMap<String, (TagView, u64)> {
             };
             let hash = fingerprint::of_view(&view);
             (slug.clone(), (view, hash))
+        })
+        .collect()
+}
+
+/// The media type of an image by its file name, for `<link rel="icon">`.
+fn image_type(path: &str) -> Option<&'static str> {
+    let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "gif" => "image/gif",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        _ => return None,
+    })
+}
+
+/// The header's entries. Without `menu:` in site.yaml, the header keeps
+/// what it always had: the indexes but search and corrections (the search
+/// form and the footer lead there), then every page.
+fn menu(site: &Site) -> Vec<MenuLink> {
+    use crate::config::{MenuEntry, MENU_INDEXES};
+    let base = &site.config.base_path;
+    let index = |i: usize| {
+        let (_, label, path) = MENU_INDEXES[i];
+        MenuLink {
+            label: label.to_owned(),
+            url: format!("{base}{path}"),
+            external: false,
+        }
+    };
+    let page = |p: &crate::model::Page| MenuLink {
+        label: p.title.clone(),
+        url: format!("{base}{}/", p.slug),
+        external: false,
+    };
+    let Some(menu) = &site.config.menu else {
+        return (0..5)
+            .map(index)
+            .chain(site.pages.iter().map(|p| page(p)))
+            .collect();
+    };
+    menu.iter()
+        .filter_map(|entry| match entry {
+            MenuEntry::Index(i) => Some(index(*i)),
+            // One naming no page has been reported, and stops the build.
+            MenuEntry::Page { name, .. } => crate::config::menu_page(name, &site.pages).map(page),
+            MenuEntry::Link { label, url } => Some(MenuLink {
+                label: label.clone(),
+                url: url.clone(),
+                external: true,
+            }),
         })
         .collect()
 }
