@@ -191,7 +191,27 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
         claim_references(&at, claim, out);
         claim_sources(&at, claim, &mut cited, out);
     }
-    uncited_sources(site, briefing, &cited, out);
+    if citations_whole(site, b) {
+        uncited_sources(site, briefing, &cited, out);
+    }
+}
+
+/// Whether every claim of briefing `b` was read with the sources it cites,
+/// each one known. Only then does a source no claim cites mean what the
+/// warning says: a claim whose `sources:` is missing, empty, misshapen or
+/// mistyped is reported as an error, and the source it meant to cite would
+/// be reported a second time, as uncited.
+fn citations_whole(site: &Site, b: usize) -> bool {
+    let briefing = &site.briefings[b];
+    !briefing.is_broken("claims")
+        && !briefing.is_broken("sources")
+        && briefing.claims.iter().all(|claim| {
+            !claim.sources.is_empty()
+                && claim
+                    .sources
+                    .iter()
+                    .all(|id| site.source_for(b, id).is_some())
+        })
 }
 
 /// Where a claim's problems are reported: its briefing and its field.
@@ -560,6 +580,16 @@ fn check_page_link(site: &Site, target: &str, path: &str, fragment: Option<&str>
 
 fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
     if site.site_sources.is_empty() {
+        return;
+    }
+    // A briefing that could not be read, or whose claims were not read
+    // whole, may be the one that cites a source: its own errors say why,
+    // and the source is not reported again as uncited.
+    let unread = site
+        .unparsed
+        .iter()
+        .any(|path| path.starts_with("briefings/"));
+    if unread || !(0..site.briefings.len()).all(|b| citations_whole(site, b)) {
         return;
     }
     // A briefing may repeat a site-wide source under the same id (or clash

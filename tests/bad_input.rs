@@ -43,6 +43,9 @@ use common::{brief, texts, Run, Site, MINIMAL_BRIEFING};
 
 const X: &str = "content/briefings/x.md";
 const Y: &str = "content/briefings/y.md";
+/// A site-wide source for x.md's claim to cite beside its own.
+const SITE_SOURCE_RES: &str =
+    "res:\n  title: Resolution 1718 (2006)\n  url: https://undocs.org/S/RES/1718(2006)\n";
 const CHARTER_URL: &str = "url: https://www.un.org/en/about-us/un-charter/full-text";
 
 // ------------------------------------------------------------- the rows
@@ -369,13 +372,32 @@ fn cases() -> Vec<Case> {
             .edit("sources: [charter]", "sources: []")
             .error(20, 5, "claim cites no sources")
             .field("claims[0].sources")
-            .warning(10, 3, "source `charter` is not cited by any claim"),
+            // The source the claim meant to cite is not reported again.
+            .absent("not cited"),
         // Was also locates_a_missing_claim_field_at_the_claim.
         case("errors_on_a_claim_without_sources")
             .edit("    sources: [charter]\n", "")
             .error(15, 5, "claim cites no sources")
             .field("claims[0].sources")
-            .warning(10, 3, "source `charter` is not cited by any claim"),
+            .absent("not cited"),
+        case("does_not_warn_uncited_for_the_source_a_mistyped_id_meant")
+            .edit("sources: [charter]", "sources: [chater]")
+            .error(20, 15, "unknown source `chater`")
+            .hint_starts("did you mean `charter`?")
+            .absent("not cited"),
+        case("does_not_warn_a_site_source_uncited_when_the_briefing_citing_it_cannot_be_read")
+            .given("content/sources.yaml", SITE_SOURCE_RES)
+            .given_briefing(X, &[("sources: [charter]", "sources: [charter, res]")])
+            .edit("sources: [charter]", "sources: [charter, res]")
+            .edit("title: A minimal briefing", "title: A minimal: briefing")
+            .error(2, 17, "mapping values are not allowed in this context")
+            .absent("not cited"),
+        case("does_not_warn_a_site_source_uncited_when_its_id_is_mistyped")
+            .given("content/sources.yaml", SITE_SOURCE_RES)
+            .given_briefing(X, &[("sources: [charter]", "sources: [charter, res]")])
+            .edit("sources: [charter]", "sources: [charter, rse]")
+            .error(20, 24, "unknown source `rse`")
+            .absent("not cited"),
         // ----------------------------------------------- field problems
         // Missing top-level fields point at the front matter's first
         // line; without these four lines the claim starts on line 12.
@@ -464,7 +486,7 @@ fn cases() -> Vec<Case> {
             .edit("claims:\n  - id: first\n", "claims:\n  first:\n")
             .error(15, 3, "invalid type: map, expected a sequence")
             .field("claims")
-            .warning(10, 3, "source `charter` is not cited by any claim"),
+            .absent("not cited"),
         case("errors_on_a_single_word_where_the_tags_list_belongs")
             .edit("summary: What it found.\n", "summary: What it found.\ntags: un\n")
             .error(5, 7, "invalid type: string \"un\", expected a sequence")
