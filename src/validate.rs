@@ -256,8 +256,9 @@ fn claim_id<'c>(
             at.error(
                 "id",
                 format!(
-                    "claim id `{}` is used twice in this briefing (first by claims[{first}])",
-                    claim.id
+                    "claim id `{}` is used twice in this briefing (first by claims[{first}], on line {})",
+                    claim.id,
+                    at.site.locate(at.b, &format!("claims[{first}].id")).line
                 ),
             )
             .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),

@@ -350,7 +350,11 @@ fn cases() -> Vec<Case> {
             .writes("public/verdicts/false/index.html"),
         case("errors_on_duplicate_claim_ids")
             .edit("    sources: [charter]", SECOND_CLAIM)
-            .error(21, 9, "claim id `first` is used twice in this briefing (first by claims[0])")
+            .error(
+                21,
+                9,
+                "claim id `first` is used twice in this briefing (first by claims[0], on line 15)",
+            )
             .field("claims[1].id"),
         // Was also locates_a_duplicate_source_id_at_its_second_definition.
         case("errors_on_duplicate_source_ids")
@@ -358,8 +362,15 @@ fn cases() -> Vec<Case> {
                 "claims:",
                 "  charter:\n    title: Another charter\n    url: https://example.org/charter\nclaims:",
             )
-            .error(14, 3, "duplicate id `charter`: each id may be defined once")
+            .error(14, 3, "duplicate id `charter`: each id may be defined once (first on line 10)")
             .field("sources"),
+        case("errors_on_duplicate_speaker_ids_naming_the_first")
+            .edit(
+                "    role: Permanent Representative\n",
+                "    role: Permanent Representative\n  kim:\n    name: Kim Again\n",
+            )
+            .error(9, 3, "duplicate id `kim`: each id may be defined once (first on line 6)")
+            .field("speakers"),
         case("warns_on_uncited_source")
             .edit(
                 "claims:",
@@ -452,10 +463,25 @@ fn cases() -> Vec<Case> {
             .edit(CHARTER_URL, "url: https://www.un.org/\n    archived: JavaScript:alert(1)")
             .error(14, 15, "uses `javascript:`; only http and https addresses are allowed")
             .field("sources.charter.archived"),
-        case("errors_on_a_null_verdict_as_missing")
+        case("errors_on_a_null_verdict_as_empty")
             .edit("verdict: unverified", "verdict: ~")
-            .error(18, 14, "missing required field `verdict`")
+            .error(18, 5, "`verdict` is empty")
             .field("claims[0].verdict"),
+        // Not "missing", and not at the next line.
+        case("errors_on_an_empty_title_as_empty_at_its_line")
+            .edit("title: A minimal briefing", "title: \"\"")
+            .error(2, 1, "`title` is empty")
+            .field("title")
+            .hint_is("fill in `title:` with the briefing's headline")
+            .absent("missing"),
+        case("errors_on_a_title_with_no_value_as_empty_at_its_line")
+            .edit("title: A minimal briefing", "title:")
+            .error(2, 1, "`title` is empty")
+            .absent("missing"),
+        case("errors_on_a_blank_claim_text_as_empty")
+            .edit(TEXT_LINE, "    text: \"  \"\n")
+            .error(17, 5, "`text` is empty")
+            .field("claims[0].text"),
         // No `not cited` warning follows: the summary says 0 warnings.
         case("does_not_warn_uncited_for_a_claim_missing_its_text")
             .edit(TEXT_LINE, "")
@@ -480,22 +506,46 @@ fn cases() -> Vec<Case> {
             .hint_has("tabs"),
         case("errors_on_a_list_where_the_speakers_map_belongs")
             .edit("  kim:\n    name: Kim Song\n    role: Permanent Representative\n", "  - kim\n")
-            .error(6, 3, "invalid type: sequence, expected a map of ids to entries")
-            .field("speakers"),
+            .error(6, 3, "`speakers` must be a set of fields, not a list")
+            .field("speakers")
+            .hint_has("`  kim-song:`, then `    name: Kim Song`"),
         case("errors_on_a_map_where_the_claims_list_belongs")
             .edit("claims:\n  - id: first\n", "claims:\n  first:\n")
-            .error(15, 3, "invalid type: map, expected a sequence")
+            .error(15, 3, "`claims` must be a list, not a set of fields")
             .field("claims")
             .absent("not cited"),
         case("errors_on_a_single_word_where_the_tags_list_belongs")
             .edit("summary: What it found.\n", "summary: What it found.\ntags: un\n")
-            .error(5, 7, "invalid type: string \"un\", expected a sequence")
-            .field("tags"),
+            .error(5, 7, "`tags` must be a list, not the text `un`")
+            .field("tags")
+            .hint_starts("write it as `tags: ["),
+        case("errors_on_a_single_id_where_a_claims_sources_list_belongs")
+            .edit("sources: [charter]", "sources: charter")
+            .error(20, 14, "`sources` must be a list, not the text `charter`")
+            .field("claims[0].sources")
+            .hint_is(
+                "write it as `sources: [un-charter, res-1718]`, or one `- item` per line under `sources:`",
+            )
+            .absent("invalid type")
+            .absent("not cited"),
+        case("errors_on_a_list_where_a_date_belongs")
+            .edit("date: 2024-10-31", "date: [2024-10-31]")
+            .error(3, 7, "`date` must be a single value, not a list")
+            .hint_is("write one date, such as `date: 2024-10-31`"),
+        case("errors_on_a_number_where_verbatim_belongs")
+            .edit(TEXT_LINE, "    text: t\n    verbatim: 3\n")
+            .error(18, 15, "`verbatim` must be `true` or `false`, not the number")
+            .hint_is("write `verbatim: true` or `verbatim: false`"),
+        case("errors_on_a_list_where_a_source_url_belongs")
+            .edit(CHARTER_URL, "url: [https://www.un.org/]")
+            .error(13, 10, "`url` must be a single value, not a list")
+            .hint_has("url: https://")
+            .absent("has no `url`"),
         case("errors_on_a_draft_flag_that_is_not_true_or_false")
             .edit("summary: What it found.\n", "summary: What it found.\ndraft: maybe\n")
-            .error(5, 8, "invalid type: string \"maybe\", expected a boolean")
+            .error(5, 8, "`draft` must be `true` or `false`, not the text `maybe`")
             .field("draft")
-            .hint_is("write `true` or `false`"),
+            .hint_is("write `draft: true` or `draft: false`"),
         case("errors_on_unknown_front_matter_field_listing_the_accepted_names")
             .edit("summary: What it found.", "sumary: What it found.")
             .error(4, 1, "unknown field `sumary`, expected one of")
@@ -538,7 +588,7 @@ fn cases() -> Vec<Case> {
         case("a_wrong_shaped_value_does_not_hide_the_rest_of_the_file")
             .edit("summary: What it found.", "summary: What it found.\ntags: sanctions")
             .edit("verdict: unverified", "verdict: flase")
-            .error(5, 7, "invalid type: string \"sanctions\", expected a sequence")
+            .error(5, 7, "`tags` must be a list, not the text `sanctions`")
             .error(19, 14, "unknown verdict `flase`"),
         case("a_misspelt_key_inside_a_one_line_claim_leaves_the_claim_whole")
             .edit(

@@ -130,14 +130,26 @@ impl Fields<'_> {
         );
     }
 
-    /// A required text field: present and not blank.
+    /// A required text field: present and not blank. One written with no
+    /// value (`title: ""`, `title:`, `title: ~`) is reported as empty, at
+    /// its key, not as missing.
     fn required(&mut self, value: Option<Text>, field: &str, what: &str) -> Option<String> {
         match value {
             Some(t) if !t.0.trim().is_empty() => Some(t.0),
             _ if self.was_reported(field) => None,
             _ => {
                 let name = field.rsplit('.').next().unwrap_or(field);
-                self.error(field, format!("missing required field `{name}`"), what);
+                match self.spans.key(field) {
+                    Some(at) => self.diagnostics.push(
+                        Diagnostic::error(self.file, at, format!("`{name}` is empty"))
+                            .with_field(field)
+                            .with_hint(match what.strip_prefix("add ") {
+                                Some(rest) => format!("fill in {rest}"),
+                                None => what.to_owned(),
+                            }),
+                    ),
+                    None => self.error(field, format!("missing required field `{name}`"), what),
+                }
                 None
             }
         }
@@ -506,6 +518,8 @@ fn sources(
         );
         let withheld = raw.withheld.map(|t| t.0).filter(|w| !w.trim().is_empty());
         let url = match (&raw.url, &withheld) {
+            // A `url` of the wrong shape was reported as such.
+            (None, None) if f.was_reported(&sub("url")) => None,
             (None, None) => {
                 f.error(&sub("url"), format!("source `{id}` has no `url`"), "add `url:` with the address of the document, or `withheld:` with the reason it cannot be named");
                 None
