@@ -63,6 +63,7 @@ pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
     for page in &site.pages {
         links(site, &page.file, &page.body, None, &mut out);
     }
+    references(site, &mut out);
     speakers_across_briefings(site, &mut out);
     uncited_site_sources(site, &mut out);
     out
@@ -275,23 +276,9 @@ fn claim_id<'c>(
     }
 }
 
-/// A claim's speaker and verdict: each one the site knows.
+/// A claim's verdict: one of the site's scale.
 fn claim_references(at: &ClaimAt, claim: &Claim, out: &mut Vec<Diagnostic>) {
-    let (site, b) = (at.site, at.b);
-    let briefing = &site.briefings[b];
-    if !claim.speaker.is_empty()
-        && !briefing.is_broken("speakers")
-        && site.speaker_for(b, &claim.speaker).is_none()
-    {
-        out.push(
-            at.error("speaker", format!("unknown speaker `{}`", claim.speaker))
-                .with_hint(known_hint(
-                    "define the speaker under `speakers:` in this briefing or in content/speakers.yaml",
-                    &claim.speaker,
-                    briefing.speakers.keys().chain(site.site_speakers.keys()),
-                )),
-        );
-    }
+    let site = at.site;
     if !claim.verdict.is_empty() && site.config.verdict(&claim.verdict).is_none() {
         out.push(
             at.error("verdict", format!("unknown verdict `{}`", claim.verdict))
@@ -304,8 +291,8 @@ fn claim_references(at: &ClaimAt, claim: &Claim, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A claim's sources: each cited once, and each one the site knows. Adds
-/// them to `cited`.
+/// A claim's sources: each cited once (whether each is known is checked
+/// with the whole site, in [`references`]). Adds them to `cited`.
 fn claim_sources<'c>(
     at: &ClaimAt,
     claim: &'c Claim,
@@ -313,7 +300,6 @@ fn claim_sources<'c>(
     out: &mut Vec<Diagnostic>,
 ) {
     let (site, b) = (at.site, at.b);
-    let briefing = &site.briefings[b];
     let mut seen_here = HashSet::new();
     for (i, id) in claim.sources.iter().enumerate() {
         let sub = format!("sources[{i}]");
@@ -330,16 +316,121 @@ fn claim_sources<'c>(
                 .with_hint("remove the repeated id"),
             );
         }
-        if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
-            out.push(
-                at.error(&sub, format!("unknown source `{id}`"))
-                    .with_hint(known_hint(
-                        "define the source under `sources:` in this briefing or in content/sources.yaml",
-                        id,
-                        briefing.sources.keys().chain(site.site_sources.keys()),
-                    )),
-            );
+    }
+}
+
+/// Every claim's speaker and sources: each one its briefing or the
+/// site-wide files define. A speaker or source defined in another
+/// briefing's front matter is known only to that briefing's claims; the
+/// error names where it is and how to share it. Checked with the whole site,
+/// not kept with one briefing's checks, as it reads every briefing.
+fn references(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut elsewhere: Option<Elsewhere> = None;
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        for claim in &briefing.claims {
+            let at = ClaimAt {
+                site,
+                b,
+                field: format!("claims[{}]", claim.index),
+            };
+            if !claim.speaker.is_empty()
+                && !briefing.is_broken("speakers")
+                && site.speaker_for(b, &claim.speaker).is_none()
+            {
+                let declared = elsewhere
+                    .get_or_insert_with(|| Elsewhere::of(site))
+                    .speakers
+                    .get(claim.speaker.as_str())
+                    .copied();
+                out.push(unknown(
+                    &at,
+                    "speaker",
+                    "speaker",
+                    &claim.speaker,
+                    declared,
+                    briefing.speakers.keys().chain(site.site_speakers.keys()),
+                ));
+            }
+            if briefing.is_broken("sources") {
+                continue;
+            }
+            for (i, id) in claim.sources.iter().enumerate() {
+                if site.source_for(b, id).is_some() {
+                    continue;
+                }
+                let declared = elsewhere
+                    .get_or_insert_with(|| Elsewhere::of(site))
+                    .sources
+                    .get(id.as_str())
+                    .copied();
+                out.push(unknown(
+                    &at,
+                    &format!("sources[{i}]"),
+                    "source",
+                    id,
+                    declared,
+                    briefing.sources.keys().chain(site.site_sources.keys()),
+                ));
+            }
         }
+    }
+}
+
+/// Where each speaker and source id defined in a briefing's front matter is
+/// first defined, to point a claim of another briefing at it.
+struct Elsewhere<'a> {
+    speakers: HashMap<&'a str, &'a Origin>,
+    sources: HashMap<&'a str, &'a Origin>,
+}
+
+impl<'a> Elsewhere<'a> {
+    fn of(site: &'a Site) -> Self {
+        let mut found = Elsewhere {
+            speakers: HashMap::new(),
+            sources: HashMap::new(),
+        };
+        for briefing in &site.briefings {
+            for (id, speaker) in &briefing.speakers {
+                found.speakers.entry(id).or_insert(&speaker.origin);
+            }
+            for (id, source) in &briefing.sources {
+                found.sources.entry(id).or_insert(&source.origin);
+            }
+        }
+        found
+    }
+}
+
+/// An unknown speaker or source (`kind`) at the claim's field `sub`. When
+/// another briefing defines it, the message says where and the hint how
+/// to make it known to every briefing.
+fn unknown<'k>(
+    at: &ClaimAt,
+    sub: &str,
+    kind: &str,
+    id: &str,
+    declared: Option<&Origin>,
+    known: impl Iterator<Item = &'k String>,
+) -> Diagnostic {
+    let site_file = format!("content/{kind}s.yaml");
+    match declared {
+        Some(origin) => at
+            .error(
+                sub,
+                format!(
+                    "unknown {kind} `{id}`: it is defined in {}, and a briefing's {kind}s are known only to its own claims",
+                    place(at.site, origin)
+                ),
+            )
+            .with_hint(format!(
+                "move `{id}` from {} to {site_file}, where every briefing can cite it (or define it again under `{kind}s:` in this briefing)",
+                origin.file.display()
+            )),
+        None => at.error(sub, format!("unknown {kind} `{id}`")).with_hint(known_hint(
+            &format!("define the {kind} under `{kind}s:` in this briefing or in {site_file}"),
+            id,
+            known,
+        )),
     }
 }
 

@@ -689,6 +689,44 @@ fn cases() -> Vec<Case> {
                 "speaker `kim` is `Kim Song` here but `Kim Jong Un` in content/briefings/y.md",
             )
             .field("speakers.kim"),
+        // A speaker or source defined in x.md's front matter is not known
+        // to y.md's claims: the error says where it is and how to share it.
+        case("errors_on_a_speaker_defined_only_in_another_briefing")
+            .write_briefing(
+                Y,
+                &[
+                    ("date: 2024-10-31", "date: 2024-11-30"),
+                    ("speakers:\n  kim:\n    name: Kim Song\n    role: Permanent Representative\n", ""),
+                ],
+            )
+            .error_at(
+                "content/briefings/y.md:12:14",
+                "unknown speaker `kim`: it is defined in content/briefings/x.md:6:3, \
+                 and a briefing's speakers are known only to its own claims",
+            )
+            .field("claims[0].speaker")
+            .hint_is(
+                "move `kim` from content/briefings/x.md to content/speakers.yaml, where every \
+                 briefing can cite it (or define it again under `speakers:` in this briefing)",
+            ),
+        case("errors_on_a_source_defined_only_in_another_briefing")
+            .write_briefing(
+                Y,
+                &[
+                    ("date: 2024-10-31", "date: 2024-11-30"),
+                    (
+                        "sources:\n  charter:\n    title: Charter of the United Nations\n    \
+                         publisher: United Nations\n    \
+                         url: https://www.un.org/en/about-us/un-charter/full-text\n",
+                        "",
+                    ),
+                ],
+            )
+            .error_at(
+                "content/briefings/y.md:15:15",
+                "unknown source `charter`: it is defined in content/briefings/x.md:10:3",
+            )
+            .hint_has("to content/sources.yaml"),
         case("errors_on_a_briefing_reusing_a_site_source_id")
             .write(
                 "content/sources.yaml",
