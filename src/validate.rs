@@ -38,7 +38,200 @@ pub(crate) fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
     tags(site, b, &mut out);
     claims(site, b, briefing, &mut out);
     definitions(site, briefing, &mut out);
+    sample_content(site, b, &mut out);
     out
+}
+
+/// A briefing that is not a draft yet still holds the sample content of
+/// `brief new`: one error, at the first sample field, naming the others.
+fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
+    use crate::scaffold::sample;
+    let briefing = &site.briefings[b];
+    if briefing.draft {
+        return;
+    }
+    let mut found: Vec<(String, String)> = Vec::new();
+    if briefing.summary.trim() == sample::SUMMARY {
+        found.push(("summary".into(), "the sample summary".into()));
+    }
+    if briefing.event.as_deref().map(str::trim) == Some(sample::EVENT) {
+        found.push(("event".into(), "the sample event".into()));
+    }
+    if let Some(speaker) = briefing.speakers.get(sample::SPEAKER) {
+        if speaker.name == sample::SPEAKER_NAME
+            && speaker.role.as_deref() == Some(sample::SPEAKER_ROLE)
+        {
+            found.push((
+                speaker.origin.field.clone(),
+                format!("the sample speaker `{}`", sample::SPEAKER),
+            ));
+        }
+    }
+    for (id, title) in sample::SOURCES {
+        if briefing.sources.get(id).is_some_and(|s| s.title == title) {
+            let field = briefing.sources[id].origin.field.clone();
+            found.push((field, format!("the sample source `{id}`")));
+        }
+    }
+    for claim in &briefing.claims {
+        if claim.text.trim() == sample::CLAIM_TEXT {
+            found.push((
+                format!("claims[{}].text", claim.index),
+                "the sample claim".into(),
+            ));
+        }
+        if claim.explanation_text.trim() == sample::EXPLANATION {
+            found.push((
+                format!("claims[{}].explanation", claim.index),
+                "the sample explanation".into(),
+            ));
+        }
+    }
+    let Some((field, what)) = found.first() else {
+        return;
+    };
+    let others: Vec<&str> = found[1..].iter().map(|(_, what)| what.as_str()).collect();
+    let also = match others.as_slice() {
+        [] => String::new(),
+        others => format!("; also {}", others.join(", ")),
+    };
+    out.push(
+        Diagnostic::error(
+            &briefing.file,
+            site.locate(b, field),
+            format!(
+                "this briefing is not a draft but still holds the sample content of `brief new`: {what}{also}"
+            ),
+        )
+        .with_field(field.clone())
+        .with_hint("replace the sample speaker, sources, claim and text with your own, or set `draft: true` until the briefing is ready"),
+    );
+}
+
+/// Whether `url` is on a domain kept for examples and tests (RFC 2606 and
+/// RFC 6761: example.org, example.com, example.net and their subdomains;
+/// the top-level domains .example, .test, .invalid and .localhost), which
+/// no reader can follow. The name of the domain, if so.
+pub(crate) fn placeholder_host(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed
+        .host_str()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let reserved = ["example.org", "example.com", "example.net"]
+        .into_iter()
+        .find(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
+        .map(str::to_owned);
+    reserved.or_else(|| {
+        let tld = host.rsplit('.').next()?;
+        ["example", "test", "invalid", "localhost"]
+            .contains(&tld)
+            .then(|| format!(".{tld}"))
+    })
+}
+
+/// Whether the site has an address of its own to go live at: not the
+/// default `http://localhost/`, nor an address on a placeholder domain. A
+/// site without one (a demonstration, a test, a new site not yet given its
+/// `base_url`) cannot publish anything at its own address, so placeholder
+/// addresses in its content are not refused yet.
+fn has_real_address(site: &Site) -> bool {
+    let Ok(base) = url::Url::parse(&site.config.base_url) else {
+        return false;
+    };
+    let local = match base.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => true,
+    };
+    !local && placeholder_host(&site.config.base_url).is_none()
+}
+
+/// Placeholder addresses (example.org and the like) in what a published
+/// briefing shows readers: its sources' `url` and `archived`, its claims'
+/// `appearance`, and the `content/sources.yaml` entries it cites. Checked
+/// with the whole site: it depends on the site's address.
+fn placeholder_addresses(site: &Site, out: &mut Vec<Diagnostic>) {
+    if !has_real_address(site) {
+        return;
+    }
+    let mut site_sources: Vec<Option<&Path>> = vec![None; site.site_sources.len()];
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        if briefing.draft {
+            continue;
+        }
+        for source in briefing.sources.values() {
+            source_addresses(site, source, None, out);
+        }
+        for claim in &briefing.claims {
+            if let Some(url) = &claim.appearance {
+                if let Some(domain) = placeholder_host(url) {
+                    let field = format!("claims[{}].appearance", claim.index);
+                    out.push(placeholder(
+                        &briefing.file,
+                        site.locate(b, &field),
+                        field,
+                        url,
+                        &domain,
+                        None,
+                    ));
+                }
+            }
+            for id in &claim.sources {
+                if let Some((crate::resolve::SourceKey::Site(i), _)) = site.source_for(b, id) {
+                    site_sources[i].get_or_insert(&briefing.file);
+                }
+            }
+        }
+    }
+    for (i, cited_by) in site_sources.into_iter().enumerate() {
+        if let Some(file) = cited_by {
+            source_addresses(site, &site.site_sources[i], Some(file), out);
+        }
+    }
+}
+
+fn source_addresses(
+    site: &Site,
+    source: &crate::model::Source,
+    cited_by: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (sub, url) in [("url", &source.url), ("archived", &source.archived)] {
+        let Some(url) = url else { continue };
+        if let Some(domain) = placeholder_host(url) {
+            out.push(placeholder(
+                &source.origin.file,
+                site.position_of(&source.origin, sub),
+                crate::parse::yaml::join_key(&source.origin.field, sub),
+                url,
+                &domain,
+                cited_by,
+            ));
+        }
+    }
+}
+
+fn placeholder(
+    file: &Path,
+    position: Position,
+    field: String,
+    url: &str,
+    domain: &str,
+    cited_by: Option<&Path>,
+) -> Diagnostic {
+    let whose = match cited_by {
+        Some(briefing) => format!("cited by {}, which is not a draft", briefing.display()),
+        None => "in a briefing that is not a draft".to_owned(),
+    };
+    Diagnostic::error(
+        file,
+        position,
+        format!("`{url}` is a placeholder address ({domain} is kept for examples), {whose}"),
+    )
+    .with_field(field)
+    .with_hint("replace it with the real address of the document or recording, or set `draft: true` until the briefing is ready")
 }
 
 /// The checks that look across files: slugs, links, ids defined in several
@@ -64,6 +257,7 @@ pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
         links(site, &page.file, &page.body, None, &mut out);
     }
     references(site, &mut out);
+    placeholder_addresses(site, &mut out);
     speakers_across_briefings(site, &mut out);
     uncited_site_sources(site, &mut out);
     out

@@ -314,6 +314,10 @@ impl Case {
 const SITE_YAML: &str =
     "title: Desk\nbase_url: https://factdesk.example.org\nhighlight_theme: InspiredGitHub\n";
 
+/// A site with an address of its own, where placeholder addresses in
+/// content would go live.
+const LIVE_SITE_YAML: &str = "title: Desk\nbase_url: https://factdesk.news/\n";
+
 /// The claim's sources written as a second claim would follow them.
 const SECOND_CLAIM: &str = "    sources: [charter]\n  - id: first\n    speaker: kim\n    \
     text: The same words again.\n    verdict: mixed\n    explanation: Said twice.\n    sources: [charter]";
@@ -775,6 +779,70 @@ fn cases() -> Vec<Case> {
                 "static/briefings/x/index.html:1:1",
                 "static/briefings/x/index.html would overwrite the page /briefings/x/",
             ),
+        // ------------------------------------ sample content going live
+        case("errors_on_a_published_briefing_holding_the_sample_summary")
+            .edit(
+                "summary: What it found.",
+                "summary: One paragraph that says what this briefing found.",
+            )
+            .error(
+                4,
+                10,
+                "this briefing is not a draft but still holds the sample content of `brief new`: \
+                 the sample summary",
+            )
+            .field("summary")
+            .hint_has("`draft: true`"),
+        case("errors_on_a_published_briefing_holding_the_sample_claim_naming_the_rest")
+            .edit(TEXT_LINE, "    text: The claim, as the speaker made it.\n")
+            .edit(
+                "explanation: The record does not settle it.",
+                "explanation: What the evidence shows, and why that leads to the verdict.",
+            )
+            .error(17, 11, "the sample claim; also the sample explanation")
+            .field("claims[0].text"),
+        case("accepts_the_sample_content_in_a_draft")
+            .given("site.yaml", LIVE_SITE_YAML)
+            .edit("summary: What it found.", "summary: One paragraph that says what this briefing found.\ndraft: true")
+            .edit(CHARTER_URL, "url: https://example.org/report"),
+        case("errors_on_a_placeholder_source_address_once_the_site_has_its_own")
+            .given("site.yaml", LIVE_SITE_YAML)
+            .edit(CHARTER_URL, "url: https://example.org/report")
+            .error(
+                13,
+                10,
+                "`https://example.org/report` is a placeholder address (example.org is kept for \
+                 examples), in a briefing that is not a draft",
+            )
+            .field("sources.charter.url")
+            .hint_has("real address"),
+        case("errors_on_a_placeholder_archived_address_of_a_subdomain")
+            .given("site.yaml", LIVE_SITE_YAML)
+            .edit(CHARTER_URL, "url: https://www.un.org/\n    archived: https://web.example.com/un")
+            .error(14, 15, "`https://web.example.com/un` is a placeholder address (example.com")
+            .field("sources.charter.archived"),
+        case("errors_on_a_placeholder_appearance_address")
+            .given("site.yaml", LIVE_SITE_YAML)
+            .edit(TEXT_LINE, "    text: t\n    appearance: https://video.example.net/clip\n")
+            .error(18, 17, "`https://video.example.net/clip` is a placeholder address (example.net")
+            .field("claims[0].appearance"),
+        case("errors_on_a_placeholder_address_in_sources_yaml_naming_the_briefing")
+            .given("site.yaml", LIVE_SITE_YAML)
+            .given("content/sources.yaml", SITE_SOURCE_RES)
+            .given_briefing(X, &[("sources: [charter]", "sources: [charter, res]")])
+            .write("content/sources.yaml", "res:\n  title: R\n  url: https://example.org/res\n")
+            .edit("sources: [charter]", "sources: [charter, res]")
+            .error_at(
+                "content/sources.yaml:3:8",
+                "`https://example.org/res` is a placeholder address (example.org is kept for \
+                 examples), cited by content/briefings/x.md, which is not a draft",
+            )
+            .field("res.url"),
+        // A site whose own address is a placeholder (a demonstration, or a
+        // new site not yet given its address) publishes nothing for real.
+        case("accepts_placeholder_addresses_while_the_site_has_none_of_its_own")
+            .given("site.yaml", SITE_YAML)
+            .edit(CHARTER_URL, "url: https://example.org/report"),
         // ---------------------------------------------------- site.yaml
         case("errors_on_a_verdict_outside_a_custom_scale")
             .given(
