@@ -532,6 +532,26 @@ fn cases() -> Vec<Case> {
             )
             .absent("invalid type")
             .absent("not cited"),
+        // Set aside whole: not also missing its name.
+        case("errors_on_a_speaker_written_as_a_single_line")
+            .edit(
+                "  kim:\n    name: Kim Song\n    role: Permanent Representative\n",
+                "  kim: Kim Song\n",
+            )
+            .error(6, 8, "`kim` must be a set of fields, not the text `Kim Song`")
+            .field("speakers.kim")
+            .absent("missing required field"),
+        // Set aside whole, yet still there: the claim citing it is not told
+        // of an unknown source.
+        case("errors_on_a_site_source_written_as_a_single_word")
+            .given("content/sources.yaml", SITE_SOURCE_RES)
+            .given_briefing(X, &[("sources: [charter]", "sources: [charter, res]")])
+            .edit("sources: [charter]", "sources: [charter, res]")
+            .write("content/sources.yaml", "res: x\n")
+            .error_at("content/sources.yaml:1:6", "`res` must be a set of fields, not the text `x`")
+            .absent("missing required field")
+            .absent("has no `url`")
+            .absent("unknown source"),
         case("errors_on_a_list_where_a_date_belongs")
             .edit("date: 2024-10-31", "date: [2024-10-31]")
             .error(3, 7, "`date` must be a single value, not a list")

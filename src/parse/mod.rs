@@ -100,6 +100,9 @@ struct Fields<'a> {
     /// Fields whose problem the YAML reading already reported (a misspelt
     /// name, a value of the wrong shape), so they are not also "missing".
     reported: Vec<String>,
+    /// Of those, the ones whose value had the wrong shape: nothing under
+    /// them was read either.
+    misshapen: Vec<String>,
 }
 
 impl<'a> Fields<'a> {
@@ -108,18 +111,32 @@ impl<'a> Fields<'a> {
             .iter()
             .filter_map(yaml::reported_field)
             .collect();
+        let misshapen = yaml_diagnostics
+            .iter()
+            .filter(|d| yaml::is_wrong_shape(d))
+            .filter_map(|d| d.field.clone())
+            .collect();
         Fields {
             file,
             spans,
             diagnostics: yaml_diagnostics,
             reported,
+            misshapen,
         }
     }
 }
 
 impl Fields<'_> {
+    /// Whether the field, or an entry it belongs to that had the wrong
+    /// shape, was reported: a source written as a single word is reported
+    /// as such, not again for each field it then lacks.
     fn was_reported(&self, field: &str) -> bool {
         self.reported.iter().any(|r| r == field)
+            || self.misshapen.iter().any(|r| {
+                field
+                    .strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+            })
     }
 
     fn error(&mut self, field: &str, message: String, hint: &str) {

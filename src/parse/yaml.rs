@@ -393,6 +393,12 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
 /// How a wrong-shaped value starts its message, in the writer's words.
 const WRONG_SHAPE: &str = "`";
 
+/// Whether `diagnostic` says a value had the wrong shape (a word where a
+/// list belongs, a list where fields belong), so it was set aside whole.
+pub(crate) fn is_wrong_shape(diagnostic: &Diagnostic) -> bool {
+    diagnostic.message.starts_with(WRONG_SHAPE) && diagnostic.message.contains("` must be ")
+}
+
 /// serde's "invalid type: string \"un\", expected a sequence" for the field
 /// `field`, said as a writer would: what the field must be, what was
 /// found, and the hint with an example of the right shape.
@@ -459,6 +465,9 @@ fn list_example(field: &str, name: &str) -> String {
         "authors" => "[Jane Doe, Kim Min-ji]",
         "claims" => {
             return "write each claim as a list item: `claims:`, then `  - id: first-claim` with its fields indented under it".into()
+        }
+        "verdicts" => {
+            return "write each verdict as a list item: `verdicts:`, then `  - id: misleading` with `label:` and `rating:` indented under it".into()
         }
         "corrections" => {
             return "write each correction as a list item: `corrections:`, then `  - date: 2024-11-02` and `    text: What was corrected`".into()
