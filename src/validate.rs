@@ -112,7 +112,15 @@ fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
 /// RFC 6761: example.org, example.com, example.net and their subdomains;
 /// the top-level domains .example, .test, .invalid and .localhost), which
 /// no reader can follow. The name of the domain, if so.
-pub(crate) fn placeholder_host(url: &str) -> Option<String> {
+fn placeholder_host(url: &str) -> Option<String> {
+    // Checked on every rebuild for every source: parse only the addresses
+    // that could be one.
+    let could_be = ["example", ".test", ".invalid", ".localhost"]
+        .iter()
+        .any(|part| contains_ignoring_case(url, part));
+    if !could_be {
+        return None;
+    }
     let parsed = url::Url::parse(url).ok()?;
     let host = parsed
         .host_str()?
@@ -128,6 +136,12 @@ pub(crate) fn placeholder_host(url: &str) -> Option<String> {
             .contains(&tld)
             .then(|| format!(".{tld}"))
     })
+}
+
+fn contains_ignoring_case(text: &str, part: &str) -> bool {
+    text.as_bytes()
+        .windows(part.len())
+        .any(|w| w.eq_ignore_ascii_case(part.as_bytes()))
 }
 
 /// Whether the site has an address of its own to go live at: not the
@@ -924,6 +938,22 @@ fn known_hint<'a>(base: &str, wanted: &str, known: impl Iterator<Item = &'a Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_placeholder_domains_from_real_ones() {
+        for (url, domain) in [
+            ("https://example.org/report", Some("example.org")),
+            ("https://Data.EXAMPLE.com/x", Some("example.com")),
+            ("http://example.net./", Some("example.net")),
+            ("https://archive.example/x", Some(".example")),
+            ("https://stats.test/x", Some(".test")),
+            ("https://www.un.org/example.org", None),
+            ("https://notexample.org/", None),
+            ("https://example.org.uk/", None),
+        ] {
+            assert_eq!(placeholder_host(url).as_deref(), domain, "{url}");
+        }
+    }
 
     #[test]
     fn suggests_the_closest_id() {
