@@ -13,11 +13,14 @@ use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Re
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 
-/// How bad a problem is: errors fail the build, warnings do not.
+/// How bad a problem is: errors fail the build, warnings do not. A note
+/// is no problem at all: the evidence report's findings say where a reader
+/// may find the evidence thin, which can be by design (a withheld source).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 /// A place in a file: 1-based line, 1-based column (in characters).
@@ -74,6 +77,15 @@ impl Diagnostic {
         }
     }
 
+    /// A finding that is no problem to fix: shown, counted as a note,
+    /// never failing anything.
+    pub fn note(file: impl Into<PathBuf>, position: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(file, position, message)
+        }
+    }
+
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
@@ -104,6 +116,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{}: {kind}: {}", self.location(), self.message)?;
         if let Some(field) = &self.field {
@@ -184,6 +197,7 @@ pub fn render(
         let severity = match diagnostic.severity {
             Severity::Error => ReportSeverity::Error,
             Severity::Warning => ReportSeverity::Warning,
+            Severity::Note => ReportSeverity::Note,
         };
         let mut notes = Vec::new();
         if let Some(field) = &diagnostic.field {

@@ -3,7 +3,7 @@
 //!
 //! In the spirit of the IFCN code's transparency of sources, it counts the
 //! briefings, claims and distinct sources, the share of linked sources with
-//! an archived copy, and reports as located warnings each withheld source
+//! an archived copy, and reports as located notes each withheld source
 //! (with its reason), each source dated after a briefing that cites it, and
 //! each claim resting on a single source. It belongs to the validate stage
 //! but is not one of its checks: nothing here is wrong for certain, so it
@@ -38,7 +38,7 @@ pub(crate) struct Evidence {
     pub dated_after: usize,
     /// Claims whose sources are all one document.
     pub single_source: usize,
-    /// One located warning for each withheld source, each source dated after
+    /// One located note for each withheld source, each source dated after
     /// its briefing and each single-source claim, sorted by place.
     pub findings: Vec<Diagnostic>,
 }
@@ -90,7 +90,7 @@ fn single_sources(site: &Site, evidence: &mut Evidence) -> IndexMap<SourceKey, V
 
 fn single_source(site: &Site, b: usize, claim: &Claim) -> Diagnostic {
     let field = format!("claims[{}].sources", claim.index);
-    Diagnostic::warning(
+    Diagnostic::note(
         &site.briefings[b].file,
         site.locate(b, &field),
         format!(
@@ -188,7 +188,7 @@ fn only_source(ids: &[String]) -> String {
 
 fn withheld(site: &Site, source: &Source, reason: &str) -> Diagnostic {
     let field = crate::parse::yaml::join_key(&source.origin.field, "withheld");
-    Diagnostic::warning(
+    Diagnostic::note(
         &source.origin.file,
         site.position_of(&source.origin, "withheld"),
         format!(
@@ -228,7 +228,7 @@ fn dated_after(
         ),
     };
     let field = crate::parse::yaml::join_key(&source.origin.field, "date");
-    Diagnostic::warning(
+    Diagnostic::note(
         &source.origin.file,
         site.position_of(&source.origin, "date"),
         format!("source `{}` is dated {date}, {when}", source.id),
@@ -261,8 +261,9 @@ impl Evidence {
 
 /// The report's one-line summary, such as "Evidence: 2 briefings, 16
 /// claims, 12 sources; 9 of 11 linked sources (82%) archived; 1 withheld;
-/// 2 claims rest on a single source". Findings with a count of zero are
-/// left out.
+/// 2 claims rest on a single source (3 notes)". Findings with a count of
+/// zero are left out; the notes are the located findings, one per place,
+/// as the check's line counts them.
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -298,6 +299,8 @@ impl fmt::Display for Evidence {
                 plural(self.single_source, "claim rests", "claims rest")
             )?;
         }
+        // The same count as the check's line, in the same word.
+        write!(f, " ({})", plural(self.findings.len(), "note", "notes"))?;
         Ok(())
     }
 }
@@ -342,11 +345,11 @@ mod tests {
         };
         assert_eq!(
             evidence.to_string(),
-            "Evidence: 1 briefing, 16 claims, 12 sources; 9 of 11 linked sources (82%) archived; 1 withheld; 2 claims rest on a single source"
+            "Evidence: 1 briefing, 16 claims, 12 sources; 9 of 11 linked sources (82%) archived; 1 withheld; 2 claims rest on a single source (0 notes)"
         );
         assert_eq!(
             Evidence::default().to_string(),
-            "Evidence: 0 briefings, 0 claims, 0 sources"
+            "Evidence: 0 briefings, 0 claims, 0 sources (0 notes)"
         );
         let one = Evidence {
             linked: 1,
@@ -356,7 +359,7 @@ mod tests {
         };
         assert_eq!(
             one.to_string(),
-            "Evidence: 0 briefings, 0 claims, 0 sources; 0 of 1 linked source (0%) archived; 1 source dated after a briefing citing it; 1 claim rests on a single source"
+            "Evidence: 0 briefings, 0 claims, 0 sources; 0 of 1 linked source (0%) archived; 1 source dated after a briefing citing it; 1 claim rests on a single source (0 notes)"
         );
     }
 }

@@ -45,7 +45,8 @@ pub(crate) fn new_site(dir: &Path) -> anyhow::Result<PathBuf> {
     }
     write_new(&dir.join("site.yaml"), SITE_YAML)?;
     write_new(&pages.join("about.md"), ABOUT)?;
-    let sample = skeleton("A first briefing", &today(), false);
+    // A draft like any new briefing: its sample content must not go live.
+    let sample = skeleton("A first briefing", &today(), true);
     write_new(&briefings.join("a-first-briefing.md"), &sample)?;
     Ok(dir.to_path_buf())
 }
@@ -87,33 +88,53 @@ fn today() -> String {
         .to_string()
 }
 
+/// The sample content a new briefing is filled with. A briefing that is
+/// not a draft and still holds any of it is refused (`validate`), so the
+/// sample cannot go live by a forgotten `draft: false`.
+pub(crate) mod sample {
+    pub(crate) const SUMMARY: &str = "One paragraph that says what this briefing found.";
+    pub(crate) const EVENT: &str = "Where and when the claims were made";
+    pub(crate) const SPEAKER: &str = "jane-doe";
+    pub(crate) const SPEAKER_NAME: &str = "Jane Doe";
+    pub(crate) const SPEAKER_ROLE: &str = "Minister of Examples";
+    pub(crate) const SOURCES: [(&str, &str); 2] = [
+        ("example-report", "The report that settles the claim"),
+        ("example-data", "The figures the report is based on"),
+    ];
+    pub(crate) const CLAIM_TEXT: &str = "The claim, as the speaker made it.";
+    pub(crate) const EXPLANATION: &str =
+        "What the evidence shows, and why that leads to the verdict.";
+}
+
 /// A briefing whose every field is filled with an example that builds.
 fn skeleton(title: &str, date: &str, draft: bool) -> String {
+    use sample::*;
     // A JSON string is a valid double-quoted YAML string, whatever the title holds.
     let title = serde_json::to_string(title).expect("a string always serialises");
+    let [(report, report_title), (data, data_title)] = SOURCES;
     format!(
         r#"---
 title: {title}
 date: {date}
-summary: One paragraph that says what this briefing found.
-event: Where and when the claims were made
+summary: {SUMMARY}
+event: {EVENT}
 authors: [Fact Desk]
 tags: [example]
 draft: {draft}
 speakers:
-  jane-doe:
-    name: Jane Doe
-    role: Minister of Examples
+  {SPEAKER}:
+    name: {SPEAKER_NAME}
+    role: {SPEAKER_ROLE}
     affiliation: Example Party
 sources:
-  example-report:
-    title: The report that settles the claim
+  {report}:
+    title: {report_title}
     publisher: Example Statistics Office
     url: https://example.org/report
     date: {date}
     excerpt: "The sentence of the report that bears on the claim."
-  example-data:
-    title: The figures the report is based on
+  {data}:
+    title: {data_title}
     publisher: Example Statistics Office
     url: https://example.org/data
     date: {date}
@@ -122,14 +143,14 @@ sources:
     # withheld: "Interview; the source asked not to be named"   # instead of url
 claims:
   - id: first-claim
-    speaker: jane-doe
-    text: The claim, as the speaker made it.
+    speaker: {SPEAKER}
+    text: {CLAIM_TEXT}
     verbatim: false
     date: {date}
     verdict: unverified
     explanation: |
-      What the evidence shows, and why that leads to the verdict.
-    sources: [example-report, example-data]
+      {EXPLANATION}
+    sources: [{report}, {data}]
 ---
 The analysis goes here, in Markdown. Link to a claim with
 [its anchor](#claim-first-claim).
@@ -150,6 +171,18 @@ mod tests {
             "{}",
             path.display()
         );
+    }
+
+    #[test]
+    fn a_new_sites_sample_briefing_is_a_draft() {
+        let dir = tempfile::tempdir().unwrap();
+        new_site(&dir.path().join("desk")).unwrap();
+        let text = fs::read_to_string(
+            dir.path()
+                .join("desk/content/briefings/a-first-briefing.md"),
+        )
+        .unwrap();
+        assert!(text.contains("\ndraft: true\n"), "{text}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::session::{Failure, Report, Stage};
 
 /// Where and how much a command prints.
@@ -157,15 +157,34 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// `1 error, 2 warnings`.
+/// `1 error, 2 warnings`, then `, 3 notes` when there are notes.
 pub(crate) fn count_summary(diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
-    format!(
+    let notes = count(diagnostics, Severity::Note);
+    let mut summary = format!(
         "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+        plural(count(diagnostics, Severity::Error), "error"),
+        plural(count(diagnostics, Severity::Warning), "warning")
+    );
+    if notes > 0 {
+        summary.push_str(&format!(", {}", plural(notes, "note")));
+    }
+    summary
+}
+
+/// Like [`count_summary`], with the notes counted even when there are
+/// none: `check` says how many the evidence report found.
+pub(crate) fn count_summary_with_notes(diagnostics: &[Diagnostic]) -> String {
+    match count(diagnostics, Severity::Note) {
+        0 => format!("{}, 0 notes", count_summary(diagnostics)),
+        _ => count_summary(diagnostics),
+    }
+}
+
+fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .count()
 }
 
 /// The plain text of a failed build as the terminal shows it, for the

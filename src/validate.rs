@@ -38,7 +38,214 @@ pub(crate) fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
     tags(site, b, &mut out);
     claims(site, b, briefing, &mut out);
     definitions(site, briefing, &mut out);
+    sample_content(site, b, &mut out);
     out
+}
+
+/// A briefing that is not a draft yet still holds the sample content of
+/// `brief new`: one error, at the first sample field, naming the others.
+fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
+    use crate::scaffold::sample;
+    let briefing = &site.briefings[b];
+    if briefing.draft {
+        return;
+    }
+    let mut found: Vec<(String, String)> = Vec::new();
+    if briefing.summary.trim() == sample::SUMMARY {
+        found.push(("summary".into(), "the sample summary".into()));
+    }
+    if briefing.event.as_deref().map(str::trim) == Some(sample::EVENT) {
+        found.push(("event".into(), "the sample event".into()));
+    }
+    if let Some(speaker) = briefing.speakers.get(sample::SPEAKER) {
+        if speaker.name == sample::SPEAKER_NAME
+            && speaker.role.as_deref() == Some(sample::SPEAKER_ROLE)
+        {
+            found.push((
+                speaker.origin.field.clone(),
+                format!("the sample speaker `{}`", sample::SPEAKER),
+            ));
+        }
+    }
+    for (id, title) in sample::SOURCES {
+        if briefing.sources.get(id).is_some_and(|s| s.title == title) {
+            let field = briefing.sources[id].origin.field.clone();
+            found.push((field, format!("the sample source `{id}`")));
+        }
+    }
+    for claim in &briefing.claims {
+        if claim.text.trim() == sample::CLAIM_TEXT {
+            found.push((
+                format!("claims[{}].text", claim.index),
+                "the sample claim".into(),
+            ));
+        }
+        if claim.explanation_text.trim() == sample::EXPLANATION {
+            found.push((
+                format!("claims[{}].explanation", claim.index),
+                "the sample explanation".into(),
+            ));
+        }
+    }
+    let Some((field, what)) = found.first() else {
+        return;
+    };
+    let others: Vec<&str> = found[1..].iter().map(|(_, what)| what.as_str()).collect();
+    let also = match others.as_slice() {
+        [] => String::new(),
+        others => format!("; also {}", others.join(", ")),
+    };
+    out.push(
+        Diagnostic::error(
+            &briefing.file,
+            site.locate(b, field),
+            format!(
+                "this briefing is not a draft but still holds the sample content of `brief new`: {what}{also}"
+            ),
+        )
+        .with_field(field.clone())
+        .with_hint("replace the sample speaker, sources, claim and text with your own, or set `draft: true` until the briefing is ready"),
+    );
+}
+
+/// Whether `url` is on a domain kept for examples and tests (RFC 2606 and
+/// RFC 6761: example.org, example.com, example.net and their subdomains;
+/// the top-level domains .example, .test, .invalid and .localhost), which
+/// no reader can follow. The name of the domain, if so.
+fn placeholder_host(url: &str) -> Option<String> {
+    // Checked on every rebuild for every source: parse only the addresses
+    // that could be one.
+    let could_be = ["example", ".test", ".invalid", ".localhost"]
+        .iter()
+        .any(|part| contains_ignoring_case(url, part));
+    if !could_be {
+        return None;
+    }
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed
+        .host_str()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let reserved = ["example.org", "example.com", "example.net"]
+        .into_iter()
+        .find(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
+        .map(str::to_owned);
+    reserved.or_else(|| {
+        let tld = host.rsplit('.').next()?;
+        ["example", "test", "invalid", "localhost"]
+            .contains(&tld)
+            .then(|| format!(".{tld}"))
+    })
+}
+
+fn contains_ignoring_case(text: &str, part: &str) -> bool {
+    text.as_bytes()
+        .windows(part.len())
+        .any(|w| w.eq_ignore_ascii_case(part.as_bytes()))
+}
+
+/// Whether the site has an address of its own to go live at: not the
+/// default `http://localhost/`, nor an address on a placeholder domain. A
+/// site without one (a demonstration, a test, a new site not yet given its
+/// `base_url`) cannot publish anything at its own address, so placeholder
+/// addresses in its content are not refused yet.
+fn has_real_address(site: &Site) -> bool {
+    let Ok(base) = url::Url::parse(&site.config.base_url) else {
+        return false;
+    };
+    let local = match base.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => true,
+    };
+    !local && placeholder_host(&site.config.base_url).is_none()
+}
+
+/// Placeholder addresses (example.org and the like) in what a published
+/// briefing shows readers: its sources' `url` and `archived`, its claims'
+/// `appearance`, and the `content/sources.yaml` entries it cites. Checked
+/// with the whole site: it depends on the site's address.
+fn placeholder_addresses(site: &Site, out: &mut Vec<Diagnostic>) {
+    if !has_real_address(site) {
+        return;
+    }
+    let mut site_sources: Vec<Option<&Path>> = vec![None; site.site_sources.len()];
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        if briefing.draft {
+            continue;
+        }
+        for source in briefing.sources.values() {
+            source_addresses(site, source, None, out);
+        }
+        for claim in &briefing.claims {
+            if let Some(url) = &claim.appearance {
+                if let Some(domain) = placeholder_host(url) {
+                    let field = format!("claims[{}].appearance", claim.index);
+                    out.push(placeholder(
+                        &briefing.file,
+                        site.locate(b, &field),
+                        field,
+                        url,
+                        &domain,
+                        None,
+                    ));
+                }
+            }
+            for id in &claim.sources {
+                if let Some((crate::resolve::SourceKey::Site(i), _)) = site.source_for(b, id) {
+                    site_sources[i].get_or_insert(&briefing.file);
+                }
+            }
+        }
+    }
+    for (i, cited_by) in site_sources.into_iter().enumerate() {
+        if let Some(file) = cited_by {
+            source_addresses(site, &site.site_sources[i], Some(file), out);
+        }
+    }
+}
+
+fn source_addresses(
+    site: &Site,
+    source: &crate::model::Source,
+    cited_by: Option<&Path>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (sub, url) in [("url", &source.url), ("archived", &source.archived)] {
+        let Some(url) = url else { continue };
+        if let Some(domain) = placeholder_host(url) {
+            out.push(placeholder(
+                &source.origin.file,
+                site.position_of(&source.origin, sub),
+                crate::parse::yaml::join_key(&source.origin.field, sub),
+                url,
+                &domain,
+                cited_by,
+            ));
+        }
+    }
+}
+
+fn placeholder(
+    file: &Path,
+    position: Position,
+    field: String,
+    url: &str,
+    domain: &str,
+    cited_by: Option<&Path>,
+) -> Diagnostic {
+    let whose = match cited_by {
+        Some(briefing) => format!("cited by {}, which is not a draft", briefing.display()),
+        None => "in a briefing that is not a draft".to_owned(),
+    };
+    Diagnostic::error(
+        file,
+        position,
+        format!("`{url}` is a placeholder address ({domain} is kept for examples), {whose}"),
+    )
+    .with_field(field)
+    .with_hint("replace it with the real address of the document or recording, or set `draft: true` until the briefing is ready")
 }
 
 /// The checks that look across files: slugs, links, ids defined in several
@@ -63,6 +270,8 @@ pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
     for page in &site.pages {
         links(site, &page.file, &page.body, None, &mut out);
     }
+    references(site, &mut out);
+    placeholder_addresses(site, &mut out);
     speakers_across_briefings(site, &mut out);
     uncited_site_sources(site, &mut out);
     out.extend(crate::config::check_menu(&site.config, &site.pages));
@@ -192,7 +401,27 @@ fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>)
         claim_references(&at, claim, out);
         claim_sources(&at, claim, &mut cited, out);
     }
-    uncited_sources(site, briefing, &cited, out);
+    if citations_whole(site, b) {
+        uncited_sources(site, briefing, &cited, out);
+    }
+}
+
+/// Whether every claim of briefing `b` was read with the sources it cites,
+/// each one known. Only then does a source no claim cites mean what the
+/// warning says: a claim whose `sources:` is missing, empty, misshapen or
+/// mistyped is reported as an error, and the source it meant to cite would
+/// be reported a second time, as uncited.
+fn citations_whole(site: &Site, b: usize) -> bool {
+    let briefing = &site.briefings[b];
+    !briefing.is_broken("claims")
+        && !briefing.is_broken("sources")
+        && briefing.claims.iter().all(|claim| {
+            !claim.sources.is_empty()
+                && claim
+                    .sources
+                    .iter()
+                    .all(|id| site.source_for(b, id).is_some())
+        })
 }
 
 /// Where a claim's problems are reported: its briefing and its field.
@@ -237,8 +466,9 @@ fn claim_id<'c>(
             at.error(
                 "id",
                 format!(
-                    "claim id `{}` is used twice in this briefing (first by claims[{first}])",
-                    claim.id
+                    "claim id `{}` is used twice in this briefing (first by claims[{first}], on line {})",
+                    claim.id,
+                    at.site.locate(at.b, &format!("claims[{first}].id")).line
                 ),
             )
             .with_hint("give each claim its own id: it is the claim's anchor, #claim-<id>"),
@@ -255,23 +485,9 @@ fn claim_id<'c>(
     }
 }
 
-/// A claim's speaker and verdict: each one the site knows.
+/// A claim's verdict: one of the site's scale.
 fn claim_references(at: &ClaimAt, claim: &Claim, out: &mut Vec<Diagnostic>) {
-    let (site, b) = (at.site, at.b);
-    let briefing = &site.briefings[b];
-    if !claim.speaker.is_empty()
-        && !briefing.is_broken("speakers")
-        && site.speaker_for(b, &claim.speaker).is_none()
-    {
-        out.push(
-            at.error("speaker", format!("unknown speaker `{}`", claim.speaker))
-                .with_hint(known_hint(
-                    "define the speaker under `speakers:` in this briefing or in content/speakers.yaml",
-                    &claim.speaker,
-                    briefing.speakers.keys().chain(site.site_speakers.keys()),
-                )),
-        );
-    }
+    let site = at.site;
     if !claim.verdict.is_empty() && site.config.verdict(&claim.verdict).is_none() {
         out.push(
             at.error("verdict", format!("unknown verdict `{}`", claim.verdict))
@@ -284,8 +500,8 @@ fn claim_references(at: &ClaimAt, claim: &Claim, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A claim's sources: each cited once, and each one the site knows. Adds
-/// them to `cited`.
+/// A claim's sources: each cited once (whether each is known is checked
+/// with the whole site, in [`references`]). Adds them to `cited`.
 fn claim_sources<'c>(
     at: &ClaimAt,
     claim: &'c Claim,
@@ -293,7 +509,6 @@ fn claim_sources<'c>(
     out: &mut Vec<Diagnostic>,
 ) {
     let (site, b) = (at.site, at.b);
-    let briefing = &site.briefings[b];
     let mut seen_here = HashSet::new();
     for (i, id) in claim.sources.iter().enumerate() {
         let sub = format!("sources[{i}]");
@@ -310,16 +525,121 @@ fn claim_sources<'c>(
                 .with_hint("remove the repeated id"),
             );
         }
-        if !briefing.is_broken("sources") && site.source_for(b, id).is_none() {
-            out.push(
-                at.error(&sub, format!("unknown source `{id}`"))
-                    .with_hint(known_hint(
-                        "define the source under `sources:` in this briefing or in content/sources.yaml",
-                        id,
-                        briefing.sources.keys().chain(site.site_sources.keys()),
-                    )),
-            );
+    }
+}
+
+/// Every claim's speaker and sources: each one its briefing or the
+/// site-wide files define. A speaker or source defined in another
+/// briefing's front matter is known only to that briefing's claims; the
+/// error names where it is and how to share it. Checked with the whole site,
+/// not kept with one briefing's checks, as it reads every briefing.
+fn references(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut elsewhere: Option<Elsewhere> = None;
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        for claim in &briefing.claims {
+            let at = ClaimAt {
+                site,
+                b,
+                field: format!("claims[{}]", claim.index),
+            };
+            if !claim.speaker.is_empty()
+                && !briefing.is_broken("speakers")
+                && site.speaker_for(b, &claim.speaker).is_none()
+            {
+                let declared = elsewhere
+                    .get_or_insert_with(|| Elsewhere::of(site))
+                    .speakers
+                    .get(claim.speaker.as_str())
+                    .copied();
+                out.push(unknown(
+                    &at,
+                    "speaker",
+                    "speaker",
+                    &claim.speaker,
+                    declared,
+                    briefing.speakers.keys().chain(site.site_speakers.keys()),
+                ));
+            }
+            if briefing.is_broken("sources") {
+                continue;
+            }
+            for (i, id) in claim.sources.iter().enumerate() {
+                if site.source_for(b, id).is_some() {
+                    continue;
+                }
+                let declared = elsewhere
+                    .get_or_insert_with(|| Elsewhere::of(site))
+                    .sources
+                    .get(id.as_str())
+                    .copied();
+                out.push(unknown(
+                    &at,
+                    &format!("sources[{i}]"),
+                    "source",
+                    id,
+                    declared,
+                    briefing.sources.keys().chain(site.site_sources.keys()),
+                ));
+            }
         }
+    }
+}
+
+/// Where each speaker and source id defined in a briefing's front matter is
+/// first defined, to point a claim of another briefing at it.
+struct Elsewhere<'a> {
+    speakers: HashMap<&'a str, &'a Origin>,
+    sources: HashMap<&'a str, &'a Origin>,
+}
+
+impl<'a> Elsewhere<'a> {
+    fn of(site: &'a Site) -> Self {
+        let mut found = Elsewhere {
+            speakers: HashMap::new(),
+            sources: HashMap::new(),
+        };
+        for briefing in &site.briefings {
+            for (id, speaker) in &briefing.speakers {
+                found.speakers.entry(id).or_insert(&speaker.origin);
+            }
+            for (id, source) in &briefing.sources {
+                found.sources.entry(id).or_insert(&source.origin);
+            }
+        }
+        found
+    }
+}
+
+/// An unknown speaker or source (`kind`) at the claim's field `sub`. When
+/// another briefing defines it, the message says where and the hint how
+/// to make it known to every briefing.
+fn unknown<'k>(
+    at: &ClaimAt,
+    sub: &str,
+    kind: &str,
+    id: &str,
+    declared: Option<&Origin>,
+    known: impl Iterator<Item = &'k String>,
+) -> Diagnostic {
+    let site_file = format!("content/{kind}s.yaml");
+    match declared {
+        Some(origin) => at
+            .error(
+                sub,
+                format!(
+                    "unknown {kind} `{id}`: it is defined in {}, and a briefing's {kind}s are known only to its own claims",
+                    place(at.site, origin)
+                ),
+            )
+            .with_hint(format!(
+                "move `{id}` from {} to {site_file}, where every briefing can cite it (or define it again under `{kind}s:` in this briefing)",
+                origin.file.display()
+            )),
+        None => at.error(sub, format!("unknown {kind} `{id}`")).with_hint(known_hint(
+            &format!("define the {kind} under `{kind}s:` in this briefing or in {site_file}"),
+            id,
+            known,
+        )),
     }
 }
 
@@ -563,6 +883,16 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
     if site.site_sources.is_empty() {
         return;
     }
+    // A briefing that could not be read, or whose claims were not read
+    // whole, may be the one that cites a source: its own errors say why,
+    // and the source is not reported again as uncited.
+    let unread = site
+        .unparsed
+        .iter()
+        .any(|path| path.starts_with("briefings/"));
+    if unread || !(0..site.briefings.len()).all(|b| citations_whole(site, b)) {
+        return;
+    }
     // A briefing may repeat a site-wide source under the same id (or clash
     // with it, which is reported on its own); either way the id is in use.
     let cited: HashSet<&str> = site
@@ -609,6 +939,22 @@ fn known_hint<'a>(base: &str, wanted: &str, known: impl Iterator<Item = &'a Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_placeholder_domains_from_real_ones() {
+        for (url, domain) in [
+            ("https://example.org/report", Some("example.org")),
+            ("https://Data.EXAMPLE.com/x", Some("example.com")),
+            ("http://example.net./", Some("example.net")),
+            ("https://archive.example/x", Some(".example")),
+            ("https://stats.test/x", Some(".test")),
+            ("https://www.un.org/example.org", None),
+            ("https://notexample.org/", None),
+            ("https://example.org.uk/", None),
+        ] {
+            assert_eq!(placeholder_host(url).as_deref(), domain, "{url}");
+        }
+    }
 
     #[test]
     fn suggests_the_closest_id() {

@@ -189,7 +189,12 @@ fn new_site_builds_cleanly_into_a_briefing_page() {
     let root = dir.path().join("desk");
     assert!(root.join("content/briefings").is_dir());
 
+    // Its sample briefing is a draft: the site builds without it, and
+    // with it when drafts are asked for.
     let run = brief(dir.path(), &["build", "--root", "desk"]);
+    assert_ok(&run);
+    assert!(run.stdout.contains("from 0 briefings"), "{}", run.stdout);
+    let run = brief(dir.path(), &["build", "--root", "desk", "--drafts"]);
     assert_ok(&run);
     assert!(
         run.stderr.trim().is_empty(),
@@ -224,9 +229,82 @@ fn new_site_builds_cleanly_into_a_briefing_page() {
         "the starter briefing has no claim card"
     );
     // `check` agrees with `build`.
-    let check = brief(dir.path(), &["check", "--root", "desk"]);
+    let check = brief(dir.path(), &["check", "--root", "desk", "--drafts"]);
     assert_ok(&check);
     assert!(check.stderr.trim().is_empty(), "{}", check.stderr);
+}
+
+/// The starter site's sample briefing published as it is: `draft: false`
+/// with the sample speaker, sources and sentences.
+fn published_sample(dir: &Path) -> PathBuf {
+    assert_ok(&brief(dir, &["new", "site", "desk"]));
+    let file = dir.join("desk/content/briefings/a-first-briefing.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("\ndraft: true\n", "\ndraft: false\n")).unwrap();
+    dir.join("desk")
+}
+
+#[test]
+fn the_sample_briefing_cannot_go_live_by_setting_draft_false() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = published_sample(dir.path());
+    let run = brief(dir.path(), &["build", "--root", "desk"]);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "this briefing is not a draft but still holds the sample content of `brief new`"
+        ),
+        "{}",
+        run.stderr
+    );
+    // At the first sample field, the summary on line 4.
+    assert!(
+        run.stderr
+            .contains("content/briefings/a-first-briefing.md:4:10"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("`draft: true`"),
+        "no hint:\n{}",
+        run.stderr
+    );
+    assert!(!root.join("public/briefings").exists());
+}
+
+#[test]
+fn placeholder_addresses_are_refused_once_the_site_has_its_own_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = published_sample(dir.path());
+    let site_yaml = fs::read_to_string(root.join("site.yaml")).unwrap();
+    fs::write(
+        root.join("site.yaml"),
+        site_yaml.replace("factdesk.example.org", "factdesk.news"),
+    )
+    .unwrap();
+    let run = brief(dir.path(), &["check", "--root", "desk"]);
+    assert_eq!(run.status, 1, "{}\n{}", run.stdout, run.stderr);
+    for (url, line) in [("report", 18), ("data", 24)] {
+        let message = format!(
+            "`https://example.org/{url}` is a placeholder address (example.org is kept for examples)"
+        );
+        assert!(run.stderr.contains(&message), "{message}:\n{}", run.stderr);
+        let at = format!("content/briefings/a-first-briefing.md:{line}:10");
+        assert!(run.stderr.contains(&at), "{at}:\n{}", run.stderr);
+    }
+    // `--base-url` gives the site its address as site.yaml does.
+    fs::write(root.join("site.yaml"), site_yaml).unwrap();
+    let run = brief(
+        dir.path(),
+        &[
+            "check",
+            "--root",
+            "desk",
+            "--base-url",
+            "https://factdesk.news/",
+        ],
+    );
+    assert!(run.stderr.contains("placeholder address"), "{}", run.stderr);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The evidence report at the end of `brief check`: its counts and archived
-//! share, and a located warning for each withheld source, each source dated
+//! share, and a located note for each withheld source, each source dated
 //! after a briefing citing it and each claim resting on a single source.
 //! Only `check` prints it, and it never changes the exit status.
 //!
@@ -155,7 +155,7 @@ struct Printed {
 fn printed(stderr: &str) -> Vec<Printed> {
     let mut out: Vec<Printed> = Vec::new();
     for line in stderr.lines() {
-        for severity in ["error", "warning"] {
+        for severity in ["error", "warning", "note"] {
             if let Some(message) = line.strip_prefix(&format!("{severity}: ")) {
                 out.push(Printed {
                     severity: severity.into(),
@@ -179,17 +179,17 @@ fn printed(stderr: &str) -> Vec<Printed> {
     out
 }
 
-/// The one warning whose message contains `message`, with a hint.
+/// The one note whose message contains `message`, with a hint.
 #[track_caller]
-fn warning(run: &Run, message: &str) -> Printed {
+fn note(run: &Run, message: &str) -> Printed {
     let found: Vec<Printed> = printed(&run.stderr)
         .into_iter()
-        .filter(|d| d.severity == "warning" && d.message.contains(message))
+        .filter(|d| d.severity == "note" && d.message.contains(message))
         .collect();
     assert_eq!(
         found.len(),
         1,
-        "expected one warning containing {message:?}, got {found:#?}\nstderr:\n{}",
+        "expected one note containing {message:?}, got {found:#?}\nstderr:\n{}",
         run.stderr
     );
     let d = found.into_iter().next().unwrap();
@@ -218,7 +218,7 @@ fn counts_distinct_sources_and_the_share_archived() {
         line(&run, "Evidence:"),
         "Evidence: 2 briefings, 4 claims, 5 sources; 1 of 4 linked sources (25%) archived; \
          1 withheld; 2 sources dated after a briefing citing them; \
-         1 claim rests on a single source"
+         1 claim rests on a single source (4 notes)"
     );
     // The report ends the check.
     assert_eq!(run.stdout.lines().last(), Some(line(&run, "Evidence:")));
@@ -241,9 +241,14 @@ fn a_fully_archived_site_with_no_findings_reports_counts_only() {
     let run = check(&site, &[]);
     assert_eq!(
         line(&run, "Evidence:"),
-        "Evidence: 1 briefing, 3 claims, 3 sources; 3 of 3 linked sources (100%) archived"
+        "Evidence: 1 briefing, 3 claims, 3 sources; 3 of 3 linked sources (100%) archived (0 notes)"
     );
-    assert_eq!(run.stderr, "", "no findings, so no warnings");
+    assert_eq!(run.stderr, "", "no findings, so no notes");
+    assert!(
+        line(&run, "Checked").ends_with("0 errors, 0 warnings, 0 notes"),
+        "{}",
+        run.stdout
+    );
 }
 
 // ------------------------------------------------------------ the findings
@@ -251,7 +256,7 @@ fn a_fully_archived_site_with_no_findings_reports_counts_only() {
 #[test]
 fn warns_of_a_withheld_source_with_its_reason() {
     let run = check(&fixture(), &[]);
-    let d = warning(&run, "withheld");
+    let d = note(&run, "withheld");
     assert_eq!(
         d.message,
         "source `diplomat` is withheld: Interview; the diplomat asked not to be named"
@@ -263,7 +268,7 @@ fn warns_of_a_withheld_source_with_its_reason() {
 #[test]
 fn warns_of_a_source_dated_after_its_briefing_at_the_source_date() {
     let run = check(&fixture(), &[]);
-    let d = warning(&run, "`late-report` is dated");
+    let d = note(&run, "`late-report` is dated");
     assert_eq!(
         d.message,
         "source `late-report` is dated 2024-11-05, after this briefing's date (2024-10-31)"
@@ -276,7 +281,7 @@ fn warns_of_a_source_dated_after_its_briefing_at_the_source_date() {
 fn warns_of_a_site_wide_source_dated_after_a_briefing_that_cites_it() {
     let run = check(&fixture(), &[]);
     // Cited by a.md on its own date (fine) and by b.md the day before.
-    let d = warning(&run, "`statement` is dated");
+    let d = note(&run, "`statement` is dated");
     assert_eq!(
         d.message,
         "source `statement` is dated 2024-10-31, after the date of content/briefings/b.md (2024-10-30), which cites it"
@@ -293,7 +298,7 @@ fn names_every_earlier_briefing_citing_a_late_site_wide_source() {
         &SITE_SOURCES.replace("date: 2024-10-31", "date: 2025-01-15"),
     );
     let run = check(&site, &[]);
-    let d = warning(&run, "`statement` is dated");
+    let d = note(&run, "`statement` is dated");
     assert_eq!(
         d.message,
         "source `statement` is dated 2025-01-15, after the dates of 2 briefings that cite it: \
@@ -321,7 +326,7 @@ fn a_source_dated_on_or_before_its_briefing_is_not_flagged() {
 #[test]
 fn warns_of_a_claim_resting_on_a_single_source() {
     let run = check(&fixture(), &[]);
-    let d = warning(&run, "rests on a single source");
+    let d = note(&run, "rests on a single source");
     assert_eq!(
         d.message,
         "claim `hearsay` rests on a single source (`diplomat`)"
@@ -360,7 +365,7 @@ fn two_ids_for_one_document_are_a_single_source() {
     );
     site.write(B, &BRIEFING_B.replace(", statement]", "]"));
     let run = check(&site, &[]);
-    let d = warning(&run, "claim `earlier`");
+    let d = note(&run, "claim `earlier`");
     assert_eq!(d.message, "claim `earlier` rests on a single source");
     assert_eq!(d.location, "content/briefings/b.md:18:5");
 }
@@ -370,7 +375,7 @@ fn one_source_cited_twice_is_a_single_source() {
     let site = fixture();
     site.write(A, &BRIEFING_A.replace("[diplomat]", "[diplomat, diplomat]"));
     let run = check(&site, &[]);
-    let d = warning(&run, "rests on a single source");
+    let d = note(&run, "rests on a single source");
     assert_eq!(
         d.message,
         "claim `hearsay` rests on a single source (`diplomat`)"
@@ -386,13 +391,19 @@ fn the_report_does_not_change_the_exit_status() {
     // One withheld source, two dated late, one single-source claim.
     assert_eq!(printed(&run.stderr).len(), 4, "{}", run.stderr);
     assert!(
-        printed(&run.stderr).iter().all(|d| d.severity == "warning"),
+        printed(&run.stderr).iter().all(|d| d.severity == "note"),
         "{}",
         run.stderr
     );
-    // The check itself found nothing; the findings are the report's.
+    // The check itself found no problem; the report's four findings are
+    // counted as what they are printed as, on both lines.
     assert!(
-        line(&run, "Checked").ends_with("0 errors, 0 warnings"),
+        line(&run, "Checked").ends_with("0 errors, 0 warnings, 4 notes"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        line(&run, "Evidence:").ends_with("(4 notes)"),
         "{}",
         run.stdout
     );
@@ -425,7 +436,11 @@ fn evidence_off_and_quiet_print_no_report() {
     let off = check(&site, &["--evidence", "off"]);
     assert!(!off.stdout.contains("Evidence"), "{}", off.stdout);
     assert_eq!(off.stderr, "");
-    line(&off, "Checked");
+    assert!(
+        line(&off, "Checked").ends_with("0 errors, 0 warnings"),
+        "no report, so no notes counted: {}",
+        off.stdout
+    );
     for flag in ["--quiet", "-q"] {
         let quiet = check(&site, &[flag]);
         assert_eq!((quiet.stdout.as_str(), quiet.stderr.as_str()), ("", ""));

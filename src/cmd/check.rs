@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 
 use super::SiteArgs;
-use crate::terminal::{count_summary, plural};
+use crate::terminal::{count_summary, count_summary_with_notes, plural};
 
 #[derive(Args, Debug)]
 pub(super) struct CheckArgs {
@@ -41,15 +41,24 @@ pub(super) fn execute(args: &CheckArgs) -> anyhow::Result<()> {
         Ok((site, warnings)) => {
             terminal.diagnostics(root, &warnings);
             let claims: usize = site.briefings.iter().map(|b| b.claims.len()).sum();
+            // The evidence report's findings are notes, counted on the same
+            // line as the check's warnings so the two never disagree.
+            let evidence = (!terminal.quiet && args.evidence != EvidenceReport::Off)
+                .then(|| crate::evidence::report(&site));
+            let summary = match &evidence {
+                Some(evidence) => {
+                    let all: Vec<_> = warnings.iter().chain(&evidence.findings).cloned().collect();
+                    count_summary_with_notes(&all)
+                }
+                None => count_summary(&warnings),
+            };
             terminal.line(&format!(
-                "Checked {} with {} and {}: {}",
+                "Checked {} with {} and {}: {summary}",
                 plural(site.briefings.len(), "briefing"),
                 plural(claims, "claim"),
                 plural(site.pages.len(), "page"),
-                count_summary(&warnings)
             ));
-            if !terminal.quiet && args.evidence != EvidenceReport::Off {
-                let evidence = crate::evidence::report(&site);
+            if let Some(evidence) = evidence {
                 if args.evidence == EvidenceReport::Full {
                     terminal.findings(root, &evidence.findings);
                 }

@@ -35,6 +35,10 @@ pub(super) fn execute(command: &NewCommand) -> anyhow::Result<()> {
                 "Build it with: brief build --root {}",
                 path.display()
             ));
+            terminal.line(&format!(
+                "Its sample briefing is a draft: see it with brief serve --drafts --root {}",
+                path.display()
+            ));
         }
         NewCommand::Briefing { title, root } => {
             let path = scaffold::new_briefing(root, title)?;

@@ -100,6 +100,9 @@ struct Fields<'a> {
     /// Fields whose problem the YAML reading already reported (a misspelt
     /// name, a value of the wrong shape), so they are not also "missing".
     reported: Vec<String>,
+    /// Of those, the ones whose value had the wrong shape: nothing under
+    /// them was read either.
+    misshapen: Vec<String>,
 }
 
 impl<'a> Fields<'a> {
@@ -108,18 +111,32 @@ impl<'a> Fields<'a> {
             .iter()
             .filter_map(yaml::reported_field)
             .collect();
+        let misshapen = yaml_diagnostics
+            .iter()
+            .filter(|d| yaml::is_wrong_shape(d))
+            .filter_map(|d| d.field.clone())
+            .collect();
         Fields {
             file,
             spans,
             diagnostics: yaml_diagnostics,
             reported,
+            misshapen,
         }
     }
 }
 
 impl Fields<'_> {
+    /// Whether the field, or an entry it belongs to that had the wrong
+    /// shape, was reported: a source written as a single word is reported
+    /// as such, not again for each field it then lacks.
     fn was_reported(&self, field: &str) -> bool {
         self.reported.iter().any(|r| r == field)
+            || self.misshapen.iter().any(|r| {
+                field
+                    .strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+            })
     }
 
     fn error(&mut self, field: &str, message: String, hint: &str) {
@@ -130,14 +147,26 @@ impl Fields<'_> {
         );
     }
 
-    /// A required text field: present and not blank.
+    /// A required text field: present and not blank. One written with no
+    /// value (`title: ""`, `title:`, `title: ~`) is reported as empty, at
+    /// its key, not as missing.
     fn required(&mut self, value: Option<Text>, field: &str, what: &str) -> Option<String> {
         match value {
             Some(t) if !t.0.trim().is_empty() => Some(t.0),
             _ if self.was_reported(field) => None,
             _ => {
                 let name = field.rsplit('.').next().unwrap_or(field);
-                self.error(field, format!("missing required field `{name}`"), what);
+                match self.spans.key(field) {
+                    Some(at) => self.diagnostics.push(
+                        Diagnostic::error(self.file, at, format!("`{name}` is empty"))
+                            .with_field(field)
+                            .with_hint(match what.strip_prefix("add ") {
+                                Some(rest) => format!("fill in {rest}"),
+                                None => what.to_owned(),
+                            }),
+                    ),
+                    None => self.error(field, format!("missing required field `{name}`"), what),
+                }
                 None
             }
         }
@@ -506,6 +535,8 @@ fn sources(
         );
         let withheld = raw.withheld.map(|t| t.0).filter(|w| !w.trim().is_empty());
         let url = match (&raw.url, &withheld) {
+            // A `url` of the wrong shape was reported as such.
+            (None, None) if f.was_reported(&sub("url")) => None,
             (None, None) => {
                 f.error(&sub("url"), format!("source `{id}` has no `url`"), "add `url:` with the address of the document, or `withheld:` with the reason it cannot be named");
                 None

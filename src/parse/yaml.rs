@@ -139,6 +139,21 @@ pub(crate) fn from_str<T: DeserializeOwned>(
     serde_yaml::from_str(source).map_err(|err| yaml_error(&err, text, file, offset))
 }
 
+/// Whether serde's message names a problem with one entry, which
+/// [`from_str_recovering`] can blank out and read past.
+fn recoverable(message: &str) -> bool {
+    [
+        "unknown field",
+        "duplicate id",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+    ]
+    .iter()
+    .any(|start| message.starts_with(start))
+        || message.starts_with(WRONG_SHAPE)
+}
+
 /// The first character YAML takes for a line break and an editor may not:
 /// its byte offset, the message and the hint.
 fn odd_line_break(text: &str) -> Option<(usize, &'static str, &'static str)> {
@@ -180,15 +195,7 @@ pub(crate) fn from_str_recovering<T: DeserializeOwned>(
         match from_str(&current, file, offset) {
             Ok(value) => return (Some(value), diagnostics),
             Err(diagnostic) => {
-                let recoverable = [
-                    "unknown field",
-                    "duplicate id",
-                    "invalid type",
-                    "invalid value",
-                    "invalid length",
-                ]
-                .iter()
-                .any(|start| diagnostic.message.starts_with(start));
+                let recoverable = recoverable(&diagnostic.message);
                 let line = diagnostic.position.line.saturating_sub(offset.lines);
                 let column = diagnostic.position.column;
                 let blanked = recoverable
@@ -321,6 +328,12 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
     let mut message = relocate_line_numbers(&message, offset);
     let (field, rest) = split_field(&message);
     message = rest;
+    let wrong_shape = field
+        .as_deref()
+        .and_then(|field| wrong_shape(field, &message));
+    if let Some((reworded, _)) = &wrong_shape {
+        message = reworded.clone();
+    }
     let tab = text
         .lines()
         .nth(position.line.saturating_sub(offset.lines + 1))
@@ -331,6 +344,8 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
     let hint = if tab {
         message = format!("tab character in indentation ({message})");
         "YAML indentation must use spaces, not tabs: replace the tab with spaces".to_owned()
+    } else if let Some((_, hint)) = wrong_shape {
+        hint
     } else {
         hint_for_yaml_error(&message)
     };
@@ -367,8 +382,123 @@ fn yaml_error(err: &serde_yaml::Error, text: &str, file: &Path, offset: Offset) 
             .or_else(|| line.find(key))
             .map_or(at.column, |b| line[..b].chars().count() + 1);
         diagnostic.position = Position::new(at.line, key_column);
+        let first = Spans::new(text.to_owned(), offset).first(&join_key(&map, key));
+        if let Some(first) = first.filter(|first| first.line != at.line) {
+            diagnostic.message = format!("{} (first on line {})", diagnostic.message, first.line);
+        }
     }
     diagnostic
+}
+
+/// How a wrong-shaped value starts its message, in the writer's words.
+const WRONG_SHAPE: &str = "`";
+
+/// Whether `diagnostic` says a value had the wrong shape (a word where a
+/// list belongs, a list where fields belong), so it was set aside whole.
+pub(crate) fn is_wrong_shape(diagnostic: &Diagnostic) -> bool {
+    diagnostic.message.starts_with(WRONG_SHAPE) && diagnostic.message.contains("` must be ")
+}
+
+/// serde's "invalid type: string \"un\", expected a sequence" for the field
+/// `field`, said as a writer would: what the field must be, what was
+/// found, and the hint with an example of the right shape.
+fn wrong_shape(field: &str, message: &str) -> Option<(String, String)> {
+    let rest = message.strip_prefix("invalid type: ")?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    let found = match found {
+        "sequence" => "a list".to_owned(),
+        "map" => "a set of fields".to_owned(),
+        "unit value" => "nothing".to_owned(),
+        other => match other.split_once(' ') {
+            Some(("string", text)) => format!("the text `{}`", text.trim_matches('"')),
+            Some(("boolean", value)) => value.to_owned(),
+            Some(("integer" | "floating", value)) => format!("the number {value}"),
+            _ => other.to_owned(),
+        },
+    };
+    let name = field_name(field);
+    let (shape, example) = if expected.starts_with("a sequence") {
+        ("a list", list_example(field, name))
+    } else if expected.starts_with("a boolean") {
+        (
+            "`true` or `false`",
+            format!("write `{name}: true` or `{name}: false`"),
+        )
+    } else if expected.starts_with("a single value") {
+        ("a single value", single_example(name))
+    } else if [
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "usize",
+        "i32",
+        "i64",
+        "an integer",
+    ]
+    .iter()
+    .any(|t| expected.starts_with(t))
+    {
+        ("a whole number", format!("write it as `{name}: 10`"))
+    } else if expected.starts_with("a map") || expected.starts_with("struct") {
+        ("a set of fields", map_example(field, name))
+    } else {
+        return None;
+    };
+    Some((
+        format!("{WRONG_SHAPE}{name}` must be {shape}, not {found}"),
+        example,
+    ))
+}
+
+/// The field's own name: `claims[0].sources` is `sources`, `claims[1]` a
+/// claim's entry, `claims`.
+fn field_name(field: &str) -> &str {
+    let last = field.rsplit('.').next().unwrap_or(field);
+    last.split('[').next().unwrap_or(last)
+}
+
+fn list_example(field: &str, name: &str) -> String {
+    let example = match name {
+        "sources" => "[un-charter, res-1718]",
+        "tags" => "[sanctions, north-korea]",
+        "authors" => "[Jane Doe, Kim Min-ji]",
+        "claims" => {
+            return "write each claim as a list item: `claims:`, then `  - id: first-claim` with its fields indented under it".into()
+        }
+        "verdicts" => {
+            return "write each verdict as a list item: `verdicts:`, then `  - id: misleading` with `label:` and `rating:` indented under it".into()
+        }
+        "corrections" => {
+            return "write each correction as a list item: `corrections:`, then `  - date: 2024-11-02` and `    text: What was corrected`".into()
+        }
+        _ => "[first, second]",
+    };
+    let _ = field;
+    format!("write it as `{name}: {example}`, or one `- item` per line under `{name}:`")
+}
+
+fn map_example(field: &str, name: &str) -> String {
+    match name {
+        "speakers" => "write each speaker under `speakers:` as its id, with its fields indented below: `  kim-song:`, then `    name: Kim Song`".into(),
+        "sources" => "write each source under `sources:` as its id, with its fields indented below: `  un-charter:`, then `    title: Charter of the United Nations` and `    url: https://...`".into(),
+        _ if field.contains('[') && !field.contains('.') => {
+            "write the item's fields on their own lines, such as `  - id: first-claim` then `    speaker: kim-song`".into()
+        }
+        _ => format!("write `{name}:` alone on its line, then its fields indented under it, one `field: value` per line"),
+    }
+}
+
+fn single_example(name: &str) -> String {
+    match name {
+        "date" | "updated" | "accessed" => format!("write one date, such as `{name}: 2024-10-31`"),
+        "url" | "archived" | "appearance" => {
+            format!("write one address, such as `{name}: https://www.un.org/en/about-us/un-charter`")
+        }
+        _ => format!(
+            "write one value on the line, such as `{name}: Some text`; put it in quotes if it holds `: ` or starts with `[` or `{{`"
+        ),
+    }
 }
 
 /// For serde's "unknown field `sumary`, expected one of `title`, `summary`",
@@ -476,6 +606,29 @@ impl Spans {
         *self.text.lock().unwrap_or_else(|e| e.into_inner()) = String::new();
     }
 
+    /// Where `path` was first written, when it was written twice (a
+    /// duplicate id); `None` when it was written once or not at all.
+    pub(crate) fn first(&self, path: &str) -> Option<Position> {
+        let first = self.locate(&format!("{path}{FIRST}"));
+        // A path not there falls back to a parent; only the exact entry counts.
+        let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        let found = index.as_ref()?.get(&format!("{path}{FIRST}")).is_some();
+        found.then_some(first)
+    }
+
+    /// Where the key of `path` is written: `title` of `title: x`. `None`
+    /// when the key is not in the text.
+    pub(crate) fn key(&self, path: &str) -> Option<Position> {
+        let key = format!("{path}{KEY}");
+        let _ = self.locate(&key);
+        let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        let position = *index.as_ref()?.get(&key)?;
+        Some(Position::new(
+            position.line + self.offset.lines,
+            position.column,
+        ))
+    }
+
     /// Where `path` (such as `claims[2].sources[0]`) is written. A path that
     /// is not there (a missing field) falls back to its nearest parent, and
     /// finally to the first line of the block.
@@ -496,6 +649,11 @@ impl Spans {
         }
     }
 }
+
+/// Marks the index entry of the first of two places a key was written.
+const FIRST: &str = "\u{0}first";
+/// Marks the index entry of where a key itself is written.
+const KEY: &str = "\u{0}key";
 
 fn parent_path(path: &str) -> Option<&str> {
     if path.is_empty() {
@@ -569,18 +727,31 @@ impl MarkedEventReceiver for Recorder {
         let here = Position::new(mark.line(), mark.col() + 1);
         match event {
             Event::Scalar(value, ..) => {
-                if let Some(Frame::Map {
-                    key, key_position, ..
-                }) = self.stack.last_mut()
-                {
-                    if key.is_none() {
+                let key_path = match self.stack.last() {
+                    Some(Frame::Map {
+                        path, key: None, ..
+                    }) => Some(join_key(path, &value)),
+                    _ => None,
+                };
+                if let Some(path) = key_path {
+                    self.positions.insert(format!("{path}{KEY}"), here);
+                    // A key written twice: keep where it was first.
+                    if let Some(first) = self.positions.get(&path).copied() {
+                        self.positions
+                            .entry(format!("{path}{FIRST}"))
+                            .or_insert(first);
+                    }
+                    if let Some(Frame::Map {
+                        key, key_position, ..
+                    }) = self.stack.last_mut()
+                    {
                         *key = Some(value);
                         *key_position = here;
-                        if let Some(item) = self.pending.take() {
-                            self.positions.insert(item, here);
-                        }
-                        return;
                     }
+                    if let Some(item) = self.pending.take() {
+                        self.positions.insert(item, here);
+                    }
+                    return;
                 }
                 if let Some((path, _)) = self.next_path(here) {
                     self.positions.insert(path, here);
@@ -668,7 +839,10 @@ mod tests {
         assert_eq!(messages[0].0, 2);
         assert_eq!(
             messages[1],
-            (7, "duplicate id `a`: each id may be defined once")
+            (
+                7,
+                "duplicate id `a`: each id may be defined once (first on line 6)"
+            )
         );
         let doc = doc.unwrap();
         assert_eq!(doc.title, Some(Text("t".into())));
