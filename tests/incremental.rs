@@ -160,6 +160,53 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "giving a claim to another speaker (both speakers' feeds change)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING
+                        .replace("id: breach", "id: breached")
+                        .replace("speaker: nebenzia", "speaker: kim"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "dropping a tag (its page and feed go)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING
+                        .replace("id: breach", "id: breached")
+                        .replace("speaker: nebenzia", "speaker: kim")
+                        .replace("tags: [sanctions]", "tags: []"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "bringing the tag back as it was (its feed is written again)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING
+                        .replace("id: breach", "id: breached")
+                        .replace("speaker: nebenzia", "speaker: kim"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "giving the claim back to its speaker",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING.replace("id: breach", "id: breached"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
             "renaming a site-wide speaker",
             Box::new(|s: &Site| {
                 s.write(

@@ -126,7 +126,7 @@ pub struct Cache {
     claim_pages: FxHashMap<String, u64>,
     /// What each of the feed, sitemap and other data files was last made
     /// from, by file name.
-    data: FxHashMap<&'static str, u64>,
+    data: FxHashMap<String, u64>,
     /// The shared views, by the key of the site they were made for.
     shared: Option<(u64, Arc<Shared>)>,
     search: search::Cache,
@@ -168,6 +168,9 @@ impl Cache {
     /// Forgets pages that are no longer part of the site.
     pub fn retain(&mut self, keep: impl Fn(&PathBuf) -> bool) {
         self.pages.retain(|path, _| keep(path));
+        // A feed whose speaker or tag went and came back must be written
+        // again, though what it is made from may be as it was.
+        self.data.retain(|name, _| keep(&PathBuf::from(name)));
     }
 }
 

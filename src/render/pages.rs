@@ -151,6 +151,8 @@ struct SpeakerSummary<'a> {
 pub(super) struct SpeakerPage<'a> {
     speaker: SpeakerClaims<'a>,
     pager: Pager<'a>,
+    /// The Atom feed of the speaker's claims.
+    feed_url: String,
 }
 
 /// A speaker with the chart of all their claims and one page of them.
@@ -197,6 +199,8 @@ pub(super) struct TagPage<'a> {
     pager: Pager<'a>,
     tag: TagCount<'a>,
     briefings: Vec<SharedView<'a, BriefingSummary>>,
+    /// The Atom feed of the tag's briefings.
+    feed_url: String,
 }
 
 #[derive(Serialize, Hash)]
@@ -362,6 +366,7 @@ impl<'a> Plan<'a> {
         let claims = self.claims_of(id);
         let speaker = self.speaker(id);
         SpeakerPage {
+            feed_url: format!("{}{}", speaker.view.url, super::syndication::FEED),
             pager: self.pager(speaker.view.url.as_str(), claims.len(), k),
             speaker: SpeakerClaims {
                 speaker,
@@ -417,6 +422,7 @@ impl<'a> Plan<'a> {
         let all = &self.site.tags[slug].briefings;
         let tag = self.tag_count(slug);
         TagPage {
+            feed_url: format!("{}{}", tag.tag.url, super::syndication::FEED),
             pager: self.pager(tag.tag.url.as_str(), all.len(), k),
             briefings: all[self.shown(all.len(), k)]
                 .iter()
