@@ -42,6 +42,9 @@ enum Job<'a> {
     Briefing(usize),
     /// A claim's own page: briefing, claim, and the briefing's slug.
     Claim(usize, usize, &'a str),
+    /// A claim's card alone, to sit in an iframe on another site; planned
+    /// with the claim pages and fingerprinted with them.
+    Embed(usize, usize, &'a str),
     Speakers,
     Speaker(&'a str, usize),
     Sources(usize),
@@ -73,6 +76,7 @@ impl Job<'_> {
             Job::Index(_) => "index.html",
             Job::Briefing(_) => "briefing.html",
             Job::Claim(..) => "claim.html",
+            Job::Embed(..) => "embed.html",
             Job::Speakers => "speakers.html",
             Job::Speaker(..) => "speaker.html",
             Job::Sources(_) => "sources.html",
@@ -100,7 +104,9 @@ impl PlannedPage<'_> {
     /// The content file a page is made from, for briefings and plain pages.
     pub fn source<'s>(&self, site: &'s Site) -> Option<&'s std::path::Path> {
         match self.job {
-            Job::Briefing(b) | Job::Claim(b, ..) => Some(&site.briefings[b].file),
+            Job::Briefing(b) | Job::Claim(b, ..) | Job::Embed(b, ..) => {
+                Some(&site.briefings[b].file)
+            }
             Job::Page(p) => Some(&site.pages[p].file),
             _ => None,
         }
@@ -150,7 +156,7 @@ impl Cache {
     pub fn remember(&mut self, pages: &[&PlannedPage]) {
         for page in pages {
             match page.job {
-                Job::Claim(_, _, slug) => {
+                Job::Claim(_, _, slug) | Job::Embed(_, _, slug) => {
                     self.claim_pages.insert(slug.to_owned(), page.fingerprint);
                 }
                 _ => {
@@ -370,6 +376,13 @@ impl<'a> Plan<'a> {
                 ),
                 self.briefings[b].claims[c].page_url.clone(),
             ),
+            Job::Embed(b, c, slug) => (
+                format!(
+                    "briefings/{slug}/claims/{}/embed/index.html",
+                    self.site.briefings[b].claims[c].id
+                ),
+                format!("{}embed/", self.briefings[b].claims[c].page_url),
+            ),
             Job::Speakers => single("speakers"),
             Job::Speaker(id, k) => list(
                 &format!("speakers/{id}/"),
@@ -416,10 +429,14 @@ impl<'a> Plan<'a> {
         templates
             .fingerprint(Job::Claim(0, 0, "").template())
             .hash(&mut hasher);
+        templates
+            .fingerprint(Job::Embed(0, 0, "").template())
+            .hash(&mut hasher);
         let claims = self.briefings[b].claims.len();
         claims.hash(&mut hasher);
         for c in 0..claims {
             self.claim_page(b, c).hash(&mut hasher);
+            self.embed_page(b, c).hash(&mut hasher);
         }
         hasher.finish()
     }
@@ -453,14 +470,18 @@ impl<'a> Plan<'a> {
         let site: &'a Site = self.site;
         let briefing = &site.briefings[b];
         for c in 0..briefing.claims.len() {
-            let job = Job::Claim(b, c, &briefing.slug);
-            let (path, url) = self.place(job);
-            self.pages.push(PlannedPage {
-                job,
-                path: PathBuf::from(path),
-                url,
-                fingerprint: self.claim_pages[b],
-            });
+            for job in [
+                Job::Claim(b, c, &briefing.slug),
+                Job::Embed(b, c, &briefing.slug),
+            ] {
+                let (path, url) = self.place(job);
+                self.pages.push(PlannedPage {
+                    job,
+                    path: PathBuf::from(path),
+                    url,
+                    fingerprint: self.claim_pages[b],
+                });
+            }
         }
     }
 
@@ -470,7 +491,9 @@ impl<'a> Plan<'a> {
         self.pages
             .iter()
             .filter(|p| match p.job {
-                Job::Claim(_, _, slug) => cache.claim_pages.get(slug) != Some(&p.fingerprint),
+                Job::Claim(_, _, slug) | Job::Embed(_, _, slug) => {
+                    cache.claim_pages.get(slug) != Some(&p.fingerprint)
+                }
                 _ => cache.pages.get(&p.path) != Some(&p.fingerprint),
             })
             .collect()

@@ -28,7 +28,7 @@ use super::views::{
 use super::{claim_review, Job, Plan};
 use crate::config::SiteConfig;
 use crate::model::{Briefing, Correction, Page};
-use crate::resolve::ClaimRef;
+use crate::resolve::{ClaimRef, Site};
 
 /// What one page receives, by kind.
 #[derive(Serialize, Hash)]
@@ -37,6 +37,7 @@ pub(super) enum View<'a> {
     Index(IndexPage<'a>),
     Briefing(BriefingPage<'a>),
     Claim(ClaimPage<'a>),
+    Embed(EmbedPage<'a>),
     Speakers(SpeakersPage<'a>),
     Speaker(SpeakerPage<'a>),
     Sources(SourcesPage<'a>),
@@ -132,6 +133,39 @@ pub(super) struct ClaimPage<'a> {
     /// For the share meta, which counts corrections too.
     #[serde(skip)]
     modified: Option<chrono::NaiveDate>,
+    /// A few other claims by the same speaker or from briefings sharing a
+    /// tag, newest briefing first.
+    related: Vec<SharedView<'a, ClaimView>>,
+    /// The claim's card for other sites, absolute.
+    embed_url: String,
+    /// The `<iframe>` line that shows the card on another site, as HTML
+    /// source for the reader to copy (printed escaped, it reads as typed).
+    embed_code: String,
+    /// Plain links that share the claim's page: no script, no tracker.
+    share: Vec<ShareLink>,
+}
+
+/// A plain link that shares a page by email or on a social network.
+#[derive(Serialize, Hash)]
+struct ShareLink {
+    /// The service, as the link reads: "Email", "Bluesky", …
+    name: &'static str,
+    url: String,
+}
+
+/// How many related claims a claim page lists.
+const RELATED: usize = 4;
+
+/// A claim's card alone, for an iframe on another site.
+#[derive(Serialize, Hash)]
+pub(super) struct EmbedPage<'a> {
+    claim: SharedView<'a, ClaimView>,
+    briefing: SharedView<'a, BriefingSummary>,
+    /// The claim's own page, absolute, where the card's links lead.
+    claim_page: String,
+    /// The explanation as plain text: its own links are written for the
+    /// briefing's page.
+    explanation: &'a str,
 }
 
 #[derive(Serialize, Hash)]
@@ -289,6 +323,7 @@ impl<'a> Plan<'a> {
             Job::Index(k) => View::Index(self.index_page(k)),
             Job::Briefing(b) => View::Briefing(self.briefing_page(b)),
             Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c)),
+            Job::Embed(b, c, _) => View::Embed(self.embed_page(b, c)),
             Job::Speakers => View::Speakers(self.speakers_page()),
             Job::Speaker(id, k) => View::Speaker(self.speaker_page(id, k)),
             Job::Sources(k) => View::Sources(self.sources_page(k)),
@@ -335,6 +370,11 @@ impl<'a> Plan<'a> {
     }
 
     pub(super) fn claim_page(&self, b: usize, c: usize) -> ClaimPage<'_> {
+        let view = &self.briefings[b].claims[c];
+        let embed_url = self
+            .site
+            .config
+            .absolute(&format!("{}embed/", view.page_url));
         ClaimPage {
             claim: self.card(ClaimRef {
                 briefing: b,
@@ -342,7 +382,78 @@ impl<'a> Plan<'a> {
             }),
             briefing: self.summary(&self.briefings[b]),
             modified: self.site.briefings[b].modified(),
+            related: self
+                .related(b, c)
+                .into_iter()
+                .map(|r| self.card(r))
+                .collect(),
+            embed_code: embed_code(&embed_url, view),
+            share: share_links(&self.site.config.absolute(&view.page_url), view),
+            embed_url,
         }
+    }
+
+    pub(super) fn embed_page(&self, b: usize, c: usize) -> EmbedPage<'_> {
+        EmbedPage {
+            claim: self.card(ClaimRef {
+                briefing: b,
+                claim: c,
+            }),
+            briefing: self.summary(&self.briefings[b]),
+            claim_page: self
+                .site
+                .config
+                .absolute(&self.briefings[b].claims[c].page_url),
+            explanation: self.site.briefings[b]
+                .claims
+                .get(c)
+                .map_or("", |claim| claim.explanation_text.as_str()),
+        }
+    }
+
+    /// Claims a reader of claim `c` of briefing `b` may want next: by the
+    /// same speaker anywhere, or from other briefings that share a tag with
+    /// this one; never the claim itself, newest briefing first.
+    fn related(&self, b: usize, c: usize) -> Vec<ClaimRef> {
+        let site = self.site;
+        let briefing = &site.briefings[b];
+        let this = (b, c);
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        // Each list is newest briefing first, so a few from the top of each
+        // are enough to find the newest few of all.
+        if let Some(claim) = briefing.claims.get(c) {
+            let by_speaker = site.claims_by_speaker.get(&claim.speaker);
+            found.extend(
+                by_speaker
+                    .into_iter()
+                    .flatten()
+                    .map(|r| (r.briefing, r.claim))
+                    .filter(|&r| r != this)
+                    .take(RELATED),
+            );
+        }
+        for tag in &briefing.tags {
+            let Some(entry) = site.tags.get(&Site::tag_slug(tag)) else {
+                continue;
+            };
+            found.extend(
+                entry
+                    .briefings
+                    .iter()
+                    .filter(|&&other| other != b)
+                    .flat_map(|&other| {
+                        (0..site.briefings[other].claims.len()).map(move |k| (other, k))
+                    })
+                    .take(RELATED),
+            );
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .take(RELATED)
+            .map(|(briefing, claim)| ClaimRef { briefing, claim })
+            .collect()
     }
 
     fn speakers_page(&self) -> SpeakersPage<'_> {
@@ -588,6 +699,12 @@ impl View<'_> {
                 let title = format!("{}: “{}”", claim.speaker.name, claim.text);
                 (title, claim.summary.clone())
             }
+            View::Embed(page) => {
+                let claim = page.claim.view;
+                meta.kind = "article";
+                let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                (title, claim.summary.clone())
+            }
             View::Speaker(page) => {
                 meta.kind = "profile";
                 (page.speaker.speaker.view.name.clone(), about(site, page))
@@ -624,6 +741,67 @@ fn about(site: &SiteView, page: &SpeakerPage) -> String {
     } else {
         about.join(", ")
     }
+}
+
+/// Plain share links for the claim page at `url`: each service's own
+/// address for a new post, filled in, so nothing of theirs loads here.
+fn share_links(url: &str, claim: &ClaimView) -> Vec<ShareLink> {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let (open, close) = if claim.verbatim {
+        ("“", "”")
+    } else {
+        ("", "")
+    };
+    let text = format!(
+        "{}: {open}{}{close} — {}",
+        claim.speaker.name, claim.text, claim.verdict.label
+    );
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let (text, url, both) = (enc(&text), enc(url), enc(&format!("{text} {url}")));
+    [
+        ("Email", format!("mailto:?subject={text}&body={url}")),
+        (
+            "Bluesky",
+            format!("https://bsky.app/intent/compose?text={both}"),
+        ),
+        (
+            "X",
+            format!("https://x.com/intent/post?text={text}&url={url}"),
+        ),
+        (
+            "Facebook",
+            format!("https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ),
+        (
+            "LinkedIn",
+            format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ),
+        ("WhatsApp", format!("https://wa.me/?text={both}")),
+    ]
+    .into_iter()
+    .map(|(name, url)| ShareLink { name, url })
+    .collect()
+}
+
+/// The `<iframe>` line for claim `claim`'s card at `url`: its title names
+/// the claim for screen readers on the host page.
+fn embed_code(url: &str, claim: &ClaimView) -> String {
+    use pulldown_cmark_escape::{escape_href, escape_html, FmtWriter};
+    let (open, close) = if claim.verbatim {
+        ("“", "”")
+    } else {
+        ("", "")
+    };
+    let title = format!(
+        "Fact check: {}: {open}{}{close} — {}",
+        claim.speaker.name, claim.text, claim.verdict.label
+    );
+    let mut code = String::from("<iframe src=\"");
+    let _ = escape_href(FmtWriter(&mut code), url);
+    code.push_str("\" title=\"");
+    let _ = escape_html(FmtWriter(&mut code), &title);
+    code.push_str("\" width=\"100%\" height=\"420\" style=\"border:0\" loading=\"lazy\"></iframe>");
+    code
 }
 
 fn correction_view(c: &Correction) -> CorrectionView {

@@ -764,9 +764,10 @@ fn key(anchor: &str) -> &str {
     anchor.strip_prefix("source-").unwrap_or(anchor)
 }
 
-/// Pages a search engine should not be sent to.
+/// Pages a search engine should not be sent to: an embed is a claim
+/// page's card for other sites, and says `noindex`.
 fn in_sitemap(job: Job) -> bool {
-    !matches!(job, Job::NotFound)
+    !matches!(job, Job::NotFound | Job::Embed(..))
 }
 
 fn sitemap_part(n: usize) -> PathBuf {
