@@ -19,6 +19,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("verdict.html", include_str!("../templates/verdict.html")),
     ("tags.html", include_str!("../templates/tags.html")),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("author.html", include_str!("../templates/author.html")),
     ("page.html", include_str!("../templates/page.html")),
     (
         "corrections.html",

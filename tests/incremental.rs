@@ -292,6 +292,49 @@ fn every_rebuild_equals_a_fresh_build() {
                 vec!["static/logo.txt"]
             }),
         ),
+        (
+            "listing the desk's authors and giving a briefing a byline",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/authors.yaml",
+                    "ana:\n  name: Ana Desk\nben:\n  name: Ben Desk\n",
+                );
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replacen("summary:", "authors: [ana]\nsummary:", 1),
+                );
+                vec!["content/authors.yaml", "content/briefings/x.md"]
+            }),
+        ),
+        (
+            "renaming an author (bylines, their page and the feeds change)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/authors.yaml",
+                    "ana:\n  name: Ana M. Desk\n  role: Editor\nben:\n  name: Ben Desk\n",
+                );
+                vec!["content/authors.yaml"]
+            }),
+        ),
+        (
+            "giving a briefing to another author",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replace("authors: [ana]", "authors: [ben]"),
+                );
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "removing authors.yaml (the byline is a plain name again)",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("content/authors.yaml")).unwrap();
+                vec!["content/authors.yaml"]
+            }),
+        ),
     ];
     for (step, edit) in steps {
         let changed = edit(&site);

@@ -52,6 +52,8 @@ enum Job<'a> {
     Verdict(usize, usize),
     Tags,
     Tag(&'a str, usize),
+    /// An author of `content/authors.yaml` and their briefings.
+    Author(&'a str, usize),
     Page(usize),
     Corrections,
     NotFound,
@@ -66,7 +68,8 @@ impl Job<'_> {
             | Job::Speaker(_, k)
             | Job::Sources(k)
             | Job::Verdict(_, k)
-            | Job::Tag(_, k) => Some(k),
+            | Job::Tag(_, k)
+            | Job::Author(_, k) => Some(k),
             _ => None,
         }
     }
@@ -84,6 +87,7 @@ impl Job<'_> {
             Job::Verdict(..) => "verdict.html",
             Job::Tags => "tags.html",
             Job::Tag(..) => "tag.html",
+            Job::Author(..) => "author.html",
             Job::Page(_) => "page.html",
             Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
@@ -352,6 +356,10 @@ impl<'a> Plan<'a> {
         for (slug, entry) in &site.tags {
             jobs.extend(pages(entry.briefings.len()).map(|k| Job::Tag(slug, k)));
         }
+        for id in site.authors.iter().flat_map(|a| a.keys()) {
+            let len = site.briefings_by_author.get(id).map_or(0, Vec::len);
+            jobs.extend(pages(len).map(|k| Job::Author(id, k)));
+        }
         jobs.extend((0..site.pages.len()).map(Job::Page));
         jobs.extend([Job::Corrections, Job::NotFound, Job::Search]);
         jobs
@@ -398,6 +406,9 @@ impl<'a> Plan<'a> {
             }
             Job::Tags => single("tags"),
             Job::Tag(slug, k) => list(&format!("tags/{slug}/"), &self.shared.tags[slug].0.url, k),
+            Job::Author(id, k) => {
+                list(&format!("authors/{id}/"), &self.shared.authors[id].0.url, k)
+            }
             Job::Page(i) => single(&self.site.pages[i].slug),
             Job::Corrections => single("corrections"),
             Job::NotFound => ("404.html".into(), format!("{base}404.html")),

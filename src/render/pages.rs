@@ -45,6 +45,7 @@ pub(super) enum View<'a> {
     Verdict(VerdictPage<'a>),
     Tags(TagsPage<'a>),
     Tag(TagPage<'a>),
+    Author(AuthorPage<'a>),
     Page(PlainPage<'a>),
     Corrections(CorrectionsPage<'a>),
     NotFound(Nothing),
@@ -82,7 +83,7 @@ struct BriefingView<'a> {
     #[serde(flatten)]
     summary: &'a BriefingSummary,
     event: Option<&'a str>,
-    authors: &'a [String],
+    authors: &'a [views::Byline],
     body: String,
     claims: &'a [ClaimView],
     speakers: Vec<&'a SpeakerRef>,
@@ -113,14 +114,14 @@ impl Serialize for BriefingContent<'_> {
         BriefingView {
             summary: &views.summary,
             event: briefing.event.as_deref(),
-            authors: &briefing.authors,
+            authors: &views.bylines,
             body: briefing.body.html.unpack(),
             claims: &views.claims,
             speakers,
             sources,
             corrections: briefing.corrections.iter().map(correction_view).collect(),
             draft: briefing.draft,
-            json_ld: claim_review::json_ld(self.config, briefing, &views.claims),
+            json_ld: claim_review::json_ld(self.config, briefing, &views.claims, &views.bylines),
         }
         .serialize(serializer)
     }
@@ -238,6 +239,15 @@ pub(super) struct TagPage<'a> {
 }
 
 #[derive(Serialize, Hash)]
+pub(super) struct AuthorPage<'a> {
+    author: SharedView<'a, views::AuthorView>,
+    /// How many briefings they wrote, on every page of the list.
+    count: usize,
+    briefings: Vec<SharedView<'a, BriefingSummary>>,
+    pager: Pager<'a>,
+}
+
+#[derive(Serialize, Hash)]
 pub(super) struct PlainPage<'a> {
     /// Fingerprinted by the hash of the page's file.
     page: Fingerprinted<PageContent<'a>>,
@@ -331,6 +341,7 @@ impl<'a> Plan<'a> {
             Job::Verdict(i, k) => View::Verdict(self.verdict_page(i, k)),
             Job::Tags => View::Tags(self.tags_page()),
             Job::Tag(slug, k) => View::Tag(self.tag_page(slug, k)),
+            Job::Author(id, k) => View::Author(self.author_page(id, k)),
             Job::Page(i) => View::Page(self.plain_page(i)),
             Job::Corrections => View::Corrections(self.corrections_page()),
             Job::NotFound => View::NotFound(Nothing {}),
@@ -543,6 +554,27 @@ impl<'a> Plan<'a> {
         }
     }
 
+    fn author_page(&self, id: &str, k: usize) -> AuthorPage<'_> {
+        let all = self
+            .site
+            .briefings_by_author
+            .get(id)
+            .map_or(&[][..], Vec::as_slice);
+        let (view, fingerprint) = &self.shared.authors[id];
+        AuthorPage {
+            author: Fingerprinted {
+                fingerprint: *fingerprint,
+                view: &**view,
+            },
+            count: all.len(),
+            briefings: all[self.shown(all.len(), k)]
+                .iter()
+                .map(|&b| self.summary(&self.briefings[b]))
+                .collect(),
+            pager: self.pager(view.url.as_str(), all.len(), k),
+        }
+    }
+
     fn plain_page(&self, i: usize) -> PlainPage<'_> {
         let page = &self.site.pages[i];
         PlainPage {
@@ -715,6 +747,14 @@ impl View<'_> {
             View::Verdict(page) => list(&format!("Verdict: {}", page.verdict.verdict.label)),
             View::Tags(_) => list("Tags"),
             View::Tag(page) => list(&format!("Tag: {}", page.tag.tag.name)),
+            View::Author(page) => {
+                let author = page.author.view;
+                meta.kind = "profile";
+                let about = author.bio.clone().or_else(|| author.role.clone());
+                let about = about
+                    .unwrap_or_else(|| format!("Briefings by {} for {}.", author.name, site.title));
+                (author.name.clone(), about)
+            }
             View::Page(page) => {
                 let page = page.page.view.page;
                 let about = page.description.as_ref().unwrap_or(&site.description);

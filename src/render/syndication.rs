@@ -91,7 +91,7 @@ impl Plan<'_> {
                         views.summary_hash,
                         &views.claim_hashes,
                         briefing.last_changed(),
-                        &briefing.authors,
+                        &views.bylines,
                     )
                 })
                 .collect::<Vec<_>>(),
@@ -202,7 +202,7 @@ impl Plan<'_> {
         let briefing = &self.site.briefings[b];
         let views = &self.briefings[b];
         let url = absolute(&views.summary.url);
-        let authors = self.entry_authors(briefing, publisher);
+        let authors = self.entry_authors(b, publisher);
         atom::Entry {
             title: atom::Text::plain(briefing.title.clone()),
             id: url.clone(),
@@ -242,7 +242,7 @@ impl Plan<'_> {
                 self.briefings[b].summary_hash,
                 &self.briefings[b].claim_hashes,
                 briefing.last_changed(),
-                &briefing.authors,
+                &self.briefings[b].bylines,
             )
         };
         let mut wanted: Vec<(String, u64, Following)> = Vec::new();
@@ -377,7 +377,7 @@ impl Plan<'_> {
             id: url.clone(),
             updated: midnight(briefing.last_changed()),
             published: Some(midnight(briefing.date)),
-            authors: self.entry_authors(briefing, publisher),
+            authors: self.entry_authors(b, publisher),
             links: vec![link(&url, "alternate", "text/html")],
             summary: Some(atom::Text::plain(claim.summary.clone())),
             content: Some(atom::Content {
@@ -449,13 +449,23 @@ impl Plan<'_> {
         out
     }
 
-    /// Who wrote briefing `briefing`, as a feed entry names them.
-    fn entry_authors(&self, briefing: &Briefing, publisher: &str) -> Vec<atom::Person> {
+    /// Who wrote briefing `b`, as a feed entry names them: each with their
+    /// page on the site when authors.yaml lists them.
+    fn entry_authors(&self, b: usize, publisher: &str) -> Vec<atom::Person> {
         let config = &self.site.config;
-        if briefing.authors.is_empty() {
+        let bylines = &self.briefings[b].bylines;
+        if bylines.is_empty() {
             vec![person(publisher, config.publisher.url.as_deref())]
         } else {
-            briefing.authors.iter().map(|a| person(a, None)).collect()
+            bylines
+                .iter()
+                .map(|a| {
+                    person(
+                        &a.name,
+                        a.url.as_deref().map(|u| config.absolute(u)).as_deref(),
+                    )
+                })
+                .collect()
         }
     }
 
@@ -505,6 +515,16 @@ impl Plan<'_> {
                     site.claims_by_verdict.get(&self.shared.site.verdicts[i].id),
                     k,
                 ),
+                Job::Author(id, k) => {
+                    let all = site
+                        .briefings_by_author
+                        .get(id)
+                        .map_or(&[][..], Vec::as_slice);
+                    all[self.shown(all.len(), k)]
+                        .iter()
+                        .map(|&b| changed(b))
+                        .max()
+                }
                 Job::Tag(slug, k) => {
                     let all = &site.tags[slug].briefings;
                     all[self.shown(all.len(), k)]
