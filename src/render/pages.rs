@@ -137,6 +137,21 @@ pub(super) struct ClaimPage<'a> {
     /// A few other claims by the same speaker or from briefings sharing a
     /// tag, newest briefing first.
     related: Vec<SharedView<'a, ClaimView>>,
+    /// Its share links and embed line, hashed as nothing: they are made
+    /// from the claim's card and the site's address, which the page's
+    /// fingerprint covers already, and made only when the page is.
+    #[serde(flatten)]
+    sharing: Fingerprinted<Sharing<'a>>,
+}
+
+/// What a claim page's share links and embed line are made from.
+pub(super) struct Sharing<'a> {
+    claim: &'a ClaimView,
+    config: &'a SiteConfig,
+}
+
+#[derive(Serialize)]
+struct SharingView {
     /// The claim's card for other sites, absolute.
     embed_url: String,
     /// The `<iframe>` line that shows the card on another site, as HTML
@@ -146,8 +161,21 @@ pub(super) struct ClaimPage<'a> {
     share: Vec<ShareLink>,
 }
 
+impl Serialize for Sharing<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (claim, config) = (self.claim, self.config);
+        let embed_url = config.absolute(&format!("{}embed/", claim.page_url));
+        SharingView {
+            embed_code: embed_code(&embed_url, claim),
+            share: share_links(&config.absolute(&claim.page_url), claim),
+            embed_url,
+        }
+        .serialize(serializer)
+    }
+}
+
 /// A plain link that shares a page by email or on a social network.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct ShareLink {
     /// The service, as the link reads: "Email", "Bluesky", …
     name: &'static str,
@@ -165,8 +193,9 @@ pub(super) struct EmbedPage<'a> {
     /// The claim's own page, absolute, where the card's links lead.
     claim_page: String,
     /// The explanation as plain text: its own links are written for the
-    /// briefing's page.
-    explanation: &'a str,
+    /// briefing's page. Hashed as nothing: the card's explanation, made
+    /// from the same Markdown, is in the fingerprint.
+    explanation: Fingerprinted<&'a str>,
 }
 
 #[derive(Serialize, Hash)]
@@ -382,10 +411,6 @@ impl<'a> Plan<'a> {
 
     pub(super) fn claim_page(&self, b: usize, c: usize) -> ClaimPage<'_> {
         let view = &self.briefings[b].claims[c];
-        let embed_url = self
-            .site
-            .config
-            .absolute(&format!("{}embed/", view.page_url));
         ClaimPage {
             claim: self.card(ClaimRef {
                 briefing: b,
@@ -398,9 +423,13 @@ impl<'a> Plan<'a> {
                 .into_iter()
                 .map(|r| self.card(r))
                 .collect(),
-            embed_code: embed_code(&embed_url, view),
-            share: share_links(&self.site.config.absolute(&view.page_url), view),
-            embed_url,
+            sharing: Fingerprinted {
+                fingerprint: 0,
+                view: Sharing {
+                    claim: view,
+                    config: &self.site.config,
+                },
+            },
         }
     }
 
@@ -415,10 +444,13 @@ impl<'a> Plan<'a> {
                 .site
                 .config
                 .absolute(&self.briefings[b].claims[c].page_url),
-            explanation: self.site.briefings[b]
-                .claims
-                .get(c)
-                .map_or("", |claim| claim.explanation_text.as_str()),
+            explanation: Fingerprinted {
+                fingerprint: 0,
+                view: self.site.briefings[b]
+                    .claims
+                    .get(c)
+                    .map_or("", |claim| claim.explanation_text.as_str()),
+            },
         }
     }
 
