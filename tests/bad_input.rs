@@ -660,6 +660,12 @@ fn cases() -> Vec<Case> {
                 "author id `ana desk` cannot be used in a URL",
             )
             .hint_starts("use letters, digits"),
+        case("errors_on_a_page_taking_the_authors_address")
+            .write("content/pages/authors.md", "---\ntitle: Our authors\n---\nx\n")
+            .error_at(
+                "content/pages/authors.md:1:1",
+                "the page slug `authors` is taken by the site's own `/authors/` page",
+            ),
         case("errors_on_an_author_address_that_is_not_one")
             .write("content/authors.yaml", "ana-desk:\n  name: Ana Desk\n  url: desk page\n")
             .error_at("content/authors.yaml:3:8", "address `desk page`"),
