@@ -40,6 +40,7 @@ pub struct SiteFiles {
     pub config: Option<SourceFile>,
     pub speakers: Option<SourceFile>,
     pub sources: Option<SourceFile>,
+    pub authors: Option<SourceFile>,
     pub briefings: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
     /// Template overrides: name (path under `templates/`) and file.
@@ -74,6 +75,7 @@ pub fn reload(
         .iter()
         .chain(&previous.speakers)
         .chain(&previous.sources)
+        .chain(&previous.authors)
         .chain(&previous.briefings)
         .chain(&previous.pages)
         .chain(previous.templates.iter().map(|(_, f)| f))
@@ -130,6 +132,7 @@ fn reread_known(
             .iter_mut()
             .chain(files.speakers.iter_mut())
             .chain(files.sources.iter_mut())
+            .chain(files.authors.iter_mut())
             .chain(files.briefings.iter_mut())
             .chain(files.pages.iter_mut())
             .chain(files.templates.iter_mut().map(|(_, f)| f))
@@ -151,6 +154,7 @@ fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
         (&mut files.config, "site.yaml"),
         (&mut files.speakers, "content/speakers.yaml"),
         (&mut files.sources, "content/sources.yaml"),
+        (&mut files.authors, "content/authors.yaml"),
     ] {
         if root.join(rel).exists() {
             *slot = read(Path::new(rel), &mut diagnostics);
@@ -172,7 +176,7 @@ fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
             Some("briefings") | Some("pages") if is_markdown => {
                 markdown.push((rel, kind == Some("briefings")));
             }
-            Some("speakers.yaml") | Some("sources.yaml") => {}
+            Some("speakers.yaml") | Some("sources.yaml") | Some("authors.yaml") => {}
             _ => diagnostics.push(
                 Diagnostic::warning(
                     &rel,

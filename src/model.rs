@@ -127,6 +127,21 @@ pub struct Speaker {
     pub origin: Origin,
 }
 
+/// A writer of the desk, from `content/authors.yaml`: briefings name them
+/// by id under `authors:`.
+#[derive(Clone, Debug)]
+pub struct Author {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub bio: Option<String>,
+    /// Their own page elsewhere (a profile, a personal site).
+    pub url: Option<String>,
+    /// A picture of them: an address, or a path under `static/`.
+    pub image: Option<String>,
+    pub origin: Origin,
+}
+
 #[derive(Clone, Debug)]
 pub struct Source {
     pub id: String,

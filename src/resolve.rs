@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 
 use crate::config::SiteConfig;
 use crate::diagnostic::Position;
-use crate::model::{Briefing, Claim, Origin, Page, Source, Speaker};
+use crate::model::{Author, Briefing, Claim, Origin, Page, Source, Speaker};
 use crate::parse::yaml::Spans;
 
 /// What a build knows of a briefing's file besides the briefing itself.
@@ -76,6 +76,11 @@ pub struct Site {
     pub site_speakers: IndexMap<String, Speaker>,
     /// From `content/sources.yaml`.
     pub site_sources: IndexMap<String, Source>,
+    /// From `content/authors.yaml`, in its order; `None` when the site has
+    /// no such file, and bylines are names as written.
+    pub authors: Option<IndexMap<String, Author>>,
+    /// Each author's briefings, newest first, by author id.
+    pub briefings_by_author: HashMap<String, Vec<usize>>,
     /// Where each field of `content/speakers.yaml` and
     /// `content/sources.yaml` is written, by file.
     pub site_file_positions: HashMap<PathBuf, Arc<Spans>>,
@@ -263,6 +268,7 @@ pub(crate) fn resolve(
     pages: Vec<(Arc<Page>, u64)>,
     site_speakers: IndexMap<String, Speaker>,
     site_sources: IndexMap<String, Source>,
+    authors: Option<IndexMap<String, Author>>,
     site_file_positions: HashMap<PathBuf, Arc<Spans>>,
 ) -> Site {
     let (briefings, briefing_files) = sorted_briefings(briefings);
@@ -297,6 +303,8 @@ pub(crate) fn resolve(
         page_hashes,
         site_speakers,
         site_sources,
+        authors,
+        briefings_by_author: HashMap::default(),
         site_file_positions,
         speakers,
         claims_by_speaker: HashMap::default(),
@@ -337,8 +345,19 @@ fn index(site: &mut Site) {
         }
     }
 
+    let mut by_author: HashMap<String, Vec<usize>> = HashMap::default();
     let read: &Site = site;
     for (b, briefing) in read.briefings.iter().enumerate() {
+        if let Some(authors) = &read.authors {
+            for id in &briefing.authors {
+                if authors.contains_key(id) {
+                    let list = by_author.entry(id.clone()).or_default();
+                    if list.last() != Some(&b) {
+                        list.push(b);
+                    }
+                }
+            }
+        }
         for tag in &briefing.tags {
             let entry = tags.entry(Site::tag_slug(tag)).or_insert_with(|| TagEntry {
                 name: tag.clone(),
@@ -365,6 +384,7 @@ fn index(site: &mut Site) {
     }
     (site.sources, site.source_entry) = sources.sorted(read);
     site.claims_by_speaker = claims_by_speaker;
+    site.briefings_by_author = by_author;
     site.claims_by_verdict = claims_by_verdict(&site.briefings);
     site.tags = tags;
 }

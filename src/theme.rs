@@ -11,6 +11,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../templates/index.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
     ("claim.html", include_str!("../templates/claim.html")),
+    ("embed.html", include_str!("../templates/embed.html")),
     ("speakers.html", include_str!("../templates/speakers.html")),
     ("speaker.html", include_str!("../templates/speaker.html")),
     ("sources.html", include_str!("../templates/sources.html")),
@@ -18,6 +19,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("verdict.html", include_str!("../templates/verdict.html")),
     ("tags.html", include_str!("../templates/tags.html")),
     ("tag.html", include_str!("../templates/tag.html")),
+    ("author.html", include_str!("../templates/author.html")),
     ("page.html", include_str!("../templates/page.html")),
     (
         "corrections.html",

@@ -21,6 +21,7 @@ const RESERVED: &[&str] = &[
     "sources",
     "verdicts",
     "tags",
+    "authors",
     "404",
     "static",
     "search",
@@ -36,6 +37,7 @@ pub(crate) fn briefing_checks(site: &Site, b: usize) -> Vec<Diagnostic> {
         speaker_id(site, speaker, &mut out);
     }
     tags(site, b, &mut out);
+    bylines(site, b, &mut out);
     claims(site, b, briefing, &mut out);
     definitions(site, briefing, &mut out);
     sample_content(site, b, &mut out);
@@ -256,6 +258,22 @@ pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
     for speaker in site.site_speakers.values() {
         speaker_id(site, speaker, &mut out);
     }
+    for author in site.authors.iter().flat_map(|a| a.values()) {
+        if !is_id(&author.id) {
+            out.push(
+                Diagnostic::error(
+                    &author.origin.file,
+                    site.position(&author.origin),
+                    format!("author id `{}` cannot be used in a URL", author.id),
+                )
+                .with_field(author.origin.field.clone())
+                .with_hint(format!(
+                    "use letters, digits, `-` and `_` only, such as `{}`",
+                    slug::slugify(&author.id)
+                )),
+            );
+        }
+    }
     for briefing in &site.briefings {
         if !briefing.body.links.is_empty() {
             links(
@@ -356,6 +374,46 @@ fn tags(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
                 .with_hint("name the tag with words, such as `north-korea`"),
             );
         }
+    }
+}
+
+/// Once the site has `content/authors.yaml`, a briefing's `authors:` are
+/// ids from it, so a byline links to the author's page; a name typed as
+/// before would quietly lose its page, so it is reported too.
+fn bylines(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
+    let Some(authors) = &site.authors else {
+        return;
+    };
+    let briefing = &site.briefings[b];
+    for (i, id) in briefing.authors.iter().enumerate() {
+        if authors.contains_key(id) {
+            continue;
+        }
+        let field = format!("authors[{i}]");
+        // A name as bylines used to be written finds its author by name.
+        let named = authors
+            .values()
+            .find(|a| !a.name.is_empty() && a.name.to_lowercase() == id.trim().to_lowercase());
+        let base = if is_id(id) {
+            "add the author to content/authors.yaml, or use the id of one listed there"
+        } else {
+            "with content/authors.yaml, `authors:` lists author ids, not names: add the author there with an id and use the id here"
+        };
+        out.push(
+            Diagnostic::error(
+                &briefing.file,
+                site.locate(b, &field),
+                format!("unknown author `{id}`"),
+            )
+            .with_field(field)
+            .with_hint(match named {
+                Some(author) => format!(
+                    "did you mean `{}`? with content/authors.yaml, `authors:` lists author ids, and `{}` is {}'s",
+                    author.id, author.id, author.name
+                ),
+                None => known_hint(base, id, authors.keys()),
+            }),
+        );
     }
 }
 

@@ -779,6 +779,36 @@ fn cases() -> Vec<Case> {
             .given("content/speakers.yaml", "nebenzia:\n  name: Vassily Nebenzia\n")
             .write("content/speakers.yaml", "nebenzia:\n  name: Vassily: Nebenzia\n")
             .error_at("content/speakers.yaml:2:16", "mapping values are not allowed in this context"),
+        // --------------------------------------------------- authors
+        case("errors_on_an_unknown_author_id_with_the_nearest_one")
+            .given("content/authors.yaml", "ana-desk:\n  name: Ana Desk\n")
+            .edit("summary: What it found.", "summary: What it found.\nauthors: [ana-dsk]")
+            .error(5, 11, "unknown author `ana-dsk`")
+            .field("authors[0]")
+            .hint_starts("did you mean `ana-desk`?"),
+        // With authors.yaml, a name typed as before finds its author's id.
+        case("errors_on_an_author_named_rather_than_given_by_id")
+            .given("content/authors.yaml", "ana-desk:\n  name: Ana Desk\n")
+            .edit("summary: What it found.", "summary: What it found.\nauthors: [Ana Desk]")
+            .error(5, 11, "unknown author `Ana Desk`")
+            .field("authors[0]")
+            .hint_starts("did you mean `ana-desk`?"),
+        case("errors_on_an_author_id_unfit_for_a_url")
+            .write("content/authors.yaml", "ana desk:\n  name: Ana Desk\n")
+            .error_at(
+                "content/authors.yaml:1:1",
+                "author id `ana desk` cannot be used in a URL",
+            )
+            .hint_starts("use letters, digits"),
+        case("errors_on_a_page_taking_the_authors_address")
+            .write("content/pages/authors.md", "---\ntitle: Our authors\n---\nx\n")
+            .error_at(
+                "content/pages/authors.md:1:1",
+                "the page slug `authors` is taken by the site's own `/authors/` page",
+            ),
+        case("errors_on_an_author_address_that_is_not_one")
+            .write("content/authors.yaml", "ana-desk:\n  name: Ana Desk\n  url: desk page\n")
+            .error_at("content/authors.yaml:3:8", "address `desk page`"),
         case("errors_on_two_briefings_with_one_slug")
             .moved("content/briefings/a/x.md")
             .write_briefing("content/briefings/b/x.md", &[])

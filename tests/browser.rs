@@ -965,16 +965,18 @@ async fn search_scenario(page: &Page<'_>, base: &str) -> anyhow::Result<()> {
 // ------------------------------------------------ accessibility (axe-core)
 
 /// The pages axe-core checks on the repository's own example site: the
-/// index, a briefing, a claim page, a speaker page, and the search page
-/// with results shown.
+/// index, a briefing, a claim page and its embed, a speaker page, an
+/// author's page, and the search page with results shown.
 const AXE_PAGES: &[&str] = &[
     "",
     "briefings/un-clash-north-korean-troops/",
     "briefings/un-clash-north-korean-troops/claims/no-breach/",
+    "briefings/un-clash-north-korean-troops/claims/no-breach/embed/",
     "speakers/nebenzia/",
     "search/?q=nebenzia",
     "verdicts/",
     "verdicts/misleading/",
+    "authors/maren-ostby/",
 ];
 
 #[test]

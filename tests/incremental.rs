@@ -160,6 +160,53 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "giving a claim to another speaker (both speakers' feeds change)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING
+                        .replace("id: breach", "id: breached")
+                        .replace("speaker: nebenzia", "speaker: kim"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "dropping a tag (its page and feed go)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING
+                        .replace("id: breach", "id: breached")
+                        .replace("speaker: nebenzia", "speaker: kim")
+                        .replace("tags: [sanctions]", "tags: []"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "bringing the tag back as it was (its feed is written again)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING
+                        .replace("id: breach", "id: breached")
+                        .replace("speaker: nebenzia", "speaker: kim"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
+            "giving the claim back to its speaker",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/y.md",
+                    &common::SECOND_BRIEFING.replace("id: breach", "id: breached"),
+                );
+                vec!["content/briefings/y.md"]
+            }),
+        ),
+        (
             "renaming a site-wide speaker",
             Box::new(|s: &Site| {
                 s.write(
@@ -253,6 +300,49 @@ fn every_rebuild_equals_a_fresh_build() {
             Box::new(|s: &Site| {
                 fs::remove_file(s.path("static/logo.txt")).unwrap();
                 vec!["static/logo.txt"]
+            }),
+        ),
+        (
+            "listing the desk's authors and giving a briefing a byline",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/authors.yaml",
+                    "ana:\n  name: Ana Desk\nben:\n  name: Ben Desk\n",
+                );
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replacen("summary:", "authors: [ana]\nsummary:", 1),
+                );
+                vec!["content/authors.yaml", "content/briefings/x.md"]
+            }),
+        ),
+        (
+            "renaming an author (bylines, their page and the feeds change)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/authors.yaml",
+                    "ana:\n  name: Ana M. Desk\n  role: Editor\nben:\n  name: Ben Desk\n",
+                );
+                vec!["content/authors.yaml"]
+            }),
+        ),
+        (
+            "giving a briefing to another author",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                s.write(
+                    "content/briefings/x.md",
+                    &text.replace("authors: [ana]", "authors: [ben]"),
+                );
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "removing authors.yaml (the byline is a plain name again)",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("content/authors.yaml")).unwrap();
+                vec!["content/authors.yaml"]
             }),
         ),
     ];

@@ -648,7 +648,9 @@ fn the_sitemap_lists_every_page_of_every_list_with_its_newest_entry() {
     let listed = sitemap(&site);
     let built: BTreeSet<String> = html_files(&site.path("public"))
         .into_iter()
-        .filter(|p| p != Path::new("404.html"))
+        // The 404 page and the claims' embeds (cards for other sites, marked
+        // noindex) are not pages to send search engines to.
+        .filter(|p| p != Path::new("404.html") && !p.ends_with("embed/index.html"))
         .map(|p| {
             let url = p.to_string_lossy().replace('\\', "/");
             format!("{BASE}{}", url.trim_end_matches("index.html"))

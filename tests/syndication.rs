@@ -494,3 +494,57 @@ fn a_drafts_build_keeps_search_engines_out_and_drafts_out_of_the_feed() {
     assert!(site.path("public/sitemap.xml").is_file());
     assert!(read(&site, "robots.txt").starts_with("User-agent: *\nAllow: /\n"));
 }
+
+/// A draft by a site-wide speaker, with a tag that published briefings
+/// have, dated after them: feeds that let drafts in would put it first.
+const DRAFT_WITH_A_CLAIM: &str = "---
+title: An unfinished claim
+date: 2024-12-01
+draft: true
+summary: Not yet published.
+tags: [sanctions]
+sources:
+  record:
+    title: The meeting record
+    publisher: United Nations
+    url: https://press.un.org/en/2024/sc15872.doc.htm
+claims:
+  - id: later
+    speaker: nebenzia
+    text: Something not yet checked.
+    verdict: unverified
+    explanation: Still being checked.
+    sources: [record]
+---
+Body.
+";
+
+#[test]
+fn a_drafts_build_leaves_drafts_out_of_speaker_and_tag_feeds() {
+    let site = site();
+    site.write("content/briefings/unfinished.md", DRAFT_WITH_A_CLAIM);
+    site.build();
+    let feeds = ["speakers/nebenzia/feed.xml", "tags/sanctions/feed.xml"];
+    let published: Vec<String> = feeds.iter().map(|f| read(&site, f)).collect();
+
+    let run = site.run(&["build", "--drafts"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        site.path("public/briefings/unfinished/claims/later/index.html")
+            .is_file(),
+        "the draft's claim is not built"
+    );
+    for (path, published) in feeds.iter().zip(&published) {
+        let preview = read(&site, path);
+        let parsed = feed_rs::parser::parse(preview.as_bytes()).expect("parses as a feed");
+        assert!(!parsed.entries.is_empty(), "{path} has no entries");
+        assert!(
+            !preview.contains("unfinished"),
+            "the preview's {path} carries the draft:\n{preview}"
+        );
+        assert_eq!(
+            &preview, published,
+            "the preview's {path} is the published one"
+        );
+    }
+}

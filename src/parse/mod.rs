@@ -21,7 +21,9 @@ use serde::Deserialize;
 use crate::config::{check_url, SiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
-use crate::model::{Body, Briefing, Claim, Correction, Link, Origin, Page, Source, Speaker};
+use crate::model::{
+    Author, Body, Briefing, Claim, Correction, Link, Origin, Page, Source, Speaker,
+};
 use markdown::Placement;
 use yaml::{Offset, Spans, Text, UniqueMap};
 
@@ -48,6 +50,16 @@ struct RawSpeaker {
     name: Option<Text>,
     role: Option<Text>,
     affiliation: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAuthor {
+    name: Option<Text>,
+    role: Option<Text>,
+    bio: Option<Text>,
+    url: Option<Text>,
+    image: Option<Text>,
 }
 
 #[derive(Deserialize)]
@@ -581,6 +593,50 @@ pub type SiteEntries<T> = (IndexMap<String, T>, Arc<Spans>);
 /// field is written beside it.
 pub fn site_speakers(file: &SourceFile) -> (Option<SiteEntries<Speaker>>, Vec<Diagnostic>) {
     site_file(file, speakers)
+}
+
+/// Parses `content/authors.yaml`: a map of author ids, with where each
+/// field is written beside it.
+pub fn site_authors(file: &SourceFile) -> (Option<SiteEntries<Author>>, Vec<Diagnostic>) {
+    site_file(file, authors)
+}
+
+fn authors(
+    map: UniqueMap<RawAuthor>,
+    field: &str,
+    path: &Path,
+    f: &mut Fields,
+) -> IndexMap<String, Author> {
+    let mut out = IndexMap::new();
+    for (id, raw) in map.0 {
+        let here = yaml::join_key(field, id.as_str());
+        // Kept without its name (reported missing) so bylines naming it are
+        // not also reported as naming no one.
+        let name = f
+            .required(
+                raw.name,
+                &yaml::join_key(&here, "name"),
+                "add `name:` with the author's name as bylines show it",
+            )
+            .unwrap_or_default();
+        let url = f.url(raw.url, &yaml::join_key(&here, "url"));
+        out.insert(
+            id.0.clone(),
+            Author {
+                id: id.0,
+                name,
+                role: raw.role.map(|t| t.0),
+                bio: raw.bio.map(|t| t.0),
+                url,
+                image: raw.image.map(|t| t.0),
+                origin: Origin {
+                    file: path.to_path_buf(),
+                    field: here,
+                },
+            },
+        );
+    }
+    out
 }
 
 /// Parses `content/sources.yaml`: a map of source ids, with where each

@@ -3,23 +3,29 @@
 //!
 //! The properties follow schema.org's ClaimReview and the fact-check
 //! structured data that search engines document: the review's URL is the
-//! claim's permalink, its author the publisher, its rating the verdict's
+//! claim's permalink, its author the briefing's authors (or else the
+//! publisher), its rating the verdict's
 //! place on the scale, and the reviewed item a Claim with its speaker.
 
 use serde_json::{json, Map, Value};
 
 use crate::config::SiteConfig;
 use crate::model::Briefing;
-use crate::render::views::{iso, ClaimView};
+use crate::render::views::{iso, Byline, ClaimView};
 
 /// The JSON-LD of a briefing's claims, ready to place inside
 /// `<script type="application/ld+json">`: `<`, `>` and `&` are written as
 /// JSON escapes, so no field can close the script element.
-pub(crate) fn json_ld(config: &SiteConfig, briefing: &Briefing, claims: &[ClaimView]) -> String {
+pub(crate) fn json_ld(
+    config: &SiteConfig,
+    briefing: &Briefing,
+    claims: &[ClaimView],
+    bylines: &[Byline],
+) -> String {
     let reviews: Vec<Value> = claims
         .iter()
         .zip(&briefing.claims)
-        .map(|(view, claim)| review(config, briefing, view, claim.date.map(iso)))
+        .map(|(view, claim)| review(config, briefing, view, claim.date.map(iso), bylines))
         .collect();
     let text = serde_json::to_string(&reviews).unwrap_or_else(|_| "[]".to_owned());
     text.replace('<', "\\u003c")
@@ -32,6 +38,7 @@ fn review(
     briefing: &Briefing,
     claim: &ClaimView,
     said: Option<String>,
+    bylines: &[Byline],
 ) -> Value {
     let modified = briefing.modified();
 
@@ -95,7 +102,25 @@ fn review(
     if let Some(date) = modified {
         review.insert("dateModified".into(), iso(date).into());
     }
-    review.insert("author".into(), Value::Object(author));
+    if bylines.is_empty() {
+        review.insert("author".into(), Value::Object(author));
+    } else {
+        // The people who checked the claim, and the desk that published it.
+        let people: Vec<Value> = bylines
+            .iter()
+            .map(|b| {
+                let mut person = Map::new();
+                person.insert("@type".into(), "Person".into());
+                person.insert("name".into(), b.name.clone().into());
+                if let Some(url) = &b.url {
+                    person.insert("url".into(), config.absolute(url).into());
+                }
+                Value::Object(person)
+            })
+            .collect();
+        review.insert("author".into(), Value::Array(people));
+        review.insert("publisher".into(), Value::Object(author));
+    }
     review.insert("reviewRating".into(), Value::Object(rating));
     review.insert("itemReviewed".into(), Value::Object(item));
     Value::Object(review)

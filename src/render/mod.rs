@@ -42,6 +42,9 @@ enum Job<'a> {
     Briefing(usize),
     /// A claim's own page: briefing, claim, and the briefing's slug.
     Claim(usize, usize, &'a str),
+    /// A claim's card alone, to sit in an iframe on another site; planned
+    /// with the claim pages and fingerprinted with them.
+    Embed(usize, usize, &'a str),
     Speakers,
     Speaker(&'a str, usize),
     Sources(usize),
@@ -49,6 +52,8 @@ enum Job<'a> {
     Verdict(usize, usize),
     Tags,
     Tag(&'a str, usize),
+    /// An author of `content/authors.yaml` and their briefings.
+    Author(&'a str, usize),
     Page(usize),
     Corrections,
     NotFound,
@@ -63,7 +68,8 @@ impl Job<'_> {
             | Job::Speaker(_, k)
             | Job::Sources(k)
             | Job::Verdict(_, k)
-            | Job::Tag(_, k) => Some(k),
+            | Job::Tag(_, k)
+            | Job::Author(_, k) => Some(k),
             _ => None,
         }
     }
@@ -73,6 +79,7 @@ impl Job<'_> {
             Job::Index(_) => "index.html",
             Job::Briefing(_) => "briefing.html",
             Job::Claim(..) => "claim.html",
+            Job::Embed(..) => "embed.html",
             Job::Speakers => "speakers.html",
             Job::Speaker(..) => "speaker.html",
             Job::Sources(_) => "sources.html",
@@ -80,6 +87,7 @@ impl Job<'_> {
             Job::Verdict(..) => "verdict.html",
             Job::Tags => "tags.html",
             Job::Tag(..) => "tag.html",
+            Job::Author(..) => "author.html",
             Job::Page(_) => "page.html",
             Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
@@ -100,7 +108,9 @@ impl PlannedPage<'_> {
     /// The content file a page is made from, for briefings and plain pages.
     pub fn source<'s>(&self, site: &'s Site) -> Option<&'s std::path::Path> {
         match self.job {
-            Job::Briefing(b) | Job::Claim(b, ..) => Some(&site.briefings[b].file),
+            Job::Briefing(b) | Job::Claim(b, ..) | Job::Embed(b, ..) => {
+                Some(&site.briefings[b].file)
+            }
             Job::Page(p) => Some(&site.pages[p].file),
             _ => None,
         }
@@ -126,7 +136,7 @@ pub struct Cache {
     claim_pages: FxHashMap<String, u64>,
     /// What each of the feed, sitemap and other data files was last made
     /// from, by file name.
-    data: FxHashMap<&'static str, u64>,
+    data: FxHashMap<String, u64>,
     /// The shared views, by the key of the site they were made for.
     shared: Option<(u64, Arc<Shared>)>,
     search: search::Cache,
@@ -150,7 +160,7 @@ impl Cache {
     pub fn remember(&mut self, pages: &[&PlannedPage]) {
         for page in pages {
             match page.job {
-                Job::Claim(_, _, slug) => {
+                Job::Claim(_, _, slug) | Job::Embed(_, _, slug) => {
                     self.claim_pages.insert(slug.to_owned(), page.fingerprint);
                 }
                 _ => {
@@ -168,6 +178,9 @@ impl Cache {
     /// Forgets pages that are no longer part of the site.
     pub fn retain(&mut self, keep: impl Fn(&PathBuf) -> bool) {
         self.pages.retain(|path, _| keep(path));
+        // A feed whose speaker or tag went and came back must be written
+        // again, though what it is made from may be as it was.
+        self.data.retain(|name, _| keep(&PathBuf::from(name)));
     }
 }
 
@@ -343,6 +356,10 @@ impl<'a> Plan<'a> {
         for (slug, entry) in &site.tags {
             jobs.extend(pages(entry.briefings.len()).map(|k| Job::Tag(slug, k)));
         }
+        for id in site.authors.iter().flat_map(|a| a.keys()) {
+            let len = site.briefings_by_author.get(id).map_or(0, Vec::len);
+            jobs.extend(pages(len).map(|k| Job::Author(id, k)));
+        }
         jobs.extend((0..site.pages.len()).map(Job::Page));
         jobs.extend([Job::Corrections, Job::NotFound, Job::Search]);
         jobs
@@ -367,6 +384,13 @@ impl<'a> Plan<'a> {
                 ),
                 self.briefings[b].claims[c].page_url.clone(),
             ),
+            Job::Embed(b, c, slug) => (
+                format!(
+                    "briefings/{slug}/claims/{}/embed/index.html",
+                    self.site.briefings[b].claims[c].id
+                ),
+                format!("{}embed/", self.briefings[b].claims[c].page_url),
+            ),
             Job::Speakers => single("speakers"),
             Job::Speaker(id, k) => list(
                 &format!("speakers/{id}/"),
@@ -382,6 +406,9 @@ impl<'a> Plan<'a> {
             }
             Job::Tags => single("tags"),
             Job::Tag(slug, k) => list(&format!("tags/{slug}/"), &self.shared.tags[slug].0.url, k),
+            Job::Author(id, k) => {
+                list(&format!("authors/{id}/"), &self.shared.authors[id].0.url, k)
+            }
             Job::Page(i) => single(&self.site.pages[i].slug),
             Job::Corrections => single("corrections"),
             Job::NotFound => ("404.html".into(), format!("{base}404.html")),
@@ -413,10 +440,14 @@ impl<'a> Plan<'a> {
         templates
             .fingerprint(Job::Claim(0, 0, "").template())
             .hash(&mut hasher);
+        templates
+            .fingerprint(Job::Embed(0, 0, "").template())
+            .hash(&mut hasher);
         let claims = self.briefings[b].claims.len();
         claims.hash(&mut hasher);
         for c in 0..claims {
             self.claim_page(b, c).hash(&mut hasher);
+            self.embed_page(b, c).hash(&mut hasher);
         }
         hasher.finish()
     }
@@ -450,14 +481,18 @@ impl<'a> Plan<'a> {
         let site: &'a Site = self.site;
         let briefing = &site.briefings[b];
         for c in 0..briefing.claims.len() {
-            let job = Job::Claim(b, c, &briefing.slug);
-            let (path, url) = self.place(job);
-            self.pages.push(PlannedPage {
-                job,
-                path: PathBuf::from(path),
-                url,
-                fingerprint: self.claim_pages[b],
-            });
+            for job in [
+                Job::Claim(b, c, &briefing.slug),
+                Job::Embed(b, c, &briefing.slug),
+            ] {
+                let (path, url) = self.place(job);
+                self.pages.push(PlannedPage {
+                    job,
+                    path: PathBuf::from(path),
+                    url,
+                    fingerprint: self.claim_pages[b],
+                });
+            }
         }
     }
 
@@ -467,7 +502,9 @@ impl<'a> Plan<'a> {
         self.pages
             .iter()
             .filter(|p| match p.job {
-                Job::Claim(_, _, slug) => cache.claim_pages.get(slug) != Some(&p.fingerprint),
+                Job::Claim(_, _, slug) | Job::Embed(_, _, slug) => {
+                    cache.claim_pages.get(slug) != Some(&p.fingerprint)
+                }
                 _ => cache.pages.get(&p.path) != Some(&p.fingerprint),
             })
             .collect()

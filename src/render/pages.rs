@@ -28,7 +28,7 @@ use super::views::{
 use super::{claim_review, Job, Plan};
 use crate::config::SiteConfig;
 use crate::model::{Briefing, Correction, Page};
-use crate::resolve::ClaimRef;
+use crate::resolve::{ClaimRef, Site};
 
 /// What one page receives, by kind.
 #[derive(Serialize, Hash)]
@@ -37,6 +37,7 @@ pub(super) enum View<'a> {
     Index(IndexPage<'a>),
     Briefing(BriefingPage<'a>),
     Claim(ClaimPage<'a>),
+    Embed(EmbedPage<'a>),
     Speakers(SpeakersPage<'a>),
     Speaker(SpeakerPage<'a>),
     Sources(SourcesPage<'a>),
@@ -44,6 +45,7 @@ pub(super) enum View<'a> {
     Verdict(VerdictPage<'a>),
     Tags(TagsPage<'a>),
     Tag(TagPage<'a>),
+    Author(AuthorPage<'a>),
     Page(PlainPage<'a>),
     Corrections(CorrectionsPage<'a>),
     NotFound(Nothing),
@@ -81,7 +83,7 @@ struct BriefingView<'a> {
     #[serde(flatten)]
     summary: &'a BriefingSummary,
     event: Option<&'a str>,
-    authors: &'a [String],
+    authors: &'a [views::Byline],
     body: String,
     claims: &'a [ClaimView],
     speakers: Vec<&'a SpeakerRef>,
@@ -112,14 +114,14 @@ impl Serialize for BriefingContent<'_> {
         BriefingView {
             summary: &views.summary,
             event: briefing.event.as_deref(),
-            authors: &briefing.authors,
+            authors: &views.bylines,
             body: briefing.body.html.unpack(),
             claims: &views.claims,
             speakers,
             sources,
             corrections: briefing.corrections.iter().map(correction_view).collect(),
             draft: briefing.draft,
-            json_ld: claim_review::json_ld(self.config, briefing, &views.claims),
+            json_ld: claim_review::json_ld(self.config, briefing, &views.claims, &views.bylines),
         }
         .serialize(serializer)
     }
@@ -132,6 +134,68 @@ pub(super) struct ClaimPage<'a> {
     /// For the share meta, which counts corrections too.
     #[serde(skip)]
     modified: Option<chrono::NaiveDate>,
+    /// A few other claims by the same speaker or from briefings sharing a
+    /// tag, newest briefing first.
+    related: Vec<SharedView<'a, ClaimView>>,
+    /// Its share links and embed line, hashed as nothing: they are made
+    /// from the claim's card and the site's address, which the page's
+    /// fingerprint covers already, and made only when the page is.
+    #[serde(flatten)]
+    sharing: Fingerprinted<Sharing<'a>>,
+}
+
+/// What a claim page's share links and embed line are made from.
+pub(super) struct Sharing<'a> {
+    claim: &'a ClaimView,
+    config: &'a SiteConfig,
+}
+
+#[derive(Serialize)]
+struct SharingView {
+    /// The claim's card for other sites, absolute.
+    embed_url: String,
+    /// The `<iframe>` line that shows the card on another site, as HTML
+    /// source for the reader to copy (printed escaped, it reads as typed).
+    embed_code: String,
+    /// Plain links that share the claim's page: no script, no tracker.
+    share: Vec<ShareLink>,
+}
+
+impl Serialize for Sharing<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (claim, config) = (self.claim, self.config);
+        let embed_url = config.absolute(&format!("{}embed/", claim.page_url));
+        SharingView {
+            embed_code: embed_code(&embed_url, claim),
+            share: share_links(&config.absolute(&claim.page_url), claim),
+            embed_url,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A plain link that shares a page by email or on a social network.
+#[derive(Serialize)]
+struct ShareLink {
+    /// The service, as the link reads: "Email", "Bluesky", …
+    name: &'static str,
+    url: String,
+}
+
+/// How many related claims a claim page lists.
+const RELATED: usize = 4;
+
+/// A claim's card alone, for an iframe on another site.
+#[derive(Serialize, Hash)]
+pub(super) struct EmbedPage<'a> {
+    claim: SharedView<'a, ClaimView>,
+    briefing: SharedView<'a, BriefingSummary>,
+    /// The claim's own page, absolute, where the card's links lead.
+    claim_page: String,
+    /// The explanation as plain text: its own links are written for the
+    /// briefing's page. Hashed as nothing: the card's explanation, made
+    /// from the same Markdown, is in the fingerprint.
+    explanation: Fingerprinted<&'a str>,
 }
 
 #[derive(Serialize, Hash)]
@@ -151,6 +215,8 @@ struct SpeakerSummary<'a> {
 pub(super) struct SpeakerPage<'a> {
     speaker: SpeakerClaims<'a>,
     pager: Pager<'a>,
+    /// The Atom feed of the speaker's claims.
+    feed_url: String,
 }
 
 /// A speaker with the chart of all their claims and one page of them.
@@ -197,6 +263,17 @@ pub(super) struct TagPage<'a> {
     pager: Pager<'a>,
     tag: TagCount<'a>,
     briefings: Vec<SharedView<'a, BriefingSummary>>,
+    /// The Atom feed of the tag's briefings.
+    feed_url: String,
+}
+
+#[derive(Serialize, Hash)]
+pub(super) struct AuthorPage<'a> {
+    author: SharedView<'a, views::AuthorView>,
+    /// How many briefings they wrote, on every page of the list.
+    count: usize,
+    briefings: Vec<SharedView<'a, BriefingSummary>>,
+    pager: Pager<'a>,
 }
 
 #[derive(Serialize, Hash)]
@@ -285,6 +362,7 @@ impl<'a> Plan<'a> {
             Job::Index(k) => View::Index(self.index_page(k)),
             Job::Briefing(b) => View::Briefing(self.briefing_page(b)),
             Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c)),
+            Job::Embed(b, c, _) => View::Embed(self.embed_page(b, c)),
             Job::Speakers => View::Speakers(self.speakers_page()),
             Job::Speaker(id, k) => View::Speaker(self.speaker_page(id, k)),
             Job::Sources(k) => View::Sources(self.sources_page(k)),
@@ -292,6 +370,7 @@ impl<'a> Plan<'a> {
             Job::Verdict(i, k) => View::Verdict(self.verdict_page(i, k)),
             Job::Tags => View::Tags(self.tags_page()),
             Job::Tag(slug, k) => View::Tag(self.tag_page(slug, k)),
+            Job::Author(id, k) => View::Author(self.author_page(id, k)),
             Job::Page(i) => View::Page(self.plain_page(i)),
             Job::Corrections => View::Corrections(self.corrections_page()),
             Job::NotFound => View::NotFound(Nothing {}),
@@ -331,6 +410,7 @@ impl<'a> Plan<'a> {
     }
 
     pub(super) fn claim_page(&self, b: usize, c: usize) -> ClaimPage<'_> {
+        let view = &self.briefings[b].claims[c];
         ClaimPage {
             claim: self.card(ClaimRef {
                 briefing: b,
@@ -338,7 +418,85 @@ impl<'a> Plan<'a> {
             }),
             briefing: self.summary(&self.briefings[b]),
             modified: self.site.briefings[b].modified(),
+            related: self
+                .related(b, c)
+                .into_iter()
+                .map(|r| self.card(r))
+                .collect(),
+            sharing: Fingerprinted {
+                fingerprint: 0,
+                view: Sharing {
+                    claim: view,
+                    config: &self.site.config,
+                },
+            },
         }
+    }
+
+    pub(super) fn embed_page(&self, b: usize, c: usize) -> EmbedPage<'_> {
+        EmbedPage {
+            claim: self.card(ClaimRef {
+                briefing: b,
+                claim: c,
+            }),
+            briefing: self.summary(&self.briefings[b]),
+            claim_page: self
+                .site
+                .config
+                .absolute(&self.briefings[b].claims[c].page_url),
+            explanation: Fingerprinted {
+                fingerprint: 0,
+                view: self.site.briefings[b]
+                    .claims
+                    .get(c)
+                    .map_or("", |claim| claim.explanation_text.as_str()),
+            },
+        }
+    }
+
+    /// Claims a reader of claim `c` of briefing `b` may want next: by the
+    /// same speaker anywhere, or from other briefings that share a tag with
+    /// this one; never the claim itself, newest briefing first.
+    fn related(&self, b: usize, c: usize) -> Vec<ClaimRef> {
+        let site = self.site;
+        let briefing = &site.briefings[b];
+        let this = (b, c);
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        // Each list is newest briefing first, so a few from the top of each
+        // are enough to find the newest few of all.
+        if let Some(claim) = briefing.claims.get(c) {
+            let by_speaker = site.claims_by_speaker.get(&claim.speaker);
+            found.extend(
+                by_speaker
+                    .into_iter()
+                    .flatten()
+                    .map(|r| (r.briefing, r.claim))
+                    .filter(|&r| r != this)
+                    .take(RELATED),
+            );
+        }
+        for tag in &briefing.tags {
+            let Some(entry) = site.tags.get(&Site::tag_slug(tag)) else {
+                continue;
+            };
+            found.extend(
+                entry
+                    .briefings
+                    .iter()
+                    .filter(|&&other| other != b)
+                    .flat_map(|&other| {
+                        (0..site.briefings[other].claims.len()).map(move |k| (other, k))
+                    })
+                    .take(RELATED),
+            );
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .take(RELATED)
+            .map(|(briefing, claim)| ClaimRef { briefing, claim })
+            .collect()
     }
 
     fn speakers_page(&self) -> SpeakersPage<'_> {
@@ -362,6 +520,7 @@ impl<'a> Plan<'a> {
         let claims = self.claims_of(id);
         let speaker = self.speaker(id);
         SpeakerPage {
+            feed_url: format!("{}{}", speaker.view.url, super::syndication::FEED),
             pager: self.pager(speaker.view.url.as_str(), claims.len(), k),
             speaker: SpeakerClaims {
                 speaker,
@@ -417,12 +576,34 @@ impl<'a> Plan<'a> {
         let all = &self.site.tags[slug].briefings;
         let tag = self.tag_count(slug);
         TagPage {
+            feed_url: format!("{}{}", tag.tag.url, super::syndication::FEED),
             pager: self.pager(tag.tag.url.as_str(), all.len(), k),
             briefings: all[self.shown(all.len(), k)]
                 .iter()
                 .map(|&b| self.summary(&self.briefings[b]))
                 .collect(),
             tag,
+        }
+    }
+
+    fn author_page(&self, id: &str, k: usize) -> AuthorPage<'_> {
+        let all = self
+            .site
+            .briefings_by_author
+            .get(id)
+            .map_or(&[][..], Vec::as_slice);
+        let (view, fingerprint) = &self.shared.authors[id];
+        AuthorPage {
+            author: Fingerprinted {
+                fingerprint: *fingerprint,
+                view: &**view,
+            },
+            count: all.len(),
+            briefings: all[self.shown(all.len(), k)]
+                .iter()
+                .map(|&b| self.summary(&self.briefings[b]))
+                .collect(),
+            pager: self.pager(view.url.as_str(), all.len(), k),
         }
     }
 
@@ -588,6 +769,12 @@ impl View<'_> {
                 };
                 (title, claim.summary.clone())
             }
+            View::Embed(page) => {
+                let claim = page.claim.view;
+                meta.kind = "article";
+                let title = format!("{}: “{}”", claim.speaker.name, claim.text);
+                (title, claim.summary.clone())
+            }
             View::Speaker(page) => {
                 meta.kind = "profile";
                 (page.speaker.speaker.view.name.clone(), about(site, page))
@@ -598,6 +785,14 @@ impl View<'_> {
             View::Verdict(page) => list(&format!("Verdict: {}", page.verdict.verdict.label)),
             View::Tags(_) => list("Tags"),
             View::Tag(page) => list(&format!("Tag: {}", page.tag.tag.name)),
+            View::Author(page) => {
+                let author = page.author.view;
+                meta.kind = "profile";
+                let about = author.bio.clone().or_else(|| author.role.clone());
+                let about = about
+                    .unwrap_or_else(|| format!("Briefings by {} for {}.", author.name, site.title));
+                (author.name.clone(), about)
+            }
             View::Page(page) => {
                 let page = page.page.view.page;
                 let about = page.description.as_ref().unwrap_or(&site.description);
@@ -624,6 +819,67 @@ fn about(site: &SiteView, page: &SpeakerPage) -> String {
     } else {
         about.join(", ")
     }
+}
+
+/// Plain share links for the claim page at `url`: each service's own
+/// address for a new post, filled in, so nothing of theirs loads here.
+fn share_links(url: &str, claim: &ClaimView) -> Vec<ShareLink> {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let (open, close) = if claim.verbatim {
+        ("“", "”")
+    } else {
+        ("", "")
+    };
+    let text = format!(
+        "{}: {open}{}{close} — {}",
+        claim.speaker.name, claim.text, claim.verdict.label
+    );
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let (text, url, both) = (enc(&text), enc(url), enc(&format!("{text} {url}")));
+    [
+        ("Email", format!("mailto:?subject={text}&body={url}")),
+        (
+            "Bluesky",
+            format!("https://bsky.app/intent/compose?text={both}"),
+        ),
+        (
+            "X",
+            format!("https://x.com/intent/post?text={text}&url={url}"),
+        ),
+        (
+            "Facebook",
+            format!("https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ),
+        (
+            "LinkedIn",
+            format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ),
+        ("WhatsApp", format!("https://wa.me/?text={both}")),
+    ]
+    .into_iter()
+    .map(|(name, url)| ShareLink { name, url })
+    .collect()
+}
+
+/// The `<iframe>` line for claim `claim`'s card at `url`: its title names
+/// the claim for screen readers on the host page.
+fn embed_code(url: &str, claim: &ClaimView) -> String {
+    use pulldown_cmark_escape::{escape_href, escape_html, FmtWriter};
+    let (open, close) = if claim.verbatim {
+        ("“", "”")
+    } else {
+        ("", "")
+    };
+    let title = format!(
+        "Fact check: {}: {open}{}{close} — {}",
+        claim.speaker.name, claim.text, claim.verdict.label
+    );
+    let mut code = String::from("<iframe src=\"");
+    let _ = escape_href(FmtWriter(&mut code), url);
+    code.push_str("\" title=\"");
+    let _ = escape_html(FmtWriter(&mut code), &title);
+    code.push_str("\" width=\"100%\" height=\"420\" style=\"border:0\" loading=\"lazy\"></iframe>");
+    code
 }
 
 fn correction_view(c: &Correction) -> CorrectionView {

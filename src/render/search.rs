@@ -430,6 +430,10 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     if let Some(event) = &briefing.event {
         local.add(event, &mut weak);
     }
+    // Readers look for a writer's briefings by the writer's name.
+    for author in &views.bylines {
+        local.add(&author.name, &mut weak);
+    }
     for claim in &views.claims {
         local.add(&claim.speaker.name, &mut weak);
     }

@@ -20,6 +20,7 @@ use super::{Cache, Job, OutputFile, Plan};
 use crate::config::SiteConfig;
 use crate::fingerprint;
 use crate::model::Briefing;
+use crate::resolve::ClaimRef;
 
 pub(crate) const FEED: &str = "feed.xml";
 pub(crate) const SITEMAP: &str = "sitemap.xml";
@@ -38,8 +39,18 @@ pub(crate) const SITEMAP_URLS: usize = 50_000;
 pub(crate) const CLAIMS_VERSION: u32 = 1;
 
 /// What the last build wrote of these files: a fingerprint of what each was
-/// made from, by file name.
-pub(crate) type Made = Vec<(&'static str, u64)>;
+/// made from, by file name (path under the output folder).
+pub(crate) type Made = Vec<(String, u64)>;
+
+/// Where the feed of a speaker's claims goes, under their page's folder.
+pub(crate) fn speaker_feed_path(id: &str) -> String {
+    format!("speakers/{id}/{FEED}")
+}
+
+/// Where the feed of a tag's briefings goes, under its page's folder.
+pub(crate) fn tag_feed_path(slug: &str) -> String {
+    format!("tags/{slug}/{FEED}")
+}
 
 impl Plan<'_> {
     /// Where the data files go, for the checks that every output path is
@@ -50,6 +61,13 @@ impl Plan<'_> {
             paths.push(PathBuf::from(SITEMAP));
             paths.extend((1..=self.sitemap_parts()).map(sitemap_part));
         }
+        paths.extend(
+            self.site
+                .speakers
+                .keys()
+                .map(|id| speaker_feed_path(id).into()),
+        );
+        paths.extend(self.site.tags.keys().map(|slug| tag_feed_path(slug).into()));
         paths
     }
 
@@ -80,15 +98,17 @@ impl Plan<'_> {
                         views.summary_hash,
                         &views.claim_hashes,
                         briefing.last_changed(),
-                        &briefing.authors,
+                        &views.bylines,
                     )
                 })
                 .collect::<Vec<_>>(),
         ));
         if changed(FEED, key) {
             files.push((PathBuf::from(FEED), self.feed(&newest)));
-            made.push((FEED, key));
+            made.push((FEED.to_owned(), key));
         }
+
+        self.following_feeds(cache, &mut files, &mut made);
 
         // A preview turns search engines away, so it has no sitemap to
         // send them to.
@@ -97,7 +117,7 @@ impl Plan<'_> {
             let key = fingerprint::of(&(site_hash, &urls));
             if changed(SITEMAP, key) {
                 files.extend(sitemap(&site.config, &urls, SITEMAP_URLS));
-                made.push((SITEMAP, key));
+                made.push((SITEMAP.to_owned(), key));
             }
         }
 
@@ -112,7 +132,7 @@ impl Plan<'_> {
                 format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
             };
             files.push((PathBuf::from(ROBOTS), text.into_bytes()));
-            made.push((ROBOTS, key));
+            made.push((ROBOTS.to_owned(), key));
         }
 
         let key = fingerprint::of(&(
@@ -125,7 +145,7 @@ impl Plan<'_> {
         ));
         if changed(CLAIMS, key) {
             files.push((PathBuf::from(CLAIMS), self.claims_json()));
-            made.push((CLAIMS, key));
+            made.push((CLAIMS.to_owned(), key));
         }
         (files, made)
     }
@@ -206,11 +226,7 @@ impl Plan<'_> {
         let briefing = &self.site.briefings[b];
         let views = &self.briefings[b];
         let url = absolute(&views.summary.url);
-        let authors = if briefing.authors.is_empty() {
-            vec![person(publisher, config.publisher.url.as_deref())]
-        } else {
-            briefing.authors.iter().map(|a| person(a, None)).collect()
-        };
+        let authors = self.entry_authors(b, publisher);
         atom::Entry {
             title: atom::Text::plain(briefing.title.clone()),
             id: url.clone(),
@@ -235,6 +251,260 @@ impl Plan<'_> {
                 ..Default::default()
             }),
             ..Default::default()
+        }
+    }
+
+    /// The feed of each speaker's claims and of each tag's briefings, for
+    /// readers who follow one politician or one subject. Each is made again
+    /// only when the entries it carries changed.
+    fn following_feeds(&self, cache: &Cache, files: &mut Vec<OutputFile>, made: &mut Made) {
+        let site = self.site;
+        let site_hash = self.shared.site_hash;
+        let briefing_key = |b: usize| {
+            let briefing = &site.briefings[b];
+            (
+                self.briefings[b].summary_hash,
+                &self.briefings[b].claim_hashes,
+                briefing.last_changed(),
+                &self.briefings[b].bylines,
+            )
+        };
+        let mut wanted: Vec<(String, u64, Following)> = Vec::new();
+        for id in site.speakers.keys() {
+            let newest = self.speaker_entries(id);
+            let key = fingerprint::of(&(
+                site_hash,
+                self.shared.speakers[id].1,
+                newest
+                    .iter()
+                    .map(|r| (briefing_key(r.briefing), r.claim))
+                    .collect::<Vec<_>>(),
+            ));
+            wanted.push((speaker_feed_path(id), key, Following::Speaker(id)));
+        }
+        for slug in site.tags.keys() {
+            let newest = self.tag_entries(slug);
+            let key = fingerprint::of(&(
+                site_hash,
+                &self.shared.tags[slug].0,
+                newest.iter().map(|&b| briefing_key(b)).collect::<Vec<_>>(),
+            ));
+            wanted.push((tag_feed_path(slug), key, Following::Tag(slug)));
+        }
+        wanted.retain(|(path, key, _)| cache.data.get(path) != Some(key));
+        let made_now: Vec<(OutputFile, (String, u64))> = wanted
+            .into_par_iter()
+            .map(|(path, key, following)| {
+                let bytes = match following {
+                    Following::Speaker(id) => self.speaker_feed(id),
+                    Following::Tag(slug) => self.tag_feed(slug),
+                };
+                ((PathBuf::from(&path), bytes), (path, key))
+            })
+            .collect();
+        for (file, entry) in made_now {
+            files.push(file);
+            made.push(entry);
+        }
+    }
+
+    /// The claims a speaker's feed carries, newest first: never a draft's,
+    /// so the feeds of a `--drafts` preview are the published ones.
+    fn speaker_entries(&self, id: &str) -> Vec<ClaimRef> {
+        let claims = self.site.claims_by_speaker.get(id);
+        claims
+            .into_iter()
+            .flatten()
+            .filter(|r| !self.site.briefings[r.briefing].draft)
+            .take(FEED_ENTRIES)
+            .copied()
+            .collect()
+    }
+
+    /// The briefings a tag's feed carries, newest first, drafts left out.
+    fn tag_entries(&self, slug: &str) -> Vec<usize> {
+        self.site.tags[slug]
+            .briefings
+            .iter()
+            .filter(|&&b| !self.site.briefings[b].draft)
+            .take(FEED_ENTRIES)
+            .copied()
+            .collect()
+    }
+
+    /// The newest claims by speaker `id`, one entry each, linked to the
+    /// claim's own page.
+    fn speaker_feed(&self, id: &str) -> Vec<u8> {
+        let site = self.site;
+        let speaker = &self.shared.speakers[id].0;
+        let newest = self.speaker_entries(id);
+        let publisher = self.publisher_name();
+        let entries = newest
+            .iter()
+            .map(|r| self.claim_entry(r.briefing, r.claim, &publisher))
+            .collect();
+        let updated = newest
+            .iter()
+            .map(|r| site.briefings[r.briefing].last_changed())
+            .max();
+        self.write_feed(
+            format!("{} — {}", speaker.name, site.config.title),
+            Some(format!(
+                "Claims by {} checked by {}, with their verdicts.",
+                speaker.name, site.config.title
+            )),
+            &speaker.url,
+            &speaker_feed_path(id),
+            updated,
+            entries,
+        )
+    }
+
+    /// The newest briefings tagged `slug`, as the site's feed has them.
+    fn tag_feed(&self, slug: &str) -> Vec<u8> {
+        let site = self.site;
+        let tag = &self.shared.tags[slug].0;
+        let newest = self.tag_entries(slug);
+        let publisher = self.publisher_name();
+        let entries = newest
+            .iter()
+            .map(|&b| self.feed_entry(b, &publisher))
+            .collect();
+        let updated = newest
+            .iter()
+            .map(|&b| site.briefings[b].last_changed())
+            .max();
+        self.write_feed(
+            format!("Tag: {} — {}", tag.name, site.config.title),
+            Some(format!(
+                "Briefings by {} tagged “{}”.",
+                site.config.title, tag.name
+            )),
+            &tag.url,
+            &tag_feed_path(slug),
+            updated,
+            entries,
+        )
+    }
+
+    /// Claim `c` of briefing `b` as an entry: its words for a title, its
+    /// verdict and explanation for content.
+    fn claim_entry(&self, b: usize, c: usize, publisher: &str) -> atom::Entry {
+        let config = &self.site.config;
+        let briefing = &self.site.briefings[b];
+        let claim = &self.briefings[b].claims[c];
+        let url = config.absolute(&claim.page_url);
+        let (open, close) = if claim.verbatim {
+            ("“", "”")
+        } else {
+            ("", "")
+        };
+        // Plain text only: an explanation's own links are relative to the
+        // site, which a feed reader does not know.
+        let mut html = String::from("<p>");
+        let _ = escape_html(FmtWriter(&mut html), &claim.summary);
+        html.push_str("</p><p><a href=\"");
+        let _ = escape_html(FmtWriter(&mut html), &config.absolute(&claim.url));
+        html.push_str("\">");
+        let _ = escape_html(FmtWriter(&mut html), &briefing.title);
+        html.push_str("</a></p>");
+        atom::Entry {
+            title: atom::Text::plain(format!(
+                "{}: {open}{}{close} — {}",
+                claim.speaker.name, claim.text, claim.verdict.label
+            )),
+            id: url.clone(),
+            updated: midnight(briefing.last_changed()),
+            published: Some(midnight(briefing.date)),
+            authors: self.entry_authors(b, publisher),
+            links: vec![link(&url, "alternate", "text/html")],
+            summary: Some(atom::Text::plain(claim.summary.clone())),
+            content: Some(atom::Content {
+                value: Some(html),
+                content_type: Some("html".to_owned()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    /// The name a feed gives as its author when a briefing names none.
+    fn publisher_name(&self) -> String {
+        let config = &self.site.config;
+        if config.publisher.name.is_empty() {
+            config.title.clone()
+        } else {
+            config.publisher.name.clone()
+        }
+    }
+
+    /// A feed of `entries` about the page at `page_url`, itself at `path`
+    /// under the output folder.
+    fn write_feed(
+        &self,
+        title: String,
+        subtitle: Option<String>,
+        page_url: &str,
+        path: &str,
+        updated: Option<NaiveDate>,
+        entries: Vec<atom::Entry>,
+    ) -> Vec<u8> {
+        let config = &self.site.config;
+        let page = config.absolute(page_url);
+        let publisher = self.publisher_name();
+        let feed = atom::Feed {
+            title: atom::Text::plain(title),
+            subtitle: subtitle.map(atom::Text::plain),
+            id: config.absolute(&format!("{}{path}", config.base_path)),
+            updated: midnight(updated.unwrap_or_default()),
+            authors: vec![person(&publisher, config.publisher.url.as_deref())],
+            links: vec![
+                link(
+                    &config.absolute(&format!("{}{path}", config.base_path)),
+                    "self",
+                    "application/atom+xml",
+                ),
+                link(&page, "alternate", "text/html"),
+            ],
+            generator: Some(atom::Generator {
+                value: "brief".to_owned(),
+                uri: None,
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            lang: Some(config.language.clone()),
+            entries,
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        // Writing XML into memory fails only on a bug in the writer.
+        let _ = feed.write_with_config(
+            &mut out,
+            atom::WriteConfig {
+                write_document_declaration: true,
+                indent_size: Some(2),
+            },
+        );
+        out.push(b'\n');
+        out
+    }
+
+    /// Who wrote briefing `b`, as a feed entry names them: each with their
+    /// page on the site when authors.yaml lists them.
+    fn entry_authors(&self, b: usize, publisher: &str) -> Vec<atom::Person> {
+        let config = &self.site.config;
+        let bylines = &self.briefings[b].bylines;
+        if bylines.is_empty() {
+            vec![person(publisher, config.publisher.url.as_deref())]
+        } else {
+            bylines
+                .iter()
+                .map(|a| {
+                    person(
+                        &a.name,
+                        a.url.as_deref().map(|u| config.absolute(u)).as_deref(),
+                    )
+                })
+                .collect()
         }
     }
 
@@ -284,6 +554,16 @@ impl Plan<'_> {
                     site.claims_by_verdict.get(&self.shared.site.verdicts[i].id),
                     k,
                 ),
+                Job::Author(id, k) => {
+                    let all = site
+                        .briefings_by_author
+                        .get(id)
+                        .map_or(&[][..], Vec::as_slice);
+                    all[self.shown(all.len(), k)]
+                        .iter()
+                        .map(|&b| changed(b))
+                        .max()
+                }
                 Job::Tag(slug, k) => {
                     let all = &site.tags[slug].briefings;
                     all[self.shown(all.len(), k)]
@@ -462,6 +742,12 @@ fn keyed<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
     map.into_iter().collect()
 }
 
+/// Which page a following feed is about.
+enum Following<'a> {
+    Speaker(&'a str),
+    Tag(&'a str),
+}
+
 /// `"key":value`, as a member of a JSON object.
 fn member(out: &mut Vec<u8>, key: &str, value: &impl Serialize) {
     serde_json::to_writer(&mut *out, key).expect("keys always serialise");
@@ -537,9 +823,10 @@ fn key(anchor: &str) -> &str {
     anchor.strip_prefix("source-").unwrap_or(anchor)
 }
 
-/// Pages a search engine should not be sent to.
+/// Pages a search engine should not be sent to: an embed is a claim
+/// page's card for other sites, and says `noindex`.
 fn in_sitemap(job: Job) -> bool {
-    !matches!(job, Job::NotFound)
+    !matches!(job, Job::NotFound | Job::Embed(..))
 }
 
 fn sitemap_part(n: usize) -> PathBuf {

@@ -134,6 +134,30 @@ pub(crate) struct SpeakerRef {
     pub url: String,
 }
 
+/// An author of `content/authors.yaml`, as their page and bylines show them.
+#[derive(Serialize, Clone)]
+pub(crate) struct AuthorView {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub bio: Option<String>,
+    /// Their page on the site, `/authors/<id>/`.
+    pub url: String,
+    /// Their own page elsewhere, from `url:` in authors.yaml.
+    pub website: Option<String>,
+    /// The address of their picture: as written, or under the site's base
+    /// path for a file of `static/`.
+    pub image: Option<String>,
+}
+
+/// One name of a briefing's byline: linked to the author's page when the
+/// site lists its authors in `content/authors.yaml`.
+#[derive(Serialize, Clone, Hash)]
+pub(crate) struct Byline {
+    pub name: String,
+    pub url: Option<String>,
+}
+
 #[derive(Serialize, Clone)]
 pub(crate) struct SourceView {
     pub id: String,
@@ -313,6 +337,7 @@ pub(crate) struct Shared {
     /// verdict of every claim a few times over.
     verdict_index: FxHashMap<String, usize>,
     pub tags: HashMap<String, (TagView, u64)>,
+    pub authors: HashMap<String, (Arc<AuthorView>, u64)>,
 }
 
 impl Shared {
@@ -348,7 +373,27 @@ impl Shared {
             verdict_views,
             speakers: speaker_views(site),
             tags: tag_views(site),
+            authors: author_views(site),
         }
+    }
+
+    /// A briefing's byline: each name linked to its author's page when
+    /// authors.yaml lists them, else as written.
+    pub(crate) fn bylines(&self, briefing: &Briefing) -> Vec<Byline> {
+        briefing
+            .authors
+            .iter()
+            .map(|a| match self.authors.get(a) {
+                Some((view, _)) => Byline {
+                    name: view.name.clone(),
+                    url: Some(view.url.clone()),
+                },
+                None => Byline {
+                    name: a.clone(),
+                    url: None,
+                },
+            })
+            .collect()
     }
 
     pub(crate) fn verdict(&self, id: &str) -> Option<(usize, &VerdictView)> {
@@ -416,6 +461,35 @@ fn speaker_views(site: &Site) -> HashMap<String, (Arc<SpeakerRef>, u64)> {
             };
             let hash = fingerprint::of_view(&view);
             (s.id.clone(), (Arc::new(view), hash))
+        })
+        .collect()
+}
+
+/// Each author of content/authors.yaml, with the fingerprint of each.
+fn author_views(site: &Site) -> HashMap<String, (Arc<AuthorView>, u64)> {
+    let base = &site.config.base_path;
+    site.authors
+        .iter()
+        .flat_map(|a| a.values())
+        .map(|a| {
+            let image = a.image.as_ref().map(|image| {
+                if image.starts_with("https://") || image.starts_with("http://") {
+                    image.clone()
+                } else {
+                    format!("{base}{}", image.trim_start_matches('/'))
+                }
+            });
+            let view = AuthorView {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                role: a.role.clone(),
+                bio: a.bio.clone(),
+                url: format!("{base}authors/{}/", a.id),
+                website: a.url.clone(),
+                image,
+            };
+            let hash = fingerprint::of_view(&view);
+            (a.id.clone(), (Arc::new(view), hash))
         })
         .collect()
 }
@@ -584,6 +658,8 @@ pub(crate) struct BriefingViews {
     /// tallies of the pages that list claims: counted with no verdict
     /// looked up by name, a save counts every claim of the site.
     pub verdicts: Vec<Option<usize>>,
+    /// Who wrote it, for its page, the feeds and its JSON-LD.
+    pub bylines: Vec<Byline>,
 }
 
 /// Everything a briefing's views are made from: its own text, and the
@@ -613,6 +689,13 @@ pub(crate) fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
         shared
             .tags
             .get(&Site::tag_slug(tag))
+            .map(|(_, h)| *h)
+            .hash(&mut hasher);
+    }
+    for author in &briefing.authors {
+        shared
+            .authors
+            .get(author)
             .map(|(_, h)| *h)
             .hash(&mut hasher);
     }
@@ -706,6 +789,7 @@ pub(crate) fn briefing_views(
         summary,
         claims,
         verdicts,
+        bylines: shared.bylines(briefing),
     }
 }
 

@@ -54,6 +54,7 @@ fn briefing_index(briefing: &Briefing) -> u64 {
         briefing.date,
         briefing.draft,
         &briefing.tags,
+        &briefing.authors,
     )
         .hash(&mut h);
     for claim in &briefing.claims {
@@ -104,6 +105,7 @@ impl SiteKeys {
                 &options.base_url,
                 files.speakers.as_ref().map(|f| f.hash),
                 files.sources.as_ref().map(|f| f.hash),
+                files.authors.as_ref().map(|f| f.hash),
                 briefings.iter().map(|b| b.index).collect::<Vec<_>>(),
                 pages
                     .iter()
@@ -121,6 +123,7 @@ pub(super) fn checks_context(files: &SiteFiles, config: &SiteConfig) -> u64 {
     fingerprint::of(&(
         files.speakers.as_ref().map(|f| f.hash),
         files.sources.as_ref().map(|f| f.hash),
+        files.authors.as_ref().map(|f| f.hash),
         config.scale.iter().map(|v| &v.id).collect::<Vec<_>>(),
     ))
 }

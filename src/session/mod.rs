@@ -217,6 +217,15 @@ impl Session {
             .map(|file| site_file(file, parse::site_sources(file), &mut positions))
             .unwrap_or_default();
         diagnostics.extend(d);
+        // A file too broken to read is reported once; its bylines are then
+        // taken as written rather than each reported unknown.
+        let authors = files.authors.as_ref().and_then(|file| {
+            let (parsed, d) = parse::site_authors(file);
+            let readable = parsed.is_some();
+            let (authors, d) = site_file(file, (parsed, d), &mut positions);
+            diagnostics.extend(d);
+            readable.then_some(authors)
+        });
         let content = self.loaded.content(mode);
         let (briefings, pages) =
             self.parsed
@@ -244,6 +253,7 @@ impl Session {
                 pages,
                 site_speakers,
                 site_sources,
+                authors,
                 positions,
             ),
         };
