@@ -302,7 +302,13 @@ pub(crate) fn plain_text(markdown: &str) -> String {
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
+            // Blocks end with a space, or the last word of a list item
+            // would run into the next: "decisions.At".
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
+            ) => out.push(' '),
             _ => {}
         }
     }
@@ -380,6 +386,14 @@ mod tests {
         let b = body("## The record\n\n## The record\n\n## Own {#mine}\n");
         assert_eq!(b.heading_ids, ["the-record", "the-record-1", "mine"]);
         assert!(b.html.contains("<h2 id=\"the-record-1\">"), "{}", b.html);
+    }
+
+    #[test]
+    fn plain_text_keeps_words_of_separate_blocks_apart() {
+        assert_eq!(
+            plain_text("# Title\n\n- One item.\n- Two.\n\n| a | b |\n|---|---|\n| c | d |\n"),
+            "Title One item. Two. a b c d"
+        );
     }
 
     #[test]
