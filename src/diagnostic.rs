@@ -191,6 +191,12 @@ pub fn render(
     for diagnostic in diagnostics {
         let id = *read.entry(&diagnostic.file).or_insert_with(|| {
             let bytes = std::fs::read(root.join(&diagnostic.file)).ok()?;
+            // An image or other binary file has no line to show: quoting
+            // it would print its bytes to the terminal. A NUL near the
+            // start tells binary from text, as git does.
+            if bytes.iter().take(8000).any(|&b| b == 0) {
+                return None;
+            }
             let text = String::from_utf8_lossy(&bytes).into_owned();
             Some(files.add(diagnostic.file.display().to_string(), text))
         });

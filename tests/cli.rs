@@ -740,3 +740,24 @@ fn brief_timings_makes_build_print_each_stage_with_its_time_and_memory() {
     let quiet = site.run(&["build", "-q"]);
     assert_eq!(quiet.stderr, "");
 }
+
+#[test]
+fn a_binary_file_in_the_content_is_named_without_printing_its_bytes() {
+    let site = good_site();
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01";
+    site.write_bytes("content/briefings/chart.png", png);
+    let run = site.run(&["check", "--evidence", "off"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/briefings/chart.png:1:1: warning: this file is not part of the site"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("PNG") && !run.stderr.contains('\u{fffd}'),
+        "the warning prints the file's bytes:\n{}",
+        run.stderr
+    );
+}
