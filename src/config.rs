@@ -94,6 +94,14 @@ pub struct SiteConfig {
     /// folder, with `/` between folders, known to exist.
     pub logo: Option<String>,
     pub favicon: Option<String>,
+    /// `images`: how raster images are resized and encoded.
+    pub images: crate::media::ImageSettings,
+    /// `image`: the picture a share of any page shows when the page has
+    /// none of its own (a file under `static/`).
+    pub image: Option<crate::model::Figure>,
+    /// `social_cards`: draw a 1200×630 card for each briefing and claim
+    /// page, its `og:image`.
+    pub social_cards: bool,
 }
 
 impl Default for SiteConfig {
@@ -116,6 +124,9 @@ impl Default for SiteConfig {
             menu: None,
             logo: None,
             favicon: None,
+            images: Default::default(),
+            image: None,
+            social_cards: false,
         }
     }
 }

@@ -14,6 +14,7 @@ pub(crate) mod evidence;
 pub(crate) mod fingerprint;
 pub(crate) mod links;
 pub mod load;
+pub(crate) mod media;
 pub(crate) mod model;
 pub mod parse;
 pub mod render;

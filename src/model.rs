@@ -16,6 +16,38 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 
 use crate::diagnostic::Position;
+use crate::media::Picture;
+
+/// An image named in front matter (`image:` of a briefing, a page, a claim
+/// or a speaker), resolved to what a page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Figure {
+    /// As written in front matter, for messages.
+    pub written: String,
+    pub picture: Picture,
+    /// Required: an image in a fact check is evidence.
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// An archived copy of what the image shows (a claim's post as it
+    /// appeared).
+    pub archived: Option<String>,
+}
+
+/// A document the desk hosts itself (`sources.<id>.file`): a file of the
+/// briefing's bundle, linked from the source card.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Attachment {
+    /// As written in front matter.
+    pub written: String,
+    /// Site URL, with the base path.
+    pub url: String,
+    /// Published path, for absolute URLs.
+    pub published: String,
+    /// `application/pdf`, …
+    pub mime: String,
+    pub bytes: u64,
+}
 
 /// One step of the verdict scale.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +156,8 @@ pub struct Speaker {
     pub name: String,
     pub role: Option<String>,
     pub affiliation: Option<String>,
+    /// A portrait, for the speaker's page and cards.
+    pub image: Option<Figure>,
     pub origin: Origin,
 }
 
@@ -154,6 +188,9 @@ pub struct Source {
     pub accessed: Option<NaiveDate>,
     pub archived: Option<String>,
     pub excerpt: Option<String>,
+    /// The document itself, hosted with the briefing: it counts as an
+    /// archived copy.
+    pub file: Option<Attachment>,
     pub origin: Origin,
     /// Fingerprint of everything above that a page shows.
     pub hash: u64,
@@ -173,6 +210,7 @@ impl Source {
             self.accessed,
             &self.archived,
             &self.excerpt,
+            &self.file,
         ));
         self.sort_key = self.title.to_lowercase();
         self
@@ -201,6 +239,9 @@ pub struct Claim {
     /// The explanation as plain text, for share cards and meta descriptions.
     pub explanation_text: String,
     pub sources: Vec<String>,
+    /// The claim as it appeared: a screenshot of the post, the photo
+    /// under review.
+    pub image: Option<Figure>,
     /// Index in the briefing's `claims` list, for locating diagnostics.
     pub index: usize,
 }
@@ -255,6 +296,8 @@ pub struct Briefing {
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     pub draft: bool,
+    /// The lead image: shown at the top, and the picture a share shows.
+    pub image: Option<Figure>,
     pub body: Body,
     pub claims: Vec<Claim>,
     pub speakers: IndexMap<String, Speaker>,
@@ -302,6 +345,7 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub draft: bool,
+    pub image: Option<Figure>,
     pub body: Body,
 }
 

@@ -364,6 +364,7 @@ pub fn briefing(
     // empty (they are reported above) so its references are still checked;
     // the errors stop the build before anything is rendered.
     let briefing = Briefing {
+        image: None,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
@@ -449,6 +450,7 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
         f.error(&sub("sources"), "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
     }
     Claim {
+        image: None,
         id: id.unwrap_or_default(),
         speaker: speaker.unwrap_or_default(),
         text: text.unwrap_or_default(),
@@ -516,6 +518,7 @@ fn speakers(
         out.insert(
             id.0.clone(),
             Speaker {
+                image: None,
                 id: id.0,
                 name,
                 role: raw.role.map(|t| t.0),
@@ -563,6 +566,7 @@ fn sources(
         out.insert(
             id.0.clone(),
             Source {
+                file: None,
                 id: id.0,
                 title,
                 publisher: raw.publisher.map(|t| t.0),
@@ -678,6 +682,7 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
     let title = f.required(doc.raw.title, "title", "add `title:` with the page's title");
     let body = body(doc.body, doc.body_line_offset, config);
     let page = title.map(|title| Page {
+        image: None,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
