@@ -258,6 +258,9 @@ pub struct Body {
     pub html: PackedHtml,
     pub links: Vec<Link>,
     pub heading_ids: Vec<String>,
+    /// Published paths of the site's own files (bundle and static) the
+    /// text shows or links to: what must be published for it.
+    pub media: Vec<String>,
 }
 
 /// Rendered HTML kept LZ4-compressed. A body is printed once, on its own

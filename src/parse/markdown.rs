@@ -64,6 +64,7 @@ impl From<Rendered> for Body {
             html: PackedHtml::pack(&rendered.html),
             links: rendered.links,
             heading_ids: rendered.heading_ids,
+            media: Vec::new(),
         }
     }
 }
