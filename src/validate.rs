@@ -181,9 +181,14 @@ fn placeholder_addresses(site: &Site, out: &mut Vec<Diagnostic>) {
             source_addresses(site, source, None, out);
         }
         for claim in &briefing.claims {
-            if let Some(url) = &claim.appearance {
+            let archived = claim.image.as_ref().and_then(|i| i.archived.as_ref());
+            for (sub, url) in [
+                ("appearance", claim.appearance.as_ref()),
+                ("image.archived", archived),
+            ] {
+                let Some(url) = url else { continue };
                 if let Some(domain) = placeholder_host(url) {
-                    let field = format!("claims[{}].appearance", claim.index);
+                    let field = format!("claims[{}].{sub}", claim.index);
                     out.push(placeholder(
                         &briefing.file,
                         site.locate(b, &field),

@@ -20,7 +20,8 @@ use crate::render;
 /// absolute with it) and whether raw HTML is kept. A change parses every
 /// file again.
 pub(super) fn parse_settings(config: &SiteConfig) -> u64 {
-    fingerprint::of(&(&config.base_path, config.markdown_safe))
+    // The image settings decide the variants an image's `srcset` names.
+    fingerprint::of(&(&config.base_path, config.markdown_safe, &config.images))
 }
 
 /// A briefing's keys, made once when it is parsed, since every rebuild
