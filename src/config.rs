@@ -858,9 +858,21 @@ mod tests {
         assert_eq!(
             found,
             [
-                (2, 17, "image width `9000` is not a whole number of pixels from 16 to 8192"),
-                (2, 23, "image width `wide` is not a whole number of pixels from 16 to 8192"),
-                (3, 12, "image quality `0` is not a whole number from 1 to 100"),
+                (
+                    2,
+                    17,
+                    "image width `9000` is not a whole number of pixels from 16 to 8192"
+                ),
+                (
+                    2,
+                    23,
+                    "image width `wide` is not a whole number of pixels from 16 to 8192"
+                ),
+                (
+                    3,
+                    12,
+                    "image quality `0` is not a whole number from 1 to 100"
+                ),
             ]
         );
         assert!(diagnostics.iter().all(|d| d.is_error() && d.hint.is_some()));

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod catalog;
+pub mod strip;
 pub mod svg;
 
 use std::collections::BTreeMap;
