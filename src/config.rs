@@ -166,6 +166,15 @@ struct RawConfig {
     menu: Option<Vec<RawMenuEntry>>,
     logo: Option<Text>,
     favicon: Option<Text>,
+    images: Option<RawImages>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Vec<Text>>,
+    quality: Option<Text>,
+    originals: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -247,6 +256,9 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
         }
     }
     config.preview = options.drafts;
+    if let Some(images) = raw.images {
+        apply_images(&mut config.images, images, &at, &mut diagnostics);
+    }
     if let Some(menu) = raw.menu {
         config.menu = Some(menu_entries(menu, &at, &mut diagnostics));
     }
@@ -330,6 +342,60 @@ fn apply_base_url(
             format!("base_url `{url}` {why}"),
             "write the address the site is deployed at, such as https://factdesk.example.org/",
         )),
+    }
+}
+
+/// The smallest and largest width an image variant may be made at.
+const IMAGE_WIDTHS: std::ops::RangeInclusive<u32> = 16..=8192;
+
+/// `images:`: the widths and quality of resized images, and whether the
+/// originals are published too.
+fn apply_images(
+    settings: &mut crate::media::ImageSettings,
+    raw: RawImages,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some(widths) = raw.widths {
+        let mut good = Vec::new();
+        for (i, width) in widths.iter().enumerate() {
+            match width.as_str().trim().parse::<u32>() {
+                Ok(w) if IMAGE_WIDTHS.contains(&w) => good.push(w),
+                _ => diagnostics.push(at.error(
+                    &format!("images.widths[{i}]"),
+                    format!(
+                        "image width `{width}` is not a whole number of pixels from {} to {}",
+                        IMAGE_WIDTHS.start(),
+                        IMAGE_WIDTHS.end()
+                    ),
+                    "list the widths images are resized to, in pixels, such as `widths: [480, 960, 1600]`",
+                )),
+            }
+        }
+        if widths.is_empty() {
+            diagnostics.push(at.error(
+                "images.widths",
+                "the list of image widths is empty".into(),
+                "list at least one width, such as `widths: [960]`, or remove `widths:` for the default 480, 960 and 1600",
+            ));
+        } else if good.len() == widths.len() {
+            good.sort_unstable();
+            good.dedup();
+            settings.widths = good;
+        }
+    }
+    if let Some(quality) = raw.quality {
+        match quality.as_str().trim().parse::<u8>() {
+            Ok(q) if (1..=100).contains(&q) => settings.quality = q,
+            _ => diagnostics.push(at.error(
+                "images.quality",
+                format!("image quality `{quality}` is not a whole number from 1 to 100"),
+                "write the quality of JPEG and WebP images, such as `quality: 80` (higher is sharper and larger)",
+            )),
+        }
+    }
+    if let Some(originals) = raw.originals {
+        settings.originals = originals;
     }
 }
 
@@ -767,5 +833,53 @@ mod tests {
                 ("unproven", "unrated")
             ]
         );
+    }
+
+    #[test]
+    fn images_settings_are_read_and_bad_values_are_located() {
+        let file = SourceFile::new(
+            "site.yaml",
+            "title: Desk\nimages:\n  widths: [1200, 400, 800]\n  quality: 70\n  originals: true\n",
+        );
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(config.images.widths, [400, 800, 1200]);
+        assert_eq!((config.images.quality, config.images.originals), (70, true));
+
+        let file = SourceFile::new(
+            "site.yaml",
+            "images:\n  widths: [480, 9000, wide]\n  quality: 0\n",
+        );
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        let found: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.position.line, d.position.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    17,
+                    "image width `9000` is not a whole number of pixels from 16 to 8192"
+                ),
+                (
+                    2,
+                    23,
+                    "image width `wide` is not a whole number of pixels from 16 to 8192"
+                ),
+                (
+                    3,
+                    12,
+                    "image quality `0` is not a whole number from 1 to 100"
+                ),
+            ]
+        );
+        assert!(diagnostics.iter().all(|d| d.is_error() && d.hint.is_some()));
+        assert_eq!(config.images, crate::media::ImageSettings::default());
+
+        let file = SourceFile::new("site.yaml", "images:\n  widths: []\n  sizes: 3\n");
+        let (_, diagnostics) = load(Some(&file), &Options::new("."));
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
     }
 }

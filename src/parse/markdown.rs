@@ -565,8 +565,8 @@ pub(crate) fn internal_url(dest: &str, base_path: &str) -> Option<String> {
         Some((p, f)) => (p, Some(f)),
         None => (path, None),
     };
-    let stem = path.strip_suffix(".md")?;
-    let slug = stem.rsplit('/').next()?;
+    path.strip_suffix(".md")?;
+    let slug = super::slug_of(std::path::Path::new(path));
     let url = if path.starts_with("briefings/") {
         format!("{base_path}briefings/{slug}/")
     } else if path.starts_with("pages/") {
@@ -826,6 +826,10 @@ mod tests {
             "/desk/about/"
         );
         assert_eq!(internal_url("@/other/x.md", "/"), None);
+        assert_eq!(
+            internal_url("@/briefings/pier/index.md#c1", "/desk/").unwrap(),
+            "/desk/briefings/pier/#c1"
+        );
         assert_eq!(internal_url("https://x", "/"), None);
     }
 

@@ -400,11 +400,34 @@ fn looks_like_a_date(text: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// The slug of a content file: its file name without `.md`.
+/// The slug of a content file: its file name without `.md`, or for a page
+/// bundle (`briefings/<name>/index.md`) the name of its folder.
 pub fn slug_of(path: &Path) -> String {
-    path.file_stem()
+    let named = if is_bundle_index(path) {
+        path.parent().and_then(Path::file_name)
+    } else {
+        path.file_stem()
+    };
+    named
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// Whether `path` is the text of a page bundle: an `index.md` in a folder
+/// of its own, not one directly in `briefings/` or `pages/`.
+pub fn is_bundle_index(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "index.md")
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|folder| {
+                let top = path.parent().and_then(Path::parent);
+                let kind_root = folder == "briefings" || folder == "pages";
+                // `content/briefings/index.md` is a briefing named index; a
+                // folder called `briefings` deeper down is a bundle.
+                !(kind_root
+                    && top.is_none_or(|t| t.as_os_str().is_empty() || t == Path::new("content")))
+            })
 }
 
 /// The path `@/` links use: relative to `content/`, with forward slashes.
