@@ -167,6 +167,15 @@ struct RawConfig {
     logo: Option<Text>,
     favicon: Option<Text>,
     images: Option<RawImages>,
+    image: Option<RawSiteImage>,
+}
+
+/// `image:`: the picture a share of any page shows when the page has none.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteImage {
+    src: Option<Text>,
+    alt: Option<Text>,
 }
 
 #[derive(Deserialize)]
@@ -202,6 +211,16 @@ struct RawVerdict {
 /// Reads `site.yaml` (if there is one) and applies command-line overrides.
 /// Returns the defaults for anything it cannot read, with the diagnostics.
 pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Diagnostic>) {
+    load_in(file, options, &crate::media::Catalog::default())
+}
+
+/// [`load`], with the site's files known, so `image:` names one of them
+/// with its size.
+pub fn load_in(
+    file: Option<&SourceFile>,
+    options: &Options,
+    catalog: &crate::media::Catalog,
+) -> (SiteConfig, Vec<Diagnostic>) {
     let mut config = SiteConfig::default();
     let mut diagnostics = Vec::new();
     let raw: RawConfig = match file {
@@ -269,7 +288,84 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     config.favicon = raw
         .favicon
         .and_then(|f| static_file("favicon", f, &static_dir, &at, &mut diagnostics));
+    if let Some(image) = raw.image {
+        config.image = site_image(&config, image, catalog, &at, &mut diagnostics);
+    }
     (config, diagnostics)
+}
+
+/// `image:` `{src, alt}`: a file of `static/` or an image elsewhere at a
+/// full address, with the words a reader who cannot see it gets.
+fn site_image(
+    config: &SiteConfig,
+    raw: RawSiteImage,
+    catalog: &crate::media::Catalog,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<crate::model::Figure> {
+    use crate::parse::refs::{Owner, Refs, Resolved, Use};
+    const EXAMPLE: &str = "such as `image: {src: /img/share.png, alt: The desk's name on its blue ground}`, with the file in static/img/";
+    let src = raw.src.map(|t| t.0.trim().to_owned()).unwrap_or_default();
+    let alt = raw.alt.map(|t| t.0.trim().to_owned()).unwrap_or_default();
+    if src.is_empty() {
+        diagnostics.push(at.error(
+            "image.src",
+            "the site's `image` has no `src`".into(),
+            &format!(
+                "give the path of the picture shared when a page has none of its own, {EXAMPLE}"
+            ),
+        ));
+    }
+    if alt.is_empty() {
+        diagnostics.push(at.error(
+            "image.alt",
+            "the site's `image` has no `alt` text".into(),
+            &format!("say what the picture shows, for readers who cannot see it, {EXAMPLE}"),
+        ));
+    }
+    if src.is_empty() || alt.is_empty() {
+        return None;
+    }
+    let refs = Refs::new(catalog, config, Owner::SiteFile);
+    // Like `logo:`, a path in site.yaml is a file of static/ with or
+    // without its leading `/`.
+    let local = !src.contains(':') && !src.starts_with('/') && !src.starts_with("@/");
+    let path = if local {
+        format!("/{src}")
+    } else {
+        src.clone()
+    };
+    let picture = match refs.resolve(&path, Use::Image) {
+        Ok(Resolved::File(file)) => refs.picture(&file),
+        Ok(_) => match check_url(&src) {
+            Ok(()) if src.starts_with("https://") || src.starts_with("http://") => {
+                Some(crate::media::Picture {
+                    src: src.clone(),
+                    ..Default::default()
+                })
+            }
+            _ => {
+                diagnostics.push(at.error(
+                    "image.src",
+                    format!("the site's `image` `{src}` is neither a file of static/ nor a full address"),
+                    &format!("write the path of an image in static/ from the root, {EXAMPLE}; or a full address starting with https://"),
+                ));
+                None
+            }
+        },
+        Err(problem) => {
+            diagnostics.push(at.error("image.src", problem.message, &problem.hint));
+            None
+        }
+    }?;
+    Some(crate::model::Figure {
+        written: src,
+        picture,
+        alt,
+        caption: None,
+        credit: None,
+        archived: None,
+    })
 }
 
 const SITE_YAML: &str = "site.yaml";

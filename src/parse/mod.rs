@@ -1069,7 +1069,10 @@ Body ![Chart of arrivals](@/briefings/pier/pier.jpg).
             (report.url.as_str(), report.mime.as_str(), report.bytes),
             ("/briefings/pier/report.pdf", "application/pdf", 1234)
         );
-        assert_eq!(b.body.media, ["briefings/pier/pier.jpg", "briefings/pier/post.jpg"]);
+        assert_eq!(
+            b.body.media,
+            ["briefings/pier/pier.jpg", "briefings/pier/post.jpg"]
+        );
         assert!(lookups.iter().all(|(_, found)| found.is_some()));
     }
 
@@ -1092,10 +1095,16 @@ Body ![Chart of arrivals](@/briefings/pier/pier.jpg).
             [
                 (7, "`alt` is empty"),
                 (13, "missing required field `alt`"),
-                (18, "file `raport.pdf`: there is no file content/briefings/pier/raport.pdf"),
+                (
+                    18,
+                    "file `raport.pdf`: there is no file content/briefings/pier/raport.pdf"
+                ),
             ]
         );
         assert!(diagnostics[1].hint.as_deref().unwrap().contains("alt: "));
-        assert_eq!(diagnostics[2].hint.as_deref(), Some("did you mean `report.pdf`?"));
+        assert_eq!(
+            diagnostics[2].hint.as_deref(),
+            Some("did you mean `report.pdf`?")
+        );
     }
 }

@@ -48,21 +48,20 @@ impl Owner {
     /// `index.md`.
     pub(crate) fn of(path: &Path) -> Owner {
         let content_path = super::content_path(path);
-        let parts: Vec<&str> = content_path.split('/').collect();
-        match parts.as_slice() {
-            [kind @ ("briefings" | "pages"), name, "index.md"] => {
-                let published = if *kind == "briefings" {
-                    format!("briefings/{name}/")
-                } else {
-                    format!("{name}/")
-                };
-                Owner::Bundle(Bundle {
-                    published,
-                    content: format!("{kind}/{name}/"),
-                })
-            }
-            _ => Owner::Single { content_path },
+        if !super::is_bundle_index(path) {
+            return Owner::Single { content_path };
         }
+        let slug = super::slug_of(path);
+        let published = if content_path.starts_with("pages/") {
+            format!("{slug}/")
+        } else {
+            format!("briefings/{slug}/")
+        };
+        let content = content_path
+            .strip_suffix("index.md")
+            .unwrap_or(&content_path)
+            .to_owned();
+        Owner::Bundle(Bundle { published, content })
     }
 }
 
@@ -212,9 +211,9 @@ impl<'c> Refs<'c> {
                 "name the file from content/, such as `@/briefings/pier-report/pier.jpg`",
             ));
         };
-        let published = match clean.split_once('/') {
-            Some(("briefings", rest)) if rest.contains('/') => format!("briefings/{rest}"),
-            Some(("pages", rest)) if rest.contains('/') => rest.to_owned(),
+        let (prefix, inside) = match clean.split_once('/') {
+            Some(("briefings", rest)) if rest.contains('/') => ("briefings/", rest),
+            Some(("pages", rest)) if rest.contains('/') => ("", rest),
             _ => {
                 return Err(problem(
                     format!("{noun} `{written}`: `@/` names a file of a bundle, under content/briefings/<name>/ or content/pages/<name>/"),
@@ -222,8 +221,18 @@ impl<'c> Refs<'c> {
                 ))
             }
         };
-        if let Some(file) = self.get(&published) {
-            return Ok(file);
+        // A bundle is published under its folder's name wherever it sits
+        // (`briefings/2024/pier/` at `briefings/pier/`), so each folder on
+        // the way may be the bundle's.
+        let source = format!("content/{clean}");
+        let segments: Vec<&str> = inside.split('/').collect();
+        for at in 0..segments.len() - 1 {
+            let published = format!("{prefix}{}", segments[at..].join("/"));
+            if let Some(file) = self.get(&published) {
+                if file.source == Path::new(&source) {
+                    return Ok(file);
+                }
+            }
         }
         let folder = match clean.rsplit_once('/') {
             Some((folder, _)) => format!("{folder}/"),

@@ -97,6 +97,7 @@ impl SiteKeys {
     pub(super) fn of(
         files: &SiteFiles,
         options: &Options,
+        site_media: u64,
         briefings: &[&BriefingKeys],
         pages: &[&Page],
     ) -> SiteKeys {
@@ -107,6 +108,7 @@ impl SiteKeys {
                 files.speakers.as_ref().map(|f| f.hash),
                 files.sources.as_ref().map(|f| f.hash),
                 files.authors.as_ref().map(|f| f.hash),
+                site_media,
                 briefings.iter().map(|b| b.index).collect::<Vec<_>>(),
                 pages
                     .iter()
