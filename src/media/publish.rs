@@ -132,7 +132,7 @@ pub fn plan(
                     Diagnostic::warning(
                         &file.source,
                         Position::start(),
-                        format!("{reason}, so its metadata cannot be removed; it is published as it is"),
+                        format!("{reason}; it is published as it is, with whatever metadata it holds"),
                     )
                     .with_hint("re-save the image as JPEG, PNG or WebP, or rename it if it is not an image"),
                 );
