@@ -253,3 +253,37 @@ fn links_from_the_root_are_checked_against_the_pages() {
         assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
     }
 }
+
+#[test]
+fn a_source_with_a_hosted_file_counts_as_archived() {
+    let site = pier_site();
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let evidence = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Evidence:"))
+        .unwrap_or_else(|| panic!("no evidence line in {}", run.stdout));
+    // The harbour briefing's copy of the source has no file, so the
+    // document counts once, archived by the pier's.
+    assert!(
+        evidence.contains("1 of 1 linked source (100%) archived"),
+        "{evidence}"
+    );
+
+    site.write(
+        BUNDLE,
+        &pier_briefing(BODY).replace("    file: report.pdf\n", ""),
+    );
+    let run = site.run(&["check"]);
+    let evidence = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Evidence:"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        evidence.contains("0 of 1 linked source (0%) archived"),
+        "{evidence}"
+    );
+}

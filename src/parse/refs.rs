@@ -180,6 +180,10 @@ impl<'c> Refs<'c> {
             .decode_utf8()
             .map(|p| p.into_owned())
             .unwrap_or_else(|_| path.to_owned());
+        // `?page=2` or `./` alone: this page itself.
+        if how == Use::Link && path.trim_start_matches("./").trim_matches('.').is_empty() {
+            return Ok(Resolved::Elsewhere);
+        }
         let file = if let Some(content) = path.strip_prefix("@/") {
             if content.ends_with(".md") {
                 return Ok(Resolved::Elsewhere);
@@ -571,6 +575,8 @@ pub(crate) mod tests {
         for elsewhere in [
             "https://x.org/a.png",
             "mailto:a@b.c",
+            "./",
+            "?page=2",
             "#claim-x",
             "@/briefings/x.md#c",
             "//cdn.x/a.png",
@@ -584,6 +590,36 @@ pub(crate) mod tests {
             .collect();
         assert!(looked.contains(&("briefings/pier/pier.jpg".into(), true)));
         assert!(looked.contains(&("about".into(), false)), "{looked:?}");
+    }
+
+    #[test]
+    fn a_bundle_in_a_subfolder_is_named_by_its_path_and_published_by_its_name() {
+        let mut catalog = Catalog::default();
+        catalog.files.insert(
+            "briefings/pier/pier.jpg".into(),
+            Arc::new(MediaFile {
+                source: PathBuf::from("content/briefings/2024/pier/pier.jpg"),
+                published: "briefings/pier/pier.jpg".into(),
+                bytes: 1,
+                hash: 1,
+                kind: jpeg(100, 100),
+            }),
+        );
+        let config = SiteConfig::default();
+        let refs = Refs::new(
+            &catalog,
+            &config,
+            owner("content/briefings/2024/pier/index.md"),
+        );
+        for written in ["pier.jpg", "@/briefings/2024/pier/pier.jpg"] {
+            assert!(
+                matches!(refs.resolve(written, Use::Image), Ok(Resolved::File(_))),
+                "{written}"
+            );
+        }
+        assert!(refs
+            .resolve("@/briefings/pier/pier.jpg", Use::Image)
+            .is_err());
     }
 
     #[test]
