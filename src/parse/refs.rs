@@ -146,10 +146,6 @@ impl<'c> Refs<'c> {
         self.lookups.into_inner()
     }
 
-    pub(crate) fn base_path(&self) -> &str {
-        self.base_path
-    }
-
     fn get(&self, published: &str) -> Option<Arc<MediaFile>> {
         let found = self.catalog.get(published).cloned();
         self.lookups
@@ -374,12 +370,25 @@ impl<'c> Refs<'c> {
     /// The URL a link to `file` points at: the file itself, or for a
     /// bundle's raster image published only as resized copies, the widest.
     pub(crate) fn link_url(&self, file: &MediaFile) -> String {
+        self.link_target(file).0
+    }
+
+    /// [`link_url`](Refs::link_url), with the published path of the file
+    /// it points at.
+    pub(crate) fn link_target(&self, file: &MediaFile) -> (String, String) {
         let resized = matches!(file.kind, MediaKind::Raster { .. })
             && file.source.starts_with("content")
             && !self.settings.originals;
         match self.picture(file).filter(|_| resized) {
-            Some(picture) => picture.src,
-            None => format!("{}{}", self.base_path, file.published),
+            Some(Picture {
+                src,
+                published: Some(published),
+                ..
+            }) => (src, published),
+            _ => (
+                format!("{}{}", self.base_path, url_path(&file.published)),
+                file.published.clone(),
+            ),
         }
     }
 }
@@ -403,6 +412,21 @@ fn usable(written: &str, file: &MediaFile, how: Use) -> Result<(), Problem> {
         )),
         _ => Ok(()),
     }
+}
+
+/// A published path as it goes in a URL: a space or `#` in a file's name
+/// would end the address.
+fn url_path(published: &str) -> String {
+    const UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`');
+    percent_encoding::utf8_percent_encode(published, UNSAFE).to_string()
 }
 
 /// Whether a destination is an address elsewhere: it has a scheme
@@ -681,5 +705,9 @@ pub(crate) mod tests {
         assert_eq!(refs.link_url(pier), "/briefings/pier/pier-1600w.jpg");
         let chart = catalog.get("img/chart.png").unwrap();
         assert_eq!(refs.link_url(chart), "/img/chart.png");
+        assert_eq!(
+            url_path("briefings/x/the report #2.pdf"),
+            "briefings/x/the%20report%20%232.pdf"
+        );
     }
 }
