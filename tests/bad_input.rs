@@ -1183,6 +1183,15 @@ fn cases() -> Vec<Case> {
             )
             .error(21, 18, "image `/img/post.png`: there is no file static/img/post.png")
             .field("claims[0].image.src"),
+        case("errors_on_a_missing_image_in_an_explanation_at_the_field")
+            .given("static/img/post.svg", SVG)
+            .edit(
+                "explanation: The record does not settle it.",
+                "explanation: See ![The post](/img/psot.svg).",
+            )
+            .error(19, 18, "image `/img/psot.svg`: there is no file static/img/psot.svg")
+            .field("claims[0].explanation")
+            .hint_is("did you mean `/img/post.svg`?"),
         case("errors_on_a_root_link_to_no_page")
             .edit("Body text.", "See [how we work](/methodolgy/).")
             .error(22, 5, "link to `/methodolgy/`: the site has no page at that address")
