@@ -1192,6 +1192,17 @@ fn cases() -> Vec<Case> {
             .error(19, 18, "image `/img/psot.svg`: there is no file static/img/psot.svg")
             .field("claims[0].explanation")
             .hint_is("did you mean `/img/post.svg`?"),
+        case("errors_on_a_relative_portrait_path_in_speakers_yaml")
+            .write(
+                "content/speakers.yaml",
+                "lee:\n  name: Lee Ha-na\n  image: {src: lee.jpg, alt: Lee Ha-na}\n",
+            )
+            .error_at(
+                "content/speakers.yaml:3",
+                "image `lee.jpg`: a relative path names a file of a bundle, and this file is not in one",
+            )
+            .field("lee.image.src")
+            .hint_starts("write the path of a file in static/ from the root"),
         case("errors_on_a_root_link_to_no_page")
             .edit("Body text.", "See [how we work](/methodolgy/).")
             .error(22, 5, "link to `/methodolgy/`: the site has no page at that address")
