@@ -1,5 +1,6 @@
 //! The files of the output that are not pages: stylesheets, the theme's
-//! and the site's static files, and the data files; and the check that
+//! and the site's static files, the data files and the social cards; and
+//! the check that
 //! none of them lands where a page goes.
 
 use std::collections::{HashMap, HashSet};
@@ -16,6 +17,7 @@ type StaticFiles = [(PathBuf, PathBuf)];
 /// Where the stylesheets, static and data files go, sorted.
 pub(super) fn paths(plan: &render::Plan, static_files: &StaticFiles) -> Vec<PathBuf> {
     let mut assets = plan.data_paths();
+    assets.extend(plan.card_paths());
     assets.push(PathBuf::from("highlight.css"));
     assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
     assets.extend(static_files.iter().map(|(rel, _)| rel.clone()));

@@ -61,6 +61,11 @@ pub struct Report {
     pub claims: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// Social cards drawn by this build, and those read back from
+    /// `.brief-cache/cards/` instead (a rebuild leaves out the cards it
+    /// knows to be on disk as they are, and counts them in neither).
+    pub cards_drawn: usize,
+    pub cards_reused: usize,
     /// Time spent in each stage, in order, and the memory in use at its end
     /// (printed when the environment variable `BRIEF_TIMINGS` is set).
     pub stages: Vec<Stage>,
@@ -141,11 +146,13 @@ impl Session {
         // Render too: a template that fails only when run is an error.
         let static_files = &self.loaded.files.static_files;
         let mut cache = render::Cache::default();
+        // It writes nothing, so drawing cards would be wasted.
         build::render_site(
             &compiled,
             static_files,
             &mut cache,
             &mut self.stopwatch,
+            None,
             drop,
         )?;
         Ok((compiled.site, sorted(compiled.warnings)))
@@ -284,6 +291,8 @@ fn report(
         claims: compiled.site.briefings.iter().map(|b| b.claims.len()).sum(),
         elapsed: start.elapsed(),
         warnings,
+        cards_drawn: 0,
+        cards_reused: 0,
         stages: Vec::new(),
     }
 }

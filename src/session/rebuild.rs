@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use super::output::{news, removal};
 use super::{assets, keys, report, Compiled, Failure, Report, Session, Written};
+use crate::diagnostic::Diagnostic;
 use crate::render::{self, Plan, PlannedPage};
 use crate::BuildMode;
 
@@ -34,7 +35,7 @@ impl Session {
         let mut compiled = self
             .compile(changed, BuildMode::Kept)
             .map_err(Failure::Content)?;
-        let warnings = std::mem::take(&mut compiled.warnings);
+        let mut warnings = std::mem::take(&mut compiled.warnings);
         let mut written = match changed {
             Some(changed) => self.write_edited(&compiled, changed, announce)?,
             None => 0,
@@ -42,8 +43,9 @@ impl Session {
         let (site, templates) = (&compiled.site, &compiled.templates);
         let mut plan = render::plan(site, templates, &mut self.render, compiled.keys.resolve);
         let layout = self.lay_out(&compiled, &mut plan)?;
-        let (count, index) = self.write_stale(&compiled, &plan, announce)?;
+        let (count, index, cards, found) = self.write_stale(&compiled, &plan, announce)?;
         written += count;
+        warnings.extend(found);
         self.remove_old_index(&index, announce)?;
         let pages = self.remove_stale(&plan, &layout, &index, announce)?;
         self.output.layout = Some((layout.key, pages));
@@ -51,6 +53,8 @@ impl Session {
         let mut report = report(&compiled, warnings, written, start);
         report.files = self.output.written.len();
         report.pages = pages;
+        report.cards_drawn = cards.drawn;
+        report.cards_reused = cards.reused;
         self.stopwatch.lap("remove stale");
         report.stages = std::mem::take(&mut self.stopwatch.stages);
         drop(plan);
@@ -117,14 +121,23 @@ impl Session {
     /// go out first, so the browser can reload while index pages are still
     /// being rendered. A template that fails at that second step leaves
     /// those pages as they were (and not remembered), so the next good save
-    /// renders them again. Returns the number of files written and the
-    /// paths of the search index.
+    /// renders them again. Returns the number of files written, the paths
+    /// of the search index, the cards drawn and reused, and the warnings
+    /// of making them.
     fn write_stale(
         &mut self,
         compiled: &Compiled,
         plan: &Plan,
         announce: &mut dyn FnMut(&Written),
-    ) -> Result<(usize, HashSet<PathBuf>), Failure> {
+    ) -> Result<
+        (
+            usize,
+            HashSet<PathBuf>,
+            render::cards::Counts,
+            Vec<Diagnostic>,
+        ),
+        Failure,
+    > {
         let templates = &compiled.templates;
         let stale = plan.stale(&self.render);
         self.stopwatch.lap("plan");
@@ -142,6 +155,18 @@ impl Session {
         files.extend(assets::files(&compiled.highlight_css, static_files));
         let (data, made) = plan.data_files(&self.render);
         files.extend(assets::not_overridden(data, static_files));
+        // The cards whose view changed; announced as assets.
+        let cards = render::cards::make(
+            plan,
+            templates,
+            &self.render,
+            &self.options.root,
+            true,
+            |file| file,
+        )
+        .map_err(Failure::Content)?;
+        files.extend(cards.files);
+        self.stopwatch.lap("social cards");
         // The search index, after the pages: announced like assets, so
         // open pages do not reload for it.
         let search = render::search::files(plan, &mut self.render);
@@ -150,8 +175,9 @@ impl Session {
         files.extend(search);
         written += self.put(&files, &rest, announce)?;
         self.render.remember_data(made);
+        self.render.remember_cards(cards.made, &compiled.site);
         self.stopwatch.lap("write the rest");
-        Ok((written, index))
+        Ok((written, index, cards.counts, cards.warnings))
     }
 
     /// Writes `files`, made for `batch`, records the pages as on disk and
