@@ -89,7 +89,8 @@ pub(crate) struct CardView<'a> {
 }
 
 /// Text cut into lines that fit the card, with an ellipsis when it had to
-/// be shortened.
+/// be shortened. Lines of right-to-left text begin and end with U+200F
+/// (see [`wrap`]).
 #[derive(Serialize, Debug, PartialEq)]
 pub(crate) struct TextBlock {
     lines: Vec<String>,
@@ -424,7 +425,11 @@ fn claim_card<'a>(
     setting: &Setting,
 ) -> CardView<'a> {
     let site = &plan.site.config;
-    let name = shorten(&claim.speaker.name, 40);
+    let rtl = is_rtl(&claim.speaker.name);
+    let mut name = shorten(&claim.speaker.name, 40);
+    if rtl {
+        name = format!("{RLM}{name}{RLM}");
+    }
     let room = 52usize.saturating_sub(width(&name) + 2);
     let role = claim
         .speaker
@@ -444,11 +449,7 @@ fn claim_card<'a>(
         briefing: wrap(&views.summary.title, 80, 1),
         claim_count: 1,
         tally: Vec::new(),
-        speaker: Some(SpeakerLine {
-            rtl: is_rtl(&claim.speaker.name),
-            name,
-            role,
-        }),
+        speaker: Some(SpeakerLine { rtl, name, role }),
         words: Some(wrap(&claim.text, 48, 5)),
         verdict: Some(VerdictLabel {
             label: &claim.verdict.label,
@@ -549,11 +550,20 @@ pub(crate) fn wrap(text: &str, budget: usize, lines: usize) -> TextBlock {
             *last = format!("{}…", kept.trim_end());
         }
     }
-    TextBlock {
-        rtl: is_rtl(text),
-        lines: out,
+    let rtl = is_rtl(text);
+    if rtl {
+        // usvg lays every text out as a left-to-right paragraph, which
+        // puts the full stop of an Arabic sentence at its right end: a
+        // right-to-left mark at each end of the line keeps it in place.
+        for line in &mut out {
+            *line = format!("{RLM}{line}{RLM}");
+        }
     }
+    TextBlock { rtl, lines: out }
 }
+
+/// U+200F RIGHT-TO-LEFT MARK: invisible, and strongly right to left.
+const RLM: char = '\u{200F}';
 
 /// `text` cut to `budget` narrow characters, with an ellipsis if cut.
 fn shorten(text: &str, budget: usize) -> String {
@@ -656,7 +666,9 @@ mod tests {
         let block = wrap(&"한".repeat(30), 20, 5);
         assert_eq!(block.lines[0].chars().count(), 10);
         assert!(!block.rtl);
-        assert!(wrap("«مرحبا بالعالم»", 20, 2).rtl);
+        let arabic = wrap("«مرحبا بالعالم».", 20, 2);
+        assert!(arabic.rtl);
+        assert_eq!(arabic.lines, ["\u{200F}«مرحبا بالعالم».\u{200F}"]);
         assert!(!wrap("“Hello” مرحبا", 20, 2).rtl);
     }
 
