@@ -74,6 +74,9 @@ impl Terminal {
     /// is set.
     pub(crate) fn built(&self, report: &Report, output: &Path) {
         self.timings(&report.stages);
+        if let Some(cards) = cards(report).filter(|_| timings_wanted()) {
+            let _ = writeln!(std::io::stderr().lock(), "{cards}");
+        }
         self.line(&format!(
             "Built {} ({}) from {} with {} into {} in {} ms{}",
             plural(report.pages, "page"),
@@ -105,6 +108,9 @@ impl Terminal {
                 .map(|stage| format!("{} {:.1}", stage.name, stage.took.as_secs_f64() * 1000.0))
                 .collect();
             line.push_str(&format!(" [{} ms]", stages.join(", ")));
+            if let Some(cards) = cards(report) {
+                line.push_str(&format!(" [{cards}]"));
+            }
         }
         self.line(&line);
     }
@@ -131,6 +137,16 @@ impl Terminal {
             );
         }
     }
+}
+
+/// How many social cards a build drew and reused, if it made any.
+fn cards(report: &Report) -> Option<String> {
+    (report.cards_drawn + report.cards_reused > 0).then(|| {
+        format!(
+            "social cards: {} drawn, {} reused",
+            report.cards_drawn, report.cards_reused
+        )
+    })
 }
 
 fn timings_wanted() -> bool {

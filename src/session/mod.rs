@@ -158,6 +158,22 @@ impl Session {
         Ok((compiled.site, sorted(compiled.warnings)))
     }
 
+    /// What the template `card.svg` receives for each social card the site
+    /// has, or would have with `social_cards: true`, by output path: the
+    /// Tera context as JSON, for tools and for the test that keeps
+    /// docs/reference/templates.md true. Draws and writes nothing.
+    pub fn card_contexts(&mut self) -> Result<Vec<(PathBuf, serde_json::Value)>, Vec<Diagnostic>> {
+        let compiled = self.compile(None, BuildMode::Kept)?;
+        let mut cache = render::Cache::default();
+        let plan = render::plan(
+            &compiled.site,
+            &compiled.templates,
+            &mut cache,
+            compiled.keys.resolve,
+        );
+        Ok(render::cards::contexts(&plan, &self.options.root))
+    }
+
     /// Parses what changed and checks the whole site.
     fn compile(
         &mut self,
