@@ -187,6 +187,8 @@ fn a_save_redraws_only_the_card_it_changed_and_announces_it() {
     let mut session = Session::new(Options::new(site.root()));
     let first = session.build().unwrap();
     assert_eq!(first.cards_drawn, 2);
+    // The cache keeps itself out of version control.
+    assert!(site.path(".brief-cache/.gitignore").is_file());
     let changed = [site.path("content/briefings/x.md")].into();
     let rebuild = |session: &mut Session| {
         let mut announced: Vec<Written> = Vec::new();
@@ -221,6 +223,31 @@ fn a_save_redraws_only_the_card_it_changed_and_announces_it() {
         "{assets:?}"
     );
     assert!(!assets.contains(&PathBuf::from("briefings/x/card.png")));
+
+    // A new card template draws every card again, and changes no page.
+    let template = [site.path("templates/card.svg")].into();
+    site.write(
+        "templates/card.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\">\
+         <rect width=\"1200\" height=\"630\" fill=\"#0000ff\"/></svg>",
+    );
+    let mut announced: Vec<Written> = Vec::new();
+    let report = session
+        .rebuild(Some(&template), &mut |w| announced.push(w.clone()))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(report.cards_drawn, 2);
+    assert!(
+        announced.iter().all(|w| w.pages.is_empty()),
+        "{announced:?}"
+    );
+    assert_eq!(
+        Picture::read(&site.path(BRIEFING_CARD)).at(10, 10),
+        [0, 0, 255, 255]
+    );
+    fs::remove_file(site.path("templates/card.svg")).unwrap();
+    session
+        .rebuild(Some(&template), &mut |_| {})
+        .unwrap_or_else(|e| panic!("{e:?}"));
 
     // What the rebuild wrote is what a fresh build writes.
     let rebuilt = fs::read(site.path(CLAIM_CARD)).unwrap();

@@ -408,6 +408,12 @@ impl Cache {
 /// Writes a drawn card into the cache, whole or not at all.
 fn keep(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
+    if let Some(ignore) = dir.parent().map(|cache| cache.join(".gitignore")) {
+        if !ignore.exists() {
+            // Best effort, as the link cache's: the cache works without it.
+            let _ = std::fs::write(&ignore, "# Written by brief; safe to delete.\n*\n");
+        }
+    }
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     std::io::Write::write_all(&mut file, bytes)?;
     file.persist(path).map_err(|e| e.error)?;
