@@ -168,6 +168,7 @@ struct RawConfig {
     favicon: Option<Text>,
     images: Option<RawImages>,
     image: Option<RawSiteImage>,
+    social_cards: Option<Text>,
 }
 
 /// `image:`: the picture a share of any page shows when the page has none.
@@ -290,6 +291,17 @@ pub fn load_in(
         .and_then(|f| static_file("favicon", f, &static_dir, &at, &mut diagnostics));
     if let Some(image) = raw.image {
         config.image = site_image(&config, image, catalog, &at, &mut diagnostics);
+    }
+    if let Some(cards) = raw.social_cards {
+        match cards.as_str() {
+            "true" => config.social_cards = true,
+            "false" => config.social_cards = false,
+            _ => diagnostics.push(at.error(
+                "social_cards",
+                format!("social_cards `{cards}` is not true or false"),
+                "write `social_cards: true` to draw a share card for each briefing and claim, or `false`",
+            )),
+        }
     }
     (config, diagnostics)
 }
@@ -906,6 +918,20 @@ mod tests {
         assert!(check_url("https://un.org/x").is_ok());
         assert!(check_url("javascript:alert(1)").is_err());
         assert!(check_url("/relative").is_err());
+    }
+
+    #[test]
+    fn social_cards_is_true_or_false_and_anything_else_is_located() {
+        let on = SourceFile::new("site.yaml", "title: Desk\nsocial_cards: true\n");
+        let (config, diagnostics) = load(Some(&on), &Options::new("."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert!(config.social_cards);
+        let bad = SourceFile::new("site.yaml", "title: Desk\nsocial_cards: sometimes\n");
+        let (config, diagnostics) = load(Some(&bad), &Options::new("."));
+        assert!(!config.social_cards);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].position.line, 2);
+        assert!(diagnostics[0].message.contains("sometimes"));
     }
 
     #[test]

@@ -81,6 +81,9 @@ impl Terminal {
                 report.images_encoded,
                 report.images_reused
             );
+            if let Some(cards) = cards(report) {
+                let _ = writeln!(std::io::stderr().lock(), "{cards}");
+            }
         }
         self.line(&format!(
             "Built {} ({}) from {} with {}{} into {} in {} ms{}",
@@ -115,6 +118,9 @@ impl Terminal {
                 .map(|stage| format!("{} {:.1}", stage.name, stage.took.as_secs_f64() * 1000.0))
                 .collect();
             line.push_str(&format!(" [{} ms]", stages.join(", ")));
+            if let Some(cards) = cards(report) {
+                line.push_str(&format!(" [{cards}]"));
+            }
         }
         self.line(&line);
     }
@@ -151,6 +157,16 @@ fn images_summary(report: &Report) -> String {
         (0, reused) => format!(", {} reused", plural(reused, "image")),
         (encoded, reused) => format!(", {} encoded, {reused} reused", plural(encoded, "image")),
     }
+}
+
+/// How many social cards a build drew and reused, if it made any.
+fn cards(report: &Report) -> Option<String> {
+    (report.cards_drawn + report.cards_reused > 0).then(|| {
+        format!(
+            "social cards: {} drawn, {} reused",
+            report.cards_drawn, report.cards_reused
+        )
+    })
 }
 
 fn timings_wanted() -> bool {

@@ -27,6 +27,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../templates/404.html")),
     ("search.html", include_str!("../templates/search.html")),
+    ("card.svg", include_str!("../templates/card.svg")),
+];
+
+/// The font social cards are drawn with before any of the machine's:
+/// DejaVu Sans, regular and bold (licence in `fonts/dejavu/LICENSE`).
+pub const CARD_FONTS: &[&[u8]] = &[
+    include_bytes!("../fonts/dejavu/DejaVuSans.ttf"),
+    include_bytes!("../fonts/dejavu/DejaVuSans-Bold.ttf"),
 ];
 
 /// Built-in static files, by their path in the output.

@@ -16,6 +16,10 @@ use serde_json::Value;
 
 const REFERENCE: &str = "docs/reference/templates.md";
 
+/// The template social cards are drawn from: no page, so what it receives
+/// is asked of the library rather than printed by a build.
+const CARD: &str = "card.svg";
+
 /// Templates that no page is rendered with directly: the layout the pages
 /// extend and the macros they import.
 const NOT_PAGES: &[&str] = &["base.html", "macros.html"];
@@ -101,6 +105,20 @@ fn received() -> Received {
             paths.entry(key).or_insert_with(|| page.clone());
         }
     }
+    // What card.svg receives, for each card the site would have.
+    let contexts = brief::Session::new(brief::config::Options::new(&root))
+        .card_contexts()
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let cards = found.entry(CARD.to_owned()).or_default();
+    for (path, context) in contexts {
+        let mut keys = BTreeSet::new();
+        key_paths(&context, "", &mut keys);
+        for key in keys {
+            cards
+                .entry(key)
+                .or_insert_with(|| format!("/{}", path.display()));
+        }
+    }
     for (template, paths) in &found {
         assert!(
             !paths.is_empty(),
@@ -175,7 +193,7 @@ fn parse_reference(text: &str) -> Reference {
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if let Some(title) = line.strip_prefix("## ") {
-            in_templates = title == "Page templates";
+            in_templates = title == "Page templates" || title == "The card template";
             in_types = title == "Types";
             part = if title == "Every template" {
                 Part::Common
@@ -191,7 +209,7 @@ fn parse_reference(text: &str) -> Reference {
                     .trim_matches('`')
                     .to_owned();
                 assert!(
-                    name.ends_with(".html"),
+                    name.ends_with(".html") || name == CARD,
                     "{REFERENCE}:{line_no}: a heading under \"Page templates\" must start with a template's name"
                 );
                 reference.templates.entry(name.clone()).or_default();
@@ -297,7 +315,10 @@ impl Reference {
             .iter()
             .map(|(name, rows)| {
                 let mut paths = BTreeMap::new();
-                self.expand(&self.common, "", 0, &mut paths);
+                // The card template receives only its own variables.
+                if name != CARD {
+                    self.expand(&self.common, "", 0, &mut paths);
+                }
                 self.expand(rows, "", 0, &mut paths);
                 (name.clone(), paths)
             })

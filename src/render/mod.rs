@@ -7,6 +7,7 @@
 //! fresh cache renders everything, so a one-off build and a rebuild in
 //! `serve` run the same code and write the same bytes.
 
+pub mod cards;
 pub(crate) mod claim_review;
 mod pages;
 pub mod search;
@@ -140,6 +141,8 @@ pub struct Cache {
     /// The shared views, by the key of the site they were made for.
     shared: Option<(u64, Arc<Shared>)>,
     search: search::Cache,
+    /// Each briefing's social cards as on disk, by the briefing's slug.
+    cards: FxHashMap<String, cards::Remembered>,
 }
 
 impl Cache {

@@ -44,6 +44,14 @@ impl Templates {
         fingerprint::of(&parts)
     }
 
+    /// The file a template's text came from, for a problem found in what
+    /// it made.
+    pub(super) fn path(&self, name: &str) -> &Path {
+        self.files
+            .get(name)
+            .map_or(Path::new("templates"), |(path, _)| path.as_path())
+    }
+
     pub(super) fn error(&self, err: &tera::Error, page_template: &str) -> Diagnostic {
         let message = error_chain(err);
         // The innermost template named in the chain is where it went wrong.
@@ -79,7 +87,7 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
         return Err(diagnostics);
     }
     let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
     let pairs: Vec<(&str, &str)> = sources
         .iter()

@@ -1,7 +1,7 @@
 //! The files of the output that are not pages: stylesheets, the theme's
-//! and the site's static files, the data files, and the files made from
-//! the site's media; and the check that none of them lands where a page
-//! or another file goes.
+//! and the site's static files, the data files, the social cards and the
+//! files made from the site's media; and the check that none of them lands
+//! where a page or another file goes.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -22,6 +22,7 @@ pub(super) fn paths(
     media: &MediaPlan,
 ) -> Vec<PathBuf> {
     let mut assets = plan.data_paths();
+    assets.extend(plan.card_paths());
     assets.push(PathBuf::from("highlight.css"));
     assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
     assets.extend(static_files.iter().map(|(rel, _)| rel.clone()));

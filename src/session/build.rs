@@ -1,7 +1,7 @@
 //! A full build: every page rendered and written into a staging folder that
 //! is swapped in when complete.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::stopwatch::Stopwatch;
 use super::{assets, keys, report, sorted, Compiled, Failure, Report, Session};
 use crate::diagnostic::Diagnostic;
-use crate::render::{self, PlannedPage};
+use crate::render::{self, cards, PlannedPage};
 use crate::{fingerprint, media, write, BuildMode};
 
 impl Session {
@@ -50,14 +50,17 @@ impl Session {
             Ok((path, fingerprint::of(&bytes), written))
         };
         let static_files = &self.loaded.files.static_files;
-        let (mut done, layout) = render_site(
+        let rendered = render_site(
             &compiled,
             static_files,
             &mut cache,
             &mut self.stopwatch,
+            Some(&self.options.root),
             put,
         )
         .map_err(Failure::Content)?;
+        let (mut done, layout) = (rendered.files, rendered.layout);
+        compiled.warnings.extend(rendered.warnings);
         let media = &compiled.media;
         let images = jobs_files(&self.options.root, media.jobs.iter(), media.quality, put)?;
         done.extend(images.done);
@@ -78,6 +81,8 @@ impl Session {
         let mut report = report(&compiled, warnings, count, start);
         report.images_encoded = images.encoded;
         report.images_reused = images.reused;
+        report.cards_drawn = rendered.cards.drawn;
+        report.cards_reused = rendered.cards.reused;
         report.stages = self.stopwatch.stages.clone();
         report.files = done.len();
         report.pages = done
@@ -169,17 +174,30 @@ pub(super) fn media_keys(media: &media::publish::Plan) -> std::collections::Hash
         .collect()
 }
 
+/// What [`render_site`] made.
+pub(super) struct Rendered<T> {
+    /// What `put` returned for each file.
+    pub files: Vec<T>,
+    /// The layout key of the build.
+    pub layout: u64,
+    pub cards: cards::Counts,
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Plans and renders every page, refusing clashes, and records them in
 /// `cache`: the whole site as a fresh build makes it. Each file, pages and
 /// data files alike, goes to `put` as soon as it is made; what `put`
-/// returns comes back with the layout key of the build.
+/// returns comes back with the layout key of the build. The social cards
+/// are made too when `cards_root` names the site's folder (their cache is
+/// under it); a check, which writes nothing, passes `None`.
 pub(super) fn render_site<T: Send>(
     compiled: &Compiled,
     static_files: &[(PathBuf, PathBuf)],
     cache: &mut render::Cache,
     stopwatch: &mut Stopwatch,
+    cards_root: Option<&Path>,
     put: impl Fn(render::OutputFile) -> T + Sync,
-) -> Result<(Vec<T>, u64), Vec<Diagnostic>> {
+) -> Result<Rendered<T>, Vec<Diagnostic>> {
     let site = &compiled.site;
     let mut plan = render::plan(site, &compiled.templates, cache, compiled.keys.resolve);
     plan.add_claim_pages();
@@ -207,5 +225,18 @@ pub(super) fn render_site<T: Send>(
         .collect();
     done.extend(index);
     stopwatch.lap("search index");
-    Ok((done, keys::layout(&plan, &assets)))
+    let (mut counts, mut warnings) = (cards::Counts::default(), Vec::new());
+    if let Some(root) = cards_root.filter(|_| site.config.social_cards) {
+        let made = cards::make(&plan, &compiled.templates, cache, root, false, &put)?;
+        done.extend(made.files);
+        cache.remember_cards(made.made, site);
+        (counts, warnings) = (made.counts, made.warnings);
+        stopwatch.lap("social cards");
+    }
+    Ok(Rendered {
+        files: done,
+        layout: keys::layout(&plan, &assets),
+        cards: counts,
+        warnings,
+    })
 }

@@ -65,6 +65,11 @@ pub struct Report {
     pub images_reused: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    /// Social cards drawn by this build, and those read back from
+    /// `.brief-cache/cards/` instead (a rebuild leaves out the cards it
+    /// knows to be on disk as they are, and counts them in neither).
+    pub cards_drawn: usize,
+    pub cards_reused: usize,
     /// Time spent in each stage, in order, and the memory in use at its end
     /// (printed when the environment variable `BRIEF_TIMINGS` is set).
     pub stages: Vec<Stage>,
@@ -147,14 +152,32 @@ impl Session {
         // Render too: a template that fails only when run is an error.
         let static_files = &self.loaded.files.static_files;
         let mut cache = render::Cache::default();
+        // It writes nothing, so drawing cards would be wasted.
         build::render_site(
             &compiled,
             static_files,
             &mut cache,
             &mut self.stopwatch,
+            None,
             drop,
         )?;
         Ok((compiled.site, sorted(compiled.warnings)))
+    }
+
+    /// What the template `card.svg` receives for each social card the site
+    /// has, or would have with `social_cards: true`, by output path: the
+    /// Tera context as JSON, for tools and for the test that keeps
+    /// docs/reference/templates.md true. Draws and writes nothing.
+    pub fn card_contexts(&mut self) -> Result<Vec<(PathBuf, serde_json::Value)>, Vec<Diagnostic>> {
+        let compiled = self.compile(None, BuildMode::Kept)?;
+        let mut cache = render::Cache::default();
+        let plan = render::plan(
+            &compiled.site,
+            &compiled.templates,
+            &mut cache,
+            compiled.keys.resolve,
+        );
+        Ok(render::cards::contexts(&plan, &self.options.root))
     }
 
     /// Parses what changed and checks the whole site.
@@ -338,6 +361,8 @@ fn report(
         images_reused: 0,
         elapsed: start.elapsed(),
         warnings,
+        cards_drawn: 0,
+        cards_reused: 0,
         stages: Vec::new(),
     }
 }

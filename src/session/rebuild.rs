@@ -10,6 +10,7 @@ use super::output::{news, removal};
 use std::sync::Arc;
 
 use super::{assets, build, keys, report, Compiled, Failure, Report, Session, Written};
+use crate::diagnostic::Diagnostic;
 use crate::media::publish::Job;
 use crate::render::{self, Plan, PlannedPage};
 use crate::BuildMode;
@@ -37,7 +38,7 @@ impl Session {
         let mut compiled = self
             .compile(changed, BuildMode::Kept)
             .map_err(Failure::Content)?;
-        let warnings = std::mem::take(&mut compiled.warnings);
+        let mut warnings = std::mem::take(&mut compiled.warnings);
         let mut written = match changed {
             Some(changed) => self.write_edited(&compiled, changed, announce)?,
             None => 0,
@@ -48,17 +49,19 @@ impl Session {
         // Images first, so a page that shows a new one finds it there.
         let images = self.write_media(&compiled, announce)?;
         written += images.done.len();
-        let (count, index) = self.write_stale(&compiled, &plan, announce)?;
+        let (count, index, cards, found) = self.write_stale(&compiled, &plan, announce)?;
         written += count;
+        warnings.extend(found);
         self.remove_old_index(&index, announce)?;
         let pages = self.remove_stale(&plan, &layout, &index, announce)?;
         self.output.layout = Some((layout.key, pages));
 
-        let mut warnings = warnings;
         warnings.extend(images.warning);
         let mut report = report(&compiled, warnings, written, start);
         report.images_encoded = images.encoded;
         report.images_reused = images.reused;
+        report.cards_drawn = cards.drawn;
+        report.cards_reused = cards.reused;
         report.files = self.output.written.len();
         report.pages = pages;
         self.stopwatch.lap("remove stale");
@@ -181,14 +184,23 @@ impl Session {
     /// go out first, so the browser can reload while index pages are still
     /// being rendered. A template that fails at that second step leaves
     /// those pages as they were (and not remembered), so the next good save
-    /// renders them again. Returns the number of files written and the
-    /// paths of the search index.
+    /// renders them again. Returns the number of files written, the paths
+    /// of the search index, the cards drawn and reused, and the warnings
+    /// of making them.
     fn write_stale(
         &mut self,
         compiled: &Compiled,
         plan: &Plan,
         announce: &mut dyn FnMut(&Written),
-    ) -> Result<(usize, HashSet<PathBuf>), Failure> {
+    ) -> Result<
+        (
+            usize,
+            HashSet<PathBuf>,
+            render::cards::Counts,
+            Vec<Diagnostic>,
+        ),
+        Failure,
+    > {
         let templates = &compiled.templates;
         let stale = plan.stale(&self.render);
         self.stopwatch.lap("plan");
@@ -210,6 +222,18 @@ impl Session {
         ));
         let (data, made) = plan.data_files(&self.render);
         files.extend(assets::not_overridden(data, static_files));
+        // The cards whose view changed; announced as assets.
+        let cards = render::cards::make(
+            plan,
+            templates,
+            &self.render,
+            &self.options.root,
+            true,
+            |file| file,
+        )
+        .map_err(Failure::Content)?;
+        files.extend(cards.files);
+        self.stopwatch.lap("social cards");
         // The search index, after the pages: announced like assets, so
         // open pages do not reload for it.
         let search = render::search::files(plan, &mut self.render);
@@ -218,8 +242,9 @@ impl Session {
         files.extend(search);
         written += self.put(&files, &rest, announce)?;
         self.render.remember_data(made);
+        self.render.remember_cards(cards.made, &compiled.site);
         self.stopwatch.lap("write the rest");
-        Ok((written, index))
+        Ok((written, index, cards.counts, cards.warnings))
     }
 
     /// Writes `files`, made for `batch`, records the pages as on disk and

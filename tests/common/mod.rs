@@ -377,6 +377,11 @@ pub const AXE_CORE: Tool = Tool {
     install: "npm ci --prefix tests/tools",
 };
 
+pub const HANGUL_FONT: Tool = Tool {
+    name: "a font with Hangul (Korean)",
+    install: "apt-get install fonts-nanum",
+};
+
 pub const XMLLINT: Tool = Tool {
     name: "xmllint",
     install: "apt-get install libxml2-utils",
@@ -470,6 +475,53 @@ pub fn axe_core() -> Option<String> {
 #[track_caller]
 pub fn xmllint() -> Option<PathBuf> {
     require(XMLLINT, on_path("xmllint"))
+}
+
+/// A font with Hangul among the machine's fonts, which social cards fall
+/// back to for Korean names (the bundled font has none): found by
+/// fontconfig, or by a known file name in the usual folders.
+#[track_caller]
+pub fn hangul_font() -> Option<PathBuf> {
+    let by_fontconfig = Command::new("fc-list")
+        .args([":lang=ko", "file"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .map(|l| PathBuf::from(l.trim().trim_end_matches(':')))
+        });
+    let by_name = || {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let folders = [
+            Some(PathBuf::from("/usr/share/fonts")),
+            Some(PathBuf::from("/usr/local/share/fonts")),
+            home.as_ref().map(|h| h.join(".fonts")),
+            home.as_ref().map(|h| h.join(".local/share/fonts")),
+        ];
+        folders.into_iter().flatten().find_map(|folder| {
+            walkdir::WalkDir::new(folder)
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(|e| e.into_path())
+                .find(|p| {
+                    let name = p.file_name().unwrap_or_default().to_string_lossy();
+                    [
+                        "Nanum",
+                        "NotoSansCJK",
+                        "NotoSerifCJK",
+                        "NotoSansKR",
+                        "UnDotum",
+                        "Baekmuk",
+                    ]
+                    .iter()
+                    .any(|known| name.starts_with(known))
+                })
+        })
+    };
+    require(HANGUL_FONT, by_fontconfig.or_else(by_name))
 }
 
 /// Chromium and its driver, on PATH (Debian puts both in /usr/bin).
