@@ -127,8 +127,8 @@ impl PlannedPage<'_> {
 /// fingerprint, by output path.
 #[derive(Default)]
 pub struct Cache {
-    /// Each briefing's views, with the briefing fingerprint and the shared
-    /// views' key they were made from.
+    /// Each briefing's views, with the briefing fingerprint (its file's
+    /// and its pictures') and the shared views' key they were made from.
     briefings: FxHashMap<String, (u64, u64, Arc<BriefingViews>)>,
     pages: FxHashMap<PathBuf, u64>,
     /// The fingerprint of each briefing's claim pages, taken together, by
@@ -277,7 +277,7 @@ impl Cache {
                 let briefing = &site.briefings[b];
                 match self.briefings.get(&briefing.slug) {
                     Some((hash, key, views))
-                        if *hash == site.briefing_files[b].hash && *key == site_key =>
+                        if *hash == briefing_key(site, b) && *key == site_key =>
                     {
                         views.clone()
                     }
@@ -294,14 +294,21 @@ impl Cache {
         self.briefings = site
             .briefings
             .iter()
-            .zip(&site.briefing_files)
+            .enumerate()
             .zip(&briefings)
-            .map(|((b, file), v)| (b.slug.clone(), (file.hash, site_key, v.clone())))
+            .map(|((i, b), v)| (b.slug.clone(), (briefing_key(site, i), site_key, v.clone())))
             .collect();
         self.claim_pages
             .retain(|slug, _| self.briefings.contains_key(slug));
         briefings
     }
+}
+
+/// What briefing `b`'s own views are made from: its file, and the image
+/// files it shows (replaced, they change its views but not its text).
+fn briefing_key(site: &Site, b: usize) -> u64 {
+    let views = views::media_key(&site.briefings[b]);
+    site.briefing_files[b].hash ^ views.rotate_left(1)
 }
 
 impl<'a> Plan<'a> {
@@ -567,7 +574,11 @@ impl<'a> Plan<'a> {
         let mut context = base.clone();
         context.extend(Context::from_serialize(&view).expect("page views are maps"));
         context.insert("current_url", &page.url);
-        let mut meta = view.meta(&self.shared.site, self.site.config.absolute(&page.url));
+        let mut meta = view.meta(
+            &self.shared.site,
+            &self.site.config,
+            self.site.config.absolute(&page.url),
+        );
         if let Some(k) = page.job.page().filter(|&k| k > 0) {
             meta.title = format!("{}, page {}", meta.title, k + 1);
         }
