@@ -217,6 +217,7 @@ pub fn plan<'a>(
     cache: &mut Cache,
     site_key: u64,
 ) -> Plan<'a> {
+    let site_key = with_site_images(site, site_key);
     let mut plan = Plan::new(site, templates, cache, site_key);
     let jobs = plan.jobs();
     plan.pages = jobs
@@ -244,6 +245,7 @@ pub fn plan_briefings<'a>(
     site_key: u64,
     only: &[usize],
 ) -> Plan<'a> {
+    let site_key = with_site_images(site, site_key);
     let mut plan = Plan::new(site, templates, cache, site_key);
     plan.pages = only
         .iter()
@@ -302,6 +304,20 @@ impl Cache {
             .retain(|slug, _| self.briefings.contains_key(slug));
         briefings
     }
+}
+
+/// `site_key` with the site-wide pictures as probed: the site's share
+/// image and the portraits of `content/speakers.yaml`. A replaced image
+/// file changes them (its size, its variants) but not the text the key
+/// is made from.
+fn with_site_images(site: &Site, site_key: u64) -> u64 {
+    let mut hasher = crate::fingerprint::hasher();
+    site_key.hash(&mut hasher);
+    site.config.image.hash(&mut hasher);
+    for speaker in site.speakers.values() {
+        speaker.image.hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// What briefing `b`'s own views are made from: its file, and the image
