@@ -166,6 +166,24 @@ struct RawConfig {
     menu: Option<Vec<RawMenuEntry>>,
     logo: Option<Text>,
     favicon: Option<Text>,
+    images: Option<RawImages>,
+    image: Option<RawSiteImage>,
+}
+
+/// `image:`: the picture a share of any page shows when the page has none.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteImage {
+    src: Option<Text>,
+    alt: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    widths: Option<Vec<Text>>,
+    quality: Option<Text>,
+    originals: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -193,6 +211,16 @@ struct RawVerdict {
 /// Reads `site.yaml` (if there is one) and applies command-line overrides.
 /// Returns the defaults for anything it cannot read, with the diagnostics.
 pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Diagnostic>) {
+    load_in(file, options, &crate::media::Catalog::default())
+}
+
+/// [`load`], with the site's files known, so `image:` names one of them
+/// with its size.
+pub fn load_in(
+    file: Option<&SourceFile>,
+    options: &Options,
+    catalog: &crate::media::Catalog,
+) -> (SiteConfig, Vec<Diagnostic>) {
     let mut config = SiteConfig::default();
     let mut diagnostics = Vec::new();
     let raw: RawConfig = match file {
@@ -247,6 +275,9 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
         }
     }
     config.preview = options.drafts;
+    if let Some(images) = raw.images {
+        apply_images(&mut config.images, images, &at, &mut diagnostics);
+    }
     if let Some(menu) = raw.menu {
         config.menu = Some(menu_entries(menu, &at, &mut diagnostics));
     }
@@ -257,7 +288,84 @@ pub fn load(file: Option<&SourceFile>, options: &Options) -> (SiteConfig, Vec<Di
     config.favicon = raw
         .favicon
         .and_then(|f| static_file("favicon", f, &static_dir, &at, &mut diagnostics));
+    if let Some(image) = raw.image {
+        config.image = site_image(&config, image, catalog, &at, &mut diagnostics);
+    }
     (config, diagnostics)
+}
+
+/// `image:` `{src, alt}`: a file of `static/` or an image elsewhere at a
+/// full address, with the words a reader who cannot see it gets.
+fn site_image(
+    config: &SiteConfig,
+    raw: RawSiteImage,
+    catalog: &crate::media::Catalog,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<crate::model::Figure> {
+    use crate::parse::refs::{Owner, Refs, Resolved, Use};
+    const EXAMPLE: &str = "such as `image: {src: /img/share.png, alt: The desk's name on its blue ground}`, with the file in static/img/";
+    let src = raw.src.map(|t| t.0.trim().to_owned()).unwrap_or_default();
+    let alt = raw.alt.map(|t| t.0.trim().to_owned()).unwrap_or_default();
+    if src.is_empty() {
+        diagnostics.push(at.error(
+            "image.src",
+            "the site's `image` has no `src`".into(),
+            &format!(
+                "give the path of the picture shared when a page has none of its own, {EXAMPLE}"
+            ),
+        ));
+    }
+    if alt.is_empty() {
+        diagnostics.push(at.error(
+            "image.alt",
+            "the site's `image` has no `alt` text".into(),
+            &format!("say what the picture shows, for readers who cannot see it, {EXAMPLE}"),
+        ));
+    }
+    if src.is_empty() || alt.is_empty() {
+        return None;
+    }
+    let refs = Refs::new(catalog, config, Owner::SiteFile);
+    // Like `logo:`, a path in site.yaml is a file of static/ with or
+    // without its leading `/`.
+    let local = !src.contains(':') && !src.starts_with('/') && !src.starts_with("@/");
+    let path = if local {
+        format!("/{src}")
+    } else {
+        src.clone()
+    };
+    let picture = match refs.resolve(&path, Use::Image) {
+        Ok(Resolved::File(file)) => refs.picture(&file),
+        Ok(_) => match check_url(&src) {
+            Ok(()) if src.starts_with("https://") || src.starts_with("http://") => {
+                Some(crate::media::Picture {
+                    src: src.clone(),
+                    ..Default::default()
+                })
+            }
+            _ => {
+                diagnostics.push(at.error(
+                    "image.src",
+                    format!("the site's `image` `{src}` is neither a file of static/ nor a full address"),
+                    &format!("write the path of an image in static/ from the root, {EXAMPLE}; or a full address starting with https://"),
+                ));
+                None
+            }
+        },
+        Err(problem) => {
+            diagnostics.push(at.error("image.src", problem.message, &problem.hint));
+            None
+        }
+    }?;
+    Some(crate::model::Figure {
+        written: src,
+        picture,
+        alt,
+        caption: None,
+        credit: None,
+        archived: None,
+    })
 }
 
 const SITE_YAML: &str = "site.yaml";
@@ -330,6 +438,60 @@ fn apply_base_url(
             format!("base_url `{url}` {why}"),
             "write the address the site is deployed at, such as https://factdesk.example.org/",
         )),
+    }
+}
+
+/// The smallest and largest width an image variant may be made at.
+const IMAGE_WIDTHS: std::ops::RangeInclusive<u32> = 16..=8192;
+
+/// `images:`: the widths and quality of resized images, and whether the
+/// originals are published too.
+fn apply_images(
+    settings: &mut crate::media::ImageSettings,
+    raw: RawImages,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let Some(widths) = raw.widths {
+        let mut good = Vec::new();
+        for (i, width) in widths.iter().enumerate() {
+            match width.as_str().trim().parse::<u32>() {
+                Ok(w) if IMAGE_WIDTHS.contains(&w) => good.push(w),
+                _ => diagnostics.push(at.error(
+                    &format!("images.widths[{i}]"),
+                    format!(
+                        "image width `{width}` is not a whole number of pixels from {} to {}",
+                        IMAGE_WIDTHS.start(),
+                        IMAGE_WIDTHS.end()
+                    ),
+                    "list the widths images are resized to, in pixels, such as `widths: [480, 960, 1600]`",
+                )),
+            }
+        }
+        if widths.is_empty() {
+            diagnostics.push(at.error(
+                "images.widths",
+                "the list of image widths is empty".into(),
+                "list at least one width, such as `widths: [960]`, or remove `widths:` for the default 480, 960 and 1600",
+            ));
+        } else if good.len() == widths.len() {
+            good.sort_unstable();
+            good.dedup();
+            settings.widths = good;
+        }
+    }
+    if let Some(quality) = raw.quality {
+        match quality.as_str().trim().parse::<u8>() {
+            Ok(q) if (1..=100).contains(&q) => settings.quality = q,
+            _ => diagnostics.push(at.error(
+                "images.quality",
+                format!("image quality `{quality}` is not a whole number from 1 to 100"),
+                "write the quality of JPEG and WebP images, such as `quality: 80` (higher is sharper and larger)",
+            )),
+        }
+    }
+    if let Some(originals) = raw.originals {
+        settings.originals = originals;
     }
 }
 
@@ -767,5 +929,53 @@ mod tests {
                 ("unproven", "unrated")
             ]
         );
+    }
+
+    #[test]
+    fn images_settings_are_read_and_bad_values_are_located() {
+        let file = SourceFile::new(
+            "site.yaml",
+            "title: Desk\nimages:\n  widths: [1200, 400, 800]\n  quality: 70\n  originals: true\n",
+        );
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(config.images.widths, [400, 800, 1200]);
+        assert_eq!((config.images.quality, config.images.originals), (70, true));
+
+        let file = SourceFile::new(
+            "site.yaml",
+            "images:\n  widths: [480, 9000, wide]\n  quality: 0\n",
+        );
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        let found: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.position.line, d.position.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    17,
+                    "image width `9000` is not a whole number of pixels from 16 to 8192"
+                ),
+                (
+                    2,
+                    23,
+                    "image width `wide` is not a whole number of pixels from 16 to 8192"
+                ),
+                (
+                    3,
+                    12,
+                    "image quality `0` is not a whole number from 1 to 100"
+                ),
+            ]
+        );
+        assert!(diagnostics.iter().all(|d| d.is_error() && d.hint.is_some()));
+        assert_eq!(config.images, crate::media::ImageSettings::default());
+
+        let file = SourceFile::new("site.yaml", "images:\n  widths: []\n  sizes: 3\n");
+        let (_, diagnostics) = load(Some(&file), &Options::new("."));
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
     }
 }

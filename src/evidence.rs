@@ -141,7 +141,8 @@ fn count_documents(site: &Site, evidence: &mut Evidence) {
     for (key, &entry) in &site.source_entry {
         let source = site.source(key);
         if let (Some(a), Some(w)) = (has_archive.get_mut(entry), is_withheld.get_mut(entry)) {
-            *a |= source.archived.is_some();
+            // A document the desk hosts is its own archived copy.
+            *a |= source.archived.is_some() || source.file.is_some();
             *w |= source.withheld.is_some();
         }
     }

@@ -47,6 +47,21 @@ pub struct SiteFiles {
     pub templates: Vec<(String, SourceFile)>,
     /// Files under `static/`: path relative to `static/`, absolute path.
     pub static_files: Vec<(PathBuf, PathBuf)>,
+    /// The files of page bundles (everything beside a bundle's `index.md`
+    /// but Markdown), read when they are published, not here.
+    pub media: Vec<BundleFile>,
+}
+
+/// A file of a page bundle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleFile {
+    /// Relative to the site root: `content/briefings/pier/pier.jpg`.
+    pub path: PathBuf,
+    pub abs: PathBuf,
+    /// Where it is published, relative to the output folder, with `/`
+    /// between folders: `briefings/<slug>/pier.jpg`, `<slug>/map.png` for
+    /// a page.
+    pub published: String,
 }
 
 /// Reads the site at `root`. Returns what it could read and a diagnostic for
@@ -124,8 +139,12 @@ fn reread_known(
         if !path.is_file() {
             return None;
         }
-        if previous.static_files.iter().any(|(_, abs)| abs == path) {
-            continue; // static files are read when copied
+        // Static and bundle files are read when published; the catalog
+        // probes them again by itself.
+        if previous.static_files.iter().any(|(_, abs)| abs == path)
+            || previous.media.iter().any(|f| &f.abs == path)
+        {
+            continue;
         }
         let slot = files
             .config
@@ -163,20 +182,71 @@ fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
 
     // Content files are read on all threads: at thousands of briefings the
     // reads are most of loading. Results keep the walk's order.
+    let paths = walk(root, &content, Skip::BackupsAndHidden, &mut diagnostics);
+    let bundles = bundle_folders(&content, &paths);
     let mut markdown = Vec::new();
-    for path in walk(root, &content, Skip::BackupsAndHidden, &mut diagnostics) {
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let under_content = path.strip_prefix(&content).unwrap_or(&path);
+    for path in &paths {
+        let path = path.as_path();
+        let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        let under_content = path.strip_prefix(&content).unwrap_or(path);
         let kind = under_content
             .components()
             .next()
             .and_then(|c| c.as_os_str().to_str());
         let is_markdown = path.extension().is_some_and(|e| e == "md");
-        match kind {
-            Some("briefings") | Some("pages") if is_markdown => {
+        let bundle = match kind {
+            Some("briefings") | Some("pages") => bundle_of(path, &bundles),
+            _ => None,
+        };
+        match (kind, bundle) {
+            (Some(kind), Some(folder)) => {
+                if path.parent() == Some(folder) && path.file_name() == Some("index.md".as_ref()) {
+                    markdown.push((rel, kind == "briefings"));
+                } else if is_markdown {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &rel,
+                            Position::start(),
+                            "this Markdown file is inside a page bundle and is not published",
+                        )
+                        .with_hint(format!(
+                            "a bundle is one page, written in its index.md; make this file a {} of its own outside {}",
+                            if kind == "briefings" { "briefing" } else { "page" },
+                            folder.strip_prefix(root).unwrap_or(folder).display()
+                        )),
+                    );
+                } else {
+                    let inside = path.strip_prefix(folder).unwrap_or(path);
+                    let slug = folder
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let prefix = if kind == "briefings" { "briefings/" } else { "" };
+                    let published = format!(
+                        "{prefix}{slug}/{}",
+                        inside.to_string_lossy().replace('\\', "/")
+                    );
+                    files.media.push(BundleFile {
+                        path: rel,
+                        abs: path.to_path_buf(),
+                        published,
+                    });
+                }
+            }
+            (Some("briefings") | Some("pages"), None) if is_markdown => {
                 markdown.push((rel, kind == Some("briefings")));
             }
-            Some("speakers.yaml") | Some("sources.yaml") | Some("authors.yaml") => {}
+            (Some("speakers.yaml") | Some("sources.yaml") | Some("authors.yaml"), _) => {}
+            (Some("briefings") | Some("pages"), None) => diagnostics.push(
+                Diagnostic::warning(
+                    &rel,
+                    Position::start(),
+                    "this file is not part of the site and is ignored",
+                )
+                .with_hint(
+                    "to publish a file with a briefing or page, make that a folder with the file beside its text: content/briefings/<name>/index.md",
+                ),
+            ),
             _ => diagnostics.push(
                 Diagnostic::warning(
                     &rel,
@@ -224,6 +294,31 @@ fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
         files.static_files.push((rel, path));
     }
     (files, diagnostics)
+}
+
+/// The folders of page bundles: each folder under `content/briefings/` or
+/// `content/pages/` that holds an `index.md`.
+fn bundle_folders<'p>(content: &Path, paths: &'p [PathBuf]) -> HashSet<&'p Path> {
+    let roots = [content.join("briefings"), content.join("pages")];
+    paths
+        .iter()
+        .filter(|p| p.file_name() == Some("index.md".as_ref()))
+        .filter_map(|p| p.parent())
+        .filter(|folder| !roots.iter().any(|r| r == folder))
+        .collect()
+}
+
+/// The bundle `path` belongs to: the outermost bundle folder above it, so
+/// an `index.md` inside a bundle's subfolder is one of its files, not a
+/// bundle of its own.
+fn bundle_of<'b>(path: &Path, bundles: &HashSet<&'b Path>) -> Option<&'b Path> {
+    if bundles.is_empty() {
+        return None;
+    }
+    path.ancestors()
+        .skip(1)
+        .filter_map(|a| bundles.get(a).copied())
+        .last()
 }
 
 /// Which names a walk leaves out.
@@ -338,5 +433,122 @@ pub fn read(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Optio
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, bytes) in files {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn a_folder_with_an_index_is_a_bundle_and_its_other_files_are_published_under_its_slug() {
+        let dir = site(&[
+            ("content/briefings/pier/index.md", b"---\n---\n"),
+            ("content/briefings/pier/pier.jpg", b"\xff\xd8"),
+            ("content/briefings/pier/data/table.csv", b"a,b"),
+            ("content/briefings/pier/notes.md", b"draft"),
+            ("content/briefings/pier/.hidden.png", b"x"),
+            ("content/briefings/pier/pier.jpg~", b"x"),
+            ("content/briefings/pier/old/index.md", b"nested"),
+            ("content/briefings/single.md", b"---\n---\n"),
+            ("content/briefings/stray.png", b"x"),
+            ("content/pages/about/index.md", b"---\n---\n"),
+            ("content/pages/about/map.png", b"x"),
+        ]);
+        let (files, diagnostics) = load(dir.path());
+        let briefings: Vec<_> = files.briefings.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(
+            briefings,
+            [
+                PathBuf::from("content/briefings/pier/index.md"),
+                PathBuf::from("content/briefings/single.md")
+            ]
+        );
+        assert_eq!(
+            files.pages[0].path,
+            Path::new("content/pages/about/index.md")
+        );
+        let media: Vec<_> = files
+            .media
+            .iter()
+            .map(|f| (f.path.to_str().unwrap(), f.published.as_str()))
+            .collect();
+        assert_eq!(
+            media,
+            [
+                (
+                    "content/briefings/pier/data/table.csv",
+                    "briefings/pier/data/table.csv"
+                ),
+                ("content/briefings/pier/pier.jpg", "briefings/pier/pier.jpg"),
+                ("content/pages/about/map.png", "about/map.png"),
+            ]
+        );
+        assert!(files
+            .media
+            .iter()
+            .all(|f| f.abs == dir.path().join(&f.path)));
+        let warned: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.file.to_str().unwrap(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                (
+                    "content/briefings/pier/notes.md",
+                    "this Markdown file is inside a page bundle and is not published"
+                ),
+                (
+                    "content/briefings/pier/old/index.md",
+                    "this Markdown file is inside a page bundle and is not published"
+                ),
+                (
+                    "content/briefings/stray.png",
+                    "this file is not part of the site and is ignored"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bundle_takes_its_slug_from_its_folder() {
+        use crate::parse::slug_of;
+        assert_eq!(
+            slug_of(Path::new("content/briefings/pier/index.md")),
+            "pier"
+        );
+        assert_eq!(
+            slug_of(Path::new("content/briefings/2024/pier/index.md")),
+            "pier"
+        );
+        assert_eq!(slug_of(Path::new("content/pages/about/index.md")), "about");
+        assert_eq!(slug_of(Path::new("content/briefings/x.md")), "x");
+        // An index.md directly in briefings/ is a briefing named index.
+        assert_eq!(slug_of(Path::new("content/briefings/index.md")), "index");
+        assert_eq!(slug_of(Path::new("briefings/pier/index.md")), "pier");
+    }
+
+    #[test]
+    fn a_saved_bundle_image_is_not_read_as_text() {
+        let dir = site(&[
+            ("content/briefings/pier/index.md", b"---\n---\n"),
+            ("content/briefings/pier/pier.png", b"\x89PNG\x00\x00"),
+        ]);
+        let (files, diagnostics) = load(dir.path());
+        let changed = HashSet::from([dir.path().join("content/briefings/pier/pier.png")]);
+        let (again, diagnostics) = reload(dir.path(), &files, &diagnostics, &changed);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(again.media, files.media);
     }
 }

@@ -181,9 +181,14 @@ fn placeholder_addresses(site: &Site, out: &mut Vec<Diagnostic>) {
             source_addresses(site, source, None, out);
         }
         for claim in &briefing.claims {
-            if let Some(url) = &claim.appearance {
+            let archived = claim.image.as_ref().and_then(|i| i.archived.as_ref());
+            for (sub, url) in [
+                ("appearance", claim.appearance.as_ref()),
+                ("image.archived", archived),
+            ] {
+                let Some(url) = url else { continue };
                 if let Some(domain) = placeholder_host(url) {
-                    let field = format!("claims[{}].appearance", claim.index);
+                    let field = format!("claims[{}].{sub}", claim.index);
                     out.push(placeholder(
                         &briefing.file,
                         site.locate(b, &field),
@@ -825,6 +830,9 @@ fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing
     if let Some(fragment) = target.strip_prefix('#') {
         return check_anchor(target, fragment, body, briefing);
     }
+    if target.starts_with('/') {
+        return check_root_link(site, target);
+    }
     let path = target.strip_prefix("@/")?;
     let (path, fragment) = match path.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -846,6 +854,71 @@ fn check_link(site: &Site, target: &str, body: &Body, briefing: Option<&Briefing
         ),
         "write it as @/briefings/<file>.md or @/pages/<file>.md".into(),
     ))
+}
+
+/// A link from the site's root that names no file (`/about/`): it must be
+/// a page the site writes. Parsing recorded it only when no file of
+/// `static/` or of a bundle has that path.
+fn check_root_link(site: &Site, target: &str) -> Problem {
+    let path = target.split(['#', '?']).next().unwrap_or(target);
+    let path = path.trim_matches('/');
+    if has_page(site, path) {
+        return None;
+    }
+    // A briefing or page too broken to read may be the one meant; its own
+    // errors say why.
+    let last = path.rsplit('/').next().unwrap_or(path);
+    if site
+        .unparsed
+        .iter()
+        .any(|p| crate::parse::slug_of(Path::new(p)) == last)
+    {
+        return None;
+    }
+    let known: Vec<String> = site
+        .briefings
+        .iter()
+        .map(|b| format!("/briefings/{}/", b.slug))
+        .chain(site.pages.iter().map(|p| format!("/{}/", p.slug)))
+        .collect();
+    Some((
+        format!("link to `{target}`: the site has no page at that address"),
+        known_hint(
+            "link to a page the site writes, from its root without the base path, such as `/about/` for content/pages/about.md (or write `@/pages/about.md`); a file goes in static/",
+            &format!("/{path}/"),
+            known.iter(),
+        ),
+    ))
+}
+
+/// Whether the site writes a page at `path` (below the base path, without
+/// its slashes at either end): the index pages, each briefing, claim,
+/// speaker, verdict, tag, author and plain page, and the later pages of a
+/// list.
+fn has_page(site: &Site, path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    if let [.., "page", n] = parts.as_slice() {
+        if n.parse::<usize>().is_ok() {
+            parts.truncate(parts.len() - 2);
+        }
+    }
+    match parts.as_slice() {
+        [] => true,
+        ["briefings" | "speakers" | "sources" | "verdicts" | "tags" | "search" | "corrections"] => {
+            true
+        }
+        ["briefings", slug] => site.briefings.iter().any(|b| b.slug == *slug),
+        ["briefings", slug, "claims", id] | ["briefings", slug, "claims", id, "embed"] => site
+            .briefings
+            .iter()
+            .any(|b| b.slug == *slug && b.claims.iter().any(|c| c.id == *id)),
+        ["speakers", id] => site.speakers.contains_key(*id),
+        ["verdicts", id] => site.config.verdict(id).is_some(),
+        ["tags", slug] => site.tags.contains_key(*slug),
+        ["authors", id] => site.authors.as_ref().is_some_and(|a| a.contains_key(*id)),
+        [slug] => site.pages.iter().any(|p| p.slug == *slug),
+        _ => false,
+    }
 }
 
 /// A link within the same file: to one of its claims or headings.

@@ -106,6 +106,9 @@ pub(crate) struct Use {
     /// The source's other address: its archived copy for a `url` field, its
     /// `url` for an `archived` one.
     pub other: Option<String>,
+    /// The source's document is hosted with the site (`file:`): a copy a
+    /// dead address cannot take away.
+    pub hosted: bool,
     pub cited_by: Vec<Citation>,
 }
 
@@ -174,6 +177,7 @@ fn add_uses(
             field,
             source: source.id.clone(),
             other: other.clone(),
+            hosted: source.file.is_some(),
             cited_by: cited_by.clone(),
         });
     }
@@ -328,6 +332,7 @@ fn classify(link: &Link, outcome: &Outcome, outcomes: &HashMap<String, Outcome>)
         Outcome::Dead { .. } => {
             let stranded = link.uses.iter().any(|u| {
                 u.field == Field::Url
+                    && !u.hosted
                     && u.other
                         .as_ref()
                         .is_none_or(|archived| outcomes.get(archived).is_none_or(Outcome::is_dead))
@@ -541,6 +546,7 @@ mod tests {
                 field,
                 source: "s".into(),
                 other: other.map(str::to_owned),
+                hosted: false,
                 cited_by: Vec::new(),
             }],
         }

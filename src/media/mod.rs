@@ -8,6 +8,10 @@
 // The types come first; the stages that use them follow.
 #![allow(dead_code)]
 
+pub mod catalog;
+pub mod strip;
+pub mod svg;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;

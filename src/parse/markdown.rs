@@ -2,16 +2,29 @@
 //!
 //! Links to other content (`@/briefings/x.md`) become real URLs here, from
 //! the file name alone, and are recorded with their positions so validation
-//! can check that their targets exist once the whole site is known.
+//! can check that their targets exist once the whole site is known. Links
+//! and images naming the site's own files (a bundle's, `static/`'s) are
+//! resolved and checked here (see [`refs`](super::refs)): an image becomes
+//! a `<picture>` with its size and resized variants, and must say what it
+//! shows in its alt text.
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::SiteConfig;
+use crate::diagnostic::Position;
+use crate::media::Picture;
 use crate::model::{Body, Link, PackedHtml};
 use crate::parse::highlight;
+use crate::parse::refs::{Problem, Refs, Resolved, Use};
 use crate::parse::yaml::Spans;
+
+/// What width an image in a text takes on the page, for the browser to
+/// pick a variant before the stylesheet is loaded: the theme's column
+/// (`--measure`, 42rem) on a wide screen, the screen less its margins on
+/// a narrow one.
+pub(crate) const SIZES: &str = "(min-width: 44rem) 42rem, calc(100vw - 2rem)";
 
 /// Where in the file a Markdown text sits, to locate its links.
 pub(crate) enum Placement<'a> {
@@ -55,6 +68,11 @@ pub struct Rendered {
     pub html: String,
     pub links: Vec<Link>,
     pub heading_ids: Vec<String>,
+    /// Published paths of the site's files the text uses, each once.
+    pub media: Vec<String>,
+    /// Links and images that name no usable file, or images without alt
+    /// text, where they are written.
+    pub problems: Vec<(Position, Problem)>,
 }
 
 /// A document's body keeps its HTML packed until its page is rendered.
@@ -64,15 +82,21 @@ impl From<Rendered> for Body {
             html: PackedHtml::pack(&rendered.html),
             links: rendered.links,
             heading_ids: rendered.heading_ids,
-            media: Vec::new(),
+            media: rendered.media,
         }
     }
 }
 
 /// Renders Markdown. The site's base path prefixes rewritten internal
-/// links; with `markdown.safe`, raw HTML is sanitised away.
-pub(crate) fn render(markdown: &str, config: &SiteConfig, placement: Placement) -> Rendered {
-    let mut renderer = Renderer::new(markdown, config, placement);
+/// links; with `markdown.safe`, raw HTML is sanitised away. Paths of the
+/// site's files resolve through `refs`.
+pub(crate) fn render(
+    markdown: &str,
+    config: &SiteConfig,
+    placement: Placement,
+    refs: &Refs,
+) -> Rendered {
+    let mut renderer = Renderer::new(markdown, config, placement, refs);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         renderer.event(event, range.start);
     }
@@ -84,6 +108,12 @@ pub(crate) fn render(markdown: &str, config: &SiteConfig, placement: Placement) 
 struct Renderer<'m, 'p> {
     base_path: &'p str,
     placement: Placement<'p>,
+    refs: &'p Refs<'p>,
+    /// An image being collected: where it starts, what it names, its
+    /// title, and its alt text so far with the events that make it.
+    image: Option<OpenImage<'m>>,
+    media: Vec<String>,
+    problems: Vec<(Position, Problem)>,
     locator: super::front_matter::Locator<'m>,
     events: Vec<Event<'m>>,
     /// A code block being collected: its language and text.
@@ -97,7 +127,12 @@ struct Renderer<'m, 'p> {
 }
 
 impl<'m, 'p> Renderer<'m, 'p> {
-    fn new(markdown: &'m str, config: &'p SiteConfig, placement: Placement<'p>) -> Self {
+    fn new(
+        markdown: &'m str,
+        config: &'p SiteConfig,
+        placement: Placement<'p>,
+        refs: &'p Refs<'p>,
+    ) -> Self {
         let line_offset = match placement {
             Placement::Body { line_offset } => line_offset,
             Placement::Field { .. } => 0,
@@ -115,6 +150,10 @@ impl<'m, 'p> Renderer<'m, 'p> {
         Renderer {
             base_path: config.base_path.as_str(),
             placement,
+            refs,
+            image: None,
+            media: Vec::new(),
+            problems: Vec::new(),
             locator: super::front_matter::Locator::new(markdown, line_offset),
             events: Vec::new(),
             code: None,
@@ -139,7 +178,38 @@ impl<'m, 'p> Renderer<'m, 'p> {
             }
             return;
         }
+        if let Some(image) = self.image.as_mut() {
+            match event {
+                Event::End(TagEnd::Image) => self.end_image(),
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    image.alt.push_str(t);
+                    image.inner.push(event);
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    image.alt.push(' ');
+                    image.inner.push(event);
+                }
+                other => image.inner.push(other),
+            }
+            return;
+        }
         match event {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.image = Some(OpenImage {
+                    start,
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                    alt: String::new(),
+                    inner: Vec::new(),
+                });
+            }
             // Footnotes take their ids from their labels; prefixed, a label
             // such as `claim-one` cannot take a claim card's anchor.
             Event::FootnoteReference(label) => {
@@ -174,7 +244,10 @@ impl<'m, 'p> Renderer<'m, 'p> {
                 title,
                 id,
             }) => {
-                let dest_url = self.link(dest_url, start);
+                let dest_url = match link_type {
+                    LinkType::Email | LinkType::Autolink => dest_url,
+                    _ => self.link(dest_url, start),
+                };
                 self.events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -212,18 +285,25 @@ impl<'m, 'p> Renderer<'m, 'p> {
     /// front matter field made absolute.
     fn link(&mut self, dest_url: CowStr<'m>, start: usize) -> CowStr<'m> {
         let dest = dest_url.to_string();
+        match self.refs.resolve(&dest, Use::Link) {
+            Ok(Resolved::Elsewhere) => {}
+            Ok(Resolved::File(file)) => {
+                self.use_file(&file.published);
+                return CowStr::from(self.refs.link_url(&file));
+            }
+            Ok(Resolved::Page(url)) => {
+                self.record_link(dest, start);
+                return CowStr::from(url);
+            }
+            Ok(Resolved::Generated(url)) => return CowStr::from(url),
+            Err(problem) => {
+                let position = self.position(start);
+                self.problems.push((position, problem));
+                return dest_url;
+            }
+        }
         if dest.starts_with("@/") || dest.starts_with('#') {
-            let (position, field) = match &self.placement {
-                Placement::Body { .. } => (self.locator.position(start), None),
-                Placement::Field { spans, field, .. } => {
-                    (spans.locate(field), Some(field.to_string()))
-                }
-            };
-            self.links.push(Link {
-                target: dest.clone(),
-                position,
-                field,
-            });
+            self.record_link(dest.clone(), start);
         }
         match (internal_url(&dest, self.base_path), &self.placement) {
             (Some(url), _) => CowStr::from(url),
@@ -231,6 +311,79 @@ impl<'m, 'p> Renderer<'m, 'p> {
                 CowStr::from(format!("{page_url}{dest}"))
             }
             (None, _) => dest_url,
+        }
+    }
+
+    /// Where the text at byte `start` is, as a diagnostic names it.
+    fn position(&mut self, start: usize) -> Position {
+        match &self.placement {
+            Placement::Body { .. } => self.locator.position(start),
+            Placement::Field { spans, field, .. } => spans.locate(field),
+        }
+    }
+
+    /// Keeps a link to be checked once the whole site is known.
+    fn record_link(&mut self, target: String, start: usize) {
+        let position = self.position(start);
+        let field = match &self.placement {
+            Placement::Body { .. } => None,
+            Placement::Field { field, .. } => Some(field.to_string()),
+        };
+        self.links.push(Link {
+            target,
+            position,
+            field,
+        });
+    }
+
+    fn use_file(&mut self, published: &str) {
+        if !self.media.iter().any(|m| m == published) {
+            self.media.push(published.to_owned());
+        }
+    }
+
+    /// Writes the image just ended: a site file as a `<picture>` with its
+    /// size and variants, an address elsewhere as written. Either way it
+    /// must have alt text.
+    fn end_image(&mut self) {
+        let Some(image) = self.image.take() else {
+            return;
+        };
+        let dest = image.dest_url.to_string();
+        let position = self.position(image.start);
+        let alt = image.alt.split_whitespace().collect::<Vec<_>>().join(" ");
+        if alt.is_empty() {
+            self.problems.push((position, missing_alt(&dest)));
+        }
+        let resolved = match self.refs.resolve(&dest, Use::Image) {
+            Ok(resolved) => resolved,
+            Err(problem) => {
+                self.problems.push((position, problem));
+                Resolved::Elsewhere
+            }
+        };
+        let picture = match resolved {
+            Resolved::File(file) => {
+                self.use_file(&file.published);
+                self.refs.picture(&file)
+            }
+            _ => None,
+        };
+        match picture {
+            Some(picture) => {
+                let html = picture_html(&picture, &alt, &image.title);
+                self.events.push(Event::InlineHtml(html.into()));
+            }
+            None => {
+                self.events.push(Event::Start(Tag::Image {
+                    link_type: image.link_type,
+                    dest_url: image.dest_url,
+                    title: image.title,
+                    id: image.id,
+                }));
+                self.events.extend(image.inner);
+                self.events.push(Event::End(TagEnd::Image));
+            }
         }
     }
 
@@ -247,8 +400,71 @@ impl<'m, 'p> Renderer<'m, 'p> {
             html,
             links: self.links,
             heading_ids: self.heading_ids,
+            media: self.media,
+            problems: self.problems,
         }
     }
+}
+
+/// An image whose alt text is being read.
+struct OpenImage<'m> {
+    start: usize,
+    link_type: LinkType,
+    dest_url: CowStr<'m>,
+    title: CowStr<'m>,
+    id: CowStr<'m>,
+    alt: String,
+    inner: Vec<Event<'m>>,
+}
+
+/// The problem of an image written without alt text.
+pub(crate) fn missing_alt(dest: &str) -> Problem {
+    Problem {
+        message: format!("image `{dest}` has no alt text"),
+        hint: format!("say what the image shows between the brackets, such as `![Screenshot of the post as shared on 3 May](…)`: in a fact check an image is evidence, and a reader who cannot see it gets its content from the alt text (`{dest}`)"),
+    }
+}
+
+/// A site image as HTML: `<img>` with its size, lazy, in a `<picture>`
+/// with a WebP `<source>` when there are WebP variants.
+pub(crate) fn picture_html(picture: &Picture, alt: &str, title: &str) -> String {
+    let mut img = format!("<img src=\"{}\"", attr(&picture.src));
+    if !picture.srcset.is_empty() {
+        img.push_str(&format!(
+            " srcset=\"{}\" sizes=\"{SIZES}\"",
+            attr(&picture.srcset)
+        ));
+    }
+    if let (Some(width), Some(height)) = (picture.width, picture.height) {
+        img.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    img.push_str(&format!(" alt=\"{}\"", attr(alt)));
+    if !title.is_empty() {
+        img.push_str(&format!(" title=\"{}\"", attr(title)));
+    }
+    img.push_str(" loading=\"lazy\" decoding=\"async\">");
+    if picture.webp_srcset.is_empty() {
+        return img;
+    }
+    format!(
+        "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{SIZES}\">{img}</picture>",
+        attr(&picture.webp_srcset)
+    )
+}
+
+/// Text made safe inside a double-quoted attribute.
+fn attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The language a code block names, for highlighting: the first word of
@@ -270,7 +486,8 @@ fn code_language(kind: CodeBlockKind) -> Option<String> {
 /// The sanitiser for `markdown.safe`: ammonia's safe defaults (no scripts,
 /// no event handlers, no `javascript:` URLs) plus what the Markdown
 /// renderer itself writes: heading and footnote ids, highlighting classes,
-/// focusable code blocks and table cell alignment.
+/// focusable code blocks, table cell alignment, and images' pictures with
+/// their variants, sizes and lazy loading.
 fn sanitiser() -> &'static ammonia::Builder<'static> {
     static BUILDER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
     BUILDER.get_or_init(|| {
@@ -278,7 +495,15 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
         builder
             .link_rel(None)
             .add_generic_attributes(["id", "class"])
+            .add_tags(["picture", "source"])
             .add_tag_attributes("pre", ["tabindex"])
+            .add_tag_attributes("source", ["type", "srcset", "sizes"])
+            .add_tag_attributes(
+                "img",
+                [
+                    "srcset", "sizes", "width", "height", "loading", "decoding", "title",
+                ],
+            )
             .add_tag_attributes("th", ["style"])
             .add_tag_attributes("td", ["style"])
             .attribute_filter(|_, attribute, value| {
@@ -340,8 +565,8 @@ pub(crate) fn internal_url(dest: &str, base_path: &str) -> Option<String> {
         Some((p, f)) => (p, Some(f)),
         None => (path, None),
     };
-    let stem = path.strip_suffix(".md")?;
-    let slug = stem.rsplit('/').next()?;
+    path.strip_suffix(".md")?;
+    let slug = super::slug_of(std::path::Path::new(path));
     let url = if path.starts_with("briefings/") {
         format!("{base_path}briefings/{slug}/")
     } else if path.starts_with("pages/") {
@@ -358,14 +583,146 @@ pub(crate) fn internal_url(dest: &str, base_path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Position;
+    use crate::media::{Catalog, MediaKind};
+    use crate::parse::refs::tests::{catalog, jpeg};
+    use crate::parse::refs::Owner;
+    use std::path::Path;
 
     fn body(md: &str) -> Rendered {
-        render(
-            md,
+        let catalog = Catalog::default();
+        let config = SiteConfig::default();
+        let refs = Refs::new(
+            &catalog,
+            &config,
+            Owner::of(Path::new("content/briefings/a.md")),
+        );
+        render(md, &config, Placement::Body { line_offset: 0 }, &refs)
+    }
+
+    /// Renders `md` as the body of the bundle `content/briefings/pier/`.
+    fn in_bundle(md: &str, catalog: &Catalog, config: &SiteConfig) -> Rendered {
+        let refs = Refs::new(
+            catalog,
+            config,
+            Owner::of(Path::new("content/briefings/pier/index.md")),
+        );
+        render(md, config, Placement::Body { line_offset: 0 }, &refs)
+    }
+
+    fn pier() -> Catalog {
+        catalog(&[
+            ("content/briefings/pier/pier.jpg", jpeg(2000, 1000)),
+            (
+                "content/briefings/pier/report.pdf",
+                MediaKind::Other {
+                    mime: "application/pdf".into(),
+                },
+            ),
+            (
+                "static/img/chart.svg",
+                MediaKind::Svg {
+                    width: Some(300),
+                    height: Some(200),
+                    scripted: false,
+                },
+            ),
+        ])
+    }
+
+    #[test]
+    fn local_images_become_pictures_with_size_and_variants() {
+        let config = SiteConfig {
+            base_path: "/desk/".into(),
+            ..SiteConfig::default()
+        };
+        let b = in_bundle(
+            "Intro.\n\n![The pier, *empty*](pier.jpg \"At dawn\") and ![A chart](/img/chart.svg)\n",
+            &pier(),
+            &config,
+        );
+        assert!(b.problems.is_empty(), "{:?}", b.problems);
+        assert!(b.html.contains("<picture><source type=\"image/webp\" srcset=\"/desk/briefings/pier/pier-480w.webp 480w, "), "{}", b.html);
+        assert!(b.html.contains("<img src=\"/desk/briefings/pier/pier-1600w.jpg\" srcset=\"/desk/briefings/pier/pier-480w.jpg 480w, "), "{}", b.html);
+        assert!(b.html.contains(" width=\"1600\" height=\"800\" alt=\"The pier, empty\" title=\"At dawn\" loading=\"lazy\" decoding=\"async\"></picture>"), "{}", b.html);
+        assert!(b.html.contains("<img src=\"/desk/img/chart.svg\" width=\"300\" height=\"200\" alt=\"A chart\" loading=\"lazy\""), "{}", b.html);
+        assert_eq!(b.media, ["briefings/pier/pier.jpg", "img/chart.svg"]);
+    }
+
+    #[test]
+    fn images_need_alt_text_and_a_file_that_is_there() {
+        let b = in_bundle(
+            "Text\n\n![](pier.jpg)\n\n![Shot](peir.jpg)\n\n![Doc](report.pdf)\n",
+            &pier(),
             &SiteConfig::default(),
-            Placement::Body { line_offset: 0 },
-        )
+        );
+        let found: Vec<_> = b
+            .problems
+            .iter()
+            .map(|(at, p)| (at.line, at.column, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, 1, "image `pier.jpg` has no alt text"),
+                (
+                    5,
+                    1,
+                    "image `peir.jpg`: there is no file content/briefings/pier/peir.jpg"
+                ),
+                (7, 1, "image `report.pdf` is not an image (application/pdf)"),
+            ]
+        );
+        assert_eq!(b.problems[1].1.hint, "did you mean `pier.jpg`?");
+        // An address elsewhere is left as it is, but needs alt text too.
+        let b = body("![](https://example.org/x.png)");
+        assert!(
+            b.html
+                .contains("<img src=\"https://example.org/x.png\" alt=\"\""),
+            "{}",
+            b.html
+        );
+        assert_eq!(b.problems.len(), 1);
+    }
+
+    #[test]
+    fn links_to_files_and_pages_get_the_base_path() {
+        let config = SiteConfig {
+            base_path: "/desk/".into(),
+            ..SiteConfig::default()
+        };
+        let b = in_bundle("[report](report.pdf), [shot](@/briefings/pier/pier.jpg), [about](/about/), [feed](/feed.xml), [x](https://x.org/), <a@b.org>\n", &pier(), &config);
+        assert!(b.problems.is_empty(), "{:?}", b.problems);
+        for href in [
+            "/desk/briefings/pier/report.pdf",
+            "/desk/briefings/pier/pier-1600w.jpg",
+            "/desk/about/",
+            "/desk/feed.xml",
+            "https://x.org/",
+            "mailto:a@b.org",
+        ] {
+            assert!(
+                b.html.contains(&format!("href=\"{href}\"")),
+                "{href}: {}",
+                b.html
+            );
+        }
+        let targets: Vec<_> = b.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["/about/"]);
+        assert_eq!(
+            b.media,
+            ["briefings/pier/report.pdf", "briefings/pier/pier.jpg"]
+        );
+    }
+
+    #[test]
+    fn relative_paths_in_a_single_file_are_reported() {
+        let b = body("See [the file](report.pdf).");
+        assert_eq!(b.problems.len(), 1);
+        assert_eq!(b.problems[0].0, Position::new(1, 5));
+        assert!(b.problems[0]
+            .1
+            .hint
+            .contains("content/briefings/a/index.md"));
     }
 
     #[test]
@@ -446,7 +803,14 @@ mod tests {
             field: "claims[0].explanation",
             page_url: "/briefings/a/",
         };
-        let b = render("See [x](#claim-b).", &SiteConfig::default(), placement);
+        let catalog = Catalog::default();
+        let config = SiteConfig::default();
+        let refs = Refs::new(
+            &catalog,
+            &config,
+            Owner::of(Path::new("content/briefings/a.md")),
+        );
+        let b = render("See [x](#claim-b).", &config, placement, &refs);
         assert!(
             b.html.contains("href=\"/briefings/a/#claim-b\""),
             "{}",
@@ -462,6 +826,10 @@ mod tests {
             "/desk/about/"
         );
         assert_eq!(internal_url("@/other/x.md", "/"), None);
+        assert_eq!(
+            internal_url("@/briefings/pier/index.md#c1", "/desk/").unwrap(),
+            "/desk/briefings/pier/#c1"
+        );
         assert_eq!(internal_url("https://x", "/"), None);
     }
 
@@ -469,23 +837,18 @@ mod tests {
     fn safe_markdown_strips_raw_html_and_keeps_what_markdown_makes() {
         let md = "# Title\n\nText <script>alert(1)</script> <img src=x onerror=alert(1)> \
                   <a href=\"javascript:alert(1)\">x</a> [y](javascript:alert(2)) [z](https://ok.example/)\n\n\
-                  | a | b |\n|:-:|--:|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\nNote[^n].\n\n[^n]: Said.\n";
+                  | a | b |\n|:-:|--:|\n| 1 | 2 |\n\n```rust\nfn main() {}\n```\n\nNote[^n].\n\n[^n]: Said.\n\n![The pier](pier.jpg)\n";
         let safe = SiteConfig {
             markdown_safe: true,
             ..SiteConfig::default()
         };
-        let trusted = render(
-            md,
-            &SiteConfig::default(),
-            Placement::Body { line_offset: 0 },
-        )
-        .html;
+        let trusted = body(md).html;
         assert!(
             trusted.contains("<script>alert(1)</script>"),
             "kept by default: {trusted}"
         );
 
-        let html = render(md, &safe, Placement::Body { line_offset: 0 }).html;
+        let html = in_bundle(md, &pier(), &safe).html;
         for gone in ["<script", "alert(1)", "onerror", "javascript:"] {
             assert!(!html.contains(gone), "{gone} survived: {html}");
         }
@@ -497,6 +860,9 @@ mod tests {
             "<pre class=\"code hl-code\" tabindex=\"0\"><code class=\"language-rust\">",
             "<span class=\"hl-",
             "id=\"fn-n\"",
+            "<picture><source type=\"image/webp\" srcset=\"/briefings/pier/pier-480w.webp 480w, ",
+            " sizes=\"(min-width: 44rem) 42rem, calc(100vw - 2rem)\">",
+            " width=\"1600\" height=\"800\" alt=\"The pier\" loading=\"lazy\" decoding=\"async\">",
         ] {
             assert!(html.contains(kept), "{kept} lost: {html}");
         }

@@ -8,6 +8,7 @@
 pub(crate) mod front_matter;
 pub(crate) mod highlight;
 pub(crate) mod markdown;
+pub(crate) mod refs;
 pub(crate) mod yaml;
 
 use std::path::Path;
@@ -19,12 +20,15 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::config::{check_url, SiteConfig};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Position};
 use crate::load::SourceFile;
+use crate::media::{Catalog, Picture};
 use crate::model::{
-    Author, Body, Briefing, Claim, Correction, Link, Origin, Page, Source, Speaker,
+    Attachment, Author, Body, Briefing, Claim, Correction, Figure, Link, Origin, Page, Source,
+    Speaker,
 };
 use markdown::Placement;
+use refs::{Lookups, Owner, Problem, Refs, Resolved, Use};
 use yaml::{Offset, Spans, Text, UniqueMap};
 
 #[derive(Deserialize, Default)]
@@ -38,6 +42,7 @@ struct RawBriefing {
     authors: Option<Vec<Text>>,
     tags: Option<Vec<Text>>,
     draft: Option<bool>,
+    image: Option<RawFigure>,
     speakers: Option<UniqueMap<RawSpeaker>>,
     sources: Option<UniqueMap<RawSource>>,
     claims: Option<Vec<RawClaim>>,
@@ -50,6 +55,41 @@ struct RawSpeaker {
     name: Option<Text>,
     role: Option<Text>,
     affiliation: Option<Text>,
+    image: Option<RawFigure>,
+}
+
+/// `image:` of a briefing, a page or a speaker.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFigure {
+    src: Option<Text>,
+    alt: Option<Text>,
+    caption: Option<Text>,
+    credit: Option<Text>,
+}
+
+/// `image:` of a claim: the claim as it appeared, perhaps with an
+/// archived copy of where it appeared.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaimFigure {
+    src: Option<Text>,
+    alt: Option<Text>,
+    caption: Option<Text>,
+    credit: Option<Text>,
+    archived: Option<Text>,
+}
+
+impl From<RawFigure> for RawClaimFigure {
+    fn from(raw: RawFigure) -> RawClaimFigure {
+        RawClaimFigure {
+            src: raw.src,
+            alt: raw.alt,
+            caption: raw.caption,
+            credit: raw.credit,
+            archived: None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -73,6 +113,7 @@ struct RawSource {
     archived: Option<Text>,
     withheld: Option<Text>,
     excerpt: Option<Text>,
+    file: Option<Text>,
 }
 
 #[derive(Deserialize)]
@@ -87,6 +128,7 @@ struct RawClaim {
     verdict: Option<Text>,
     explanation: Option<Text>,
     sources: Option<Vec<Text>>,
+    image: Option<RawClaimFigure>,
 }
 
 #[derive(Deserialize)]
@@ -102,12 +144,15 @@ struct RawPage {
     title: Option<Text>,
     description: Option<Text>,
     draft: Option<bool>,
+    image: Option<RawFigure>,
 }
 
 /// Collects the field-level problems of one file.
 struct Fields<'a> {
     file: &'a Path,
     spans: &'a Spans,
+    /// Resolves the paths of images and files.
+    refs: &'a Refs<'a>,
     diagnostics: Vec<Diagnostic>,
     /// Fields whose problem the YAML reading already reported (a misspelt
     /// name, a value of the wrong shape), so they are not also "missing".
@@ -118,7 +163,12 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    fn new(file: &'a Path, spans: &'a Spans, yaml_diagnostics: Vec<Diagnostic>) -> Self {
+    fn new(
+        file: &'a Path,
+        spans: &'a Spans,
+        refs: &'a Refs<'a>,
+        yaml_diagnostics: Vec<Diagnostic>,
+    ) -> Self {
         let reported = yaml_diagnostics
             .iter()
             .filter_map(yaml::reported_field)
@@ -131,6 +181,7 @@ impl<'a> Fields<'a> {
         Fields {
             file,
             spans,
+            refs,
             diagnostics: yaml_diagnostics,
             reported,
             misshapen,
@@ -212,6 +263,107 @@ impl Fields<'_> {
         }
     }
 
+    /// An image named in front matter: its path resolved and checked, and
+    /// its alt text required.
+    fn figure(&mut self, raw: RawClaimFigure, field: &str) -> Option<Figure> {
+        let sub = |name: &str| yaml::join_key(field, name);
+        let src = self.required(
+            raw.src,
+            &sub("src"),
+            &format!("add `src:` with the image's path under `{}:`, such as `src: pier.jpg` for a file beside the briefing's index.md, `src: /img/pier.jpg` for one in static/", field_name(field)),
+        );
+        let alt = self.required(
+            raw.alt,
+            &sub("alt"),
+            &format!("add `alt:` under `{}:` saying what the image shows, such as `alt: The post as shared on 3 May, with the photo of the empty pier`; in a fact check an image is evidence, and a reader who cannot see it gets its content from the alt text", field_name(field)),
+        );
+        let archived = self.url(raw.archived, &sub("archived"));
+        let src = src?;
+        let picture = self.picture(&src, &sub("src"))?;
+        Some(Figure {
+            written: src,
+            picture,
+            alt: alt?.trim().to_owned(),
+            caption: nonblank(raw.caption),
+            credit: nonblank(raw.credit),
+            archived,
+        })
+    }
+
+    /// The picture `src` (written at `field`) names: a site image, or an
+    /// image elsewhere at a full address.
+    fn picture(&mut self, src: &str, field: &str) -> Option<Picture> {
+        let src = src.trim();
+        match self.refs.resolve(src, Use::Image) {
+            Ok(Resolved::File(file)) => self.refs.picture(&file),
+            Ok(_) if src.starts_with("https://") || src.starts_with("http://") => {
+                match check_url(src) {
+                    Ok(()) => Some(Picture {
+                        src: src.to_owned(),
+                        ..Picture::default()
+                    }),
+                    Err(why) => {
+                        self.error(field, format!("address `{src}` {why}"), "write a full web address starting with https://, or the path of an image of the site");
+                        None
+                    }
+                }
+            }
+            Ok(_) => {
+                self.error(
+                    field,
+                    format!("image `{src}` names no image"),
+                    "write the path of an image file, such as `pier.jpg` beside the briefing's index.md or `/img/pier.jpg` in static/, or a full address starting with https://",
+                );
+                None
+            }
+            Err(problem) => {
+                self.problem(field, problem);
+                None
+            }
+        }
+    }
+
+    /// `file:` of a source: a document the desk hosts.
+    fn attachment(&mut self, value: Option<Text>, field: &str) -> Option<Attachment> {
+        let written = value?.0;
+        let path = written.trim();
+        match self.refs.resolve(path, Use::File) {
+            Ok(Resolved::File(file)) => {
+                let url = self.refs.link_url(&file);
+                let published = url
+                    .strip_prefix(self.refs.base_path())
+                    .unwrap_or(&file.published)
+                    .to_owned();
+                Some(Attachment {
+                    mime: mime_guess::from_path(&published)
+                        .first_or_octet_stream()
+                        .essence_str()
+                        .to_owned(),
+                    written: written.clone(),
+                    url,
+                    published,
+                    bytes: file.bytes,
+                })
+            }
+            Ok(_) => {
+                self.error(
+                    field,
+                    format!("`file: {path}` names no file of the site"),
+                    "`file:` is a document the desk hosts: put it beside the briefing's index.md and write its name, such as `file: report.pdf`; an address elsewhere goes in `url:`",
+                );
+                None
+            }
+            Err(problem) => {
+                self.problem(field, problem);
+                None
+            }
+        }
+    }
+
+    fn problem(&mut self, field: &str, problem: Problem) {
+        self.error(field, problem.message, &problem.hint);
+    }
+
     fn url(&mut self, value: Option<Text>, field: &str) -> Option<String> {
         let text = value?;
         match check_url(text.as_str()) {
@@ -228,6 +380,16 @@ impl Fields<'_> {
     }
 }
 
+/// The last name of a field path: `image` of `claims[0].image`.
+fn field_name(field: &str) -> &str {
+    field.rsplit('.').next().unwrap_or(field)
+}
+
+fn nonblank(text: Option<Text>) -> Option<String> {
+    text.map(|t| t.0.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
 fn looks_like_a_date(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 10
@@ -238,11 +400,34 @@ fn looks_like_a_date(text: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// The slug of a content file: its file name without `.md`.
+/// The slug of a content file: its file name without `.md`, or for a page
+/// bundle (`briefings/<name>/index.md`) the name of its folder.
 pub fn slug_of(path: &Path) -> String {
-    path.file_stem()
+    let named = if is_bundle_index(path) {
+        path.parent().and_then(Path::file_name)
+    } else {
+        path.file_stem()
+    };
+    named
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+/// Whether `path` is the text of a page bundle: an `index.md` in a folder
+/// of its own, not one directly in `briefings/` or `pages/`.
+pub fn is_bundle_index(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "index.md")
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|folder| {
+                let top = path.parent().and_then(Path::parent);
+                let kind_root = folder == "briefings" || folder == "pages";
+                // `content/briefings/index.md` is a briefing named index; a
+                // folder called `briefings` deeper down is a bundle.
+                !(kind_root
+                    && top.is_none_or(|t| t.as_os_str().is_empty() || t == Path::new("content")))
+            })
 }
 
 /// The path `@/` links use: relative to `content/`, with forward slashes.
@@ -281,13 +466,18 @@ fn document<R: DeserializeOwned>(file: &SourceFile) -> Result<Document<'_, R>, V
     })
 }
 
-/// Renders a document's body.
-fn body(text: &str, line_offset: usize, config: &SiteConfig) -> Body {
-    Body::from(markdown::render(
-        text,
-        config,
-        Placement::Body { line_offset },
-    ))
+/// Renders a document's body, reporting the links and images in it that
+/// name no usable file.
+fn body(text: &str, line_offset: usize, config: &SiteConfig, f: &mut Fields) -> Body {
+    let mut rendered = markdown::render(text, config, Placement::Body { line_offset }, f.refs);
+    for (position, problem) in std::mem::take(&mut rendered.problems) {
+        f.diagnostics.push(located(f.file, position, problem));
+    }
+    Body::from(rendered)
+}
+
+fn located(file: &Path, position: Position, problem: Problem) -> Diagnostic {
+    Diagnostic::error(file, position, problem.message).with_hint(problem.hint)
 }
 
 /// Renders the Markdown written in front matter fields (explanations,
@@ -295,9 +485,13 @@ fn body(text: &str, line_offset: usize, config: &SiteConfig) -> Body {
 struct FieldMarkdown<'a> {
     config: &'a SiteConfig,
     spans: &'a Spans,
+    refs: &'a Refs<'a>,
+    file: &'a Path,
     /// The briefing's own page, to make `#anchor` links absolute with.
     page_url: String,
     links: Vec<Link>,
+    media: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 impl FieldMarkdown<'_> {
@@ -310,8 +504,18 @@ impl FieldMarkdown<'_> {
                 field,
                 page_url: &self.page_url,
             },
+            self.refs,
         );
         self.links.extend(rendered.links);
+        for path in rendered.media {
+            if !self.media.contains(&path) {
+                self.media.push(path);
+            }
+        }
+        for (position, problem) in rendered.problems {
+            self.diagnostics
+                .push(located(self.file, position, problem).with_field(field));
+        }
         rendered.html
     }
 }
@@ -325,6 +529,31 @@ pub fn briefing(
     file: &SourceFile,
     config: &SiteConfig,
 ) -> (Option<(Briefing, Arc<Spans>)>, Vec<Diagnostic>) {
+    let (parsed, diagnostics, _) = briefing_in(file, config, &Catalog::default());
+    (parsed, diagnostics)
+}
+
+/// A briefing with where each of its front matter fields is written.
+pub type ParsedBriefing = (Briefing, Arc<Spans>);
+
+/// A briefing whose paths name the files of `catalog`, with what it
+/// looked up in it.
+pub(crate) fn briefing_in(
+    file: &SourceFile,
+    config: &SiteConfig,
+    catalog: &Catalog,
+) -> (Option<ParsedBriefing>, Vec<Diagnostic>, Lookups) {
+    let path = file.path.as_path();
+    let refs = Refs::new(catalog, config, Owner::of(path));
+    let (parsed, diagnostics) = briefing_with(file, config, &refs);
+    (parsed, diagnostics, refs.into_lookups())
+}
+
+fn briefing_with(
+    file: &SourceFile,
+    config: &SiteConfig,
+    refs: &Refs,
+) -> (Option<(Briefing, Arc<Spans>)>, Vec<Diagnostic>) {
     let path = file.path.as_path();
     let doc = match document::<RawBriefing>(file) {
         Ok(doc) => doc,
@@ -332,8 +561,12 @@ pub fn briefing(
     };
     let mut raw = doc.raw;
     let spans = doc.spans;
-    let mut f = Fields::new(path, &spans, doc.yaml_diagnostics);
+    let mut f = Fields::new(path, &spans, refs, doc.yaml_diagnostics);
     let head = head(&mut raw, &mut f);
+    let image = raw
+        .image
+        .take()
+        .and_then(|image| f.figure(image.into(), "image"));
     let speakers = raw
         .speakers
         .map(|map| speakers(map, "speakers", path, &mut f))
@@ -346,8 +579,12 @@ pub fn briefing(
     let mut markdown = FieldMarkdown {
         config,
         spans: &spans,
+        refs,
+        file: path,
         page_url: format!("{}briefings/{}/", config.base_path, slug_of(path)),
         links: Vec::new(),
+        media: Vec::new(),
+        diagnostics: Vec::new(),
     };
     let claims = raw
         .claims
@@ -357,14 +594,20 @@ pub fn briefing(
         .map(|(index, raw)| claim(raw, index, &mut f, &mut markdown))
         .collect();
     let corrections = corrections(raw.corrections.unwrap_or_default(), &mut f, &mut markdown);
-    let mut body = body(doc.body, doc.body_line_offset, config);
+    let mut body = body(doc.body, doc.body_line_offset, config, &mut f);
     body.links.extend(markdown.links);
+    for path in markdown.media {
+        if !body.media.contains(&path) {
+            body.media.push(path);
+        }
+    }
+    f.diagnostics.extend(markdown.diagnostics);
 
     // A briefing missing its title, summary or date is kept with the gaps
     // empty (they are reported above) so its references are still checked;
     // the errors stop the build before anything is rendered.
     let briefing = Briefing {
-        image: None,
+        image,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
@@ -445,12 +688,13 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
     );
     let date = f.date(c.date, &sub("date"));
     let appearance = f.url(c.appearance, &sub("appearance"));
+    let image = c.image.and_then(|image| f.figure(image, &sub("image")));
     let sources = texts(c.sources);
     if sources.is_empty() && !f.was_reported(&sub("sources")) {
         f.error(&sub("sources"), "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
     }
     Claim {
-        image: None,
+        image,
         id: id.unwrap_or_default(),
         speaker: speaker.unwrap_or_default(),
         text: text.unwrap_or_default(),
@@ -515,10 +759,13 @@ fn speakers(
                 "add `name:` with the speaker's full name",
             )
             .unwrap_or_default();
+        let image = raw
+            .image
+            .and_then(|image| f.figure(image.into(), &yaml::join_key(&here, "image")));
         out.insert(
             id.0.clone(),
             Speaker {
-                image: None,
+                image,
                 id: id.0,
                 name,
                 role: raw.role.map(|t| t.0),
@@ -561,12 +808,13 @@ fn sources(
         let archived = f.url(raw.archived, &sub("archived"));
         let date = f.date(raw.date, &sub("date"));
         let accessed = f.date(raw.accessed, &sub("accessed"));
+        let file = f.attachment(raw.file, &sub("file"));
         // Kept without its title (reported missing) so citations still resolve.
         let title = title.unwrap_or_default();
         out.insert(
             id.0.clone(),
             Source {
-                file: None,
+                file,
                 id: id.0,
                 title,
                 publisher: raw.publisher.map(|t| t.0),
@@ -596,13 +844,27 @@ pub type SiteEntries<T> = (IndexMap<String, T>, Arc<Spans>);
 /// Parses `content/speakers.yaml`: a map of speaker ids, with where each
 /// field is written beside it.
 pub fn site_speakers(file: &SourceFile) -> (Option<SiteEntries<Speaker>>, Vec<Diagnostic>) {
-    site_file(file, speakers)
+    site_speakers_in(file, &SiteConfig::default(), &Catalog::default())
+}
+
+/// [`site_speakers`], their portraits named among the files of `catalog`.
+pub fn site_speakers_in(
+    file: &SourceFile,
+    config: &SiteConfig,
+    catalog: &Catalog,
+) -> (Option<SiteEntries<Speaker>>, Vec<Diagnostic>) {
+    site_file(file, &Refs::new(catalog, config, Owner::SiteFile), speakers)
 }
 
 /// Parses `content/authors.yaml`: a map of author ids, with where each
 /// field is written beside it.
 pub fn site_authors(file: &SourceFile) -> (Option<SiteEntries<Author>>, Vec<Diagnostic>) {
-    site_file(file, authors)
+    let (config, catalog) = (SiteConfig::default(), Catalog::default());
+    site_file(
+        file,
+        &Refs::new(&catalog, &config, Owner::SiteFile),
+        authors,
+    )
 }
 
 fn authors(
@@ -646,12 +908,22 @@ fn authors(
 /// Parses `content/sources.yaml`: a map of source ids, with where each
 /// field is written beside it.
 pub fn site_sources(file: &SourceFile) -> (Option<SiteEntries<Source>>, Vec<Diagnostic>) {
-    site_file(file, sources)
+    site_sources_in(file, &SiteConfig::default(), &Catalog::default())
+}
+
+/// [`site_sources`], their hosted files named among the files of `catalog`.
+pub fn site_sources_in(
+    file: &SourceFile,
+    config: &SiteConfig,
+    catalog: &Catalog,
+) -> (Option<SiteEntries<Source>>, Vec<Diagnostic>) {
+    site_file(file, &Refs::new(catalog, config, Owner::SiteFile), sources)
 }
 
 /// Parses a site-wide YAML file of entries by id.
 fn site_file<R, T>(
     file: &SourceFile,
+    refs: &Refs,
     entries: fn(UniqueMap<R>, &str, &Path, &mut Fields) -> IndexMap<String, T>,
 ) -> (Option<SiteEntries<T>>, Vec<Diagnostic>)
 where
@@ -664,7 +936,7 @@ where
         return (None, yaml_diagnostics);
     };
     let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
-    let mut f = Fields::new(path, &spans, yaml_diagnostics);
+    let mut f = Fields::new(path, &spans, refs, yaml_diagnostics);
     let entries = entries(map, "", path, &mut f);
     let diagnostics = f.diagnostics;
     (Some((entries, spans)), diagnostics)
@@ -673,16 +945,41 @@ where
 /// Parses a plain page: front matter with `title` (and optionally
 /// `description`, `draft`), then Markdown.
 pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagnostic>) {
+    let (page, diagnostics, _) = page_in(file, config, &Catalog::default());
+    (page, diagnostics)
+}
+
+/// A page whose paths name the files of `catalog`, with what it looked up
+/// in it.
+pub(crate) fn page_in(
+    file: &SourceFile,
+    config: &SiteConfig,
+    catalog: &Catalog,
+) -> (Option<Page>, Vec<Diagnostic>, Lookups) {
+    let refs = Refs::new(catalog, config, Owner::of(&file.path));
+    let (page, diagnostics) = page_with(file, config, &refs);
+    (page, diagnostics, refs.into_lookups())
+}
+
+fn page_with(
+    file: &SourceFile,
+    config: &SiteConfig,
+    refs: &Refs,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let path = file.path.as_path();
     let doc = match document::<RawPage>(file) {
         Ok(doc) => doc,
         Err(diagnostics) => return (None, diagnostics),
     };
-    let mut f = Fields::new(path, &doc.spans, doc.yaml_diagnostics);
+    let mut f = Fields::new(path, &doc.spans, refs, doc.yaml_diagnostics);
     let title = f.required(doc.raw.title, "title", "add `title:` with the page's title");
-    let body = body(doc.body, doc.body_line_offset, config);
+    let image = doc
+        .raw
+        .image
+        .and_then(|image| f.figure(image.into(), "image"));
+    let body = body(doc.body, doc.body_line_offset, config, &mut f);
     let page = title.map(|title| Page {
-        image: None,
+        image,
         slug: slug_of(path),
         file: path.to_path_buf(),
         content_path: content_path(path),
@@ -692,4 +989,122 @@ pub fn page(file: &SourceFile, config: &SiteConfig) -> (Option<Page>, Vec<Diagno
         body,
     });
     (page, f.diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::MediaKind;
+    use refs::tests::{catalog, jpeg};
+
+    fn pier() -> Catalog {
+        catalog(&[
+            ("content/briefings/pier/pier.jpg", jpeg(2000, 1000)),
+            ("content/briefings/pier/post.jpg", jpeg(600, 900)),
+            (
+                "content/briefings/pier/report.pdf",
+                MediaKind::Other {
+                    mime: "application/pdf".into(),
+                },
+            ),
+            ("static/img/kim.jpg", jpeg(400, 400)),
+        ])
+    }
+
+    const PIER: &str = "---
+title: The pier
+date: 2024-10-31
+summary: What the pier shows.
+image:
+  src: pier.jpg
+  alt: The empty pier at dawn
+  caption: The pier on 30 October.
+  credit: Desk photo
+speakers:
+  kim:
+    name: Kim Song
+    image: {src: /img/kim.jpg, alt: Kim Song at a rally}
+sources:
+  report:
+    title: Harbour report
+    url: https://harbour.gov/report
+    file: report.pdf
+claims:
+  - id: crowd
+    speaker: kim
+    text: The pier was full.
+    verdict: false
+    explanation: See ![The post](post.jpg).
+    sources: [report]
+    image:
+      src: post.jpg
+      alt: The post as shared on 3 May
+      archived: https://web.archive.org/web/2024/https://social.example/p/1
+---
+Body ![Chart of arrivals](@/briefings/pier/pier.jpg).
+";
+
+    #[test]
+    fn front_matter_images_and_files_resolve_in_the_bundle() {
+        let catalog = pier();
+        let config = SiteConfig::default();
+        let file = SourceFile::new("content/briefings/pier/index.md", PIER);
+        let (parsed, diagnostics, lookups) = briefing_in(&file, &config, &catalog);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let (b, _) = parsed.unwrap();
+        let image = b.image.unwrap();
+        assert_eq!(image.alt, "The empty pier at dawn");
+        assert_eq!(image.picture.src, "/briefings/pier/pier-1600w.jpg");
+        assert_eq!(image.caption.as_deref(), Some("The pier on 30 October."));
+        assert_eq!(image.credit.as_deref(), Some("Desk photo"));
+        let claim = b.claims[0].image.as_ref().unwrap();
+        assert_eq!(claim.picture.width, Some(600));
+        assert!(claim.archived.is_some());
+        assert_eq!(
+            b.speakers["kim"].image.as_ref().unwrap().picture.src,
+            "/img/kim-400w.jpg"
+        );
+        let report = b.sources["report"].file.as_ref().unwrap();
+        assert_eq!(
+            (report.url.as_str(), report.mime.as_str(), report.bytes),
+            ("/briefings/pier/report.pdf", "application/pdf", 1234)
+        );
+        assert_eq!(
+            b.body.media,
+            ["briefings/pier/pier.jpg", "briefings/pier/post.jpg"]
+        );
+        assert!(lookups.iter().all(|(_, found)| found.is_some()));
+    }
+
+    #[test]
+    fn front_matter_images_need_alt_and_a_file() {
+        let catalog = pier();
+        let config = SiteConfig::default();
+        let text = PIER
+            .replace("  alt: The empty pier at dawn\n", "  alt: \"\"\n")
+            .replace("file: report.pdf", "file: raport.pdf")
+            .replace("alt: Kim Song at a rally", "caption: Kim");
+        let file = SourceFile::new("content/briefings/pier/index.md", text);
+        let (_, diagnostics, _) = briefing_in(&file, &config, &catalog);
+        let found: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.position.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (7, "`alt` is empty"),
+                (13, "missing required field `alt`"),
+                (
+                    18,
+                    "file `raport.pdf`: there is no file content/briefings/pier/raport.pdf"
+                ),
+            ]
+        );
+        assert!(diagnostics[1].hint.as_deref().unwrap().contains("alt: "));
+        assert_eq!(
+            diagnostics[2].hint.as_deref(),
+            Some("did you mean `report.pdf`?")
+        );
+    }
 }

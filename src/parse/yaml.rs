@@ -482,6 +482,7 @@ fn map_example(field: &str, name: &str) -> String {
     match name {
         "speakers" => "write each speaker under `speakers:` as its id, with its fields indented below: `  kim-song:`, then `    name: Kim Song`".into(),
         "sources" => "write each source under `sources:` as its id, with its fields indented below: `  un-charter:`, then `    title: Charter of the United Nations` and `    url: https://...`".into(),
+        "image" => "write `image:` alone on its line, then `src:` and `alt:` indented under it: `  src: pier.jpg` and `  alt: What the image shows`".into(),
         _ if field.contains('[') && !field.contains('.') => {
             "write the item's fields on their own lines, such as `  - id: first-claim` then `    speaker: kim-song`".into()
         }

@@ -20,7 +20,8 @@ use crate::render;
 /// absolute with it) and whether raw HTML is kept. A change parses every
 /// file again.
 pub(super) fn parse_settings(config: &SiteConfig) -> u64 {
-    fingerprint::of(&(&config.base_path, config.markdown_safe))
+    // The image settings decide the variants an image's `srcset` names.
+    fingerprint::of(&(&config.base_path, config.markdown_safe, &config.images))
 }
 
 /// A briefing's keys, made once when it is parsed, since every rebuild
@@ -96,6 +97,7 @@ impl SiteKeys {
     pub(super) fn of(
         files: &SiteFiles,
         options: &Options,
+        site_media: u64,
         briefings: &[&BriefingKeys],
         pages: &[&Page],
     ) -> SiteKeys {
@@ -106,6 +108,7 @@ impl SiteKeys {
                 files.speakers.as_ref().map(|f| f.hash),
                 files.sources.as_ref().map(|f| f.hash),
                 files.authors.as_ref().map(|f| f.hash),
+                site_media,
                 briefings.iter().map(|b| b.index).collect::<Vec<_>>(),
                 pages
                     .iter()

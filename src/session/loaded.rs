@@ -5,12 +5,20 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, SiteFiles, SourceFile};
+use crate::media::catalog::Probed;
+use crate::media::Catalog;
 use crate::BuildMode;
+use std::sync::Arc;
 
 #[derive(Default)]
 pub(super) struct LoadedFiles {
     pub(super) files: SiteFiles,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// What each bundle and static file is, probed when it first appears
+    /// and again only when it changes.
+    media: Probed,
+    /// The same catalog, for the stages that look files up.
+    pub(super) catalog: Arc<Catalog>,
     loaded: bool,
 }
 
@@ -24,6 +32,9 @@ impl LoadedFiles {
             }
             _ => load::load(root),
         };
+        let changed = changed.filter(|_| self.loaded);
+        self.media = self.media.update(&files, changed);
+        self.catalog = Arc::clone(&self.media.catalog);
         self.files = files;
         self.diagnostics = diagnostics;
         self.loaded = true;

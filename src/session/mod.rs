@@ -162,7 +162,7 @@ impl Session {
         self.stopwatch.lap("load");
         let mut diagnostics = self.loaded.diagnostics.clone();
         let config_file = self.loaded.files.config.as_ref();
-        let (config, d) = crate::config::load(config_file, &self.options);
+        let (config, d) = crate::config::load_in(config_file, &self.options, &self.loaded.catalog);
         diagnostics.extend(d);
         let highlight_css = parse::highlight::stylesheet(&config.highlight_theme);
         if highlight_css.is_none() {
@@ -204,17 +204,24 @@ impl Session {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (Site, SiteKeys) {
         let files = &self.loaded.files;
+        let files_catalog = Arc::clone(&self.loaded.catalog);
         let mut positions = HashMap::default();
         let (site_speakers, d) = files
             .speakers
             .as_ref()
-            .map(|file| site_file(file, parse::site_speakers(file), &mut positions))
+            .map(|file| {
+                let parsed = parse::site_speakers_in(file, &config, &files_catalog);
+                site_file(file, parsed, &mut positions)
+            })
             .unwrap_or_default();
         diagnostics.extend(d);
         let (site_sources, d) = files
             .sources
             .as_ref()
-            .map(|file| site_file(file, parse::site_sources(file), &mut positions))
+            .map(|file| {
+                let parsed = parse::site_sources_in(file, &config, &files_catalog);
+                site_file(file, parsed, &mut positions)
+            })
             .unwrap_or_default();
         diagnostics.extend(d);
         // A file too broken to read is reported once; its bylines are then
@@ -227,14 +234,26 @@ impl Session {
             readable.then_some(authors)
         });
         let content = self.loaded.content(mode);
-        let (briefings, pages) =
-            self.parsed
-                .update(content, &config, self.options.drafts, diagnostics);
+        let (briefings, pages) = self.parsed.update(
+            content,
+            &config,
+            &files_catalog,
+            self.options.drafts,
+            diagnostics,
+        );
         self.stopwatch.lap("parse");
 
+        // The pictures and files the site-wide files name change without
+        // their text when the file does: the last site's are then stale.
+        let site_media = crate::fingerprint::of(&(
+            &config.image,
+            site_speakers.values().map(|s| &s.image).collect::<Vec<_>>(),
+            site_sources.values().map(|s| &s.file).collect::<Vec<_>>(),
+        ));
         let keys = SiteKeys::of(
             &self.loaded.files,
             &self.options,
+            site_media,
             &briefings.iter().map(|b| &b.keys).collect::<Vec<_>>(),
             &pages.iter().map(|(p, _)| p.as_ref()).collect::<Vec<_>>(),
         );

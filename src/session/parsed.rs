@@ -1,5 +1,7 @@
-//! Each content file as last parsed, parsed again only when its text or
-//! the parse settings changed.
+//! Each content file as last parsed, parsed again only when its text, the
+//! parse settings, or a file of the site it named changed (an image that
+//! appeared, vanished or was replaced: its size and variants are in the
+//! HTML, and a missing one was an error).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -11,8 +13,10 @@ use super::keys::{self, BriefingKeys};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::load::SourceFile;
+use crate::media::Catalog;
 use crate::model::{Briefing, Page};
 use crate::parse;
+use crate::parse::refs::Lookups;
 use crate::resolve::BriefingFile;
 
 /// A briefing as parsed, with what is kept beside it.
@@ -32,6 +36,27 @@ struct Parsed<T> {
     text_hash: u64,
     value: Option<T>,
     diagnostics: Vec<Diagnostic>,
+    /// The site's files the parse looked up, with what it found.
+    lookups: Lookups,
+}
+
+impl<T> Parsed<T> {
+    /// Whether every file the parse looked up is as it found it.
+    fn still_holds(&self, catalog: &Catalog) -> bool {
+        self.lookups
+            .iter()
+            .all(|(path, found)| catalog.get(path).map(|f| &**f) == found.as_deref())
+    }
+}
+
+/// A parse's fingerprint: its file's, and when it named files of the site,
+/// theirs too, so the stages after it redo what shows them.
+fn fingerprint(text_hash: u64, lookups: &Lookups) -> u64 {
+    if lookups.is_empty() {
+        text_hash
+    } else {
+        crate::fingerprint::of(&(text_hash, lookups))
+    }
 }
 
 #[derive(Default)]
@@ -50,6 +75,7 @@ impl ParsedFiles {
         &mut self,
         (briefings, pages): (Vec<SourceFile>, Vec<SourceFile>),
         config: &SiteConfig,
+        catalog: &Catalog,
         drafts: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (Vec<ParsedBriefing>, Vec<ParsedPage>) {
@@ -62,6 +88,7 @@ impl ParsedFiles {
             &mut self.briefings,
             briefings,
             config,
+            catalog,
             parse_briefing,
             diagnostics,
             |b| drafts || !b.briefing.draft,
@@ -70,9 +97,11 @@ impl ParsedFiles {
             &mut self.pages,
             pages,
             config,
-            |file, config| {
-                let (page, d) = parse::page(file, config);
-                (page.map(|page| (Arc::new(page), file.hash)), d)
+            catalog,
+            |file, config, catalog| {
+                let (page, d, lookups) = parse::page_in(file, config, catalog);
+                let hash = fingerprint(file.hash, &lookups);
+                (page.map(|page| (Arc::new(page), hash)), d, lookups)
             },
             diagnostics,
             |(p, _)| drafts || !p.draft,
@@ -100,27 +129,32 @@ impl ParsedFiles {
 fn parse_briefing(
     file: &SourceFile,
     config: &SiteConfig,
-) -> (Option<ParsedBriefing>, Vec<Diagnostic>) {
-    let (parsed, diagnostics) = parse::briefing(file, config);
+    catalog: &Catalog,
+) -> (Option<ParsedBriefing>, Vec<Diagnostic>, Lookups) {
+    let (parsed, diagnostics, lookups) = parse::briefing_in(file, config, catalog);
+    let hash = fingerprint(file.hash, &lookups);
     let parsed = parsed.map(|(briefing, positions)| ParsedBriefing {
         keys: BriefingKeys::of(&briefing),
         briefing: Arc::new(briefing),
-        file: BriefingFile {
-            hash: file.hash,
-            positions,
-        },
+        file: BriefingFile { hash, positions },
     });
-    (parsed, diagnostics)
+    (parsed, diagnostics, lookups)
 }
 
-/// Parses the files whose text changed since the last build, in parallel,
-/// and returns, in file order, those that `wanted` keeps. A draft left out
-/// is left out whole: its problems wait for `--drafts`.
+/// What parsing one file gives: its value, its problems, and the site's
+/// files it looked up.
+type ParseResult<T> = (Option<T>, Vec<Diagnostic>, Lookups);
+
+/// Parses the files whose text (or a file of the site they name) changed
+/// since the last build, in parallel, and returns, in file order, those
+/// that `wanted` keeps. A draft left out is left out whole: its problems
+/// wait for `--drafts`.
 fn reparse<T: Clone + Send + Sync>(
     cache: &mut HashMap<PathBuf, Parsed<T>>,
     files: Vec<SourceFile>,
     config: &SiteConfig,
-    parse: impl Fn(&SourceFile, &SiteConfig) -> (Option<T>, Vec<Diagnostic>) + Sync,
+    catalog: &Catalog,
+    parse: impl Fn(&SourceFile, &SiteConfig, &Catalog) -> ParseResult<T> + Sync,
     diagnostics: &mut Vec<Diagnostic>,
     wanted: impl Fn(&T) -> bool,
 ) -> Vec<T> {
@@ -130,15 +164,18 @@ fn reparse<T: Clone + Send + Sync>(
         .filter_map(|file| {
             let text_hash = file.hash;
             match cache.get(&file.path) {
-                Some(cached) if cached.text_hash == text_hash => None,
+                Some(cached) if cached.text_hash == text_hash && cached.still_holds(catalog) => {
+                    None
+                }
                 _ => {
-                    let (value, diagnostics) = parse(&file, config);
+                    let (value, diagnostics, lookups) = parse(&file, config, catalog);
                     Some((
                         file.path,
                         Parsed {
                             text_hash,
                             value,
                             diagnostics,
+                            lookups,
                         },
                     ))
                 }
