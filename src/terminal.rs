@@ -74,12 +74,21 @@ impl Terminal {
     /// is set.
     pub(crate) fn built(&self, report: &Report, output: &Path) {
         self.timings(&report.stages);
+        if timings_wanted() {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "images: {} encoded, {} reused",
+                report.images_encoded,
+                report.images_reused
+            );
+        }
         self.line(&format!(
-            "Built {} ({}) from {} with {} into {} in {} ms{}",
+            "Built {} ({}) from {} with {}{} into {} in {} ms{}",
             plural(report.pages, "page"),
             plural(report.files, "file"),
             plural(report.briefings, "briefing"),
             plural(report.claims, "claim"),
+            images_summary(report),
             output.display(),
             report.elapsed.as_millis(),
             if report.warnings.is_empty() {
@@ -94,9 +103,10 @@ impl Terminal {
     /// with the stages on the same line when `BRIEF_TIMINGS` is set.
     pub(crate) fn rebuilt(&self, report: &Report) {
         let mut line = format!(
-            "Rebuilt in {} ms: {} changed",
+            "Rebuilt in {} ms: {} changed{}",
             report.elapsed.as_millis(),
             plural(report.written, "file"),
+            images_summary(report),
         );
         if timings_wanted() {
             let stages: Vec<String> = report
@@ -130,6 +140,16 @@ impl Terminal {
                 stage.name
             );
         }
+    }
+}
+
+/// `, 3 images encoded, 12 reused`: said only when a build made images.
+fn images_summary(report: &Report) -> String {
+    match (report.images_encoded, report.images_reused) {
+        (0, 0) => String::new(),
+        (encoded, 0) => format!(", {} encoded", plural(encoded, "image")),
+        (0, reused) => format!(", {} reused", plural(reused, "image")),
+        (encoded, reused) => format!(", {} encoded, {reused} reused", plural(encoded, "image")),
     }
 }
 

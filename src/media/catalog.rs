@@ -121,6 +121,7 @@ impl Probed {
 /// The kind of file an extension names, before its bytes are looked at.
 enum Expected {
     Raster,
+    Foreign,
     Svg,
     Other,
 }
@@ -133,6 +134,11 @@ fn expected(path: &Path) -> Expected {
         .to_ascii_lowercase();
     match ext.as_str() {
         "jpg" | "jpeg" | "png" | "gif" | "webp" => Expected::Raster,
+        // Images brief cannot read: refused rather than copied with their
+        // metadata (a phone's HEIC photo carries its GPS position).
+        "heic" | "heif" | "avif" | "tif" | "tiff" | "bmp" | "jxl" | "dng" | "psd" => {
+            Expected::Foreign
+        }
         "svg" => Expected::Svg,
         _ => Expected::Other,
     }
@@ -169,6 +175,12 @@ pub fn probe(source: PathBuf, abs: &Path, published: String) -> MediaFile {
                 let hash = crate::fingerprint::of(&data[..]);
                 let kind = match expected {
                     Expected::Svg => svg_kind(&data),
+                    Expected::Foreign => MediaKind::Unreadable {
+                        reason: format!(
+                            "this is a .{} image, which brief cannot publish: browsers do not all show it, and brief cannot remove its metadata",
+                            abs.extension().map_or_else(String::new, |e| e.to_string_lossy().to_ascii_lowercase())
+                        ),
+                    },
                     _ => raster_kind(&data),
                 };
                 (bytes, hash, kind)
@@ -328,6 +340,10 @@ mod tests {
             ),
             ("static/img/logo.gif", encoded(10, 12, ImageFormat::Gif)),
             ("static/robots.txt", b"User-agent: *".to_vec()),
+            (
+                "content/briefings/pier/phone.HEIC",
+                b"\0\0\0\x18ftypheic".to_vec(),
+            ),
         ]);
         let (files, _) = load::load(dir.path());
         let probed = Probed::default().update(&files, None);
@@ -394,7 +410,7 @@ mod tests {
         assert_eq!(photo.source, Path::new("content/briefings/pier/photo.jpg"));
         assert_eq!(
             catalog.under("briefings/pier/").count(),
-            7,
+            8,
             "every bundle file, and nothing else, is under its folder"
         );
     }

@@ -9,6 +9,8 @@
 #![allow(dead_code)]
 
 pub mod catalog;
+pub mod encode;
+pub mod publish;
 pub mod strip;
 pub mod svg;
 

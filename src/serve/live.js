@@ -113,6 +113,13 @@
     });
     if (mine) { reload(); return; }
     var sheets = change.assets.filter(function (url) { return /\.css$/.test(url); });
+    // An image this page shows (a photo saved again at the same size
+    // leaves the page's HTML as it was).
+    var html = document.documentElement.outerHTML;
+    var shown = change.assets.some(function (url) {
+      return /\.(jpe?g|png|gif|webp|svg)$/i.test(url) && html.indexOf(url) !== -1;
+    });
+    if (shown) { reload(); return; }
     if (sheets.length) { swapStylesheets(sheets); }
   });
 })();

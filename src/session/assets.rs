@@ -1,11 +1,13 @@
 //! The files of the output that are not pages: stylesheets, the theme's
-//! and the site's static files, and the data files; and the check that
-//! none of them lands where a page goes.
+//! and the site's static files, the data files, and the files made from
+//! the site's media; and the check that none of them lands where a page
+//! or another file goes.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position};
+use crate::media::publish::Plan as MediaPlan;
 use crate::render::{self, OutputFile, PlannedPage};
 use crate::resolve::Site;
 use crate::theme;
@@ -13,12 +15,17 @@ use crate::theme;
 /// The site's static files: path relative to `static/`, absolute path.
 type StaticFiles = [(PathBuf, PathBuf)];
 
-/// Where the stylesheets, static and data files go, sorted.
-pub(super) fn paths(plan: &render::Plan, static_files: &StaticFiles) -> Vec<PathBuf> {
+/// Where the stylesheets, static, data and media files go, sorted.
+pub(super) fn paths(
+    plan: &render::Plan,
+    static_files: &StaticFiles,
+    media: &MediaPlan,
+) -> Vec<PathBuf> {
     let mut assets = plan.data_paths();
     assets.push(PathBuf::from("highlight.css"));
     assets.extend(theme::STATIC.iter().map(|(path, _)| PathBuf::from(path)));
     assets.extend(static_files.iter().map(|(rel, _)| rel.clone()));
+    assets.extend(media.paths().map(|(path, _)| path.to_path_buf()));
     assets.sort();
     assets.dedup();
     assets
@@ -36,8 +43,13 @@ pub(super) fn not_overridden(
         .collect()
 }
 
-/// The stylesheets and static files, as output files.
-pub(super) fn files(highlight_css: &str, static_files: &StaticFiles) -> Vec<OutputFile> {
+/// The stylesheets and static files, as output files; not the static
+/// images, which the media plan publishes stripped of their metadata.
+pub(super) fn files(
+    highlight_css: &str,
+    static_files: &StaticFiles,
+    media: &MediaPlan,
+) -> Vec<OutputFile> {
     let mut files = vec![(
         PathBuf::from("highlight.css"),
         highlight_css.as_bytes().to_vec(),
@@ -48,6 +60,9 @@ pub(super) fn files(highlight_css: &str, static_files: &StaticFiles) -> Vec<Outp
         }
     }
     for (rel, abs) in static_files {
+        if media.statics.contains(rel) {
+            continue;
+        }
         // A static file that vanished between listing and reading is
         // simply left out; the next change event brings it back.
         if let Ok(bytes) = std::fs::read(abs) {
@@ -57,14 +72,18 @@ pub(super) fn files(highlight_css: &str, static_files: &StaticFiles) -> Vec<Outp
     files
 }
 
-/// Refuses a build where a file would overwrite a page.
+/// Refuses a build where a file would overwrite a page or another file.
 pub(super) fn check_clashes(
     site: &Site,
     pages: &[PlannedPage],
     assets: &[PathBuf],
     static_files: &StaticFiles,
+    media: &MediaPlan,
 ) -> Result<(), Vec<Diagnostic>> {
     let mut found = clashes(site, pages, assets, static_files);
+    if !media.is_empty() {
+        found.extend(media_clashes(pages, assets, static_files, media));
+    }
     found.extend(render::search::clashes(static_files));
     if found.is_empty() {
         Ok(())
@@ -125,6 +144,77 @@ fn clashes(
                 )
                 .with_hint("rename this file: its slug is taken by one of the site's own files"),
             );
+        }
+    }
+    out
+}
+
+/// Files made from the site's media that land on a page, on a static or
+/// data file, or on each other (a bundle file named like another file's
+/// variant, `pier-480w.jpg` beside `pier.jpg`), each reported at the media
+/// file.
+fn media_clashes(
+    pages: &[PlannedPage],
+    assets: &[PathBuf],
+    static_files: &StaticFiles,
+    media: &MediaPlan,
+) -> Vec<Diagnostic> {
+    let mut from: HashMap<&Path, &Path> = HashMap::new();
+    let mut out = Vec::new();
+    let clash = |source: &Path, path: &Path, what: String| {
+        Diagnostic::error(
+            source,
+            Position::start(),
+            format!("this file is published at /{}, {what}", path.display()),
+        )
+        .with_hint("rename the file: two things cannot share one address in the built site")
+    };
+    for (path, source) in media.paths() {
+        if let Some(other) = from.insert(path, source) {
+            if other != source {
+                out.push(clash(
+                    source,
+                    path,
+                    format!("where {} is published too", other.display()),
+                ));
+            }
+        }
+    }
+    let mut pages_at: HashMap<&Path, &str> = HashMap::new();
+    for page in pages {
+        for path in page.path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+            pages_at.entry(path).or_insert(&page.url);
+        }
+    }
+    let statics: HashSet<&Path> = static_files
+        .iter()
+        .filter(|(rel, _)| !media.statics.contains(rel))
+        .map(|(rel, _)| rel.as_path())
+        .collect();
+    let own: HashSet<&Path> = assets
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|a| !from.contains_key(a) && !statics.contains(a))
+        .collect();
+    for (path, source) in &from {
+        if Path::new("static").join(path) == *source {
+            // A static image at its own place: checked as a static file.
+            continue;
+        }
+        if let Some(url) = pages_at.get(path) {
+            out.push(clash(source, path, format!("where the page {url} goes")));
+        } else if statics.contains(path) {
+            out.push(clash(
+                source,
+                path,
+                format!("where static/{} goes", path.display()),
+            ));
+        } else if own.contains(path) {
+            out.push(clash(
+                source,
+                path,
+                "where one of the site's own files goes".into(),
+            ));
         }
     }
     out

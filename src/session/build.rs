@@ -10,7 +10,7 @@ use super::stopwatch::Stopwatch;
 use super::{assets, keys, report, sorted, Compiled, Failure, Report, Session};
 use crate::diagnostic::Diagnostic;
 use crate::render::{self, PlannedPage};
-use crate::{fingerprint, write, BuildMode};
+use crate::{fingerprint, media, write, BuildMode};
 
 impl Session {
     /// A full build into a staging folder, swapped in when complete: what
@@ -58,7 +58,11 @@ impl Session {
             put,
         )
         .map_err(Failure::Content)?;
-        let assets = assets::files(&compiled.highlight_css, static_files);
+        let media = &compiled.media;
+        let images = jobs_files(&self.options.root, media.jobs.iter(), media.quality, put)?;
+        done.extend(images.done);
+        self.stopwatch.lap("images");
+        let assets = assets::files(&compiled.highlight_css, static_files, &compiled.media);
         done.extend(assets.into_iter().map(put));
         let done: Vec<(PathBuf, u64, bool)> = done
             .into_iter()
@@ -69,7 +73,11 @@ impl Session {
 
         let count = done.iter().filter(|(_, _, written)| *written).count();
         let warnings = sorted(std::mem::take(&mut compiled.warnings));
+        let mut warnings = warnings;
+        warnings.extend(images.warning);
         let mut report = report(&compiled, warnings, count, start);
+        report.images_encoded = images.encoded;
+        report.images_reused = images.reused;
         report.stages = self.stopwatch.stages.clone();
         report.files = done.len();
         report.pages = done
@@ -81,10 +89,84 @@ impl Session {
             .map(|(path, hash, _)| (path, hash))
             .collect();
         self.output.layout = Some((layout, report.pages));
+        self.output.media = media_keys(&compiled.media);
         self.render = cache;
         self.finish(compiled);
         Ok(report)
     }
+}
+
+/// What making the media files did.
+pub(super) struct Images<T> {
+    pub(super) done: Vec<T>,
+    pub(super) encoded: usize,
+    pub(super) reused: usize,
+    /// The image cache could not be written.
+    pub(super) warning: Option<Diagnostic>,
+}
+
+/// Makes the files of `jobs` on all threads, each image decoded once for
+/// all its sizes, and hands each file to `put` as soon as it is made, so
+/// the encoded images are never all in memory.
+pub(super) fn jobs_files<'j, T: Send>(
+    root: &std::path::Path,
+    jobs: impl Iterator<Item = &'j media::publish::Job>,
+    quality: u8,
+    put: impl Fn(render::OutputFile) -> T + Sync,
+) -> Result<Images<T>, Failure> {
+    let jobs: Vec<&media::publish::Job> = jobs.collect();
+    if jobs.is_empty() {
+        return Ok(Images {
+            done: Vec::new(),
+            encoded: 0,
+            reused: 0,
+            warning: None,
+        });
+    }
+    let cache = media::encode::ImageCache::new(root);
+    let made: Vec<Result<Images<T>, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let made = media::encode::make(root, job, quality, &cache)?;
+            Ok(Images {
+                done: made.files.into_iter().map(&put).collect(),
+                encoded: made.encoded,
+                reused: made.reused,
+                warning: None,
+            })
+        })
+        .collect();
+    let mut images = Images {
+        done: Vec::new(),
+        encoded: 0,
+        reused: 0,
+        warning: cache.warning(),
+    };
+    let mut errors = Vec::new();
+    for result in made {
+        match result {
+            Ok(made) => {
+                images.done.extend(made.done);
+                images.encoded += made.encoded;
+                images.reused += made.reused;
+            }
+            Err(diagnostic) => errors.push(diagnostic),
+        }
+    }
+    if errors.is_empty() {
+        Ok(images)
+    } else {
+        Err(Failure::Content(sorted(errors)))
+    }
+}
+
+/// The key of each media output, to tell a rebuild what it need not make.
+pub(super) fn media_keys(media: &media::publish::Plan) -> std::collections::HashMap<PathBuf, u64> {
+    media
+        .jobs
+        .iter()
+        .flat_map(|job| job.outputs.iter().map(|o| (o.path.clone(), o.key)))
+        .collect()
 }
 
 /// Plans and renders every page, refusing clashes, and records them in
@@ -101,8 +183,8 @@ pub(super) fn render_site<T: Send>(
     let site = &compiled.site;
     let mut plan = render::plan(site, &compiled.templates, cache, compiled.keys.resolve);
     plan.add_claim_pages();
-    let assets = assets::paths(&plan, static_files);
-    assets::check_clashes(site, &plan.pages, &assets, static_files)?;
+    let assets = assets::paths(&plan, static_files, &compiled.media);
+    assets::check_clashes(site, &plan.pages, &assets, static_files, &compiled.media)?;
     stopwatch.lap("plan");
     let all: Vec<&PlannedPage> = plan.pages.iter().collect();
     let mut done = plan.render_each(&compiled.templates, &all, &put)?;

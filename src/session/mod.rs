@@ -38,7 +38,7 @@ use crate::load::SourceFile;
 use crate::parse::yaml::Spans;
 use crate::render::{self, Templates};
 use crate::resolve::{self, Site};
-use crate::{parse, write, BuildMode};
+use crate::{media, parse, write, BuildMode};
 use checks::Checks;
 use keys::SiteKeys;
 use loaded::LoadedFiles;
@@ -59,6 +59,10 @@ pub struct Report {
     pub written: usize,
     pub briefings: usize,
     pub claims: usize,
+    /// Images resized and encoded by this build.
+    pub images_encoded: usize,
+    /// Images taken from `.brief-cache/images/` instead of encoded.
+    pub images_reused: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each stage, in order, and the memory in use at its end
@@ -108,6 +112,8 @@ struct Compiled {
     keys: SiteKeys,
     templates: Arc<Templates>,
     highlight_css: String,
+    /// The files made from the site's bundle and static media.
+    media: media::publish::Plan,
     warnings: Vec<Diagnostic>,
 }
 
@@ -173,6 +179,7 @@ impl Session {
         let context = keys::checks_context(&self.loaded.files, &site.config);
         diagnostics.extend(self.checks.run(&site, context));
         self.stopwatch.lap("validate");
+        let media = self.plan_media(&site, &mut diagnostics);
         let templates = self.templates.get(&self.loaded.files);
         self.stopwatch.lap("templates");
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -185,6 +192,7 @@ impl Session {
                 keys,
                 templates,
                 highlight_css,
+                media,
                 warnings: diagnostics,
             }),
             (Err(d), _) => {
@@ -280,6 +288,31 @@ impl Session {
         (site, keys)
     }
 
+    /// What the site's media become in the output. A site without media
+    /// skips this entirely.
+    fn plan_media(
+        &mut self,
+        site: &Site,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> media::publish::Plan {
+        let catalog = &self.loaded.catalog;
+        if catalog.files.is_empty() {
+            return media::publish::Plan::default();
+        }
+        let (plan, found) =
+            media::publish::plan(catalog, &site.config.images, || media::publish::used(site));
+        let root = &self.options.root;
+        diagnostics.extend(found.into_iter().map(|d| {
+            if d.is_error() && d.file.extension().is_some_and(|e| e == "svg") {
+                media::publish::locate_script(root, d)
+            } else {
+                d
+            }
+        }));
+        self.stopwatch.lap("plan media");
+        plan
+    }
+
     /// Keeps what a good build leaves for the next.
     fn finish(&mut self, compiled: Compiled) {
         self.output.base_path = compiled.site.config.base_path.clone();
@@ -301,6 +334,8 @@ fn report(
         written,
         briefings: compiled.site.briefings.len(),
         claims: compiled.site.briefings.iter().map(|b| b.claims.len()).sum(),
+        images_encoded: 0,
+        images_reused: 0,
         elapsed: start.elapsed(),
         warnings,
         stages: Vec::new(),

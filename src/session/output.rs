@@ -16,6 +16,9 @@ pub(super) struct Output {
     pub(super) layout: Option<(u64, usize)>,
     /// The URL path prefix of the last successful build.
     pub(super) base_path: String,
+    /// Media output path -> key of what it was made from (see
+    /// `media::publish::Output::key`), once written.
+    pub(super) media: HashMap<PathBuf, u64>,
 }
 
 impl Output {
@@ -25,6 +28,7 @@ impl Output {
             written: HashMap::new(),
             layout: None,
             base_path: "/".to_owned(),
+            media: HashMap::new(),
         }
     }
 

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::output::{news, removal};
-use super::{assets, keys, report, Compiled, Failure, Report, Session, Written};
+use std::sync::Arc;
+
+use super::{assets, build, keys, report, Compiled, Failure, Report, Session, Written};
+use crate::media::publish::Job;
 use crate::render::{self, Plan, PlannedPage};
 use crate::BuildMode;
 
@@ -42,13 +45,20 @@ impl Session {
         let (site, templates) = (&compiled.site, &compiled.templates);
         let mut plan = render::plan(site, templates, &mut self.render, compiled.keys.resolve);
         let layout = self.lay_out(&compiled, &mut plan)?;
+        // Images first, so a page that shows a new one finds it there.
+        let images = self.write_media(&compiled, announce)?;
+        written += images.done.len();
         let (count, index) = self.write_stale(&compiled, &plan, announce)?;
         written += count;
         self.remove_old_index(&index, announce)?;
         let pages = self.remove_stale(&plan, &layout, &index, announce)?;
         self.output.layout = Some((layout.key, pages));
 
+        let mut warnings = warnings;
+        warnings.extend(images.warning);
         let mut report = report(&compiled, warnings, written, start);
+        report.images_encoded = images.encoded;
+        report.images_reused = images.reused;
         report.files = self.output.written.len();
         report.pages = pages;
         self.stopwatch.lap("remove stale");
@@ -100,17 +110,71 @@ impl Session {
     /// plain edit skips the checks that need every path.
     fn lay_out(&self, compiled: &Compiled, plan: &mut Plan) -> Result<Layout, Failure> {
         let static_files = &self.loaded.files.static_files;
-        let assets = assets::paths(plan, static_files);
+        let assets = assets::paths(plan, static_files, &compiled.media);
         let key = keys::layout(plan, &assets);
         let same = self.output.layout.is_some_and(|(last, _)| last == key);
         if same {
             plan.add_stale_claim_pages(&self.render);
         } else {
             plan.add_claim_pages();
-            assets::check_clashes(&compiled.site, &plan.pages, &assets, static_files)
-                .map_err(Failure::Content)?;
+            assets::check_clashes(
+                &compiled.site,
+                &plan.pages,
+                &assets,
+                static_files,
+                &compiled.media,
+            )
+            .map_err(Failure::Content)?;
         }
         Ok(Layout { assets, key, same })
+    }
+
+    /// Makes and writes the media files whose source, recipe or settings
+    /// changed since they were written; the rest are left as they are, not
+    /// even read. Returns what was written.
+    fn write_media(
+        &mut self,
+        compiled: &Compiled,
+        announce: &mut dyn FnMut(&Written),
+    ) -> Result<build::Images<PathBuf>, Failure> {
+        let media = &compiled.media;
+        let last = &self.output.media;
+        let written = &self.output.written;
+        let stale: Vec<Job> = media
+            .jobs
+            .iter()
+            .filter_map(|job| {
+                let outputs: Vec<_> = job
+                    .outputs
+                    .iter()
+                    .filter(|o| last.get(&o.path) != Some(&o.key) || !written.contains_key(&o.path))
+                    .cloned()
+                    .collect();
+                (!outputs.is_empty()).then(|| Job {
+                    file: Arc::clone(&job.file),
+                    outputs,
+                })
+            })
+            .collect();
+        let made = build::jobs_files(&self.options.root, stale.iter(), media.quality, |f| f)?;
+        let changed = self.output.write(&made.done)?;
+        if !changed.is_empty() {
+            announce(&Written {
+                pages: Vec::new(),
+                assets: changed.clone(),
+                removed: Vec::new(),
+            });
+        }
+        self.output.media = build::media_keys(media);
+        if !stale.is_empty() {
+            self.stopwatch.lap("images");
+        }
+        Ok(build::Images {
+            done: changed,
+            encoded: made.encoded,
+            reused: made.reused,
+            warning: made.warning,
+        })
     }
 
     /// Renders and writes the stale pages. The pages a writer is looking at
@@ -139,7 +203,11 @@ impl Session {
         let mut files = plan.render(templates, &rest).map_err(Failure::Content)?;
         self.stopwatch.lap("render the rest");
         let static_files = &self.loaded.files.static_files;
-        files.extend(assets::files(&compiled.highlight_css, static_files));
+        files.extend(assets::files(
+            &compiled.highlight_css,
+            static_files,
+            &compiled.media,
+        ));
         let (data, made) = plan.data_files(&self.render);
         files.extend(assets::not_overridden(data, static_files));
         // The search index, after the pages: announced like assets, so
