@@ -370,7 +370,8 @@ pub(crate) fn file_size(bytes: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    if unit == 0 || value >= 100.0 {
+    // A tenth below 10 (`2.4 KB`, `1.2 MB`), whole numbers above.
+    if value.round() >= 10.0 {
         format!("{} {}", value.round(), UNITS[unit])
     } else {
         format!("{:.1} {}", value, UNITS[unit])
@@ -1217,7 +1218,9 @@ mod tests {
         assert_eq!(file_size(0), "0 bytes");
         assert_eq!(file_size(1), "1 byte");
         assert_eq!(file_size(999), "999 bytes");
-        assert_eq!(file_size(1000), "1 KB");
+        assert_eq!(file_size(1000), "1.0 KB");
+        assert_eq!(file_size(2407), "2.4 KB");
+        assert_eq!(file_size(9_960), "10 KB");
         assert_eq!(file_size(240_400), "240 KB");
         assert_eq!(file_size(999_499), "999 KB");
         assert_eq!(file_size(999_999), "1.0 MB");
