@@ -42,6 +42,15 @@ use std::sync::Mutex;
 use common::{brief, texts, Run, Site, MINIMAL_BRIEFING};
 
 const X: &str = "content/briefings/x.md";
+/// A briefing that is a bundle, with its files beside it.
+const B: &str = "content/briefings/pier/index.md";
+/// Files of a bundle or of static/, as text: a drawing, one with a script,
+/// and the start of a PDF.
+const SVG: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\"/></svg>\n";
+const SCRIPTED_SVG: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><script>alert(1)</script></svg>\n";
+const PDF: &str = "%PDF-1.4\n%%EOF\n";
 const Y: &str = "content/briefings/y.md";
 /// A site-wide source for x.md's claim to cite beside its own.
 const SITE_SOURCE_RES: &str =
@@ -1093,6 +1102,117 @@ fn cases() -> Vec<Case> {
             .error(3, 7, "`2024-02-30` is not a real calendar date")
             .error(16, 14, "unknown speaker `kmi`")
             .error(22, 5, "link to `#claim-nope`"),
+        // ------------------------------------------- images and files
+        case("errors_on_a_missing_bundle_image_with_the_nearest_name")
+            .moved(B)
+            .given("content/briefings/pier/chart.svg", SVG)
+            .write_briefing(B, &[("Body text.", "Body text.\n\n![A chart](chrat.svg)")])
+            .error_at(
+                &format!("{B}:24:1"),
+                "image `chrat.svg`: there is no file content/briefings/pier/chrat.svg",
+            )
+            .hint_is("did you mean `chart.svg`?"),
+        case("errors_on_an_image_without_alt_text")
+            .moved(B)
+            .given("content/briefings/pier/chart.svg", SVG)
+            .write_briefing(B, &[("Body text.", "Body text.\n\n![](chart.svg)")])
+            .error_at(&format!("{B}:24:1"), "image `chart.svg` has no alt text")
+            .hint_has("a reader who cannot see it"),
+        case("errors_on_a_front_matter_image_with_empty_alt_text")
+            .moved(B)
+            .given("content/briefings/pier/chart.svg", SVG)
+            .write_briefing(
+                B,
+                &[(
+                    "summary: What it found.\n",
+                    "summary: What it found.\nimage:\n  src: chart.svg\n  alt: \"\"\n",
+                )],
+            )
+            .error_at(&format!("{B}:7:3"), "`alt` is empty")
+            .field("image.alt")
+            .hint_has("saying what the image shows"),
+        case("errors_on_a_relative_image_path_outside_a_bundle")
+            .edit("Body text.", "See ![A chart](chart.svg).")
+            .error(22, 5, "image `chart.svg`: a relative path names a file of a bundle, and this briefing is a single file")
+            .hint_starts("make this briefing a folder: content/briefings/x/index.md"),
+        case("errors_on_a_missing_static_image_with_the_nearest_name")
+            .given("static/img/chart.svg", SVG)
+            .edit("Body text.", "![A chart](/img/chrat.svg)")
+            .error(22, 1, "image `/img/chrat.svg`: there is no file static/img/chrat.svg")
+            .hint_is("did you mean `/img/chart.svg`?"),
+        case("errors_on_a_scripted_svg")
+            .given("static/img/evil.svg", SCRIPTED_SVG)
+            .edit("Body text.", "![A chart](/img/evil.svg)")
+            .error(22, 1, "image `/img/evil.svg`: the SVG holds a script")
+            .hint_is("remove the script from the SVG, or export the drawing as PNG"),
+        case("errors_on_a_document_shown_as_an_image")
+            .moved(B)
+            .given("content/briefings/pier/report.pdf", PDF)
+            .write_briefing(B, &[("Body text.", "![The report](report.pdf)")])
+            .error_at(&format!("{B}:22:1"), "image `report.pdf` is not an image (application/pdf)")
+            .hint_starts("link to the file instead"),
+        case("errors_on_a_missing_source_file")
+            .moved(B)
+            .given("content/briefings/pier/report.pdf", PDF)
+            .write_briefing(
+                B,
+                &[(
+                    "    publisher: United Nations\n",
+                    "    publisher: United Nations\n    file: reprot.pdf\n",
+                )],
+            )
+            .error_at(
+                &format!("{B}:13:11"),
+                "file `reprot.pdf`: there is no file content/briefings/pier/reprot.pdf",
+            )
+            .field("sources.charter.file")
+            .hint_is("did you mean `report.pdf`?"),
+        case("errors_on_a_speaker_image_without_alt_text")
+            .given("static/img/kim.svg", SVG)
+            .edit(
+                "    role: Permanent Representative\n",
+                "    role: Permanent Representative\n    image:\n      src: /img/kim.svg\n",
+            )
+            .error(9, 5, "missing required field `alt`")
+            .field("speakers.kim.image.alt")
+            .hint_has("alt: "),
+        case("errors_on_a_missing_claim_image")
+            .edit(
+                "    sources: [charter]\n",
+                "    sources: [charter]\n    image: {src: /img/post.png, alt: The post}\n",
+            )
+            .error(21, 18, "image `/img/post.png`: there is no file static/img/post.png")
+            .field("claims[0].image.src"),
+        case("errors_on_a_missing_image_in_an_explanation_at_the_field")
+            .given("static/img/post.svg", SVG)
+            .edit(
+                "explanation: The record does not settle it.",
+                "explanation: See ![The post](/img/psot.svg).",
+            )
+            .error(19, 18, "image `/img/psot.svg`: there is no file static/img/psot.svg")
+            .field("claims[0].explanation")
+            .hint_is("did you mean `/img/post.svg`?"),
+        case("errors_on_a_relative_portrait_path_in_speakers_yaml")
+            .write(
+                "content/speakers.yaml",
+                "lee:\n  name: Lee Ha-na\n  image: {src: lee.jpg, alt: Lee Ha-na}\n",
+            )
+            .error_at(
+                "content/speakers.yaml:3",
+                "image `lee.jpg`: a relative path names a file of a bundle, and this file is not in one",
+            )
+            .field("lee.image.src")
+            .hint_starts("write the path of a file in static/ from the root"),
+        case("errors_on_a_root_link_to_no_page")
+            .edit("Body text.", "See [how we work](/methodolgy/).")
+            .error(22, 5, "link to `/methodolgy/`: the site has no page at that address")
+            .hint_starts("link to a page the site writes"),
+        case("errors_on_a_site_image_without_alt_text")
+            .given("static/img/share.svg", SVG)
+            .write("site.yaml", "title: Desk\nimage: {src: /img/share.svg}\n")
+            .error_at("site.yaml:2", "the site's `image` has no `alt` text")
+            .field("image.alt")
+            .hint_has("image: {src: /img/share.png, alt:"),
     ]
 }
 

@@ -421,7 +421,7 @@ struct OpenImage<'m> {
 pub(crate) fn missing_alt(dest: &str) -> Problem {
     Problem {
         message: format!("image `{dest}` has no alt text"),
-        hint: format!("say what the image shows between the brackets, such as `![Screenshot of the post as shared on 3 May](…)`: in a fact check an image is evidence, and a reader who cannot see it gets its content from the alt text (`{dest}`)"),
+        hint: format!("say what the image shows between the brackets, such as `![The post as shared on 3 May, with the photo of the empty pier]({dest})`: in a fact check an image is evidence, and a reader who cannot see it gets its content from the alt text"),
     }
 }
 

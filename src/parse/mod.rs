@@ -329,11 +329,7 @@ impl Fields<'_> {
         let path = written.trim();
         match self.refs.resolve(path, Use::File) {
             Ok(Resolved::File(file)) => {
-                let url = self.refs.link_url(&file);
-                let published = url
-                    .strip_prefix(self.refs.base_path())
-                    .unwrap_or(&file.published)
-                    .to_owned();
+                let (url, published) = self.refs.link_target(&file);
                 Some(Attachment {
                     mime: mime_guess::from_path(&published)
                         .first_or_octet_stream()

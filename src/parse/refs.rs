@@ -146,10 +146,6 @@ impl<'c> Refs<'c> {
         self.lookups.into_inner()
     }
 
-    pub(crate) fn base_path(&self) -> &str {
-        self.base_path
-    }
-
     fn get(&self, published: &str) -> Option<Arc<MediaFile>> {
         let found = self.catalog.get(published).cloned();
         self.lookups
@@ -180,6 +176,10 @@ impl<'c> Refs<'c> {
             .decode_utf8()
             .map(|p| p.into_owned())
             .unwrap_or_else(|_| path.to_owned());
+        // `?page=2` or `./` alone: this page itself.
+        if how == Use::Link && path.trim_start_matches("./").trim_matches('.').is_empty() {
+            return Ok(Resolved::Elsewhere);
+        }
         let file = if let Some(content) = path.strip_prefix("@/") {
             if content.ends_with(".md") {
                 return Ok(Resolved::Elsewhere);
@@ -370,12 +370,25 @@ impl<'c> Refs<'c> {
     /// The URL a link to `file` points at: the file itself, or for a
     /// bundle's raster image published only as resized copies, the widest.
     pub(crate) fn link_url(&self, file: &MediaFile) -> String {
+        self.link_target(file).0
+    }
+
+    /// [`link_url`](Refs::link_url), with the published path of the file
+    /// it points at.
+    pub(crate) fn link_target(&self, file: &MediaFile) -> (String, String) {
         let resized = matches!(file.kind, MediaKind::Raster { .. })
             && file.source.starts_with("content")
             && !self.settings.originals;
         match self.picture(file).filter(|_| resized) {
-            Some(picture) => picture.src,
-            None => format!("{}{}", self.base_path, file.published),
+            Some(Picture {
+                src,
+                published: Some(published),
+                ..
+            }) => (src, published),
+            _ => (
+                format!("{}{}", self.base_path, url_path(&file.published)),
+                file.published.clone(),
+            ),
         }
     }
 }
@@ -399,6 +412,21 @@ fn usable(written: &str, file: &MediaFile, how: Use) -> Result<(), Problem> {
         )),
         _ => Ok(()),
     }
+}
+
+/// A published path as it goes in a URL: a space or `#` in a file's name
+/// would end the address.
+fn url_path(published: &str) -> String {
+    const UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`');
+    percent_encoding::utf8_percent_encode(published, UNSAFE).to_string()
 }
 
 /// Whether a destination is an address elsewhere: it has a scheme
@@ -571,6 +599,8 @@ pub(crate) mod tests {
         for elsewhere in [
             "https://x.org/a.png",
             "mailto:a@b.c",
+            "./",
+            "?page=2",
             "#claim-x",
             "@/briefings/x.md#c",
             "//cdn.x/a.png",
@@ -584,6 +614,36 @@ pub(crate) mod tests {
             .collect();
         assert!(looked.contains(&("briefings/pier/pier.jpg".into(), true)));
         assert!(looked.contains(&("about".into(), false)), "{looked:?}");
+    }
+
+    #[test]
+    fn a_bundle_in_a_subfolder_is_named_by_its_path_and_published_by_its_name() {
+        let mut catalog = Catalog::default();
+        catalog.files.insert(
+            "briefings/pier/pier.jpg".into(),
+            Arc::new(MediaFile {
+                source: PathBuf::from("content/briefings/2024/pier/pier.jpg"),
+                published: "briefings/pier/pier.jpg".into(),
+                bytes: 1,
+                hash: 1,
+                kind: jpeg(100, 100),
+            }),
+        );
+        let config = SiteConfig::default();
+        let refs = Refs::new(
+            &catalog,
+            &config,
+            owner("content/briefings/2024/pier/index.md"),
+        );
+        for written in ["pier.jpg", "@/briefings/2024/pier/pier.jpg"] {
+            assert!(
+                matches!(refs.resolve(written, Use::Image), Ok(Resolved::File(_))),
+                "{written}"
+            );
+        }
+        assert!(refs
+            .resolve("@/briefings/pier/pier.jpg", Use::Image)
+            .is_err());
     }
 
     #[test]
@@ -645,5 +705,9 @@ pub(crate) mod tests {
         assert_eq!(refs.link_url(pier), "/briefings/pier/pier-1600w.jpg");
         let chart = catalog.get("img/chart.png").unwrap();
         assert_eq!(refs.link_url(chart), "/img/chart.png");
+        assert_eq!(
+            url_path("briefings/x/the report #2.pdf"),
+            "briefings/x/the%20report%20%232.pdf"
+        );
     }
 }
