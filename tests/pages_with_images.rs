@@ -652,3 +652,76 @@ fn pages_with_images_are_valid_html() {
     );
     assert!(Path::new(&site.path("public/briefings/pier/index.html")).is_file());
 }
+
+/// Replacing an image file changes no text, yet every page, share and
+/// JSON-LD that shows it must follow: a rebuild in `serve` writes what a
+/// fresh build of the same files writes.
+#[test]
+fn a_replaced_image_file_updates_every_page_that_shows_it() {
+    use brief::config::Options;
+    use brief::session::Session;
+    use std::collections::HashSet;
+
+    let site = site_with(SITE);
+    site.write(
+        "content/pages/about.md",
+        "---\ntitle: About\nimage:\n  src: /img/share.png\n  alt: The desk's name\n---\nWho we are.\n",
+    );
+    copy_dir(warm_cache(), &site.path(".brief-cache"));
+    let mut session = Session::new(Options::new(site.root()));
+    session.build().expect("first build");
+
+    let replaced = [
+        ("content/briefings/pier/lead.png", png(400, 300)),
+        ("content/briefings/pier/post.png", png(200, 100)),
+        ("content/briefings/pier/kim.png", png(90, 60)),
+        ("static/img/share.png", png(320, 200)),
+    ];
+    for (path, bytes) in &replaced {
+        site.write_bytes(path, bytes);
+    }
+    let changed: HashSet<PathBuf> = replaced.iter().map(|(p, _)| site.path(p)).collect();
+    session
+        .rebuild(Some(&changed), &mut |_| {})
+        .expect("the rebuild");
+
+    let page = site.page("/briefings/pier/");
+    assert_eq!(
+        meta(&page, "property", "og:image").as_deref(),
+        Some("https://desk.example.org/desk/briefings/pier/lead-400w.png")
+    );
+    assert_eq!(
+        meta(&page, "property", "og:image:height").as_deref(),
+        Some("300")
+    );
+    assert_eq!(
+        attrs(&page, "article#claim-built figure img", "height"),
+        ["100"]
+    );
+    let page = site.page("/speakers/kim/");
+    assert_eq!(attrs(&page, "img.speaker__portrait", "height"), ["60"]);
+    let page = site.page("/briefings/plain/");
+    assert_eq!(
+        meta(&page, "property", "og:image").as_deref(),
+        Some("https://desk.example.org/desk/img/share-320w.png")
+    );
+    let page = site.page("/about/");
+    assert_eq!(attrs(&page, "figure.lead-figure img", "width"), ["320"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = Options::new(site.root());
+    options.output = Some(dir.path().join("out"));
+    Session::new(options).build().expect("a fresh build");
+    let fresh = common::snapshot(&dir.path().join("out"));
+    let kept = site.snapshot("public");
+    let differing: Vec<_> = fresh
+        .keys()
+        .chain(kept.keys())
+        .filter(|path| path.file_name().is_some_and(|n| n != ".brief-output"))
+        .filter(|path| fresh.get(*path) != kept.get(*path))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "the rebuild left these unlike a fresh build: {differing:?}"
+    );
+}

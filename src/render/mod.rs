@@ -127,8 +127,8 @@ impl PlannedPage<'_> {
 /// fingerprint, by output path.
 #[derive(Default)]
 pub struct Cache {
-    /// Each briefing's views, with the briefing fingerprint (its file's
-    /// and its pictures') and the shared views' key they were made from.
+    /// Each briefing's views, with the briefing fingerprint and the shared
+    /// views' key they were made from.
     briefings: FxHashMap<String, (u64, u64, Arc<BriefingViews>)>,
     pages: FxHashMap<PathBuf, u64>,
     /// The fingerprint of each briefing's claim pages, taken together, by
@@ -217,7 +217,6 @@ pub fn plan<'a>(
     cache: &mut Cache,
     site_key: u64,
 ) -> Plan<'a> {
-    let site_key = with_site_images(site, site_key);
     let mut plan = Plan::new(site, templates, cache, site_key);
     let jobs = plan.jobs();
     plan.pages = jobs
@@ -245,7 +244,6 @@ pub fn plan_briefings<'a>(
     site_key: u64,
     only: &[usize],
 ) -> Plan<'a> {
-    let site_key = with_site_images(site, site_key);
     let mut plan = Plan::new(site, templates, cache, site_key);
     plan.pages = only
         .iter()
@@ -279,7 +277,7 @@ impl Cache {
                 let briefing = &site.briefings[b];
                 match self.briefings.get(&briefing.slug) {
                     Some((hash, key, views))
-                        if *hash == briefing_key(site, b) && *key == site_key =>
+                        if *hash == site.briefing_files[b].hash && *key == site_key =>
                     {
                         views.clone()
                     }
@@ -296,35 +294,14 @@ impl Cache {
         self.briefings = site
             .briefings
             .iter()
-            .enumerate()
+            .zip(&site.briefing_files)
             .zip(&briefings)
-            .map(|((i, b), v)| (b.slug.clone(), (briefing_key(site, i), site_key, v.clone())))
+            .map(|((b, file), v)| (b.slug.clone(), (file.hash, site_key, v.clone())))
             .collect();
         self.claim_pages
             .retain(|slug, _| self.briefings.contains_key(slug));
         briefings
     }
-}
-
-/// `site_key` with the site-wide pictures as probed: the site's share
-/// image and the portraits of `content/speakers.yaml`. A replaced image
-/// file changes them (its size, its variants) but not the text the key
-/// is made from.
-fn with_site_images(site: &Site, site_key: u64) -> u64 {
-    let mut hasher = crate::fingerprint::hasher();
-    site_key.hash(&mut hasher);
-    site.config.image.hash(&mut hasher);
-    for speaker in site.speakers.values() {
-        speaker.image.hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// What briefing `b`'s own views are made from: its file, and the image
-/// files it shows (replaced, they change its views but not its text).
-fn briefing_key(site: &Site, b: usize) -> u64 {
-    let views = views::media_key(&site.briefings[b]);
-    site.briefing_files[b].hash ^ views.rotate_left(1)
 }
 
 impl<'a> Plan<'a> {

@@ -931,32 +931,12 @@ pub(crate) struct BriefingViews {
     pub bylines: Vec<Byline>,
 }
 
-/// What a briefing's views show of the site's image files: its pictures
-/// as probed (their size and variants), which can change while its text
-/// does not, when an image file is replaced.
-pub(crate) fn media_key(briefing: &Briefing) -> u64 {
-    let mut hasher = crate::fingerprint::hasher();
-    briefing.image.hash(&mut hasher);
-    for claim in &briefing.claims {
-        claim.image.hash(&mut hasher);
-    }
-    for source in briefing.sources.values() {
-        source.file.hash(&mut hasher);
-    }
-    for speaker in briefing.speakers.values() {
-        speaker.image.hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// Everything a briefing's views are made from: its own text and the
-/// pictures it shows, and the shared views and source anchors its cards
-/// show.
+/// Everything a briefing's views are made from: its own text, and the
+/// shared views and source anchors its cards show.
 pub(crate) fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
     let briefing = &site.briefings[b];
     let mut hasher = crate::fingerprint::hasher();
     site.briefing_files[b].hash.hash(&mut hasher);
-    media_key(briefing).hash(&mut hasher);
     shared.site_hash.hash(&mut hasher);
     for claim in &briefing.claims {
         site.speaker_for(b, &claim.speaker)
