@@ -449,6 +449,18 @@ fn social_cards_come_first_for_claims_and_after_a_briefings_own_image() {
     // Every page but the ones with a card or an image of their own keeps
     // the site's.
     assert_eq!(image("/speakers/"), format!("{BASE}img/share-480w.png"));
+    // And every card named is a card drawn.
+    for url in [
+        "/briefings/pier/claims/built/",
+        "/briefings/plain/",
+        "/briefings/plain/claims/plain/",
+    ] {
+        let card = image(url);
+        assert!(
+            published(&site, &card).is_file(),
+            "{url}: {card} is not drawn"
+        );
+    }
 }
 
 fn json_ld(site: &Site, url: &str) -> Vec<Value> {
