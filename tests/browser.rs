@@ -1002,6 +1002,39 @@ fn the_example_site_has_no_serious_accessibility_violations() {
     );
 }
 
+/// The pages of the golden fixture that show every kind of image: a lead
+/// figure, a claim's image with its archived copy, a source card's hosted
+/// file, a speaker's portrait and a page's image.
+const AXE_IMAGE_PAGES: &[&str] = &[
+    "briefings/un-clash-north-korean-troops/",
+    "briefings/un-clash-north-korean-troops/claims/aggression-support-illegal/",
+    "speakers/hwang/",
+    "about/",
+];
+
+#[test]
+fn pages_with_images_have_no_serious_accessibility_violations() {
+    let (chromium, axe) = (common::chromium(), common::axe_core());
+    let (Some(chromium), Some(axe)) = (chromium, axe) else {
+        return;
+    };
+    let site = site_copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/golden"));
+    let server = Server::start(site.path());
+    let found = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let mut found = Vec::new();
+        for path in AXE_IMAGE_PAGES {
+            found.extend(axe_violations(&page, &server.url, path, &axe).await?);
+        }
+        Ok(found)
+    });
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility violations:\n{}",
+        found.join("\n")
+    );
+}
+
 /// `brief serve --drafts` of the example site: the preview marker is
 /// shown at the top of the page, and the page stays free of serious
 /// accessibility violations with it (its contrast among them).
@@ -1104,7 +1137,12 @@ async fn axe_violations(
 /// The repository's example site (site.yaml, content/, static/ and any
 /// templates/), copied so that serving it writes nothing into the checkout.
 fn example_site_copy() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    site_copy(Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// The site at `repo` (site.yaml, content/, static/ and any templates/),
+/// copied into a temporary folder.
+fn site_copy(repo: &Path) -> tempfile::TempDir {
     let copy = tempfile::tempdir().expect("temp dir for the example site");
     for part in ["site.yaml", "content", "static", "templates"] {
         let from = repo.join(part);

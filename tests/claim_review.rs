@@ -58,7 +58,8 @@ corrections:
 Body.
 "#;
 
-fn reviews(site: &Site) -> Vec<Value> {
+/// The briefing page's JSON-LD: one block, a list of items.
+fn json_ld(site: &Site) -> Vec<Value> {
     let page = site.page("/briefings/checked/");
     let script = Selector::parse(r#"script[type="application/ld+json"]"#).unwrap();
     let scripts: Vec<String> = page.select(&script).map(|s| s.inner_html()).collect();
@@ -67,6 +68,57 @@ fn reviews(site: &Site) -> Vec<Value> {
         Value::Array(items) => items,
         other => panic!("expected an array of ClaimReviews, got {other}"),
     }
+}
+
+/// The ClaimReviews, which come first, one per claim in order.
+fn reviews(site: &Site) -> Vec<Value> {
+    let items = json_ld(site);
+    let reviews: Vec<Value> = items
+        .iter()
+        .take_while(|item| item["@type"] == "ClaimReview")
+        .cloned()
+        .collect();
+    assert_eq!(
+        items.len(),
+        reviews.len() + 1,
+        "the reviews, then the article: {items:?}"
+    );
+    reviews
+}
+
+/// The briefing's own NewsArticle, last.
+fn article(site: &Site) -> Value {
+    let item = json_ld(site).pop().unwrap();
+    assert_eq!(item["@type"], "NewsArticle", "{item}");
+    item
+}
+
+#[test]
+fn the_briefing_is_a_news_article_with_its_dates_author_and_publisher() {
+    let site = built();
+    let article = article(&site);
+    assert_eq!(article["@context"], "https://schema.org");
+    assert_eq!(article["headline"], "Checked");
+    assert_eq!(article["description"], "What it found.");
+    assert_eq!(
+        article["url"],
+        "https://factdesk.example.org/desk/briefings/checked/"
+    );
+    assert_eq!(article["mainEntityOfPage"], article["url"]);
+    assert_eq!(article["datePublished"], "2024-10-31");
+    // The latest of `updated` and the corrections.
+    assert_eq!(article["dateModified"], "2024-11-03");
+    // No authors named: the desk wrote it, and publishes it.
+    assert_eq!(article["author"]["@type"], "Organization");
+    assert_eq!(article["author"]["name"], "Example Fact Desk");
+    assert_eq!(article["publisher"]["name"], "Example Fact Desk");
+    assert_eq!(
+        article["publisher"]["url"],
+        "https://factdesk.example.org/about/"
+    );
+    // Nothing to show: no picture at all rather than an empty one.
+    assert!(article.get("image").is_none(), "{article}");
+    assert!(reviews(&site).iter().all(|r| r.get("image").is_none()));
 }
 
 fn built() -> Site {

@@ -81,6 +81,65 @@ fn example_site_has_the_content_the_issue_asks_for() {
     }
 }
 
+/// The main briefing is a bundle whose lead image, a chart the desk drew
+/// from the briefing's own figures, is published as resized variants that
+/// its page names, with alt text, and shared as its og:image.
+#[test]
+fn the_example_briefings_chart_is_published_with_its_variants_and_shared() {
+    let (_dir, output) = build_example();
+    assert!(repo()
+        .join("content/briefings/un-clash-north-korean-troops/index.md")
+        .is_file());
+    let folder = "briefings/un-clash-north-korean-troops";
+    let page =
+        Html::parse_document(&fs::read_to_string(output.join(folder).join("index.html")).unwrap());
+    let img = page
+        .select(&Selector::parse("header figure.lead-figure img").unwrap())
+        .next()
+        .expect("the lead image at the top");
+    let img = img.value();
+    assert!(img
+        .attr("alt")
+        .is_some_and(|alt| alt.contains("10,000") && alt.contains("11,000")));
+    assert!(img.attr("width").is_some() && img.attr("height").is_some());
+    let source = page
+        .select(&Selector::parse("figure.lead-figure source[type='image/webp']").unwrap())
+        .next()
+        .expect("WebP variants");
+    let mut named: Vec<&str> = vec![img.attr("src").unwrap()];
+    for srcset in [
+        img.attr("srcset").unwrap(),
+        source.value().attr("srcset").unwrap(),
+    ] {
+        named.extend(srcset.split(", ").map(|c| c.split(' ').next().unwrap()));
+    }
+    assert_eq!(
+        named.len(),
+        7,
+        "the fallback and three widths in two formats: {named:?}"
+    );
+    for url in named {
+        assert!(
+            target_file(&output, url).is_file(),
+            "{url} is not published"
+        );
+    }
+    // The original is not published: only its variants.
+    assert!(!output.join(folder).join("troop-estimates.png").exists());
+    let og = page
+        .select(&Selector::parse("meta[property='og:image']").unwrap())
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .expect("og:image");
+    let path = og
+        .strip_prefix("https://factdesk.example.org")
+        .expect("an absolute address on the site");
+    assert!(
+        target_file(&output, path).is_file(),
+        "{og} is not published"
+    );
+}
+
 #[test]
 fn every_internal_link_and_anchor_resolves() {
     let (_dir, output) = build_example();

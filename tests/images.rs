@@ -77,8 +77,9 @@ fn images_in_a_bundle_briefing_carry_their_size_variants_and_alt_text() {
     let site = pier_site();
     site.build();
     let page = site.page("/briefings/pier/");
+    // The body's images: the lead image above it shows the same file.
     let img = |alt: &str, attr: &str| {
-        let found = attrs(&page, &format!("main img[alt=\"{alt}\"]"), attr);
+        let found = attrs(&page, &format!(".briefing__body img[alt=\"{alt}\"]"), attr);
         assert!(!found.is_empty(), "no img with alt {alt:?} and {attr}");
         found[0].clone()
     };

@@ -570,7 +570,11 @@ impl<'a> Plan<'a> {
         let mut context = base.clone();
         context.extend(Context::from_serialize(&view).expect("page views are maps"));
         context.insert("current_url", &page.url);
-        let mut meta = view.meta(&self.shared.site, self.site.config.absolute(&page.url));
+        let mut meta = view.meta(
+            &self.shared.site,
+            &self.site.config,
+            self.site.config.absolute(&page.url),
+        );
         if let Some(k) = page.job.page().filter(|&k| k > 0) {
             meta.title = format!("{}, page {}", meta.title, k + 1);
         }

@@ -121,7 +121,7 @@ impl Serialize for BriefingContent<'_> {
             sources,
             corrections: briefing.corrections.iter().map(correction_view).collect(),
             draft: briefing.draft,
-            json_ld: claim_review::json_ld(self.config, briefing, &views.claims, &views.bylines),
+            json_ld: claim_review::json_ld(self.config, briefing, views),
         }
         .serialize(serializer)
     }
@@ -295,6 +295,7 @@ struct PageView<'a> {
     url: String,
     slug: &'a str,
     content: String,
+    image: Option<views::FigureView>,
 }
 
 impl Serialize for PageContent<'_> {
@@ -306,6 +307,7 @@ impl Serialize for PageContent<'_> {
             url: format!("{}{}/", self.base_path, page.slug),
             slug: &page.slug,
             content: page.body.html.unpack(),
+            image: page.image.as_ref().map(views::FigureView::of),
         }
         .serialize(serializer)
     }
@@ -736,7 +738,7 @@ impl View<'_> {
     /// What the page's share cards say: made from the view and the site's
     /// settings alone, which the page's fingerprint covers, so that meta
     /// cannot go stale either. `url` is the page's absolute URL.
-    pub(super) fn meta(&self, site: &SiteView, url: String) -> MetaView {
+    pub(super) fn meta(&self, site: &SiteView, config: &SiteConfig, url: String) -> MetaView {
         let mut meta = MetaView {
             title: String::new(),
             description: site.description.clone(),
@@ -744,6 +746,23 @@ impl View<'_> {
             url,
             published_time: None,
             modified_time: None,
+            image: None,
+        };
+        meta.image = match self {
+            View::Briefing(page) => {
+                views::briefing_share_image(config, &page.briefing.view.views.summary)
+            }
+            View::Claim(page) => {
+                views::claim_share_image(config, page.claim.view, page.briefing.view)
+            }
+            View::Embed(page) => {
+                views::claim_share_image(config, page.claim.view, page.briefing.view)
+            }
+            View::Page(page) => match &page.page.view.page.image {
+                Some(figure) => Some(views::FigureView::of(figure).share(config)),
+                None => views::site_share_image(config),
+            },
+            _ => views::site_share_image(config),
         };
         let list = |title: &str| (title.to_owned(), site.description.clone());
         (meta.title, meta.description) = match self {

@@ -15,7 +15,7 @@ use pulldown_cmark_escape::{escape_html, FmtWriter};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{iso, ClaimView};
+use super::views::{iso, ClaimView, ShareImage};
 use super::{Cache, Job, OutputFile, Plan};
 use crate::config::SiteConfig;
 use crate::fingerprint;
@@ -227,13 +227,21 @@ impl Plan<'_> {
         let views = &self.briefings[b];
         let url = absolute(&views.summary.url);
         let authors = self.entry_authors(b, publisher);
+        let image = views.summary.image.as_ref().map(|i| i.share(config));
+        let mut links = vec![link(&url, "alternate", "text/html")];
+        links.extend(image.as_ref().map(enclosure));
+        let mut html = String::new();
+        if let Some(image) = &image {
+            entry_image(&mut html, image);
+        }
+        html.push_str(&entry_html(briefing, &views.claims, &absolute));
         atom::Entry {
             title: atom::Text::plain(briefing.title.clone()),
             id: url.clone(),
             updated: midnight(briefing.last_changed()),
             published: Some(midnight(briefing.date)),
             authors,
-            links: vec![link(&url, "alternate", "text/html")],
+            links,
             categories: views
                 .summary
                 .tags
@@ -246,7 +254,7 @@ impl Plan<'_> {
                 .collect(),
             summary: Some(atom::Text::plain(briefing.summary.clone())),
             content: Some(atom::Content {
-                value: Some(entry_html(briefing, &views.claims, &absolute)),
+                value: Some(html),
                 content_type: Some("html".to_owned()),
                 ..Default::default()
             }),
@@ -399,9 +407,16 @@ impl Plan<'_> {
         } else {
             ("", "")
         };
+        let image = claim.image.as_ref().map(|i| i.share(config));
+        let mut links = vec![link(&url, "alternate", "text/html")];
+        links.extend(image.as_ref().map(enclosure));
+        let mut html = String::new();
+        if let Some(image) = &image {
+            entry_image(&mut html, image);
+        }
         // Plain text only: an explanation's own links are relative to the
         // site, which a feed reader does not know.
-        let mut html = String::from("<p>");
+        html.push_str("<p>");
         let _ = escape_html(FmtWriter(&mut html), &claim.summary);
         html.push_str("</p><p><a href=\"");
         let _ = escape_html(FmtWriter(&mut html), &config.absolute(&claim.url));
@@ -417,7 +432,7 @@ impl Plan<'_> {
             updated: midnight(briefing.last_changed()),
             published: Some(midnight(briefing.date)),
             authors: self.entry_authors(b, publisher),
-            links: vec![link(&url, "alternate", "text/html")],
+            links,
             summary: Some(atom::Text::plain(claim.summary.clone())),
             content: Some(atom::Content {
                 value: Some(html),
@@ -672,6 +687,11 @@ impl Plan<'_> {
                 published: iso(briefing.date),
                 modified: briefing.modified().map(iso),
                 tags: views.summary.tags.iter().map(|t| t.name.as_str()).collect(),
+                image: views
+                    .summary
+                    .image
+                    .as_ref()
+                    .map(|i| ImageRecord::of(&i.share(&site.config))),
             };
             member(out, slug, &record);
         });
@@ -694,6 +714,11 @@ impl Plan<'_> {
                 accessed: s.accessed.as_deref(),
                 excerpt: s.excerpt.as_deref(),
                 sources_url: absolute(&s.sources_url),
+                file: s.file.as_ref().map(|f| FileRecord {
+                    url: absolute(&f.url),
+                    mime: &f.mime,
+                    bytes: f.bytes,
+                }),
             };
             member(out, key, &record);
         });
@@ -728,6 +753,10 @@ impl Plan<'_> {
                 explanation: &claim.explanation_text,
                 sources: view.sources.iter().map(|s| key(&s.anchor)).collect(),
                 briefing: &briefing.slug,
+                image: view
+                    .image
+                    .as_ref()
+                    .map(|i| ImageRecord::of(&i.share(&site.config))),
             };
             serde_json::to_writer(out, &record).expect("claim records always serialise");
         });
@@ -879,6 +908,35 @@ fn link(href: &str, rel: &str, mime_type: &str) -> atom::Link {
     }
 }
 
+/// An entry's picture as an `enclosure` link: feed readers that show a
+/// thumbnail beside an entry take it from there. Its length is left out:
+/// Atom makes it optional, and a variant's size is known only once it is
+/// encoded.
+fn enclosure(image: &ShareImage) -> atom::Link {
+    atom::Link {
+        href: image.url.clone(),
+        rel: "enclosure".to_owned(),
+        mime_type: image.mime.clone(),
+        title: (!image.alt.is_empty()).then(|| image.alt.clone()),
+        ..Default::default()
+    }
+}
+
+/// An entry's picture at the top of its content, with an absolute
+/// address: readers that show the content show it, and those that make
+/// a thumbnail of an entry's first image take it.
+fn entry_image(html: &mut String, image: &ShareImage) {
+    html.push_str("<p><img src=\"");
+    let _ = escape_html(FmtWriter(&mut *html), &image.url);
+    html.push_str("\" alt=\"");
+    let _ = escape_html(FmtWriter(&mut *html), &image.alt);
+    html.push('"');
+    if let (Some(width), Some(height)) = (image.width, image.height) {
+        html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    html.push_str("></p>");
+}
+
 /// A feed entry's content: the standfirst and each claim with its verdict,
 /// linked to the claim on the site.
 fn entry_html(
@@ -951,6 +1009,27 @@ struct ClaimRecord<'a> {
     explanation: &'a str,
     sources: Vec<&'a str>,
     briefing: &'a str,
+    image: Option<ImageRecord>,
+}
+
+/// A claim's image, as `claims.json` gives it.
+#[derive(Serialize)]
+struct ImageRecord {
+    url: String,
+    alt: String,
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+impl ImageRecord {
+    fn of(image: &ShareImage) -> ImageRecord {
+        ImageRecord {
+            url: image.url.clone(),
+            alt: image.alt.clone(),
+            width: image.width,
+            height: image.height,
+        }
+    }
 }
 
 /// A speaker, as `claims.json` lists them under their id.
@@ -983,6 +1062,16 @@ struct SourceRecord<'a> {
     accessed: Option<&'a str>,
     excerpt: Option<&'a str>,
     sources_url: String,
+    file: Option<FileRecord<'a>>,
+}
+
+/// A document the desk hosts, as `claims.json` gives it.
+#[derive(Serialize)]
+struct FileRecord<'a> {
+    url: String,
+    #[serde(rename = "type")]
+    mime: &'a str,
+    bytes: u64,
 }
 
 /// A briefing, as `claims.json` lists it under its slug (the search
@@ -994,6 +1083,7 @@ struct BriefingRecord<'a> {
     published: String,
     modified: Option<String>,
     tags: Vec<&'a str>,
+    image: Option<ImageRecord>,
 }
 
 #[cfg(test)]

@@ -15,8 +15,9 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::config::SiteConfig;
 use crate::fingerprint;
-use crate::model::{Briefing, Claim, Source};
+use crate::model::{Attachment, Briefing, Claim, Figure, Source};
 use crate::resolve::{Site, SourceKey};
 
 #[derive(Serialize)]
@@ -40,6 +41,9 @@ pub(crate) struct SiteView {
     /// extension tells it.
     pub favicon: Option<String>,
     pub favicon_type: Option<&'static str>,
+    /// `image` from site.yaml: what a share of a page with no picture of
+    /// its own shows.
+    pub image: Option<FigureView>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +127,255 @@ pub(crate) struct MetaView {
     /// `article:published_time` and `article:modified_time`, ISO dates.
     pub published_time: Option<String>,
     pub modified_time: Option<String>,
+    /// The picture a share shows (`og:image`); `None` when neither the
+    /// page nor the site has one.
+    pub image: Option<ShareImage>,
+}
+
+/// An image as a page shows it: a [`Figure`] of the front matter, with the
+/// variants a browser picks from and what to say under it.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct FigureView {
+    /// The fallback file (the widest JPEG or PNG variant, or the file as
+    /// it is for GIF and SVG), with the base path; or an address elsewhere.
+    pub src: String,
+    /// `srcset` in the fallback format; empty for one size only.
+    pub srcset: String,
+    /// `srcset` in WebP, for a `<source type="image/webp">`; may be empty.
+    pub webp_srcset: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// The fallback file's media type.
+    #[serde(rename = "type")]
+    pub mime: Option<String>,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// An archived copy of what the image shows.
+    pub archived: Option<String>,
+    /// The fallback file's published path (no base path), for absolute
+    /// addresses; `None` for an address elsewhere.
+    #[serde(skip)]
+    pub published: Option<String>,
+}
+
+impl FigureView {
+    pub(crate) fn of(figure: &Figure) -> FigureView {
+        let picture = &figure.picture;
+        FigureView {
+            src: picture.src.clone(),
+            srcset: picture.srcset.clone(),
+            webp_srcset: picture.webp_srcset.clone(),
+            width: picture.width,
+            height: picture.height,
+            mime: picture.mime.clone(),
+            alt: figure.alt.clone(),
+            caption: figure.caption.clone(),
+            credit: figure.credit.clone(),
+            archived: figure.archived.clone(),
+            published: picture.published.clone(),
+        }
+    }
+
+    /// The image as a share shows it, with an absolute address.
+    pub(crate) fn share(&self, config: &SiteConfig) -> ShareImage {
+        ShareImage {
+            url: match &self.published {
+                Some(published) => config.absolute(&config.static_url(published)),
+                None => self.src.clone(),
+            },
+            width: self.width,
+            height: self.height,
+            mime: self.mime.clone(),
+            alt: self.alt.clone(),
+        }
+    }
+}
+
+/// The picture a share of a page shows: its `og:image`.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ShareImage {
+    /// Absolute, from `base_url`.
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    #[serde(rename = "type")]
+    pub mime: Option<String>,
+    pub alt: String,
+}
+
+/// The size of a social card (`social_cards: true`), as the card
+/// renderer draws it.
+pub(crate) const CARD_SIZE: (u32, u32) = (1200, 630);
+
+/// The social card of a briefing or of a claim, at its fixed published
+/// path (`briefings/<slug>/card.png`, `briefings/<slug>/claims/<id>/card.png`).
+pub(crate) fn card(config: &SiteConfig, published: String, alt: String) -> ShareImage {
+    ShareImage {
+        url: config.absolute(&config.static_url(&published)),
+        width: Some(CARD_SIZE.0),
+        height: Some(CARD_SIZE.1),
+        mime: Some("image/png".into()),
+        alt,
+    }
+}
+
+/// The picture a share of a briefing shows: its own image, else its
+/// social card, else the site's image.
+pub(crate) fn briefing_share_image(
+    config: &SiteConfig,
+    briefing: &BriefingSummary,
+) -> Option<ShareImage> {
+    if let Some(image) = &briefing.image {
+        return Some(image.share(config));
+    }
+    if config.social_cards {
+        let alt = format!(
+            "{}: {} checked by {}",
+            briefing.title,
+            claims_counted(briefing.claim_count),
+            publisher_name(config)
+        );
+        return Some(card(
+            config,
+            format!("briefings/{}/card.png", briefing.slug),
+            alt,
+        ));
+    }
+    site_share_image(config)
+}
+
+/// The picture a share of a claim's page shows: its social card (the
+/// verdict is what people share), else the claim's image, else its
+/// briefing's, else the site's.
+pub(crate) fn claim_share_image(
+    config: &SiteConfig,
+    claim: &ClaimView,
+    briefing: &BriefingSummary,
+) -> Option<ShareImage> {
+    if config.social_cards {
+        let alt = format!(
+            "{}: {} Verdict: {}. Checked by {}.",
+            claim.speaker.name,
+            quoted(claim),
+            claim.verdict.label,
+            publisher_name(config)
+        );
+        return Some(card(
+            config,
+            format!("briefings/{}/claims/{}/card.png", briefing.slug, claim.id),
+            alt,
+        ));
+    }
+    claim
+        .image
+        .as_ref()
+        .or(briefing.image.as_ref())
+        .map(|image| image.share(config))
+        .or_else(|| site_share_image(config))
+}
+
+/// The site's own picture, for any page with none.
+pub(crate) fn site_share_image(config: &SiteConfig) -> Option<ShareImage> {
+    config
+        .image
+        .as_ref()
+        .map(|figure| FigureView::of(figure).share(config))
+}
+
+/// The claim's words as a headline gives them: in quotation marks only
+/// when they are the speaker's own.
+fn quoted(claim: &ClaimView) -> String {
+    if claim.verbatim {
+        format!("“{}”", claim.text)
+    } else {
+        claim.text.clone()
+    }
+}
+
+fn claims_counted(count: usize) -> String {
+    match count {
+        1 => "1 claim".to_owned(),
+        n => format!("{n} claims"),
+    }
+}
+
+/// Who publishes the site, as shares and feeds name them.
+pub(crate) fn publisher_name(config: &SiteConfig) -> &str {
+    if config.publisher.name.is_empty() {
+        &config.title
+    } else {
+        &config.publisher.name
+    }
+}
+
+/// A document the desk hosts, as a source card links to it.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct FileView {
+    pub url: String,
+    /// Its media type, for the link's `type`.
+    #[serde(rename = "type")]
+    pub mime: String,
+    /// What kind of file it is, for readers: `PDF`, `CSV`.
+    pub format: String,
+    /// Its size for readers: `240 KB`, `1.2 MB`.
+    pub size: String,
+    pub bytes: u64,
+}
+
+impl FileView {
+    pub(crate) fn of(file: &Attachment) -> FileView {
+        FileView {
+            url: file.url.clone(),
+            mime: file.mime.clone(),
+            format: file_format(&file.published, &file.mime),
+            size: file_size(file.bytes),
+            bytes: file.bytes,
+        }
+    }
+}
+
+/// A file's kind as readers know it: its extension in capitals (`PDF`),
+/// or else the subtype of its media type.
+fn file_format(published: &str, mime: &str) -> String {
+    let name = published.rsplit('/').next().unwrap_or(published);
+    match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() && !extension.is_empty() => {
+            extension.to_ascii_uppercase()
+        }
+        _ => mime
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("file")
+            .to_ascii_uppercase(),
+    }
+}
+
+/// A size in bytes as people read it, in powers of 1,000 as file
+/// managers show them: `820 bytes`, `240 KB`, `1.2 MB`.
+pub(crate) fn file_size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1000 {
+        return if bytes == 1 {
+            "1 byte".to_owned()
+        } else {
+            format!("{bytes} bytes")
+        };
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    // Rounded first, so 999,999 bytes reads "1.0 MB", not "1000 KB".
+    while unit + 1 < UNITS.len() && value.round() >= 1000.0 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    // A tenth below 10 (`2.4 KB`, `1.2 MB`), whole numbers above.
+    if value.round() >= 10.0 {
+        format!("{} {}", value.round(), UNITS[unit])
+    } else {
+        format!("{:.1} {}", value, UNITS[unit])
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -132,6 +385,8 @@ pub(crate) struct SpeakerRef {
     pub role: Option<String>,
     pub affiliation: Option<String>,
     pub url: String,
+    /// Their portrait.
+    pub image: Option<FigureView>,
 }
 
 /// An author of `content/authors.yaml`, as their page and bylines show them.
@@ -173,6 +428,8 @@ pub(crate) struct SourceView {
     pub accessed_display: Option<String>,
     pub archived: Option<String>,
     pub excerpt: Option<String>,
+    /// A copy of the document the desk hosts itself.
+    pub file: Option<FileView>,
 }
 
 #[derive(Serialize)]
@@ -206,6 +463,9 @@ pub(crate) struct ClaimView {
     pub page_url: String,
     pub sources: Vec<Arc<SourceView>>,
     pub briefing: Arc<BriefingLink>,
+    /// The claim as it appeared: a screenshot of the post, the photo
+    /// under review.
+    pub image: Option<FigureView>,
 }
 
 #[derive(Serialize, Clone, Hash)]
@@ -236,6 +496,8 @@ pub(crate) struct BriefingSummary {
     pub tags: Vec<TagView>,
     pub claim_count: usize,
     pub tally: TallyView,
+    /// The lead image.
+    pub image: Option<FigureView>,
 }
 
 #[derive(Serialize, Hash)]
@@ -366,8 +628,13 @@ impl Shared {
         let verdict_views = verdicts.iter().cloned().map(Arc::new).collect();
         let site_view = site_view(site, verdicts);
         Shared {
-            // Every list's pager and every source's link depend on it.
-            site_hash: fingerprint::of(&(fingerprint::of_view(&site_view), site.config.paginate)),
+            // Every list's pager and every source's link depend on it, and
+            // every share's picture on whether the site draws cards.
+            site_hash: fingerprint::of(&(
+                fingerprint::of_view(&site_view),
+                site.config.paginate,
+                site.config.social_cards,
+            )),
             site: site_view,
             verdict_index,
             verdict_views,
@@ -442,6 +709,7 @@ fn site_view(site: &Site, verdicts: Vec<VerdictView>) -> SiteView {
         logo: config.logo.as_deref().map(|p| config.static_url(p)),
         favicon: config.favicon.as_deref().map(|p| config.static_url(p)),
         favicon_type: config.favicon.as_deref().and_then(image_type),
+        image: config.image.as_ref().map(FigureView::of),
     }
 }
 
@@ -458,6 +726,7 @@ fn speaker_views(site: &Site) -> HashMap<String, (Arc<SpeakerRef>, u64)> {
                 role: s.role.clone(),
                 affiliation: s.affiliation.clone(),
                 url: format!("{base}speakers/{}/", s.id),
+                image: s.image.as_ref().map(FigureView::of),
             };
             let hash = fingerprint::of_view(&view);
             (s.id.clone(), (Arc::new(view), hash))
@@ -719,6 +988,7 @@ fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
         accessed_display: source.accessed.map(display),
         archived: source.archived.clone(),
         excerpt: source.excerpt.clone(),
+        file: source.file.as_ref().map(FileView::of),
     }
 }
 
@@ -839,6 +1109,7 @@ fn claim_view(
         page_url: format!("{url}claims/{}/", claim.id),
         sources,
         briefing: briefing.clone(),
+        image: claim.image.as_ref().map(FigureView::of),
     }
 }
 
@@ -852,17 +1123,24 @@ fn claim_speaker(site: &Site, shared: &Shared, b: usize, claim: &Claim) -> Arc<S
             role: None,
             affiliation: None,
             url: format!("{}speakers/", site.config.base_path),
+            image: None,
         });
     };
     let shared_view = &shared.speakers[&s.id].0;
     let role = s.role.as_ref().or(shared_view.role.as_ref());
     let affiliation = s.affiliation.as_ref().or(shared_view.affiliation.as_ref());
-    if role == shared_view.role.as_ref() && affiliation == shared_view.affiliation.as_ref() {
+    let image = s.image.as_ref().map(FigureView::of);
+    let image = image.as_ref().or(shared_view.image.as_ref());
+    if role == shared_view.role.as_ref()
+        && affiliation == shared_view.affiliation.as_ref()
+        && image == shared_view.image.as_ref()
+    {
         shared_view.clone()
     } else {
         Arc::new(SpeakerRef {
             role: role.cloned(),
             affiliation: affiliation.cloned(),
+            image: image.cloned(),
             ..SpeakerRef::clone(shared_view)
         })
     }
@@ -895,12 +1173,14 @@ fn briefing_summary(
         tags,
         claim_count: briefing.claims.len(),
         tally: shared.count(verdicts.iter().flatten().copied()).view(),
+        image: briefing.image.as_ref().map(FigureView::of),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::share;
+    use super::*;
+    use crate::media::Picture;
 
     #[test]
     fn a_share_is_never_rounded_to_all_or_none() {
@@ -911,5 +1191,209 @@ mod tests {
         assert_eq!(share(4, 4), "100%");
         assert_eq!(share(0, 4), "0%");
         assert_eq!(share(0, 0), "0%");
+    }
+
+    #[test]
+    fn sizes_read_as_file_managers_show_them() {
+        assert_eq!(file_size(0), "0 bytes");
+        assert_eq!(file_size(1), "1 byte");
+        assert_eq!(file_size(999), "999 bytes");
+        assert_eq!(file_size(1000), "1.0 KB");
+        assert_eq!(file_size(2407), "2.4 KB");
+        assert_eq!(file_size(9_960), "10 KB");
+        assert_eq!(file_size(240_400), "240 KB");
+        assert_eq!(file_size(999_499), "999 KB");
+        assert_eq!(file_size(999_999), "1.0 MB");
+        assert_eq!(file_size(1_234_567), "1.2 MB");
+        assert_eq!(file_size(123_456_789), "123 MB");
+        assert_eq!(file_size(5_500_000_000), "5.5 GB");
+    }
+
+    #[test]
+    fn a_files_kind_is_its_extension_or_else_its_media_type() {
+        assert_eq!(
+            file_format("briefings/x/report.pdf", "application/pdf"),
+            "PDF"
+        );
+        assert_eq!(file_format("briefings/x/data.v2.csv", "text/csv"), "CSV");
+        assert_eq!(file_format("briefings/x/README", "text/plain"), "PLAIN");
+        assert_eq!(file_format("briefings/x/.hidden", ""), "FILE");
+    }
+
+    fn figure(published: &str, alt: &str) -> Figure {
+        Figure {
+            written: published.into(),
+            picture: Picture {
+                src: format!("/desk/{published}"),
+                published: Some(published.into()),
+                width: Some(960),
+                height: Some(540),
+                mime: Some("image/jpeg".into()),
+                ..Picture::default()
+            },
+            alt: alt.into(),
+            caption: None,
+            credit: None,
+            archived: None,
+        }
+    }
+
+    fn config(social_cards: bool, image: Option<Figure>) -> SiteConfig {
+        SiteConfig {
+            base_url: "https://desk.example.org/desk/".into(),
+            base_path: "/desk/".into(),
+            social_cards,
+            image,
+            ..SiteConfig::default()
+        }
+    }
+
+    fn summary(image: Option<Figure>) -> BriefingSummary {
+        BriefingSummary {
+            slug: "pier".into(),
+            title: "The pier".into(),
+            url: "/desk/briefings/pier/".into(),
+            date: "2024-10-31".into(),
+            date_display: "31 October 2024".into(),
+            updated: None,
+            updated_display: None,
+            summary: String::new(),
+            tags: Vec::new(),
+            claim_count: 2,
+            tally: TallyView {
+                total: 0,
+                entries: Vec::new(),
+                scale: Vec::new(),
+            },
+            image: image.as_ref().map(FigureView::of),
+        }
+    }
+
+    fn claim(image: Option<Figure>) -> ClaimView {
+        let verdict = VerdictView {
+            id: "false".into(),
+            label: "False".into(),
+            rating: Some(1),
+            url: "/desk/verdicts/false/".into(),
+            tone: "worst",
+            description: None,
+        };
+        ClaimView {
+            id: "built".into(),
+            anchor: "claim-built".into(),
+            url: "/desk/briefings/pier/#claim-built".into(),
+            text: "The pier was built in a week.".into(),
+            verbatim: true,
+            date: None,
+            date_display: None,
+            appearance: None,
+            speaker: Arc::new(SpeakerRef {
+                id: "kim".into(),
+                name: "Kim Song".into(),
+                role: None,
+                affiliation: None,
+                url: "/desk/speakers/kim/".into(),
+                image: None,
+            }),
+            verdict: Arc::new(verdict),
+            explanation: String::new(),
+            summary: String::new(),
+            page_url: "/desk/briefings/pier/claims/built/".into(),
+            sources: Vec::new(),
+            briefing: Arc::new(BriefingLink {
+                title: "The pier".into(),
+                url: "/desk/briefings/pier/".into(),
+                date: "2024-10-31".into(),
+                date_display: "31 October 2024".into(),
+            }),
+            image: image.as_ref().map(FigureView::of),
+        }
+    }
+
+    fn url(image: Option<ShareImage>) -> Option<String> {
+        image.map(|i| i.url)
+    }
+
+    /// A briefing: its image, else its card, else the site's image.
+    #[test]
+    fn a_briefing_shares_its_image_then_its_card_then_the_sites() {
+        let lead = || Some(figure("briefings/pier/lead-1600w.jpg", "The pier at dawn"));
+        let site = || Some(figure("img/desk-960w.jpg", "The desk's logo"));
+        let image = briefing_share_image(&config(true, site()), &summary(lead())).unwrap();
+        assert_eq!(
+            image.url,
+            "https://desk.example.org/desk/briefings/pier/lead-1600w.jpg"
+        );
+        assert_eq!((image.width, image.height), (Some(960), Some(540)));
+        assert_eq!(image.alt, "The pier at dawn");
+        assert_eq!(image.mime.as_deref(), Some("image/jpeg"));
+
+        let card = briefing_share_image(&config(true, site()), &summary(None)).unwrap();
+        assert_eq!(
+            card.url,
+            "https://desk.example.org/desk/briefings/pier/card.png"
+        );
+        assert_eq!((card.width, card.height), (Some(1200), Some(630)));
+        assert_eq!(card.alt, "The pier: 2 claims checked by Fact checks");
+
+        assert_eq!(
+            url(briefing_share_image(&config(false, site()), &summary(None))),
+            Some("https://desk.example.org/desk/img/desk-960w.jpg".into())
+        );
+        assert_eq!(
+            url(briefing_share_image(&config(false, None), &summary(None))),
+            None
+        );
+    }
+
+    /// A claim: its card, else its image, else its briefing's, else the
+    /// site's.
+    #[test]
+    fn a_claim_shares_its_card_then_its_image_then_its_briefings_then_the_sites() {
+        let shot = || Some(figure("briefings/pier/post-480w.jpg", "The post"));
+        let lead = || Some(figure("briefings/pier/lead-1600w.jpg", "The pier"));
+        let site = || Some(figure("img/desk-960w.jpg", "The desk"));
+        let card = claim_share_image(&config(true, site()), &claim(shot()), &summary(lead()));
+        let card = card.unwrap();
+        assert_eq!(
+            card.url,
+            "https://desk.example.org/desk/briefings/pier/claims/built/card.png"
+        );
+        assert_eq!(
+            card.alt,
+            "Kim Song: “The pier was built in a week.” Verdict: False. Checked by Fact checks."
+        );
+        let share = |claim_image, lead_image, site_image| {
+            url(claim_share_image(
+                &config(false, site_image),
+                &claim(claim_image),
+                &summary(lead_image),
+            ))
+        };
+        let at = |path: &str| Some(format!("https://desk.example.org/desk/{path}"));
+        assert_eq!(
+            share(shot(), lead(), site()),
+            at("briefings/pier/post-480w.jpg")
+        );
+        assert_eq!(
+            share(None, lead(), site()),
+            at("briefings/pier/lead-1600w.jpg")
+        );
+        assert_eq!(share(None, None, site()), at("img/desk-960w.jpg"));
+        assert_eq!(share(None, None, None), None);
+    }
+
+    /// An image elsewhere is shared at its own address, not under the
+    /// site's.
+    #[test]
+    fn an_image_elsewhere_keeps_its_address() {
+        let mut elsewhere = figure("x", "A post");
+        elsewhere.picture = Picture {
+            src: "https://social.example/post.png".into(),
+            ..Picture::default()
+        };
+        let image = FigureView::of(&elsewhere).share(&config(false, None));
+        assert_eq!(image.url, "https://social.example/post.png");
+        assert_eq!((image.width, image.height), (None, None));
     }
 }
