@@ -135,6 +135,23 @@ pub struct Picture {
     pub webp_srcset: String,
 }
 
+/// A published path as it goes in a URL: a space or `#` in a file's name
+/// would end the address.
+pub(crate) fn url_path(published: &str) -> String {
+    const UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        // A comma would end a candidate early in a `srcset`.
+        .add(b',');
+    percent_encoding::utf8_percent_encode(published, UNSAFE).to_string()
+}
+
 impl RasterFormat {
     /// The format resized variants fall back to for browsers without
     /// WebP: JPEG for photographs, PNG for the rest (screenshots keep
@@ -236,7 +253,7 @@ impl Picture {
     /// `/desk/`); `None` for a file that is not an image a browser can
     /// show (a PDF, an unreadable image).
     pub fn of(file: &MediaFile, settings: &ImageSettings, base_path: &str) -> Option<Picture> {
-        let url = |published: &str| format!("{base_path}{published}");
+        let url = |published: &str| format!("{base_path}{}", url_path(published));
         match &file.kind {
             MediaKind::Raster {
                 width,
@@ -361,6 +378,14 @@ mod tests {
         let picture = Picture::of(&small, &ImageSettings::default(), "/").unwrap();
         assert_eq!(picture.srcset, "");
         assert_eq!(picture.webp_srcset, "/img/icon-100w.webp 100w");
+
+        let spaced = raster("img/the post, 2 #1.png", 100, 100, RasterFormat::Png);
+        let picture = Picture::of(&spaced, &ImageSettings::default(), "/").unwrap();
+        assert_eq!(picture.src, "/img/the%20post%2C%202%20%231-100w.png");
+        assert_eq!(
+            picture.published.as_deref(),
+            Some("img/the post, 2 #1-100w.png")
+        );
 
         let gif = raster("img/clip.gif", 300, 200, RasterFormat::Gif);
         assert_eq!(

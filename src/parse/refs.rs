@@ -386,7 +386,11 @@ impl<'c> Refs<'c> {
                 ..
             }) => (src, published),
             _ => (
-                format!("{}{}", self.base_path, url_path(&file.published)),
+                format!(
+                    "{}{}",
+                    self.base_path,
+                    crate::media::url_path(&file.published)
+                ),
                 file.published.clone(),
             ),
         }
@@ -412,21 +416,6 @@ fn usable(written: &str, file: &MediaFile, how: Use) -> Result<(), Problem> {
         )),
         _ => Ok(()),
     }
-}
-
-/// A published path as it goes in a URL: a space or `#` in a file's name
-/// would end the address.
-fn url_path(published: &str) -> String {
-    const UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'<')
-        .add(b'>')
-        .add(b'?')
-        .add(b'`');
-    percent_encoding::utf8_percent_encode(published, UNSAFE).to_string()
 }
 
 /// Whether a destination is an address elsewhere: it has a scheme
@@ -706,7 +695,7 @@ pub(crate) mod tests {
         let chart = catalog.get("img/chart.png").unwrap();
         assert_eq!(refs.link_url(chart), "/img/chart.png");
         assert_eq!(
-            url_path("briefings/x/the report #2.pdf"),
+            crate::media::url_path("briefings/x/the report #2.pdf"),
             "briefings/x/the%20report%20%232.pdf"
         );
     }

@@ -181,7 +181,9 @@ impl FigureView {
     pub(crate) fn share(&self, config: &SiteConfig) -> ShareImage {
         ShareImage {
             url: match &self.published {
-                Some(published) => config.absolute(&config.static_url(published)),
+                Some(published) => {
+                    config.absolute(&config.static_url(&crate::media::url_path(published)))
+                }
                 None => self.src.clone(),
             },
             width: self.width,
