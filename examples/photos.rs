@@ -38,7 +38,10 @@ fn main() {
             Rgb([r as u8, g as u8, b as u8])
         });
         let path = out.join(format!("photo-{i}.jpg"));
-        photo.save(&path).err().map(|e| format!("{}: {e}", path.display()))
+        photo
+            .save(&path)
+            .err()
+            .map(|e| format!("{}: {e}", path.display()))
     });
     if let Some(err) = failed {
         eprintln!("photos: cannot write {err}");

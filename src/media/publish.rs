@@ -127,6 +127,12 @@ pub fn plan(
                     }
                 }
             }
+            // A static SVG is copied as it is, readable or not.
+            MediaKind::Unreadable { .. }
+                if is_static && file.source.extension().is_some_and(|e| e == "svg") =>
+            {
+                continue;
+            }
             MediaKind::Unreadable { reason } if is_static => {
                 diagnostics.push(
                     Diagnostic::warning(
