@@ -127,6 +127,12 @@ pub fn plan(
                     }
                 }
             }
+            // A static SVG is copied as it is, readable or not.
+            MediaKind::Unreadable { .. }
+                if is_static && file.source.extension().is_some_and(|e| e == "svg") =>
+            {
+                continue;
+            }
             MediaKind::Unreadable { reason } if is_static => {
                 diagnostics.push(
                     Diagnostic::warning(
@@ -268,4 +274,173 @@ fn sources_of(
             None => p,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(source: &str, published: &str, kind: MediaKind) -> (String, Arc<MediaFile>) {
+        let file = MediaFile {
+            source: PathBuf::from(source),
+            published: published.into(),
+            bytes: 1,
+            hash: 7,
+            kind,
+        };
+        (published.to_owned(), Arc::new(file))
+    }
+
+    fn raster(width: u32, format: RasterFormat) -> MediaKind {
+        MediaKind::Raster {
+            width,
+            height: 100,
+            format,
+        }
+    }
+
+    fn outputs(plan: &Plan) -> Vec<(String, String)> {
+        plan.paths()
+            .map(|(p, s)| (p.display().to_string(), s.display().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn static_images_get_variants_only_when_a_page_uses_them() {
+        let catalog = Catalog {
+            files: [
+                file(
+                    "static/img/used.png",
+                    "img/used.png",
+                    raster(600, RasterFormat::Png),
+                ),
+                file(
+                    "static/img/idle.png",
+                    "img/idle.png",
+                    raster(600, RasterFormat::Png),
+                ),
+                file(
+                    "static/img/evil.svg",
+                    "img/evil.svg",
+                    MediaKind::Svg {
+                        width: None,
+                        height: None,
+                        scripted: true,
+                    },
+                ),
+                file(
+                    "static/robots.txt",
+                    "robots.txt",
+                    MediaKind::Other {
+                        mime: "text/plain".into(),
+                    },
+                ),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let settings = ImageSettings::default();
+        // A figure names the variant it shows, not the file.
+        let (plan, diagnostics) = plan(&catalog, &settings, || {
+            HashSet::from(["img/used-600w.png".to_owned()])
+        });
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let mut paths: Vec<String> = outputs(&plan).into_iter().map(|(p, _)| p).collect();
+        paths.sort();
+        assert_eq!(
+            paths,
+            [
+                "img/idle.png",
+                "img/used-480w.png",
+                "img/used-480w.webp",
+                "img/used-600w.png",
+                "img/used-600w.webp",
+                "img/used.png",
+            ]
+        );
+        // Published by the plan, so not also copied as they are.
+        assert_eq!(
+            plan.statics,
+            HashSet::from([PathBuf::from("img/used.png"), PathBuf::from("img/idle.png")])
+        );
+    }
+
+    #[test]
+    fn a_site_without_static_images_is_never_searched_for_what_it_uses() {
+        let catalog = Catalog {
+            files: [
+                file(
+                    "content/briefings/x/shot.png",
+                    "briefings/x/shot.png",
+                    raster(300, RasterFormat::Png),
+                ),
+                file(
+                    "content/briefings/x/clip.gif",
+                    "briefings/x/clip.gif",
+                    raster(300, RasterFormat::Gif),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let (plan, _) = plan(&catalog, &ImageSettings::default(), || {
+            panic!("the pages were searched for images")
+        });
+        assert_eq!(
+            outputs(&plan),
+            [
+                (
+                    "briefings/x/clip.gif".into(),
+                    "content/briefings/x/clip.gif".into()
+                ),
+                (
+                    "briefings/x/shot-300w.png".into(),
+                    "content/briefings/x/shot.png".into()
+                ),
+                (
+                    "briefings/x/shot-300w.webp".into(),
+                    "content/briefings/x/shot.png".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn bundle_problems_are_errors_and_static_ones_warnings() {
+        let unreadable = || MediaKind::Unreadable {
+            reason: "this is not a JPEG, PNG, GIF or WebP image".into(),
+        };
+        let scripted = MediaKind::Svg {
+            width: None,
+            height: None,
+            scripted: true,
+        };
+        let catalog = Catalog {
+            files: [
+                file(
+                    "content/briefings/x/a.jpg",
+                    "briefings/x/a.jpg",
+                    unreadable(),
+                ),
+                file("content/briefings/x/b.svg", "briefings/x/b.svg", scripted),
+                file("static/c.jpg", "c.jpg", unreadable()),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let (plan, diagnostics) = plan(&catalog, &ImageSettings::default(), HashSet::new);
+        assert!(plan.is_empty());
+        let found: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.file.display().to_string(), d.is_error()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("content/briefings/x/a.jpg".into(), true),
+                ("content/briefings/x/b.svg".into(), true),
+                ("static/c.jpg".into(), false),
+            ]
+        );
+    }
 }

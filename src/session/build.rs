@@ -64,7 +64,9 @@ impl Session {
         let media = &compiled.media;
         let images = jobs_files(&self.options.root, media.jobs.iter(), media.quality, put)?;
         done.extend(images.done);
-        self.stopwatch.lap("images");
+        if !media.is_empty() {
+            self.stopwatch.lap("images");
+        }
         let assets = assets::files(&compiled.highlight_css, static_files, &compiled.media);
         done.extend(assets.into_iter().map(put));
         let done: Vec<(PathBuf, u64, bool)> = done
