@@ -1035,6 +1035,66 @@ fn pages_with_images_have_no_serious_accessibility_violations() {
     );
 }
 
+/// The example site served below a path, as `--base-url` with a path
+/// deploys it: every image of the bundle briefing loads (the browser picked a file from the srcset or src and decoded
+/// it), from below that path, at the size its width and height promise.
+#[test]
+fn images_load_below_a_base_path_in_a_real_browser() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let site = example_site_copy();
+    let server = Server::start_with(
+        site.path(),
+        &["--base-url", "https://factdesk.example.org/desk/"],
+    );
+    assert!(server.url.ends_with("/desk/"), "served at {}", server.url);
+    let pages = ["briefings/un-clash-north-korean-troops/"];
+    let found = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let mut found = Vec::new();
+        for path in pages {
+            page.open(&format!("{}{path}", server.url)).await?;
+            // Lazy images load as they come into view: bring each there.
+            let images = page
+                .wait_until(
+                    "every image loaded",
+                    "const imgs = [...document.querySelectorAll('main img')]; \
+                     imgs.forEach(i => { i.loading = 'eager'; }); \
+                     return imgs.length > 0 && imgs.every(i => i.complete) \
+                       && imgs.map(i => ({ src: i.currentSrc, natural: i.naturalWidth, \
+                         width: i.getAttribute('width'), height: i.getAttribute('height'), \
+                         alt: i.alt }));",
+                )
+                .await?;
+            found.push((path, images));
+        }
+        Ok(found)
+    });
+    for (path, images) in found {
+        let images = images.as_array().expect("a list of images");
+        for image in images {
+            let src = image["src"].as_str().unwrap_or_default();
+            assert!(
+                src.starts_with(&format!("{}briefings/", server.url)),
+                "/{path}: an image not from below the base path: {image}"
+            );
+            assert!(
+                image["natural"].as_u64().is_some_and(|w| w > 0),
+                "/{path}: an image that did not load: {image}"
+            );
+            assert!(
+                image["width"].is_string() && image["height"].is_string(),
+                "/{path}: an image without its size: {image}"
+            );
+            assert!(
+                image["alt"].as_str().is_some_and(|a| !a.is_empty()),
+                "/{path}: an image without alt text: {image}"
+            );
+        }
+    }
+}
+
 /// `brief serve --drafts` of the example site: the preview marker is
 /// shown at the top of the page, and the page stays free of serious
 /// accessibility violations with it (its contrast among them).

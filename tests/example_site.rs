@@ -140,6 +140,32 @@ fn the_example_briefings_chart_is_published_with_its_variants_and_shared() {
     );
 }
 
+/// The example site draws social cards: a claim page shares its card,
+/// a 1200×630 PNG published where its og:image says.
+#[test]
+fn the_example_claim_pages_share_their_social_cards() {
+    let (_dir, output) = build_example();
+    let folder = "briefings/un-clash-north-korean-troops/claims/same-right";
+    let page =
+        Html::parse_document(&fs::read_to_string(output.join(folder).join("index.html")).unwrap());
+    let meta = |property: &str| {
+        page.select(&Selector::parse(&format!("meta[property='{property}']")).unwrap())
+            .next()
+            .and_then(|m| m.value().attr("content"))
+            .map(str::to_owned)
+    };
+    let og = meta("og:image").expect("og:image");
+    assert_eq!(
+        og,
+        format!("https://factdesk.example.org/{folder}/card.png"),
+        "a claim page shares its card"
+    );
+    assert_eq!(meta("og:image:width").as_deref(), Some("1200"));
+    assert_eq!(meta("og:image:height").as_deref(), Some("630"));
+    let card = image::open(output.join(folder).join("card.png")).expect("the card is a PNG");
+    assert_eq!((card.width(), card.height()), (1200, 630));
+}
+
 #[test]
 fn every_internal_link_and_anchor_resolves() {
     let (_dir, output) = build_example();
