@@ -761,3 +761,50 @@ fn a_binary_file_in_the_content_is_named_without_printing_its_bytes() {
         run.stderr
     );
 }
+
+/// Runs brief with its stdout and stderr going into a pipe whose reader
+/// has already gone (as `brief build 2>&1 | head -0` leaves it), and
+/// returns brief's own exit status, as bash's PIPESTATUS gives it.
+fn status_with_closed_pipe(cwd: &Path, args: &[&str]) -> i32 {
+    let script = r#""$0" "$@" 2>&1 | { exec 0<&-; sleep 1; }; exit "${PIPESTATUS[0]}""#;
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .current_dir(cwd)
+        .status()
+        .expect("run bash");
+    status.code().expect("brief exited by itself")
+}
+
+/// A reader that stops reading (`| head`) ends brief quietly with the
+/// build's own outcome, never a panic (exit status 101), and the site it
+/// wrote stays whole.
+#[test]
+fn a_closed_pipe_ends_brief_with_the_builds_own_status() {
+    let site = good_site();
+    let out = site.root().join("public");
+    assert_eq!(
+        status_with_closed_pipe(&site.root(), &["build", "--output", "public"]),
+        0
+    );
+    assert!(out.join("briefings/first/index.html").is_file());
+    assert!(out.join("about/index.html").is_file());
+    assert_eq!(status_with_closed_pipe(&site.root(), &["check"]), 0);
+
+    fs::write(
+        site.root().join("content/briefings/first.md"),
+        MINIMAL_BRIEFING.replace("verdict: unverified", "verdict: nonsense"),
+    )
+    .unwrap();
+    assert_eq!(
+        status_with_closed_pipe(&site.root(), &["build", "--output", "public"]),
+        1,
+        "a failed build says so through a closed pipe too"
+    );
+    assert!(
+        out.join("briefings/first/index.html").is_file(),
+        "the last good site stays"
+    );
+}
