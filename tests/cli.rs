@@ -786,12 +786,12 @@ fn a_closed_pipe_ends_brief_with_the_builds_own_status() {
     let site = good_site();
     let out = site.root().join("public");
     assert_eq!(
-        status_with_closed_pipe(&site.root(), &["build", "--output", "public"]),
+        status_with_closed_pipe(site.root(), &["build", "--output", "public"]),
         0
     );
     assert!(out.join("briefings/first/index.html").is_file());
     assert!(out.join("about/index.html").is_file());
-    assert_eq!(status_with_closed_pipe(&site.root(), &["check"]), 0);
+    assert_eq!(status_with_closed_pipe(site.root(), &["check"]), 0);
 
     fs::write(
         site.root().join("content/briefings/first.md"),
@@ -799,7 +799,7 @@ fn a_closed_pipe_ends_brief_with_the_builds_own_status() {
     )
     .unwrap();
     assert_eq!(
-        status_with_closed_pipe(&site.root(), &["build", "--output", "public"]),
+        status_with_closed_pipe(site.root(), &["build", "--output", "public"]),
         1,
         "a failed build says so through a closed pipe too"
     );
