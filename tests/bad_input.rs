@@ -589,6 +589,20 @@ fn cases() -> Vec<Case> {
             .edit("summary: What it found.", "sumary: What it found.")
             .error(4, 1, "unknown field `sumary`, expected one of")
             .also(&["`title`", "`date`", "`summary`", "`claims`", "`corrections`"]),
+        // A correction can only follow publication.
+        case("errors_on_a_correction_dated_before_the_briefing")
+            .edit(
+                "summary: What it found.\n",
+                "summary: What it found.\ncorrections:\n  - date: 2024-10-30\n    text: Fixed a name.\n",
+            )
+            .error(6, 11, "dated 2024-10-30, before the briefing was published on 2024-10-31")
+            .field("corrections[0].date")
+            .hint_has("follows publication"),
+        case("errors_on_an_update_before_the_briefing")
+            .edit("summary: What it found.\n", "summary: What it found.\nupdated: 2023-10-31\n")
+            .error(5, 10, "`updated` is 2023-10-31, before the briefing was published on 2024-10-31")
+            .field("updated")
+            .hint_has("check both dates"),
         // At the second `title`, the one to remove or rename.
         case("errors_on_a_top_level_key_written_twice")
             .edit("summary: What it found.\n", "summary: What it found.\ntitle: Again\n")

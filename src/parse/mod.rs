@@ -589,7 +589,12 @@ fn briefing_with(
         .enumerate()
         .map(|(index, raw)| claim(raw, index, &mut f, &mut markdown))
         .collect();
-    let corrections = corrections(raw.corrections.unwrap_or_default(), &mut f, &mut markdown);
+    let corrections = corrections(
+        raw.corrections.unwrap_or_default(),
+        head.date,
+        &mut f,
+        &mut markdown,
+    );
     let mut body = body(doc.body, doc.body_line_offset, config, &mut f);
     body.links.extend(markdown.links);
     for path in markdown.media {
@@ -635,7 +640,7 @@ struct Head {
 }
 
 fn head(raw: &mut RawBriefing, f: &mut Fields) -> Head {
-    Head {
+    let head = Head {
         title: f.required(
             raw.title.take(),
             "title",
@@ -652,7 +657,17 @@ fn head(raw: &mut RawBriefing, f: &mut Fields) -> Head {
             "add `date:` with the publication date, such as 2024-10-31",
         ),
         updated: f.date(raw.updated.take(), "updated"),
+    };
+    if let (Some(updated), Some(date)) = (head.updated, head.date) {
+        if updated < date {
+            f.error(
+                "updated",
+                format!("`updated` is {updated}, before the briefing was published on {date}"),
+                "`updated` is when the briefing last changed after publication: check both dates, or remove `updated`",
+            );
+        }
     }
+    head
 }
 
 fn texts(list: Option<Vec<Text>>) -> Vec<String> {
@@ -713,8 +728,11 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
 
 /// A briefing's `corrections:`; one missing its date or text is reported
 /// and left out.
+/// The corrections of a briefing published on `published`: a correction
+/// can only follow publication, so one dated earlier is a mistyped date.
 fn corrections(
     raw: Vec<RawCorrection>,
+    published: Option<NaiveDate>,
     f: &mut Fields,
     markdown: &mut FieldMarkdown,
 ) -> Vec<Correction> {
@@ -727,6 +745,15 @@ fn corrections(
             "add the date of the correction, such as 2024-11-02",
         );
         let text = f.required(c.text, &format!("{field}.text"), "say what was corrected");
+        if let (Some(date), Some(published)) = (date, published) {
+            if date < published {
+                f.error(
+                    &format!("{field}.date"),
+                    format!("this correction is dated {date}, before the briefing was published on {published}"),
+                    "a correction follows publication: check the year and month of both dates",
+                );
+            }
+        }
         if let (Some(date), Some(text)) = (date, text) {
             out.push(Correction {
                 date,
