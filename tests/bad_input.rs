@@ -1682,7 +1682,9 @@ fn a_ten_megabyte_briefing_with_a_mistake_at_the_end_fails_at_its_line() {
     assert!(problems.is_empty(), "{problems:#?}\n{}", run.stderr);
 }
 
-/// Needs a user that file permissions stop, which root is not.
+/// Needs a user that file permissions stop, which root is not: run as
+/// root (as CI runs), brief is run as the unprivileged user `nobody`
+/// (setpriv, from util-linux), over a site that user owns.
 #[cfg(unix)]
 #[test]
 fn errors_on_a_file_that_cannot_be_read() {
@@ -1693,13 +1695,14 @@ fn errors_on_a_file_that_cannot_be_read() {
     let path = site.path("content/briefings/secret.md");
     site.write("content/briefings/secret.md", MINIMAL_BRIEFING);
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(&path).is_ok() {
-        common::skipped(
-            "this user reads a file with mode 000 (root?); run the tests as another user",
-        );
-        return;
-    }
-    let run = site.run(&["build"]);
+    let run = if std::fs::read(&path).is_ok() {
+        let Some(unprivileged) = common::require(common::SETPRIV, Unprivileged::new(&site)) else {
+            return;
+        };
+        unprivileged.run(&["build", "--root", "."])
+    } else {
+        site.run(&["build"])
+    };
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert!(site.snapshot("public") == before);
@@ -1714,6 +1717,60 @@ fn errors_on_a_file_that_cannot_be_read() {
         &mut problems,
     );
     assert!(problems.is_empty(), "{problems:#?}\n{}", run.stderr);
+}
+
+/// brief run as `nobody` over a site handed to that user: a copy of the
+/// binary where that user can reach it, since the checkout may sit in a
+/// folder only root can enter.
+#[cfg(unix)]
+struct Unprivileged {
+    root: std::path::PathBuf,
+    binary: std::path::PathBuf,
+    _bin_dir: tempfile::TempDir,
+}
+
+#[cfg(unix)]
+impl Unprivileged {
+    const NOBODY: u32 = 65534;
+
+    /// `None` when setpriv is missing or cannot drop to `nobody` here.
+    fn new(site: &Site) -> Option<Unprivileged> {
+        use std::os::unix::fs::PermissionsExt;
+        let works = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "true"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !works {
+            return None;
+        }
+        let bin_dir = tempfile::tempdir().unwrap();
+        let binary = bin_dir.path().join("brief");
+        std::fs::copy(env!("CARGO_BIN_EXE_brief"), &binary).unwrap();
+        for dir in [bin_dir.path(), site.root()] {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        for entry in walkdir::WalkDir::new(site.root()) {
+            let entry = entry.unwrap();
+            std::os::unix::fs::lchown(entry.path(), Some(Self::NOBODY), Some(Self::NOBODY))
+                .unwrap();
+        }
+        Some(Unprivileged {
+            root: site.root().to_path_buf(),
+            binary,
+            _bin_dir: bin_dir,
+        })
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let output = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&self.binary)
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .expect("run brief as nobody");
+        Run::from(output)
+    }
 }
 
 // ---------------------------------------------------- reading stderr

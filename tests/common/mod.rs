@@ -23,7 +23,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Run {
+    pub fn from(output: Output) -> Run {
         Run {
             status: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -365,6 +365,12 @@ pub struct Tool {
 pub const VNU: Tool = Tool {
     name: "Java and the Nu HTML checker (vnu-jar)",
     install: "apt-get install default-jre-headless && npm ci --prefix tests/tools",
+};
+
+/// To run brief as an unprivileged user when the tests run as root.
+pub const SETPRIV: Tool = Tool {
+    name: "setpriv (util-linux) and a user `nobody` (uid 65534)",
+    install: "apt-get install util-linux",
 };
 
 pub const CHROMIUM: Tool = Tool {
