@@ -118,10 +118,12 @@ fn sources_against_dates(
         let Some(date) = source.date else {
             continue;
         };
+        // A correction on or after the source's date says when it was
+        // added: that briefing has told its readers.
         let earlier: Vec<&Briefing> = briefings
             .iter()
             .map(|&b| &*site.briefings[b])
-            .filter(|b| b.date < date)
+            .filter(|b| b.date < date && !b.corrections.iter().any(|c| c.date >= date))
             .collect();
         if !earlier.is_empty() {
             evidence.dated_after += 1;

@@ -277,6 +277,35 @@ fn warns_of_a_source_dated_after_its_briefing_at_the_source_date() {
     assert_eq!(d.field, "sources.late-report.date");
 }
 
+/// A correction dated on or after the source says when it was added:
+/// the note goes, and comes back if the correction is older than the
+/// source.
+#[test]
+fn a_correction_that_tells_of_a_later_source_answers_its_note() {
+    let site = fixture();
+    let with_correction = |date: &str| {
+        BRIEFING_A.replacen(
+            "claims:\n",
+            &format!("updated: 2024-11-06\ncorrections:\n  - date: {date}\n    text: Added a later report.\nclaims:\n"),
+            1,
+        )
+    };
+    site.write(A, &with_correction("2024-11-06"));
+    let run = check(&site, &[]);
+    assert!(
+        !run.stderr.contains("`late-report` is dated"),
+        "{}",
+        run.stderr
+    );
+    site.write(A, &with_correction("2024-11-01"));
+    let run = check(&site, &[]);
+    assert!(
+        run.stderr.contains("`late-report` is dated"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn warns_of_a_site_wide_source_dated_after_a_briefing_that_cites_it() {
     let run = check(&fixture(), &[]);
