@@ -1214,10 +1214,11 @@ return {
 /// language sets it) mirrors in Chromium: the main column's text starts at
 /// the right, a claim card's verdict badge sits at its right (the inline
 /// start) with its thick edge on that side, the tally bar and the verdict
-/// chart start at the right and the chart's table reads from the right, the pager's "Next" is left of
-/// "Previous", nothing scrolls sideways, and axe finds nothing serious. Each
-/// page is measured left to right first, where every one of those must come
-/// out the other way, so the measures can tell the two apart.
+/// chart start at the right and the chart's table reads from the right,
+/// the pager's "Next" is left of "Previous", nothing scrolls sideways, and
+/// axe finds nothing serious. Each page is measured left to right first,
+/// where every one of those must come out the other way, so the measures
+/// can tell the two apart.
 #[test]
 fn a_right_to_left_page_mirrors_and_has_no_serious_accessibility_violations() {
     let (chromium, axe) = (common::chromium(), common::axe_core());
