@@ -5,7 +5,7 @@
 //! problems overlay and a fixed one removes it, and a changed stylesheet is
 //! swapped in without a reload. Search, too, is tried in the browser: a
 //! speaker's name typed on the search page, a verdict filter, and the box
-//! in every page's header.
+//! in every page's header. A page set right to left must mirror.
 //!
 //! Needs Chromium and chromedriver (Debian's `chromium` and
 //! `chromium-driver`), and axe-core for the accessibility test; without
@@ -1139,6 +1139,178 @@ fn a_preview_page_shows_its_marker_and_has_no_serious_accessibility_violations()
     );
 }
 
+// ------------------------------------------------------------ right to left
+
+/// A briefing for the right-to-left test: claims with three verdicts, so
+/// its tally bar has three segments, and a body paragraph short enough that
+/// where its line starts shows.
+fn rtl_briefing(n: usize) -> String {
+    format!(
+        "---\ntitle: Briefing {n}\ndate: 2024-10-{day:02}\nsummary: What it found.\n\
+         speakers:\n  kim:\n    name: Kim Song\n\
+         sources:\n  charter:\n    title: Charter of the United Nations\n    url: https://www.un.org/en/about-us/un-charter/full-text\n\
+         claims:\n  - id: first\n    speaker: kim\n    text: The first claim.\n    verdict: true\n    explanation: Right.\n    sources: [charter]\n\
+         \x20 - id: second\n    speaker: kim\n    text: The second claim.\n    verdict: misleading\n    explanation: Half.\n    sources: [charter]\n\
+         \x20 - id: third\n    speaker: kim\n    text: The third claim.\n    verdict: false\n    explanation: Wrong.\n    sources: [charter]\n\
+         ---\nShort line.\n",
+        day = 10 + n
+    )
+}
+
+/// Where things sit on the open page, measured from their boxes: whether
+/// the short body line hugs the right edge of its paragraph, whether the
+/// first claim card's verdict badge does the same in its card, whether the
+/// first tally or verdict chart bar's first segment is right of its last, whether the pager's
+/// "Next" is left of its "Previous", and whether the page scrolls sideways.
+/// `null` for whatever the page does not have.
+const MEASURE_DIRECTION: &str = r#"
+const box = el => el ? el.getBoundingClientRect() : null;
+const hugsRight = (inner, outer) => {
+  if (!inner || !outer) { return null; }
+  const s = getComputedStyle(outer.el);
+  const right = outer.r.right - parseFloat(s.borderRightWidth) - parseFloat(s.paddingRight);
+  const left = outer.r.left + parseFloat(s.borderLeftWidth) + parseFloat(s.paddingLeft);
+  return { atRight: Math.abs(inner.right - right) <= 1.5, atLeft: Math.abs(inner.left - left) <= 1.5 };
+};
+const para = [...document.querySelectorAll('main p')].find(p => p.textContent.trim() === 'Short line.');
+let line = null;
+if (para) {
+  const range = document.createRange();
+  range.selectNodeContents(para);
+  line = hugsRight(range.getBoundingClientRect(), { el: para, r: box(para) });
+}
+const card = document.querySelector('main .claim');
+const badge = card && card.querySelector('.claim__verdict .verdict');
+const bar = document.querySelector('main :is(.tally__bar, .chart__bar)');
+const segments = bar ? [...bar.children] : [];
+const first = box(segments[0]), last = box(segments[segments.length - 1]);
+// The badge's thick border marks the side the label starts from.
+const thick = badge ? (s => parseFloat(s.borderLeftWidth) > parseFloat(s.borderRightWidth) ? 'left'
+  : parseFloat(s.borderRightWidth) > parseFloat(s.borderLeftWidth) ? 'right' : null)(getComputedStyle(badge)) : null;
+// A verdict's name in the chart's table starts where its row does.
+const rowHeader = document.querySelector('main .chart__table tbody th');
+let rowLabel = null;
+if (rowHeader) {
+  const range = document.createRange();
+  range.selectNodeContents(rowHeader);
+  rowLabel = range.getBoundingClientRect();
+}
+const prev = box(document.querySelector('.pager a[rel=prev]'));
+const next = box(document.querySelector('.pager a[rel=next]'));
+const scroller = document.scrollingElement;
+return {
+  dir: getComputedStyle(document.body).direction,
+  line,
+  badge: badge ? hugsRight(box(badge), { el: card, r: box(card) }) : null,
+  badgeEdge: thick,
+  chartLabel: rowLabel ? hugsRight(rowLabel, { el: rowHeader, r: box(rowHeader) }) : null,
+  tallyFirstRightOfLast: segments.length > 1 ? first.left > last.left : null,
+  nextLeftOfPrevious: prev && next ? next.right <= prev.left : null,
+  overflow: scroller.scrollWidth - scroller.clientWidth,
+};
+"#;
+
+/// A site set right to left (as `<html dir="rtl">` from an Arabic site's
+/// language sets it) mirrors in Chromium: the main column's text starts at
+/// the right, a claim card's verdict badge sits at its right (the inline
+/// start) with its thick edge on that side, the tally bar and the verdict
+/// chart start at the right and the chart's table reads from the right,
+/// the pager's "Next" is left of "Previous", nothing scrolls sideways, and
+/// axe finds nothing serious. Each page is measured left to right first,
+/// where every one of those must come out the other way, so the measures
+/// can tell the two apart.
+#[test]
+fn a_right_to_left_page_mirrors_and_has_no_serious_accessibility_violations() {
+    let (chromium, axe) = (common::chromium(), common::axe_core());
+    let (Some(chromium), Some(axe)) = (chromium, axe) else {
+        return;
+    };
+    let briefings: Vec<(String, String)> = (1..=3)
+        .map(|n| (format!("content/briefings/b{n}.md"), rtl_briefing(n)))
+        .collect();
+    let mut files: Vec<(&str, &str)> = vec![("site.yaml", "title: Desk\npaginate: 1\n")];
+    files.extend(briefings.iter().map(|(p, c)| (p.as_str(), c.as_str())));
+    let site = Site::with(&files);
+    let server = Server::start(site.root());
+    // What each page has to show: (path, body line, badge, tally, pager).
+    let pages = [
+        ("page/2/", false, false, true, true),
+        ("briefings/b2/", true, true, true, false),
+        ("briefings/b2/claims/first/", false, false, false, false),
+    ];
+    let (measures, found) = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let (mut measures, mut found) = (Vec::new(), Vec::new());
+        for (path, ..) in pages {
+            page.open(&format!("{}{path}", server.url)).await?;
+            let ltr = page.eval(MEASURE_DIRECTION).await?;
+            page.eval(
+                "document.documentElement.lang = 'ar'; \
+                 document.documentElement.dir = 'rtl'; return true;",
+            )
+            .await?;
+            let rtl = page.eval(MEASURE_DIRECTION).await?;
+            found.extend(axe_violations_in_place(&page, path, &axe).await?);
+            measures.push((path, ltr, rtl));
+        }
+        Ok((measures, found))
+    });
+    for ((path, ltr, rtl), (_, line, badge, tally, pager)) in measures.iter().zip(pages) {
+        let both = format!("/{path}: left to right {ltr}, right to left {rtl}");
+        assert_eq!(ltr["dir"], json!("ltr"), "{both}");
+        assert_eq!(rtl["dir"], json!("rtl"), "{both}");
+        for (name, has) in [("line", line), ("badge", badge)] {
+            if has {
+                assert_eq!(
+                    ltr[name],
+                    json!({"atLeft": true, "atRight": false}),
+                    "{name}: {both}"
+                );
+                assert_eq!(
+                    rtl[name],
+                    json!({"atLeft": false, "atRight": true}),
+                    "{name}: {both}"
+                );
+            }
+        }
+        if badge {
+            assert_eq!(ltr["badgeEdge"], json!("left"), "badge border: {both}");
+            assert_eq!(rtl["badgeEdge"], json!("right"), "badge border: {both}");
+        }
+        if tally && !pager {
+            assert_eq!(
+                ltr["chartLabel"],
+                json!({"atLeft": true, "atRight": false}),
+                "chart table: {both}"
+            );
+            assert_eq!(
+                rtl["chartLabel"],
+                json!({"atLeft": false, "atRight": true}),
+                "chart table: {both}"
+            );
+        }
+        if tally {
+            assert_eq!(ltr["tallyFirstRightOfLast"], json!(false), "tally: {both}");
+            assert_eq!(rtl["tallyFirstRightOfLast"], json!(true), "tally: {both}");
+        }
+        if pager {
+            assert_eq!(ltr["nextLeftOfPrevious"], json!(false), "pager: {both}");
+            assert_eq!(rtl["nextLeftOfPrevious"], json!(true), "pager: {both}");
+        }
+        for measure in [ltr, rtl] {
+            assert!(
+                measure["overflow"].as_f64().is_some_and(|o| o <= 0.0),
+                "the page scrolls sideways: {both}"
+            );
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility violations right to left:\n{}",
+        found.join("\n")
+    );
+}
+
 /// Runs axe-core over one page and describes each serious or critical
 /// violation: rule, page, help text and the first few elements at fault.
 async fn axe_violations(
@@ -1155,6 +1327,16 @@ async fn axe_violations(
         )
         .await?;
     }
+    axe_violations_in_place(page, path, axe).await
+}
+
+/// [`axe_violations`] over the page as it is now, for a page a test has
+/// changed after loading it.
+async fn axe_violations_in_place(
+    page: &Page<'_>,
+    path: &str,
+    axe: &str,
+) -> anyhow::Result<Vec<String>> {
     page.eval(&format!("{axe}\nreturn typeof axe;")).await?;
     let run = page.client.execute_async(
         "const done = arguments[arguments.length - 1];
