@@ -55,15 +55,33 @@ class Index:
 
     # -- as search.js does it
 
+    # Marks search.js drops: accents, Arabic tashkeel, Quranic marks, tatweel.
+    MARKS = re.compile("[\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
+    LETTERS = str.maketrans({"\u0671": "\u0627", "\u0649": "\u064a", "\u0629": "\u0647"})
+    # Scripts written without spaces, cut into pairs of characters.
+    UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3040-\u30ff"
+                "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff")
+    RUNS = re.compile("[%s]+|[^%s]+" % (UNSPACED, UNSPACED))
+
+    def pieces(self, word):
+        out = []
+        for run in self.RUNS.findall(word):
+            if not re.match("[%s]" % self.UNSPACED, run) or len(run) == 1:
+                out.append(run)
+            else:
+                out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        return out
+
     def words(self, text):
         folded = unicodedata.normalize("NFKD", text.lower())
-        folded = "".join(c for c in folded if not "\u0300" <= c <= "\u036f")
-        raw = re.split(r"[^\w]+|_", folded)
+        folded = self.MARKS.sub("", folded).translate(self.LETTERS)
+        raw = [self.pieces(w) for w in re.split(r"[^\w%s]+|_" % self.UNSPACED, folded)]
         words = []
-        for w in raw:
-            if w and not (len(w) == 1 and ord(w) < 128) and w not in self.stop and w not in words:
+        for w in (p for ps in raw for p in ps):
+            if not (len(w) == 1 and ord(w) < 128) and w not in self.stop and w not in words:
                 words.append(w)
-        prefix = bool(raw) and raw[-1] != "" and bool(words) and words[-1] == raw[-1]
+        last = raw[-1][-1] if raw and raw[-1] else ""
+        prefix = last != "" and bool(words) and words[-1] == last
         return words, prefix
 
     def shard_of(self, word):

@@ -21,8 +21,35 @@
   var PAGE = 20;           // results shown at a time
   var DEBOUNCE = 200;      // ms of quiet typing before a search runs
   var PREFIX_BYTES = 256 * 1024;  // the last word matches as a prefix only over shards this big in all
-  var SPLIT = /[^\p{Alphabetic}\p{N}]+/u;
-  var ACCENTS = /[\u0300-\u036f]/g;
+  // Scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK
+  // ideographs): the same blocks as `is_unspaced` in src/render/search.rs.
+  var UNSPACED = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3005-\u3007\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
+  var SPLIT = new RegExp("[^\\p{Alphabetic}\\p{N}" + UNSPACED + "]+", "u");
+  var RUNS = new RegExp("[" + UNSPACED + "]+|[^" + UNSPACED + "]+", "gu");
+  var IS_UNSPACED = new RegExp("^[" + UNSPACED + "]", "u");
+  // Accents, then Arabic tashkeel, Quranic marks and tatweel, as `arabic`
+  // in src/render/search.rs drops them.
+  var MARKS = /[\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]/g;
+  var LETTERS = { "\u0671": "\u0627", "\u0649": "\u064a", "\u0629": "\u0647" };
+
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(MARKS, "")
+      .replace(/[\u0671\u0649\u0629]/g, function (c) { return LETTERS[c]; });
+  }
+
+  // The words one piece of split text is indexed as: runs of unspaced
+  // characters become their overlapping pairs (or the lone character).
+  function pieces(word) {
+    if (word === "") { return []; }
+    var out = [];
+    (word.match(RUNS) || []).forEach(function (run) {
+      if (!IS_UNSPACED.test(run)) { out.push(run); return; }
+      var chars = Array.from(run);
+      if (chars.length === 1) { out.push(run); return; }
+      for (var i = 0; i + 1 < chars.length; i++) { out.push(chars[i] + chars[i + 1]); }
+    });
+    return out;
+  }
 
   var meta = null;
   var files = new Map();   // path -> promise of its JSON
@@ -69,12 +96,13 @@
   // A query's words, normalised as the index's are; `prefix` when the last
   // one is still being typed.
   function parse(text) {
-    var raw = text.toLowerCase().normalize("NFKD").replace(ACCENTS, "").split(SPLIT);
-    var words = raw.filter(function (w) {
-      return w !== "" && !(w.length === 1 && w.charCodeAt(0) < 128) && !stopWords.has(w);
+    var raw = fold(text).split(SPLIT).map(pieces);
+    var words = [].concat.apply([], raw).filter(function (w) {
+      return !(w.length === 1 && w.charCodeAt(0) < 128) && !stopWords.has(w);
     });
     words = words.filter(function (w, i) { return words.indexOf(w) === i; });
     var last = raw[raw.length - 1];
+    last = last.length > 0 ? last[last.length - 1] : "";
     var prefix = last !== "" && words.length > 0 && words[words.length - 1] === last;
     return { words: words, prefix: prefix };
   }

@@ -962,6 +962,89 @@ async fn search_scenario(page: &Page<'_>, base: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One briefing with a claim in each of five scripts, written as their
+/// writers do: Korean with spaces, Arabic with its short vowels, Chinese,
+/// Japanese and Thai without spaces between words.
+const SCRIPTS_SITE: &[(&str, &str)] = &[
+    ("site.yaml", "title: Search Desk\n"),
+    ("content/speakers.yaml", "kim:\n  name: Kim Song\n"),
+    (
+        "content/sources.yaml",
+        "memo:\n  title: A memo\n  url: https://example.org/memo\n",
+    ),
+    (
+        "content/briefings/world.md",
+        "---
+title: Claims in five scripts
+date: 2024-11-02
+summary: Claims from abroad.
+claims:
+  - {id: ko, speaker: kim, text: 서울의 주택 가격이 두 배로 올랐다., verdict: false, explanation: It did not., sources: [memo]}
+  - {id: ar, speaker: kim, text: أَعْلَنَتِ الحُكُومَةُ خُطَّةً جَدِيدَةً لِلْمَدْرَسَةِ., verdict: true, explanation: It did., sources: [memo]}
+  - {id: zh, speaker: kim, text: 全国疫苗接种率超过九成。, verdict: misleading, explanation: Only adults., sources: [memo]}
+  - {id: ja, speaker: kim, text: 東京都はワクチンを配った。, verdict: true, explanation: It did., sources: [memo]}
+  - {id: th, speaker: kim, text: รัฐบาลขึ้นภาษีน้ำมันสองเท่า, verdict: false, explanation: It did not., sources: [memo]}
+---
+Body.
+",
+    ),
+];
+
+/// What a reader types, and the one claim it must find: words from inside
+/// runs of unspaced text, Arabic without the text's vowels and with its
+/// letters spelt the other common way, Korean as typed.
+const SCRIPT_QUERIES: &[(&str, &str)] = &[
+    ("주택 가격", "ko"),
+    ("الحكومة اعلنت", "ar"),
+    ("خطه جديده", "ar"),
+    ("接种率", "zh"),
+    ("疫苗", "zh"),
+    ("ワクチン", "ja"),
+    ("東京", "ja"),
+    ("ภาษี", "th"),
+];
+
+#[test]
+fn search_finds_claims_in_every_script() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let site = Site::with(SCRIPTS_SITE);
+    let server = Server::start(site.root());
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        page.open(&format!("{}search/", server.url)).await?;
+        page.wait_until(
+            "the filters, shown once the index has loaded",
+            "return !document.getElementById('search-filters').hidden",
+        )
+        .await?;
+        for (query, claim) in SCRIPT_QUERIES {
+            let typed = json!(query);
+            page.eval(&format!(
+                "const q = document.getElementById('search-q'); q.value = {typed}; \
+                 q.dispatchEvent(new Event('input')); return null"
+            ))
+            .await?;
+            page.wait_until(
+                &format!("the status for {query}"),
+                &format!(
+                    "return document.getElementById('search-status').textContent \
+                     .includes('\\u201c' + {typed} + '\\u201d')"
+                ),
+            )
+            .await?;
+            let found = results(&page).await?;
+            let hrefs: Vec<&str> = found.iter().filter_map(|r| r["href"].as_str()).collect();
+            ensure!(
+                hrefs == [format!("/briefings/world/#claim-{claim}")],
+                "{query} finds only the claim {claim}: {found:?}"
+            );
+        }
+        Ok(())
+    });
+}
+
 // ------------------------------------------------ accessibility (axe-core)
 
 /// The pages axe-core checks on the repository's own example site: the

@@ -177,10 +177,13 @@ fn is_english(language: &str) -> bool {
 
 /// The words of `text` as the index stores them, passed to `each` in order:
 /// lower-cased, then decomposed (Unicode NFKD) with the combining accents
-/// U+0300–U+036F dropped, so `É` and `e` match and `ﬁ` is `fi`; split at
-/// every character that is neither alphabetic nor numeric; without
-/// one-character ASCII words and, if `stop_words`, without [`STOP_WORDS`].
-/// `search.js` does the same to a query.
+/// U+0300–U+036F dropped, so `É` and `e` match and `ﬁ` is `fi`, and Arabic
+/// normalised as [`arabic`] says; split at every character that is neither
+/// alphabetic nor numeric nor of a script written without spaces
+/// ([`is_unspaced`]), whose runs are cut into overlapping pairs of
+/// characters ([`bigrams`]); without one-character ASCII words and, if
+/// `stop_words`, without [`STOP_WORDS`]. `search.js` does the same to a
+/// query.
 pub fn words(text: &str, stop_words: bool, each: impl FnMut(&str)) {
     let mut folded = String::new();
     fold(text, &mut folded);
@@ -206,11 +209,68 @@ fn fold(text: &str, out: &mut String) {
             out.push_str(run);
             out[from..].make_ascii_lowercase();
         } else {
-            out.extend(
-                run.to_lowercase()
-                    .nfkd()
-                    .filter(|c| !('\u{300}'..='\u{36f}').contains(c)),
-            );
+            out.extend(run.to_lowercase().nfkd().filter_map(arabic));
+        }
+    }
+}
+
+/// A decomposed, lower-cased character as the index keeps it: `None` for
+/// the combining accents U+0300–U+036F and for what Arabic search engines
+/// commonly ignore, the short vowels and other marks (tashkeel: fathatan to
+/// sukun and the marks after them, U+064B–U+065F, the superscript alef
+/// U+0670, the Quranic marks U+0610–U+061A and U+06D6–U+06ED) and the
+/// tatweel U+0640 that stretches a word. Alef wasla `ٱ` becomes a bare alef
+/// `ا`, alef maksura `ى` a yeh `ي` and teh marbuta `ة` a heh `ه`, so the
+/// spellings writers mix find each other. The alefs with madda or hamza (`آ`
+/// `أ` `إ`) are already a bare alef and a mark after decomposition, so they
+/// become `ا` too (and `ؤ` `ئ` become `و` `ي`).
+fn arabic(c: char) -> Option<char> {
+    match c {
+        '\u{300}'..='\u{36f}'
+        | '\u{610}'..='\u{61a}'
+        | '\u{640}'
+        | '\u{64b}'..='\u{65f}'
+        | '\u{670}'
+        | '\u{6d6}'..='\u{6ed}' => None,
+        'ٱ' => Some('ا'),
+        'ى' => Some('ي'),
+        'ة' => Some('ه'),
+        c => Some(c),
+    }
+}
+
+/// Whether `c` is of a script written without spaces between words: Thai,
+/// Lao, Myanmar, Khmer, Japanese kana and the CJK ideographs (with `々`
+/// `〆` `〇`). A run of them is indexed as [`bigrams`]. `search.js` lists the
+/// same blocks, so both sides cut text at the same places whatever their
+/// Unicode versions.
+fn is_unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{e00}'..='\u{eff}'
+        | '\u{1000}'..='\u{109f}'
+        | '\u{1780}'..='\u{17ff}'
+        | '\u{3005}'..='\u{3007}'
+        | '\u{3040}'..='\u{30ff}'
+        | '\u{31f0}'..='\u{31ff}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{20000}'..='\u{3ffff}')
+}
+
+/// A run of characters of scripts written without spaces, as the index
+/// keeps it: each pair of neighbouring characters (`疫苗接种` is `疫苗`
+/// `苗接` `接种`), or the character itself when it stands alone. A query cut
+/// the same way finds the text whatever the words are, with no dictionary
+/// to disagree between the build and the browser; every pair must match,
+/// so a query of several characters rarely finds text that lacks it.
+fn bigrams(run: &str, mut each: impl FnMut(&str)) {
+    let mut chars = run.char_indices().peekable();
+    while let Some((i, _)) = chars.next() {
+        match chars.peek() {
+            Some(&(j, d)) => each(&run[i..j + d.len_utf8()]),
+            None if i == 0 => each(run),
+            None => {}
         }
     }
 }
@@ -268,6 +328,26 @@ fn split(folded: &str, stop_words: bool, mut each: impl FnMut(&str)) {
         }
         each(word);
     };
+    // Most words have no unspaced characters and go out whole.
+    let mut emit = |word: &str| {
+        if word.is_ascii() || !word.chars().any(is_unspaced) {
+            return emit(word);
+        }
+        let mut rest = word;
+        while let Some(c) = rest.chars().next() {
+            let unspaced = is_unspaced(c);
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| is_unspaced(c) != unspaced)
+                .map_or(rest.len(), |(i, _)| i);
+            if unspaced {
+                bigrams(&rest[..end], &mut emit);
+            } else {
+                emit(&rest[..end]);
+            }
+            rest = &rest[end..];
+        }
+    };
     let bytes = folded.as_bytes();
     let (mut start, mut i) = (0, 0);
     while i < bytes.len() {
@@ -276,7 +356,7 @@ fn split(folded: &str, stop_words: bool, mut each: impl FnMut(&str)) {
             (1, bytes[i].is_ascii_alphanumeric())
         } else {
             let c = folded[i..].chars().next().unwrap_or_default();
-            (c.len_utf8(), c.is_alphanumeric())
+            (c.len_utf8(), c.is_alphanumeric() || is_unspaced(c))
         };
         if !in_word {
             emit(&folded[start..i]);
@@ -973,17 +1053,66 @@ mod tests {
     }
 
     #[test]
+    fn french_accents_are_dropped() {
+        assert_eq!(
+            all("Élève à l'hôpital, ÇA coûte", false),
+            ["eleve", "hopital", "ca", "coute"]
+        );
+        assert_eq!(all("ELEVE", false), all("élève", false));
+    }
+
+    #[test]
+    fn korean_is_split_at_spaces_into_decomposed_syllables() {
+        let jamo = |w: &str| w.nfkd().collect::<String>();
+        assert_eq!(
+            all("서울시는 주택 가격이 올랐다.", false),
+            [
+                jamo("서울시는"),
+                jamo("주택"),
+                jamo("가격이"),
+                jamo("올랐다")
+            ]
+        );
+        // A query typed as syllables meets the index's words.
+        assert_eq!(all("주택", false), all("주택 ", false));
+    }
+
+    #[test]
+    fn arabic_loses_its_diacritics_and_unifies_letter_forms() {
+        let voweled = all("أَعْلَنَتِ الحُكُومَةُ إلى آخر مَدْرَسَةٍ", false);
+        assert_eq!(voweled, ["اعلنت", "الحكومه", "الي", "اخر", "مدرسه"]);
+        assert_eq!(voweled, all("اعلنت الحكومة الى اخر مدرسة", false));
+        // Tatweel stretches a word without changing it; alef wasla is alef.
+        assert_eq!(all("حكـــومة ٱلوزير", false), ["حكومه", "الوزير"]);
+    }
+
+    #[test]
+    fn unspaced_scripts_are_cut_into_pairs_of_characters() {
+        assert_eq!(all("疫苗接种率", false), ["疫苗", "苗接", "接种", "种率"]);
+        assert_eq!(all("东京，中", false), ["东京", "中"]);
+        assert_eq!(
+            all("covid疫苗 2024年", false),
+            ["covid", "疫苗", "2024", "年"]
+        );
+        assert_eq!(
+            all("東京都はワクチン", false),
+            ["東京", "京都", "都は", "はワ", "ワク", "クチ", "チン"]
+        );
+        assert_eq!(all("ภาษาไทย", false), ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]);
+        // Japanese voiced kana decompose, and stay one word with their mark.
+        let ga: String = "が".nfkd().collect();
+        assert_eq!(all("が", false), [ga]);
+    }
+
+    #[test]
     fn folding_a_run_at_a_time_is_folding_the_whole_text() {
-        let whole = |text: &str| -> String {
-            text.to_lowercase()
-                .nfkd()
-                .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-                .collect()
-        };
+        let whole =
+            |text: &str| -> String { text.to_lowercase().nfkd().filter_map(arabic).collect() };
         for text in [
             "ΟΔΟΣ ΟΔΟΣ.\tΣ ΑΣ'Α ΑΣ' α",
             "Café de\u{301}\u{323}ja\u{31b}\u{302} vu ﬁ ½ x\u{0591}\u{05b0}y",
             "  plain ASCII, Then İstanbul\u{a0}ǅ\r\n",
+            "الحُكُومَةُ ٱلـــوزير آخر إلى",
             "",
         ] {
             let mut folded = String::new();
