@@ -814,9 +814,10 @@ fn menu(site: &Site) -> Vec<MenuLink> {
     use crate::config::{MenuEntry, MENU_INDEXES};
     let base = &site.config.base_path;
     let index = |i: usize| {
-        let (_, label, path) = MENU_INDEXES[i];
+        // Each index's name is also its interface string's key.
+        let (name, _, path) = MENU_INDEXES[i];
         MenuLink {
-            label: label.to_owned(),
+            label: site.config.locale.text(name, &[]),
             url: format!("{base}{path}"),
             external: false,
         }
