@@ -157,6 +157,12 @@ fn a_french_site_prints_no_english_word_and_writes_french_dates() {
         "{verdict}"
     );
     assert!(!briefing.contains("dir=\"rtl\""));
+    // Both the article and each claim's review say the language.
+    assert_eq!(
+        briefing.matches("\"inLanguage\":\"fr\"").count(),
+        3,
+        "{briefing}"
+    );
 }
 
 #[test]
