@@ -72,6 +72,9 @@ pub struct SiteConfig {
     /// so a site deployed below a domain's root still links correctly.
     pub base_path: String,
     pub language: String,
+    /// The interface strings, plurals and dates of `language`, with the
+    /// site's own translation on top (set once the site's files are read).
+    pub locale: std::sync::Arc<crate::i18n::Language>,
     pub description: String,
     pub publisher: Publisher,
     pub highlight_theme: String,
@@ -111,6 +114,7 @@ impl Default for SiteConfig {
             base_url: "http://localhost/".into(),
             base_path: "/".into(),
             language: "en".into(),
+            locale: Default::default(),
             description: String::new(),
             publisher: Publisher {
                 name: "Fact checks".into(),

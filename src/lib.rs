@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostic;
 pub(crate) mod evidence;
 pub(crate) mod fingerprint;
+pub mod i18n;
 pub(crate) mod links;
 pub mod load;
 pub(crate) mod media;

@@ -45,6 +45,8 @@ pub struct SiteFiles {
     pub pages: Vec<SourceFile>,
     /// Template overrides: name (path under `templates/`) and file.
     pub templates: Vec<(String, SourceFile)>,
+    /// The site's translations, `i18n/<lang>.yaml`: language tag and file.
+    pub translations: Vec<(String, SourceFile)>,
     /// Files under `static/`: path relative to `static/`, absolute path.
     pub static_files: Vec<(PathBuf, PathBuf)>,
     /// The files of page bundles (everything beside a bundle's `index.md`
@@ -94,6 +96,7 @@ pub fn reload(
         .chain(&previous.briefings)
         .chain(&previous.pages)
         .chain(previous.templates.iter().map(|(_, f)| f))
+        .chain(previous.translations.iter().map(|(_, f)| f))
     {
         known.insert(&file.path, file);
     }
@@ -155,6 +158,7 @@ fn reread_known(
             .chain(files.briefings.iter_mut())
             .chain(files.pages.iter_mut())
             .chain(files.templates.iter_mut().map(|(_, f)| f))
+            .chain(files.translations.iter_mut().map(|(_, f)| f))
             .find(|f| f.path == rel)?;
         // A file that cannot be read now is a change in the set of files.
         *slot = read(root, rel, &mut diagnostics)?;
@@ -285,6 +289,22 @@ fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
             .replace('\\', "/");
         if let Some(file) = read(&rel, &mut diagnostics) {
             files.templates.push((name, file));
+        }
+    }
+
+    let i18n = root.join("i18n");
+    for path in walk(root, &i18n, Skip::BackupsAndHidden, &mut diagnostics) {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let Some(tag) = rel
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".yaml").or_else(|| n.strip_suffix(".yml")))
+        else {
+            continue;
+        };
+        let tag = tag.to_owned();
+        if let Some(file) = read(&rel, &mut diagnostics) {
+            files.translations.push((tag, file));
         }
     }
 

@@ -120,6 +120,20 @@ pub(crate) fn default_scale() -> Vec<Verdict> {
     scale
 }
 
+/// The default scale in `language`: each label and description from its
+/// translation (`verdict_<id>`, `verdict_<id>_description`, with `-` as
+/// `_`). A custom scale is left as written.
+pub(crate) fn localise_default_scale(scale: &mut [Verdict], language: &crate::i18n::Language) {
+    if scale != default_scale().as_slice() {
+        return;
+    }
+    for verdict in scale {
+        let key = format!("verdict_{}", verdict.id.replace('-', "_"));
+        verdict.label = language.text(&key, &[]);
+        verdict.description = Some(language.text(&format!("{key}_description"), &[]));
+    }
+}
+
 /// Sets each verdict's tone from where its rating falls between the scale's
 /// lowest and highest.
 pub(crate) fn assign_tones(scale: &mut [Verdict]) {

@@ -10,7 +10,7 @@ use anyhow::{bail, Context};
 const SITE_YAML: &str = "\
 title: My Fact Desk
 base_url: https://factdesk.example.org/
-language: en
+language: en  # fr, es, pt, de, ar, or your own: docs/guide/languages.md
 description: Claims checked against the record.
 publisher:
   name: My Fact Desk

@@ -119,7 +119,11 @@ impl Serialize for BriefingContent<'_> {
             claims: &views.claims,
             speakers,
             sources,
-            corrections: briefing.corrections.iter().map(correction_view).collect(),
+            corrections: briefing
+                .corrections
+                .iter()
+                .map(|c| correction_view(&self.config.locale, c))
+                .collect(),
             draft: briefing.draft,
             json_ld: claim_review::json_ld(self.config, briefing, views),
         }
@@ -642,7 +646,7 @@ impl<'a> Plan<'a> {
         let corrections = all
             .into_iter()
             .map(|(b, i)| CorrectionEntry {
-                correction: correction_view(&briefings[b].corrections[i]),
+                correction: correction_view(&self.site.config.locale, &briefings[b].corrections[i]),
                 briefing: self.summary(&self.briefings[b]),
             })
             .collect();
@@ -901,10 +905,10 @@ fn embed_code(url: &str, claim: &ClaimView) -> String {
     code
 }
 
-fn correction_view(c: &Correction) -> CorrectionView {
+fn correction_view(language: &crate::i18n::Language, c: &Correction) -> CorrectionView {
     CorrectionView {
         date: views::iso(c.date),
-        date_display: views::display(c.date),
+        date_display: views::display(language, c.date),
         text: c.text_html.clone(),
     }
 }
@@ -1005,7 +1009,7 @@ Second body.
 
     /// Every page's fingerprint, and what its template receives.
     fn pages(site: &Site) -> BTreeMap<PathBuf, (u64, String)> {
-        let templates = templates(&[]).unwrap();
+        let templates = templates(&[], Default::default()).unwrap();
         let mut plan = plan(site, &templates, &mut Cache::default(), 0);
         plan.add_claim_pages();
         let mut base = Context::new();

@@ -4,10 +4,13 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use tera::Tera;
+use std::sync::Arc;
+
+use tera::{Tera, Value};
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::fingerprint;
+use crate::i18n::Language;
 use crate::load::SourceFile;
 use crate::theme;
 
@@ -18,6 +21,8 @@ pub struct Templates {
     files: HashMap<String, (PathBuf, String)>,
     /// Each template's fingerprint with those it uses, computed once.
     fingerprints: rustc_hash::FxHashMap<String, u64>,
+    /// What every string `t()` prints depends on.
+    language_fingerprint: u64,
 }
 
 impl Templates {
@@ -41,7 +46,7 @@ impl Templates {
             }
         }
         parts.sort();
-        fingerprint::of(&parts)
+        fingerprint::of(&(parts, self.language_fingerprint))
     }
 
     /// The file a template's text came from, for a problem found in what
@@ -65,7 +70,10 @@ impl Templates {
 }
 
 /// Compiles the built-in templates with the site's overrides on top.
-pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Diagnostic>> {
+pub fn templates(
+    overrides: &[(String, SourceFile)],
+    language: Arc<Language>,
+) -> Result<Templates, Vec<Diagnostic>> {
     let mut sources: Vec<(String, String, PathBuf)> = theme::TEMPLATES
         .iter()
         .map(|(name, text)| (name.to_string(), text.to_string(), builtin_path(name)))
@@ -89,6 +97,7 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
+    register_language(&mut tera, language.clone());
     let pairs: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, t, _)| (n.as_str(), t.as_str()))
@@ -119,6 +128,7 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
         tera,
         files,
         fingerprints: Default::default(),
+        language_fingerprint: language.fingerprint,
     };
     templates.fingerprints = templates
         .files
@@ -126,6 +136,63 @@ pub fn templates(overrides: &[(String, SourceFile)]) -> Result<Templates, Vec<Di
         .map(|name| (name.clone(), templates.compute_fingerprint(name)))
         .collect();
     Ok(templates)
+}
+
+/// Gives templates the site's language: `t(key=…)` for an interface
+/// string (other named arguments fill its placeholders, `count` picks the
+/// plural form), `date_long` for a date written out (`2026-11-21` in,
+/// "21 November 2026" out) and `fmt_percent` for a share (42.5 in, "43%"
+/// out).
+fn register_language(tera: &mut Tera, language: Arc<Language>) {
+    let for_t = language.clone();
+    tera.register_function(
+        "t",
+        move |args: &std::collections::HashMap<String, Value>| {
+            let key = args
+                .get("key")
+                .and_then(Value::as_str)
+                .ok_or_else(|| tera::Error::msg("t() needs a `key`, e.g. t(key=\"published\")"))?;
+            if !for_t.has(key) {
+                return Err(tera::Error::msg(format!(
+                    "t(): no interface string `{key}` (docs/guide/languages.md lists them)"
+                )));
+            }
+            let values: Vec<(&str, String)> = args
+                .iter()
+                .filter(|(name, _)| name.as_str() != "key")
+                .map(|(name, value)| {
+                    let text = match value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (name.as_str(), text)
+                })
+                .collect();
+            Ok(Value::String(for_t.text(key, &values)))
+        },
+    );
+    let for_dates = language.clone();
+    tera.register_filter(
+        "date_long",
+        move |value: &Value, _: &std::collections::HashMap<String, Value>| {
+            let text = value.as_str().unwrap_or_default();
+            let date =
+                chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d")
+                    .map_err(|_| {
+                        tera::Error::msg(format!("date_long: `{text}` is not a date (YYYY-MM-DD)"))
+                    })?;
+            Ok(Value::String(for_dates.date_long(date)))
+        },
+    );
+    tera.register_filter(
+        "fmt_percent",
+        move |value: &Value, _: &std::collections::HashMap<String, Value>| {
+            let number = value
+                .as_f64()
+                .ok_or_else(|| tera::Error::msg("fmt_percent: needs a number, e.g. 42.5"))?;
+            Ok(Value::String(language.percent(number)))
+        },
+    );
 }
 
 /// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
@@ -251,12 +318,12 @@ mod tests {
 
     #[test]
     fn a_changed_base_changes_every_page_template() {
-        let a = templates(&[]).unwrap();
+        let a = templates(&[], Default::default()).unwrap();
         let base = SourceFile::new(
             "templates/base.html",
             "<!doctype html>{% block content %}{% endblock content %}",
         );
-        let b = templates(&[("base.html".into(), base)]).unwrap();
+        let b = templates(&[("base.html".into(), base)], Default::default()).unwrap();
         assert_ne!(
             a.fingerprint("briefing.html"),
             b.fingerprint("briefing.html")

@@ -25,6 +25,8 @@ pub(crate) struct SiteView {
     pub title: String,
     pub description: String,
     pub language: String,
+    /// The language is written right to left: `<html dir="rtl">`.
+    pub rtl: bool,
     pub base_url: String,
     pub base_path: String,
     pub publisher: PublisherView,
@@ -111,6 +113,9 @@ pub(crate) struct TallyEntry {
     /// verdict given at least once nor "100%" for one given less than
     /// always.
     pub share: String,
+    /// The same whole percentage as a number, for `fmt_percent` to write
+    /// as the site's language does.
+    pub share_value: usize,
 }
 
 /// What a page's OpenGraph and Twitter card meta say about it.
@@ -513,8 +518,9 @@ pub(crate) fn iso(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
-pub(crate) fn display(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
+/// A date as readers of the site's language write it out.
+pub(crate) fn display(language: &crate::i18n::Language, date: NaiveDate) -> String {
+    language.date_long(date)
 }
 
 /// The URL of page `page` (0 for the first) of the list at `url`.
@@ -602,6 +608,8 @@ pub(crate) struct Shared {
     verdict_index: FxHashMap<String, usize>,
     pub tags: HashMap<String, (TagView, u64)>,
     pub authors: HashMap<String, (Arc<AuthorView>, u64)>,
+    /// How dates are written out.
+    pub language: Arc<crate::i18n::Language>,
 }
 
 impl Shared {
@@ -636,6 +644,7 @@ impl Shared {
                 fingerprint::of_view(&site_view),
                 site.config.paginate,
                 site.config.social_cards,
+                site.config.locale.fingerprint,
             )),
             site: site_view,
             verdict_index,
@@ -643,6 +652,7 @@ impl Shared {
             speakers: speaker_views(site),
             tags: tag_views(site),
             authors: author_views(site),
+            language: site.config.locale.clone(),
         }
     }
 
@@ -691,6 +701,7 @@ fn site_view(site: &Site, verdicts: Vec<VerdictView>) -> SiteView {
         title: config.title.clone(),
         description: config.description.clone(),
         language: config.language.clone(),
+        rtl: config.locale.is_rtl(),
         base_url: config.base_url.clone(),
         base_path: base.clone(),
         publisher: PublisherView {
@@ -803,9 +814,10 @@ fn menu(site: &Site) -> Vec<MenuLink> {
     use crate::config::{MenuEntry, MENU_INDEXES};
     let base = &site.config.base_path;
     let index = |i: usize| {
-        let (_, label, path) = MENU_INDEXES[i];
+        // Each index's name is also its interface string's key.
+        let (name, _, path) = MENU_INDEXES[i];
         MenuLink {
-            label: label.to_owned(),
+            label: site.config.locale.text(name, &[]),
             url: format!("{base}{path}"),
             external: false,
         }
@@ -859,7 +871,8 @@ impl Tally<'_> {
                 } else {
                     (count as f64 * 1000.0 / total as f64).round() / 10.0
                 },
-                share: share(count, total),
+                share: format!("{}%", share_value(count, total)),
+                share_value: share_value(count, total),
             })
             .collect();
         let entries = scale.iter().filter(|e| e.count > 0).cloned().collect();
@@ -906,13 +919,12 @@ impl<T> Hash for Fingerprinted<T> {
 
 /// `count` of `total` as a whole percentage, rounded, but never to 0% or
 /// 100% unless none or all are.
-fn share(count: usize, total: usize) -> String {
-    let percent = match (count, total) {
+fn share_value(count: usize, total: usize) -> usize {
+    match (count, total) {
         (0, _) | (_, 0) => 0,
         (c, t) if c >= t => 100,
         (c, t) => ((c * 100 + t / 2) / t).clamp(1, 99),
-    };
-    format!("{percent}%")
+    }
 }
 
 /// One briefing's views: its summary for lists and its claim cards.
@@ -985,9 +997,9 @@ fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
         url: source.url.clone(),
         withheld: source.withheld.clone(),
         date: source.date.map(iso),
-        date_display: source.date.map(display),
+        date_display: source.date.map(|d| display(&site.config.locale, d)),
         accessed: source.accessed.map(iso),
-        accessed_display: source.accessed.map(display),
+        accessed_display: source.accessed.map(|d| display(&site.config.locale, d)),
         archived: source.archived.clone(),
         excerpt: source.excerpt.clone(),
         file: source.file.as_ref().map(FileView::of),
@@ -1039,7 +1051,7 @@ pub(crate) fn briefing_views(
         title: briefing.title.clone(),
         url: url.clone(),
         date: iso(briefing.date),
-        date_display: display(briefing.date),
+        date_display: display(&site.config.locale, briefing.date),
     });
     let verdicts: Vec<Option<usize>> = briefing
         .claims
@@ -1102,7 +1114,7 @@ fn claim_view(
         text: claim.text.clone(),
         verbatim: claim.verbatim,
         date: claim.date.map(iso),
-        date_display: claim.date.map(display),
+        date_display: claim.date.map(|d| display(&site.config.locale, d)),
         appearance: claim.appearance.clone(),
         speaker: claim_speaker(site, shared, b, claim),
         summary: format!("Verdict: {}. {}", verdict.label, claim.explanation_text),
@@ -1168,9 +1180,9 @@ fn briefing_summary(
         title: briefing.title.clone(),
         url,
         date: iso(briefing.date),
-        date_display: display(briefing.date),
+        date_display: display(&shared.language, briefing.date),
         updated: briefing.updated.map(iso),
-        updated_display: briefing.updated.map(display),
+        updated_display: briefing.updated.map(|d| display(&shared.language, d)),
         summary: briefing.summary.clone(),
         tags,
         claim_count: briefing.claims.len(),
@@ -1186,13 +1198,13 @@ mod tests {
 
     #[test]
     fn a_share_is_never_rounded_to_all_or_none() {
-        assert_eq!(share(1, 3), "33%");
-        assert_eq!(share(2, 3), "67%");
-        assert_eq!(share(1, 400), "1%");
-        assert_eq!(share(399, 400), "99%");
-        assert_eq!(share(4, 4), "100%");
-        assert_eq!(share(0, 4), "0%");
-        assert_eq!(share(0, 0), "0%");
+        assert_eq!(share_value(1, 3), 33);
+        assert_eq!(share_value(2, 3), 67);
+        assert_eq!(share_value(1, 400), 1);
+        assert_eq!(share_value(399, 400), 99);
+        assert_eq!(share_value(4, 4), 100);
+        assert_eq!(share_value(0, 4), 0);
+        assert_eq!(share_value(0, 0), 0);
     }
 
     #[test]

@@ -22,7 +22,7 @@ const QUIET: Duration = Duration::from_millis(2);
 const LONGEST_BATCH: Duration = Duration::from_secs(2);
 
 /// The folders of a site that hold its sources.
-const WATCHED: [&str; 3] = ["content", "templates", "static"];
+const WATCHED: [&str; 4] = ["content", "templates", "static", "i18n"];
 
 pub(crate) struct Watcher {
     root: PathBuf,
@@ -35,7 +35,8 @@ pub(crate) struct Watcher {
 
 impl Watcher {
     /// Watches the site at `root` (an absolute path): `site.yaml` and the
-    /// content, templates and static folders, including ones created later.
+    /// content, templates, static and i18n folders, including ones created
+    /// later.
     pub(crate) fn start(root: &Path) -> anyhow::Result<Watcher> {
         let (sender, events) = mpsc::channel();
         let mut debouncer = new_debouncer(DEBOUNCE, Some(Duration::from_millis(1)), sender)?;

@@ -46,7 +46,7 @@ use output::Output;
 use parsed::ParsedFiles;
 pub use stopwatch::Stage;
 use stopwatch::Stopwatch;
-use templates::TemplateCache;
+use templates::{TemplateCache, TranslationCache};
 
 /// What a finished build did, for the summary line.
 #[derive(Debug, Default)]
@@ -103,6 +103,7 @@ pub struct Session {
     parsed: ParsedFiles,
     checks: Checks,
     templates: TemplateCache,
+    translations: TranslationCache,
     render: render::Cache,
     output: Output,
     /// The last good build's site, with the keys it was made for: while
@@ -131,6 +132,7 @@ impl Session {
             parsed: ParsedFiles::default(),
             checks: Checks::default(),
             templates: TemplateCache::default(),
+            translations: TranslationCache::default(),
             render: render::Cache::default(),
             resolved: None,
             stopwatch: Stopwatch::default(),
@@ -191,7 +193,12 @@ impl Session {
         self.stopwatch.lap("load");
         let mut diagnostics = self.loaded.diagnostics.clone();
         let config_file = self.loaded.files.config.as_ref();
-        let (config, d) = crate::config::load_in(config_file, &self.options, &self.loaded.catalog);
+        let (mut config, d) =
+            crate::config::load_in(config_file, &self.options, &self.loaded.catalog);
+        diagnostics.extend(d);
+        let (language, d) = self.translations.get(&config.language, &self.loaded.files);
+        crate::model::localise_default_scale(&mut config.scale, &language);
+        config.locale = language;
         diagnostics.extend(d);
         let highlight_css = parse::highlight::stylesheet(&config.highlight_theme);
         if highlight_css.is_none() {
@@ -203,7 +210,7 @@ impl Session {
         diagnostics.extend(self.checks.run(&site, context));
         self.stopwatch.lap("validate");
         let media = self.plan_media(&site, &mut diagnostics);
-        let templates = self.templates.get(&self.loaded.files);
+        let templates = self.templates.get(&self.loaded.files, &site.config.locale);
         self.stopwatch.lap("templates");
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         match (templates, highlight_css) {

@@ -1,0 +1,230 @@
+//! A site in another language, built by the real binary: the theme prints
+//! no English, dates and plurals follow the language, a site's own
+//! translation file overrides a string, and a missing key warns and falls
+//! back to English.
+
+mod common;
+
+use common::{html_files, Site};
+use scraper::{Html, Node};
+
+/// A French briefing: every word of content is French, so any English word
+/// left on a page comes from the theme.
+const FRENCH_BRIEFING: &str = "---
+title: Le pont de la rivière
+date: 2026-11-21
+summary: Ce que disent les chiffres.
+tags: [transports]
+speakers:
+  marie:
+    name: Marie Dupont
+    role: Ministre
+sources:
+  rapport:
+    title: Rapport annuel
+    publisher: Cour des comptes
+    url: https://example.org/rapport
+claims:
+  - id: premier
+    speaker: marie
+    text: Le pont a été construit en une semaine.
+    verdict: false
+    explanation: Les travaux ont duré deux ans.
+    sources: [rapport]
+  - id: second
+    speaker: marie
+    text: Le pont a coûté un million.
+    verdict: mostly-true
+    explanation: Le coût final est un peu plus élevé.
+    sources: [rapport]
+---
+Le texte du dossier.
+";
+
+fn french_site() -> Site {
+    Site::with(&[
+        (
+            "site.yaml",
+            "title: Le Bureau\nbase_url: https://bureau.example.org/\nlanguage: fr\n",
+        ),
+        ("content/briefings/pont.md", FRENCH_BRIEFING),
+    ])
+}
+
+/// The text a reader sees on a page (and its `<title>`), without scripts,
+/// styles and the embed code (markup to copy, not prose).
+fn visible_text(html: &Html) -> String {
+    let mut out = String::new();
+    for node in html.tree.nodes() {
+        if let Node::Text(text) = node.value() {
+            let hidden = node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "script" | "style" | "textarea"))
+            });
+            if !hidden {
+                out.push_str(text);
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_french_site_prints_no_english_word_and_writes_french_dates() {
+    let site = french_site();
+    site.build();
+    let content = [
+        "Le pont de la rivière",
+        "Ce que disent les chiffres.",
+        "transports",
+        "Marie Dupont",
+        "Ministre",
+        "Rapport annuel",
+        "Cour des comptes",
+        "Le pont a été construit en une semaine.",
+        "Le pont a coûté un million.",
+        "Les travaux ont duré deux ans.",
+        "Le coût final est un peu plus élevé.",
+        "Le texte du dossier.",
+        "Le Bureau",
+        "brief",
+    ];
+    // English words of the interface, less those French spells the same
+    // ("Verdict", "Verdicts", "Sources", "Page", "Total").
+    let english = [
+        "Published",
+        "Claims checked",
+        "Speakers",
+        "Search",
+        "of",
+        "the",
+        "and",
+        "by",
+        "claim",
+        "claims",
+        "November",
+        "Share",
+        "Updated",
+        "Tags",
+        "Corrections",
+        "Briefings",
+        "Skip",
+        "Permalink",
+        "Quote",
+        "Claim",
+        "Mostly true",
+        "False",
+        "Browse",
+        "found",
+        "Next",
+        "Previous",
+        "Rating",
+        "Embed",
+        "Related",
+    ];
+    let output = site.path("public");
+    let pages = html_files(&output);
+    assert!(pages.len() > 8, "{pages:?}");
+    for page in pages {
+        let html = Html::parse_document(&std::fs::read_to_string(output.join(&page)).unwrap());
+        let mut text = visible_text(&html);
+        for phrase in content {
+            text = text.replace(phrase, " ");
+        }
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .collect();
+        for word in english {
+            let phrase: Vec<&str> = word.split(' ').collect();
+            let found = words.windows(phrase.len()).any(|w| w == phrase.as_slice());
+            assert!(!found, "{}: English `{word}` in: {text}", page.display());
+        }
+        let lang = html.root_element().value().attr("lang");
+        assert_eq!(lang, Some("fr"), "{}", page.display());
+    }
+    let briefing = std::fs::read_to_string(output.join("briefings/pont/index.html")).unwrap();
+    assert!(briefing.contains("21 novembre 2026"), "{briefing}");
+    assert!(briefing.contains("Publié le"));
+    let index = std::fs::read_to_string(output.join("index.html")).unwrap();
+    assert!(index.contains("2 affirmations vérifiées"), "{index}");
+    assert!(briefing.contains(">Plutôt vrai<"));
+    let verdict = std::fs::read_to_string(output.join("verdicts/false/index.html")).unwrap();
+    assert!(
+        verdict.contains("1 affirmation a reçu ce verdict."),
+        "{verdict}"
+    );
+    assert!(!briefing.contains("dir=\"rtl\""));
+    // Both the article and each claim's review say the language.
+    assert_eq!(
+        briefing.matches("\"inLanguage\":\"fr\"").count(),
+        3,
+        "{briefing}"
+    );
+}
+
+#[test]
+fn an_arabic_site_is_right_to_left() {
+    let site = Site::with(&[
+        ("site.yaml", "title: مكتب\nlanguage: ar\n"),
+        ("content/briefings/pont.md", FRENCH_BRIEFING),
+    ]);
+    site.build();
+    let page = site.page("/briefings/pont/");
+    let root = page.root_element();
+    assert_eq!(root.value().attr("lang"), Some("ar"));
+    assert_eq!(root.value().attr("dir"), Some("rtl"));
+    let text = visible_text(&site.page("/"));
+    assert!(text.contains("تحققنا من ادعاءين"), "{text}");
+    assert!(text.contains("نوفمبر"), "{text}");
+}
+
+#[test]
+fn a_site_translation_overrides_one_string_and_warns_of_an_unknown_key() {
+    let site = french_site();
+    site.write(
+        "i18n/fr.yaml",
+        "published: Mis en ligne le\npublsihed: Oups\n",
+    );
+    let run = site.build();
+    let briefing = std::fs::read_to_string(site.path("public/briefings/pont/index.html")).unwrap();
+    assert!(briefing.contains("Mis en ligne le"), "{briefing}");
+    assert!(!briefing.contains("Publié le"));
+    assert!(briefing.contains("Mis à jour le") || briefing.contains("Rectificatifs"));
+    let printed = format!("{}{}", run.stdout, run.stderr);
+    assert!(printed.contains("i18n/fr.yaml:2:1"), "{printed}");
+    assert!(printed.contains("publsihed"), "{printed}");
+}
+
+#[test]
+fn a_language_without_translation_warns_at_its_line_and_stays_english() {
+    let site = Site::with(&[
+        ("site.yaml", "title: Desk\nlanguage: it\n"),
+        ("content/briefings/pont.md", FRENCH_BRIEFING),
+    ]);
+    let run = site.build();
+    let printed = format!("{}{}", run.stdout, run.stderr);
+    assert!(printed.contains("site.yaml:2:1"), "{printed}");
+    assert!(printed.contains("`it`"), "{printed}");
+    let briefing = std::fs::read_to_string(site.path("public/briefings/pont/index.html")).unwrap();
+    assert!(briefing.contains("Published"));
+    assert!(briefing.contains("lang=\"it\""));
+}
+
+#[test]
+fn a_key_missing_from_a_site_language_warns_located_and_falls_back() {
+    let site = Site::with(&[
+        ("site.yaml", "title: Desk\nlanguage: it\n"),
+        ("i18n/it.yaml", "published: Pubblicato il\n"),
+        ("content/briefings/pont.md", FRENCH_BRIEFING),
+    ]);
+    let run = site.build();
+    let printed = format!("{}{}", run.stdout, run.stderr);
+    assert!(printed.contains("i18n/it.yaml"), "{printed}");
+    assert!(printed.contains("`claims_checked`"), "{printed}");
+    let briefing = std::fs::read_to_string(site.path("public/briefings/pont/index.html")).unwrap();
+    assert!(briefing.contains("Pubblicato il"));
+    assert!(briefing.contains("Claims checked"));
+}
