@@ -8,6 +8,8 @@
 //! build and handed to whatever prints text; nothing reads a global, so a
 //! site in several languages can later hold one per language.
 
+pub mod direction;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -28,9 +30,6 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("de", include_str!("../../i18n/de.yaml")),
     ("ar", include_str!("../../i18n/ar.yaml")),
 ];
-
-/// Languages written right to left, by primary subtag.
-const RIGHT_TO_LEFT: &[&str] = &["ar", "he", "fa", "ur"];
 
 /// One interface string: plain, or one form per CLDR plural category.
 #[derive(Clone, Debug, PartialEq)]
@@ -143,7 +142,7 @@ impl Language {
 
     /// Whether the language is written right to left.
     pub fn is_rtl(&self) -> bool {
-        RIGHT_TO_LEFT.contains(&primary(&self.tag))
+        direction::text_direction(&self.tag) == "rtl"
     }
 
     /// The string for `key` with `{name}` placeholders filled from `args`;

@@ -9,7 +9,6 @@
 
 pub mod cards;
 pub(crate) mod claim_review;
-pub mod direction;
 mod pages;
 pub mod search;
 pub(crate) mod syndication;
