@@ -205,17 +205,7 @@ impl Plan<'_> {
                 .map(|p| absolute(&config.static_url(p))),
             ..Default::default()
         };
-        let mut out = Vec::new();
-        // Writing XML into memory fails only on a bug in the writer.
-        let _ = feed.write_with_config(
-            &mut out,
-            atom::WriteConfig {
-                write_document_declaration: true,
-                indent_size: Some(2),
-            },
-        );
-        out.push(b'\n');
-        out
+        feed_xml(&feed)
     }
 
     /// Briefing `b` as an entry of the feed; `publisher` is its author when
@@ -490,17 +480,7 @@ impl Plan<'_> {
             entries,
             ..Default::default()
         };
-        let mut out = Vec::new();
-        // Writing XML into memory fails only on a bug in the writer.
-        let _ = feed.write_with_config(
-            &mut out,
-            atom::WriteConfig {
-                write_document_declaration: true,
-                indent_size: Some(2),
-            },
-        );
-        out.push(b'\n');
-        out
+        feed_xml(&feed)
     }
 
     /// Who wrote briefing `b`, as a feed entry names them: each with their
@@ -1084,6 +1064,22 @@ struct BriefingRecord<'a> {
     modified: Option<String>,
     tags: Vec<&'a str>,
     image: Option<ImageRecord>,
+}
+
+/// A feed as the bytes of its file: indented, with its declaration, and
+/// ending in a newline.
+fn feed_xml(feed: &atom::Feed) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing XML into memory fails only on a bug in the writer.
+    let _ = feed.write_with_config(
+        &mut out,
+        atom::WriteConfig {
+            write_document_declaration: true,
+            indent_size: Some(2),
+        },
+    );
+    out.push(b'\n');
+    out
 }
 
 #[cfg(test)]
