@@ -1,8 +1,11 @@
 //! `brief check --links` against a real HTTP server on 127.0.0.1 that
-//! answers 200, 301, 404 and 500, refuses `HEAD` on one path, and never
-//! answers on another: the report's findings and their order, the claims
-//! and places listed, the exit status, and the cache that spares a second
-//! run every request. Nothing here reaches beyond the loopback address.
+//! answers each case a link checker meets: 200, redirects (a chain, a loop,
+//! one to the home page), 401, 403, 404, 410, 429 with `Retry-After`, 500,
+//! 503, a refused `HEAD`, and no answer at all. Checked: how each answer is
+//! sorted (alive, dead, unverifiable), the report's findings and their
+//! order, the claims and places listed, the exit status, the User-Agent,
+//! the slowing down after a rate limit, and the cache. Nothing here reaches
+//! beyond the loopback address.
 
 mod common;
 
@@ -20,6 +23,8 @@ use common::{Run, Site};
 struct Server {
     base: String,
     requests: Arc<Mutex<Vec<String>>>,
+    /// The User-Agent of every request.
+    agents: Arc<Mutex<Vec<String>>>,
     /// Requests being answered now, and the most there ever were at once.
     busy: Arc<Mutex<(usize, usize)>>,
 }
@@ -29,18 +34,20 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let agents = Arc::new(Mutex::new(Vec::new()));
         let busy = Arc::new(Mutex::new((0, 0)));
-        let (log, count) = (requests.clone(), busy.clone());
+        let (log, agent_log, count) = (requests.clone(), agents.clone(), busy.clone());
         thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let (log, count) = (log.clone(), count.clone());
-                thread::spawn(move || answer(stream, &log, &count));
+                let (log, agent_log, count) = (log.clone(), agent_log.clone(), count.clone());
+                thread::spawn(move || answer(stream, &log, &agent_log, &count));
             }
         });
         Server {
             base,
             requests,
+            agents,
             busy,
         }
     }
@@ -62,12 +69,30 @@ impl Server {
         self.requests().iter().filter(|r| *r == request).count()
     }
 
+    /// Requests for `path`, whatever their method.
+    fn asked(&self, path: &str) -> usize {
+        let suffix = format!(" {path}");
+        self.requests()
+            .iter()
+            .filter(|r| r.ends_with(&suffix))
+            .count()
+    }
+
+    fn agents(&self) -> Vec<String> {
+        self.agents.lock().unwrap().clone()
+    }
+
     fn forget(&self) {
         self.requests.lock().unwrap().clear();
     }
 }
 
-fn answer(mut stream: TcpStream, log: &Mutex<Vec<String>>, busy: &Mutex<(usize, usize)>) {
+fn answer(
+    mut stream: TcpStream,
+    log: &Mutex<Vec<String>>,
+    agents: &Mutex<Vec<String>>,
+    busy: &Mutex<(usize, usize)>,
+) {
     let mut head = Vec::new();
     let mut buffer = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -79,7 +104,20 @@ fn answer(mut stream: TcpStream, log: &Mutex<Vec<String>>, busy: &Mutex<(usize, 
     let head = String::from_utf8_lossy(&head);
     let mut words = head.split_whitespace();
     let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
-    log.lock().unwrap().push(format!("{method} {path}"));
+    let earlier = {
+        let mut log = log.lock().unwrap();
+        let suffix = format!(" {path}");
+        let earlier = log.iter().filter(|r| r.ends_with(&suffix)).count();
+        log.push(format!("{method} {path}"));
+        earlier
+    };
+    if let Some((_, agent)) = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("user-agent"))
+    {
+        agents.lock().unwrap().push(agent.trim().to_owned());
+    }
     if path.starts_with("/slow/") {
         {
             let mut busy = busy.lock().unwrap();
@@ -95,8 +133,43 @@ fn answer(mut stream: TcpStream, log: &Mutex<Vec<String>>, busy: &Mutex<(usize, 
             while matches!(stream.read(&mut buffer), Ok(n) if n > 0) {}
             return;
         }
-        (_, "/ok") | (_, "/archive/broken") => ("200 OK", String::new()),
+        (_, "/ok") | (_, "/archive/broken") | (_, "/new-home") | (_, "/dir/") | (_, "/") => {
+            ("200 OK", String::new())
+        }
+        (_, "/final") => ("200 OK", String::new()),
         (_, p) if p.starts_with("/slow/") => ("200 OK", String::new()),
+        (_, "/forbidden") => ("403 Forbidden", String::new()),
+        (_, "/login") => ("401 Unauthorized", String::new()),
+        (_, "/busy") => ("503 Service Unavailable", String::new()),
+        (_, "/withdrawn") => ("410 Gone", String::new()),
+        (_, "/to-home") => ("302 Found", "Location: /\r\n".to_owned()),
+        (_, "/chain/1") => ("301 Moved Permanently", "Location: /chain/2\r\n".to_owned()),
+        (_, "/chain/2") => ("302 Found", "Location: /chain/3\r\n".to_owned()),
+        (_, "/chain/3") => ("307 Temporary Redirect", "Location: /final\r\n".to_owned()),
+        (_, "/chain-to-gone") => ("301 Moved Permanently", "Location: /gone\r\n".to_owned()),
+        (_, "/loop") => ("302 Found", "Location: /loop\r\n".to_owned()),
+        // 429 once, with a wait in seconds or as a date, then 200.
+        (_, "/limited-once") if earlier == 0 => {
+            ("429 Too Many Requests", "Retry-After: 1\r\n".to_owned())
+        }
+        (_, "/limited-once-date") if earlier == 0 => {
+            let when = chrono::Utc::now() + chrono::Duration::seconds(1);
+            (
+                "429 Too Many Requests",
+                format!(
+                    "Retry-After: {}\r\n",
+                    when.format("%a, %d %b %Y %H:%M:%S GMT")
+                ),
+            )
+        }
+        (_, "/limited-once") | (_, "/limited-once-date") => ("200 OK", String::new()),
+        (_, "/busy-once") if earlier == 0 => {
+            ("503 Service Unavailable", "Retry-After: 1\r\n".to_owned())
+        }
+        (_, "/busy-once") => ("200 OK", String::new()),
+        // 429 for ever, asking for a short wait or a long one.
+        (_, "/limited") => ("429 Too Many Requests", "Retry-After: 1\r\n".to_owned()),
+        (_, "/limited-long") => ("429 Too Many Requests", "Retry-After: 3600\r\n".to_owned()),
         ("HEAD", "/no-head") => ("405 Method Not Allowed", "Allow: GET\r\n".to_owned()),
         ("GET", "/no-head") => ("200 OK", String::new()),
         (_, "/moved") => (
@@ -333,11 +406,11 @@ fn reports_dead_links_without_archive_first_then_dead_then_redirects() {
         order,
         vec![
             ("error", gone.as_str()),
-            ("error", hang.as_str()),
             ("error", gone_too.as_str()),
             ("error", closed.as_str()),
-            ("warning", broken.as_str()),
             ("warning", archive_dead.as_str()),
+            ("warning", broken.as_str()),
+            ("warning", hang.as_str()),
             ("warning", moved.as_str()),
             ("note", dir.as_str()),
         ],
@@ -353,7 +426,7 @@ fn reports_dead_links_without_archive_first_then_dead_then_redirects() {
     }
     assert!(
         run.stderr
-            .contains("error: 4 dead links with no working archived copy"),
+            .contains("error: 3 dead links with no working archived copy"),
         "{}",
         run.stderr
     );
@@ -402,7 +475,11 @@ fn each_finding_names_its_status_places_and_citing_claims() {
     assert_eq!(server.count("HEAD /gone"), 1, "{:?}", server.requests());
 
     let hang = finding(&all, &server.url("/hang"));
-    assert!(hang.headline.contains("no answer within 1 s"), "{hang:#?}");
+    assert!(
+        hang.headline.starts_with("unverifiable link:")
+            && hang.headline.contains("no answer within 1 s"),
+        "{hang:#?}"
+    );
 
     let refused = finding(&all, &closed);
     assert!(
@@ -429,7 +506,9 @@ fn each_finding_names_its_status_places_and_citing_claims() {
 
     let broken = finding(&all, &server.url("/broken"));
     assert!(
-        broken.headline.contains("500 Internal Server Error"),
+        broken
+            .headline
+            .contains("500 Internal Server Error: server trouble; check it in a browser"),
         "{broken:#?}"
     );
     assert!(
@@ -459,15 +538,17 @@ fn each_finding_names_its_status_places_and_citing_claims() {
         moved.has_line(&format!("cited by claim `b` in {first}")),
         "{moved:#?}"
     );
-    // Redirects are reported, not followed.
-    assert_eq!(server.count("HEAD /new-home"), 0, "{:?}", server.requests());
+    // Redirects are followed to see where they end, and reported.
+    assert_eq!(server.count("HEAD /new-home"), 1, "{:?}", server.requests());
 
     // A server refusing HEAD is asked again with GET.
     assert_eq!(server.count("HEAD /no-head"), 1, "{:?}", server.requests());
     assert_eq!(server.count("GET /no-head"), 1, "{:?}", server.requests());
 
     assert_eq!(summary_count(&run, "link"), 11, "{}", run.stdout);
-    assert_eq!(summary_count(&run, "dead"), 6, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "alive"), 3, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "dead"), 4, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "unverifiable"), 2, "{}", run.stdout);
     assert_eq!(summary_count(&run, "redirected"), 2, "{}", run.stdout);
 }
 
@@ -614,6 +695,7 @@ fn redirects_and_archived_dead_links_are_warnings_only() {
     );
     let labels: Vec<String> = findings(&run).into_iter().map(|f| f.label).collect();
     assert_eq!(labels, ["warning", "warning"], "{}", run.stderr);
+    assert!(run.stderr.contains("unverifiable link:"), "{}", run.stderr);
 
     // --quiet prints errors only: here, nothing.
     let quiet = check_links(&site, &["--quiet"]);
@@ -675,4 +757,394 @@ fn link_flags_need_links_and_a_sensible_timeout() {
         assert_eq!(run.status, 2, "--timeout {bad}:\n{}", run.stderr);
         assert!(run.stderr.contains("seconds"), "{}", run.stderr);
     }
+}
+
+// ------------------------------------------------------------------ classes
+
+/// A briefing whose sources have the given `(id, url)`, with no archived
+/// copies, all cited by one claim.
+fn briefing_citing(sources: &[(&str, String)]) -> String {
+    let list: String = sources
+        .iter()
+        .map(|(id, url)| format!("  {id}:\n    title: Source {id}\n    url: \"{url}\"\n"))
+        .collect();
+    let ids: Vec<&str> = sources.iter().map(|(id, _)| *id).collect();
+    format!(
+        "---\ntitle: Cases\ndate: 2024-10-31\nsummary: S.\nspeakers:\n  kim: {{name: Kim}}\nsources:\n{list}claims:\n  - {{id: a, speaker: kim, text: A., verdict: false, explanation: No., sources: [{}]}}\n---\nBody.\n",
+        ids.join(", ")
+    )
+}
+
+fn site_citing(sources: &[(&str, String)]) -> Site {
+    Site::with(&[("content/briefings/cases.md", &briefing_citing(sources))])
+}
+
+#[test]
+fn sorts_each_answer_into_alive_dead_or_unverifiable() {
+    let server = Server::start();
+    let closed = closed_port_url();
+    let unknown = "http://nonexistent.invalid/report".to_owned();
+    let cases = [
+        ("forbidden", "/forbidden"),
+        ("login", "/login"),
+        ("busy", "/busy"),
+        ("broken", "/broken"),
+        ("hang", "/hang"),
+        ("loop", "/loop"),
+        ("gone", "/gone"),
+        ("withdrawn", "/withdrawn"),
+        ("to-home", "/to-home"),
+        ("chain-to-gone", "/chain-to-gone"),
+        ("chain", "/chain/1"),
+        ("ok", "/ok"),
+    ];
+    let mut sources: Vec<(&str, String)> = cases
+        .iter()
+        .map(|(id, path)| (*id, server.url(path)))
+        .collect();
+    sources.push(("refused", closed.clone()));
+    sources.push(("unknown", unknown.clone()));
+    let site = site_citing(&sources);
+    let run = check_links(&site, &[]);
+    assert_eq!(
+        run.status, 1,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    let all = findings(&run);
+
+    let expect = |url: &str, label: &str, words: &str| {
+        let found = all
+            .iter()
+            .find(|f| f.headline.contains(&format!(" {url} ")))
+            .unwrap_or_else(|| panic!("no finding for {url} in:\n{}", run.stderr));
+        assert_eq!(found.label, label, "{found:#?}");
+        assert!(
+            found.headline.contains(words),
+            "`{words}` not in {found:#?}"
+        );
+    };
+    let unverifiable = "unverifiable link:";
+    let dead = "dead link with no working archived copy:";
+    for (path, words) in [
+        (
+            "/forbidden",
+            "403 Forbidden: the server refuses automated requests; check it in a browser",
+        ),
+        ("/login", "401 Unauthorized: the server asks for a login"),
+        (
+            "/busy",
+            "503 Service Unavailable: the server is busy or shows a challenge page",
+        ),
+        ("/broken", "500 Internal Server Error: server trouble"),
+        ("/hang", "no answer within 1 s"),
+        ("/loop", "302 Found, in a redirect loop"),
+    ] {
+        expect(&server.url(path), "warning", unverifiable);
+        expect(&server.url(path), "warning", words);
+    }
+    for (url, words) in [
+        (server.url("/gone"), "(404 Not Found)".to_owned()),
+        (server.url("/withdrawn"), "(410 Gone)".to_owned()),
+        (
+            server.url("/to-home"),
+            format!(
+                "302 Found to the home page {}: the document is likely gone",
+                server.url("/")
+            ),
+        ),
+        (
+            server.url("/chain-to-gone"),
+            format!(
+                "301 Moved Permanently to {}: 404 Not Found",
+                server.url("/gone")
+            ),
+        ),
+        (closed.clone(), "connection refused".to_owned()),
+        (unknown.clone(), "host not found".to_owned()),
+    ] {
+        expect(&url, "error", dead);
+        expect(&url, "error", &words);
+    }
+    // A chain of redirects ending alive is a redirect to where it ends.
+    expect(
+        &server.url("/chain/1"),
+        "warning",
+        &format!(
+            "redirected link: {} -> {} (301 Moved Permanently)",
+            server.url("/chain/1"),
+            server.url("/final")
+        ),
+    );
+    assert_eq!(server.asked("/final"), 1, "{:?}", server.requests());
+    // A bot wall is asked with GET as well before it is believed.
+    assert_eq!(server.count("GET /forbidden"), 1, "{:?}", server.requests());
+    assert!(!all.iter().any(|f| f.url() == server.url("/ok")));
+    assert!(
+        run.stderr
+            .contains("error: 6 dead links with no working archived copy"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(summary_count(&run, "alive"), 1, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "dead"), 6, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "unverifiable"), 6, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "redirected"), 1, "{}", run.stdout);
+}
+
+#[test]
+fn only_unverifiable_links_leave_the_check_passing() {
+    let server = Server::start();
+    let limited = Server::start();
+    let site = site_citing(&[
+        ("forbidden", server.url("/forbidden")),
+        ("login", server.url("/login")),
+        ("busy", server.url("/busy")),
+        ("broken", server.url("/broken")),
+        ("hang", server.url("/hang")),
+        ("limited", limited.url("/limited-long")),
+    ]);
+    let run = check_links(&site, &[]);
+    assert_eq!(
+        run.status, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    let all = findings(&run);
+    assert_eq!(all.len(), 6, "{}", run.stderr);
+    assert!(
+        all.iter()
+            .all(|f| f.label == "warning" && f.headline.starts_with("unverifiable link:")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(summary_count(&run, "unverifiable"), 6, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "dead"), 0, "{}", run.stdout);
+}
+
+#[test]
+fn retry_after_is_waited_for_and_the_retry_answers() {
+    let limited = Server::start();
+    let busy = Server::start();
+    let site = site_citing(&[
+        ("seconds", limited.url("/limited-once")),
+        ("date", limited.url("/limited-once-date")),
+        ("busy", busy.url("/busy-once")),
+    ]);
+    let run = check_links(&site, &[]);
+    assert_eq!(
+        run.status, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(findings(&run).is_empty(), "{}", run.stderr);
+    assert_eq!(summary_count(&run, "alive"), 3, "{}", run.stdout);
+    // Asked, told to wait, asked again.
+    assert_eq!(
+        limited.count("HEAD /limited-once"),
+        2,
+        "{:?}",
+        limited.requests()
+    );
+    assert_eq!(
+        limited.count("HEAD /limited-once-date"),
+        2,
+        "{:?}",
+        limited.requests()
+    );
+    assert_eq!(busy.count("HEAD /busy-once"), 2, "{:?}", busy.requests());
+}
+
+#[test]
+fn a_rate_limit_that_never_clears_is_unverifiable() {
+    let short = Server::start();
+    let long = Server::start();
+    let site = site_citing(&[
+        ("short", short.url("/limited")),
+        ("long", long.url("/limited-long")),
+    ]);
+    let run = check_links(&site, &[]);
+    assert_eq!(
+        run.status, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    let all = findings(&run);
+    let short_finding = finding(&all, &short.url("/limited"));
+    assert!(
+        short_finding
+            .headline
+            .contains("429 Too Many Requests: rate limited, still asked to wait after 2 retries"),
+        "{short_finding:#?}"
+    );
+    // The first request and two retries.
+    assert_eq!(short.count("HEAD /limited"), 3, "{:?}", short.requests());
+    let long_finding = finding(&all, &long.url("/limited-long"));
+    assert!(
+        long_finding
+            .headline
+            .contains("429 Too Many Requests: rate limited, asked to wait 3600 s"),
+        "{long_finding:#?}"
+    );
+    // Beyond the cap: not waited for, not asked again.
+    assert_eq!(long.count("HEAD /limited-long"), 1, "{:?}", long.requests());
+}
+
+#[test]
+fn a_host_that_rate_limits_is_asked_one_request_at_a_time() {
+    let server = Server::start();
+    let mut sources = vec![("limited", server.url("/limited-long"))];
+    let ids = ["s0", "s1", "s2", "s3"];
+    for (i, id) in ids.iter().enumerate() {
+        sources.push((id, server.url(&format!("/slow/{i}"))));
+    }
+    let site = site_citing(&sources);
+    let run = site.run(&["check", "--links", "--timeout", "5"]);
+    assert_eq!(
+        run.status, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    assert_eq!(server.requests().len(), 5, "{:?}", server.requests());
+    // The first slow request may run beside the one answered 429; every
+    // later one waits for the host to be free.
+    assert_eq!(server.most_at_once(), 1, "requests at once after a 429");
+}
+
+#[test]
+fn the_server_sees_an_honest_user_agent() {
+    let server = Server::start();
+    let site = site_citing(&[("ok", server.url("/ok"))]);
+    site.write(
+        "site.yaml",
+        "title: Security Council Fact Desk\nbase_url: https://factdesk.example.org\n",
+    );
+    let run = check_links(&site, &[]);
+    assert_eq!(
+        run.status, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    let agents = server.agents();
+    assert_eq!(agents.len(), 1, "{agents:?}");
+    let expected_start = format!(
+        "brief/{} (+https://factdesk.example.org",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(
+        agents[0].starts_with(&expected_start) && agents[0].ends_with("; link check)"),
+        "{agents:?}"
+    );
+}
+
+#[test]
+fn claims_appearances_and_image_copies_are_checked_where_written() {
+    let server = Server::start();
+    let briefing = format!(
+        "---
+title: The pier
+date: 2024-10-31
+summary: S.
+speakers:
+  kim: {{name: Kim}}
+sources:
+  report:
+    title: The report
+    url: {ok}
+claims:
+  - id: built
+    speaker: kim
+    text: The pier was built in a week.
+    verdict: 'false'
+    explanation: It took three years.
+    appearance: {gone}
+    sources: [report]
+    image:
+      src: post.png
+      alt: The post claiming the pier was built in a week
+      archived: {withdrawn}
+---
+Body.
+",
+        ok = server.url("/ok"),
+        gone = server.url("/post-gone"),
+        withdrawn = server.url("/withdrawn"),
+    );
+    let site = Site::with(&[("content/briefings/pier/index.md", &briefing)]);
+    site.write_bytes("content/briefings/pier/post.png", &png());
+    let run = check_links(&site, &[]);
+    // A dead appearance or image copy is a warning: the claim's evidence is
+    // in its sources.
+    assert_eq!(
+        run.status, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        run.stdout, run.stderr
+    );
+    let all = findings(&run);
+    let file = "content/briefings/pier/index.md";
+    let appearance = finding(&all, &server.url("/post-gone"));
+    assert_eq!(appearance.label, "warning", "{appearance:#?}");
+    assert!(
+        appearance.headline.contains("404 Not Found"),
+        "{appearance:#?}"
+    );
+    assert!(
+        appearance.has_line(&format!(
+            "--> {}: appearance of claim `built` (claims[0].appearance)",
+            place(&site, file, &server.url("/post-gone"))
+        )),
+        "{appearance:#?}"
+    );
+    assert!(appearance
+        .lines
+        .iter()
+        .any(|l| l.contains("update `appearance:`")));
+    let copy = finding(&all, &server.url("/withdrawn"));
+    assert_eq!(copy.label, "warning", "{copy:#?}");
+    assert!(
+        copy.has_line(&format!(
+            "--> {}: archived copy of the image of claim `built` (claims[0].image.archived)",
+            place(&site, file, &server.url("/withdrawn"))
+        )),
+        "{copy:#?}"
+    );
+    assert_eq!(summary_count(&run, "link"), 3, "{}", run.stdout);
+}
+
+/// A small PNG, for a claim's image.
+fn png() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8, y as u8, 90]));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("encode");
+    bytes.into_inner()
+}
+
+#[test]
+fn dead_answers_are_cached_for_an_hour_and_alive_ones_for_max_age() {
+    let server = Server::start();
+    let site = site_citing(&[("ok", server.url("/ok")), ("gone", server.url("/gone"))]);
+    assert_eq!(check_links(&site, &[]).status, 1);
+    // Age every answer by two hours, as if the run had been then.
+    let path = site.path(".brief-cache/links.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let then = (chrono::Utc::now() - chrono::Duration::hours(2))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for entry in json["links"].as_object_mut().unwrap().values_mut() {
+        entry["checked"] = then.clone().into();
+    }
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+
+    server.forget();
+    let again = check_links(&site, &[]);
+    assert_eq!(again.status, 1, "{}", again.stderr);
+    assert_eq!(server.count("HEAD /gone"), 1, "the dead answer was reused");
+    assert_eq!(
+        server.count("HEAD /ok"),
+        0,
+        "the alive answer was asked again"
+    );
+    assert_eq!(summary_count(&again, "from"), 1, "{}", again.stdout);
 }

@@ -1,6 +1,7 @@
-//! `brief check --links`: every source's address and archived copy
-//! requested, and the dead and redirected ones reported with the claims
-//! that cite them.
+//! `brief check --links`: every source's address and archived copy, and
+//! every claim's appearance and image copy, requested; the dead,
+//! unverifiable and redirected ones reported with the claims that cite
+//! them.
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,14 +14,15 @@ use crate::terminal::{plural, Terminal};
 
 #[derive(Args, Debug)]
 pub(super) struct LinkArgs {
-    /// Also request every source's url and archived copy, and report dead
-    /// and redirected links with the claims that cite them
+    /// Also request every source's url and archived copy and every claim's
+    /// appearance, and report dead, unverifiable and redirected links
     #[arg(long)]
     pub(super) links: bool,
-    /// With --links: seconds to wait for each server before counting the link as dead
+    /// With --links: seconds to wait for each server before counting the link as unverifiable
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, requires = "links")]
     timeout: Duration,
     /// With --links: reuse answers in .brief-cache/links.json younger than this many hours
+    /// (dead and unverifiable ones for an hour at most)
     #[arg(long, value_name = "HOURS", default_value_t = 24, requires = "links")]
     max_age: u64,
     /// With --links: ignore the cache and request every link again
@@ -55,16 +57,18 @@ pub(super) fn execute(
     terminal.report(&links::render(&report, terminal.quiet));
     let unarchived = report.count(Class::DeadUnarchived);
     terminal.line(&format!(
-        "Checked {} ({} from cache) in {} ms: {} dead{}, {} redirected",
+        "Checked {} ({} from cache) in {} ms: {} alive, {} dead{}, {} unverifiable, {} redirected",
         plural(report.checked, "link"),
         report.from_cache,
         report.elapsed.as_millis(),
+        report.alive(),
         report.dead(),
         if unarchived > 0 {
             format!(" ({unarchived} with no working archived copy)")
         } else {
             String::new()
         },
+        report.count(Class::Unverifiable),
         report.redirected(),
     ));
     anyhow::ensure!(

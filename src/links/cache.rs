@@ -8,6 +8,10 @@
 //! place, so a run killed half-way leaves the old file or the new one,
 //! never half of one. The folder carries its own `.gitignore`, so it stays
 //! out of a site's repository without anyone listing it.
+//!
+//! Alive answers (and redirects that end alive) are reused for `--max-age`;
+//! dead and unverifiable ones only for [`SHORT_LIFE`], since they are the
+//! ones a desk fixes and checks again, or a server's passing mood.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,9 +27,15 @@ use super::Outcome;
 pub(crate) const DIR: &str = ".brief-cache";
 /// The cache file's name in [`DIR`].
 pub(crate) const FILE: &str = "links.json";
-/// Bumped when the file's shape changes; a file of another version is
-/// ignored and rewritten.
-const VERSION: u32 = 1;
+/// Bumped when the file's shape or meaning changes; a file of another
+/// version is ignored and rewritten.
+const VERSION: u32 = 2;
+/// Version 1 judged every 4xx and 5xx dead and did not follow redirects:
+/// of its answers only the alive ones still hold, and they are kept.
+const VERSION_1: u32 = 1;
+/// How long a dead or unverifiable answer is reused (never longer than
+/// `--max-age`).
+pub(crate) const SHORT_LIFE: Duration = Duration::from_secs(60 * 60);
 
 /// The cache file's path under a site root.
 pub(crate) fn path(root: &Path) -> PathBuf {
@@ -83,16 +93,18 @@ impl Cache {
         };
         let file: CacheFile =
             serde_json::from_slice(&bytes).map_err(|e| unusable(e.to_string()))?;
-        if file.version != VERSION {
-            return Err(unusable(format!(
-                "version {}, expected {VERSION}",
-                file.version
-            )));
+        let mut links = file.links;
+        match file.version {
+            VERSION => {}
+            VERSION_1 => links.retain(|_, entry| matches!(entry.outcome, Outcome::Alive { .. })),
+            other => return Err(unusable(format!("version {other}, expected {VERSION}"))),
         }
-        Ok(Cache { links: file.links })
+        Ok(Cache { links })
     }
 
-    /// The answer for `url` if it was given less than `max_age` before `now`.
+    /// The answer for `url` if it is young enough: given less than
+    /// `max_age` before `now`, or [`SHORT_LIFE`] for a dead or unverifiable
+    /// one.
     pub(crate) fn fresh(
         &self,
         url: &str,
@@ -156,6 +168,10 @@ impl Cache {
 }
 
 fn is_fresh(entry: &Entry, max_age: Duration, now: DateTime<Utc>) -> bool {
+    let max_age = match entry.outcome {
+        Outcome::Dead { .. } | Outcome::Unverifiable { .. } => max_age.min(SHORT_LIFE),
+        Outcome::Alive { .. } | Outcome::Redirect { .. } => max_age,
+    };
     let Ok(checked) = DateTime::parse_from_rfc3339(&entry.checked) else {
         return false;
     };
@@ -224,6 +240,51 @@ mod tests {
             now + chrono::Duration::hours(1),
         );
         assert_eq!(cache.fresh("https://a.org/", DAY, now), None);
+    }
+
+    #[test]
+    fn dead_and_unverifiable_answers_live_an_hour() {
+        let now = now();
+        let mut cache = Cache::default();
+        let dead = Outcome::Dead {
+            status: Some(404),
+            reason: "404 Not Found".into(),
+        };
+        let unverifiable = Outcome::Unverifiable {
+            status: Some(403),
+            reason: "403 Forbidden".into(),
+        };
+        let then = now - chrono::Duration::minutes(61);
+        cache.insert("https://a.org/".into(), alive(), then);
+        cache.insert("https://b.org/".into(), dead.clone(), then);
+        cache.insert("https://c.org/".into(), unverifiable, then);
+        cache.insert("https://d.org/".into(), dead.clone(), now);
+        assert_eq!(cache.fresh("https://a.org/", DAY, now), Some(&alive()));
+        assert_eq!(cache.fresh("https://b.org/", DAY, now), None);
+        assert_eq!(cache.fresh("https://c.org/", DAY, now), None);
+        assert_eq!(cache.fresh("https://d.org/", DAY, now), Some(&dead));
+        cache.forget_older_than(DAY, now);
+        assert_eq!(cache.links.len(), 2);
+    }
+
+    #[test]
+    fn a_version_1_file_keeps_only_its_alive_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(DIR)).unwrap();
+        let checked = now().to_rfc3339_opts(SecondsFormat::Secs, true);
+        std::fs::write(
+            path(dir.path()),
+            format!(
+                r#"{{"version": 1, "links": {{
+                  "https://a.org/": {{"checked": "{checked}", "result": "alive", "status": 200}},
+                  "https://b.org/": {{"checked": "{checked}", "result": "dead", "status": 403, "reason": "403 Forbidden"}},
+                  "https://c.org/": {{"checked": "{checked}", "result": "redirect", "status": 301, "location": "https://c.org/x"}}
+                }}}}"#
+            ),
+        )
+        .unwrap();
+        let cache = Cache::load(dir.path()).unwrap();
+        assert_eq!(cache.links.keys().collect::<Vec<_>>(), ["https://a.org/"]);
     }
 
     #[test]

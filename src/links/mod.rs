@@ -1,14 +1,16 @@
 //! `brief check --links`: are the sources still where the briefings say?
 //!
 //! A checked site names its evidence by address: each source's `url` and
-//! its `archived` copy. Addresses rot, and a fact check whose source is gone
-//! can no longer be verified by its readers. This stage gathers every
-//! distinct address from the site with the places that write it and the
-//! claims that cite it, asks each server about it once ([`fetch`]),
-//! remembers the answers in the site's `.brief-cache/links.json` so a repeat
-//! run is quick ([`cache`]), and sorts what it found into a report: first
-//! dead links that leave a reader with no working archived copy (the only
-//! errors), then other dead links, then redirects.
+//! its `archived` copy, each claim's `appearance` (where it was made) and
+//! the archived copy of a claim's image. Addresses rot, and a fact check
+//! whose source is gone can no longer be verified by its readers. This
+//! stage gathers every distinct address from the site with the places that
+//! write it and the claims that cite it, asks each server about it once
+//! ([`fetch`]), remembers the answers in the site's
+//! `.brief-cache/links.json` so a repeat run is quick ([`cache`]), and sorts
+//! what it found into a report: first dead links that leave a reader with
+//! no working archived copy (the only errors), then other dead links, then
+//! links no server would confirm or deny, then redirects.
 
 pub(crate) mod cache;
 pub(crate) mod fetch;
@@ -28,7 +30,8 @@ use crate::resolve::{Site, SourceKey};
 /// How a run of `--links` behaves.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
-    /// How long one request may take before the link counts as dead.
+    /// How long one request may take before the link counts as
+    /// unverifiable.
     pub timeout: Duration,
     /// Answers in the cache younger than this are reused.
     pub max_age: Duration,
@@ -52,14 +55,24 @@ impl Default for Settings {
 pub(crate) enum Outcome {
     /// A 2xx answer.
     Alive { status: u16 },
-    /// A 3xx answer pointing elsewhere; `location` is absolute.
+    /// A 3xx answer (`status`, the first) whose redirects end alive at
+    /// `location`, absolute.
     Redirect { status: u16, location: String },
-    /// An error status, no answer in time, or no connection at all.
+    /// Gone: 404 or 410 (at the end of any redirects), a redirect to a home
+    /// page, an unknown host or a refused connection.
     Dead {
         /// The HTTP status, when the server answered.
         status: Option<u16>,
         /// What went wrong, for a person: `404 Not Found`, `no answer
         /// within 10 s`, `connection refused`.
+        reason: String,
+    },
+    /// No sure answer: a bot wall, a login, a rate limit, server trouble, no
+    /// answer in time. Readers may well reach the page.
+    Unverifiable {
+        status: Option<u16>,
+        /// Why, and what to do: `403 Forbidden: the server refuses
+        /// automated requests; check it in a browser`.
         reason: String,
     },
 }
@@ -70,11 +83,15 @@ impl Outcome {
     }
 }
 
-/// Which field of a source writes an address.
+/// Which field writes an address: a source's, or a claim's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Field {
     Url,
     Archived,
+    /// A claim's `appearance`: where the claim was made.
+    Appearance,
+    /// A claim's `image.archived`: a copy of the claim as it appeared.
+    ImageArchived,
 }
 
 impl Field {
@@ -82,7 +99,14 @@ impl Field {
         match self {
             Field::Url => "url",
             Field::Archived => "archived",
+            Field::Appearance => "appearance",
+            Field::ImageArchived => "image.archived",
         }
+    }
+
+    /// Whether the field is a claim's rather than a source's.
+    fn of_claim(self) -> bool {
+        matches!(self, Field::Appearance | Field::ImageArchived)
     }
 }
 
@@ -94,7 +118,8 @@ pub(crate) struct Citation {
 }
 
 /// One place an address is written: the `url` or `archived` field of one
-/// source, with the claims citing that source.
+/// source, with the claims citing that source, or a claim's `appearance` or
+/// `image.archived`.
 #[derive(Clone, Debug)]
 pub(crate) struct Use {
     pub file: PathBuf,
@@ -102,6 +127,7 @@ pub(crate) struct Use {
     /// The field path, as diagnostics print it: `sources.charter.url`.
     pub field_path: String,
     pub field: Field,
+    /// The id of the source, or of the claim, whose field it is.
     pub source: String,
     /// The source's other address: its archived copy for a `url` field, its
     /// `url` for an `archived` one.
@@ -135,6 +161,11 @@ pub(crate) fn collect(site: &Site) -> Vec<Link> {
                 })
                 .collect();
             add_uses(site, &mut links, source, cited_by);
+        }
+    }
+    for (b, briefing) in site.briefings.iter().enumerate() {
+        for claim in &briefing.claims {
+            add_claim_uses(site, b, &mut links, claim);
         }
     }
     for (i, (id, source)) in site.site_sources.iter().enumerate() {
@@ -183,6 +214,35 @@ fn add_uses(
     }
 }
 
+/// A claim's own addresses: where it was made, and the archived copy of
+/// its image.
+fn add_claim_uses(
+    site: &Site,
+    b: usize,
+    links: &mut IndexMap<String, Vec<Use>>,
+    claim: &crate::model::Claim,
+) {
+    let briefing = &site.briefings[b];
+    let image_archived = claim.image.as_ref().and_then(|i| i.archived.as_ref());
+    for (field, url) in [
+        (Field::Appearance, claim.appearance.as_ref()),
+        (Field::ImageArchived, image_archived),
+    ] {
+        let Some(url) = url else { continue };
+        let field_path = format!("claims[{}].{}", claim.index, field.key());
+        links.entry(url.clone()).or_default().push(Use {
+            file: briefing.file.clone(),
+            position: site.locate(b, &field_path),
+            field_path,
+            field,
+            source: claim.id.clone(),
+            other: None,
+            hosted: false,
+            cited_by: Vec::new(),
+        });
+    }
+}
+
 /// How bad a finding is, worst first: the order of the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Class {
@@ -190,8 +250,10 @@ pub(crate) enum Class {
     /// or only a dead one: the reader has nothing left. An error.
     DeadUnarchived,
     /// Dead, but every source using it has a working archived copy (or it
-    /// is itself an archived copy). A warning.
+    /// is itself an archived copy, or a claim's address). A warning.
     Dead,
+    /// No server would say: a warning that never fails the run.
+    Unverifiable,
     /// Moved elsewhere. A warning.
     Redirect,
     /// Moved only to add or drop a trailing slash, or from http to https:
@@ -232,6 +294,11 @@ impl Report {
 
     pub(crate) fn redirected(&self) -> usize {
         self.count(Class::Redirect) + self.count(Class::MinorRedirect)
+    }
+
+    /// Addresses that answered, with no redirect.
+    pub(crate) fn alive(&self) -> usize {
+        self.checked.saturating_sub(self.findings.len())
     }
 }
 
@@ -275,7 +342,8 @@ pub(crate) fn check(
     if !wanted.is_empty() || unreadable {
         stored.forget_older_than(settings.max_age, now);
         if !wanted.is_empty() {
-            for (url, outcome) in fetch::check_all(wanted, settings.timeout)? {
+            let agent = fetch::user_agent(&site.config.base_url);
+            for (url, outcome) in fetch::check_all(wanted, settings.timeout, &agent)? {
                 stored.insert(url.clone(), outcome.clone(), now);
                 outcomes.insert(url, outcome);
             }
@@ -329,6 +397,7 @@ fn classify(link: &Link, outcome: &Outcome, outcomes: &HashMap<String, Outcome>)
         } else {
             Class::Redirect
         }),
+        Outcome::Unverifiable { .. } => Some(Class::Unverifiable),
         Outcome::Dead { .. } => {
             let stranded = link.uses.iter().any(|u| {
                 u.field == Field::Url
@@ -414,11 +483,12 @@ fn render_finding(finding: &Finding, out: &mut String) {
         (_, Outcome::Dead { reason, .. }) => (
             "warning",
             format!("dead link: {url} ({reason})"),
-            if finding.link.uses.iter().all(|u| u.field == Field::Archived) {
-                "replace `archived:` with a working copy of the document"
-            } else {
-                "readers still have the archived copy; update `url:` if the document moved"
-            },
+            dead_hint(&finding.link),
+        ),
+        (_, Outcome::Unverifiable { reason, .. }) => (
+            "warning",
+            format!("unverifiable link: {url} ({reason})"),
+            "brief could not tell whether readers can open it; this never fails the check",
         ),
         (Class::MinorRedirect, Outcome::Redirect { status, location }) => (
             "note",
@@ -441,6 +511,8 @@ fn render_finding(finding: &Finding, out: &mut String) {
         let what = match u.field {
             Field::Url => format!("url of source `{}`", u.source),
             Field::Archived => format!("archived copy of source `{}`", u.source),
+            Field::Appearance => format!("appearance of claim `{}`", u.source),
+            Field::ImageArchived => format!("archived copy of the image of claim `{}`", u.source),
         };
         let _ = writeln!(
             out,
@@ -453,14 +525,23 @@ fn render_finding(finding: &Finding, out: &mut String) {
         if finding.class == Class::MinorRedirect {
             continue;
         }
+        // Whether readers have a copy matters as much when no server would
+        // say whether the page works.
+        let in_doubt = matches!(
+            finding.outcome,
+            Outcome::Dead { .. } | Outcome::Unverifiable { .. }
+        );
         match (u.field, &u.other) {
-            (Field::Url, Some(archived)) if finding.outcome.is_dead() => {
+            (Field::Url, Some(archived)) if in_doubt => {
                 let _ = writeln!(out, "      archived copy: {archived}");
             }
-            (Field::Url, None) if finding.outcome.is_dead() => {
+            (Field::Url, None) if in_doubt => {
                 let _ = writeln!(out, "      no archived copy");
             }
             _ => {}
+        }
+        if u.field.of_claim() {
+            continue;
         }
         if u.cited_by.is_empty() {
             let _ = writeln!(out, "      cited by no claim");
@@ -476,6 +557,19 @@ fn render_finding(finding: &Finding, out: &mut String) {
     }
     if finding.class != Class::MinorRedirect {
         let _ = writeln!(out, "  = hint: {hint}");
+    }
+}
+
+/// What to do about a dead link that leaves readers a way to the document.
+fn dead_hint(link: &Link) -> &'static str {
+    if link.uses.iter().all(|u| u.field == Field::Archived) {
+        "replace `archived:` with a working copy of the document"
+    } else if link.uses.iter().all(|u| u.field == Field::ImageArchived) {
+        "replace `image.archived:` with a working copy of the claim as it appeared"
+    } else if link.uses.iter().all(|u| u.field.of_claim()) {
+        "readers lose the way to where the claim was made: update `appearance:`, and keep a copy in the claim's `image.archived:`"
+    } else {
+        "readers still have the archived copy; update `url:` if the document moved"
     }
 }
 
