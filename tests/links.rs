@@ -100,6 +100,12 @@ fn answer(
             Ok(0) | Err(_) => return,
             Ok(n) => head.extend_from_slice(&buffer[..n]),
         }
+        // A TLS handshake (record type 22): answer in plain HTTP, as a
+        // server that speaks no TLS does.
+        if head.first() == Some(&0x16) {
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+            return;
+        }
     }
     let head = String::from_utf8_lossy(&head);
     let mut words = head.split_whitespace();
@@ -300,7 +306,7 @@ struct Finding {
 impl Finding {
     /// The address the finding is about: the first one in its headline.
     fn url(&self) -> &str {
-        let start = self.headline.find("http://").unwrap_or(0);
+        let start = self.headline.find("http").unwrap_or(0);
         self.headline[start..].split(' ').next().unwrap_or("")
     }
 
@@ -318,7 +324,7 @@ fn findings(run: &Run) -> Vec<Finding> {
             .find_map(|label| line.strip_prefix(label).map(|rest| (label, rest)));
         match labelled {
             // The closing `error: N dead links ...` line is not a finding.
-            Some((label, rest)) if rest.contains("http://") => out.push(Finding {
+            Some((label, rest)) if rest.contains("://") => out.push(Finding {
                 label: label.trim_end_matches(": ").to_owned(),
                 headline: rest.to_owned(),
                 lines: Vec::new(),
@@ -903,6 +909,8 @@ fn only_unverifiable_links_leave_the_check_passing() {
         ("broken", server.url("/broken")),
         ("hang", server.url("/hang")),
         ("limited", limited.url("/limited-long")),
+        // TLS asked of a server that speaks plain HTTP.
+        ("tls", server.url("/ok").replacen("http://", "https://", 1)),
     ]);
     let run = check_links(&site, &[]);
     assert_eq!(
@@ -911,14 +919,16 @@ fn only_unverifiable_links_leave_the_check_passing() {
         run.stdout, run.stderr
     );
     let all = findings(&run);
-    assert_eq!(all.len(), 6, "{}", run.stderr);
+    assert_eq!(all.len(), 7, "{}", run.stderr);
+    let tls = finding(&all, &server.url("/ok").replacen("http://", "https://", 1));
+    assert!(tls.headline.contains("(TLS error ("), "{tls:#?}");
     assert!(
         all.iter()
             .all(|f| f.label == "warning" && f.headline.starts_with("unverifiable link:")),
         "{}",
         run.stderr
     );
-    assert_eq!(summary_count(&run, "unverifiable"), 6, "{}", run.stdout);
+    assert_eq!(summary_count(&run, "unverifiable"), 7, "{}", run.stdout);
     assert_eq!(summary_count(&run, "dead"), 0, "{}", run.stdout);
 }
 

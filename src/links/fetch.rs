@@ -459,7 +459,7 @@ fn from_error(err: &reqwest::Error, timeout: Duration) -> Outcome {
     if chain(err).any(|e| e.to_string().contains("dns error")) {
         return dead("host not found (DNS lookup failed)".to_owned());
     }
-    if let Some(tls) = chain(err).find(|e| is_tls_error(&e.to_string())) {
+    if let Some(tls) = tls_error(err) {
         return unverifiable(format!(
             "TLS error ({tls}); check it in a browser, which may trust what brief does not"
         ));
@@ -481,13 +481,35 @@ fn from_error(err: &reqwest::Error, timeout: Duration) -> Outcome {
     })
 }
 
-/// Whether an error's text is about TLS: rustls's errors are reached
-/// through boxed sources, so their text is what can be told apart.
-fn is_tls_error(text: &str) -> bool {
-    let text = text.to_ascii_lowercase();
-    ["certificate", "tls", "handshake"]
-        .iter()
-        .any(|word| text.contains(word))
+/// What went wrong setting up TLS, if that is what failed. rustls's errors
+/// arrive boxed inside an I/O error of kind `InvalidData`, so they are
+/// told apart by that and by their text.
+fn tls_error(err: &reqwest::Error) -> Option<String> {
+    if err.url().is_none_or(|u| u.scheme() != "https") {
+        return None;
+    }
+    let words = [
+        "certificate",
+        "tls",
+        "handshake",
+        "alert",
+        "corrupt message",
+        "peer is incompatible",
+        "peer misbehaved",
+    ];
+    chain(err)
+        .find(|e| {
+            let text = e.to_string().to_ascii_lowercase();
+            words.iter().any(|word| text.contains(word))
+                || e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData)
+        })
+        .map(|e| match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map_or_else(|| io.to_string(), |inner| inner.to_string()),
+            None => e.to_string(),
+        })
 }
 
 fn chain<'a>(
