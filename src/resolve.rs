@@ -320,13 +320,20 @@ pub(crate) fn resolve(
         .briefings
         .iter()
         .enumerate()
-        .map(|(b, briefing)| (briefing.content_path.clone(), Target::Briefing(b)))
+        .map(|(b, briefing)| (briefing.content_path.as_str(), Target::Briefing(b)))
         .chain(
             site.pages
                 .iter()
                 .enumerate()
-                .map(|(p, page)| (page.content_path.clone(), Target::Page(p))),
+                .map(|(p, page)| (page.content_path.as_str(), Target::Page(p))),
         )
+        // A translation is found by its own path and by its original's,
+        // which is how its links name its siblings in the same language.
+        .flat_map(|(path, target)| {
+            let original = crate::i18n::untranslated(path);
+            let original = (original != path).then(|| (original.into_owned(), target));
+            std::iter::once((path.to_owned(), target)).chain(original)
+        })
         .collect();
     site
 }
