@@ -340,7 +340,13 @@ pub fn load_in(
     }
     config.languages = vec![config.language.clone()];
     if let Some(languages) = raw.languages {
-        apply_languages(&mut config, languages, language_given, &at, &mut diagnostics);
+        apply_languages(
+            &mut config,
+            languages,
+            language_given,
+            &at,
+            &mut diagnostics,
+        );
     }
     if let Some(description) = raw.description {
         config.description = description.0;
@@ -579,11 +585,7 @@ fn apply_languages(
         let tag = tag.as_str().trim();
         let field = format!("languages[{i}]");
         if !crate::i18n::is_language_tag(tag) {
-            diagnostics.push(at.error(
-                &field,
-                format!("`{tag}` is not a language tag"),
-                HINT,
-            ));
+            diagnostics.push(at.error(&field, format!("`{tag}` is not a language tag"), HINT));
         } else if languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) {
             diagnostics.push(at.error(
                 &field,

@@ -114,7 +114,11 @@ fn compare(site: &Site, b: usize, original: &Briefing, out: &mut Vec<Diagnostic>
     }
     if let Some(updated) = original.modified() {
         if translation.last_changed() < updated {
-            let field = if translation.updated.is_some() { "updated" } else { "date" };
+            let field = if translation.updated.is_some() {
+                "updated"
+            } else {
+                "date"
+            };
             out.push(
                 Diagnostic::warning(
                     file,

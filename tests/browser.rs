@@ -1051,6 +1051,7 @@ fn search_finds_claims_in_every_script() {
 /// index, a briefing, a claim page and its embed, a speaker page, an
 /// author's page, and the search page with results shown.
 const AXE_PAGES: &[&str] = &[
+    "fr/",
     "",
     "briefings/un-clash-north-korean-troops/",
     "briefings/un-clash-north-korean-troops/claims/no-breach/",
@@ -1060,6 +1061,8 @@ const AXE_PAGES: &[&str] = &[
     "verdicts/",
     "verdicts/misleading/",
     "authors/maren-ostby/",
+    "fr/briefings/un-clash-north-korean-troops/",
+    "fr/briefings/un-clash-north-korean-troops/claims/no-breach/",
 ];
 
 #[test]
@@ -1507,7 +1510,11 @@ fn switcher_site() -> Site {
         ),
         (
             "content/briefings/ferry.fr.md",
-            &claim("Le ferry", "Le ferry a coûté un million.", "Il a coûté plus."),
+            &claim(
+                "Le ferry",
+                "Le ferry a coûté un million.",
+                "Il a coûté plus.",
+            ),
         ),
     ])
 }
@@ -1523,7 +1530,8 @@ fn switching_language_on_a_claim_page_lands_on_the_same_claim() {
     chromium.run(async |client| {
         let page = Page::new(client, &server).await?;
         let base = &server.url;
-        page.open(&format!("{base}briefings/ferry/claims/speed/")).await?;
+        page.open(&format!("{base}briefings/ferry/claims/speed/"))
+            .await?;
         page.wait_for_text("the English claim", "The ferry cost a million. Again.")
             .await?;
         page.client

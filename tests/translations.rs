@@ -108,13 +108,15 @@ fn two_languages() -> Site {
         ("content/briefings/ferry.md", &ferry("false")),
         ("content/briefings/ferry.fr.md", &ferry_fr("false")),
         ("content/briefings/only-english.md", ONLY_ENGLISH),
-        ("content/pages/about.md", "---\ntitle: About us\n---\nWho we are.\n"),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About us\n---\nWho we are.\n",
+        ),
     ])
 }
 
 fn read(site: &Site, rel: &str) -> String {
-    std::fs::read_to_string(site.path("public").join(rel))
-        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    std::fs::read_to_string(site.path("public").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 #[test]
@@ -137,9 +139,18 @@ fn each_language_has_its_pages_at_its_urls_linked_both_ways() {
         assert_eq!(
             links,
             [
-                ("en".into(), "https://desk.example.org/briefings/ferry/".into()),
-                ("x-default".into(), "https://desk.example.org/briefings/ferry/".into()),
-                ("fr".into(), "https://desk.example.org/fr/briefings/ferry/".into()),
+                (
+                    "en".into(),
+                    "https://desk.example.org/briefings/ferry/".into()
+                ),
+                (
+                    "x-default".into(),
+                    "https://desk.example.org/briefings/ferry/".into()
+                ),
+                (
+                    "fr".into(),
+                    "https://desk.example.org/fr/briefings/ferry/".into()
+                ),
             ]
         );
     }
@@ -148,7 +159,10 @@ fn each_language_has_its_pages_at_its_urls_linked_both_ways() {
         attrs(&english, ".language-switcher a", "href"),
         ["/briefings/ferry/", "/fr/briefings/ferry/"]
     );
-    assert_eq!(texts(&english, ".language-switcher a"), ["English", "Français"]);
+    assert_eq!(
+        texts(&english, ".language-switcher a"),
+        ["English", "Français"]
+    );
     assert_eq!(
         attrs(&french, ".language-switcher a[aria-current=page]", "href"),
         ["/fr/briefings/ferry/"]
@@ -169,16 +183,38 @@ fn each_language_has_its_pages_at_its_urls_linked_both_ways() {
     // Each language's index lists its own briefings.
     let index_fr = site.page("/fr/");
     let listed = attrs(&index_fr, "main a[href*='/briefings/']", "href");
-    assert!(listed.iter().any(|h| h == "/fr/briefings/ferry/"), "{listed:?}");
-    assert!(!listed.iter().any(|h| h.contains("only-english")), "{listed:?}");
+    assert!(
+        listed.iter().any(|h| h == "/fr/briefings/ferry/"),
+        "{listed:?}"
+    );
+    assert!(
+        !listed.iter().any(|h| h.contains("only-english")),
+        "{listed:?}"
+    );
 
     // Stylesheets are shared at the root; the French pages' search is French.
-    assert_eq!(attrs(&french, "link[rel=stylesheet]", "href")[0], "/style.css");
+    assert_eq!(
+        attrs(&french, "link[rel=stylesheet]", "href")[0],
+        "/style.css"
+    );
     assert!(site.path("public/fr/search").is_dir());
     assert!(!site.path("public/fr/style.css").exists());
 
     // Nothing links to a file that is not there, in either language.
-    assert_eq!(broken_links(&site.path("public"), "/"), Vec::<String>::new());
+    assert_eq!(
+        broken_links(&site.path("public"), "/"),
+        Vec::<String>::new()
+    );
+
+    // `brief check` counts what each language has.
+    let run = site.run(&["check"]);
+    assert!(
+        run.stdout.contains(
+            "Checked 2 briefings with 3 claims and 1 page, and in `fr` 1 briefing with 2 claims and 0 pages"
+        ),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -193,19 +229,32 @@ fn each_language_has_its_own_feed_claims_and_sitemap_with_alternates() {
     let feed_en = read(&site, "feed.xml");
     assert!(feed_en.contains("Only in English") && !feed_en.contains("Le coût"));
 
-    let claims_fr: serde_json::Value = serde_json::from_str(&read(&site, "fr/claims.json")).unwrap();
+    let claims_fr: serde_json::Value =
+        serde_json::from_str(&read(&site, "fr/claims.json")).unwrap();
     let text = claims_fr.to_string();
     assert!(text.contains("Le ferry a coûté un million."), "{text}");
     assert!(!text.contains("The ferry cost a million."), "{text}");
 
     // One robots.txt names both sitemaps; each sitemap gives alternates.
     let robots = read(&site, "robots.txt");
-    assert!(robots.contains("Sitemap: https://desk.example.org/sitemap.xml"), "{robots}");
-    assert!(robots.contains("Sitemap: https://desk.example.org/fr/sitemap.xml"), "{robots}");
+    assert!(
+        robots.contains("Sitemap: https://desk.example.org/sitemap.xml"),
+        "{robots}"
+    );
+    assert!(
+        robots.contains("Sitemap: https://desk.example.org/fr/sitemap.xml"),
+        "{robots}"
+    );
     assert!(!site.path("public/fr/robots.txt").exists());
     for (file, loc) in [
-        ("sitemap.xml", "https://desk.example.org/briefings/ferry/claims/cost/"),
-        ("fr/sitemap.xml", "https://desk.example.org/fr/briefings/ferry/claims/cost/"),
+        (
+            "sitemap.xml",
+            "https://desk.example.org/briefings/ferry/claims/cost/",
+        ),
+        (
+            "fr/sitemap.xml",
+            "https://desk.example.org/fr/briefings/ferry/claims/cost/",
+        ),
     ] {
         let sitemap = read(&site, file);
         let entries = common::sitemap_entries(&sitemap);
@@ -213,16 +262,28 @@ fn each_language_has_its_own_feed_claims_and_sitemap_with_alternates() {
         let start = sitemap.find(&format!("<loc>{loc}</loc>")).unwrap();
         let entry = &sitemap[start..start + sitemap[start..].find("</url>").unwrap()];
         for (lang, href) in [
-            ("en", "https://desk.example.org/briefings/ferry/claims/cost/"),
-            ("x-default", "https://desk.example.org/briefings/ferry/claims/cost/"),
-            ("fr", "https://desk.example.org/fr/briefings/ferry/claims/cost/"),
+            (
+                "en",
+                "https://desk.example.org/briefings/ferry/claims/cost/",
+            ),
+            (
+                "x-default",
+                "https://desk.example.org/briefings/ferry/claims/cost/",
+            ),
+            (
+                "fr",
+                "https://desk.example.org/fr/briefings/ferry/claims/cost/",
+            ),
         ] {
-            let link = format!("<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\"/>");
+            let link =
+                format!("<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\"/>");
             assert!(entry.contains(&link), "{file}: {entry}");
         }
     }
     let sitemap = read(&site, "sitemap.xml");
-    let start = sitemap.find("<loc>https://desk.example.org/briefings/only-english/</loc>").unwrap();
+    let start = sitemap
+        .find("<loc>https://desk.example.org/briefings/only-english/</loc>")
+        .unwrap();
     let entry = &sitemap[start..start + sitemap[start..].find("</url>").unwrap()];
     assert!(!entry.contains("xhtml:link"), "{entry}");
 }
@@ -230,21 +291,35 @@ fn each_language_has_its_own_feed_claims_and_sitemap_with_alternates() {
 #[test]
 fn a_translation_links_to_pages_not_translated_in_the_default_language() {
     let site = two_languages();
-    site.write("site.yaml", &format!("{SITE_YAML}menu: [briefings, about]\n"));
+    site.write(
+        "site.yaml",
+        &format!("{SITE_YAML}menu: [briefings, about]\n"),
+    );
     site.build();
     let french = site.page("/fr/briefings/ferry/");
     let hrefs = attrs(&french, "main a", "href");
-    assert!(hrefs.iter().any(|h| h == "/briefings/only-english/"), "{hrefs:?}");
+    assert!(
+        hrefs.iter().any(|h| h == "/briefings/only-english/"),
+        "{hrefs:?}"
+    );
     assert!(hrefs.iter().any(|h| h == "/about/"), "{hrefs:?}");
     // The menu's page not translated leads to the English page.
     let menu = attrs(&french, ".site-nav a", "href");
-    assert_eq!(menu, ["/fr/briefings/", "/about/"], "{menu:?}");
+    assert_eq!(menu, ["/fr/", "/about/"], "{menu:?}");
     // A translated page is linked in its language.
-    site.write("content/pages/about.fr.md", "---\ntitle: Qui sommes-nous\n---\nNous.\n");
+    site.write(
+        "content/pages/about.fr.md",
+        "---\ntitle: Qui sommes-nous\n---\nNous.\n",
+    );
     site.build();
     let french = site.page("/fr/briefings/ferry/");
-    assert_eq!(attrs(&french, ".site-nav a", "href"), ["/fr/briefings/", "/fr/about/"]);
-    assert!(attrs(&french, "main a", "href").iter().any(|h| h == "/fr/about/"));
+    assert_eq!(
+        attrs(&french, ".site-nav a", "href"),
+        ["/fr/", "/fr/about/"]
+    );
+    assert!(attrs(&french, "main a", "href")
+        .iter()
+        .any(|h| h == "/fr/about/"));
 }
 
 #[test]
@@ -253,13 +328,15 @@ fn a_translation_that_contradicts_its_original_is_reported_where_it_is_written()
     // Another verdict, a claim left out, one the original lacks, and an
     // original updated after the translation was last changed.
     let mut original = ferry("false");
-    original = original.replace("date: 2026-11-20\n", "date: 2026-11-20\nupdated: 2026-11-25\n");
+    original = original.replace(
+        "date: 2026-11-20\n",
+        "date: 2026-11-20\nupdated: 2026-11-25\n",
+    );
     site.write("content/briefings/ferry.md", &original);
-    let translation = ferry_fr("mostly-true")
-        .replace(
-            "  - id: speed\n    speaker: marie\n    text: Le ferry est le plus rapide du pays.",
-            "  - id: vitesse\n    speaker: marie\n    text: Le ferry est le plus rapide du pays.",
-        );
+    let translation = ferry_fr("mostly-true").replace(
+        "  - id: speed\n    speaker: marie\n    text: Le ferry est le plus rapide du pays.",
+        "  - id: vitesse\n    speaker: marie\n    text: Le ferry est le plus rapide du pays.",
+    );
     site.write("content/briefings/ferry.fr.md", &translation);
     let run = site.run(&["check"]);
     assert_eq!(run.status, 1, "{}", run.stderr);
@@ -270,19 +347,64 @@ fn a_translation_that_contradicts_its_original_is_reported_where_it_is_written()
             .map(|i| i + 1)
             .unwrap()
     };
-    let verdict = format!("content/briefings/ferry.fr.md:{}:", line_of("verdict: mostly-true"));
-    assert!(run.stderr.contains("claim `cost` is rated `mostly-true` in this translation but `false` in the original"), "{}", run.stderr);
-    assert!(run.stderr.contains(&verdict), "{verdict} not in {}", run.stderr);
-    assert!(run.stderr.contains("claim `vitesse` is not in the original"), "{}", run.stderr);
-    assert!(run.stderr.contains(&format!("content/briefings/ferry.fr.md:{}:", line_of("- id: vitesse"))), "{}", run.stderr);
-    assert!(run.stderr.contains("leaves out a claim of the original, content/briefings/ferry.md: `speed`"), "{}", run.stderr);
+    let verdict = format!(
+        "content/briefings/ferry.fr.md:{}:",
+        line_of("verdict: mostly-true")
+    );
+    assert!(
+        run.stderr.contains(
+            "claim `cost` is rated `mostly-true` in this translation but `false` in the original"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&verdict),
+        "{verdict} not in {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("claim `vitesse` is not in the original"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "content/briefings/ferry.fr.md:{}:",
+            line_of("- id: vitesse")
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("leaves out a claim of the original, content/briefings/ferry.md: `speed`"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("was last changed on 2026-11-21, before its original, content/briefings/ferry.md, was updated on 2026-11-25"), "{}", run.stderr);
-    assert!(run.stderr.contains(&format!("content/briefings/ferry.fr.md:{}:", line_of("date: 2026-11-21"))), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "content/briefings/ferry.fr.md:{}:",
+            line_of("date: 2026-11-21")
+        )),
+        "{}",
+        run.stderr
+    );
 
     // With the verdict agreeing, what is left are warnings: the site builds.
-    site.write("content/briefings/ferry.fr.md", &translation.replace("verdict: mostly-true", "verdict: false"));
+    site.write(
+        "content/briefings/ferry.fr.md",
+        &translation.replace("verdict: mostly-true", "verdict: false"),
+    );
     let run = site.build();
-    assert!(run.stderr.contains("claim `vitesse` is not in the original"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("claim `vitesse` is not in the original"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("is rated"), "{}", run.stderr);
 }
 
@@ -298,7 +420,9 @@ fn a_file_named_in_a_language_the_site_does_not_list_is_left_out_with_a_warning(
     let run = site.build();
     assert!(
         run.stderr.contains("content/briefings/ferry.de.md")
-            && run.stderr.contains("named as written in `de`, which is not one of the site's languages")
+            && run
+                .stderr
+                .contains("named as written in `de`, which is not one of the site's languages")
             && run.stderr.contains("languages: [en, de]"),
         "{}",
         run.stderr
@@ -309,22 +433,47 @@ fn a_file_named_in_a_language_the_site_does_not_list_is_left_out_with_a_warning(
     // One language: no switcher, no alternates, as before.
     let page = site.page("/briefings/ferry/");
     assert!(attrs(&page, "link[hreflang]", "href").is_empty());
-    assert!(html_files(&site.path("public")).iter().all(|p| !p.starts_with("de")));
+    assert!(html_files(&site.path("public"))
+        .iter()
+        .all(|p| !p.starts_with("de")));
 }
 
 #[test]
 fn languages_in_site_yaml_are_checked_where_they_are_written() {
     for (yaml, message, line) in [
-        ("title: D\nlanguages: []\n", "`languages` lists no language", 2),
-        ("title: D\nlanguages: [en, en]\n", "language `en` is listed twice", 2),
-        ("title: D\nlanguages: [en, 'f r']\n", "`f r` is not a language tag", 2),
-        ("title: D\nlanguage: de\nlanguages: [en, fr]\n", "`language: de` is not the first of `languages`, `en`", 2),
+        (
+            "title: D\nlanguages: []\n",
+            "`languages` lists no language",
+            2,
+        ),
+        (
+            "title: D\nlanguages: [en, en]\n",
+            "language `en` is listed twice",
+            2,
+        ),
+        (
+            "title: D\nlanguages: [en, 'f r']\n",
+            "`f r` is not a language tag",
+            2,
+        ),
+        (
+            "title: D\nlanguage: de\nlanguages: [en, fr]\n",
+            "`language: de` is not the first of `languages`, `en`",
+            2,
+        ),
     ] {
-        let site = Site::with(&[("site.yaml", yaml), ("content/briefings/ferry.md", &ferry("false"))]);
+        let site = Site::with(&[
+            ("site.yaml", yaml),
+            ("content/briefings/ferry.md", &ferry("false")),
+        ]);
         let run = site.run(&["check"]);
         assert_eq!(run.status, 1, "{yaml}: {}", run.stderr);
         assert!(run.stderr.contains(message), "{yaml}: {}", run.stderr);
-        assert!(run.stderr.contains(&format!("site.yaml:{line}:")), "{yaml}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("site.yaml:{line}:")),
+            "{yaml}: {}",
+            run.stderr
+        );
     }
 }
 
@@ -338,7 +487,10 @@ fn a_bundle_holds_its_translation_beside_its_index() {
     ]);
     let run = site.build();
     assert!(!run.stderr.contains("not published"), "{}", run.stderr);
-    assert_eq!(texts(&site.page("/fr/briefings/ferry/"), "h1"), ["Le coût du ferry"]);
+    assert_eq!(
+        texts(&site.page("/fr/briefings/ferry/"), "h1"),
+        ["Le coût du ferry"]
+    );
     // The bundle's files are published once, at the original's address.
     assert!(site.path("public/briefings/ferry/notes.txt").is_file());
     assert!(!site.path("public/fr/briefings/ferry/notes.txt").exists());

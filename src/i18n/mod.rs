@@ -206,9 +206,8 @@ pub fn file_language(path: &Path) -> Option<&str> {
     let letters = |s: &str, range: std::ops::RangeInclusive<usize>| {
         range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
     };
-    let region_ok = parts.all(|p| {
-        letters(p, 2..=8) || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
-    });
+    let region_ok =
+        parts.all(|p| letters(p, 2..=8) || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit())));
     (letters(primary, 2..=2) && region_ok && is_language_tag(suffix)).then_some(suffix)
 }
 
@@ -403,14 +402,19 @@ mod tests {
 
     #[test]
     fn a_file_name_gives_its_language_only_when_it_reads_as_one() {
-        let of = |p: &str| file_language(Path::new(p));
+        fn of(p: &str) -> Option<&str> {
+            file_language(Path::new(p))
+        }
         assert_eq!(of("content/briefings/ferry.fr.md"), Some("fr"));
         assert_eq!(of("content/briefings/ferry/index.pt-BR.md"), Some("pt-BR"));
         assert_eq!(of("content/briefings/ferry.md"), None);
         assert_eq!(of("content/pages/style.css.md"), None);
         assert_eq!(of("content/briefings/report.v2.md"), None);
         assert_eq!(untranslated("briefings/ferry.fr.md"), "briefings/ferry.md");
-        assert_eq!(untranslated("briefings/ferry/index.fr.md"), "briefings/ferry/index.md");
+        assert_eq!(
+            untranslated("briefings/ferry/index.fr.md"),
+            "briefings/ferry/index.md"
+        );
     }
 
     #[test]

@@ -839,7 +839,9 @@ mod tests {
     fn a_translation_links_to_its_languages_pages_and_to_originals_not_translated() {
         let mut elsewhere = crate::config::Elsewhere::default();
         elsewhere.own.insert("briefings/pier/".into());
-        elsewhere.default.insert("briefings/pier/".into(), "Pier".into());
+        elsewhere
+            .default
+            .insert("briefings/pier/".into(), "Pier".into());
         elsewhere.default.insert("about/".into(), "About".into());
         let french = SiteConfig {
             languages: vec!["en".into(), "fr".into()],
@@ -851,7 +853,10 @@ mod tests {
             internal_url("@/briefings/pier.md", &french).unwrap(),
             "/fr/briefings/pier/"
         );
-        assert_eq!(internal_url("@/pages/about.md", &french).unwrap(), "/about/");
+        assert_eq!(
+            internal_url("@/pages/about.md", &french).unwrap(),
+            "/about/"
+        );
     }
 
     #[test]

@@ -423,7 +423,9 @@ pub fn is_index_file(path: &Path) -> bool {
     match path.file_name().and_then(|n| n.to_str()) {
         Some("index.md") => true,
         Some(name) => {
-            name.starts_with("index.") && crate::i18n::file_language(path).is_some_and(|tag| name == format!("index.{tag}.md"))
+            name.starts_with("index.")
+                && crate::i18n::file_language(path)
+                    .is_some_and(|tag| name == format!("index.{tag}.md"))
         }
         None => false,
     }

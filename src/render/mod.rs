@@ -369,12 +369,7 @@ impl<'a> Plan<'a> {
             jobs.extend(pages(len).map(|k| Job::Author(id, k)));
         }
         jobs.extend((0..site.pages.len()).map(Job::Page));
-        jobs.push(Job::Corrections);
-        // One "not found" page serves the whole site, whatever the language.
-        if site.config.is_default_language() {
-            jobs.push(Job::NotFound);
-        }
-        jobs.push(Job::Search);
+        jobs.extend([Job::Corrections, Job::NotFound, Job::Search]);
         jobs
     }
 

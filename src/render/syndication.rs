@@ -15,8 +15,8 @@ use pulldown_cmark_escape::{escape_html, FmtWriter};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{iso, ClaimView, ShareImage};
 use super::translations::TranslationLink;
+use super::views::{iso, ClaimView, ShareImage};
 use super::{Cache, Job, OutputFile, Plan};
 use crate::config::SiteConfig;
 use crate::fingerprint;
@@ -118,7 +118,10 @@ impl Plan<'_> {
         // send them to.
         if !site.config.preview {
             let urls = self.sitemap_urls();
-            let alternates: Vec<_> = urls.iter().map(|(url, _)| self.translations_of(url)).collect();
+            let alternates: Vec<_> = urls
+                .iter()
+                .map(|(url, _)| self.translations_of(url))
+                .collect();
             let key = fingerprint::of(&(site_hash, &urls, &alternates));
             if changed(SITEMAP, key) {
                 files.extend(sitemap(&site.config, &urls, &alternates, SITEMAP_URLS));
@@ -1148,7 +1151,8 @@ mod tests {
             ("/d/c/", day(3)),
             ("/d/e/", None),
         ];
-        let files: Vec<(String, String)> = sitemap(&config, &urls, &[], 2).iter().map(text).collect();
+        let files: Vec<(String, String)> =
+            sitemap(&config, &urls, &[], 2).iter().map(text).collect();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,

@@ -114,7 +114,12 @@ impl Session {
         let mut report = report(&compiled, warnings, count, start);
         for other in &others {
             report.briefings += other.site.briefings.len();
-            report.claims += other.site.briefings.iter().map(|b| b.claims.len()).sum::<usize>();
+            report.claims += other
+                .site
+                .briefings
+                .iter()
+                .map(|b| b.claims.len())
+                .sum::<usize>();
         }
         report.images_encoded = images.encoded;
         report.images_reused = images.reused;
@@ -138,7 +143,12 @@ impl Session {
         self.output.layout = Some((layout, report.pages));
         self.output.media = media_keys(&compiled.media);
         self.render = cache;
-        for ((other, compiled), cache) in self.others.iter_mut().zip(others.drain(..)).zip(other_caches) {
+        for ((other, compiled), cache) in self
+            .others
+            .iter_mut()
+            .zip(others.drain(..))
+            .zip(other_caches)
+        {
             other.render = cache;
             other.finish(compiled);
         }
@@ -245,7 +255,16 @@ pub(super) fn render_site<T: Send>(
     put: impl Fn(render::OutputFile) -> T + Sync,
 ) -> Result<Rendered<T>, Vec<Diagnostic>> {
     let (plan, assets) = plan_site(compiled, static_files, cache, stopwatch)?;
-    render_planned(compiled, &plan, &assets, cache, stopwatch, cards_root, static_files, put)
+    render_planned(
+        compiled,
+        &plan,
+        &assets,
+        cache,
+        stopwatch,
+        cards_root,
+        static_files,
+        put,
+    )
 }
 
 /// Every page of the site planned, claim pages too, with the paths of its
@@ -375,7 +394,16 @@ fn render_languages<T: Send>(
         let folder = PathBuf::from(crate::config::language_folder(&other.site.config.language));
         let put = |(path, bytes): render::OutputFile| put((folder.join(path), bytes));
         let assets = plan.data_paths();
-        let done = render_planned(other, &plan, &assets, cache, stopwatch, Some(cards_root), &[], put)?;
+        let done = render_planned(
+            other,
+            &plan,
+            &assets,
+            cache,
+            stopwatch,
+            Some(cards_root),
+            &[],
+            put,
+        )?;
         rendered.files.extend(done.files);
         rendered.cards.drawn += done.cards.drawn;
         rendered.cards.reused += done.cards.reused;
@@ -401,12 +429,17 @@ fn language_folder_clashes(
         );
         for page in pages {
             if page.path.starts_with(&folder) {
-                let file = page.source(&main.site).map_or_else(|| PathBuf::from("site.yaml"), Path::to_path_buf);
+                let file = page
+                    .source(&main.site)
+                    .map_or_else(|| PathBuf::from("site.yaml"), Path::to_path_buf);
                 found.push(
                     Diagnostic::error(
                         file,
                         crate::diagnostic::Position::start(),
-                        format!("this page would be written at {}, where the pages in `{language}` go", page.url),
+                        format!(
+                            "this page would be written at {}, where the pages in `{language}` go",
+                            page.url
+                        ),
                     )
                     .with_hint(hint.clone()),
                 );

@@ -164,8 +164,6 @@ impl Session {
         session
     }
 
-
-
     pub fn output(&self) -> &Path {
         &self.output.dir
     }
@@ -199,7 +197,17 @@ impl Session {
                 drop,
             )?;
         }
-        Ok((compiled.site, sorted(compiled.warnings)))
+        let mut site = compiled.site;
+        site.translated = others
+            .iter()
+            .map(|o| crate::resolve::LanguageCount {
+                language: o.site.config.language.clone(),
+                briefings: o.site.briefings.len(),
+                claims: o.site.briefings.iter().map(|b| b.claims.len()).sum(),
+                pages: o.site.pages.len(),
+            })
+            .collect();
+        Ok((site, sorted(compiled.warnings)))
     }
 
     /// What the template `card.svg` receives for each social card the site
@@ -242,11 +250,17 @@ impl Session {
         self.loaded.load(&self.options.root, changed);
         self.stopwatch.lap("load");
         let config_file = self.loaded.files.config.as_ref();
-        let languages =
-            crate::config::load_in(config_file, &self.options, &self.loaded.catalog).0.languages;
-        self.others.retain(|o| languages[1..].contains(o.language.as_ref().expect("a language")));
+        let languages = crate::config::load_in(config_file, &self.options, &self.loaded.catalog)
+            .0
+            .languages;
+        self.others
+            .retain(|o| languages[1..].contains(o.language.as_ref().expect("a language")));
         for language in &languages[1..] {
-            if !self.others.iter().any(|o| o.language.as_ref() == Some(language)) {
+            if !self
+                .others
+                .iter()
+                .any(|o| o.language.as_ref() == Some(language))
+            {
                 let session = Session::for_language(self.options.clone(), language);
                 self.others.push(session);
             }
@@ -274,7 +288,11 @@ impl Session {
             .iter_mut()
             .map(|other| {
                 other.elsewhere = Some(Arc::new(crate::config::Elsewhere {
-                    own: language_places(&other.loaded.files, &languages, other.language.as_deref()),
+                    own: language_places(
+                        &other.loaded.files,
+                        &languages,
+                        other.language.as_deref(),
+                    ),
                     default: default.clone(),
                 }));
                 other.compile_loaded(mode)
@@ -312,6 +330,10 @@ impl Session {
             main.warnings.append(&mut other.warnings);
         }
         main.warnings = deduplicated(std::mem::take(&mut main.warnings));
+        // A verdict that differs from the original's is an error.
+        if main.warnings.iter().any(Diagnostic::is_error) {
+            return Err(std::mem::take(&mut main.warnings));
+        }
         Ok((main, others))
     }
 
@@ -536,7 +558,11 @@ fn of_language(
     let default = config.is_default_language();
     let mut keep = |file: &SourceFile| match crate::i18n::file_language(&file.path) {
         None => default,
-        Some(tag) => match config.languages.iter().find(|l| l.eq_ignore_ascii_case(tag)) {
+        Some(tag) => match config
+            .languages
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(tag))
+        {
             Some(language) => *language == config.language,
             None => {
                 if default {
