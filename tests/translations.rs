@@ -280,6 +280,25 @@ fn each_language_has_its_own_feed_claims_and_sitemap_with_alternates() {
             assert!(entry.contains(&link), "{file}: {entry}");
         }
     }
+    // Valid against the sitemap schema with its language alternates.
+    if let Some(xmllint) = common::xmllint() {
+        let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/tools/sitemap-alternates.xsd");
+        for file in ["sitemap.xml", "fr/sitemap.xml"] {
+            let out = std::process::Command::new(&xmllint)
+                .arg("--noout")
+                .arg("--schema")
+                .arg(&xsd)
+                .arg(site.path("public").join(file))
+                .output()
+                .expect("run xmllint");
+            assert!(
+                out.status.success(),
+                "{file} is not valid:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
     let sitemap = read(&site, "sitemap.xml");
     let start = sitemap
         .find("<loc>https://desk.example.org/briefings/only-english/</loc>")
