@@ -71,7 +71,16 @@ pub struct SiteConfig {
     /// The path part of `base_url` (`/` or `/desk/`), prefixed to every link
     /// so a site deployed below a domain's root still links correctly.
     pub base_path: String,
+    /// The base path of the whole site. For the default language it is
+    /// `base_path`; a translation's pages live below it, at
+    /// `<root_path><lang>/`, while the stylesheets, static files and
+    /// bundle media stay at the root, shared by every language.
+    pub root_path: String,
+    /// The language of the pages this configuration builds.
     pub language: String,
+    /// `languages`: every language of the site, the default first. A site
+    /// in one language has just `language` here.
+    pub languages: Vec<String>,
     /// The interface strings, plurals and dates of `language`, with the
     /// site's own translation on top (set once the site's files are read).
     pub locale: std::sync::Arc<crate::i18n::Language>,
@@ -105,6 +114,42 @@ pub struct SiteConfig {
     /// `social_cards`: draw a 1200×630 card for each briefing and claim
     /// page, its `og:image`.
     pub social_cards: bool,
+    /// For a language other than the default: which pages it has, and the
+    /// default language's, where a link to a page not translated goes.
+    pub elsewhere: Option<std::sync::Arc<Elsewhere>>,
+}
+
+/// The pages of a language other than the default, against the default
+/// language's: a link or menu entry naming a briefing or page that has no
+/// translation leads to the original rather than nowhere.
+#[derive(Debug, Default, Hash)]
+pub struct Elsewhere {
+    /// The places below the language's root of its own briefings and
+    /// pages (`briefings/ferry/`, `about/`), sorted.
+    pub own: std::collections::BTreeSet<String>,
+    /// The default language's briefings and pages by place, with their
+    /// titles (for menus).
+    pub default: std::collections::BTreeMap<String, String>,
+}
+
+impl Elsewhere {
+    /// The place of the content file at `content_path` (`briefings/x.md`,
+    /// `pages/about.fr.md`) below a language's root.
+    pub fn place_of(content_path: &str) -> Option<String> {
+        let slug = crate::parse::slug_of(Path::new(content_path));
+        if content_path.starts_with("briefings/") {
+            Some(format!("briefings/{slug}/"))
+        } else if content_path.starts_with("pages/") {
+            Some(format!("{slug}/"))
+        } else {
+            None
+        }
+    }
+
+    /// Whether the page at `place` is only in the default language.
+    pub fn only_in_default(&self, place: &str) -> bool {
+        !self.own.contains(place) && self.default.contains_key(place)
+    }
 }
 
 impl Default for SiteConfig {
@@ -113,7 +158,9 @@ impl Default for SiteConfig {
             title: "Fact checks".into(),
             base_url: "http://localhost/".into(),
             base_path: "/".into(),
+            root_path: "/".into(),
             language: "en".into(),
+            languages: vec!["en".into()],
             locale: Default::default(),
             description: String::new(),
             publisher: Publisher {
@@ -131,6 +178,7 @@ impl Default for SiteConfig {
             images: Default::default(),
             image: None,
             social_cards: false,
+            elsewhere: None,
         }
     }
 }
@@ -139,15 +187,52 @@ impl SiteConfig {
     /// The absolute form of a site URL (one that starts with `base_path`),
     /// for feeds, sitemaps and structured data.
     pub fn absolute(&self, url: &str) -> String {
-        // `base_url` ends with the base path.
+        // `base_url` ends with the root path.
         let base = self.base_url.trim_end_matches('/');
-        let path = self.base_path.trim_end_matches('/');
+        let path = self.root_path.trim_end_matches('/');
         format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
     }
 
     /// The site URL of a file under `static/`, such as the logo.
     pub fn static_url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_path)
+        format!("{}{path}", self.root_path)
+    }
+
+    /// Whether the site is in several languages.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// Whether these are the settings of the site's default language, whose
+    /// pages are at the root.
+    pub fn is_default_language(&self) -> bool {
+        self.languages.first() == Some(&self.language)
+    }
+
+    /// The settings for the pages in `language`, one of `languages`: the
+    /// same site, its pages under `/<language>/` unless it is the default.
+    /// The interface strings (`locale`) are the caller's to set.
+    pub fn for_language(&self, language: &str) -> SiteConfig {
+        let mut config = self.clone();
+        config.language = language.to_owned();
+        config.base_path = language_root(&self.root_path, &self.languages, language);
+        config
+    }
+
+    /// The base path to link the page at `place` (`briefings/x/`, `about/`)
+    /// with: this language's, or the root's when the page is only in the
+    /// default language.
+    pub fn base_for(&self, place: &str) -> &str {
+        match &self.elsewhere {
+            Some(e) if e.only_in_default(place) => &self.root_path,
+            _ => &self.base_path,
+        }
+    }
+
+    /// Where the pages of `language` start: the root for the default
+    /// language, `<root>/<language>/` for the others.
+    pub fn language_root(&self, language: &str) -> String {
+        language_root(&self.root_path, &self.languages, language)
     }
 
     pub fn verdict(&self, id: &str) -> Option<&Verdict> {
@@ -161,6 +246,7 @@ struct RawConfig {
     title: Option<Text>,
     base_url: Option<Text>,
     language: Option<Text>,
+    languages: Option<Vec<Text>>,
     description: Option<Text>,
     publisher: Option<RawPublisher>,
     highlight_theme: Option<Text>,
@@ -248,8 +334,19 @@ pub fn load_in(
         config.title = title.0.clone();
         config.publisher.name = title.0;
     }
+    let language_given = raw.language.is_some();
     if let Some(language) = raw.language {
         config.language = language.0;
+    }
+    config.languages = vec![config.language.clone()];
+    if let Some(languages) = raw.languages {
+        apply_languages(
+            &mut config,
+            languages,
+            language_given,
+            &at,
+            &mut diagnostics,
+        );
     }
     if let Some(description) = raw.description {
         config.description = description.0;
@@ -439,6 +536,7 @@ fn apply_base_url(
     match normalise_base_url(&url) {
         Ok((base_url, base_path)) => {
             config.base_url = base_url;
+            config.root_path = base_path.clone();
             config.base_path = base_path;
         }
         Err(why) if from_flag => diagnostics.push(
@@ -455,6 +553,67 @@ fn apply_base_url(
             "write the address the site is deployed at, such as https://factdesk.example.org/",
         )),
     }
+}
+
+/// Where the pages of `language` start below `root`.
+fn language_root(root: &str, languages: &[String], language: &str) -> String {
+    if languages.first().is_none_or(|first| first == language) {
+        root.to_owned()
+    } else {
+        format!("{root}{}/", language_folder(language))
+    }
+}
+
+/// The folder a language's pages go in: its tag in lower case (`pt-br`).
+pub fn language_folder(language: &str) -> String {
+    language.to_ascii_lowercase()
+}
+
+/// `languages:`: the site's languages, the default first. `language:`, when
+/// given too, must be that first one.
+fn apply_languages(
+    config: &mut SiteConfig,
+    raw: Vec<Text>,
+    language_given: bool,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    const HINT: &str =
+        "list the site's languages as BCP 47 tags, the default first, such as `languages: [en, fr]`";
+    let mut languages: Vec<String> = Vec::new();
+    for (i, tag) in raw.iter().enumerate() {
+        let tag = tag.as_str().trim();
+        let field = format!("languages[{i}]");
+        if !crate::i18n::is_language_tag(tag) {
+            diagnostics.push(at.error(&field, format!("`{tag}` is not a language tag"), HINT));
+        } else if languages.iter().any(|l| l.eq_ignore_ascii_case(tag)) {
+            diagnostics.push(at.error(
+                &field,
+                format!("language `{tag}` is listed twice"),
+                "list each language once",
+            ));
+        } else {
+            languages.push(tag.to_owned());
+        }
+    }
+    let Some(first) = languages.first() else {
+        if raw.is_empty() {
+            diagnostics.push(at.error("languages", "`languages` lists no language".into(), HINT));
+        }
+        return;
+    };
+    if language_given && !config.language.eq_ignore_ascii_case(first) {
+        diagnostics.push(at.error(
+            "language",
+            format!(
+                "`language: {}` is not the first of `languages`, `{first}`",
+                config.language
+            ),
+            "the first of `languages` is the site's default language: drop `language:`, or put that language first",
+        ));
+    }
+    config.language = first.clone();
+    config.languages = languages;
 }
 
 /// The smallest and largest width an image variant may be made at.
@@ -840,6 +999,21 @@ pub(crate) fn menu_page<'p>(name: &str, pages: &'p [Arc<Page>]) -> Option<&'p Pa
     found.map(|p| &**p)
 }
 
+/// For a language other than the default, a menu entry naming a page that
+/// is only in the default language: its place and title there.
+pub(crate) fn menu_fallback<'c>(config: &'c SiteConfig, name: &str) -> Option<(&'c str, &'c str)> {
+    let elsewhere = config.elsewhere.as_ref()?;
+    let place = match name.strip_prefix("@/") {
+        Some(path) => Elsewhere::place_of(path)?,
+        None => format!("{name}/"),
+    };
+    elsewhere
+        .default
+        .get_key_value(&place)
+        .filter(|(place, _)| !place.starts_with("briefings/"))
+        .map(|(place, title)| (place.as_str(), title.as_str()))
+}
+
 /// Menu entries that name no page of the site, located in site.yaml.
 pub(crate) fn check_menu(config: &SiteConfig, pages: &[Arc<Page>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -852,7 +1026,7 @@ pub(crate) fn check_menu(config: &SiteConfig, pages: &[Arc<Page>]) -> Vec<Diagno
         else {
             continue;
         };
-        if menu_page(name, pages).is_some() {
+        if menu_page(name, pages).is_some() || menu_fallback(config, name).is_some() {
             continue;
         }
         let mut known: Vec<&str> = MENU_INDEXES.iter().map(|(n, ..)| *n).collect();

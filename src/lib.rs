@@ -25,6 +25,7 @@ pub(crate) mod serve;
 pub mod session;
 pub(crate) mod terminal;
 pub mod theme;
+pub(crate) mod translated;
 pub(crate) mod validate;
 pub(crate) mod write;
 

@@ -204,7 +204,7 @@ fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
         };
         match (kind, bundle) {
             (Some(kind), Some(folder)) => {
-                if path.parent() == Some(folder) && path.file_name() == Some("index.md".as_ref()) {
+                if path.parent() == Some(folder) && crate::parse::is_index_file(path) {
                     markdown.push((rel, kind == "briefings"));
                 } else if is_markdown {
                     diagnostics.push(
@@ -322,7 +322,7 @@ fn bundle_folders<'p>(content: &Path, paths: &'p [PathBuf]) -> HashSet<&'p Path>
     let roots = [content.join("briefings"), content.join("pages")];
     paths
         .iter()
-        .filter(|p| p.file_name() == Some("index.md".as_ref()))
+        .filter(|p| crate::parse::is_index_file(p))
         .filter_map(|p| p.parent())
         .filter(|folder| !roots.iter().any(|r| r == folder))
         .collect()

@@ -101,6 +101,18 @@ pub struct Site {
     /// Content files (as `@/` links name them) that exist but could not be
     /// read; links to them are not reported again as broken.
     pub unparsed: std::collections::HashSet<String>,
+    /// On a site in several languages, what each other language has, for
+    /// `brief check`'s summary.
+    pub translated: Vec<LanguageCount>,
+}
+
+/// The briefings, claims and pages of one of a site's other languages.
+#[derive(Debug, Clone)]
+pub struct LanguageCount {
+    pub language: String,
+    pub briefings: usize,
+    pub claims: usize,
+    pub pages: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -313,6 +325,7 @@ pub(crate) fn resolve(
         sources: Vec::new(),
         source_entry: HashMap::default(),
         unparsed: Default::default(),
+        translated: Vec::new(),
         by_content_path: HashMap::default(),
     };
     index(&mut site);
@@ -320,13 +333,20 @@ pub(crate) fn resolve(
         .briefings
         .iter()
         .enumerate()
-        .map(|(b, briefing)| (briefing.content_path.clone(), Target::Briefing(b)))
+        .map(|(b, briefing)| (briefing.content_path.as_str(), Target::Briefing(b)))
         .chain(
             site.pages
                 .iter()
                 .enumerate()
-                .map(|(p, page)| (page.content_path.clone(), Target::Page(p))),
+                .map(|(p, page)| (page.content_path.as_str(), Target::Page(p))),
         )
+        // A translation is found by its own path and by its original's,
+        // which is how its links name its siblings in the same language.
+        .flat_map(|(path, target)| {
+            let original = crate::i18n::untranslated(path);
+            let original = (original != path).then(|| (original.into_owned(), target));
+            std::iter::once((path.to_owned(), target)).chain(original)
+        })
         .collect();
     site
 }

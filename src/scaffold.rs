@@ -11,6 +11,7 @@ const SITE_YAML: &str = "\
 title: My Fact Desk
 base_url: https://factdesk.example.org/
 language: en  # fr, es, pt, de, ar, or your own: docs/guide/languages.md
+# languages: [en, fr]  # several: translate x.md as x.fr.md, published at /fr/
 description: Claims checked against the record.
 publisher:
   name: My Fact Desk

@@ -896,6 +896,11 @@ fn check_root_link(site: &Site, target: &str) -> Problem {
 /// speaker, verdict, tag, author and plain page, and the later pages of a
 /// list.
 fn has_page(site: &Site, path: &str) -> bool {
+    if let Some(elsewhere) = &site.config.elsewhere {
+        if elsewhere.only_in_default(&format!("{}/", path.trim_matches('/'))) {
+            return true;
+        }
+    }
     let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
     if let [.., "page", n] = parts.as_slice() {
         if n.parse::<usize>().is_ok() {
@@ -952,7 +957,20 @@ fn check_anchor(target: &str, fragment: &str, body: &Body, briefing: Option<&Bri
 }
 
 /// An `@/briefings/...` link, perhaps to one of its claims or headings.
+/// Whether the content file at `path` is a briefing or page only in the
+/// site's default language, which a translation's links lead to.
+fn only_in_default(site: &Site, path: &str) -> bool {
+    let Some(elsewhere) = &site.config.elsewhere else {
+        return false;
+    };
+    crate::config::Elsewhere::place_of(&crate::i18n::untranslated(path))
+        .is_some_and(|place| elsewhere.only_in_default(&place))
+}
+
 fn check_briefing_link(site: &Site, target: &str, path: &str, fragment: Option<&str>) -> Problem {
+    if only_in_default(site, path) {
+        return None;
+    }
     let Some(found) = site.briefing_at(path) else {
         return Some((
             format!("link to `{target}`: there is no briefing content/{path}"),
@@ -987,6 +1005,9 @@ fn check_briefing_link(site: &Site, target: &str, path: &str, fragment: Option<&
 
 /// An `@/pages/...` link, perhaps to one of its headings.
 fn check_page_link(site: &Site, target: &str, path: &str, fragment: Option<&str>) -> Problem {
+    if only_in_default(site, path) {
+        return None;
+    }
     if let Some(found) = site.page_at(path) {
         if fragment.is_none_or(|f| found.body.heading_ids.iter().any(|h| h == f)) {
             return None;
@@ -1011,6 +1032,11 @@ fn check_page_link(site: &Site, target: &str, path: &str, fragment: Option<&str>
 }
 
 fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
+    // A translation need not cite every source: the default language's
+    // briefings are the ones that cite them all.
+    if site.config.elsewhere.is_some() {
+        return;
+    }
     if site.site_sources.is_empty() {
         return;
     }

@@ -1051,6 +1051,7 @@ fn search_finds_claims_in_every_script() {
 /// index, a briefing, a claim page and its embed, a speaker page, an
 /// author's page, and the search page with results shown.
 const AXE_PAGES: &[&str] = &[
+    "fr/",
     "",
     "briefings/un-clash-north-korean-troops/",
     "briefings/un-clash-north-korean-troops/claims/no-breach/",
@@ -1060,6 +1061,8 @@ const AXE_PAGES: &[&str] = &[
     "verdicts/",
     "verdicts/misleading/",
     "authors/maren-ostby/",
+    "fr/briefings/un-clash-north-korean-troops/",
+    "fr/briefings/un-clash-north-korean-troops/claims/no-breach/",
 ];
 
 #[test]
@@ -1485,4 +1488,75 @@ fn site_copy(repo: &Path) -> tempfile::TempDir {
         }
     }
     copy
+}
+
+/// A claim in English and in French, for the language switcher.
+fn switcher_site() -> Site {
+    let claim = |title: &str, text: &str, explanation: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: 2026-11-20\nsummary: S.\n\
+             speakers:\n  marie:\n    name: Marie Dupont\n\
+             sources:\n  report:\n    title: Annual report\n    url: https://example.org/report\n\
+             claims:\n  - id: cost\n    speaker: marie\n    text: {text}\n    verdict: false\n    explanation: {explanation}\n    sources: [report]\n\
+             \x20 - id: speed\n    speaker: marie\n    text: {text} Again.\n    verdict: true\n    explanation: {explanation}\n    sources: [report]\n\
+             ---\nBody.\n"
+        )
+    };
+    Site::with(&[
+        ("site.yaml", "title: Desk\nlanguages: [en, fr]\n"),
+        (
+            "content/briefings/ferry.md",
+            &claim("The ferry", "The ferry cost a million.", "It cost more."),
+        ),
+        (
+            "content/briefings/ferry.fr.md",
+            &claim(
+                "Le ferry",
+                "Le ferry a coûté un million.",
+                "Il a coûté plus.",
+            ),
+        ),
+    ])
+}
+
+#[test]
+fn switching_language_on_a_claim_page_lands_on_the_same_claim() {
+    use fantoccini::Locator;
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let site = switcher_site();
+    let server = Server::start(site.root());
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let base = &server.url;
+        page.open(&format!("{base}briefings/ferry/claims/speed/"))
+            .await?;
+        page.wait_for_text("the English claim", "The ferry cost a million. Again.")
+            .await?;
+        page.client
+            .find(Locator::Css(".language-switcher a[hreflang=fr]"))
+            .await?
+            .click()
+            .await?;
+        page.wait_until(
+            "the French page of the same claim",
+            "return location.pathname === '/fr/briefings/ferry/claims/speed/' \
+             && document.documentElement.lang === 'fr' \
+             && document.body.textContent.includes('Le ferry a coûté un million. Again.')",
+        )
+        .await?;
+        page.client
+            .find(Locator::Css(".language-switcher a[hreflang=en]"))
+            .await?
+            .click()
+            .await?;
+        page.wait_until(
+            "back on the English page of the same claim",
+            "return location.pathname === '/briefings/ferry/claims/speed/' \
+             && document.documentElement.lang === 'en'",
+        )
+        .await?;
+        Ok(())
+    });
 }

@@ -61,6 +61,13 @@ fn received() -> Received {
     copy_dir(&repo().join("tests/fixtures/golden"), &root);
     let mut site_yaml = fs::read_to_string(root.join("site.yaml")).unwrap();
     site_yaml.push_str("paginate: 2\n");
+    // A second language, with one briefing translated, so that pages have
+    // versions to link to (`translations`).
+    site_yaml = site_yaml.replace("language: en\n", "languages: [en, fr]\n");
+    let briefing = root.join("content/briefings/briefing-00001-public-debt.md");
+    fs::copy(&briefing, briefing.with_extension("fr.md")).unwrap();
+    let page = root.join("content/pages/about.md");
+    fs::copy(&page, page.with_extension("fr.md")).unwrap();
     fs::write(root.join("site.yaml"), site_yaml).unwrap();
     let templates = page_templates();
     fs::create_dir_all(root.join("templates")).unwrap();

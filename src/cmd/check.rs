@@ -52,8 +52,22 @@ pub(super) fn execute(args: &CheckArgs) -> anyhow::Result<()> {
                 }
                 None => count_summary(&warnings),
             };
+            // A site in several languages: each other language's count too.
+            let translated: String = site
+                .translated
+                .iter()
+                .map(|t| {
+                    format!(
+                        ", and in `{}` {} with {} and {}",
+                        t.language,
+                        plural(t.briefings, "briefing"),
+                        plural(t.claims, "claim"),
+                        plural(t.pages, "page"),
+                    )
+                })
+                .collect();
             terminal.line(&format!(
-                "Checked {} with {} and {}: {summary}",
+                "Checked {} with {} and {}{translated}: {summary}",
                 plural(site.briefings.len(), "briefing"),
                 plural(claims, "claim"),
                 plural(site.pages.len(), "page"),

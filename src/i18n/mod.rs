@@ -189,6 +189,43 @@ impl Language {
     }
 }
 
+/// Whether `tag` is a well-formed BCP 47 language tag (`fr`, `pt-BR`).
+pub fn is_language_tag(tag: &str) -> bool {
+    !tag.contains('_') && icu_locale_core::LanguageIdentifier::try_from_str(tag).is_ok()
+}
+
+/// The language a content file is written in, when its name says so: the
+/// `fr` of `ferry.fr.md` or of a bundle's `index.fr.md`. Only a two-letter
+/// language, with a region or not (`fr`, `pt-br`), counts, so
+/// `report.v2.md` and `style.css.md` keep their names.
+pub fn file_language(path: &Path) -> Option<&str> {
+    let stem = path.file_stem()?.to_str()?;
+    let (_, suffix) = stem.rsplit_once('.')?;
+    let mut parts = suffix.split('-');
+    let primary = parts.next()?;
+    let letters = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let region_ok =
+        parts.all(|p| letters(p, 2..=8) || (p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit())));
+    (letters(primary, 2..=2) && region_ok && is_language_tag(suffix)).then_some(suffix)
+}
+
+/// A content file's path without its language: `briefings/ferry.fr.md` is
+/// a translation of `briefings/ferry.md`.
+pub fn untranslated(path: &str) -> std::borrow::Cow<'_, str> {
+    match file_language(Path::new(path)) {
+        Some(tag) => {
+            let suffix = format!(".{tag}.md");
+            match path.strip_suffix(&suffix) {
+                Some(stem) => format!("{stem}.md").into(),
+                None => path.into(),
+            }
+        }
+        None => path.into(),
+    }
+}
+
 fn primary(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
@@ -361,6 +398,23 @@ mod tests {
         let (language, diagnostics) = Language::load(tag, None, None);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         language
+    }
+
+    #[test]
+    fn a_file_name_gives_its_language_only_when_it_reads_as_one() {
+        fn of(p: &str) -> Option<&str> {
+            file_language(Path::new(p))
+        }
+        assert_eq!(of("content/briefings/ferry.fr.md"), Some("fr"));
+        assert_eq!(of("content/briefings/ferry/index.pt-BR.md"), Some("pt-BR"));
+        assert_eq!(of("content/briefings/ferry.md"), None);
+        assert_eq!(of("content/pages/style.css.md"), None);
+        assert_eq!(of("content/briefings/report.v2.md"), None);
+        assert_eq!(untranslated("briefings/ferry.fr.md"), "briefings/ferry.md");
+        assert_eq!(
+            untranslated("briefings/ferry/index.fr.md"),
+            "briefings/ferry/index.md"
+        );
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub(crate) fn render(
 /// One text being rendered: the events rewritten so far, and what is
 /// learnt on the way.
 struct Renderer<'m, 'p> {
-    base_path: &'p str,
+    config: &'p SiteConfig,
     placement: Placement<'p>,
     refs: &'p Refs<'p>,
     /// An image being collected: where it starts, what it names, its
@@ -148,7 +148,7 @@ impl<'m, 'p> Renderer<'m, 'p> {
             }
         }
         Renderer {
-            base_path: config.base_path.as_str(),
+            config,
             placement,
             refs,
             image: None,
@@ -305,7 +305,7 @@ impl<'m, 'p> Renderer<'m, 'p> {
         if dest.starts_with("@/") || dest.starts_with('#') {
             self.record_link(dest.clone(), start);
         }
-        match (internal_url(&dest, self.base_path), &self.placement) {
+        match (internal_url(&dest, self.config), &self.placement) {
             (Some(url), _) => CowStr::from(url),
             (None, Placement::Field { page_url, .. }) if dest.starts_with('#') => {
                 CowStr::from(format!("{page_url}{dest}"))
@@ -559,21 +559,15 @@ fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
 /// The URL of an `@/` link: `@/briefings/x.md#c` -> `/briefings/x/#c`,
 /// `@/pages/about.md` -> `/about/`. Returns `None` for other links and for
 /// `@/` paths that name no kind of content (validation reports those).
-pub(crate) fn internal_url(dest: &str, base_path: &str) -> Option<String> {
+pub(crate) fn internal_url(dest: &str, config: &SiteConfig) -> Option<String> {
     let path = dest.strip_prefix("@/")?;
     let (path, fragment) = match path.split_once('#') {
         Some((p, f)) => (p, Some(f)),
         None => (path, None),
     };
     path.strip_suffix(".md")?;
-    let slug = super::slug_of(std::path::Path::new(path));
-    let url = if path.starts_with("briefings/") {
-        format!("{base_path}briefings/{slug}/")
-    } else if path.starts_with("pages/") {
-        format!("{base_path}{slug}/")
-    } else {
-        return None;
-    };
+    let place = crate::config::Elsewhere::place_of(path)?;
+    let url = format!("{}{place}", config.base_for(&place));
     Some(match fragment {
         Some(f) => format!("{url}#{f}"),
         None => url,
@@ -633,6 +627,7 @@ mod tests {
     fn local_images_become_pictures_with_size_and_variants() {
         let config = SiteConfig {
             base_path: "/desk/".into(),
+            root_path: "/desk/".into(),
             ..SiteConfig::default()
         };
         let b = in_bundle(
@@ -688,6 +683,7 @@ mod tests {
     fn links_to_files_and_pages_get_the_base_path() {
         let config = SiteConfig {
             base_path: "/desk/".into(),
+            root_path: "/desk/".into(),
             ..SiteConfig::default()
         };
         let b = in_bundle("[report](report.pdf), [shot](@/briefings/pier/pier.jpg), [about](/about/), [feed](/feed.xml), [x](https://x.org/), <a@b.org>\n", &pier(), &config);
@@ -821,16 +817,46 @@ mod tests {
 
     #[test]
     fn internal_urls_respect_the_base_path() {
+        let desk = SiteConfig {
+            base_path: "/desk/".into(),
+            root_path: "/desk/".into(),
+            ..SiteConfig::default()
+        };
+        let root = SiteConfig::default();
         assert_eq!(
-            internal_url("@/pages/about.md", "/desk/").unwrap(),
+            internal_url("@/pages/about.md", &desk).unwrap(),
             "/desk/about/"
         );
-        assert_eq!(internal_url("@/other/x.md", "/"), None);
+        assert_eq!(internal_url("@/other/x.md", &root), None);
         assert_eq!(
-            internal_url("@/briefings/pier/index.md#c1", "/desk/").unwrap(),
+            internal_url("@/briefings/pier/index.md#c1", &desk).unwrap(),
             "/desk/briefings/pier/#c1"
         );
-        assert_eq!(internal_url("https://x", "/"), None);
+        assert_eq!(internal_url("https://x", &root), None);
+    }
+
+    #[test]
+    fn a_translation_links_to_its_languages_pages_and_to_originals_not_translated() {
+        let mut elsewhere = crate::config::Elsewhere::default();
+        elsewhere.own.insert("briefings/pier/".into());
+        elsewhere
+            .default
+            .insert("briefings/pier/".into(), "Pier".into());
+        elsewhere.default.insert("about/".into(), "About".into());
+        let french = SiteConfig {
+            languages: vec!["en".into(), "fr".into()],
+            elsewhere: Some(std::sync::Arc::new(elsewhere)),
+            ..SiteConfig::default()
+        }
+        .for_language("fr");
+        assert_eq!(
+            internal_url("@/briefings/pier.md", &french).unwrap(),
+            "/fr/briefings/pier/"
+        );
+        assert_eq!(
+            internal_url("@/pages/about.md", &french).unwrap(),
+            "/about/"
+        );
     }
 
     #[test]

@@ -404,15 +404,37 @@ pub fn slug_of(path: &Path) -> String {
     } else {
         path.file_stem()
     };
-    named
+    let named = named
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // A translation has its original's slug: `ferry.fr.md` is `ferry`.
+    match crate::i18n::file_language(path) {
+        Some(tag) if !is_bundle_index(path) => named
+            .strip_suffix(tag)
+            .and_then(|n| n.strip_suffix('.'))
+            .map_or_else(|| named.clone(), str::to_owned),
+        _ => named,
+    }
+}
+
+/// Whether `path`'s file name is `index.md`, or a translation of one
+/// (`index.fr.md`).
+pub fn is_index_file(path: &Path) -> bool {
+    match path.file_name().and_then(|n| n.to_str()) {
+        Some("index.md") => true,
+        Some(name) => {
+            name.starts_with("index.")
+                && crate::i18n::file_language(path)
+                    .is_some_and(|tag| name == format!("index.{tag}.md"))
+        }
+        None => false,
+    }
 }
 
 /// Whether `path` is the text of a page bundle: an `index.md` in a folder
 /// of its own, not one directly in `briefings/` or `pages/`.
 pub fn is_bundle_index(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n == "index.md")
+    is_index_file(path)
         && path
             .parent()
             .and_then(Path::file_name)

@@ -121,7 +121,9 @@ fn problem(message: String, hint: impl Into<String>) -> Problem {
 pub(crate) struct Refs<'c> {
     catalog: &'c Catalog,
     settings: &'c ImageSettings,
-    base_path: &'c str,
+    /// Where the site starts, for its files, which every language shares.
+    root_path: &'c str,
+    config: &'c SiteConfig,
     owner: Owner,
     lookups: RefCell<Lookups>,
 }
@@ -135,7 +137,8 @@ impl<'c> Refs<'c> {
         Refs {
             catalog,
             settings: &config.images,
-            base_path: &config.base_path,
+            root_path: &config.root_path,
+            config,
             owner,
             lookups: RefCell::default(),
         }
@@ -272,7 +275,9 @@ impl<'c> Refs<'c> {
         if let Some(file) = clean.as_deref().and_then(|c| self.get(c)) {
             return Ok(Ok(file));
         }
-        let with_base = format!("{}{}", self.base_path, trimmed.trim_start_matches('/'));
+        let rest_of = trimmed.trim_start_matches('/');
+        let place = rest_of.split(['#', '?']).next().unwrap_or(rest_of);
+        let with_base = format!("{}{rest_of}", self.config.base_for(place));
         let name = rest.rsplit('/').next().unwrap_or(rest);
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         if how == Use::Link {
@@ -364,7 +369,7 @@ impl<'c> Refs<'c> {
 
     /// How a page shows an image file (checked usable as an image).
     pub(crate) fn picture(&self, file: &MediaFile) -> Option<Picture> {
-        Picture::of(file, self.settings, self.base_path)
+        Picture::of(file, self.settings, self.root_path)
     }
 
     /// The URL a link to `file` points at: the file itself, or for a
@@ -388,7 +393,7 @@ impl<'c> Refs<'c> {
             _ => (
                 format!(
                     "{}{}",
-                    self.base_path,
+                    self.root_path,
                     crate::media::url_path(&file.published)
                 ),
                 file.published.clone(),

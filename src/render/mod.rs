@@ -13,6 +13,7 @@ mod pages;
 pub mod search;
 pub(crate) mod syndication;
 pub(crate) mod templates;
+pub mod translations;
 pub(crate) mod views;
 
 use std::hash::{Hash, Hasher};
@@ -205,6 +206,9 @@ pub struct Plan<'a> {
     claim_pages_added: bool,
     /// A fingerprint of every page's path: equal layouts, the same files.
     pub layout: u64,
+    /// For a site in several languages, every language's pages and the
+    /// index of this plan's language among them.
+    pub translations: Option<(Arc<translations::Translations>, usize)>,
 }
 
 /// Plans every page, reusing the views of briefings whose signature has not
@@ -329,6 +333,7 @@ impl<'a> Plan<'a> {
             claim_pages: Vec::new(),
             claim_pages_added: false,
             layout: 0,
+            translations: None,
         };
         plan.claim_pages = (0..site.briefings.len())
             .into_par_iter()
@@ -563,6 +568,15 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The versions of the page at `url` in the site's languages, itself
+    /// included; none for a site in one language.
+    pub fn translations_of(&self, url: &str) -> Vec<translations::TranslationLink> {
+        match &self.translations {
+            Some((table, language)) => table.of(*language, url),
+            None => Vec::new(),
+        }
+    }
+
     /// What a page's template receives: `site` (in `base`), the page's
     /// view, its URL and its share meta.
     fn context(&self, base: &Context, page: &PlannedPage) -> Context {
@@ -570,6 +584,7 @@ impl<'a> Plan<'a> {
         let mut context = base.clone();
         context.extend(Context::from_serialize(&view).expect("page views are maps"));
         context.insert("current_url", &page.url);
+        context.insert("translations", &self.translations_of(&page.url));
         let mut meta = view.meta(
             &self.shared.site,
             &self.site.config,

@@ -15,6 +15,7 @@ use pulldown_cmark_escape::{escape_html, FmtWriter};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::translations::TranslationLink;
 use super::views::{iso, ClaimView, ShareImage};
 use super::{Cache, Job, OutputFile, Plan};
 use crate::config::SiteConfig;
@@ -56,7 +57,10 @@ impl Plan<'_> {
     /// Where the data files go, for the checks that every output path is
     /// free and for telling which files are no longer part of the site.
     pub fn data_paths(&self) -> Vec<PathBuf> {
-        let mut paths: Vec<PathBuf> = [FEED, ROBOTS, CLAIMS].iter().map(PathBuf::from).collect();
+        let mut paths: Vec<PathBuf> = [FEED, CLAIMS].iter().map(PathBuf::from).collect();
+        if self.site.config.is_default_language() {
+            paths.push(PathBuf::from(ROBOTS));
+        }
         if !self.site.config.preview {
             paths.push(PathBuf::from(SITEMAP));
             paths.extend((1..=self.sitemap_parts()).map(sitemap_part));
@@ -114,22 +118,32 @@ impl Plan<'_> {
         // send them to.
         if !site.config.preview {
             let urls = self.sitemap_urls();
-            let key = fingerprint::of(&(site_hash, &urls));
+            let alternates: Vec<_> = urls
+                .iter()
+                .map(|(url, _)| self.translations_of(url))
+                .collect();
+            let key = fingerprint::of(&(site_hash, &urls, &alternates));
             if changed(SITEMAP, key) {
-                files.extend(sitemap(&site.config, &urls, SITEMAP_URLS));
+                files.extend(sitemap(&site.config, &urls, &alternates, SITEMAP_URLS));
                 made.push((SITEMAP.to_owned(), key));
             }
         }
 
         let key = fingerprint::of(&site_hash);
-        if changed(ROBOTS, key) {
-            let text = if site.config.preview {
+        // One robots.txt serves the whole site; it names each language's
+        // sitemap.
+        if site.config.is_default_language() && changed(ROBOTS, key) {
+            let config = &site.config;
+            let text = if config.preview {
                 "User-agent: *\nDisallow: /\n".to_owned()
             } else {
-                let sitemap = site
-                    .config
-                    .absolute(&format!("{}{SITEMAP}", site.config.base_path));
-                format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
+                let mut text = "User-agent: *\nAllow: /\n\n".to_owned();
+                for language in &config.languages {
+                    let root = config.language_root(language);
+                    let sitemap = config.absolute(&format!("{root}{SITEMAP}"));
+                    text.push_str(&format!("Sitemap: {sitemap}\n"));
+                }
+                text
             };
             files.push((PathBuf::from(ROBOTS), text.into_bytes()));
             made.push((ROBOTS.to_owned(), key));
@@ -798,10 +812,11 @@ fn write_members<T: Sync>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Ve
 fn sitemap(
     config: &SiteConfig,
     urls: &[(&str, Option<NaiveDate>)],
+    alternates: &[Vec<TranslationLink>],
     limit: usize,
 ) -> Vec<OutputFile> {
     if urls.len() <= limit {
-        return vec![(PathBuf::from(SITEMAP), urlset(config, urls))];
+        return vec![(PathBuf::from(SITEMAP), urlset(config, urls, alternates))];
     }
     let mut files = Vec::new();
     let mut index = String::from(
@@ -809,6 +824,9 @@ fn sitemap(
          <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (n, chunk) in urls.chunks(limit).enumerate() {
+        let alternates = alternates
+            .get(n * limit..)
+            .map_or(&[][..], |a| &a[..a.len().min(limit)]);
         let path = sitemap_part(n + 1);
         let url = format!("{}{}", config.base_path, path.display());
         let lastmod = chunk.iter().filter_map(|(_, d)| *d).max();
@@ -819,7 +837,7 @@ fn sitemap(
             index.push_str(&format!("    <lastmod>{}</lastmod>\n", iso(date)));
         }
         index.push_str("  </sitemap>\n");
-        files.push((path, urlset(config, chunk)));
+        files.push((path, urlset(config, chunk, alternates)));
     }
     index.push_str("</sitemapindex>\n");
     files.insert(0, (PathBuf::from(SITEMAP), index.into_bytes()));
@@ -842,13 +860,25 @@ fn sitemap_part(n: usize) -> PathBuf {
     PathBuf::from(format!("sitemaps/sitemap-{n}.xml"))
 }
 
-fn urlset(config: &SiteConfig, urls: &[(&str, Option<NaiveDate>)]) -> Vec<u8> {
+/// The URLs in sitemap form; `alternates` holds each URL's versions in the
+/// site's other languages (none for a site in one language), given as
+/// `xhtml:link` elements, the default language's also as `x-default`.
+fn urlset(
+    config: &SiteConfig,
+    urls: &[(&str, Option<NaiveDate>)],
+    alternates: &[Vec<TranslationLink>],
+) -> Vec<u8> {
     let mut out = String::with_capacity(urls.len() * 96 + 128);
-    out.push_str(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (url, lastmod) in urls {
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if config.is_multilingual() {
+        out.push_str(
+            "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+             xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
+    } else {
+        out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    }
+    for (i, (url, lastmod)) in urls.iter().enumerate() {
         out.push_str("  <url>\n    <loc>");
         out.push_str(&xml_escape(&config.absolute(url)));
         out.push_str("</loc>\n");
@@ -856,6 +886,18 @@ fn urlset(config: &SiteConfig, urls: &[(&str, Option<NaiveDate>)]) -> Vec<u8> {
             out.push_str("    <lastmod>");
             out.push_str(&iso(*date));
             out.push_str("</lastmod>\n");
+        }
+        for version in alternates.get(i).into_iter().flatten() {
+            let href = xml_escape(&version.href);
+            let lang = xml_escape(&version.lang);
+            out.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\"/>\n"
+            ));
+            if version.default {
+                out.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>\n"
+                ));
+            }
         }
         out.push_str("  </url>\n");
     }
@@ -1098,6 +1140,7 @@ mod tests {
         let config = SiteConfig {
             base_url: "https://desk.example.org/d/".into(),
             base_path: "/d/".into(),
+            root_path: "/d/".into(),
             ..SiteConfig::default()
         };
         let day = |d| NaiveDate::from_ymd_opt(2024, 11, d);
@@ -1108,7 +1151,8 @@ mod tests {
             ("/d/c/", day(3)),
             ("/d/e/", None),
         ];
-        let files: Vec<(String, String)> = sitemap(&config, &urls, 2).iter().map(text).collect();
+        let files: Vec<(String, String)> =
+            sitemap(&config, &urls, &[], 2).iter().map(text).collect();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -1137,7 +1181,7 @@ mod tests {
             .contains("<loc>https://desk.example.org/d/b/?x=1&amp;y=2</loc>"));
         assert_eq!(files[3].1.matches("<url>").count(), 1);
 
-        let single = sitemap(&config, &urls, 5);
+        let single = sitemap(&config, &urls, &[], 5);
         assert_eq!(single.len(), 1);
         assert!(text(&single[0]).1.contains("<urlset"));
     }

@@ -29,6 +29,10 @@ pub(crate) struct SiteView {
     pub rtl: bool,
     pub base_url: String,
     pub base_path: String,
+    /// The path of the whole site's root, where the stylesheets and static
+    /// files are: `base_path` but for a language other than the default,
+    /// whose pages are below it.
+    pub root_path: String,
     pub publisher: PublisherView,
     pub pages: Vec<NavPage>,
     pub verdicts: Vec<VerdictView>,
@@ -219,7 +223,8 @@ pub(crate) const CARD_SIZE: (u32, u32) = (1200, 630);
 /// path (`briefings/<slug>/card.png`, `briefings/<slug>/claims/<id>/card.png`).
 pub(crate) fn card(config: &SiteConfig, published: String, alt: String) -> ShareImage {
     ShareImage {
-        url: config.absolute(&config.static_url(&published)),
+        // Cards are drawn in each language, beside its pages.
+        url: config.absolute(&format!("{}{published}", config.base_path)),
         width: Some(CARD_SIZE.0),
         height: Some(CARD_SIZE.1),
         mime: Some("image/png".into()),
@@ -704,6 +709,7 @@ fn site_view(site: &Site, verdicts: Vec<VerdictView>) -> SiteView {
         rtl: config.locale.is_rtl(),
         base_url: config.base_url.clone(),
         base_path: base.clone(),
+        root_path: config.root_path.clone(),
         publisher: PublisherView {
             name: config.publisher.name.clone(),
             url: config.publisher.url.clone(),
@@ -837,7 +843,16 @@ fn menu(site: &Site) -> Vec<MenuLink> {
         .filter_map(|entry| match entry {
             MenuEntry::Index(i) => Some(index(*i)),
             // One naming no page has been reported, and stops the build.
-            MenuEntry::Page { name, .. } => crate::config::menu_page(name, &site.pages).map(page),
+            MenuEntry::Page { name, .. } => crate::config::menu_page(name, &site.pages)
+                .map(page)
+                .or_else(|| {
+                    let (place, title) = crate::config::menu_fallback(&site.config, name)?;
+                    Some(MenuLink {
+                        label: title.to_owned(),
+                        url: format!("{}{place}", site.config.root_path),
+                        external: false,
+                    })
+                }),
             MenuEntry::Link { label, url } => Some(MenuLink {
                 label: label.clone(),
                 url: url.clone(),
@@ -1256,6 +1271,7 @@ mod tests {
         SiteConfig {
             base_url: "https://desk.example.org/desk/".into(),
             base_path: "/desk/".into(),
+            root_path: "/desk/".into(),
             social_cards,
             image,
             ..SiteConfig::default()

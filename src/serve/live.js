@@ -102,6 +102,14 @@
   }
 
   var source = new EventSource(events);
+  // A browser allows six connections to one host, and a page kept in its
+  // back/forward cache would keep its event stream open: after a few pages
+  // the next one would never load. The stream closes when the page is
+  // left; a page brought back from that cache may be stale, so it reloads.
+  window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) { location.reload(); }
+  });
   source.addEventListener("problems", function (e) {
     showProblems(JSON.parse(e.data).text);
   });

@@ -30,8 +30,20 @@ impl Session {
 
     fn full_build(&mut self, mode: BuildMode) -> Result<Report, Failure> {
         let start = Instant::now();
+        let (compiled, others) = self.compile_all(None, mode).map_err(Failure::Content)?;
+        self.write_all(mode, start, compiled, others)
+    }
+
+    /// Renders and writes the compiled site, in every language, into a
+    /// staging folder swapped in when complete.
+    pub(super) fn write_all(
+        &mut self,
+        mode: BuildMode,
+        start: Instant,
+        mut compiled: Compiled,
+        mut others: Vec<Compiled>,
+    ) -> Result<Report, Failure> {
         write::check_output(&self.options.root, &self.output.dir).map_err(Failure::Write)?;
-        let mut compiled = self.compile(None, mode).map_err(Failure::Content)?;
         if mode == BuildMode::OneOff {
             // Static files and templates are still to be copied and used;
             // the content's problems are all found, so nothing needs to be
@@ -43,6 +55,8 @@ impl Session {
             }
         }
         let mut cache = render::Cache::new(mode);
+        let mut other_caches: Vec<render::Cache> =
+            others.iter().map(|_| render::Cache::new(mode)).collect();
         let staging = write::Staging::begin(&self.output.dir).map_err(Failure::Write)?;
         // Each file's path, fingerprint and whether its bytes are new.
         let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {
@@ -50,17 +64,34 @@ impl Session {
             Ok((path, fingerprint::of(&bytes), written))
         };
         let static_files = &self.loaded.files.static_files;
-        let rendered = render_site(
-            &compiled,
-            static_files,
-            &mut cache,
-            &mut self.stopwatch,
-            Some(&self.options.root),
-            put,
-        )
-        .map_err(Failure::Content)?;
-        let (mut done, layout) = (rendered.files, rendered.layout);
-        compiled.warnings.extend(rendered.warnings);
+        let root = self.options.root.clone();
+        let (mut done, layout, counts) = if others.is_empty() {
+            let rendered = render_site(
+                &compiled,
+                static_files,
+                &mut cache,
+                &mut self.stopwatch,
+                Some(&root),
+                put,
+            )
+            .map_err(Failure::Content)?;
+            compiled.warnings.extend(rendered.warnings);
+            (rendered.files, rendered.layout, rendered.cards)
+        } else {
+            let rendered = render_languages(
+                &compiled,
+                &others,
+                static_files,
+                &mut cache,
+                &mut other_caches,
+                &mut self.stopwatch,
+                &root,
+                put,
+            )
+            .map_err(Failure::Content)?;
+            compiled.warnings.extend(rendered.warnings);
+            (rendered.files, rendered.layout, rendered.cards)
+        };
         let media = &compiled.media;
         let images = jobs_files(&self.options.root, media.jobs.iter(), media.quality, put)?;
         done.extend(images.done);
@@ -81,16 +112,30 @@ impl Session {
         let mut warnings = warnings;
         warnings.extend(images.warning);
         let mut report = report(&compiled, warnings, count, start);
+        for other in &others {
+            report.briefings += other.site.briefings.len();
+            report.claims += other
+                .site
+                .briefings
+                .iter()
+                .map(|b| b.claims.len())
+                .sum::<usize>();
+        }
         report.images_encoded = images.encoded;
         report.images_reused = images.reused;
-        report.cards_drawn = rendered.cards.drawn;
-        report.cards_reused = rendered.cards.reused;
+        report.cards_drawn = counts.drawn;
+        report.cards_reused = counts.reused;
         report.stages = self.stopwatch.stages.clone();
         report.files = done.len();
         report.pages = done
             .iter()
             .filter(|(p, _, _)| p.extension().is_some_and(|e| e == "html"))
             .count();
+        self.changed_pages = done
+            .iter()
+            .filter(|(p, _, written)| *written && p.extension().is_some_and(|e| e == "html"))
+            .map(|(p, _, _)| p.clone())
+            .collect();
         self.output.written = done
             .into_iter()
             .map(|(path, hash, _)| (path, hash))
@@ -98,6 +143,15 @@ impl Session {
         self.output.layout = Some((layout, report.pages));
         self.output.media = media_keys(&compiled.media);
         self.render = cache;
+        for ((other, compiled), cache) in self
+            .others
+            .iter_mut()
+            .zip(others.drain(..))
+            .zip(other_caches)
+        {
+            other.render = cache;
+            other.finish(compiled);
+        }
         self.finish(compiled);
         Ok(report)
     }
@@ -200,12 +254,49 @@ pub(super) fn render_site<T: Send>(
     cards_root: Option<&Path>,
     put: impl Fn(render::OutputFile) -> T + Sync,
 ) -> Result<Rendered<T>, Vec<Diagnostic>> {
+    let (plan, assets) = plan_site(compiled, static_files, cache, stopwatch)?;
+    render_planned(
+        compiled,
+        &plan,
+        &assets,
+        cache,
+        stopwatch,
+        cards_root,
+        static_files,
+        put,
+    )
+}
+
+/// Every page of the site planned, claim pages too, with the paths of its
+/// other files; refused when any two would land on the same path.
+fn plan_site<'c>(
+    compiled: &'c Compiled,
+    static_files: &[(PathBuf, PathBuf)],
+    cache: &mut render::Cache,
+    stopwatch: &mut Stopwatch,
+) -> Result<(render::Plan<'c>, Vec<PathBuf>), Vec<Diagnostic>> {
     let site = &compiled.site;
     let mut plan = render::plan(site, &compiled.templates, cache, compiled.keys.resolve);
     plan.add_claim_pages();
     let assets = assets::paths(&plan, static_files, &compiled.media);
     assets::check_clashes(site, &plan.pages, &assets, static_files, &compiled.media)?;
     stopwatch.lap("plan");
+    Ok((plan, assets))
+}
+
+/// Renders a planned site: its pages, data files, search index and cards.
+#[allow(clippy::too_many_arguments)]
+fn render_planned<T: Send>(
+    compiled: &Compiled,
+    plan: &render::Plan,
+    assets: &[PathBuf],
+    cache: &mut render::Cache,
+    stopwatch: &mut Stopwatch,
+    cards_root: Option<&Path>,
+    static_files: &[(PathBuf, PathBuf)],
+    put: impl Fn(render::OutputFile) -> T + Sync,
+) -> Result<Rendered<T>, Vec<Diagnostic>> {
+    let site = &compiled.site;
     let all: Vec<&PlannedPage> = plan.pages.iter().collect();
     let mut done = plan.render_each(&compiled.templates, &all, &put)?;
     cache.remember(&all);
@@ -221,7 +312,7 @@ pub(super) fn render_site<T: Send>(
     done.extend(data);
     cache.remember_data(made);
     stopwatch.lap("data files");
-    let index: Vec<T> = render::search::files(&plan, cache)
+    let index: Vec<T> = render::search::files(plan, cache)
         .into_par_iter()
         .map(&put)
         .collect();
@@ -229,7 +320,7 @@ pub(super) fn render_site<T: Send>(
     stopwatch.lap("search index");
     let (mut counts, mut warnings) = (cards::Counts::default(), Vec::new());
     if let Some(root) = cards_root.filter(|_| site.config.social_cards) {
-        let made = cards::make(&plan, &compiled.templates, cache, root, false, &put)?;
+        let made = cards::make(plan, &compiled.templates, cache, root, false, &put)?;
         done.extend(made.files);
         cache.remember_cards(made.made, site);
         (counts, warnings) = (made.counts, made.warnings);
@@ -237,8 +328,135 @@ pub(super) fn render_site<T: Send>(
     }
     Ok(Rendered {
         files: done,
-        layout: keys::layout(&plan, &assets),
+        layout: keys::layout(plan, assets),
         cards: counts,
         warnings,
     })
+}
+
+/// A site in several languages: every language planned first, so each page
+/// knows its versions in the others, then rendered, the default language's
+/// at the root and each other's below its folder (`fr/`).
+#[allow(clippy::too_many_arguments)]
+fn render_languages<T: Send>(
+    main: &Compiled,
+    others: &[Compiled],
+    static_files: &[(PathBuf, PathBuf)],
+    cache: &mut render::Cache,
+    other_caches: &mut [render::Cache],
+    stopwatch: &mut Stopwatch,
+    cards_root: &Path,
+    put: impl Fn(render::OutputFile) -> T + Sync,
+) -> Result<Rendered<T>, Vec<Diagnostic>> {
+    let (main_plan, assets) = plan_site(main, static_files, cache, stopwatch)?;
+    let mut plans = vec![main_plan];
+    let mut problems = language_folder_clashes(main, &plans[0].pages, static_files);
+    for (other, cache) in others.iter().zip(other_caches.iter_mut()) {
+        match plan_site(other, &[], cache, stopwatch) {
+            Ok((plan, _)) => plans.push(plan),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let languages = std::iter::once(main)
+        .chain(others)
+        .map(|c| render::translations::SiteLanguage {
+            tag: c.site.config.language.clone(),
+            name: c.site.config.locale.text("language_name", &[]),
+            root: c.site.config.base_path.clone(),
+        })
+        .collect();
+    let mut table = render::translations::Translations::new(&main.site.config, languages);
+    for (language, plan) in plans.iter().enumerate() {
+        for page in &plan.pages {
+            table.add(language, &page.url);
+        }
+    }
+    let table = std::sync::Arc::new(table);
+    for (language, plan) in plans.iter_mut().enumerate() {
+        plan.translations = Some((table.clone(), language));
+    }
+    let mut plans = plans.into_iter();
+    let main_plan = plans.next().expect("the default language's plan");
+    let mut rendered = render_planned(
+        main,
+        &main_plan,
+        &assets,
+        cache,
+        stopwatch,
+        Some(cards_root),
+        static_files,
+        &put,
+    )?;
+    for ((other, plan), cache) in others.iter().zip(plans).zip(other_caches.iter_mut()) {
+        let folder = PathBuf::from(crate::config::language_folder(&other.site.config.language));
+        let put = |(path, bytes): render::OutputFile| put((folder.join(path), bytes));
+        let assets = plan.data_paths();
+        let done = render_planned(
+            other,
+            &plan,
+            &assets,
+            cache,
+            stopwatch,
+            Some(cards_root),
+            &[],
+            put,
+        )?;
+        rendered.files.extend(done.files);
+        rendered.cards.drawn += done.cards.drawn;
+        rendered.cards.reused += done.cards.reused;
+        rendered.warnings.extend(done.warnings);
+    }
+    Ok(rendered)
+}
+
+/// Pages and static files of the default language that would land in the
+/// folder of another language's pages (a page called `fr` on a site in
+/// French too).
+fn language_folder_clashes(
+    main: &Compiled,
+    pages: &[PlannedPage],
+    static_files: &[(PathBuf, PathBuf)],
+) -> Vec<Diagnostic> {
+    let config = &main.site.config;
+    let mut found = Vec::new();
+    for language in &config.languages[1..] {
+        let folder = crate::config::language_folder(language);
+        let hint = format!(
+            "`{folder}/` holds the pages in `{language}`, one of the site's languages: rename this file"
+        );
+        for page in pages {
+            if page.path.starts_with(&folder) {
+                let file = page
+                    .source(&main.site)
+                    .map_or_else(|| PathBuf::from("site.yaml"), Path::to_path_buf);
+                found.push(
+                    Diagnostic::error(
+                        file,
+                        crate::diagnostic::Position::start(),
+                        format!(
+                            "this page would be written at {}, where the pages in `{language}` go",
+                            page.url
+                        ),
+                    )
+                    .with_hint(hint.clone()),
+                );
+            }
+        }
+        for (rel, _) in static_files {
+            if rel.starts_with(&folder) {
+                found.push(
+                    Diagnostic::error(
+                        Path::new("static").join(rel),
+                        crate::diagnostic::Position::start(),
+                        format!("this file would be published in `{folder}/`, where the pages in `{language}` go"),
+                    )
+                    .with_hint(hint.clone()),
+                );
+            }
+        }
+    }
+    found
 }

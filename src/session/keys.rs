@@ -21,7 +21,13 @@ use crate::render;
 /// file again.
 pub(super) fn parse_settings(config: &SiteConfig) -> u64 {
     // The image settings decide the variants an image's `srcset` names.
-    fingerprint::of(&(&config.base_path, config.markdown_safe, &config.images))
+    // A translation's links to pages not translated lead to the originals.
+    fingerprint::of(&(
+        &config.base_path,
+        config.markdown_safe,
+        &config.images,
+        &config.elsewhere,
+    ))
 }
 
 /// A briefing's keys, made once when it is parsed, since every rebuild

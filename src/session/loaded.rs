@@ -10,7 +10,7 @@ use crate::media::Catalog;
 use crate::BuildMode;
 use std::sync::Arc;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct LoadedFiles {
     pub(super) files: SiteFiles,
     pub(super) diagnostics: Vec<Diagnostic>,

@@ -110,6 +110,19 @@ pub struct Session {
     /// they hold, its indexes are taken over.
     resolved: Option<(SiteKeys, Site)>,
     stopwatch: Stopwatch,
+    /// The language this session builds when it builds one of a site's
+    /// other languages for the session of its default language; `None`
+    /// for that one.
+    language: Option<String>,
+    /// For a site in several languages, a session per language other than
+    /// the default, each building its pages from the same files.
+    others: Vec<Session>,
+    /// For a language other than the default, its pages against the
+    /// default language's, set before each build.
+    elsewhere: Option<Arc<crate::config::Elsewhere>>,
+    /// The pages whose bytes the last full build changed, to announce when
+    /// it replaced a rebuild.
+    changed_pages: Vec<PathBuf>,
 }
 
 /// Everything up to rendering, for one build.
@@ -136,7 +149,19 @@ impl Session {
             render: render::Cache::default(),
             resolved: None,
             stopwatch: Stopwatch::default(),
+            language: None,
+            others: Vec::new(),
+            changed_pages: Vec::new(),
+            elsewhere: None,
         }
+    }
+
+    /// A session for the pages in `language`, one of the site's other
+    /// languages.
+    fn for_language(options: Options, language: &str) -> Session {
+        let mut session = Session::new(options);
+        session.language = Some(language.to_owned());
+        session
     }
 
     pub fn output(&self) -> &Path {
@@ -150,20 +175,39 @@ impl Session {
 
     /// Checks the site and renders nothing: `brief check`.
     pub fn check(&mut self) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let compiled = self.compile(None, BuildMode::Kept)?;
+        let (compiled, others) = self.compile_all(None, BuildMode::Kept)?;
         // Render too: a template that fails only when run is an error.
         let static_files = &self.loaded.files.static_files;
-        let mut cache = render::Cache::default();
         // It writes nothing, so drawing cards would be wasted.
         build::render_site(
             &compiled,
             static_files,
-            &mut cache,
+            &mut render::Cache::default(),
             &mut self.stopwatch,
             None,
             drop,
         )?;
-        Ok((compiled.site, sorted(compiled.warnings)))
+        for other in &others {
+            build::render_site(
+                other,
+                &[],
+                &mut render::Cache::default(),
+                &mut self.stopwatch,
+                None,
+                drop,
+            )?;
+        }
+        let mut site = compiled.site;
+        site.translated = others
+            .iter()
+            .map(|o| crate::resolve::LanguageCount {
+                language: o.site.config.language.clone(),
+                briefings: o.site.briefings.len(),
+                claims: o.site.briefings.iter().map(|b| b.claims.len()).sum(),
+                pages: o.site.pages.len(),
+            })
+            .collect();
+        Ok((site, sorted(compiled.warnings)))
     }
 
     /// What the template `card.svg` receives for each social card the site
@@ -191,10 +235,118 @@ impl Session {
         self.stopwatch = Stopwatch::start();
         self.loaded.load(&self.options.root, changed);
         self.stopwatch.lap("load");
+        self.compile_loaded(mode)
+    }
+
+    /// Parses what changed and checks the whole site in every language:
+    /// the default language's, and each other's for its own session.
+    /// Problems in any language fail them all.
+    fn compile_all(
+        &mut self,
+        changed: Option<&HashSet<PathBuf>>,
+        mode: BuildMode,
+    ) -> Result<(Compiled, Vec<Compiled>), Vec<Diagnostic>> {
+        self.stopwatch = Stopwatch::start();
+        self.loaded.load(&self.options.root, changed);
+        self.stopwatch.lap("load");
+        let config_file = self.loaded.files.config.as_ref();
+        let languages = crate::config::load_in(config_file, &self.options, &self.loaded.catalog)
+            .0
+            .languages;
+        self.others
+            .retain(|o| languages[1..].contains(o.language.as_ref().expect("a language")));
+        for language in &languages[1..] {
+            if !self
+                .others
+                .iter()
+                .any(|o| o.language.as_ref() == Some(language))
+            {
+                let session = Session::for_language(self.options.clone(), language);
+                self.others.push(session);
+            }
+        }
+        self.others.sort_by_key(|o| {
+            languages
+                .iter()
+                .position(|l| Some(l) == o.language.as_ref())
+        });
+        // Every language reads the same files, the default's session
+        // having read what changed; they are shared, not read again.
+        for other in &mut self.others {
+            other.loaded = self.loaded.clone();
+        }
+        let main = self.compile_loaded(mode);
+        if self.others.is_empty() {
+            return main.map(|m| (m, Vec::new()));
+        }
+        let default: std::collections::BTreeMap<String, String> = match &main {
+            Ok(main) => main_places(&main.site),
+            Err(_) => Default::default(),
+        };
+        let others: Vec<_> = self
+            .others
+            .iter_mut()
+            .map(|other| {
+                other.elsewhere = Some(Arc::new(crate::config::Elsewhere {
+                    own: language_places(
+                        &other.loaded.files,
+                        &languages,
+                        other.language.as_deref(),
+                    ),
+                    default: default.clone(),
+                }));
+                other.compile_loaded(mode)
+            })
+            .collect();
+        let all_good = main.is_ok() && others.iter().all(Result::is_ok);
+        if !all_good {
+            let mut diagnostics = Vec::new();
+            for result in std::iter::once(main).chain(others) {
+                match result {
+                    Ok(compiled) => diagnostics.extend(compiled.warnings),
+                    Err(d) => diagnostics.extend(d),
+                }
+            }
+            return Err(deduplicated(diagnostics));
+        }
+        let mut main = main.unwrap_or_else(|_| unreachable!());
+        let mut others: Vec<Compiled> = others.into_iter().flatten().collect();
+        let sites: Vec<&Site> = others.iter().map(|o| &o.site).collect();
+        main.warnings
+            .extend(crate::translated::check(&main.site, &sites));
+        // The media one language's pages use are published for all.
+        let catalog = &self.loaded.catalog;
+        if !catalog.files.is_empty() {
+            let (plan, _) = media::publish::plan(catalog, &main.site.config.images, || {
+                let mut used = media::publish::used(&main.site);
+                for site in &sites {
+                    used.extend(media::publish::used(site));
+                }
+                used
+            });
+            main.media = plan;
+        }
+        for other in &mut others {
+            main.warnings.append(&mut other.warnings);
+        }
+        main.warnings = deduplicated(std::mem::take(&mut main.warnings));
+        // A verdict that differs from the original's is an error.
+        if main.warnings.iter().any(Diagnostic::is_error) {
+            return Err(std::mem::take(&mut main.warnings));
+        }
+        Ok((main, others))
+    }
+
+    /// [`Session::compile`] with the files already read.
+    fn compile_loaded(&mut self, mode: BuildMode) -> Result<Compiled, Vec<Diagnostic>> {
         let mut diagnostics = self.loaded.diagnostics.clone();
         let config_file = self.loaded.files.config.as_ref();
         let (mut config, d) =
             crate::config::load_in(config_file, &self.options, &self.loaded.catalog);
+        if let Some(language) = &self.language {
+            config = config.for_language(language);
+            config.elsewhere = self.elsewhere.clone();
+        }
         diagnostics.extend(d);
         let (language, d) = self.translations.get(&config.language, &self.loaded.files);
         crate::model::localise_default_scale(&mut config.scale, &language);
@@ -209,7 +361,11 @@ impl Session {
         let context = keys::checks_context(&self.loaded.files, &site.config);
         diagnostics.extend(self.checks.run(&site, context));
         self.stopwatch.lap("validate");
-        let media = self.plan_media(&site, &mut diagnostics);
+        // The default language's session plans the media of all.
+        let media = match self.language {
+            None => self.plan_media(&site, &mut diagnostics),
+            Some(_) => media::publish::Plan::default(),
+        };
         let templates = self.templates.get(&self.loaded.files, &site.config.locale);
         self.stopwatch.lap("templates");
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -271,7 +427,7 @@ impl Session {
             diagnostics.extend(d);
             readable.then_some(authors)
         });
-        let content = self.loaded.content(mode);
+        let content = of_language(self.loaded.content(mode), &config, diagnostics);
         let (briefings, pages) = self.parsed.update(
             content,
             &config,
@@ -388,6 +544,94 @@ fn site_file<T>(
         }
         None => (IndexMap::new(), diagnostics),
     }
+}
+
+/// The briefings and pages written in the language `config` builds: a file
+/// named with a language (`ferry.fr.md`, `index.fr.md`) is in that one,
+/// any other in the default language. A file in a language the site does
+/// not list is left out, with a warning from the default language's build.
+fn of_language(
+    (briefings, pages): (Vec<SourceFile>, Vec<SourceFile>),
+    config: &SiteConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<SourceFile>, Vec<SourceFile>) {
+    let default = config.is_default_language();
+    let mut keep = |file: &SourceFile| match crate::i18n::file_language(&file.path) {
+        None => default,
+        Some(tag) => match config
+            .languages
+            .iter()
+            .find(|l| l.eq_ignore_ascii_case(tag))
+        {
+            Some(language) => *language == config.language,
+            None => {
+                if default {
+                    diagnostics.push(unlisted_language(file, tag, config));
+                }
+                false
+            }
+        },
+    };
+    let briefings = briefings.into_iter().filter(&mut keep).collect();
+    let pages = pages.into_iter().filter(&mut keep).collect();
+    (briefings, pages)
+}
+
+fn unlisted_language(file: &SourceFile, tag: &str, config: &SiteConfig) -> Diagnostic {
+    let mut languages = config.languages.clone();
+    languages.push(tag.to_owned());
+    Diagnostic::warning(
+        &file.path,
+        crate::diagnostic::Position::start(),
+        format!(
+            "this file is named as written in `{tag}`, which is not one of the site's languages, so it is not published"
+        ),
+    )
+    .with_hint(format!(
+        "to publish it as a translation, list the language in site.yaml: `languages: [{}]`; if `.{tag}` is part of its name, rename it without the dot",
+        languages.join(", ")
+    ))
+}
+
+/// The places of the default language's briefings and pages, with their
+/// titles.
+fn main_places(site: &Site) -> std::collections::BTreeMap<String, String> {
+    let briefings = site
+        .briefings
+        .iter()
+        .map(|b| (format!("briefings/{}/", b.slug), b.title.clone()));
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (format!("{}/", p.slug), p.title.clone()));
+    briefings.chain(pages).collect()
+}
+
+/// The places of the briefings and pages written in `language`, from
+/// their file names.
+fn language_places(
+    files: &crate::load::SiteFiles,
+    languages: &[String],
+    language: Option<&str>,
+) -> std::collections::BTreeSet<String> {
+    files
+        .briefings
+        .iter()
+        .chain(&files.pages)
+        .filter(|f| {
+            let tag = crate::i18n::file_language(&f.path);
+            let written_in = tag.and_then(|t| languages.iter().find(|l| l.eq_ignore_ascii_case(t)));
+            written_in.map(String::as_str) == language
+        })
+        .filter_map(|f| crate::config::Elsewhere::place_of(&parse::content_path(&f.path)))
+        .collect()
+}
+
+/// Problems found by more than one language's build, once each, sorted.
+fn deduplicated(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    diagnostics.retain(|d| seen.insert(d.clone()));
+    sorted(diagnostics)
 }
 
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {

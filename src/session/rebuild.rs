@@ -35,9 +35,30 @@ impl Session {
         announce: &mut dyn FnMut(&Written),
     ) -> Result<Report, Failure> {
         let start = Instant::now();
-        let mut compiled = self
-            .compile(changed, BuildMode::Kept)
+        let (mut compiled, others) = self
+            .compile_all(changed, BuildMode::Kept)
             .map_err(Failure::Content)?;
+        if !others.is_empty() {
+            // A site in several languages is built whole again: each page
+            // links to its versions in the others, so one language's
+            // change can reach every language's pages.
+            let report = self.write_all(BuildMode::Kept, start, compiled, others)?;
+            let base = self.output.base_path.clone();
+            let pages = self
+                .changed_pages
+                .iter()
+                .map(|p| {
+                    let path = p.to_string_lossy().replace('\\', "/");
+                    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(&path))
+                })
+                .collect();
+            announce(&Written {
+                pages,
+                assets: Vec::new(),
+                removed: Vec::new(),
+            });
+            return Ok(report);
+        }
         let mut warnings = std::mem::take(&mut compiled.warnings);
         let mut written = match changed {
             Some(changed) => self.write_edited(&compiled, changed, announce)?,
