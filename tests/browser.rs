@@ -1045,6 +1045,102 @@ fn search_finds_claims_in_every_script() {
     });
 }
 
+/// A French desk: every word of its content is French, so any English on
+/// its search page is the script's.
+const FRENCH_SEARCH_SITE: &[(&str, &str)] = &[
+    ("site.yaml", "title: Le Bureau\nlanguage: fr\n"),
+    (
+        "content/briefings/pont.md",
+        "---
+title: Le pont de la rivière
+date: 2026-11-21
+summary: Ce que disent les chiffres.
+speakers:
+  marie: {name: Marie Dupont}
+sources:
+  rapport: {title: Rapport annuel, url: https://example.org/rapport}
+claims:
+  - {id: semaine, speaker: marie, text: Le pont a été construit en une semaine., verdict: false, explanation: Deux ans., sources: [rapport]}
+  - {id: million, speaker: marie, text: Le pont a coûté un million., verdict: mostly-true, explanation: Un peu plus., sources: [rapport]}
+---
+Le texte.
+",
+    ),
+];
+
+/// The status the search page announces, once it says something.
+async fn status_once(page: &Page<'_>, what: &str, includes: &str) -> anyhow::Result<String> {
+    let wanted = json!(includes);
+    page.wait_until(
+        what,
+        &format!("return document.getElementById('search-status').textContent.includes({wanted})"),
+    )
+    .await?;
+    let status = page
+        .eval("return document.getElementById('search-status').textContent")
+        .await?;
+    Ok(status.as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn a_french_search_page_speaks_french() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let site = Site::with(FRENCH_SEARCH_SITE);
+    let server = Server::start(site.root());
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        page.open(&format!("{}search/?q=pont", server.url)).await?;
+        let status = status_once(&page, "the results for pont", "pour").await?;
+        ensure!(
+            status == "3 résultats pour « pont ».",
+            "the status of three results: {status}"
+        );
+        let found = results(&page).await?;
+        let metas: Vec<&str> = found.iter().filter_map(|r| r["meta"].as_str()).collect();
+        ensure!(
+            metas
+                .iter()
+                .filter(|m| m.starts_with("Affirmation de Marie Dupont"))
+                .count()
+                == 2
+                && metas.iter().all(|m| m.contains("21 novembre 2026"))
+                && metas.iter().any(|m| m.starts_with("Dossier")),
+            "each result's line in French: {metas:?}"
+        );
+        ensure!(
+            metas.iter().any(|m| m.contains("Verdict : Faux")
+                && m.contains("dans Le pont de la rivière, 21 novembre 2026")),
+            "a claim's verdict and briefing in French: {metas:?}"
+        );
+
+        page.eval(
+            "const v = document.getElementById('search-verdict'); v.value = 'false'; \
+             v.dispatchEvent(new Event('change')); return null",
+        )
+        .await?;
+        let status = status_once(&page, "the result with the verdict", "avec").await?;
+        ensure!(
+            status == "1 résultat pour « pont » avec verdict Faux.",
+            "the status of one result, narrowed: {status}"
+        );
+
+        page.eval(
+            "const q = document.getElementById('search-q'); q.value = 'baleine'; \
+             document.getElementById('search-verdict').value = ''; \
+             q.dispatchEvent(new Event('input')); return null",
+        )
+        .await?;
+        let status = status_once(&page, "no result", "Aucun").await?;
+        ensure!(
+            status == "Aucun résultat pour « baleine ».",
+            "the status of no result: {status}"
+        );
+        Ok(())
+    });
+}
+
 // ------------------------------------------------ accessibility (axe-core)
 
 /// The pages axe-core checks on the repository's own example site: the

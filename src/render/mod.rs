@@ -576,7 +576,7 @@ impl<'a> Plan<'a> {
             self.site.config.absolute(&page.url),
         );
         if let Some(k) = page.job.page().filter(|&k| k > 0) {
-            meta.title = (self.site.config.locale).text(
+            meta.title = self.site.config.locale.text(
                 "title_page",
                 &[("title", meta.title), ("number", (k + 1).to_string())],
             );
