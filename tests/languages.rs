@@ -352,3 +352,36 @@ fn a_key_missing_from_a_site_language_warns_located_and_falls_back() {
     assert!(briefing.contains("Pubblicato il"));
     assert!(briefing.contains("Claims checked"));
 }
+
+#[test]
+fn a_custom_scale_gives_its_labels_per_language_and_warns_of_a_missing_one() {
+    let scale = "verdicts:
+  - id: false
+    label: {en: Wrong, fr: Faux, es: Falso}
+    rating: 1
+    description: {en: It is wrong., fr: C'est faux.}
+  - id: mostly-true
+    label: {en: Mostly right, es: Casi cierto}
+    rating: 2
+    description: {en: Nearly so., fr: Presque.}
+";
+    let site = Site::with(&[
+        (
+            "site.yaml",
+            &format!("title: Le Bureau\nlanguage: fr\n{scale}"),
+        ),
+        ("content/briefings/pont.md", FRENCH_BRIEFING),
+    ]);
+    let run = site.build();
+    let printed = format!("{}{}", run.stdout, run.stderr);
+    let verdict = site.page("/verdicts/false/");
+    let heading = common::texts(&verdict, "h1");
+    assert!(heading.iter().any(|h| h.contains("Faux")), "{heading:?}");
+    assert!(verdict.html().contains("C'est faux."), "{}", verdict.html());
+    // No French label: the English one, with a warning at the line.
+    let briefing = site.page("/briefings/pont/");
+    assert!(briefing.html().contains(">Mostly right<"));
+    assert!(printed.contains("site.yaml:9:5"), "{printed}");
+    assert!(printed.contains("no label in `fr`"), "{printed}");
+    assert!(!printed.contains("site.yaml:5:"), "{printed}");
+}
