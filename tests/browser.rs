@@ -1490,6 +1490,103 @@ fn a_right_to_left_page_mirrors_and_has_no_serious_accessibility_violations() {
     );
 }
 
+/// An Arabic desk: its content is Arabic too, as an Arabic desk's is.
+const ARABIC_SITE: &[(&str, &str)] = &[
+    ("site.yaml", "title: مكتب التحقق\nlanguage: ar\n"),
+    (
+        "content/briefings/bridge.md",
+        "---
+title: الجسر على النهر
+date: 2026-11-21
+summary: ما تقوله الأرقام عن الجسر.
+speakers:
+  mariam:
+    name: مريم حداد
+    role: وزيرة النقل
+sources:
+  report:
+    title: التقرير السنوي
+    publisher: ديوان المحاسبة
+    url: https://example.org/report
+claims:
+  - id: week
+    speaker: mariam
+    text: بُني الجسر في أسبوع واحد.
+    verdict: false
+    explanation: استغرق البناء عامين.
+    sources: [report]
+  - id: million
+    speaker: mariam
+    text: كلّف الجسر مليون دينار.
+    verdict: mostly-true
+    explanation: كانت الكلفة النهائية أعلى بقليل.
+    sources: [report]
+---
+نص الملف.
+",
+    ),
+];
+
+/// An Arabic site is right to left on every kind of page, as Chromium lays
+/// it out, and axe finds nothing serious on its index, briefing, claim,
+/// speaker and search pages (the search page with its results shown).
+#[test]
+fn an_arabic_site_is_right_to_left_and_has_no_serious_accessibility_violations() {
+    let (chromium, axe) = (common::chromium(), common::axe_core());
+    let (Some(chromium), Some(axe)) = (chromium, axe) else {
+        return;
+    };
+    let site = Site::with(ARABIC_SITE);
+    let server = Server::start(site.root());
+    let pages = [
+        "",
+        "briefings/bridge/",
+        "briefings/bridge/claims/week/",
+        "speakers/mariam/",
+        "search/?q=%D8%A7%D9%84%D8%AC%D8%B3%D8%B1",
+    ];
+    let (directions, found, status) = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let (mut directions, mut found) = (Vec::new(), Vec::new());
+        let mut status = Json::Null;
+        for path in pages {
+            page.open(&format!("{}{path}", server.url)).await?;
+            if path.starts_with("search/") {
+                page.wait_until(
+                    "search results",
+                    "return document.querySelectorAll('#search-results li').length === 3",
+                )
+                .await?;
+                status = page
+                    .eval("return document.getElementById('search-status').textContent")
+                    .await?;
+            }
+            let direction = page
+                .eval(
+                    "return [document.documentElement.lang, document.documentElement.dir, \
+                     getComputedStyle(document.querySelector('main')).direction]",
+                )
+                .await?;
+            directions.push((path, direction));
+            found.extend(axe_violations_in_place(&page, path, &axe).await?);
+        }
+        Ok((directions, found, status))
+    });
+    for (path, direction) in directions {
+        assert_eq!(direction, json!(["ar", "rtl", "rtl"]), "/{path}");
+    }
+    assert_eq!(
+        status,
+        json!("3 نتائج عن «الجسر»."),
+        "the search status in Arabic"
+    );
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility violations on the Arabic site:\n{}",
+        found.join("\n")
+    );
+}
+
 /// Runs axe-core over one page and describes each serious or critical
 /// violation: rule, page, help text and the first few elements at fault.
 async fn axe_violations(
