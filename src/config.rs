@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::SourceFile;
-use crate::model::{assign_tones, default_scale, Page, Verdict};
+use crate::model::{assign_tones, default_scale, Localised, Page, Verdict};
 use crate::parse::yaml::{self, Offset, Spans, Text};
 
 /// What the command line asks of a build.
@@ -216,6 +216,7 @@ impl SiteConfig {
         let mut config = self.clone();
         config.language = language.to_owned();
         config.base_path = language_root(&self.root_path, &self.languages, language);
+        config.scale = self.scale_for(language);
         config
     }
 
@@ -237,6 +238,14 @@ impl SiteConfig {
 
     pub fn verdict(&self, id: &str) -> Option<&Verdict> {
         self.scale.iter().find(|v| v.id == id)
+    }
+
+    /// The verdict scale in language `tag`: each label and description a
+    /// custom scale gives per language, in `tag` (else English, else the
+    /// first given). The built-in scale is translated with the interface
+    /// strings instead (`model::localise_default_scale`).
+    pub fn scale_for(&self, tag: &str) -> Vec<Verdict> {
+        self.scale.iter().map(|v| v.in_language(tag)).collect()
     }
 }
 
@@ -294,9 +303,60 @@ struct RawPublisher {
 #[serde(deny_unknown_fields)]
 struct RawVerdict {
     id: Option<Text>,
-    label: Option<Text>,
+    label: Option<RawLocalised>,
     rating: Option<Text>,
-    description: Option<Text>,
+    description: Option<RawLocalised>,
+}
+
+/// A verdict's label or description as written: one text for every
+/// language, or one per language (`{en: Misleading, fr: Trompeur}`).
+enum RawLocalised {
+    Plain(Text),
+    /// A plain `True`, `1.5` or `~` that YAML reads as a boolean, a number
+    /// or null: its characters are read back from the file.
+    Inferred,
+    ByLanguage(Vec<(Text, Text)>),
+}
+
+impl<'de> Deserialize<'de> for RawLocalised {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, MapAccess, Visitor};
+        struct Localised;
+        impl<'de> Visitor<'de> for Localised {
+            type Value = RawLocalised;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a text, or one text per language such as `{en: Misleading, fr: Trompeur}`",
+                )
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<RawLocalised, E> {
+                Ok(RawLocalised::Plain(Text(v.to_owned())))
+            }
+            fn visit_bool<E: Error>(self, _: bool) -> Result<RawLocalised, E> {
+                Ok(RawLocalised::Inferred)
+            }
+            fn visit_i64<E: Error>(self, _: i64) -> Result<RawLocalised, E> {
+                Ok(RawLocalised::Inferred)
+            }
+            fn visit_u64<E: Error>(self, _: u64) -> Result<RawLocalised, E> {
+                Ok(RawLocalised::Inferred)
+            }
+            fn visit_f64<E: Error>(self, _: f64) -> Result<RawLocalised, E> {
+                Ok(RawLocalised::Inferred)
+            }
+            fn visit_unit<E: Error>(self) -> Result<RawLocalised, E> {
+                Ok(RawLocalised::Inferred)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawLocalised, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<Text, Text>()? {
+                    entries.push(entry);
+                }
+                Ok(RawLocalised::ByLanguage(entries))
+            }
+        }
+        deserializer.deserialize_any(Localised)
+    }
 }
 
 /// Reads `site.yaml` (if there is one) and applies command-line overrides.
@@ -372,7 +432,7 @@ pub fn load_in(
     }
     apply_base_url(&mut config, raw.base_url, options, &at, &mut diagnostics);
     if let Some(verdicts) = raw.verdicts {
-        if let Some(scale) = scale(verdicts, &at, &mut diagnostics) {
+        if let Some(scale) = scale(verdicts, &config.language, &at, &mut diagnostics) {
             config.scale = scale;
         }
     }
@@ -674,6 +734,7 @@ fn apply_images(
 /// verdict of it could be read (the default scale stays).
 fn scale(
     verdicts: Vec<RawVerdict>,
+    language: &str,
     at: &Located,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Vec<Verdict>> {
@@ -685,15 +746,23 @@ fn scale(
         let Some(id) = verdict_id(&field, raw.id, &mut seen, &mut slugs, at, diagnostics) else {
             continue;
         };
-        let label = raw.label.map_or_else(|| id.clone(), |l| l.0);
+        let in_language = |what: &str, raw, diagnostics: &mut Vec<Diagnostic>| {
+            let field = format!("{field}.{what}");
+            localised(&field, &id, raw, language, at, diagnostics)
+        };
+        let (label, labels) = in_language("label", raw.label, diagnostics);
+        let label = label.unwrap_or_else(|| id.clone());
         let rating = verdict_rating(&field, raw.rating, at, diagnostics);
-        let description = verdict_description(&field, &id, raw.description, at, diagnostics);
+        let (description, descriptions) = in_language("description", raw.description, diagnostics);
+        let description = verdict_description(&field, &id, description, at, diagnostics);
         scale.push(Verdict {
             id,
             label,
             rating,
             tone: crate::model::Tone::Unrated,
             description,
+            labels,
+            descriptions,
         });
     }
     if scale.is_empty() {
@@ -780,18 +849,59 @@ fn verdict_rating(
     }
 }
 
+/// A verdict's label or description (at `field`) in the site's
+/// `language`, and all its languages when given one per language. A map
+/// without the site's language is a warning: English, else the first
+/// entry, is shown.
+fn localised(
+    field: &str,
+    id: &str,
+    raw: Option<RawLocalised>,
+    language: &str,
+    at: &Located,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<String>, Localised) {
+    let entries = match raw {
+        None => return (None, Localised::default()),
+        Some(RawLocalised::Plain(text)) => return (Some(text.0), Localised::default()),
+        Some(RawLocalised::Inferred) => {
+            return (at.spans.plain_scalar(field), Localised::default())
+        }
+        Some(RawLocalised::ByLanguage(entries)) => entries,
+    };
+    let by_language = Localised(entries.into_iter().map(|(k, v)| (k.0, v.0)).collect());
+    let Some(first) = by_language.0.first() else {
+        return (None, by_language);
+    };
+    if by_language.exact(language).is_none() {
+        let used = by_language.exact("en").map_or(first.0.as_str(), |_| "en");
+        let what = field.rsplit('.').next().unwrap_or(field);
+        diagnostics.push(
+            Diagnostic::warning(
+                SITE_YAML,
+                at.spans.locate(field),
+                format!("verdict `{id}` has no {what} in `{language}`, the site's language: the `{used}` one is shown"),
+            )
+            .with_field(field)
+            .with_hint(format!("add `{language}: …` to `{what}:`, the words readers of the site see")),
+        );
+    }
+    let picked = by_language.pick(language).map(str::to_owned);
+    (picked, by_language)
+}
+
 /// A verdict's definition. One left out still builds, but readers then see
 /// a label with nothing saying what it means on this site, so it is
 /// reported as a warning.
 fn verdict_description(
     field: &str,
     id: &str,
-    description: Option<Text>,
+    description: Option<String>,
     at: &Located,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let description = description
-        .map(|d| d.0.trim().to_owned())
+        .map(|d| d.trim().to_owned())
         .filter(|d| !d.is_empty());
     if description.is_none() {
         diagnostics.push(
@@ -1132,6 +1242,91 @@ mod tests {
                 ("false", "worst"),
                 ("unproven", "unrated")
             ]
+        );
+    }
+
+    #[test]
+    fn a_label_yaml_reads_as_true_or_a_number_keeps_its_characters() {
+        let file = SourceFile::new(
+            "site.yaml",
+            "verdicts:\n  - { id: true, label: True, rating: 5, description: Right. }\n  - id: half\n    label: 0.50 # a half\n    description: Half.\n",
+        );
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let labels: Vec<&str> = config.scale.iter().map(|v| v.label.as_str()).collect();
+        assert_eq!(labels, ["True", "0.50"]);
+    }
+
+    const SCALE_BY_LANGUAGE: &str = "verdicts:
+  - id: misleading
+    label: {en: Misleading, fr: Trompeur}
+    rating: 1
+    description:
+      en: Leaves a false impression.
+      fr: Laisse une fausse impression.
+  - id: sound
+    label: {fr: Fondé, es: Fundado}
+    rating: 2
+    description: Holds up.
+";
+
+    #[test]
+    fn a_label_given_per_language_is_shown_in_the_site_language_and_kept_for_others() {
+        let file = SourceFile::new("site.yaml", format!("language: fr-CA\n{SCALE_BY_LANGUAGE}"));
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let misleading = &config.scale[0];
+        assert_eq!(misleading.label, "Trompeur");
+        assert_eq!(
+            misleading.description.as_deref(),
+            Some("Laisse une fausse impression.")
+        );
+        let english = config.scale_for("en");
+        assert_eq!(english[0].label, "Misleading");
+        assert_eq!(
+            english[0].description.as_deref(),
+            Some("Leaves a false impression.")
+        );
+        // No English: the first given; a description given once stays.
+        assert_eq!(english[1].label, "Fondé");
+        assert_eq!(english[1].description.as_deref(), Some("Holds up."));
+        assert_eq!(config.scale_for("es")[1].label, "Fundado");
+    }
+
+    #[test]
+    fn a_label_missing_the_site_language_warns_at_it_and_falls_back() {
+        let file = SourceFile::new("site.yaml", format!("language: de\n{SCALE_BY_LANGUAGE}"));
+        let (config, diagnostics) = load(Some(&file), &Options::new("."));
+        let labels: Vec<&str> = config.scale.iter().map(|v| v.label.as_str()).collect();
+        assert_eq!(labels, ["Misleading", "Fondé"]);
+        let found: Vec<(String, usize)> = diagnostics
+            .iter()
+            .map(|d| (d.field.clone().unwrap_or_default(), d.position.line))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("verdicts[0].label".to_owned(), 4),
+                ("verdicts[0].description".to_owned(), 6),
+                ("verdicts[1].label".to_owned(), 10),
+            ],
+            "{diagnostics:?}"
+        );
+        assert!(diagnostics.iter().all(|d| !d.is_error()));
+        assert!(
+            diagnostics[0].message.contains("`de`"),
+            "{}",
+            diagnostics[0].message
+        );
+        assert!(
+            diagnostics[0].message.contains("`en` one"),
+            "{}",
+            diagnostics[0].message
+        );
+        assert!(
+            diagnostics[2].message.contains("`fr` one"),
+            "{}",
+            diagnostics[2].message
         );
     }
 

@@ -60,6 +60,50 @@ pub struct Verdict {
     /// What the verdict means on this site, for readers: shown on the
     /// verdict pages and as the badge's description.
     pub description: Option<String>,
+    /// The label and description by language, when `site.yaml` gives them
+    /// so (`label: {en: Misleading, fr: Trompeur}`); empty when given once
+    /// for every language. `label` and `description` hold the site
+    /// language's.
+    pub labels: Localised,
+    pub descriptions: Localised,
+}
+
+impl Verdict {
+    /// This verdict with its label and description in language `tag`
+    /// (see [`Localised::pick`]); as it is where they were given once.
+    pub fn in_language(&self, tag: &str) -> Verdict {
+        let mut verdict = self.clone();
+        if let Some(label) = self.labels.pick(tag) {
+            verdict.label = label.to_owned();
+        }
+        if let Some(description) = self.descriptions.pick(tag) {
+            verdict.description = Some(description.to_owned());
+        }
+        verdict
+    }
+}
+
+/// Words `site.yaml` gives one per language, by language tag, in the order
+/// written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Localised(pub Vec<(String, String)>);
+
+impl Localised {
+    /// The words for language `tag` (`fr`, `pt-BR`): its own entry, else
+    /// its primary language's (`pt` for `pt-BR`).
+    pub fn exact(&self, tag: &str) -> Option<&str> {
+        let primary = tag.split(['-', '_']).next().unwrap_or(tag);
+        let find = |t: &str| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(t));
+        find(tag).or_else(|| find(primary)).map(|(_, s)| s.as_str())
+    }
+
+    /// The words for `tag`, else the English ones, else the first given;
+    /// `None` when none are given.
+    pub fn pick(&self, tag: &str) -> Option<&str> {
+        self.exact(tag)
+            .or_else(|| self.exact("en"))
+            .or_else(|| self.0.first().map(|(_, s)| s.as_str()))
+    }
 }
 
 /// Where a verdict sits on its scale, for styling. Computed from ratings so a
@@ -104,6 +148,8 @@ pub(crate) fn default_scale() -> Vec<Verdict> {
             rating: Some(rating),
             tone: Tone::Unrated,
             description: Some(description.into()),
+            labels: Localised::default(),
+            descriptions: Localised::default(),
         })
         .collect();
     scale.push(Verdict {
@@ -115,6 +161,8 @@ pub(crate) fn default_scale() -> Vec<Verdict> {
             "The evidence available when the claim was checked neither confirms nor refutes it."
                 .into(),
         ),
+        labels: Localised::default(),
+        descriptions: Localised::default(),
     });
     assign_tones(&mut scale);
     scale

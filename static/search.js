@@ -18,6 +18,31 @@
     tag: document.getElementById("search-tag")
   };
 
+  // The messages, in the page's language: `{name}` placeholders are
+  // filled here; a count's message has one form per plural category.
+  var TEXT = status.dataset;
+  var lang = document.documentElement.lang || "en";
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+  var lists = window.Intl && Intl.ListFormat ? new Intl.ListFormat(lang, { type: "unit", style: "short" }) : null;
+
+  // `template` with each `{name}` replaced by `values[name]`, as a list of
+  // strings and nodes for `append`.
+  function parts(template, values) {
+    return (template || "").split(/(\{[a-z_]+\})/).filter(Boolean).map(function (part) {
+      var name = part.slice(1, -1);
+      return part.charAt(0) === "{" && Object.prototype.hasOwnProperty.call(values, name) ? values[name] : part;
+    });
+  }
+
+  function say(template, values) { return parts(template, values || {}).join(""); }
+
+  function counted(forms, count, values) {
+    var all = JSON.parse(forms || "{}");
+    var form = (plurals && all[plurals.select(count)]) || all.other || "";
+    values.count = String(count);
+    return say(form, values);
+  }
+
   var PAGE = 20;           // results shown at a time
   var DEBOUNCE = 200;      // ms of quiet typing before a search runs
   var PREFIX_BYTES = 256 * 1024;  // the last word matches as a prefix only over shards this big in all
@@ -222,25 +247,31 @@
       link.textContent = doc.verbatim ? "\u201c" + doc.text + "\u201d" : doc.text;
       var speaker = meta.speakers[doc.speaker];
       var verdict = meta.verdicts[doc.verdict];
-      line.appendChild(el("span", "search-result__kind", speaker ? "Claim by " : "Claim"));
-      if (speaker) { line.append(speaker.name); }
+      if (speaker) {
+        // The kind is the words before the speaker's name.
+        var by = parts(TEXT.claimBy, { speaker: speaker });
+        by.forEach(function (part) {
+          if (part === speaker) { line.append(speaker.name); }
+          else if (!line.childNodes.length) { line.appendChild(el("span", "search-result__kind", part)); }
+          else { line.append(part); }
+        });
+      } else {
+        line.appendChild(el("span", "search-result__kind", TEXT.claim));
+      }
       if (verdict) {
         sep();
         var badge = line.appendChild(el("span", "verdict verdict--" + verdict.tone));
-        badge.appendChild(el("span", "visually-hidden", "Verdict: "));
+        badge.appendChild(el("span", "visually-hidden", TEXT.verdict + " "));
         badge.append(verdict.label);
       }
       sep();
-      line.append("in ");
-      line.appendChild(el("cite", "", briefing.title));
-      line.append(", ");
-      line.appendChild(time(briefing));
+      line.append.apply(line, parts(TEXT.inBriefing, { briefing: el("cite", "", briefing.title), date: time(briefing) }));
       item.appendChild(link);
       item.appendChild(line);
     } else {
       link.href = briefing.url;
       link.textContent = briefing.title;
-      line.appendChild(el("span", "search-result__kind", "Briefing"));
+      line.appendChild(el("span", "search-result__kind", TEXT.briefing));
       sep();
       line.appendChild(time(briefing));
       item.appendChild(link);
@@ -268,25 +299,27 @@
     return first;
   }
 
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  var FILTERS = { speaker: "filterSpeaker", verdict: "filterVerdict", tag: "filterTag" };
 
   function describe(query, filters) {
-    var parts = [];
-    if (query.trim()) { parts.push("for \u201c" + query.trim() + "\u201d"); }
+    var said = [];
+    if (query.trim()) { said.push(say(TEXT["for"], { query: query.trim() })); }
     var narrowed = Object.keys(filters).map(function (kind) {
       var select = selects[kind];
-      return kind + " " + select.options[select.selectedIndex].dataset.name;
+      return say(TEXT[FILTERS[kind]], { name: select.options[select.selectedIndex].dataset.name });
     });
-    if (narrowed.length) { parts.push("with " + narrowed.join(", ")); }
-    return parts.join(" ");
+    if (narrowed.length) {
+      said.push(say(TEXT["with"], { filters: lists ? lists.format(narrowed) : narrowed.join(", ") }));
+    }
+    return said.join(" ");
   }
 
   function announce() {
     var total = state.results.length;
-    var text = state.description;
+    var values = { description: state.description, shown: String(state.shown) };
     status.textContent = total === 0
-      ? "No results " + text + "."
-      : plural(total, "result") + " " + text + (total > state.shown ? "; showing the first " + state.shown + "." : ".");
+      ? say(TEXT.noResults, values)
+      : counted(total > state.shown ? TEXT.resultsShowing : TEXT.results, total, values);
   }
 
   function currentFilters() {
@@ -315,7 +348,7 @@
       list.textContent = "";
       more.hidden = true;
       state = { results: [], shown: 0 };
-      status.textContent = text.trim() ? "Type a longer word to search." : "";
+      status.textContent = text.trim() ? TEXT.tooShort : "";
       return;
     }
     try {
@@ -332,7 +365,7 @@
   }
 
   function failed(error) {
-    status.textContent = "Search could not load its index (" + error.message + "). Browse the indexes below instead.";
+    status.textContent = say(TEXT.failed, { error: error.message });
   }
 
   var timer = null;

@@ -1045,6 +1045,102 @@ fn search_finds_claims_in_every_script() {
     });
 }
 
+/// A French desk: every word of its content is French, so any English on
+/// its search page is the script's.
+const FRENCH_SEARCH_SITE: &[(&str, &str)] = &[
+    ("site.yaml", "title: Le Bureau\nlanguage: fr\n"),
+    (
+        "content/briefings/pont.md",
+        "---
+title: Le pont de la rivière
+date: 2026-11-21
+summary: Ce que disent les chiffres.
+speakers:
+  marie: {name: Marie Dupont}
+sources:
+  rapport: {title: Rapport annuel, url: https://example.org/rapport}
+claims:
+  - {id: semaine, speaker: marie, text: Le pont a été construit en une semaine., verdict: false, explanation: Deux ans., sources: [rapport]}
+  - {id: million, speaker: marie, text: Le pont a coûté un million., verdict: mostly-true, explanation: Un peu plus., sources: [rapport]}
+---
+Le texte.
+",
+    ),
+];
+
+/// The status the search page announces, once it says something.
+async fn status_once(page: &Page<'_>, what: &str, includes: &str) -> anyhow::Result<String> {
+    let wanted = json!(includes);
+    page.wait_until(
+        what,
+        &format!("return document.getElementById('search-status').textContent.includes({wanted})"),
+    )
+    .await?;
+    let status = page
+        .eval("return document.getElementById('search-status').textContent")
+        .await?;
+    Ok(status.as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn a_french_search_page_speaks_french() {
+    let Some(chromium) = common::chromium() else {
+        return;
+    };
+    let site = Site::with(FRENCH_SEARCH_SITE);
+    let server = Server::start(site.root());
+    chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        page.open(&format!("{}search/?q=pont", server.url)).await?;
+        let status = status_once(&page, "the results for pont", "pour").await?;
+        ensure!(
+            status == "3 résultats pour « pont ».",
+            "the status of three results: {status}"
+        );
+        let found = results(&page).await?;
+        let metas: Vec<&str> = found.iter().filter_map(|r| r["meta"].as_str()).collect();
+        ensure!(
+            metas
+                .iter()
+                .filter(|m| m.starts_with("Affirmation de Marie Dupont"))
+                .count()
+                == 2
+                && metas.iter().all(|m| m.contains("21 novembre 2026"))
+                && metas.iter().any(|m| m.starts_with("Dossier")),
+            "each result's line in French: {metas:?}"
+        );
+        ensure!(
+            metas.iter().any(|m| m.contains("Verdict : Faux")
+                && m.contains("dans Le pont de la rivière, 21 novembre 2026")),
+            "a claim's verdict and briefing in French: {metas:?}"
+        );
+
+        page.eval(
+            "const v = document.getElementById('search-verdict'); v.value = 'false'; \
+             v.dispatchEvent(new Event('change')); return null",
+        )
+        .await?;
+        let status = status_once(&page, "the result with the verdict", "avec").await?;
+        ensure!(
+            status == "1 résultat pour « pont » avec verdict Faux.",
+            "the status of one result, narrowed: {status}"
+        );
+
+        page.eval(
+            "const q = document.getElementById('search-q'); q.value = 'baleine'; \
+             document.getElementById('search-verdict').value = ''; \
+             q.dispatchEvent(new Event('input')); return null",
+        )
+        .await?;
+        let status = status_once(&page, "no result", "Aucun").await?;
+        ensure!(
+            status == "Aucun résultat pour « baleine ».",
+            "the status of no result: {status}"
+        );
+        Ok(())
+    });
+}
+
 // ------------------------------------------------ accessibility (axe-core)
 
 /// The pages axe-core checks on the repository's own example site: the
@@ -1393,6 +1489,103 @@ fn a_right_to_left_page_mirrors_and_has_no_serious_accessibility_violations() {
     assert!(
         found.is_empty(),
         "serious or critical accessibility violations right to left:\n{}",
+        found.join("\n")
+    );
+}
+
+/// An Arabic desk: its content is Arabic too, as an Arabic desk's is.
+const ARABIC_SITE: &[(&str, &str)] = &[
+    ("site.yaml", "title: مكتب التحقق\nlanguage: ar\n"),
+    (
+        "content/briefings/bridge.md",
+        "---
+title: الجسر على النهر
+date: 2026-11-21
+summary: ما تقوله الأرقام عن الجسر.
+speakers:
+  mariam:
+    name: مريم حداد
+    role: وزيرة النقل
+sources:
+  report:
+    title: التقرير السنوي
+    publisher: ديوان المحاسبة
+    url: https://example.org/report
+claims:
+  - id: week
+    speaker: mariam
+    text: بُني الجسر في أسبوع واحد.
+    verdict: false
+    explanation: استغرق البناء عامين.
+    sources: [report]
+  - id: million
+    speaker: mariam
+    text: كلّف الجسر مليون دينار.
+    verdict: mostly-true
+    explanation: كانت الكلفة النهائية أعلى بقليل.
+    sources: [report]
+---
+نص الملف.
+",
+    ),
+];
+
+/// An Arabic site is right to left on every kind of page, as Chromium lays
+/// it out, and axe finds nothing serious on its index, briefing, claim,
+/// speaker and search pages (the search page with its results shown).
+#[test]
+fn an_arabic_site_is_right_to_left_and_has_no_serious_accessibility_violations() {
+    let (chromium, axe) = (common::chromium(), common::axe_core());
+    let (Some(chromium), Some(axe)) = (chromium, axe) else {
+        return;
+    };
+    let site = Site::with(ARABIC_SITE);
+    let server = Server::start(site.root());
+    let pages = [
+        "",
+        "briefings/bridge/",
+        "briefings/bridge/claims/week/",
+        "speakers/mariam/",
+        "search/?q=%D8%A7%D9%84%D8%AC%D8%B3%D8%B1",
+    ];
+    let (directions, found, status) = chromium.run(async |client| {
+        let page = Page::new(client, &server).await?;
+        let (mut directions, mut found) = (Vec::new(), Vec::new());
+        let mut status = Json::Null;
+        for path in pages {
+            page.open(&format!("{}{path}", server.url)).await?;
+            if path.starts_with("search/") {
+                page.wait_until(
+                    "search results",
+                    "return document.querySelectorAll('#search-results li').length === 3",
+                )
+                .await?;
+                status = page
+                    .eval("return document.getElementById('search-status').textContent")
+                    .await?;
+            }
+            let direction = page
+                .eval(
+                    "return [document.documentElement.lang, document.documentElement.dir, \
+                     getComputedStyle(document.querySelector('main')).direction]",
+                )
+                .await?;
+            directions.push((path, direction));
+            found.extend(axe_violations_in_place(&page, path, &axe).await?);
+        }
+        Ok((directions, found, status))
+    });
+    for (path, direction) in directions {
+        assert_eq!(direction, json!(["ar", "rtl", "rtl"]), "/{path}");
+    }
+    assert_eq!(
+        status,
+        json!("3 نتائج عن «الجسر»."),
+        "the search status in Arabic"
+    );
+    assert!(
+        found.is_empty(),
+        "serious or critical accessibility violations on the Arabic site:\n{}",
         found.join("\n")
     );
 }

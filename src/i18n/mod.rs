@@ -169,6 +169,19 @@ impl Language {
         fill(template, args)
     }
 
+    /// Every form of the string for `key` by CLDR plural category, its
+    /// placeholders left in: for a script that counts in the browser and
+    /// picks the form with the same rules (`Intl.PluralRules`). A plain
+    /// string is the one form `other`.
+    pub fn forms(&self, key: &str) -> Option<std::collections::BTreeMap<String, String>> {
+        match self.messages.get(key)? {
+            Message::Plain(s) => Some([("other".to_owned(), s.clone())].into()),
+            Message::Plural(forms) => {
+                Some(forms.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            }
+        }
+    }
+
     /// Whether `key` is a known interface string.
     pub fn has(&self, key: &str) -> bool {
         self.messages.contains_key(key)
@@ -459,6 +472,25 @@ mod tests {
         assert_eq!(count(&ar, 3), "تحققنا من 3 ادعاءات");
         assert_eq!(count(&ar, 11), "تحققنا من 11 ادعاءً");
         assert_eq!(count(&ar, 100), "تحققنا من 100 ادعاء");
+    }
+
+    #[test]
+    fn forms_give_every_plural_category_of_the_language_with_placeholders_left_in() {
+        let ar = language("ar");
+        let forms = ar.forms("search_results").unwrap();
+        let categories: Vec<&str> = forms.keys().map(String::as_str).collect();
+        assert_eq!(categories, ["few", "many", "one", "other", "two", "zero"]);
+        assert!(forms["few"].contains("{count}"));
+        let en = language("en");
+        assert_eq!(
+            en.forms("search_too_short").unwrap(),
+            [(
+                "other".to_owned(),
+                "Type a longer word to search.".to_owned()
+            )]
+            .into()
+        );
+        assert!(en.forms("no_such_key").is_none());
     }
 
     #[test]

@@ -595,6 +595,23 @@ impl Spans {
         }
     }
 
+    /// A plain scalar at `path` as its characters are written: serde_yaml
+    /// reads `True` or `1.0` as a boolean or a number, and a field that
+    /// also takes a mapping cannot ask for the text instead.
+    pub(crate) fn plain_scalar(&self, path: &str) -> Option<String> {
+        let position = self.locate(path);
+        let text = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        let line = text
+            .lines()
+            .nth(position.line.checked_sub(self.offset.lines + 1)?)?;
+        let value: String = line
+            .chars()
+            .skip(position.column.saturating_sub(1))
+            .take_while(|c| !matches!(c, ',' | '}' | ']' | '#'))
+            .collect();
+        Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
     /// Drops the position index; the next `locate` builds it again.
     pub fn forget_positions(&self) {
         *self.index.lock().unwrap_or_else(|e| e.into_inner()) = None;

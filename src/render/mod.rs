@@ -591,7 +591,10 @@ impl<'a> Plan<'a> {
             self.site.config.absolute(&page.url),
         );
         if let Some(k) = page.job.page().filter(|&k| k > 0) {
-            meta.title = format!("{}, page {}", meta.title, k + 1);
+            meta.title = self.site.config.locale.text(
+                "title_page",
+                &[("title", meta.title), ("number", (k + 1).to_string())],
+            );
         }
         context.insert("meta", &meta);
         context

@@ -170,8 +170,8 @@ impl Serialize for Sharing<'_> {
         let (claim, config) = (self.claim, self.config);
         let embed_url = config.absolute(&format!("{}embed/", claim.page_url));
         SharingView {
-            embed_code: embed_code(&embed_url, claim),
-            share: share_links(&config.absolute(&claim.page_url), claim),
+            embed_code: embed_code(config, &embed_url, claim),
+            share: share_links(config, &config.absolute(&claim.page_url), claim),
             embed_url,
         }
         .serialize(serializer)
@@ -182,7 +182,7 @@ impl Serialize for Sharing<'_> {
 #[derive(Serialize)]
 struct ShareLink {
     /// The service, as the link reads: "Email", "Bluesky", …
-    name: &'static str,
+    name: String,
     url: String,
 }
 
@@ -769,6 +769,7 @@ impl View<'_> {
             _ => views::site_share_image(config),
         };
         let list = |title: &str| (title.to_owned(), site.description.clone());
+        let text = |key: &str, args: &[(&str, String)]| config.locale.text(key, args);
         (meta.title, meta.description) = match self {
             View::Index(_) => list(&site.title),
             View::Briefing(page) => {
@@ -785,35 +786,46 @@ impl View<'_> {
                 meta.modified_time = page.modified.map(views::iso);
                 // As the page's headline has it: quotation marks only
                 // around the speaker's own words.
-                let title = if claim.verbatim {
-                    format!("{}: “{}”", claim.speaker.name, claim.text)
-                } else {
-                    format!("{}: {}", claim.speaker.name, claim.text)
-                };
-                (title, claim.summary.clone())
+                (
+                    said(config, claim, views::quoted(claim)),
+                    claim.summary.clone(),
+                )
             }
             View::Embed(page) => {
                 let claim = page.claim.view;
                 meta.kind = "article";
-                let title = format!("{}: “{}”", claim.speaker.name, claim.text);
-                (title, claim.summary.clone())
+                let words = format!("“{}”", claim.text);
+                (said(config, claim, words), claim.summary.clone())
             }
             View::Speaker(page) => {
                 meta.kind = "profile";
-                (page.speaker.speaker.view.name.clone(), about(site, page))
+                (
+                    page.speaker.speaker.view.name.clone(),
+                    about(site, config, page),
+                )
             }
-            View::Speakers(_) => list("Speakers"),
-            View::Sources(_) => list("Sources"),
-            View::Verdicts(_) => list("Verdicts"),
-            View::Verdict(page) => list(&format!("Verdict: {}", page.verdict.verdict.label)),
-            View::Tags(_) => list("Tags"),
-            View::Tag(page) => list(&format!("Tag: {}", page.tag.tag.name)),
+            View::Speakers(_) => list(&text("speakers", &[])),
+            View::Sources(_) => list(&text("sources", &[])),
+            View::Verdicts(_) => list(&text("verdicts", &[])),
+            View::Verdict(page) => list(&text(
+                "verdict_title",
+                &[("label", page.verdict.verdict.label.clone())],
+            )),
+            View::Tags(_) => list(&text("tags", &[])),
+            View::Tag(page) => list(&text("tag_title", &[("tag", page.tag.tag.name.clone())])),
             View::Author(page) => {
                 let author = page.author.view;
                 meta.kind = "profile";
                 let about = author.bio.clone().or_else(|| author.role.clone());
-                let about = about
-                    .unwrap_or_else(|| format!("Briefings by {} for {}.", author.name, site.title));
+                let about = about.unwrap_or_else(|| {
+                    text(
+                        "briefings_by_author_description",
+                        &[
+                            ("author", author.name.clone()),
+                            ("site", site.title.clone()),
+                        ],
+                    )
+                });
                 (author.name.clone(), about)
             }
             View::Page(page) => {
@@ -821,16 +833,16 @@ impl View<'_> {
                 let about = page.description.as_ref().unwrap_or(&site.description);
                 (page.title.clone(), about.clone())
             }
-            View::Corrections(_) => list("Corrections"),
-            View::NotFound(_) => list("Page not found"),
-            View::Search(_) => list("Search"),
+            View::Corrections(_) => list(&text("corrections", &[])),
+            View::NotFound(_) => list(&text("page_not_found", &[])),
+            View::Search(_) => list(&text("search", &[])),
         };
         meta
     }
 }
 
 /// What a speaker's share card says about them.
-fn about(site: &SiteView, page: &SpeakerPage) -> String {
+fn about(site: &SiteView, config: &SiteConfig, page: &SpeakerPage) -> String {
     let speaker = page.speaker.speaker.view;
     let about: Vec<&str> = [&speaker.role, &speaker.affiliation]
         .into_iter()
@@ -838,46 +850,68 @@ fn about(site: &SiteView, page: &SpeakerPage) -> String {
         .map(String::as_str)
         .collect();
     if about.is_empty() {
-        format!("Claims by {} checked by {}.", speaker.name, site.title)
+        config.locale.text(
+            "speaker_about",
+            &[
+                ("speaker", speaker.name.clone()),
+                ("site", site.title.clone()),
+            ],
+        )
     } else {
         about.join(", ")
     }
 }
 
+/// "Speaker: words", as a claim's headline gives it.
+fn said(config: &SiteConfig, claim: &ClaimView, words: String) -> String {
+    config.locale.text(
+        "claim_said",
+        &[("speaker", claim.speaker.name.clone()), ("words", words)],
+    )
+}
+
+/// The claim, who made it and its verdict in one line, in the words of
+/// `key` (a post's text, an embed's title).
+pub(crate) fn with_verdict(config: &SiteConfig, key: &str, claim: &ClaimView) -> String {
+    config.locale.text(
+        key,
+        &[
+            ("speaker", claim.speaker.name.clone()),
+            ("words", views::quoted(claim)),
+            ("verdict", claim.verdict.label.clone()),
+        ],
+    )
+}
+
 /// Plain share links for the claim page at `url`: each service's own
 /// address for a new post, filled in, so nothing of theirs loads here.
-fn share_links(url: &str, claim: &ClaimView) -> Vec<ShareLink> {
+fn share_links(config: &SiteConfig, url: &str, claim: &ClaimView) -> Vec<ShareLink> {
     use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    let (open, close) = if claim.verbatim {
-        ("“", "”")
-    } else {
-        ("", "")
-    };
-    let text = format!(
-        "{}: {open}{}{close} — {}",
-        claim.speaker.name, claim.text, claim.verdict.label
-    );
+    let text = with_verdict(config, "claim_with_verdict", claim);
     let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
     let (text, url, both) = (enc(&text), enc(url), enc(&format!("{text} {url}")));
     [
-        ("Email", format!("mailto:?subject={text}&body={url}")),
         (
-            "Bluesky",
+            config.locale.text("share_email", &[]),
+            format!("mailto:?subject={text}&body={url}"),
+        ),
+        (
+            "Bluesky".to_owned(),
             format!("https://bsky.app/intent/compose?text={both}"),
         ),
         (
-            "X",
+            "X".to_owned(),
             format!("https://x.com/intent/post?text={text}&url={url}"),
         ),
         (
-            "Facebook",
+            "Facebook".to_owned(),
             format!("https://www.facebook.com/sharer/sharer.php?u={url}"),
         ),
         (
-            "LinkedIn",
+            "LinkedIn".to_owned(),
             format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
         ),
-        ("WhatsApp", format!("https://wa.me/?text={both}")),
+        ("WhatsApp".to_owned(), format!("https://wa.me/?text={both}")),
     ]
     .into_iter()
     .map(|(name, url)| ShareLink { name, url })
@@ -886,17 +920,9 @@ fn share_links(url: &str, claim: &ClaimView) -> Vec<ShareLink> {
 
 /// The `<iframe>` line for claim `claim`'s card at `url`: its title names
 /// the claim for screen readers on the host page.
-fn embed_code(url: &str, claim: &ClaimView) -> String {
+fn embed_code(config: &SiteConfig, url: &str, claim: &ClaimView) -> String {
     use pulldown_cmark_escape::{escape_href, escape_html, FmtWriter};
-    let (open, close) = if claim.verbatim {
-        ("“", "”")
-    } else {
-        ("", "")
-    };
-    let title = format!(
-        "Fact check: {}: {open}{}{close} — {}",
-        claim.speaker.name, claim.text, claim.verdict.label
-    );
+    let title = with_verdict(config, "embed_title", claim);
     let mut code = String::from("<iframe src=\"");
     let _ = escape_href(FmtWriter(&mut code), url);
     code.push_str("\" title=\"");

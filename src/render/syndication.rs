@@ -238,7 +238,12 @@ impl Plan<'_> {
         if let Some(image) = &image {
             entry_image(&mut html, image);
         }
-        html.push_str(&entry_html(briefing, &views.claims, &absolute));
+        html.push_str(&entry_html(
+            &config.locale,
+            briefing,
+            &views.claims,
+            &absolute,
+        ));
         atom::Entry {
             title: atom::Text::plain(briefing.title.clone()),
             id: url.clone(),
@@ -361,9 +366,12 @@ impl Plan<'_> {
             .max();
         self.write_feed(
             format!("{} — {}", speaker.name, site.config.title),
-            Some(format!(
-                "Claims by {} checked by {}, with their verdicts.",
-                speaker.name, site.config.title
+            Some(site.config.locale.text(
+                "speaker_description",
+                &[
+                    ("speaker", speaker.name.clone()),
+                    ("site", site.config.title.clone()),
+                ],
             )),
             &speaker.url,
             &speaker_feed_path(id),
@@ -387,10 +395,19 @@ impl Plan<'_> {
             .map(|&b| site.briefings[b].last_changed())
             .max();
         self.write_feed(
-            format!("Tag: {} — {}", tag.name, site.config.title),
-            Some(format!(
-                "Briefings by {} tagged “{}”.",
-                site.config.title, tag.name
+            site.config.locale.text(
+                "tag_feed_title",
+                &[
+                    ("tag", tag.name.clone()),
+                    ("site", site.config.title.clone()),
+                ],
+            ),
+            Some(site.config.locale.text(
+                "tag_description",
+                &[
+                    ("tag", tag.name.clone()),
+                    ("site", site.config.title.clone()),
+                ],
             )),
             &tag.url,
             &tag_feed_path(slug),
@@ -406,11 +423,6 @@ impl Plan<'_> {
         let briefing = &self.site.briefings[b];
         let claim = &self.briefings[b].claims[c];
         let url = config.absolute(&claim.page_url);
-        let (open, close) = if claim.verbatim {
-            ("“", "”")
-        } else {
-            ("", "")
-        };
         let image = claim.image.as_ref().map(|i| i.share(config));
         let mut links = vec![link(&url, "alternate", "text/html")];
         links.extend(image.as_ref().map(enclosure));
@@ -428,9 +440,10 @@ impl Plan<'_> {
         let _ = escape_html(FmtWriter(&mut html), &briefing.title);
         html.push_str("</a></p>");
         atom::Entry {
-            title: atom::Text::plain(format!(
-                "{}: {open}{}{close} — {}",
-                claim.speaker.name, claim.text, claim.verdict.label
+            title: atom::Text::plain(super::pages::with_verdict(
+                config,
+                "claim_with_verdict",
+                claim,
             )),
             id: url.clone(),
             updated: midnight(briefing.last_changed()),
@@ -962,6 +975,7 @@ fn entry_image(html: &mut String, image: &ShareImage) {
 /// A feed entry's content: the standfirst and each claim with its verdict,
 /// linked to the claim on the site.
 fn entry_html(
+    language: &crate::i18n::Language,
     briefing: &Briefing,
     claims: &[ClaimView],
     absolute: &dyn Fn(&str) -> String,
@@ -975,17 +989,15 @@ fn entry_html(
             html.push_str("<li><a href=\"");
             let _ = escape_html(FmtWriter(&mut html), &absolute(&claim.url));
             html.push_str("\">");
-            let _ = escape_html(FmtWriter(&mut html), &claim.speaker.name);
             // Quotation marks only around the speaker's own words, as on the card.
-            let (open, close) = if claim.verbatim {
-                ("“", "”")
-            } else {
-                ("", "")
-            };
-            html.push_str(": ");
-            html.push_str(open);
-            let _ = escape_html(FmtWriter(&mut html), &claim.text);
-            html.push_str(close);
+            let said = language.text(
+                "claim_said",
+                &[
+                    ("speaker", claim.speaker.name.clone()),
+                    ("words", super::views::quoted(claim)),
+                ],
+            );
+            let _ = escape_html(FmtWriter(&mut html), &said);
             html.push_str("</a> — ");
             let _ = escape_html(FmtWriter(&mut html), &claim.verdict.label);
             html.push_str("</li>");

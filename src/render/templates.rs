@@ -140,7 +140,8 @@ pub fn templates(
 
 /// Gives templates the site's language: `t(key=…)` for an interface
 /// string (other named arguments fill its placeholders, `count` picks the
-/// plural form), `date_long` for a date written out (`2026-11-21` in,
+/// plural form), `t_forms(key=…)` for all its plural forms (for scripts),
+/// `date_long` for a date written out (`2026-11-21` in,
 /// "21 November 2026" out) and `fmt_percent` for a share (42.5 in, "43%"
 /// out).
 fn register_language(tera: &mut Tera, language: Arc<Language>) {
@@ -169,6 +170,21 @@ fn register_language(tera: &mut Tera, language: Arc<Language>) {
                 })
                 .collect();
             Ok(Value::String(for_t.text(key, &values)))
+        },
+    );
+    let for_forms = language.clone();
+    tera.register_function(
+        "t_forms",
+        move |args: &std::collections::HashMap<String, Value>| {
+            let key = args.get("key").and_then(Value::as_str).ok_or_else(|| {
+                tera::Error::msg("t_forms() needs a `key`, e.g. t_forms(key=\"search_results\")")
+            })?;
+            let forms = for_forms.forms(key).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "t_forms(): no interface string `{key}` (docs/guide/languages.md lists them)"
+                ))
+            })?;
+            Ok(tera::to_value(forms)?)
         },
     );
     let for_dates = language.clone();

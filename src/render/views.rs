@@ -242,11 +242,13 @@ pub(crate) fn briefing_share_image(
         return Some(image.share(config));
     }
     if config.social_cards {
-        let alt = format!(
-            "{}: {} checked by {}",
-            briefing.title,
-            claims_counted(briefing.claim_count),
-            publisher_name(config)
+        let alt = config.locale.text(
+            "card_alt_briefing",
+            &[
+                ("title", briefing.title.clone()),
+                ("count", briefing.claim_count.to_string()),
+                ("publisher", publisher_name(config).to_owned()),
+            ],
         );
         return Some(card(
             config,
@@ -266,12 +268,14 @@ pub(crate) fn claim_share_image(
     briefing: &BriefingSummary,
 ) -> Option<ShareImage> {
     if config.social_cards {
-        let alt = format!(
-            "{}: {} Verdict: {}. Checked by {}.",
-            claim.speaker.name,
-            quoted(claim),
-            claim.verdict.label,
-            publisher_name(config)
+        let alt = config.locale.text(
+            "card_alt_claim",
+            &[
+                ("speaker", claim.speaker.name.clone()),
+                ("words", quoted(claim)),
+                ("verdict", claim.verdict.label.clone()),
+                ("publisher", publisher_name(config).to_owned()),
+            ],
         );
         return Some(card(
             config,
@@ -297,18 +301,11 @@ pub(crate) fn site_share_image(config: &SiteConfig) -> Option<ShareImage> {
 
 /// The claim's words as a headline gives them: in quotation marks only
 /// when they are the speaker's own.
-fn quoted(claim: &ClaimView) -> String {
+pub(crate) fn quoted(claim: &ClaimView) -> String {
     if claim.verbatim {
         format!("“{}”", claim.text)
     } else {
         claim.text.clone()
-    }
-}
-
-fn claims_counted(count: usize) -> String {
-    match count {
-        1 => "1 claim".to_owned(),
-        n => format!("{n} claims"),
     }
 }
 
@@ -1132,7 +1129,13 @@ fn claim_view(
         date_display: claim.date.map(|d| display(&site.config.locale, d)),
         appearance: claim.appearance.clone(),
         speaker: claim_speaker(site, shared, b, claim),
-        summary: format!("Verdict: {}. {}", verdict.label, claim.explanation_text),
+        summary: site.config.locale.text(
+            "claim_summary",
+            &[
+                ("verdict", verdict.label.clone()),
+                ("explanation", claim.explanation_text.clone()),
+            ],
+        ),
         verdict,
         explanation: claim.explanation_html.clone(),
         page_url: format!("{url}claims/{}/", claim.id),
