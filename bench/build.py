@@ -257,8 +257,8 @@ def main():
         line = (f"\ncallgrind, `brief build` of {CALLGRIND_SIZE} briefings (instructions, all"
                 f" threads): current {counts['current']:,}")
         if "baseline" in counts:
-            line += (f", baseline {counts['baseline']:,}:"
-                     f" {counts['baseline'] / counts['current']:.2f}× fewer")
+            line += (f", baseline {counts['baseline']:,}: current / baseline"
+                     f" {counts['current'] / counts['baseline']:.2f}×")
         print(line)
     print_targets(results, counts)
 
@@ -292,9 +292,9 @@ def print_targets(results, counts):
         else:
             print(f"  {n:,}: user CPU cut: not measured (no baseline)")
     if counts and "baseline" in counts:
-        print(f"  callgrind at {CALLGRIND_SIZE}: {counts['baseline'] / counts['current']:.2f}×"
-              " fewer instructions than the baseline (no target of its own; the figure to"
-              " optimise against)")
+        print(f"  callgrind at {CALLGRIND_SIZE}: current / baseline instructions"
+              f" {counts['current'] / counts['baseline']:.2f}× (no target of its own; the"
+              " figure to optimise against)")
 
 
 if __name__ == "__main__":
