@@ -15,12 +15,27 @@ recreates the folders and files of brief's output (same sizes, filler bytes,
 on two threads) with no parsing or rendering, so no build writing that site
 can be faster on this machine.
 
+It also builds the same corpora, in the same run and alternating with the
+others, with the brief of an earlier commit (`--baseline REV`, by default
+e9ac489, the commit issue 16 measured): checked out in a temporary git
+worktree and built in release mode with its own target folder, the binary
+kept under target/bench-baseline/<commit>/ so later runs reuse it. And it
+counts the instructions of `brief build` on a 100-briefing corpus under
+`valgrind --tool=callgrind`, current against baseline: a figure free of the
+machine's noise.
+
+At the end it prints each target of issue 16 as met or not met, with its
+figure from this run.
+
 Usage: python3 bench/build.py [--sizes 1000,10000] [--runs 3] [--keep DIR] [--no-hugo]
-Needs: cargo, python3; hugo optional (Debian: apt-get install hugo).
+                              [--baseline REV | --no-baseline] [--no-callgrind]
+Needs: cargo, git, python3; hugo optional (Debian: apt-get install hugo),
+valgrind optional (apt-get install valgrind).
 """
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -52,12 +67,75 @@ def fmt(values, unit, digits=2):
     return f"{median(values):.{digits}f} {unit}"
 
 
+# The commit issue 16 measured, whose figures the targets are set against.
+DEFAULT_BASELINE = "e9ac489"
+# Where baseline binaries are kept, by commit, across runs.
+BASELINE_CACHE = os.path.join(common.REPO, "target", "bench-baseline")
+# The corpus the instruction counts are taken on.
+CALLGRIND_SIZE = 100
+
+
+def git(*argv):
+    return subprocess.run(["git", *argv], cwd=common.REPO, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def baseline_binary(rev, tmp):
+    """The release `brief` of commit `rev`: from the cache, or built in a
+    temporary worktree under `tmp` with its own target folder (minutes)."""
+    sha = git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    cached = os.path.join(BASELINE_CACHE, sha, "brief")
+    if os.path.isfile(cached):
+        return cached, sha
+    src = os.path.join(tmp, f"baseline-{sha[:12]}")
+    target = os.path.join(tmp, f"baseline-{sha[:12]}-target")
+    print(f"building brief at {sha[:12]} (release; several minutes, kept in {BASELINE_CACHE})",
+          flush=True)
+    git("worktree", "add", "--detach", src, sha)
+    try:
+        subprocess.run(["cargo", "build", "--release", "--locked", "--quiet", "--bin", "brief"],
+                       cwd=src, env={**os.environ, "CARGO_TARGET_DIR": target}, check=True)
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        # Copied under another name first, so an interrupted copy is never
+        # taken for a finished one.
+        shutil.copy2(os.path.join(target, "release", "brief"), cached + ".part")
+        os.replace(cached + ".part", cached)
+    finally:
+        git("worktree", "remove", "--force", src)
+        shutil.rmtree(target, ignore_errors=True)
+    return cached, sha
+
+
+def instructions(binary, site, out, work):
+    """Instructions `binary build` executes on `site`, all threads, as
+    callgrind counts them."""
+    shutil.rmtree(out, ignore_errors=True)
+    proc = subprocess.run(["valgrind", "--tool=callgrind",
+                           f"--callgrind-out-file={os.path.join(work, 'callgrind.out.%p')}",
+                           binary, "build", "--root", site, "--output", out, "--quiet"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"callgrind of {binary} failed ({proc.returncode}):\n{proc.stderr}")
+    found = re.findall(r"Collected\s*:\s*([\d,]+)", proc.stderr)
+    if not found:
+        raise SystemExit(f"callgrind printed no instruction count:\n{proc.stderr}")
+    return int(found[-1].replace(",", ""))
+
+
+def verdict(met):
+    return "met" if met else "NOT MET"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated numbers of briefings")
     parser.add_argument("--runs", type=int, default=3, help="builds per tool and size")
     parser.add_argument("--keep", help="generate the corpora here and keep them")
     parser.add_argument("--no-hugo", action="store_true", help="build with brief only")
+    parser.add_argument("--baseline", default=DEFAULT_BASELINE,
+                        help=f"the commit to compare with (default {DEFAULT_BASELINE})")
+    parser.add_argument("--no-baseline", action="store_true", help="compare with no earlier commit")
+    parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     hugo = None if args.no_hugo else shutil.which("hugo")
@@ -72,17 +150,30 @@ def main():
         print("hugo: not installed; brief only")
 
     results = {}
+    counts = None
     try:
+        baseline, baseline_sha = (None, None)
+        if not args.no_baseline:
+            baseline, baseline_sha = baseline_binary(args.baseline, root)
+            print(f"baseline: brief at {baseline_sha[:12]} ({baseline})")
+        print(f"current: brief at {git('rev-parse', '--short=12', 'HEAD')}"
+              f"{' (with uncommitted changes)' if git('status', '--porcelain', '--untracked-files=no') else ''}")
         for n in sizes:
             site = common.generate(os.path.join(root, f"brief-{n}"), n, "brief")
             hugo_site = common.generate(os.path.join(root, f"hugo-{n}"), n, "hugo") if hugo else None
-            runs, hugo_runs, floors = [], [], []
+            runs, hugo_runs, floors, base_runs = [], [], [], []
             out = os.path.join(root, f"out-brief-{n}")
             hugo_out = os.path.join(root, f"out-hugo-{n}")
+            base_out = os.path.join(root, f"out-baseline-{n}")
             for i in range(args.runs):
                 shutil.rmtree(out, ignore_errors=True)
                 runs.append(common.run([BRIEF, "build", "--root", site, "--output", out, "--quiet"]))
                 floors.append(write_floor(out))
+                if baseline:
+                    shutil.rmtree(base_out, ignore_errors=True)
+                    base_runs.append(common.run([baseline, "build", "--root", site,
+                                                 "--output", base_out, "--quiet"]))
+                    shutil.rmtree(base_out, ignore_errors=True)
                 if hugo_site:
                     shutil.rmtree(hugo_out, ignore_errors=True)
                     hugo_runs.append(common.run([hugo, "--quiet", "--source", hugo_site,
@@ -93,6 +184,9 @@ def main():
                 if hugo_runs:
                     h = hugo_runs[-1]
                     line += f", hugo {h.wall:.2f} s ({h.user:.2f} s user) {h.rss_mib:.0f} MiB"
+                if base_runs:
+                    o = base_runs[-1]
+                    line += f", baseline {o.wall:.2f} s ({o.user:.2f} s user) {o.rss_mib:.0f} MiB"
                 print(line, flush=True)
 
             # No-change rebuild over the last build's output.
@@ -102,7 +196,23 @@ def main():
             touched = sum(1 for p in after if before.get(p) is None or before[p][1] != after[p][1])
             changed = sum(1 for p in after if before.get(p) is None or before[p][2] != after[p][2])
             results[n] = dict(runs=runs, hugo_runs=hugo_runs, floors=floors, files=len(after),
-                              rebuild=rebuild.wall, touched=touched, changed=changed)
+                              rebuild=rebuild.wall, touched=touched, changed=changed,
+                              base_runs=base_runs)
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(hugo_out, ignore_errors=True)
+
+        if args.no_callgrind:
+            print("callgrind: skipped (--no-callgrind)")
+        elif not shutil.which("valgrind"):
+            print("callgrind: skipped, valgrind is not installed (Debian: apt-get install valgrind)")
+        else:
+            site = common.generate(os.path.join(root, f"brief-{CALLGRIND_SIZE}"), CALLGRIND_SIZE)
+            work = tempfile.mkdtemp(prefix="callgrind-", dir=root)
+            out = os.path.join(work, "out")
+            counts = {"current": instructions(BRIEF, site, out, work)}
+            if baseline:
+                counts["baseline"] = instructions(baseline, site, out, work)
+            shutil.rmtree(work, ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -133,6 +243,58 @@ def main():
                   / median([u.wall for u in results[small]["runs"]]))
         print(f"\nbrief: {large:,} briefings take {growth:.1f}× the time of {small:,}"
               f" ({large // small}× the content)")
+    if any(r["base_runs"] for r in results.values()):
+        print(f"\nbaseline (brief at {baseline_sha[:12]}), same runs:\n")
+        print("| briefings | baseline build | baseline user CPU | baseline peak RSS |"
+              " current build | current user CPU | current peak RSS |")
+        print("| --- " * 7 + "|")
+        for n, r in results.items():
+            b, c = r["base_runs"], r["runs"]
+            print(f"| {n:,} | {fmt([u.wall for u in b], 's')} | {fmt([u.user for u in b], 's')} |"
+                  f" {fmt([u.rss_mib for u in b], 'MiB', 0)} | {fmt([u.wall for u in c], 's')} |"
+                  f" {fmt([u.user for u in c], 's')} | {fmt([u.rss_mib for u in c], 'MiB', 0)} |")
+    if counts:
+        line = (f"\ncallgrind, `brief build` of {CALLGRIND_SIZE} briefings (instructions, all"
+                f" threads): current {counts['current']:,}")
+        if "baseline" in counts:
+            line += (f", baseline {counts['baseline']:,}: current / baseline"
+                     f" {counts['current'] / counts['baseline']:.2f}×")
+        print(line)
+    print_targets(results, counts)
+
+
+def print_targets(results, counts):
+    """Each target of issue 16, met or not, with its figure from this run.
+    The targets are set at 1,000 and 10,000 briefings; at other sizes the
+    nearer one is shown, for a quick check."""
+    print("\ntargets (issue 16):")
+    for n, r in results.items():
+        walls = [u.wall for u in r["runs"]]
+        at = "10,000" if n >= 10000 else "1,000"
+        note = "" if n in (1000, 10000) else f" (the target is set at {at})"
+        limit = 1.5 if n >= 10000 else 2.0
+        ratio = median(walls) / median(r["floors"])
+        print(f"  {n:,}: brief / write floor {ratio:.2f}× (≤ {limit}×){note}:"
+              f" {verdict(ratio <= limit)}")
+        if r["hugo_runs"]:
+            ratio = median(walls) / median([u.wall for u in r["hugo_runs"]])
+            print(f"  {n:,}: brief / Hugo wall time {ratio:.2f}× (≤ 0.5×): {verdict(ratio <= 0.5)}")
+        else:
+            print(f"  {n:,}: brief / Hugo wall time: not measured (Hugo not run)")
+        peak_mb = median([u.rss_mib for u in r["runs"]]) * 1024 * 1024 / 1e6
+        note = "" if n == 10000 else " (the target is set at 10,000)"
+        print(f"  {n:,}: peak RSS {peak_mb:.0f} MB (≤ 300 MB){note}: {verdict(peak_mb <= 300)}")
+        if r["base_runs"]:
+            cut = median([u.user for u in r["base_runs"]]) / median([u.user for u in r["runs"]])
+            note = "" if n == 10000 else " (the target is set at 10,000)"
+            print(f"  {n:,}: user CPU cut {cut:.2f}× against the baseline (≥ 4×){note}:"
+                  f" {verdict(cut >= 4)}")
+        else:
+            print(f"  {n:,}: user CPU cut: not measured (no baseline)")
+    if counts and "baseline" in counts:
+        print(f"  callgrind at {CALLGRIND_SIZE}: current / baseline instructions"
+              f" {counts['current'] / counts['baseline']:.2f}× (no target of its own; the"
+              " figure to optimise against)")
 
 
 if __name__ == "__main__":

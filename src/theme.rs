@@ -8,6 +8,10 @@
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "claim_row.html",
+        include_str!("../templates/claim_row.html"),
+    ),
     ("index.html", include_str!("../templates/index.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
     ("claim.html", include_str!("../templates/claim.html")),

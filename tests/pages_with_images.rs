@@ -253,8 +253,6 @@ fn a_claims_image_is_on_its_card_with_its_archived_copy_wherever_the_card_is() {
     for (url, card) in [
         ("/briefings/pier/", "article#claim-built"),
         ("/briefings/pier/claims/built/", "article.claim"),
-        ("/speakers/kim/", "article.claim"),
-        ("/verdicts/false/", "article.claim"),
     ] {
         let page = site.page(url);
         let card = page
@@ -285,6 +283,16 @@ fn a_claims_image_is_on_its_card_with_its_archived_copy_wherever_the_card_is() {
     // The other claim has none.
     let page = site.page("/briefings/pier/");
     assert!(all(one(&page, "article#claim-long"), "figure").is_empty());
+    // Lists of claims show compact rows, which leave the image to the card.
+    for url in ["/speakers/kim/", "/verdicts/false/"] {
+        let page = site.page(url);
+        let rows = all(page.root_element(), ".claim-row");
+        assert!(!rows.is_empty(), "{url}: no rows");
+        assert!(
+            all(page.root_element(), ".claim-rows img").is_empty(),
+            "{url}"
+        );
+    }
 }
 
 #[test]

@@ -226,7 +226,7 @@ fn listed_briefings(page: &Html) -> Vec<String> {
 /// The claim URLs (`/briefings/<slug>/#claim-<id>`) a list page shows, in
 /// order.
 fn listed_claims(page: &Html) -> Vec<String> {
-    common::attrs(page, "article.claim .permalink a", "href")
+    common::attrs(page, ".claim-row__meta a[href*='#claim-']", "href")
 }
 
 /// The pager of a page: its status text, and (label, href, rel) of each link.
@@ -615,8 +615,9 @@ fn every_link_to_a_source_entry_lands_on_it() {
             checked += 1;
         }
     }
-    // Briefing, claim, speaker and verdict pages all carry source cards.
-    assert!(checked > 20, "only {checked} links to sources");
+    // Briefing and claim pages carry source cards (lists of claims show
+    // rows, which leave the sources to the card).
+    assert!(checked > 10, "only {checked} links to sources");
     let count = page_count(cited_urls().len());
     let every_page: BTreeSet<String> = (1..=count).map(|n| page_url("/sources/", n)).collect();
     assert_eq!(
@@ -689,9 +690,9 @@ fn the_sitemap_lists_every_page_of_every_list_with_its_newest_entry() {
     for i in 1..=page_count(cited_urls().len()) {
         let url = page_url("sources/", i);
         let page = site.page(&format!("/{url}"));
-        let newest = attrs(&page, ".cited-by__meta a[href*='/briefings/']", "href")
+        let newest = attrs(&page, ".claim-row__meta a[href*='#claim-']", "href")
             .iter()
-            .filter_map(|href| date_of(href))
+            .filter_map(|href| date_of(href.split('#').next().unwrap()))
             .max();
         assert!(newest.is_some(), "{url} cites no briefing");
         assert_eq!(lastmod(&url).as_deref(), newest, "{url}");

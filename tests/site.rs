@@ -13,6 +13,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::path::{Path, PathBuf};
 
 use common::{all, html_files, one, page_in, sel, text, texts, Site, MINIMAL_BRIEFING};
 use scraper::{ElementRef, Html};
@@ -726,6 +727,97 @@ fn a_base_template_override_changes_every_page() {
         );
     }
     // Child templates still fill the blocks.
+    card(&site.page("/briefings/alpha/"), "deploy");
+}
+
+#[test]
+fn lists_of_claims_show_compact_rows_linking_to_each_claim() {
+    let site = newsroom();
+    site.build();
+    for url in ["/speakers/kim/", "/verdicts/false/", "/sources/"] {
+        let page = site.page(url);
+        assert!(
+            page.select(&sel("article.claim")).next().is_none(),
+            "{url} still repeats full claim cards"
+        );
+        assert!(
+            page.select(&sel(".claim__explanation")).next().is_none(),
+            "{url} repeats explanations"
+        );
+        let links = common::attrs(&page, ".claim-row .claim-row__text a", "href");
+        assert!(
+            links.contains(&"/briefings/alpha/claims/deploy/".to_owned()),
+            "{url}: {links:?}"
+        );
+        // Each row names the speaker, the verdict and the briefing.
+        let meta = texts(&page, ".claim-row__meta").join("\n");
+        assert!(meta.contains("Kim Song"), "{url}: {meta}");
+        assert!(meta.contains("Alpha briefing"), "{url}: {meta}");
+    }
+    let row = texts(&site.page("/speakers/kim/"), ".claim-row")
+        .into_iter()
+        .find(|r| r.contains("deployment"))
+        .unwrap();
+    assert!(row.contains("“Any deployment would comply"), "{row}");
+    assert!(row.contains("False"), "{row}");
+    // The briefing and the claim page keep the full card.
+    card(&site.page("/briefings/alpha/"), "deploy");
+    assert!(texts(
+        &site.page("/briefings/alpha/claims/deploy/"),
+        ".claim__explanation"
+    )
+    .concat()
+    .contains("does not"));
+}
+
+#[test]
+fn a_claim_row_override_changes_every_list_of_claims() {
+    /// Each page of the output with how many rows of each kind it shows.
+    fn rows(site: &Site) -> Vec<(PathBuf, usize, usize)> {
+        let output = site.path("public");
+        html_files(&output)
+            .into_iter()
+            .map(|rel| {
+                let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
+                let built_in = html.select(&sel("li.claim-row")).count();
+                let own = html.select(&sel("li.my-row")).count();
+                (rel, built_in, own)
+            })
+            .collect()
+    }
+    let site = newsroom();
+    site.build();
+    let before = rows(&site);
+    site.write(
+        "templates/claim_row.html",
+        "<li class=\"my-row\"><a href=\"{{ claim.page_url }}\">{{ claim.speaker.name }} / {{ claim.verdict.label }}</a></li>",
+    );
+    site.build();
+    let after = rows(&site);
+    let lists: Vec<_> = before.iter().filter(|(_, n, _)| *n > 0).collect();
+    for want in [
+        "speakers/kim/index.html",
+        "verdicts/false/index.html",
+        "sources/index.html",
+    ] {
+        assert!(
+            lists.iter().any(|(rel, ..)| rel == Path::new(want)),
+            "{want} lists no claims: {lists:?}"
+        );
+    }
+    for ((rel, built_in, _), (rel_after, left, own)) in before.iter().zip(&after) {
+        assert_eq!(rel, rel_after);
+        assert_eq!(*left, 0, "{} still shows the built-in row", rel.display());
+        assert_eq!(
+            own,
+            built_in,
+            "{} ignores the claim_row.html override",
+            rel.display()
+        );
+    }
+    let speaker = site.page("/speakers/kim/");
+    assert!(texts(&speaker, "li.my-row").contains(&"Kim Song / False".to_owned()));
+    // The full cards are the claim_card macro's, not the row's.
     card(&site.page("/briefings/alpha/"), "deploy");
 }
 

@@ -21,8 +21,9 @@ const REFERENCE: &str = "docs/reference/templates.md";
 const CARD: &str = "card.svg";
 
 /// Templates that no page is rendered with directly: the layout the pages
-/// extend and the macros they import.
-const NOT_PAGES: &[&str] = &["base.html", "macros.html"];
+/// extend, the macros they import and the partials they include (whose
+/// variables are those of the page that includes them).
+const NOT_PAGES: &[&str] = &["base.html", "macros.html", "claim_row.html"];
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -229,7 +229,7 @@ struct SpeakerClaims<'a> {
     #[serde(flatten)]
     speaker: SharedView<'a, SpeakerRef>,
     tally: Tally<'a>,
-    claims: ClaimCards<'a>,
+    claims: ClaimRows<'a>,
 }
 
 #[derive(Serialize, Hash)]
@@ -242,7 +242,7 @@ pub(super) struct SourcesPage<'a> {
 struct SourceEntry<'a> {
     #[serde(flatten)]
     source: Fingerprinted<views::CitedSource<'a>>,
-    cited_by: ClaimCards<'a>,
+    cited_by: ClaimRows<'a>,
 }
 
 #[derive(Serialize, Hash)]
@@ -254,7 +254,7 @@ pub(super) struct VerdictsPage<'a> {
 pub(super) struct VerdictPage<'a> {
     verdict: VerdictCount<'a>,
     pager: Pager<'a>,
-    claims: ClaimCards<'a>,
+    claims: ClaimRows<'a>,
 }
 
 #[derive(Serialize, Hash)]
@@ -330,14 +330,15 @@ struct CorrectionEntry<'a> {
     briefing: SharedView<'a, BriefingSummary>,
 }
 
-/// Claim cards, as a list shows them: hashed by each card's fingerprint,
-/// and listed only when the page is rendered.
-pub(super) struct ClaimCards<'a> {
+/// Claims as a list shows them, one compact row each: hashed by each
+/// card's fingerprint (which covers all a row shows), and made into rows
+/// only when the page is rendered.
+pub(super) struct ClaimRows<'a> {
     briefings: &'a [Arc<BriefingViews>],
     claims: &'a [ClaimRef],
 }
 
-impl Hash for ClaimCards<'_> {
+impl Hash for ClaimRows<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.claims.len().hash(state);
         for r in self.claims {
@@ -346,13 +347,13 @@ impl Hash for ClaimCards<'_> {
     }
 }
 
-impl Serialize for ClaimCards<'_> {
+impl Serialize for ClaimRows<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let briefings = self.briefings;
         serializer.collect_seq(
             self.claims
                 .iter()
-                .map(|r| &briefings[r.briefing].claims[r.claim]),
+                .map(|r| views::ClaimRow::of(&briefings[r.briefing].claims[r.claim])),
         )
     }
 }
@@ -531,7 +532,7 @@ impl<'a> Plan<'a> {
             speaker: SpeakerClaims {
                 speaker,
                 tally: self.tally_of(claims),
-                claims: self.cards(&claims[self.shown(claims.len(), k)]),
+                claims: self.rows(&claims[self.shown(claims.len(), k)]),
             },
         }
     }
@@ -545,7 +546,7 @@ impl<'a> Plan<'a> {
                 .shown(site.sources.len(), k)
                 .map(|i| SourceEntry {
                     source: views::cited_source(site, i),
-                    cited_by: self.cards(&site.sources[i].cited_by),
+                    cited_by: self.rows(&site.sources[i].cited_by),
                 })
                 .collect(),
         }
@@ -563,7 +564,7 @@ impl<'a> Plan<'a> {
         let all = self.claims_with(&verdict.verdict.id);
         VerdictPage {
             pager: self.pager(verdict.verdict.url.as_str(), all.len(), k),
-            claims: self.cards(&all[self.shown(all.len(), k)]),
+            claims: self.rows(&all[self.shown(all.len(), k)]),
             verdict,
         }
     }
@@ -661,8 +662,8 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn cards(&self, claims: &'a [ClaimRef]) -> ClaimCards<'_> {
-        ClaimCards {
+    fn rows(&self, claims: &'a [ClaimRef]) -> ClaimRows<'_> {
+        ClaimRows {
             briefings: &self.briefings,
             claims,
         }

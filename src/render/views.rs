@@ -477,6 +477,53 @@ pub(crate) struct ClaimView {
     pub image: Option<FigureView>,
 }
 
+/// A claim as a list shows it, one row of `claim_row.html`: what a row
+/// prints and no more. Lists of claims are long (every claim of a speaker,
+/// of a verdict, citing a source), and the explanation and source cards of
+/// the full card were most of what their pages cost to make and to write.
+#[derive(Serialize)]
+pub(crate) struct ClaimRow<'a> {
+    pub id: &'a str,
+    pub url: &'a str,
+    pub page_url: &'a str,
+    pub text: &'a str,
+    pub verbatim: bool,
+    pub date: Option<&'a str>,
+    pub date_display: Option<&'a str>,
+    pub speaker: SpeakerLink<'a>,
+    pub verdict: &'a VerdictView,
+    pub briefing: &'a BriefingLink,
+}
+
+/// Who said a claim, as a row names them.
+#[derive(Serialize)]
+pub(crate) struct SpeakerLink<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: &'a str,
+}
+
+impl<'a> ClaimRow<'a> {
+    pub(crate) fn of(claim: &'a ClaimView) -> ClaimRow<'a> {
+        ClaimRow {
+            id: &claim.id,
+            url: &claim.url,
+            page_url: &claim.page_url,
+            text: &claim.text,
+            verbatim: claim.verbatim,
+            date: claim.date.as_deref(),
+            date_display: claim.date_display.as_deref(),
+            speaker: SpeakerLink {
+                id: &claim.speaker.id,
+                name: &claim.speaker.name,
+                url: &claim.speaker.url,
+            },
+            verdict: &claim.verdict,
+            briefing: &claim.briefing,
+        }
+    }
+}
+
 #[derive(Serialize, Clone, Hash)]
 pub(crate) struct TagView {
     pub name: String,
