@@ -9,6 +9,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     (
+        "claim_card.html",
+        include_str!("../templates/claim_card.html"),
+    ),
+    (
+        "source_card.html",
+        include_str!("../templates/source_card.html"),
+    ),
+    (
         "claim_row.html",
         include_str!("../templates/claim_row.html"),
     ),

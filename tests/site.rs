@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{all, html_files, one, page_in, sel, text, texts, Site, MINIMAL_BRIEFING};
+use common::{all, attrs, html_files, one, page_in, sel, text, texts, Site, MINIMAL_BRIEFING};
 use scraper::{ElementRef, Html};
 
 // ------------------------------------------------------------ fixtures
@@ -819,6 +819,82 @@ fn a_claim_row_override_changes_every_list_of_claims() {
     assert!(texts(&speaker, "li.my-row").contains(&"Kim Song / False".to_owned()));
     // The full cards are the claim_card macro's, not the row's.
     card(&site.page("/briefings/alpha/"), "deploy");
+}
+
+#[test]
+fn a_claim_card_override_changes_every_card_and_a_source_card_override_every_source() {
+    /// Each page of the output with how many full cards of each kind it
+    /// shows, and how many source cards.
+    fn cards(site: &Site) -> Vec<(PathBuf, usize, usize, usize, usize)> {
+        let output = site.path("public");
+        html_files(&output)
+            .into_iter()
+            .map(|rel| {
+                let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
+                let count = |s: &str| html.select(&sel(s)).count();
+                (
+                    rel,
+                    count("article.card.claim:not(.embed__card)"),
+                    count("article.my-card"),
+                    count("div.source-card"),
+                    count("p.my-source"),
+                )
+            })
+            .collect()
+    }
+    let site = newsroom();
+    site.build();
+    let before = cards(&site);
+    site.write(
+        "templates/claim_card.html",
+        "<article class=\"my-card\" data-page=\"{{ show_briefing }}\">{{ claim.speaker.name }}: {{ claim.verdict.label }}{% for source in claim.sources %}{% include \"source_card.html\" %}{% endfor %}</article>",
+    );
+    site.write(
+        "templates/source_card.html",
+        "<p class=\"my-source\">{{ source.title }}</p>",
+    );
+    site.build();
+    let after = cards(&site);
+    let with_cards: Vec<_> = before.iter().filter(|(_, n, ..)| *n > 0).collect();
+    for want in [
+        "briefings/alpha/index.html",
+        "briefings/alpha/claims/deploy/index.html",
+    ] {
+        assert!(
+            with_cards.iter().any(|(rel, ..)| rel == Path::new(want)),
+            "{want} shows no card: {with_cards:?}"
+        );
+    }
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.0, a.0);
+        assert_eq!(a.1, 0, "{} still shows the built-in card", a.0.display());
+        assert_eq!(
+            a.2,
+            b.1,
+            "{} ignores the claim_card.html override",
+            a.0.display()
+        );
+        // Source cards appear only inside claim cards, so each is now the
+        // site's own.
+        assert_eq!(
+            a.3,
+            0,
+            "{} still shows a built-in source card",
+            a.0.display()
+        );
+        assert_eq!(
+            a.4,
+            b.3,
+            "{} ignores the source_card.html override",
+            a.0.display()
+        );
+    }
+    let briefing = site.page("/briefings/alpha/");
+    assert!(attrs(&briefing, "article.my-card", "data-page")
+        .iter()
+        .all(|v| v == "false"));
+    let claim = site.page("/briefings/alpha/claims/deploy/");
+    assert_eq!(attrs(&claim, "article.my-card", "data-page"), ["true"]);
 }
 
 // ------------------------------------------------------------ verdict scale

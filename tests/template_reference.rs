@@ -23,7 +23,13 @@ const CARD: &str = "card.svg";
 /// Templates that no page is rendered with directly: the layout the pages
 /// extend, the macros they import and the partials they include (whose
 /// variables are those of the page that includes them).
-const NOT_PAGES: &[&str] = &["base.html", "macros.html", "claim_row.html"];
+const NOT_PAGES: &[&str] = &[
+    "base.html",
+    "macros.html",
+    "claim_row.html",
+    "claim_card.html",
+    "source_card.html",
+];
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
