@@ -514,3 +514,102 @@ fn a_bundle_holds_its_translation_beside_its_index() {
     assert!(site.path("public/briefings/ferry/notes.txt").is_file());
     assert!(!site.path("public/fr/briefings/ferry/notes.txt").exists());
 }
+
+#[test]
+fn a_draft_translation_is_not_published_and_links_lead_to_the_original() {
+    let site = two_languages();
+    site.write(
+        "content/briefings/ferry.fr.md",
+        &ferry_fr("false").replace("date: 2026-11-21\n", "date: 2026-11-21\ndraft: true\n"),
+    );
+    site.write(
+        "content/briefings/second.fr.md",
+        "---\ntitle: Deuxième\ndate: 2026-11-22\nsummary: S.\n---\nVoir [le ferry](@/briefings/ferry.md).\n",
+    );
+    site.build();
+    assert!(!site.path("public/fr/briefings/ferry").exists());
+    let second = site.page("/fr/briefings/second/");
+    let hrefs = attrs(&second, "main a", "href");
+    assert!(hrefs.iter().any(|h| h == "/briefings/ferry/"), "{hrefs:?}");
+}
+
+#[test]
+fn a_problem_in_one_file_adds_no_false_problem_in_another_language() {
+    // An error in the original: the translation's links to it still hold.
+    let site = two_languages();
+    site.write(
+        "content/briefings/only-english.md",
+        &ONLY_ENGLISH.replace("verdict: false", "verdict: bogus"),
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("bogus"), "{}", run.stderr);
+    assert!(!run.stderr.contains("link to"), "{}", run.stderr);
+
+    // A translation too broken to read: its siblings' links to it are not
+    // reported as well.
+    let site = two_languages();
+    site.write(
+        "content/briefings/ferry.fr.md",
+        &ferry_fr("false").replace(
+            "summary: Ce que disent les chiffres.",
+            "summary: \"pas fermé",
+        ),
+    );
+    site.write(
+        "content/briefings/second.fr.md",
+        "---\ntitle: Deuxième\ndate: 2026-11-22\nsummary: S.\n---\nVoir [le ferry](@/briefings/ferry.md).\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.status, 1);
+    assert!(
+        run.stderr.contains("content/briefings/ferry.fr.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("link to"), "{}", run.stderr);
+}
+
+#[test]
+fn a_language_without_a_translation_of_brief_is_named_by_its_tag() {
+    let site = Site::with(&[
+        ("site.yaml", "title: Desk\nlanguages: [en, it]\n"),
+        ("content/briefings/ferry.md", &ferry("false")),
+        ("content/briefings/ferry.it.md", &ferry("false")),
+        ("content/briefings/only-english.md", ONLY_ENGLISH),
+        ("i18n/it.yaml", "published: Pubblicato\n"),
+    ]);
+    site.build();
+    let page = site.page("/it/briefings/ferry/");
+    assert_eq!(texts(&page, ".language-switcher a"), ["English", "it"]);
+}
+
+#[test]
+fn a_site_that_goes_back_to_one_language_while_served_loses_the_other() {
+    use brief::config::Options;
+    use brief::session::Session;
+    let site = two_languages();
+    let mut session = Session::new(Options::new(site.root()));
+    session.build().expect("first build");
+    assert!(site.path("public/fr/briefings/ferry/index.html").is_file());
+    site.write(
+        "site.yaml",
+        "title: The Desk\nbase_url: https://desk.example.org/\n",
+    );
+    let changed = std::iter::once(site.path("site.yaml")).collect();
+    session
+        .rebuild(Some(&changed), &mut |_| {})
+        .expect("rebuild");
+    assert!(!site.path("public/fr").exists());
+    let page = site.page("/briefings/ferry/");
+    assert!(attrs(&page, "link[hreflang]", "href").is_empty());
+    assert!(texts(&page, ".language-switcher").is_empty());
+    let robots = read(&site, "robots.txt");
+    assert!(!robots.contains("/fr/"), "{robots}");
+    // And back to two.
+    site.write("site.yaml", SITE_YAML);
+    session
+        .rebuild(Some(&changed), &mut |_| {})
+        .expect("rebuild");
+    assert!(site.path("public/fr/briefings/ferry/index.html").is_file());
+}

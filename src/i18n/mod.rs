@@ -42,6 +42,9 @@ pub enum Message {
 pub struct Language {
     /// The BCP 47 tag as `site.yaml` gives it (`fr`, `pt-BR`).
     pub tag: String,
+    /// The language's name in itself (`Français`), or its tag when no
+    /// translation names it.
+    pub name: String,
     /// Changes whenever any string could: what pages made with the
     /// templates depend on.
     pub fingerprint: u64,
@@ -82,8 +85,12 @@ impl Language {
         if let Some((t, _)) = built_in {
             messages.extend(parse_builtin(t));
         }
+        // Its name in itself, for the language switcher: the site's word
+        // for it, else the built-in one, else its tag (never "English").
+        let mut named = built_in.is_some() || primary == "en";
         if let Some(file) = site_file {
             let (own, d) = parse_site_file(file, &english);
+            named |= own.contains_key("language_name");
             diagnostics.extend(d);
             if built_in.is_none() {
                 // A language only the site translates: each key it leaves
@@ -130,7 +137,12 @@ impl Language {
                     .expect("English plural rules are compiled in")
             });
         let fingerprint = crate::fingerprint::of(&(tag, site_file.map(|f| f.hash)));
+        let name = match messages.get("language_name") {
+            Some(Message::Plain(name)) if named => name.clone(),
+            _ => tag.to_owned(),
+        };
         let language = Language {
+            name,
             tag: tag.to_owned(),
             fingerprint,
             messages,

@@ -448,6 +448,21 @@ pub fn is_bundle_index(path: &Path) -> bool {
             })
 }
 
+/// Whether a content file's front matter says `draft: true`, read from its
+/// text alone, for knowing which translations a build publishes before
+/// any file is parsed. A file too broken to parse is not a draft.
+pub fn is_draft(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("---") else {
+        return false;
+    };
+    let front = rest.split("\n---").next().unwrap_or(rest);
+    front.lines().any(|line| {
+        line.strip_prefix("draft:")
+            .map(|v| v.split('#').next().unwrap_or(v).trim())
+            .is_some_and(|v| matches!(v, "true" | "True" | "TRUE"))
+    })
+}
+
 /// The path `@/` links use: relative to `content/`, with forward slashes.
 pub fn content_path(path: &Path) -> String {
     let rel = path.strip_prefix("content").unwrap_or(path);

@@ -143,6 +143,7 @@ impl Session {
         self.output.layout = Some((layout, report.pages));
         self.output.media = media_keys(&compiled.media);
         self.render = cache;
+        self.was_multilingual = !others.is_empty();
         for ((other, compiled), cache) in self
             .others
             .iter_mut()
@@ -364,7 +365,7 @@ fn render_languages<T: Send>(
         .chain(others)
         .map(|c| render::translations::SiteLanguage {
             tag: c.site.config.language.clone(),
-            name: c.site.config.locale.text("language_name", &[]),
+            name: c.site.config.locale.name.clone(),
             root: c.site.config.base_path.clone(),
         })
         .collect();

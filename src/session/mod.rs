@@ -120,6 +120,9 @@ pub struct Session {
     /// For a language other than the default, its pages against the
     /// default language's, set before each build.
     elsewhere: Option<Arc<crate::config::Elsewhere>>,
+    /// Whether the last build was of several languages: the next is then
+    /// built whole, whatever it holds, as its pages link to the others.
+    was_multilingual: bool,
     /// The pages whose bytes the last full build changed, to announce when
     /// it replaced a rebuild.
     changed_pages: Vec<PathBuf>,
@@ -153,6 +156,7 @@ impl Session {
             others: Vec::new(),
             changed_pages: Vec::new(),
             elsewhere: None,
+            was_multilingual: false,
         }
     }
 
@@ -279,10 +283,19 @@ impl Session {
         if self.others.is_empty() {
             return main.map(|m| (m, Vec::new()));
         }
-        let default: std::collections::BTreeMap<String, String> = match &main {
-            Ok(main) => main_places(&main.site),
-            Err(_) => Default::default(),
-        };
+        // From the file names, so that a problem in one file of the
+        // default language does not make every link to it from a
+        // translation a problem too; with titles from its pages when they
+        // could be read.
+        let drafts = self.options.drafts;
+        let mut default: std::collections::BTreeMap<String, String> =
+            language_places(&self.loaded.files, &languages, None, drafts)
+                .into_iter()
+                .map(|place| (place.clone(), place.trim_end_matches('/').to_owned()))
+                .collect();
+        if let Ok(main) = &main {
+            default.extend(main_places(&main.site));
+        }
         let others: Vec<_> = self
             .others
             .iter_mut()
@@ -292,6 +305,7 @@ impl Session {
                         &other.loaded.files,
                         &languages,
                         other.language.as_deref(),
+                        drafts,
                     ),
                     default: default.clone(),
                 }));
@@ -470,7 +484,14 @@ impl Session {
                 positions,
             ),
         };
-        site.unparsed = self.parsed.unparsed();
+        // A translation too broken to read is what its siblings' links to
+        // its original's path mean.
+        let unparsed = self.parsed.unparsed();
+        site.unparsed = unparsed
+            .iter()
+            .map(|p| crate::i18n::untranslated(p).into_owned())
+            .chain(unparsed.iter().cloned())
+            .collect();
         (site, keys)
     }
 
@@ -607,12 +628,14 @@ fn main_places(site: &Site) -> std::collections::BTreeMap<String, String> {
     briefings.chain(pages).collect()
 }
 
-/// The places of the briefings and pages written in `language`, from
-/// their file names.
+/// The places of the briefings and pages written in `language` (`None`
+/// for the default), from their file names; drafts count only in a
+/// `--drafts` build, as they are published only then.
 fn language_places(
     files: &crate::load::SiteFiles,
     languages: &[String],
     language: Option<&str>,
+    drafts: bool,
 ) -> std::collections::BTreeSet<String> {
     files
         .briefings
@@ -621,7 +644,12 @@ fn language_places(
         .filter(|f| {
             let tag = crate::i18n::file_language(&f.path);
             let written_in = tag.and_then(|t| languages.iter().find(|l| l.eq_ignore_ascii_case(t)));
-            written_in.map(String::as_str) == language
+            let written_in = match written_in {
+                // A file named in the default language is in the default.
+                Some(l) if Some(l) == languages.first() => None,
+                other => other.map(String::as_str),
+            };
+            written_in == language && (drafts || !parse::is_draft(&f.text))
         })
         .filter_map(|f| crate::config::Elsewhere::place_of(&parse::content_path(&f.path)))
         .collect()

@@ -38,7 +38,7 @@ impl Session {
         let (mut compiled, others) = self
             .compile_all(changed, BuildMode::Kept)
             .map_err(Failure::Content)?;
-        if !others.is_empty() {
+        if !others.is_empty() || self.was_multilingual {
             // A site in several languages is built whole again: each page
             // links to its versions in the others, so one language's
             // change can reach every language's pages.
