@@ -52,6 +52,9 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
         .collect()
 }
 
+/// One change to a built site, by name.
+type Change = Box<dyn Fn(&Site)>;
+
 fn skipped(run: &Run) -> bool {
     assert_eq!(run.status, 0, "{}\n{}", run.stdout, run.stderr);
     run.stdout.contains(UNCHANGED)
@@ -112,7 +115,7 @@ fn a_briefing_saved_with_its_size_and_modification_time_kept_is_built() {
 #[test]
 fn each_change_to_what_a_build_reads_is_built() {
     let site = built();
-    let changes: Vec<(&str, Box<dyn Fn(&Site)>)> = vec![
+    let changes: Vec<(&str, Change)> = vec![
         (
             "edit a briefing",
             Box::new(|s: &Site| {
