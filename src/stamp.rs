@@ -46,8 +46,9 @@ const PRINT_ONLY: [&str; 1] = ["BRIEF_TIMINGS"];
 pub(crate) struct Key {
     brief: String,
     /// The running executable's size, modification time and inode: a
-    /// `brief` rebuilt from other code never trusts an old stamp.
-    executable: Option<u64>,
+    /// `brief` rebuilt from other code never trusts an old stamp (and one
+    /// that cannot tell which executable it is never skips a build).
+    executable: u64,
     root: PathBuf,
     output: PathBuf,
     base_url: Option<String>,
@@ -157,10 +158,10 @@ pub(crate) fn key(options: &Options) -> Option<Key> {
     environment.sort();
     Some(Key {
         brief: env!("CARGO_PKG_VERSION").to_owned(),
-        executable: std::env::current_exe()
-            .and_then(std::fs::metadata)
-            .ok()
-            .map(|meta| crate::fingerprint::of(&stat(&meta, false))),
+        executable: crate::fingerprint::of(&stat(
+            &std::env::current_exe().and_then(std::fs::metadata).ok()?,
+            false,
+        )),
         root,
         output,
         base_url: options.base_url.clone(),
