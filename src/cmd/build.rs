@@ -36,7 +36,11 @@ pub(super) fn execute(args: &BuildArgs) -> anyhow::Result<()> {
         terminal.unchanged(&summary, &warnings, &options.output_dir(), start.elapsed());
         return Ok(());
     }
-    stamp::forget(&options.root);
+    // A build refused its output folder leaves the site folder as it was,
+    // stamp and all; any other is no longer the build the stamp tells of.
+    if crate::write::check_output(&options.root, &options.output_dir()).is_ok() {
+        stamp::forget(&options.root);
+    }
     match crate::build(&options) {
         Ok(report) => {
             terminal.diagnostics(&options.root, &report.warnings);
