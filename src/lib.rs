@@ -23,6 +23,7 @@ pub(crate) mod resolve;
 pub(crate) mod scaffold;
 pub(crate) mod serve;
 pub mod session;
+pub(crate) mod stamp;
 pub(crate) mod terminal;
 pub mod theme;
 pub(crate) mod translated;

@@ -316,6 +316,24 @@ fn load_with(root: &Path, read: &Reader) -> (SiteFiles, Vec<Diagnostic>) {
     (files, diagnostics)
 }
 
+/// Every file a build reads, as [`load`] walks them (the same files, the
+/// same names skipped), without reading any: what the stamp of a one-off
+/// build fingerprints. `None` when a folder cannot be walked, since a build
+/// would then report it.
+pub(crate) fn input_paths(root: &Path) -> Option<Vec<PathBuf>> {
+    let mut diagnostics = Vec::new();
+    let mut paths = vec![root.join("site.yaml")];
+    for (dir, skip) in [
+        ("content", Skip::BackupsAndHidden),
+        ("templates", Skip::BackupsAndHidden),
+        ("i18n", Skip::BackupsAndHidden),
+        ("static", Skip::Backups),
+    ] {
+        paths.extend(walk(root, &root.join(dir), skip, &mut diagnostics));
+    }
+    diagnostics.is_empty().then_some(paths)
+}
+
 /// The folders of page bundles: each folder under `content/briefings/` or
 /// `content/pages/` that holds an `index.md`.
 fn bundle_folders<'p>(content: &Path, paths: &'p [PathBuf]) -> HashSet<&'p Path> {

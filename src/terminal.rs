@@ -102,6 +102,31 @@ impl Terminal {
         ));
     }
 
+    /// The summary of a build that found nothing changed since the last
+    /// one into the same folder, with that build's warnings counted.
+    pub(crate) fn unchanged(
+        &self,
+        summary: &crate::stamp::Summary,
+        warnings: &[Diagnostic],
+        output: &Path,
+        elapsed: std::time::Duration,
+    ) {
+        self.line(&format!(
+            "Nothing changed since the last build: {} ({}) from {} with {} in {} are as they were ({} ms){}",
+            plural(summary.pages, "page"),
+            plural(summary.files, "file"),
+            plural(summary.briefings, "briefing"),
+            plural(summary.claims, "claim"),
+            output.display(),
+            elapsed.as_millis(),
+            if warnings.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", count_summary(warnings))
+            },
+        ));
+    }
+
     /// The summary of a rebuild in `serve` or `watch`: one line per save,
     /// with the stages on the same line when `BRIEF_TIMINGS` is set.
     pub(crate) fn rebuilt(&self, report: &Report) {
