@@ -581,7 +581,7 @@ impl<'a> Plan<'a> {
     /// included; none for a site in one language.
     pub fn translations_of(&self, url: &str) -> Vec<translations::TranslationLink> {
         match &self.translations {
-            Some((table, language)) => table.of(*language, url),
+            Some((table, language)) => table.of(*language, url, &self.site.config),
             None => Vec::new(),
         }
     }

@@ -32,9 +32,6 @@ pub struct Translations {
     /// The languages (indexes into `languages`) that have a page at each
     /// place, such as `briefings/ferry/`, in order.
     places: HashMap<String, Vec<usize>>,
-    /// The absolute form of the root path, to make `href`s.
-    base_url: String,
-    root_path: String,
 }
 
 /// One version of a page, as templates receive it in `translations`.
@@ -57,12 +54,10 @@ pub struct TranslationLink {
 impl Translations {
     /// An empty table for a site in `languages`; each language's pages are
     /// added with [`Translations::add`].
-    pub fn new(config: &SiteConfig, languages: Vec<SiteLanguage>) -> Translations {
+    pub fn new(languages: Vec<SiteLanguage>) -> Translations {
         Translations {
             languages,
             places: HashMap::new(),
-            base_url: config.base_url.clone(),
-            root_path: config.root_path.clone(),
         }
     }
 
@@ -85,8 +80,8 @@ impl Translations {
 
     /// Every version of the page of `language` at `url`, itself included
     /// and marked current, in the site's order of languages; empty when
-    /// the page has no other version.
-    pub fn of(&self, language: usize, url: &str) -> Vec<TranslationLink> {
+    /// the page has no other version. `config` makes the `href`s absolute.
+    pub fn of(&self, language: usize, url: &str, config: &SiteConfig) -> Vec<TranslationLink> {
         let Some(place) = self.place(language, url) else {
             return Vec::new();
         };
@@ -101,7 +96,7 @@ impl Translations {
                 TranslationLink {
                     lang: lang.tag.clone(),
                     name: lang.name.clone(),
-                    href: self.absolute(&url),
+                    href: config.absolute(&url),
                     url,
                     current: l == language,
                     default: l == 0,
@@ -109,36 +104,30 @@ impl Translations {
             })
             .collect()
     }
-
-    fn absolute(&self, url: &str) -> String {
-        let base = self.base_url.trim_end_matches('/');
-        let path = self.root_path.trim_end_matches('/');
-        format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn table() -> Translations {
-        let config = SiteConfig {
+    fn config() -> SiteConfig {
+        SiteConfig {
             base_url: "https://desk.example/d/".into(),
             root_path: "/d/".into(),
             ..SiteConfig::default()
-        };
+        }
+    }
+
+    fn table() -> Translations {
         let language = |tag: &str, name: &str, root: &str| SiteLanguage {
             tag: tag.into(),
             name: name.into(),
             root: root.into(),
         };
-        let mut t = Translations::new(
-            &config,
-            vec![
-                language("en", "English", "/d/"),
-                language("fr", "Français", "/d/fr/"),
-            ],
-        );
+        let mut t = Translations::new(vec![
+            language("en", "English", "/d/"),
+            language("fr", "Français", "/d/fr/"),
+        ]);
         t.add(0, "/d/briefings/ferry/");
         t.add(1, "/d/fr/briefings/ferry/");
         t.add(0, "/d/briefings/only-english/");
@@ -148,7 +137,7 @@ mod tests {
     #[test]
     fn a_page_at_the_same_place_in_another_language_is_its_translation() {
         let t = table();
-        let links = t.of(1, "/d/fr/briefings/ferry/");
+        let links = t.of(1, "/d/fr/briefings/ferry/", &config());
         assert_eq!(links.len(), 2);
         assert_eq!(links[0].url, "/d/briefings/ferry/");
         assert_eq!(links[0].href, "https://desk.example/d/briefings/ferry/");
@@ -159,6 +148,8 @@ mod tests {
 
     #[test]
     fn a_page_in_one_language_only_has_no_versions() {
-        assert!(table().of(0, "/d/briefings/only-english/").is_empty());
+        assert!(table()
+            .of(0, "/d/briefings/only-english/", &config())
+            .is_empty());
     }
 }

@@ -229,13 +229,7 @@ fn site_base_path(session: &Session) -> String {
 
 /// The event sent to open pages for what the loop reported.
 fn message(base_path: &str, event: Event) -> Message {
-    let url = |path: &Path| {
-        let path = path.to_string_lossy().replace('\\', "/");
-        format!(
-            "{base_path}{}",
-            path.strip_suffix("index.html").unwrap_or(&path)
-        )
-    };
+    let url = |path: &Path| crate::session::url_of(base_path, path);
     match event {
         Event::Written(written) => Message::Built(
             json!({

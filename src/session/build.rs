@@ -32,17 +32,19 @@ impl Session {
         let start = Instant::now();
         let (compiled, others) = self.compile_all(None, mode).map_err(Failure::Content)?;
         self.write_all(mode, start, compiled, others)
+            .map(|(report, _)| report)
     }
 
     /// Renders and writes the compiled site, in every language, into a
-    /// staging folder swapped in when complete.
+    /// staging folder swapped in when complete. Returns the report and the
+    /// output paths of the pages whose bytes changed.
     pub(super) fn write_all(
         &mut self,
         mode: BuildMode,
         start: Instant,
         mut compiled: Compiled,
         mut others: Vec<Compiled>,
-    ) -> Result<Report, Failure> {
+    ) -> Result<(Report, Vec<PathBuf>), Failure> {
         write::check_output(&self.options.root, &self.output.dir).map_err(Failure::Write)?;
         if mode == BuildMode::OneOff {
             // Static files and templates are still to be copied and used;
@@ -131,7 +133,7 @@ impl Session {
             .iter()
             .filter(|(p, _, _)| p.extension().is_some_and(|e| e == "html"))
             .count();
-        self.changed_pages = done
+        let changed_pages = done
             .iter()
             .filter(|(p, _, written)| *written && p.extension().is_some_and(|e| e == "html"))
             .map(|(p, _, _)| p.clone())
@@ -154,7 +156,7 @@ impl Session {
             other.finish(compiled);
         }
         self.finish(compiled);
-        Ok(report)
+        Ok((report, changed_pages))
     }
 }
 
@@ -369,7 +371,7 @@ fn render_languages<T: Send>(
             root: c.site.config.base_path.clone(),
         })
         .collect();
-    let mut table = render::translations::Translations::new(&main.site.config, languages);
+    let mut table = render::translations::Translations::new(languages);
     for (language, plan) in plans.iter().enumerate() {
         for page in &plan.pages {
             table.add(language, &page.url);

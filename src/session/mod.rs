@@ -42,6 +42,7 @@ use crate::{media, parse, write, BuildMode};
 use checks::Checks;
 use keys::SiteKeys;
 use loaded::LoadedFiles;
+pub(crate) use output::url_of;
 use output::Output;
 use parsed::ParsedFiles;
 pub use stopwatch::Stage;
@@ -123,9 +124,6 @@ pub struct Session {
     /// Whether the last build was of several languages: the next is then
     /// built whole, whatever it holds, as its pages link to the others.
     was_multilingual: bool,
-    /// The pages whose bytes the last full build changed, to announce when
-    /// it replaced a rebuild.
-    changed_pages: Vec<PathBuf>,
 }
 
 /// Everything up to rendering, for one build.
@@ -154,7 +152,6 @@ impl Session {
             stopwatch: Stopwatch::default(),
             language: None,
             others: Vec::new(),
-            changed_pages: Vec::new(),
             elsewhere: None,
             was_multilingual: false,
         }
@@ -182,19 +179,14 @@ impl Session {
         let (compiled, others) = self.compile_all(None, BuildMode::Kept)?;
         // Render too: a template that fails only when run is an error.
         let static_files = &self.loaded.files.static_files;
-        // It writes nothing, so drawing cards would be wasted.
-        build::render_site(
-            &compiled,
-            static_files,
-            &mut render::Cache::default(),
-            &mut self.stopwatch,
-            None,
-            drop,
-        )?;
-        for other in &others {
+        // It writes nothing, so drawing cards would be wasted. The other
+        // languages' pages have no static files of their own.
+        let languages = std::iter::once((&compiled, static_files.as_slice()))
+            .chain(others.iter().map(|other| (other, &[][..])));
+        for (language, static_files) in languages {
             build::render_site(
-                other,
-                &[],
+                language,
+                static_files,
                 &mut render::Cache::default(),
                 &mut self.stopwatch,
                 None,

@@ -67,6 +67,16 @@ pub(super) fn news(batch: &[&PlannedPage], changed: Vec<PathBuf>) -> Option<Writ
     })
 }
 
+/// The URL at which the output file `path` is served, below `base_path`:
+/// a folder's `index.html` by the folder.
+pub(crate) fn url_of(base_path: &str, path: &Path) -> String {
+    let path = path.to_string_lossy().replace('\\', "/");
+    format!(
+        "{base_path}{}",
+        path.strip_suffix("index.html").unwrap_or(&path)
+    )
+}
+
 /// What removing `removed` tells open pages.
 pub(super) fn removal(removed: Vec<PathBuf>) -> Written {
     Written {

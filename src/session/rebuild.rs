@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::output::{news, removal};
+use super::output::{news, removal, url_of};
 use std::sync::Arc;
 
 use super::{assets, build, keys, report, Compiled, Failure, Report, Session, Written};
@@ -42,16 +42,9 @@ impl Session {
             // A site in several languages is built whole again: each page
             // links to its versions in the others, so one language's
             // change can reach every language's pages.
-            let report = self.write_all(BuildMode::Kept, start, compiled, others)?;
-            let base = self.output.base_path.clone();
-            let pages = self
-                .changed_pages
-                .iter()
-                .map(|p| {
-                    let path = p.to_string_lossy().replace('\\', "/");
-                    format!("{base}{}", path.strip_suffix("index.html").unwrap_or(&path))
-                })
-                .collect();
+            let (report, changed) = self.write_all(BuildMode::Kept, start, compiled, others)?;
+            let base = &self.output.base_path;
+            let pages = changed.iter().map(|p| url_of(base, p)).collect();
             announce(&Written {
                 pages,
                 assets: Vec::new(),
