@@ -22,8 +22,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::views::{
-    self, BriefingSummary, BriefingViews, ClaimView, CorrectionView, Fingerprinted, MetaView,
-    Pager, SiteView, SourceView, SpeakerRef, TagCount, Tally, VerdictCount,
+    self, BriefingLink, BriefingSummary, BriefingViews, ClaimRow, ClaimView, CorrectionView,
+    EmbeddedClaim, Fingerprinted, MetaView, Pager, SiteView, SourceView, SpeakerRef, TagCount,
+    Tally, VerdictCount,
 };
 use super::{claim_review, Job, Plan};
 use crate::config::SiteConfig;
@@ -134,13 +135,21 @@ impl Serialize for BriefingContent<'_> {
 #[derive(Serialize, Hash)]
 pub(super) struct ClaimPage<'a> {
     claim: SharedView<'a, ClaimView>,
-    briefing: SharedView<'a, BriefingSummary>,
+    /// The briefing it comes from, as the page's header names it: the
+    /// card's own link to it, so hashed as nothing (the card's fingerprint
+    /// covers it).
+    briefing: Fingerprinted<&'a BriefingLink>,
+    /// The briefing's summary, for the share meta (its date, and its image
+    /// when the claim has none); not shown.
+    #[serde(skip)]
+    summary: SharedView<'a, BriefingSummary>,
     /// For the share meta, which counts corrections too.
     #[serde(skip)]
     modified: Option<chrono::NaiveDate>,
     /// A few other claims by the same speaker or from briefings sharing a
-    /// tag, newest briefing first.
-    related: Vec<SharedView<'a, ClaimView>>,
+    /// tag, newest briefing first: one line each, so a row is all of the
+    /// claim they receive, hashed by its card's fingerprint.
+    related: Vec<Fingerprinted<ClaimRow<'a>>>,
     /// Its share links and embed line, hashed as nothing: they are made
     /// from the claim's card and the site's address, which the page's
     /// fingerprint covers already, and made only when the page is.
@@ -192,8 +201,18 @@ const RELATED: usize = 4;
 /// A claim's card alone, for an iframe on another site.
 #[derive(Serialize, Hash)]
 pub(super) struct EmbedPage<'a> {
-    claim: SharedView<'a, ClaimView>,
-    briefing: SharedView<'a, BriefingSummary>,
+    /// What the card shows of the claim. Hashed as nothing: `card`, which
+    /// it is made from, is in the fingerprint.
+    claim: Fingerprinted<EmbeddedClaim<'a>>,
+    /// The briefing it comes from, the card's own link to it (hashed as
+    /// nothing, like `claim`).
+    briefing: Fingerprinted<&'a BriefingLink>,
+    /// The full card and its briefing's summary, for the share meta; not
+    /// shown.
+    #[serde(skip)]
+    card: SharedView<'a, ClaimView>,
+    #[serde(skip)]
+    summary: SharedView<'a, BriefingSummary>,
     /// The claim's own page, absolute, where the card's links lead.
     claim_page: String,
     /// The explanation as plain text: its own links are written for the
@@ -423,12 +442,22 @@ impl<'a> Plan<'a> {
                 briefing: b,
                 claim: c,
             }),
-            briefing: self.summary(&self.briefings[b]),
+            briefing: Fingerprinted {
+                fingerprint: 0,
+                view: &view.briefing,
+            },
+            summary: self.summary(&self.briefings[b]),
             modified: self.site.briefings[b].modified(),
             related: self
                 .related(b, c)
                 .into_iter()
-                .map(|r| self.card(r))
+                .map(|r| {
+                    let card = self.card(r);
+                    Fingerprinted {
+                        fingerprint: card.fingerprint,
+                        view: ClaimRow::of(card.view),
+                    }
+                })
                 .collect(),
             sharing: Fingerprinted {
                 fingerprint: 0,
@@ -441,16 +470,22 @@ impl<'a> Plan<'a> {
     }
 
     pub(super) fn embed_page(&self, b: usize, c: usize) -> EmbedPage<'_> {
+        let card = self.card(ClaimRef {
+            briefing: b,
+            claim: c,
+        });
         EmbedPage {
-            claim: self.card(ClaimRef {
-                briefing: b,
-                claim: c,
-            }),
-            briefing: self.summary(&self.briefings[b]),
-            claim_page: self
-                .site
-                .config
-                .absolute(&self.briefings[b].claims[c].page_url),
+            claim: Fingerprinted {
+                fingerprint: 0,
+                view: EmbeddedClaim::of(card.view),
+            },
+            briefing: Fingerprinted {
+                fingerprint: 0,
+                view: &card.view.briefing,
+            },
+            claim_page: self.site.config.absolute(&card.view.page_url),
+            card,
+            summary: self.summary(&self.briefings[b]),
             explanation: Fingerprinted {
                 fingerprint: 0,
                 view: self.site.briefings[b]
@@ -758,10 +793,10 @@ impl View<'_> {
                 views::briefing_share_image(config, &page.briefing.view.views.summary)
             }
             View::Claim(page) => {
-                views::claim_share_image(config, page.claim.view, page.briefing.view)
+                views::claim_share_image(config, page.claim.view, page.summary.view)
             }
             View::Embed(page) => {
-                views::claim_share_image(config, page.claim.view, page.briefing.view)
+                views::claim_share_image(config, page.card.view, page.summary.view)
             }
             View::Page(page) => match &page.page.view.page.image {
                 Some(figure) => Some(views::FigureView::of(figure).share(config)),
@@ -783,7 +818,7 @@ impl View<'_> {
             View::Claim(page) => {
                 let claim = page.claim.view;
                 meta.kind = "article";
-                meta.published_time = Some(page.briefing.view.date.clone());
+                meta.published_time = Some(page.summary.view.date.clone());
                 meta.modified_time = page.modified.map(views::iso);
                 // As the page's headline has it: quotation marks only
                 // around the speaker's own words.
@@ -793,7 +828,7 @@ impl View<'_> {
                 )
             }
             View::Embed(page) => {
-                let claim = page.claim.view;
+                let claim = page.card.view;
                 meta.kind = "article";
                 let words = format!("“{}”", claim.text);
                 (said(config, claim, words), claim.summary.clone())

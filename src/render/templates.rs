@@ -84,11 +84,17 @@ pub fn templates(
             None => sources.push((name.clone(), file.text.to_string(), file.path.clone())),
         }
     }
-    // Parse each template alone first, so every broken one is reported.
+    // Parse each template once, alone, so every broken one is reported
+    // with its own file; `add_raw_templates` would parse them all again and
+    // stop at the first broken one.
+    let mut parsed = HashMap::with_capacity(sources.len());
     let mut diagnostics = Vec::new();
     for (name, text, path) in &sources {
-        if let Err(err) = tera::Template::new(name, None, text) {
-            diagnostics.push(template_error(&err, path, text));
+        match tera::Template::new(name, None, text) {
+            Ok(template) => {
+                parsed.insert(name.clone(), template);
+            }
+            Err(err) => diagnostics.push(template_error(&err, path, text)),
         }
     }
     if !diagnostics.is_empty() {
@@ -98,11 +104,12 @@ pub fn templates(
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
     register_language(&mut tera, language.clone());
-    let pairs: Vec<(&str, &str)> = sources
-        .iter()
-        .map(|(n, t, _)| (n.as_str(), t.as_str()))
-        .collect();
-    let result = tera.add_raw_templates(pairs);
+    // What `add_raw_templates` does after parsing: link each template to
+    // those it extends and check that the macro files it imports exist.
+    tera.templates.extend(parsed);
+    let result = tera
+        .build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files());
     let files: HashMap<String, (PathBuf, String)> = sources
         .into_iter()
         .map(|(name, text, path)| (name, (path, text)))

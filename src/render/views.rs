@@ -524,6 +524,29 @@ impl<'a> ClaimRow<'a> {
     }
 }
 
+/// A claim as its embed card shows it (`embed.html`): who said it, what
+/// they said and the verdict. The card's explanation is plain text of its
+/// own, and its links all lead to the claim's page, so the full card's
+/// explanation HTML, source cards and image are not part of it.
+#[derive(Serialize)]
+pub(crate) struct EmbeddedClaim<'a> {
+    pub text: &'a str,
+    pub verbatim: bool,
+    pub speaker: &'a SpeakerRef,
+    pub verdict: &'a VerdictView,
+}
+
+impl<'a> EmbeddedClaim<'a> {
+    pub(crate) fn of(claim: &'a ClaimView) -> EmbeddedClaim<'a> {
+        EmbeddedClaim {
+            text: &claim.text,
+            verbatim: claim.verbatim,
+            speaker: &claim.speaker,
+            verdict: &claim.verdict,
+        }
+    }
+}
+
 #[derive(Serialize, Clone, Hash)]
 pub(crate) struct TagView {
     pub name: String,
