@@ -643,7 +643,7 @@ mod tests {
         );
         let first = inode();
         // The same bytes, in other pieces: the old file is linked.
-        assert_eq!(stream(&output, &bytes, 7777).1, false);
+        assert!(!stream(&output, &bytes, 7777).1);
         assert_eq!(inode(), first);
         // A byte changed late, the end cut short, the file grown: each is
         // written afresh, the matching start copied from the old file.

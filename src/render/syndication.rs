@@ -52,8 +52,11 @@ pub(crate) type Made = Vec<(String, u64)>;
 pub struct DataFile<'p> {
     /// Where it goes under the output folder.
     pub path: PathBuf,
-    make: Box<dyn Fn(&mut dyn Write) -> io::Result<()> + Send + Sync + 'p>,
+    make: Box<MakeData<'p>>,
 }
+
+/// How a data file's bytes are made into a writer.
+type MakeData<'p> = dyn Fn(&mut dyn Write) -> io::Result<()> + Send + Sync + 'p;
 
 impl<'p> DataFile<'p> {
     fn new(
