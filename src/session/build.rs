@@ -328,10 +328,7 @@ fn render_planned<T: Send>(
     done.extend(data);
     cache.remember_data(made);
     stopwatch.lap("data files");
-    let index: Vec<T> = render::search::files(plan, cache)
-        .into_par_iter()
-        .map(&put)
-        .collect();
+    let index: Vec<T> = render::search::put_files(plan, cache, &put);
     done.extend(index);
     stopwatch.lap("search index");
     let (mut counts, mut warnings) = (cards::Counts::default(), Vec::new());
