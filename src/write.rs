@@ -9,7 +9,10 @@
 //! A file whose bytes are already in the old output is hard-linked into the
 //! staging folder rather than written again, so after the swap it keeps its
 //! modification time: a build that changes nothing changes no file, and
-//! rsync-style deploys upload only what changed.
+//! rsync-style deploys upload only what changed. A file that grows with the
+//! site (`claims.json`, the sitemap) is streamed in rather than made whole
+//! first: its pieces are compared with the old file as they come, and it is
+//! written only from the first piece that differs.
 //!
 //! Creating a folder and a file each cost a few hundred microseconds on a
 //! slow disk, and a site has a folder for nearly every page, so the staging
