@@ -37,6 +37,70 @@ pub(crate) fn of_view<T: Serialize + ?Sized>(value: &T) -> u64 {
     writer.0.finish()
 }
 
+/// The fingerprint of an output file's bytes. [`FileHasher`] gives the
+/// same for the same bytes written in pieces, so a file streamed to disk
+/// and one written whole compare alike.
+pub(crate) fn of_file(bytes: &[u8]) -> u64 {
+    // As FileHasher feeds them, without copying the last piece.
+    let mut hasher = hasher();
+    let whole = bytes.len() - bytes.len() % FILE_BLOCK;
+    for block in bytes[..whole].chunks(FILE_BLOCK) {
+        hasher.write(block);
+    }
+    hasher.write(&bytes[whole..]);
+    hasher.write_u64(bytes.len() as u64);
+    hasher.finish()
+}
+
+/// The fingerprint of a file's bytes fed in pieces of any size: the hasher
+/// is fed fixed blocks, since what it gives for one slice differs from
+/// what it gives for the same bytes cut in two.
+pub(crate) struct FileHasher {
+    hasher: ahash::AHasher,
+    block: Vec<u8>,
+    len: u64,
+}
+
+const FILE_BLOCK: usize = 64 * 1024;
+
+impl Default for FileHasher {
+    fn default() -> Self {
+        FileHasher {
+            hasher: hasher(),
+            block: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl FileHasher {
+    pub(crate) fn update(&mut self, mut bytes: &[u8]) {
+        self.len += bytes.len() as u64;
+        while !bytes.is_empty() {
+            // Whole blocks straight from the input, unbuffered.
+            if self.block.is_empty() && bytes.len() >= FILE_BLOCK {
+                let (block, rest) = bytes.split_at(FILE_BLOCK);
+                self.hasher.write(block);
+                bytes = rest;
+                continue;
+            }
+            let take = (FILE_BLOCK - self.block.len()).min(bytes.len());
+            self.block.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if self.block.len() == FILE_BLOCK {
+                self.hasher.write(&self.block);
+                self.block.clear();
+            }
+        }
+    }
+
+    pub(crate) fn finish(mut self) -> u64 {
+        self.hasher.write(&self.block);
+        self.hasher.write_u64(self.len);
+        self.hasher.finish()
+    }
+}
+
 struct HashWriter(ahash::AHasher);
 
 impl io::Write for HashWriter {
@@ -53,6 +117,21 @@ impl io::Write for HashWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_fingerprint_is_the_same_whole_or_in_pieces() {
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let whole = of_file(&bytes);
+        for piece in [1, 7, 4096, FILE_BLOCK - 1, FILE_BLOCK, FILE_BLOCK + 3] {
+            let mut hasher = FileHasher::default();
+            for chunk in bytes.chunks(piece) {
+                hasher.update(chunk);
+            }
+            assert_eq!(hasher.finish(), whole, "in pieces of {piece}");
+        }
+        assert_ne!(of_file(&bytes[1..]), whole);
+        assert_ne!(of_file(b""), of_file(b"\0"));
+    }
 
     #[test]
     fn equal_views_have_equal_fingerprints() {

@@ -9,7 +9,10 @@
 //! A file whose bytes are already in the old output is hard-linked into the
 //! staging folder rather than written again, so after the swap it keeps its
 //! modification time: a build that changes nothing changes no file, and
-//! rsync-style deploys upload only what changed.
+//! rsync-style deploys upload only what changed. A file that grows with the
+//! site (`claims.json`, the sitemap) is streamed in rather than made whole
+//! first: its pieces are compared with the old file as they come, and it is
+//! written only from the first piece that differs.
 //!
 //! Creating a folder and a file each cost a few hundred microseconds on a
 //! slow disk, and a site has a folder for nearly every page, so the staging
@@ -19,7 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -193,6 +196,49 @@ impl Staging {
         Ok(true)
     }
 
+    /// Puts one file into the staging folder as `make` writes it, a piece
+    /// at a time, so a large file (`claims.json`) is never whole in memory.
+    /// Like [`Staging::put`], a file whose bytes are already in the old
+    /// output is hard-linked from there: the pieces are compared with the
+    /// old file as they come, and nothing is written until one differs.
+    /// Returns the fingerprint of the bytes ([`fingerprint::of_file`]) and
+    /// whether they were written.
+    pub(crate) fn put_stream(
+        &self,
+        rel: &Path,
+        make: &dyn Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(u64, bool), WriteError> {
+        let rel = checked(rel)?;
+        let path = self.staging.join(rel);
+        if let Some(folder) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            self.make_folder(folder)?;
+        }
+        let previous = self.output.join(rel);
+        let old = if self.previous {
+            fs::symlink_metadata(&previous)
+                .ok()
+                .filter(fs::Metadata::is_file)
+                .and_then(|meta| Some((fs::File::open(&previous).ok()?, meta.len())))
+        } else {
+            None
+        };
+        let mut file = StreamedFile {
+            path: &path,
+            previous: &previous,
+            old,
+            same: 0,
+            out: None,
+            scratch: Vec::new(),
+            hasher: fingerprint::FileHasher::default(),
+        };
+        let mut writer = io::BufWriter::with_capacity(STREAM_BUFFER, &mut file);
+        make(&mut writer)
+            .and_then(|()| writer.flush())
+            .map_err(io_error(&path))?;
+        drop(writer);
+        file.finish()
+    }
+
     /// Makes the folder `rel` of the staging folder and those above it that
     /// are not made yet, each with one call, remembering them.
     fn make_folder(&self, rel: &Path) -> Result<(), WriteError> {
@@ -253,6 +299,90 @@ impl Staging {
         if old.exists() {
             remove_tree(old).map_err(io_error(old))?;
         }
+        Ok(())
+    }
+}
+
+/// The size of the pieces a streamed file is written and compared in.
+const STREAM_BUFFER: usize = 64 * 1024;
+
+/// A file being streamed into the staging folder. While its bytes match
+/// the old output's file (`old`, with its length) nothing is written; at
+/// the first difference the file is created, the matching start copied
+/// from the old file, and the rest written as it comes.
+struct StreamedFile<'p> {
+    path: &'p Path,
+    previous: &'p Path,
+    old: Option<(fs::File, u64)>,
+    /// How many bytes matched the old file so far.
+    same: u64,
+    out: Option<fs::File>,
+    scratch: Vec<u8>,
+    hasher: fingerprint::FileHasher,
+}
+
+impl StreamedFile<'_> {
+    /// Whether `bytes`, next in the file, are next in the old one too.
+    fn matches(&mut self, bytes: &[u8]) -> bool {
+        let Some((old, len)) = &mut self.old else {
+            return false;
+        };
+        if self.same + bytes.len() as u64 > *len {
+            return false;
+        }
+        self.scratch.resize(bytes.len(), 0);
+        old.read_exact(&mut self.scratch).is_ok() && self.scratch == bytes
+    }
+
+    /// Creates the file with the bytes that matched so far.
+    fn diverge(&mut self) -> io::Result<&mut fs::File> {
+        let mut out = fs::File::create(self.path)?;
+        if self.same > 0 {
+            let mut old = fs::File::open(self.previous)?;
+            let copied = io::copy(&mut (&mut old).take(self.same), &mut out)?;
+            if copied != self.same {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the previous output changed while it was read",
+                ));
+            }
+        }
+        self.old = None;
+        self.scratch = Vec::new();
+        Ok(self.out.insert(out))
+    }
+
+    /// Ends the file: hard-linked from the old output when every byte
+    /// matched it, written otherwise.
+    fn finish(mut self) -> Result<(u64, bool), WriteError> {
+        if self.out.is_none() {
+            let unchanged = self.old.as_ref().is_some_and(|(_, len)| *len == self.same);
+            if !(unchanged && fs::hard_link(self.previous, self.path).is_ok()) {
+                let path = self.path;
+                self.diverge().map_err(io_error(path))?;
+            }
+        }
+        let written = self.out.is_some();
+        Ok((self.hasher.finish(), written))
+    }
+}
+
+impl Write for StreamedFile<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.hasher.update(bytes);
+        if self.out.is_none() && self.matches(bytes) {
+            self.same += bytes.len() as u64;
+            return Ok(bytes.len());
+        }
+        let out = match self.out {
+            Some(ref mut out) => out,
+            None => self.diverge()?,
+        };
+        out.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }
@@ -320,7 +450,7 @@ pub(crate) fn write_changed(
 ) -> Result<Vec<PathBuf>, WriteError> {
     let mut changed = Vec::new();
     for (rel, bytes) in files {
-        let hash = fingerprint::of(bytes);
+        let hash = fingerprint::of_file(bytes);
         if written.get(rel) == Some(&hash) {
             continue;
         }
@@ -437,7 +567,7 @@ mod tests {
         write(&output, &files).unwrap();
         let mut written: HashMap<PathBuf, u64> = files
             .iter()
-            .map(|(p, b)| (p.clone(), fingerprint::of(b)))
+            .map(|(p, b)| (p.clone(), fingerprint::of_file(b)))
             .collect();
         let next = vec![
             (PathBuf::from("a/index.html"), b"one".to_vec()),
@@ -485,6 +615,47 @@ mod tests {
         changed[5].1.push(b'!');
         assert_eq!(write(&output, &changed).unwrap(), 1);
         assert_eq!(fs::read(output.join(&changed[5].0)).unwrap(), changed[5].1);
+    }
+
+    /// Streams `bytes` into `output` in pieces of `piece` bytes, over
+    /// whatever is there; returns the fingerprint and whether it was written.
+    fn stream(output: &Path, bytes: &[u8], piece: usize) -> (u64, bool) {
+        let staging = Staging::begin(output).unwrap();
+        let done = staging
+            .put_stream(Path::new("data/claims.json"), &|out| {
+                bytes.chunks(piece).try_for_each(|c| out.write_all(c))
+            })
+            .unwrap();
+        staging.finish().unwrap();
+        assert_eq!(fs::read(output.join("data/claims.json")).unwrap(), bytes);
+        done
+    }
+
+    #[test]
+    fn a_streamed_file_is_linked_when_unchanged_and_written_whole_when_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+        let inode = || {
+            use std::os::unix::fs::MetadataExt;
+            fs::metadata(output.join("data/claims.json")).unwrap().ino()
+        };
+        assert_eq!(
+            stream(&output, &bytes, 1000),
+            (fingerprint::of_file(&bytes), true)
+        );
+        let first = inode();
+        // The same bytes, in other pieces: the old file is linked.
+        assert!(!stream(&output, &bytes, 7777).1);
+        assert_eq!(inode(), first);
+        // A byte changed late, the end cut short, the file grown: each is
+        // written afresh, the matching start copied from the old file.
+        let mut changed = bytes.clone();
+        changed[250_000] ^= 1;
+        assert!(stream(&output, &changed, 4096).1);
+        assert!(stream(&output, &changed[..120_000], 4096).1);
+        assert!(stream(&output, &changed, 333).1);
+        assert_eq!(stream(&output, b"", 1).0, fingerprint::of_file(b""));
     }
 
     #[test]

@@ -578,10 +578,12 @@ fn hint_for_yaml_error(message: &str) -> String {
 
 /// The position of every field path in a YAML text, built on first use and
 /// let go of once the file's problems are reported: at thousands of
-/// briefings the indexes would outweigh the site itself.
+/// briefings the indexes would outweigh the site itself. The text is kept
+/// compressed for the same reason: it is read only to build an index, and
+/// a site's front matter is most of its content.
 #[derive(Debug, Default)]
 pub struct Spans {
-    text: Mutex<String>,
+    text: Mutex<Box<[u8]>>,
     offset: Offset,
     index: Mutex<Option<HashMap<String, Position>>>,
 }
@@ -589,10 +591,19 @@ pub struct Spans {
 impl Spans {
     pub fn new(text: String, offset: Offset) -> Self {
         Spans {
-            text: Mutex::new(text),
+            text: Mutex::new(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice()),
             offset,
             index: Mutex::default(),
         }
+    }
+
+    /// The text, unpacked; empty once released.
+    fn text(&self) -> String {
+        let packed = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        lz4_flex::decompress_size_prepended(&packed)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
     }
 
     /// A plain scalar at `path` as its characters are written: serde_yaml
@@ -600,7 +611,7 @@ impl Spans {
     /// also takes a mapping cannot ask for the text instead.
     pub(crate) fn plain_scalar(&self, path: &str) -> Option<String> {
         let position = self.locate(path);
-        let text = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        let text = self.text();
         let line = text
             .lines()
             .nth(position.line.checked_sub(self.offset.lines + 1)?)?;
@@ -621,7 +632,7 @@ impl Spans {
     /// `locate` then answers the first line of the block.
     pub fn release(&self) {
         self.forget_positions();
-        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = String::new();
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = Box::default();
     }
 
     /// Where `path` was first written, when it was written twice (a
@@ -652,9 +663,7 @@ impl Spans {
     /// finally to the first line of the block.
     pub fn locate(&self, path: &str) -> Position {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        let index = index.get_or_insert_with(|| {
-            index_paths(&self.text.lock().unwrap_or_else(|e| e.into_inner()))
-        });
+        let index = index.get_or_insert_with(|| index_paths(&self.text()));
         let mut path = path;
         loop {
             if let Some(position) = index.get(path) {

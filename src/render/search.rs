@@ -660,23 +660,37 @@ impl Serialize for Shard<'_> {
 /// Every file of the search index, reusing the words of briefings whose
 /// views did not change since the build `cache` remembers.
 pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
+    put_files(plan, cache, |file| file)
+}
+
+/// Makes every file of the search index and hands each to `put` soon after
+/// it is made, a batch at a time in parallel, so the index is never whole
+/// in memory; returns what `put` returned, in the order of the files.
+pub fn put_files<T: Send>(
+    plan: &Plan,
+    cache: &mut super::Cache,
+    put: impl Fn(OutputFile) -> T + Sync,
+) -> Vec<T> {
     let stop = is_english(&plan.site.config.language);
     let cache = &mut cache.search;
     let Postings { starts, lists } = post(plan, cache, stop);
     let doc_count = *starts.last().unwrap_or(&0) as usize;
     let words = encode_words(&cache.words, lists);
-    let (mut files, shards) = shard_files(&words);
+    let mut out = Batches::new(&put);
+    let shards = shard_files(&words, &mut out);
     drop(words);
-    let facets = facet_files(plan, &starts, &mut files);
-    files.extend(doc_files(
+    let facets = facet_files(plan, &starts, &mut out);
+    doc_files(
         plan,
         &mut cache.chunks,
         cache.mode,
         &facets.speakers,
-    ));
+        &mut out,
+    );
+    let (build, mut done) = out.finish();
     let meta = Meta {
         version: VERSION,
-        build: build_of(&files),
+        build,
         docs: doc_count,
         chunk_docs: CHUNK_DOCS,
         shards: shards.firsts,
@@ -686,8 +700,58 @@ pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
         verdicts: facets.verdicts,
         tags: facets.tags,
     };
-    files.push(json(format!("{FOLDER}/meta.json"), &meta));
-    files
+    done.push(put(json(format!("{FOLDER}/meta.json"), &meta)));
+    done
+}
+
+/// The index's files on their way to `put`, a batch at a time, with the
+/// fingerprint of all of them in order for `meta.json`.
+struct Batches<'p, T, P> {
+    put: &'p P,
+    batch: Vec<OutputFile>,
+    bytes: usize,
+    done: Vec<T>,
+    build: std::collections::hash_map::DefaultHasher,
+}
+
+/// A batch is handed on once it holds this many bytes.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+
+impl<'p, T: Send, P: Fn(OutputFile) -> T + Sync> Batches<'p, T, P> {
+    fn new(put: &'p P) -> Self {
+        Batches {
+            put,
+            batch: Vec::new(),
+            bytes: 0,
+            done: Vec::new(),
+            build: std::collections::hash_map::DefaultHasher::new(),
+        }
+    }
+
+    fn push(&mut self, file: OutputFile) {
+        file.0.hash(&mut self.build);
+        file.1.hash(&mut self.build);
+        self.bytes += file.1.len();
+        self.batch.push(file);
+        if self.bytes >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        self.bytes = 0;
+        let put = self.put;
+        let done: Vec<T> = batch.into_par_iter().map(put).collect();
+        self.done.extend(done);
+    }
+
+    /// The fingerprint of every file pushed, for `meta.json`, and what
+    /// `put` returned for each.
+    fn finish(mut self) -> (String, Vec<T>) {
+        self.flush();
+        (format!("{:016x}", self.build.finish()), self.done)
+    }
 }
 
 /// Every document's words, posted: for each word by its site-wide number,
@@ -794,7 +858,10 @@ struct Shards<'a> {
 
 /// The shard files of the encoded words: each closed once it holds about
 /// [`SHARD_BYTES`].
-fn shard_files<'a>(words: &[(&'a str, [String; 2])]) -> (Vec<OutputFile>, Shards<'a>) {
+fn shard_files<'a, T: Send, P: Fn(OutputFile) -> T + Sync>(
+    words: &[(&'a str, [String; 2])],
+    out: &mut Batches<'_, T, P>,
+) -> Shards<'a> {
     let mut starts = Vec::new();
     let mut from = 0;
     let mut size = 0;
@@ -810,19 +877,17 @@ fn shard_files<'a>(words: &[(&'a str, [String; 2])]) -> (Vec<OutputFile>, Shards
     if !words.is_empty() {
         starts.push(from);
     }
-    let mut files = Vec::with_capacity(starts.len());
+    let mut bytes = Vec::with_capacity(starts.len());
     for (n, &from) in starts.iter().enumerate() {
         let to = starts.get(n + 1).copied().unwrap_or(words.len());
-        files.push(json(
-            format!("{FOLDER}/terms/{n}.json"),
-            &Shard(&words[from..to]),
-        ));
+        let file = json(format!("{FOLDER}/terms/{n}.json"), &Shard(&words[from..to]));
+        bytes.push(file.1.len());
+        out.push(file);
     }
-    let shards = Shards {
+    Shards {
         firsts: starts.iter().map(|&i| words[i].0).collect(),
-        bytes: files.iter().map(|file| file.1.len()).collect(),
-    };
-    (files, shards)
+        bytes,
+    }
 }
 
 /// The facets of `meta.json`, each with its documents in a file.
@@ -833,7 +898,11 @@ struct Facets<'a> {
 }
 
 /// The documents of each speaker, verdict and tag, pushed onto `files`.
-fn facet_files<'a>(plan: &'a Plan, starts: &[u32], files: &mut Vec<OutputFile>) -> Facets<'a> {
+fn facet_files<'a, T: Send, P: Fn(OutputFile) -> T + Sync>(
+    plan: &'a Plan,
+    starts: &[u32],
+    files: &mut Batches<'_, T, P>,
+) -> Facets<'a> {
     let site = plan.site;
     let claim_id = |r: &crate::resolve::ClaimRef| starts[r.briefing] + 1 + r.claim as u32;
     let mut facet = |folder: &str, name: &str, mut ids: Vec<u32>| {
@@ -893,12 +962,13 @@ fn facet_files<'a>(plan: &'a Plan, starts: &[u32], files: &mut Vec<OutputFile>) 
 /// The files under `docs/`: what each result shows, [`CHUNK_DOCS`]
 /// documents a file, each made again only when what it shows changed since
 /// `kept` was made (and kept for the next build unless the build is one-off).
-fn doc_files(
+fn doc_files<T: Send, P: Fn(OutputFile) -> T + Sync>(
     plan: &Plan,
     kept: &mut Vec<(u64, Vec<u8>)>,
     mode: BuildMode,
     speakers: &[SpeakerMeta],
-) -> Vec<OutputFile> {
+    out: &mut Batches<'_, T, P>,
+) {
     let docs: Vec<(usize, Option<usize>)> = plan
         .briefings
         .iter()
@@ -923,32 +993,30 @@ fn doc_files(
         hasher.finish()
     };
     let previous = std::mem::take(kept);
-    let chunks: Vec<(u64, Vec<u8>)> = docs
-        .par_chunks(CHUNK_DOCS)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let key = chunk_key(chunk);
-            match previous.get(n) {
-                Some((cached, bytes)) if *cached == key => (key, bytes.clone()),
-                _ => (key, doc_chunk(plan, chunk, &speaker_index)),
-            }
-        })
-        .collect();
     let path = |n: usize| PathBuf::from(format!("{FOLDER}/docs/{n}.json"));
-    if mode == BuildMode::OneOff {
-        return chunks
-            .into_iter()
+    // Made a window of files at a time, on all threads, and handed on
+    // before the next: a one-off build keeps none of them.
+    const WINDOW_FILES: usize = 256;
+    for (w, window) in docs.chunks(CHUNK_DOCS * WINDOW_FILES).enumerate() {
+        let first = w * WINDOW_FILES;
+        let chunks: Vec<(u64, Vec<u8>)> = window
+            .par_chunks(CHUNK_DOCS)
             .enumerate()
-            .map(|(n, (_, bytes))| (path(n), bytes))
+            .map(|(n, chunk)| {
+                let key = chunk_key(chunk);
+                match previous.get(first + n) {
+                    Some((cached, bytes)) if *cached == key => (key, bytes.clone()),
+                    _ => (key, doc_chunk(plan, chunk, &speaker_index)),
+                }
+            })
             .collect();
+        for (n, (key, bytes)) in chunks.into_iter().enumerate() {
+            if mode == BuildMode::Kept {
+                kept.push((key, bytes.clone()));
+            }
+            out.push((path(first + n), bytes));
+        }
     }
-    let files = chunks
-        .iter()
-        .enumerate()
-        .map(|(n, (_, bytes))| (path(n), bytes.clone()))
-        .collect();
-    *kept = chunks;
-    files
 }
 
 /// One file under `docs/`: these documents (a briefing, or a briefing's
@@ -995,16 +1063,6 @@ fn doc_chunk(
         })
         .collect();
     serde_json::to_vec(&Chunk { briefings, docs }).expect("index records always serialise")
-}
-
-/// A fingerprint of every index file but `meta.json`, which names it.
-fn build_of(files: &[OutputFile]) -> String {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for (path, bytes) in files {
-        path.hash(&mut hasher);
-        bytes.hash(&mut hasher);
-    }
-    format!("{:016x}", hasher.finish())
 }
 
 /// Whether an output path is one of the index's files (the search page

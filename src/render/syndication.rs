@@ -6,7 +6,9 @@
 //! from changed (see [`Plan::data_files`]): `claims.json` holds every claim
 //! of the site, and most saves leave it alone.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
@@ -17,7 +19,7 @@ use serde::Serialize;
 
 use super::translations::TranslationLink;
 use super::views::{iso, ClaimView, ShareImage};
-use super::{Cache, Job, OutputFile, Plan};
+use super::{Cache, Job, Plan};
 use crate::config::SiteConfig;
 use crate::fingerprint;
 use crate::model::Briefing;
@@ -42,6 +44,49 @@ pub(crate) const CLAIMS_VERSION: u32 = 1;
 /// What the last build wrote of these files: a fingerprint of what each was
 /// made from, by file name (path under the output folder).
 pub(crate) type Made = Vec<(String, u64)>;
+
+/// A data file still to be made: its bytes are made as they are written,
+/// straight into the file (a build) or into memory (a rebuild, a test), so
+/// `claims.json` and the sitemap, which grow with the site, are never
+/// whole in memory during a build.
+pub struct DataFile<'p> {
+    /// Where it goes under the output folder.
+    pub path: PathBuf,
+    make: Box<MakeData<'p>>,
+}
+
+/// How a data file's bytes are made into a writer.
+type MakeData<'p> = dyn Fn(&mut dyn Write) -> io::Result<()> + Send + Sync + 'p;
+
+impl<'p> DataFile<'p> {
+    fn new(
+        path: impl Into<PathBuf>,
+        make: impl Fn(&mut dyn Write) -> io::Result<()> + Send + Sync + 'p,
+    ) -> DataFile<'p> {
+        DataFile {
+            path: path.into(),
+            make: Box::new(make),
+        }
+    }
+
+    /// A file whose bytes are small and made whole.
+    fn whole(path: impl Into<PathBuf>, make: impl Fn() -> Vec<u8> + Send + Sync + 'p) -> Self {
+        DataFile::new(path, move |out: &mut dyn Write| out.write_all(&make()))
+    }
+
+    /// Writes the file's bytes to `out` as they are made.
+    pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        (self.make)(out)
+    }
+
+    /// The file's bytes, made whole in memory.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        // Writing into memory cannot fail.
+        let _ = self.write(&mut bytes);
+        bytes
+    }
+}
 
 /// Where the feed of a speaker's claims goes, under their page's folder.
 pub(crate) fn speaker_feed_path(id: &str) -> String {
@@ -75,9 +120,10 @@ impl Plan<'_> {
         paths
     }
 
-    /// The data files whose inputs changed since `cache`'s build, with the
-    /// fingerprints to remember once they are written.
-    pub fn data_files(&self, cache: &Cache) -> (Vec<OutputFile>, Made) {
+    /// The data files whose inputs changed since `cache`'s build, each made
+    /// only when it is written, with the fingerprints to remember once they
+    /// are.
+    pub fn data_files(&self, cache: &Cache) -> (Vec<DataFile<'_>>, Made) {
         let site = self.site;
         let site_hash = self.shared.site_hash;
         let changed = |name: &str, key: u64| cache.data.get(name) != Some(&key);
@@ -108,7 +154,7 @@ impl Plan<'_> {
                 .collect::<Vec<_>>(),
         ));
         if changed(FEED, key) {
-            files.push((PathBuf::from(FEED), self.feed(&newest)));
+            files.push(DataFile::whole(FEED, move || self.feed(&newest)));
             made.push((FEED.to_owned(), key));
         }
 
@@ -124,7 +170,8 @@ impl Plan<'_> {
                 .collect();
             let key = fingerprint::of(&(site_hash, &urls, &alternates));
             if changed(SITEMAP, key) {
-                files.extend(sitemap(&site.config, &urls, &alternates, SITEMAP_URLS));
+                let urls = Arc::new((urls, alternates));
+                files.extend(sitemap(&site.config, urls, SITEMAP_URLS));
                 made.push((SITEMAP.to_owned(), key));
             }
         }
@@ -145,7 +192,7 @@ impl Plan<'_> {
                 }
                 text
             };
-            files.push((PathBuf::from(ROBOTS), text.into_bytes()));
+            files.push(DataFile::whole(ROBOTS, move || text.clone().into_bytes()));
             made.push((ROBOTS.to_owned(), key));
         }
 
@@ -158,7 +205,9 @@ impl Plan<'_> {
                 .collect::<Vec<_>>(),
         ));
         if changed(CLAIMS, key) {
-            files.push((PathBuf::from(CLAIMS), self.claims_json()));
+            files.push(DataFile::new(CLAIMS, |out: &mut dyn Write| {
+                self.write_claims_json(out)
+            }));
             made.push((CLAIMS.to_owned(), key));
         }
         (files, made)
@@ -274,7 +323,12 @@ impl Plan<'_> {
     /// The feed of each speaker's claims and of each tag's briefings, for
     /// readers who follow one politician or one subject. Each is made again
     /// only when the entries it carries changed.
-    fn following_feeds(&self, cache: &Cache, files: &mut Vec<OutputFile>, made: &mut Made) {
+    fn following_feeds<'p>(
+        &'p self,
+        cache: &Cache,
+        files: &mut Vec<DataFile<'p>>,
+        made: &mut Made,
+    ) {
         let site = self.site;
         let site_hash = self.shared.site_hash;
         let briefing_key = |b: usize| {
@@ -309,19 +363,13 @@ impl Plan<'_> {
             wanted.push((tag_feed_path(slug), key, Following::Tag(slug)));
         }
         wanted.retain(|(path, key, _)| cache.data.get(path) != Some(key));
-        let made_now: Vec<(OutputFile, (String, u64))> = wanted
-            .into_par_iter()
-            .map(|(path, key, following)| {
-                let bytes = match following {
-                    Following::Speaker(id) => self.speaker_feed(id),
-                    Following::Tag(slug) => self.tag_feed(slug),
-                };
-                ((PathBuf::from(&path), bytes), (path, key))
-            })
-            .collect();
-        for (file, entry) in made_now {
-            files.push(file);
-            made.push(entry);
+        // Each feed is made when it is written, on the thread writing it.
+        for (path, key, following) in wanted {
+            files.push(DataFile::whole(&path, move || match &following {
+                Following::Speaker(id) => self.speaker_feed(id),
+                Following::Tag(slug) => self.tag_feed(slug),
+            }));
+            made.push((path, key));
         }
     }
 
@@ -621,20 +669,21 @@ impl Plan<'_> {
     /// file a fraction of the size of repeating them per claim.
     ///
     /// The file is the largest a build writes, so its long members are
-    /// written in parallel, straight from the site's records.
-    fn claims_json(&self) -> Vec<u8> {
-        let mut out =
+    /// made in parallel, straight from the site's records, and written to
+    /// `out` a batch at a time.
+    fn write_claims_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut head =
             serde_json::to_vec(&self.claims_head()).expect("claim records always serialise");
         // The members that follow go in before the closing brace.
-        out.pop();
-        out.extend_from_slice(b",\"briefings\":{");
-        self.write_briefings(&mut out);
-        out.extend_from_slice(b"},\"sources\":{");
-        self.write_sources(&mut out);
-        out.extend_from_slice(b"},\"claims\":[");
-        self.write_claims(&mut out);
-        out.extend_from_slice(b"]}\n");
-        out
+        head.pop();
+        out.write_all(&head)?;
+        out.write_all(b",\"briefings\":{")?;
+        self.write_briefings(out)?;
+        out.write_all(b"},\"sources\":{")?;
+        self.write_sources(out)?;
+        out.write_all(b"},\"claims\":[")?;
+        self.write_claims(out)?;
+        out.write_all(b"]}\n")
     }
 
     /// The short members of `claims.json`: the site, its scale and its
@@ -683,7 +732,7 @@ impl Plan<'_> {
     }
 
     /// The members of `claims.json`'s `briefings`, by slug.
-    fn write_briefings(&self, out: &mut Vec<u8>) {
+    fn write_briefings(&self, out: &mut dyn Write) -> io::Result<()> {
         let site = self.site;
         let briefings = keyed(site.briefings.iter().map(|b| b.slug.as_str()));
         write_members(out, &briefings, |out, &(slug, b)| {
@@ -701,11 +750,11 @@ impl Plan<'_> {
                     .map(|i| ImageRecord::of(&i.share(&site.config))),
             };
             member(out, slug, &record);
-        });
+        })
     }
 
     /// The members of `claims.json`'s `sources`, by [`key`].
-    fn write_sources(&self, out: &mut Vec<u8>) {
+    fn write_sources(&self, out: &mut dyn Write) -> io::Result<()> {
         let site = self.site;
         let absolute = |url: &str| site.config.absolute(url);
         let sources = keyed(site.sources.iter().map(|cited| key(&cited.anchor)));
@@ -728,11 +777,11 @@ impl Plan<'_> {
                 }),
             };
             member(out, key, &record);
-        });
+        })
     }
 
     /// The items of `claims.json`'s `claims`, in site order.
-    fn write_claims(&self, out: &mut Vec<u8>) {
+    fn write_claims(&self, out: &mut dyn Write) -> io::Result<()> {
         let site = self.site;
         let absolute = |url: &str| site.config.absolute(url);
         let claims: Vec<(usize, usize)> = site
@@ -766,7 +815,7 @@ impl Plan<'_> {
                     .map(|i| ImageRecord::of(&i.share(&site.config))),
             };
             serde_json::to_writer(out, &record).expect("claim records always serialise");
-        });
+        })
     }
 }
 
@@ -791,10 +840,15 @@ fn member(out: &mut Vec<u8>, key: &str, value: &impl Serialize) {
     serde_json::to_writer(out, value).expect("claim records always serialise");
 }
 
-/// Appends `items`, each written by `write`, separated by commas: the
-/// members of a JSON array or object. Pieces are written in parallel, a
-/// batch at a time, so that little is held twice.
-fn write_members<T: Sync>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T) + Sync) {
+/// Writes `items`, each made by `write`, separated by commas: the members
+/// of a JSON array or object. Pieces are made in parallel, a batch at a
+/// time, and each batch is written out before the next is made, so only a
+/// batch is ever in memory.
+fn write_members<T: Sync>(
+    out: &mut dyn Write,
+    items: &[T],
+    write: impl Fn(&mut Vec<u8>, &T) + Sync,
+) -> io::Result<()> {
     const PIECE: usize = 256;
     let batch = PIECE * 4 * rayon::current_num_threads();
     for (n, batch) in items.chunks(batch).enumerate() {
@@ -813,23 +867,40 @@ fn write_members<T: Sync>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Ve
             .collect();
         for (i, piece) in pieces.iter().enumerate() {
             if n > 0 || i > 0 {
-                out.push(b',');
+                out.write_all(b",")?;
             }
-            out.extend_from_slice(piece);
+            out.write_all(piece)?;
         }
     }
+    Ok(())
 }
 
+/// Every URL of the sitemap with the day it last changed, and each URL's
+/// versions in the site's other languages.
+type SitemapUrls<'a> = (Vec<(&'a str, Option<NaiveDate>)>, Vec<Vec<TranslationLink>>);
+
 /// `sitemap.xml` for these URLs; past 50,000 of them, an index of
-/// `sitemaps/sitemap-N.xml` files.
-fn sitemap(
-    config: &SiteConfig,
-    urls: &[(&str, Option<NaiveDate>)],
-    alternates: &[Vec<TranslationLink>],
+/// `sitemaps/sitemap-N.xml` files, each made only when it is written.
+fn sitemap<'a>(
+    config: &'a SiteConfig,
+    all: Arc<SitemapUrls<'a>>,
     limit: usize,
-) -> Vec<OutputFile> {
+) -> Vec<DataFile<'a>> {
+    let shared = Arc::clone(&all);
+    let part = move |n: usize| {
+        let all = Arc::clone(&shared);
+        move || {
+            let (urls, alternates) = &*all;
+            let urls = &urls[(n * limit).min(urls.len())..((n + 1) * limit).min(urls.len())];
+            let alternates = alternates
+                .get(n * limit..)
+                .map_or(&[][..], |a| &a[..a.len().min(limit)]);
+            urlset(config, urls, alternates)
+        }
+    };
+    let urls = &all.0;
     if urls.len() <= limit {
-        return vec![(PathBuf::from(SITEMAP), urlset(config, urls, alternates))];
+        return vec![DataFile::whole(SITEMAP, part(0))];
     }
     let mut files = Vec::new();
     let mut index = String::from(
@@ -837,9 +908,6 @@ fn sitemap(
          <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (n, chunk) in urls.chunks(limit).enumerate() {
-        let alternates = alternates
-            .get(n * limit..)
-            .map_or(&[][..], |a| &a[..a.len().min(limit)]);
         let path = sitemap_part(n + 1);
         let url = format!("{}{}", config.base_path, path.display());
         let lastmod = chunk.iter().filter_map(|(_, d)| *d).max();
@@ -850,10 +918,11 @@ fn sitemap(
             index.push_str(&format!("    <lastmod>{}</lastmod>\n", iso(date)));
         }
         index.push_str("  </sitemap>\n");
-        files.push((path, urlset(config, chunk, alternates)));
+        files.push(DataFile::whole(path, part(n)));
     }
     index.push_str("</sitemapindex>\n");
-    files.insert(0, (PathBuf::from(SITEMAP), index.into_bytes()));
+    let index = index.into_bytes();
+    files.insert(0, DataFile::whole(SITEMAP, move || index.clone()));
     files
 }
 
@@ -1140,10 +1209,10 @@ fn feed_xml(feed: &atom::Feed) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn text(file: &OutputFile) -> (String, String) {
+    fn text(file: &DataFile) -> (String, String) {
         (
-            file.0.display().to_string(),
-            String::from_utf8(file.1.clone()).unwrap(),
+            file.path.display().to_string(),
+            String::from_utf8(file.bytes()).unwrap(),
         )
     }
 
@@ -1163,8 +1232,11 @@ mod tests {
             ("/d/c/", day(3)),
             ("/d/e/", None),
         ];
-        let files: Vec<(String, String)> =
-            sitemap(&config, &urls, &[], 2).iter().map(text).collect();
+        let all = Arc::new((urls.to_vec(), Vec::new()));
+        let files: Vec<(String, String)> = sitemap(&config, Arc::clone(&all), 2)
+            .iter()
+            .map(text)
+            .collect();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -1193,7 +1265,7 @@ mod tests {
             .contains("<loc>https://desk.example.org/d/b/?x=1&amp;y=2</loc>"));
         assert_eq!(files[3].1.matches("<url>").count(), 1);
 
-        let single = sitemap(&config, &urls, &[], 5);
+        let single = sitemap(&config, all, 5);
         assert_eq!(single.len(), 1);
         assert!(text(&single[0]).1.contains("<urlset"));
     }

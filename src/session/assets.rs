@@ -32,15 +32,20 @@ pub(super) fn paths(
     assets
 }
 
-/// Leaves out the files the site's own static files replace, as they
-/// replace the theme's.
+/// Whether the site's own static file at `path` replaces the file made
+/// there, as it replaces the theme's.
+pub(super) fn is_overridden(path: &Path, static_files: &StaticFiles) -> bool {
+    static_files.iter().any(|(rel, _)| rel == path)
+}
+
+/// Leaves out the files the site's own static files replace.
 pub(super) fn not_overridden(
     files: Vec<OutputFile>,
     static_files: &StaticFiles,
 ) -> Vec<OutputFile> {
     files
         .into_iter()
-        .filter(|(path, _)| !static_files.iter().any(|(rel, _)| rel == path))
+        .filter(|(path, _)| !is_overridden(path, static_files))
         .collect()
 }
 

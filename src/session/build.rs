@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::stopwatch::Stopwatch;
 use super::{assets, keys, report, sorted, Compiled, Failure, Report, Session};
 use crate::diagnostic::Diagnostic;
+use crate::render::syndication::DataFile;
 use crate::render::{self, cards, PlannedPage};
 use crate::{fingerprint, media, write, BuildMode};
 
@@ -63,7 +64,11 @@ impl Session {
         // Each file's path, fingerprint and whether its bytes are new.
         let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {
             let written = staging.put(&path, &bytes)?;
-            Ok((path, fingerprint::of(&bytes), written))
+            Ok((path, fingerprint::of_file(&bytes), written))
+        };
+        let stream = |path: &Path, file: &DataFile| -> Result<_, write::WriteError> {
+            let (hash, written) = staging.put_stream(path, &|out| file.write(out))?;
+            Ok((path.to_path_buf(), hash, written))
         };
         let static_files = &self.loaded.files.static_files;
         let root = self.options.root.clone();
@@ -75,6 +80,7 @@ impl Session {
                 &mut self.stopwatch,
                 Some(&root),
                 put,
+                stream,
             )
             .map_err(Failure::Content)?;
             compiled.warnings.extend(rendered.warnings);
@@ -89,6 +95,7 @@ impl Session {
                 &mut self.stopwatch,
                 &root,
                 put,
+                stream,
             )
             .map_err(Failure::Content)?;
             compiled.warnings.extend(rendered.warnings);
@@ -245,10 +252,12 @@ pub(super) struct Rendered<T> {
 
 /// Plans and renders every page, refusing clashes, and records them in
 /// `cache`: the whole site as a fresh build makes it. Each file, pages and
-/// data files alike, goes to `put` as soon as it is made; what `put`
-/// returns comes back with the layout key of the build. The social cards
+/// data files alike, goes to `put` as soon as it is made, or to `stream`
+/// to be made as it is written (the data files, which grow with the site);
+/// what they return comes back with the layout key of the build. The social cards
 /// are made too when `cards_root` names the site's folder (their cache is
 /// under it); a check, which writes nothing, passes `None`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn render_site<T: Send>(
     compiled: &Compiled,
     static_files: &[(PathBuf, PathBuf)],
@@ -256,6 +265,7 @@ pub(super) fn render_site<T: Send>(
     stopwatch: &mut Stopwatch,
     cards_root: Option<&Path>,
     put: impl Fn(render::OutputFile) -> T + Sync,
+    stream: impl Fn(&Path, &DataFile) -> T + Sync,
 ) -> Result<Rendered<T>, Vec<Diagnostic>> {
     let (plan, assets) = plan_site(compiled, static_files, cache, stopwatch)?;
     render_planned(
@@ -267,6 +277,7 @@ pub(super) fn render_site<T: Send>(
         cards_root,
         static_files,
         put,
+        stream,
     )
 }
 
@@ -298,27 +309,26 @@ fn render_planned<T: Send>(
     cards_root: Option<&Path>,
     static_files: &[(PathBuf, PathBuf)],
     put: impl Fn(render::OutputFile) -> T + Sync,
+    stream: impl Fn(&Path, &DataFile) -> T + Sync,
 ) -> Result<Rendered<T>, Vec<Diagnostic>> {
     let site = &compiled.site;
     let all: Vec<&PlannedPage> = plan.pages.iter().collect();
     let mut done = plan.render_each(&compiled.templates, &all, &put)?;
     cache.remember(&all);
     stopwatch.lap("render and write pages");
-    // Thousands of index files, and a few large data files: written in
-    // parallel, like the pages, so that one file's wait on the disk does
-    // not hold up the rest.
+    // Thousands of feeds, and a few large data files: made as they are
+    // written, in parallel, like the pages, so that one file's wait on the
+    // disk does not hold up the rest.
     let (data, made) = plan.data_files(cache);
-    let data: Vec<T> = assets::not_overridden(data, static_files)
-        .into_par_iter()
-        .map(&put)
+    let data: Vec<T> = data
+        .par_iter()
+        .filter(|file| !assets::is_overridden(&file.path, static_files))
+        .map(|file| stream(&file.path, file))
         .collect();
     done.extend(data);
     cache.remember_data(made);
     stopwatch.lap("data files");
-    let index: Vec<T> = render::search::files(plan, cache)
-        .into_par_iter()
-        .map(&put)
-        .collect();
+    let index: Vec<T> = render::search::put_files(plan, cache, &put);
     done.extend(index);
     stopwatch.lap("search index");
     let (mut counts, mut warnings) = (cards::Counts::default(), Vec::new());
@@ -350,6 +360,7 @@ fn render_languages<T: Send>(
     stopwatch: &mut Stopwatch,
     cards_root: &Path,
     put: impl Fn(render::OutputFile) -> T + Sync,
+    stream: impl Fn(&Path, &DataFile) -> T + Sync,
 ) -> Result<Rendered<T>, Vec<Diagnostic>> {
     let (main_plan, assets) = plan_site(main, static_files, cache, stopwatch)?;
     let mut plans = vec![main_plan];
@@ -392,10 +403,12 @@ fn render_languages<T: Send>(
         Some(cards_root),
         static_files,
         &put,
+        &stream,
     )?;
     for ((other, plan), cache) in others.iter().zip(plans).zip(other_caches.iter_mut()) {
         let folder = PathBuf::from(crate::config::language_folder(&other.site.config.language));
         let put = |(path, bytes): render::OutputFile| put((folder.join(path), bytes));
+        let stream = |path: &Path, file: &DataFile| stream(&folder.join(path), file);
         let assets = plan.data_paths();
         let done = render_planned(
             other,
@@ -406,6 +419,7 @@ fn render_languages<T: Send>(
             Some(cards_root),
             &[],
             put,
+            stream,
         )?;
         rendered.files.extend(done.files);
         rendered.cards.drawn += done.cards.drawn;

@@ -191,6 +191,9 @@ impl Session {
                 &mut self.stopwatch,
                 None,
                 drop,
+                // Data files are made from the views, with no template to
+                // fail: a check need not make them.
+                |_: &Path, _: &render::syndication::DataFile| {},
             )?;
         }
         let mut site = compiled.site;

@@ -235,7 +235,8 @@ impl Session {
             &compiled.media,
         ));
         let (data, made) = plan.data_files(&self.render);
-        files.extend(assets::not_overridden(data, static_files));
+        let data = data.iter().map(|file| (file.path.clone(), file.bytes()));
+        files.extend(assets::not_overridden(data.collect(), static_files));
         // The cards whose view changed; announced as assets.
         let cards = render::cards::make(
             plan,
