@@ -9,6 +9,7 @@
 
 pub mod cards;
 pub(crate) mod claim_review;
+mod fragments;
 mod pages;
 pub mod search;
 pub(crate) mod syndication;
@@ -94,6 +95,17 @@ impl Job<'_> {
             Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
             Job::Search => "search.html",
+        }
+    }
+
+    /// The partial the page prints fragments of, rendered apart from the
+    /// page (see [`fragments`]): its page depends on it as on its own
+    /// template.
+    fn partial(self) -> Option<&'static str> {
+        match self {
+            Job::Briefing(_) | Job::Claim(..) => Some(fragments::CARD),
+            Job::Speaker(..) | Job::Sources(_) | Job::Verdict(..) => Some(fragments::ROW),
+            _ => None,
         }
     }
 }
@@ -196,6 +208,9 @@ pub struct Plan<'a> {
     /// How many claims of the site received each verdict, charted on every
     /// page of the index.
     verdict_counts: Vec<usize>,
+    /// The number of each briefing's first claim in the site, and after
+    /// them the number of claims: where a claim's row is kept.
+    claim_numbers: Vec<usize>,
     /// The pages planned so far: all but the claim pages, which are
     /// added by [`Plan::add_claim_pages`] or [`Plan::add_stale_claim_pages`].
     pub pages: Vec<PlannedPage<'a>>,
@@ -324,11 +339,18 @@ impl<'a> Plan<'a> {
                     .flat_map(|v| v.verdicts.iter().flatten().copied()),
             )
             .counts;
+        let claim_numbers = std::iter::once(0)
+            .chain(briefings.iter().scan(0, |n, views| {
+                *n += views.claims.len();
+                Some(*n)
+            }))
+            .collect();
         let mut plan = Plan {
             site,
             shared,
             briefings,
             verdict_counts,
+            claim_numbers,
             pages: Vec::new(),
             claim_pages: Vec::new(),
             claim_pages_added: false,
@@ -431,6 +453,7 @@ impl<'a> Plan<'a> {
         let fingerprint = crate::fingerprint::of(&(
             self.shared.site_hash,
             templates.fingerprint(job.template()),
+            job.partial().map(|name| templates.fingerprint(name)),
             self.view(job),
         ));
         PlannedPage {
@@ -451,10 +474,11 @@ impl<'a> Plan<'a> {
         templates
             .fingerprint(Job::Embed(0, 0, "").template())
             .hash(&mut hasher);
+        templates.fingerprint(fragments::CARD).hash(&mut hasher);
         let claims = self.briefings[b].claims.len();
         claims.hash(&mut hasher);
         for c in 0..claims {
-            self.claim_page(b, c).hash(&mut hasher);
+            self.claim_page(b, c, &[]).hash(&mut hasher);
             self.embed_page(b, c).hash(&mut hasher);
         }
         hasher.finish()
@@ -538,18 +562,24 @@ impl<'a> Plan<'a> {
         pages: &[&PlannedPage],
         put: impl Fn(OutputFile) -> T + Sync,
     ) -> Result<Vec<T>, Vec<Diagnostic>> {
+        let rows = self.make_rows(templates, pages)?;
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
         // Each thread keeps one context with `site` in it and swaps only the
         // page's own variables in and out: cloning and dropping the site's
         // view for each of tens of thousands of pages cost more than
-        // rendering some of them.
+        // rendering some of them. It keeps another for the cards it makes.
         let results: Vec<Result<T, Diagnostic>> = pages
             .par_iter()
             .map_init(
-                || base.clone(),
-                |context, page| {
-                    let keys = self.fill(context, page);
+                || (base.clone(), base.clone()),
+                |(context, for_cards), page| {
+                    let cards = self.cards(templates, for_cards, page.job)?;
+                    let fragments = fragments::Fragments {
+                        rows: &rows,
+                        cards: &cards,
+                    };
+                    let keys = self.fill(context, page, &fragments);
                     let template = page.job.template();
                     let rendered = templates.tera.render(template, context);
                     for key in &keys {
@@ -589,16 +619,30 @@ impl<'a> Plan<'a> {
     /// What a page's template receives: `site` (in `base`), the page's
     /// view, its URL and its share meta.
     #[cfg(test)]
-    fn context(&self, base: &Context, page: &PlannedPage) -> Context {
+    fn context(&self, templates: &Templates, base: &Context, page: &PlannedPage) -> Context {
+        let rows = self.make_rows(templates, &[page]).expect("rows render");
+        let cards = self
+            .cards(templates, &mut base.clone(), page.job)
+            .expect("cards render");
         let mut context = base.clone();
-        self.fill(&mut context, page);
+        let fragments = fragments::Fragments {
+            rows: &rows,
+            cards: &cards,
+        };
+        self.fill(&mut context, page, &fragments);
         context
     }
 
     /// Puts the page's own variables into `context`, which holds `site`,
-    /// and returns their names, for taking them out again.
-    fn fill(&self, context: &mut Context, page: &PlannedPage) -> Vec<String> {
-        let view = self.view(page.job);
+    /// and returns their names, for taking them out again. `fragments`
+    /// holds the rows and cards the page prints.
+    fn fill(
+        &self,
+        context: &mut Context,
+        page: &PlannedPage,
+        fragments: &fragments::Fragments,
+    ) -> Vec<String> {
+        let view = self.view_with(page.job, fragments);
         let serde_json::Value::Object(map) =
             serde_json::to_value(&view).expect("page views serialise")
         else {
