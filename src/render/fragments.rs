@@ -12,13 +12,14 @@
 //! between builds, and a rebuild makes what a fresh build makes.
 //!
 //! A card appears on one page per variant (its briefing's page, its own
-//! page), so cards are made as their page is, on the thread that renders
-//! it, and are never held for the whole build.
+//! page), so cards are made as their pages are: a briefing's page and its
+//! claims' pages are rendered together, on one thread, each claim made
+//! into a Tera value once for both its cards, and no card is held longer.
 
 use rayon::prelude::*;
 use tera::Context;
 
-use super::views::{ClaimRow, ClaimView};
+use super::views::ClaimRow;
 use super::{Job, Plan, PlannedPage, Templates};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::ClaimRef;
@@ -166,31 +167,70 @@ impl Plan<'_> {
         }
     }
 
-    /// The cards page `job` shows, made with `context`, which holds `site`
-    /// and is kept by the rendering thread: on a briefing's page each of
-    /// its claims' cards, on a claim's page its own.
+    /// The cards each of `jobs` shows, made with `context`, which holds
+    /// `site` and is kept by the rendering thread: on a briefing's page each
+    /// of its claims' cards, on a claim's page its own. `jobs` are one
+    /// briefing's page and its claims' pages (see [`Plan::units`]), or any
+    /// one page: a claim is made into a Tera value once for both of its
+    /// cards.
     pub(super) fn cards(
         &self,
         templates: &Templates,
         context: &mut Context,
-        job: Job,
-    ) -> Result<Vec<String>, Diagnostic> {
-        let mut card = |claim: &ClaimView, show_briefing: bool| {
-            context.insert("claim", claim);
+        jobs: &[Job],
+    ) -> Result<Vec<Vec<String>>, Diagnostic> {
+        let mut cards: Vec<Vec<String>> = vec![Vec::new(); jobs.len()];
+        let Some(b) = jobs.iter().find_map(|job| match *job {
+            Job::Briefing(b) | Job::Claim(b, ..) => Some(b),
+            _ => None,
+        }) else {
+            return Ok(cards);
+        };
+        let on_briefing = jobs.iter().position(|job| *job == Job::Briefing(b));
+        let render = |context: &mut Context, show_briefing: bool| {
             context.insert("show_briefing", &show_briefing);
             templates
                 .tera
                 .render(CARD, context)
                 .map_err(|err| templates.error(&err, CARD))
         };
-        match job {
-            Job::Briefing(b) => self.briefings[b]
-                .claims
+        for (c, claim) in self.briefings[b].claims.iter().enumerate() {
+            let on_own = jobs
                 .iter()
-                .map(|claim| card(claim, false))
-                .collect(),
-            Job::Claim(b, c, _) => Ok(vec![card(&self.briefings[b].claims[c], true)?]),
-            _ => Ok(Vec::new()),
+                .position(|job| matches!(*job, Job::Claim(jb, jc, _) if jb == b && jc == c));
+            if on_briefing.is_none() && on_own.is_none() {
+                continue;
+            }
+            context.insert("claim", claim);
+            if let Some(i) = on_briefing {
+                let card = render(context, false)?;
+                cards[i].push(card);
+            }
+            if let Some(i) = on_own {
+                cards[i] = vec![render(context, true)?];
+            }
         }
+        Ok(cards)
+    }
+
+    /// `pages` by index, in units of work: each briefing's page with its
+    /// claims' pages among `pages`, whose cards are made together, and
+    /// every other page alone.
+    pub(super) fn units(&self, pages: &[&PlannedPage]) -> Vec<Vec<usize>> {
+        let mut units: Vec<Vec<usize>> = Vec::new();
+        let mut of_briefing: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        for (i, page) in pages.iter().enumerate() {
+            match page.job {
+                Job::Briefing(b) | Job::Claim(b, ..) => {
+                    let unit = *of_briefing.entry(b).or_insert_with(|| {
+                        units.push(Vec::new());
+                        units.len() - 1
+                    });
+                    units[unit].push(i);
+                }
+                _ => units.push(vec![i]),
+            }
+        }
+        units
     }
 }

@@ -569,29 +569,45 @@ impl<'a> Plan<'a> {
         // page's own variables in and out: cloning and dropping the site's
         // view for each of tens of thousands of pages cost more than
         // rendering some of them. It keeps another for the cards it makes.
-        let results: Vec<Result<T, Diagnostic>> = pages
+        let units = self.units(pages);
+        let made: Vec<Vec<(usize, Result<T, Diagnostic>)>> = units
             .par_iter()
             .map_init(
                 || (base.clone(), base.clone()),
-                |(context, for_cards), page| {
-                    let cards = self.cards(templates, for_cards, page.job)?;
-                    let fragments = fragments::Fragments {
-                        rows: &rows,
-                        cards: &cards,
-                    };
-                    let keys = self.fill(context, page, &fragments);
-                    let template = page.job.template();
-                    let rendered = templates.tera.render(template, context);
-                    for key in &keys {
-                        context.remove(key);
-                    }
-                    rendered
-                        .map(|html| put((page.path.clone(), html.into_bytes())))
-                        .map_err(|err| templates.error(&err, template))
+                |(context, for_cards), unit| {
+                    let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
+                    let cards = self.cards(templates, for_cards, &jobs);
+                    unit.iter()
+                        .enumerate()
+                        .map(|(k, &i)| {
+                            let page = pages[i];
+                            let cards = match &cards {
+                                Ok(cards) => &cards[k],
+                                Err(d) => return (i, Err(d.clone())),
+                            };
+                            let fragments = fragments::Fragments { rows: &rows, cards };
+                            let keys = self.fill(context, page, &fragments);
+                            let template = page.job.template();
+                            let rendered = templates.tera.render(template, context);
+                            for key in &keys {
+                                context.remove(key);
+                            }
+                            let result = rendered
+                                .map(|html| put((page.path.clone(), html.into_bytes())))
+                                .map_err(|err| templates.error(&err, template));
+                            (i, result)
+                        })
+                        .collect()
                 },
             )
             .collect();
-        let mut done = Vec::with_capacity(results.len());
+        let mut results: Vec<Option<Result<T, Diagnostic>>> =
+            std::iter::repeat_with(|| None).take(pages.len()).collect();
+        for (i, result) in made.into_iter().flatten() {
+            results[i] = Some(result);
+        }
+        let results = results.into_iter().flatten();
+        let mut done = Vec::with_capacity(pages.len());
         let mut diagnostics = Vec::new();
         for result in results {
             match result {
@@ -622,12 +638,12 @@ impl<'a> Plan<'a> {
     fn context(&self, templates: &Templates, base: &Context, page: &PlannedPage) -> Context {
         let rows = self.make_rows(templates, &[page]).expect("rows render");
         let cards = self
-            .cards(templates, &mut base.clone(), page.job)
+            .cards(templates, &mut base.clone(), &[page.job])
             .expect("cards render");
         let mut context = base.clone();
         let fragments = fragments::Fragments {
             rows: &rows,
-            cards: &cards,
+            cards: &cards[0],
         };
         self.fill(&mut context, page, &fragments);
         context
