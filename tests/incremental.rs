@@ -366,6 +366,16 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "overriding the source card (every claim card changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "templates/source_card.html",
+                    "<p class=\"my-source\">{{ source.title }}</p>",
+                );
+                vec!["templates/source_card.html"]
+            }),
+        ),
+        (
             "editing a claim shown by overridden rows and cards",
             Box::new(|s: &Site| {
                 let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
@@ -376,11 +386,18 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
-            "removing the overrides (the built-in row and card again)",
+            "removing the row and card overrides (the source card's shows)",
             Box::new(|s: &Site| {
                 fs::remove_file(s.path("templates/claim_row.html")).unwrap();
                 fs::remove_file(s.path("templates/claim_card.html")).unwrap();
                 vec!["templates/claim_row.html", "templates/claim_card.html"]
+            }),
+        ),
+        (
+            "removing the source card override",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("templates/source_card.html")).unwrap();
+                vec!["templates/source_card.html"]
             }),
         ),
     ];

@@ -15,11 +15,16 @@
 //! page), so cards are made as their pages are: a briefing's page and its
 //! claims' pages are rendered together, on one thread, each claim made
 //! into a Tera value once for both its cards, and no card is held longer.
+//! The source cards inside them are made first, once per source of the
+//! briefing, and given to the claim card as `source_cards`.
+
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Context;
 
-use super::views::ClaimRow;
+use super::views::{ClaimRow, SourceView};
 use super::{Job, Plan, PlannedPage, Templates};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::ClaimRef;
@@ -29,6 +34,9 @@ pub(super) const ROW: &str = "claim_row.html";
 
 /// The partial each claim's card is made from.
 pub(super) const CARD: &str = "claim_card.html";
+
+/// The partial each source's card in a claim's card is made from.
+pub(super) const SOURCE_CARD: &str = "source_card.html";
 
 /// How many rows one task makes into one string.
 const CHUNK: usize = 256;
@@ -187,13 +195,14 @@ impl Plan<'_> {
             return Ok(cards);
         };
         let on_briefing = jobs.iter().position(|job| *job == Job::Briefing(b));
-        let render = |context: &mut Context, show_briefing: bool| {
-            context.insert("show_briefing", &show_briefing);
+        let render = |context: &mut Context, name: &str| {
             templates
                 .tera
-                .render(CARD, context)
-                .map_err(|err| templates.error(&err, CARD))
+                .render(name, context)
+                .map_err(|err| templates.error(&err, name))
         };
+        // A briefing's claims that cite one source share its view.
+        let mut source_cards: rustc_hash::FxHashMap<*const SourceView, String> = Default::default();
         for (c, claim) in self.briefings[b].claims.iter().enumerate() {
             let on_own = jobs
                 .iter()
@@ -201,13 +210,28 @@ impl Plan<'_> {
             if on_briefing.is_none() && on_own.is_none() {
                 continue;
             }
+            for source in &claim.sources {
+                if let Entry::Vacant(entry) = source_cards.entry(Arc::as_ptr(source)) {
+                    context.insert("source", &**source);
+                    entry.insert(render(context, SOURCE_CARD)?);
+                }
+            }
+            context.remove("source");
+            let shown: Vec<&str> = claim
+                .sources
+                .iter()
+                .map(|source| source_cards[&Arc::as_ptr(source)].as_str())
+                .collect();
+            context.insert("source_cards", &shown);
             context.insert("claim", claim);
             if let Some(i) = on_briefing {
-                let card = render(context, false)?;
+                context.insert("show_briefing", &false);
+                let card = render(context, CARD)?;
                 cards[i].push(card);
             }
             if let Some(i) = on_own {
-                cards[i] = vec![render(context, true)?];
+                context.insert("show_briefing", &true);
+                cards[i] = vec![render(context, CARD)?];
             }
         }
         Ok(cards)

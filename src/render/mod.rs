@@ -98,14 +98,14 @@ impl Job<'_> {
         }
     }
 
-    /// The partial the page prints fragments of, rendered apart from the
-    /// page (see [`fragments`]): its page depends on it as on its own
+    /// The partials the page prints fragments of, rendered apart from the
+    /// page (see [`fragments`]): its page depends on them as on its own
     /// template.
-    fn partial(self) -> Option<&'static str> {
+    fn partials(self) -> &'static [&'static str] {
         match self {
-            Job::Briefing(_) | Job::Claim(..) => Some(fragments::CARD),
-            Job::Speaker(..) | Job::Sources(_) | Job::Verdict(..) => Some(fragments::ROW),
-            _ => None,
+            Job::Briefing(_) | Job::Claim(..) => &[fragments::CARD, fragments::SOURCE_CARD],
+            Job::Speaker(..) | Job::Sources(_) | Job::Verdict(..) => &[fragments::ROW],
+            _ => &[],
         }
     }
 }
@@ -453,7 +453,10 @@ impl<'a> Plan<'a> {
         let fingerprint = crate::fingerprint::of(&(
             self.shared.site_hash,
             templates.fingerprint(job.template()),
-            job.partial().map(|name| templates.fingerprint(name)),
+            job.partials()
+                .iter()
+                .map(|name| templates.fingerprint(name))
+                .collect::<Vec<_>>(),
             self.view(job),
         ));
         PlannedPage {
@@ -474,7 +477,9 @@ impl<'a> Plan<'a> {
         templates
             .fingerprint(Job::Embed(0, 0, "").template())
             .hash(&mut hasher);
-        templates.fingerprint(fragments::CARD).hash(&mut hasher);
+        for name in Job::Claim(0, 0, "").partials() {
+            templates.fingerprint(name).hash(&mut hasher);
+        }
         let claims = self.briefings[b].claims.len();
         claims.hash(&mut hasher);
         for c in 0..claims {
