@@ -143,9 +143,11 @@ impl Plan<'_> {
                             .map_err(|err| templates.error(&err, ROW))?;
                         places.push((self.claim_number(r), start as u32, html.len() as u32));
                     }
-                    // Tera writes what it renders as UTF-8.
-                    let html = String::from_utf8(html)
+                    // Tera writes what it renders as UTF-8. Held for the
+                    // list pages: no room to spare.
+                    let mut html = String::from_utf8(html)
                         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    html.shrink_to_fit();
                     Ok((html, places))
                 },
             )
@@ -237,14 +239,14 @@ impl Plan<'_> {
         Ok(cards)
     }
 
-    /// `pages` by index, in units of work: each briefing's page with its
-    /// claims' pages among `pages`, whose cards are made together, and
-    /// every other page alone.
-    pub(super) fn units(&self, pages: &[&PlannedPage]) -> Vec<Vec<usize>> {
+    /// The pages of `pages` at `indices`, by index, in units of work: each
+    /// briefing's page with its claims' pages among them, whose cards are
+    /// made together, and every other page alone.
+    pub(super) fn units(&self, pages: &[&PlannedPage], indices: &[usize]) -> Vec<Vec<usize>> {
         let mut units: Vec<Vec<usize>> = Vec::new();
         let mut of_briefing: rustc_hash::FxHashMap<usize, usize> = Default::default();
-        for (i, page) in pages.iter().enumerate() {
-            match page.job {
+        for &i in indices {
+            match pages[i].job {
                 Job::Briefing(b) | Job::Claim(b, ..) => {
                     let unit = *of_briefing.entry(b).or_insert_with(|| {
                         units.push(Vec::new());

@@ -567,45 +567,17 @@ impl<'a> Plan<'a> {
         pages: &[&PlannedPage],
         put: impl Fn(OutputFile) -> T + Sync,
     ) -> Result<Vec<T>, Vec<Diagnostic>> {
-        let rows = self.make_rows(templates, pages)?;
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
-        // Each thread keeps one context with `site` in it and swaps only the
-        // page's own variables in and out: cloning and dropping the site's
-        // view for each of tens of thousands of pages cost more than
-        // rendering some of them. It keeps another for the cards it makes.
-        let units = self.units(pages);
-        let made: Vec<Vec<(usize, Result<T, Diagnostic>)>> = units
-            .par_iter()
-            .map_init(
-                || (base.clone(), base.clone()),
-                |(context, for_cards), unit| {
-                    let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
-                    let cards = self.cards(templates, for_cards, &jobs);
-                    unit.iter()
-                        .enumerate()
-                        .map(|(k, &i)| {
-                            let page = pages[i];
-                            let cards = match &cards {
-                                Ok(cards) => &cards[k],
-                                Err(d) => return (i, Err(d.clone())),
-                            };
-                            let fragments = fragments::Fragments { rows: &rows, cards };
-                            let keys = self.fill(context, page, &fragments);
-                            let template = page.job.template();
-                            let rendered = templates.tera.render(template, context);
-                            for key in &keys {
-                                context.remove(key);
-                            }
-                            let result = rendered
-                                .map(|html| put((page.path.clone(), html.into_bytes())))
-                                .map_err(|err| templates.error(&err, template));
-                            (i, result)
-                        })
-                        .collect()
-                },
-            )
-            .collect();
+        // The pages that list claims first, with the rows they print, which
+        // are let go of before the other pages are rendered: at 10,000
+        // briefings they are some 90 MB.
+        let (listing, others): (Vec<usize>, Vec<usize>) =
+            (0..pages.len()).partition(|&i| pages[i].job.partials() == [fragments::ROW]);
+        let rows = self.make_rows(templates, pages)?;
+        let mut made = self.render_units(templates, pages, &listing, &rows, &base, &put);
+        drop(rows);
+        made.extend(self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put));
         let mut results: Vec<Option<Result<T, Diagnostic>>> =
             std::iter::repeat_with(|| None).take(pages.len()).collect();
         for (i, result) in made.into_iter().flatten() {
@@ -626,6 +598,55 @@ impl<'a> Plan<'a> {
         } else {
             Err(diagnostics)
         }
+    }
+
+    /// Renders the pages of `pages` at `indices`, in parallel, with `rows`,
+    /// handing each to `put`; returns each page's index with what `put`
+    /// returned or its template error.
+    fn render_units<T: Send>(
+        &self,
+        templates: &Templates,
+        pages: &[&PlannedPage],
+        indices: &[usize],
+        rows: &fragments::Rows,
+        base: &Context,
+        put: &(impl Fn(OutputFile) -> T + Sync),
+    ) -> Vec<Vec<(usize, Result<T, Diagnostic>)>> {
+        // Each thread keeps one context with `site` in it and swaps only the
+        // page's own variables in and out: cloning and dropping the site's
+        // view for each of tens of thousands of pages cost more than
+        // rendering some of them. It keeps another for the cards it makes.
+        self.units(pages, indices)
+            .par_iter()
+            .map_init(
+                || (base.clone(), base.clone()),
+                |(context, for_cards), unit| {
+                    let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
+                    let cards = self.cards(templates, for_cards, &jobs);
+                    unit.iter()
+                        .enumerate()
+                        .map(|(k, &i)| {
+                            let page = pages[i];
+                            let cards = match &cards {
+                                Ok(cards) => &cards[k],
+                                Err(d) => return (i, Err(d.clone())),
+                            };
+                            let fragments = fragments::Fragments { rows, cards };
+                            let keys = self.fill(context, page, &fragments);
+                            let template = page.job.template();
+                            let rendered = templates.tera.render(template, context);
+                            for key in &keys {
+                                context.remove(key);
+                            }
+                            let result = rendered
+                                .map(|html| put((page.path.clone(), html.into_bytes())))
+                                .map_err(|err| templates.error(&err, template));
+                            (i, result)
+                        })
+                        .collect()
+                },
+            )
+            .collect()
     }
 
     /// The versions of the page at `url` in the site's languages, itself
