@@ -1035,6 +1035,26 @@ fn cases() -> Vec<Case> {
                 "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }}</h1>\n",
             )
             .error_at("templates/briefing.html", "template error:"),
+        // Rows and cards are rendered apart from their pages: an error in
+        // their partial is still located in the partial.
+        case("errors_on_an_undefined_variable_in_the_claim_row_partial")
+            .write(
+                "templates/claim_row.html",
+                "<li class=\"claim-row\">\n{{ claim.nothing_here }}</li>",
+            )
+            .error_at(
+                "templates/claim_row.html:2:4",
+                "Variable `claim.nothing_here` not found",
+            ),
+        case("errors_on_an_undefined_variable_in_the_claim_card_partial")
+            .write(
+                "templates/claim_card.html",
+                "<article class=\"card claim\">\n<p>{{ claim.nothing_here }}</p></article>",
+            )
+            .error_at(
+                "templates/claim_card.html:2:7",
+                "Variable `claim.nothing_here` not found",
+            ),
         case("locates_a_missing_template_at_the_line_that_names_it")
             .write(
                 "templates/tags.html",

@@ -345,6 +345,61 @@ fn every_rebuild_equals_a_fresh_build() {
                 vec!["content/authors.yaml"]
             }),
         ),
+        (
+            "overriding the claim row (every list of claims changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "templates/claim_row.html",
+                    "<li class=\"my-row\"><a href=\"{{ claim.page_url }}\">{{ claim.text }}</a></li>",
+                );
+                vec!["templates/claim_row.html"]
+            }),
+        ),
+        (
+            "overriding the claim card (every briefing and claim page changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "templates/claim_card.html",
+                    "<article class=\"my-card\">{{ claim.text }} {{ show_briefing }}</article>",
+                );
+                vec!["templates/claim_card.html"]
+            }),
+        ),
+        (
+            "overriding the source card (every claim card changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "templates/source_card.html",
+                    "<p class=\"my-source\">{{ source.title }}</p>",
+                );
+                vec!["templates/source_card.html"]
+            }),
+        ),
+        (
+            "editing a claim shown by overridden rows and cards",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                let edited = text.replace("would comply", "will comply");
+                assert_ne!(edited, text, "the claim's words are where they were");
+                s.write("content/briefings/x.md", &edited);
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "removing the row and card overrides (the source card's shows)",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("templates/claim_row.html")).unwrap();
+                fs::remove_file(s.path("templates/claim_card.html")).unwrap();
+                vec!["templates/claim_row.html", "templates/claim_card.html"]
+            }),
+        ),
+        (
+            "removing the source card override",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("templates/source_card.html")).unwrap();
+                vec!["templates/source_card.html"]
+            }),
+        ),
     ];
     for (step, edit) in steps {
         let changed = edit(&site);

@@ -5,6 +5,9 @@
 //! built with each page template overridden by one that prints Tera's whole
 //! context as JSON. Every key path found in any page (`briefing.claims[].id`)
 //! must be documented, and every path the page documents must be found.
+//! The partials rendered apart from pages (a claim's row, a claim's card)
+//! are overridden the same way: what they print reaches the pages' contexts
+//! as text, and is read from there.
 
 mod common;
 
@@ -20,9 +23,13 @@ const REFERENCE: &str = "docs/reference/templates.md";
 /// is asked of the library rather than printed by a build.
 const CARD: &str = "card.svg";
 
+/// Partials rendered on their own, whose output pages print: they receive
+/// `site` and their own variables, checked like a page's.
+const FRAGMENTS: &[&str] = &["claim_row.html", "claim_card.html"];
+
 /// Templates that no page is rendered with directly: the layout the pages
-/// extend, the macros they import and the partials they include (whose
-/// variables are those of the page that includes them).
+/// extend, the macros they import and the partials (the source card is
+/// included by the claim card, and sees its variables).
 const NOT_PAGES: &[&str] = &[
     "base.html",
     "macros.html",
@@ -78,7 +85,11 @@ fn received() -> Received {
     fs::write(root.join("site.yaml"), site_yaml).unwrap();
     let templates = page_templates();
     fs::create_dir_all(root.join("templates")).unwrap();
-    for name in &templates {
+    for name in templates
+        .iter()
+        .map(String::as_str)
+        .chain(FRAGMENTS.iter().copied())
+    {
         // `__tera_context` prints the context as JSON, unescaped.
         fs::write(
             root.join("templates").join(name),
@@ -102,7 +113,9 @@ fn received() -> Received {
 
     let mut found: Received = templates
         .iter()
-        .map(|t| (t.clone(), BTreeMap::new()))
+        .cloned()
+        .chain(FRAGMENTS.iter().map(|t| t.to_string()))
+        .map(|t| (t, BTreeMap::new()))
         .collect();
     for (rel, bytes) in common::snapshot(&output) {
         if rel.extension().is_none_or(|e| e != "html") {
@@ -111,12 +124,17 @@ fn received() -> Received {
         let page = url_of(&rel);
         let json: Value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|e| panic!("{page} did not print its context as JSON: {e}"));
-        let template = json["template"].as_str().unwrap().to_owned();
-        let paths = found.get_mut(&template).unwrap();
-        let mut keys = BTreeSet::new();
-        key_paths(&json["context"], "", &mut keys);
-        for key in keys {
-            paths.entry(key).or_insert_with(|| page.clone());
+        // The page's context, and that of each fragment it prints.
+        let mut printed = vec![json];
+        while let Some(json) = printed.pop() {
+            let template = json["template"].as_str().unwrap().to_owned();
+            let paths = found.get_mut(&template).unwrap();
+            let mut keys = BTreeSet::new();
+            key_paths(&json["context"], "", &mut keys);
+            for key in keys {
+                paths.entry(key).or_insert_with(|| page.clone());
+            }
+            fragments(&json["context"], &mut printed);
         }
     }
     // What card.svg receives, for each card the site would have.
@@ -140,6 +158,18 @@ fn received() -> Received {
         );
     }
     found
+}
+
+/// The fragments printed in a context: texts that are a partial's output.
+fn fragments(value: &Value, out: &mut Vec<Value>) {
+    match value {
+        Value::String(text) if text.starts_with("{\"template\": ") => {
+            out.push(serde_json::from_str(text).expect("a fragment prints its context as JSON"));
+        }
+        Value::Object(map) => map.values().for_each(|v| fragments(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| fragments(v, out)),
+        _ => {}
+    }
 }
 
 fn url_of(rel: &Path) -> String {
@@ -207,7 +237,8 @@ fn parse_reference(text: &str) -> Reference {
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if let Some(title) = line.strip_prefix("## ") {
-            in_templates = title == "Page templates" || title == "The card template";
+            in_templates =
+                title == "Page templates" || title == "The card template" || title == "Partials";
             in_types = title == "Types";
             part = if title == "Every template" {
                 Part::Common
@@ -215,13 +246,19 @@ fn parse_reference(text: &str) -> Reference {
                 Part::None
             };
         } else if let Some(title) = line.strip_prefix("### ") {
-            if in_templates {
-                let name = title
-                    .split([':', ' '])
-                    .next()
-                    .unwrap()
-                    .trim_matches('`')
-                    .to_owned();
+            let name = title
+                .split([':', ' '])
+                .next()
+                .unwrap()
+                .trim_matches('`')
+                .to_owned();
+            if in_templates
+                && NOT_PAGES.contains(&name.as_str())
+                && !FRAGMENTS.contains(&name.as_str())
+            {
+                // Included by a fragment, with its variables: not checked.
+                part = Part::None;
+            } else if in_templates {
                 assert!(
                     name.ends_with(".html") || name == CARD,
                     "{REFERENCE}:{line_no}: a heading under \"Page templates\" must start with a template's name"
@@ -329,8 +366,17 @@ impl Reference {
             .iter()
             .map(|(name, rows)| {
                 let mut paths = BTreeMap::new();
-                // The card template receives only its own variables.
-                if name != CARD {
+                // The card template receives only its own variables; a
+                // fragment's partial, `site` and its own.
+                if FRAGMENTS.contains(&name.as_str()) {
+                    let site: Vec<Row> = self
+                        .common
+                        .iter()
+                        .filter(|row| row.names.iter().any(|n| n == "site"))
+                        .cloned()
+                        .collect();
+                    self.expand(&site, "", 0, &mut paths);
+                } else if name != CARD {
                     self.expand(&self.common, "", 0, &mut paths);
                 }
                 self.expand(rows, "", 0, &mut paths);

@@ -9,6 +9,7 @@
 
 pub mod cards;
 pub(crate) mod claim_review;
+mod fragments;
 mod pages;
 pub mod search;
 pub(crate) mod syndication;
@@ -94,6 +95,17 @@ impl Job<'_> {
             Job::Corrections => "corrections.html",
             Job::NotFound => "404.html",
             Job::Search => "search.html",
+        }
+    }
+
+    /// The partials the page prints fragments of, rendered apart from the
+    /// page (see [`fragments`]): its page depends on them as on its own
+    /// template.
+    fn partials(self) -> &'static [&'static str] {
+        match self {
+            Job::Briefing(_) | Job::Claim(..) => &[fragments::CARD, fragments::SOURCE_CARD],
+            Job::Speaker(..) | Job::Sources(_) | Job::Verdict(..) => &[fragments::ROW],
+            _ => &[],
         }
     }
 }
@@ -196,6 +208,9 @@ pub struct Plan<'a> {
     /// How many claims of the site received each verdict, charted on every
     /// page of the index.
     verdict_counts: Vec<usize>,
+    /// The number of each briefing's first claim in the site, and after
+    /// them the number of claims: where a claim's row is kept.
+    claim_numbers: Vec<usize>,
     /// The pages planned so far: all but the claim pages, which are
     /// added by [`Plan::add_claim_pages`] or [`Plan::add_stale_claim_pages`].
     pub pages: Vec<PlannedPage<'a>>,
@@ -324,11 +339,18 @@ impl<'a> Plan<'a> {
                     .flat_map(|v| v.verdicts.iter().flatten().copied()),
             )
             .counts;
+        let claim_numbers = std::iter::once(0)
+            .chain(briefings.iter().scan(0, |n, views| {
+                *n += views.claims.len();
+                Some(*n)
+            }))
+            .collect();
         let mut plan = Plan {
             site,
             shared,
             briefings,
             verdict_counts,
+            claim_numbers,
             pages: Vec::new(),
             claim_pages: Vec::new(),
             claim_pages_added: false,
@@ -431,6 +453,10 @@ impl<'a> Plan<'a> {
         let fingerprint = crate::fingerprint::of(&(
             self.shared.site_hash,
             templates.fingerprint(job.template()),
+            job.partials()
+                .iter()
+                .map(|name| templates.fingerprint(name))
+                .collect::<Vec<_>>(),
             self.view(job),
         ));
         PlannedPage {
@@ -451,10 +477,13 @@ impl<'a> Plan<'a> {
         templates
             .fingerprint(Job::Embed(0, 0, "").template())
             .hash(&mut hasher);
+        for name in Job::Claim(0, 0, "").partials() {
+            templates.fingerprint(name).hash(&mut hasher);
+        }
         let claims = self.briefings[b].claims.len();
         claims.hash(&mut hasher);
         for c in 0..claims {
-            self.claim_page(b, c).hash(&mut hasher);
+            self.claim_page(b, c, &[]).hash(&mut hasher);
             self.embed_page(b, c).hash(&mut hasher);
         }
         hasher.finish()
@@ -540,28 +569,22 @@ impl<'a> Plan<'a> {
     ) -> Result<Vec<T>, Vec<Diagnostic>> {
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
-        // Each thread keeps one context with `site` in it and swaps only the
-        // page's own variables in and out: cloning and dropping the site's
-        // view for each of tens of thousands of pages cost more than
-        // rendering some of them.
-        let results: Vec<Result<T, Diagnostic>> = pages
-            .par_iter()
-            .map_init(
-                || base.clone(),
-                |context, page| {
-                    let keys = self.fill(context, page);
-                    let template = page.job.template();
-                    let rendered = templates.tera.render(template, context);
-                    for key in &keys {
-                        context.remove(key);
-                    }
-                    rendered
-                        .map(|html| put((page.path.clone(), html.into_bytes())))
-                        .map_err(|err| templates.error(&err, template))
-                },
-            )
-            .collect();
-        let mut done = Vec::with_capacity(results.len());
+        // The pages that list claims first, with the rows they print, which
+        // are let go of before the other pages are rendered: at 10,000
+        // briefings they are some 90 MB.
+        let (listing, others): (Vec<usize>, Vec<usize>) =
+            (0..pages.len()).partition(|&i| pages[i].job.partials() == [fragments::ROW]);
+        let rows = self.make_rows(templates, pages)?;
+        let mut made = self.render_units(templates, pages, &listing, &rows, &base, &put);
+        drop(rows);
+        made.extend(self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put));
+        let mut results: Vec<Option<Result<T, Diagnostic>>> =
+            std::iter::repeat_with(|| None).take(pages.len()).collect();
+        for (i, result) in made.into_iter().flatten() {
+            results[i] = Some(result);
+        }
+        let results = results.into_iter().flatten();
+        let mut done = Vec::with_capacity(pages.len());
         let mut diagnostics = Vec::new();
         for result in results {
             match result {
@@ -577,6 +600,55 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Renders the pages of `pages` at `indices`, in parallel, with `rows`,
+    /// handing each to `put`; returns each page's index with what `put`
+    /// returned or its template error.
+    fn render_units<T: Send>(
+        &self,
+        templates: &Templates,
+        pages: &[&PlannedPage],
+        indices: &[usize],
+        rows: &fragments::Rows,
+        base: &Context,
+        put: &(impl Fn(OutputFile) -> T + Sync),
+    ) -> Vec<Vec<(usize, Result<T, Diagnostic>)>> {
+        // Each thread keeps one context with `site` in it and swaps only the
+        // page's own variables in and out: cloning and dropping the site's
+        // view for each of tens of thousands of pages cost more than
+        // rendering some of them. It keeps another for the cards it makes.
+        self.units(pages, indices)
+            .par_iter()
+            .map_init(
+                || (base.clone(), base.clone()),
+                |(context, for_cards), unit| {
+                    let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
+                    let cards = self.cards(templates, for_cards, &jobs);
+                    unit.iter()
+                        .enumerate()
+                        .map(|(k, &i)| {
+                            let page = pages[i];
+                            let cards = match &cards {
+                                Ok(cards) => &cards[k],
+                                Err(d) => return (i, Err(d.clone())),
+                            };
+                            let fragments = fragments::Fragments { rows, cards };
+                            let keys = self.fill(context, page, &fragments);
+                            let template = page.job.template();
+                            let rendered = templates.tera.render(template, context);
+                            for key in &keys {
+                                context.remove(key);
+                            }
+                            let result = rendered
+                                .map(|html| put((page.path.clone(), html.into_bytes())))
+                                .map_err(|err| templates.error(&err, template));
+                            (i, result)
+                        })
+                        .collect()
+                },
+            )
+            .collect()
+    }
+
     /// The versions of the page at `url` in the site's languages, itself
     /// included; none for a site in one language.
     pub fn translations_of(&self, url: &str) -> Vec<translations::TranslationLink> {
@@ -589,16 +661,30 @@ impl<'a> Plan<'a> {
     /// What a page's template receives: `site` (in `base`), the page's
     /// view, its URL and its share meta.
     #[cfg(test)]
-    fn context(&self, base: &Context, page: &PlannedPage) -> Context {
+    fn context(&self, templates: &Templates, base: &Context, page: &PlannedPage) -> Context {
+        let rows = self.make_rows(templates, &[page]).expect("rows render");
+        let cards = self
+            .cards(templates, &mut base.clone(), &[page.job])
+            .expect("cards render");
         let mut context = base.clone();
-        self.fill(&mut context, page);
+        let fragments = fragments::Fragments {
+            rows: &rows,
+            cards: &cards[0],
+        };
+        self.fill(&mut context, page, &fragments);
         context
     }
 
     /// Puts the page's own variables into `context`, which holds `site`,
-    /// and returns their names, for taking them out again.
-    fn fill(&self, context: &mut Context, page: &PlannedPage) -> Vec<String> {
-        let view = self.view(page.job);
+    /// and returns their names, for taking them out again. `fragments`
+    /// holds the rows and cards the page prints.
+    fn fill(
+        &self,
+        context: &mut Context,
+        page: &PlannedPage,
+        fragments: &fragments::Fragments,
+    ) -> Vec<String> {
+        let view = self.view_with(page.job, fragments);
         let serde_json::Value::Object(map) =
             serde_json::to_value(&view).expect("page views serialise")
         else {

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::fragments::{Fragments, Rows};
 use super::views::{
     self, BriefingLink, BriefingSummary, BriefingViews, ClaimRow, ClaimView, CorrectionView,
     EmbeddedClaim, Fingerprinted, MetaView, Pager, SiteView, SourceView, SpeakerRef, TagCount,
@@ -77,6 +78,9 @@ pub(super) struct BriefingContent<'a> {
     briefing: &'a Briefing,
     views: &'a BriefingViews,
     config: &'a SiteConfig,
+    /// Its claims' cards, made from `claim_card.html` as the page is
+    /// rendered (none while it is planned).
+    cards: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -86,7 +90,8 @@ struct BriefingView<'a> {
     event: Option<&'a str>,
     authors: &'a [views::Byline],
     body: String,
-    claims: &'a [ClaimView],
+    /// Each claim's card, as HTML.
+    claims: &'a [String],
     speakers: Vec<&'a SpeakerRef>,
     sources: Vec<&'a SourceView>,
     corrections: Vec<CorrectionView>,
@@ -117,7 +122,7 @@ impl Serialize for BriefingContent<'_> {
             event: briefing.event.as_deref(),
             authors: &views.bylines,
             body: briefing.body.html.unpack(),
-            claims: &views.claims,
+            claims: self.cards,
             speakers,
             sources,
             corrections: briefing
@@ -134,7 +139,12 @@ impl Serialize for BriefingContent<'_> {
 
 #[derive(Serialize, Hash)]
 pub(super) struct ClaimPage<'a> {
-    claim: SharedView<'a, ClaimView>,
+    /// What the headline shows, hashed by the claim's card fingerprint.
+    claim: Fingerprinted<Headline<'a>>,
+    /// The claim's card, made from `claim_card.html` as the page is
+    /// rendered; hashed as nothing, since the card's fingerprint is
+    /// `claim`'s and the partial's is the page's.
+    card: Fingerprinted<&'a str>,
     /// The briefing it comes from, as the page's header names it: the
     /// card's own link to it, so hashed as nothing (the card's fingerprint
     /// covers it).
@@ -155,6 +165,27 @@ pub(super) struct ClaimPage<'a> {
     /// fingerprint covers already, and made only when the page is.
     #[serde(flatten)]
     sharing: Fingerprinted<Sharing<'a>>,
+}
+
+/// A claim as its page's headline and title show it: the fields of its
+/// row, and its summary for the meta description. The full card is
+/// printed from `card`.
+pub(super) struct Headline<'a>(&'a ClaimView);
+
+impl Serialize for Headline<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct HeadlineView<'a> {
+            #[serde(flatten)]
+            row: ClaimRow<'a>,
+            summary: &'a str,
+        }
+        HeadlineView {
+            row: ClaimRow::of(self.0),
+            summary: &self.0.summary,
+        }
+        .serialize(serializer)
+    }
 }
 
 /// What a claim page's share links and embed line are made from.
@@ -350,10 +381,13 @@ struct CorrectionEntry<'a> {
 }
 
 /// Claims as a list shows them, one compact row each: hashed by each
-/// card's fingerprint (which covers all a row shows), and made into rows
-/// only when the page is rendered.
+/// card's fingerprint (which covers all a row shows), and shown as the
+/// rows made for the pages being rendered (see [`super::fragments`]).
 pub(super) struct ClaimRows<'a> {
     briefings: &'a [Arc<BriefingViews>],
+    /// The number of each briefing's first claim, where its rows are.
+    numbers: &'a [usize],
+    rows: &'a Rows,
     claims: &'a [ClaimRef],
 }
 
@@ -368,12 +402,16 @@ impl Hash for ClaimRows<'_> {
 
 impl Serialize for ClaimRows<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let briefings = self.briefings;
-        serializer.collect_seq(
-            self.claims
-                .iter()
-                .map(|r| views::ClaimRow::of(&briefings[r.briefing].claims[r.claim])),
-        )
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.claims.len()))?;
+        for r in self.claims {
+            let row = self
+                .rows
+                .get(self.numbers[r.briefing] + r.claim)
+                .ok_or_else(|| S::Error::custom("a listed claim's row was not made"))?;
+            seq.serialize_element(row)?;
+        }
+        seq.end()
     }
 }
 
@@ -382,18 +420,24 @@ impl Serialize for ClaimRows<'_> {
 pub(super) struct Nothing {}
 
 impl<'a> Plan<'a> {
-    /// What page `job` receives.
+    /// What page `job` receives, as it is planned: with no fragments.
     pub(super) fn view(&self, job: Job) -> View<'_> {
+        self.view_with(job, &Fragments::NONE)
+    }
+
+    /// What page `job` receives, printing `fragments`.
+    pub(super) fn view_with<'s>(&'s self, job: Job, fragments: &'s Fragments<'s>) -> View<'s> {
+        let rows = fragments.rows;
         match job {
             Job::Index(k) => View::Index(self.index_page(k)),
-            Job::Briefing(b) => View::Briefing(self.briefing_page(b)),
-            Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c)),
+            Job::Briefing(b) => View::Briefing(self.briefing_page(b, fragments.cards)),
+            Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c, fragments.cards)),
             Job::Embed(b, c, _) => View::Embed(self.embed_page(b, c)),
             Job::Speakers => View::Speakers(self.speakers_page()),
-            Job::Speaker(id, k) => View::Speaker(self.speaker_page(id, k)),
-            Job::Sources(k) => View::Sources(self.sources_page(k)),
+            Job::Speaker(id, k) => View::Speaker(self.speaker_page(id, k, rows)),
+            Job::Sources(k) => View::Sources(self.sources_page(k, rows)),
             Job::Verdicts => View::Verdicts(self.verdicts_page()),
-            Job::Verdict(i, k) => View::Verdict(self.verdict_page(i, k)),
+            Job::Verdict(i, k) => View::Verdict(self.verdict_page(i, k, rows)),
             Job::Tags => View::Tags(self.tags_page()),
             Job::Tag(slug, k) => View::Tag(self.tag_page(slug, k)),
             Job::Author(id, k) => View::Author(self.author_page(id, k)),
@@ -421,7 +465,7 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn briefing_page(&self, b: usize) -> BriefingPage<'_> {
+    fn briefing_page<'s>(&'s self, b: usize, cards: &'s [String]) -> BriefingPage<'s> {
         let views = &self.briefings[b];
         BriefingPage {
             briefing: Fingerprinted {
@@ -430,18 +474,28 @@ impl<'a> Plan<'a> {
                     briefing: &self.site.briefings[b],
                     views,
                     config: &self.site.config,
+                    cards,
                 },
             },
         }
     }
 
-    pub(super) fn claim_page(&self, b: usize, c: usize) -> ClaimPage<'_> {
+    pub(super) fn claim_page<'s>(
+        &'s self,
+        b: usize,
+        c: usize,
+        cards: &'s [String],
+    ) -> ClaimPage<'s> {
         let view = &self.briefings[b].claims[c];
         ClaimPage {
-            claim: self.card(ClaimRef {
-                briefing: b,
-                claim: c,
-            }),
+            claim: Fingerprinted {
+                fingerprint: self.briefings[b].claim_hashes[c],
+                view: Headline(view),
+            },
+            card: Fingerprinted {
+                fingerprint: 0,
+                view: cards.first().map_or("", String::as_str),
+            },
             briefing: Fingerprinted {
                 fingerprint: 0,
                 view: &view.briefing,
@@ -558,7 +612,30 @@ impl<'a> Plan<'a> {
         SpeakersPage { speakers }
     }
 
-    fn speaker_page(&self, id: &str, k: usize) -> SpeakerPage<'_> {
+    /// The lists of claims page `job` shows as rows: the claims whose rows
+    /// must be made before it is rendered.
+    pub(super) fn listed(&self, job: Job) -> Vec<&'a [ClaimRef]> {
+        match job {
+            Job::Speaker(id, k) => {
+                let claims = self.claims_of(id);
+                vec![&claims[self.shown(claims.len(), k)]]
+            }
+            Job::Sources(k) => {
+                let sources = &self.site.sources;
+                sources[self.shown(sources.len(), k)]
+                    .iter()
+                    .map(|s| s.cited_by.as_slice())
+                    .collect()
+            }
+            Job::Verdict(i, k) => {
+                let all = self.claims_with(&self.shared.site.verdicts[i].id);
+                vec![&all[self.shown(all.len(), k)]]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn speaker_page<'s>(&'s self, id: &str, k: usize, rows: &'s Rows) -> SpeakerPage<'s> {
         let claims = self.claims_of(id);
         let speaker = self.speaker(id);
         SpeakerPage {
@@ -567,12 +644,12 @@ impl<'a> Plan<'a> {
             speaker: SpeakerClaims {
                 speaker,
                 tally: self.tally_of(claims),
-                claims: self.rows(&claims[self.shown(claims.len(), k)]),
+                claims: self.rows(&claims[self.shown(claims.len(), k)], rows),
             },
         }
     }
 
-    fn sources_page(&self, k: usize) -> SourcesPage<'_> {
+    fn sources_page<'s>(&'s self, k: usize, rows: &'s Rows) -> SourcesPage<'s> {
         let site = self.site;
         let url = format!("{}sources/", site.config.base_path);
         SourcesPage {
@@ -581,7 +658,7 @@ impl<'a> Plan<'a> {
                 .shown(site.sources.len(), k)
                 .map(|i| SourceEntry {
                     source: views::cited_source(site, i),
-                    cited_by: self.rows(&site.sources[i].cited_by),
+                    cited_by: self.rows(&site.sources[i].cited_by, rows),
                 })
                 .collect(),
         }
@@ -594,12 +671,12 @@ impl<'a> Plan<'a> {
         VerdictsPage { verdicts }
     }
 
-    fn verdict_page(&self, i: usize, k: usize) -> VerdictPage<'_> {
+    fn verdict_page<'s>(&'s self, i: usize, k: usize, rows: &'s Rows) -> VerdictPage<'s> {
         let verdict = self.verdict_count(i);
         let all = self.claims_with(&verdict.verdict.id);
         VerdictPage {
             pager: self.pager(verdict.verdict.url.as_str(), all.len(), k),
-            claims: self.rows(&all[self.shown(all.len(), k)]),
+            claims: self.rows(&all[self.shown(all.len(), k)], rows),
             verdict,
         }
     }
@@ -697,9 +774,11 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn rows(&self, claims: &'a [ClaimRef]) -> ClaimRows<'_> {
+    fn rows<'s>(&'s self, claims: &'a [ClaimRef], rows: &'s Rows) -> ClaimRows<'s> {
         ClaimRows {
             briefings: &self.briefings,
+            numbers: &self.claim_numbers,
+            rows,
             claims,
         }
     }
@@ -793,7 +872,7 @@ impl View<'_> {
                 views::briefing_share_image(config, &page.briefing.view.views.summary)
             }
             View::Claim(page) => {
-                views::claim_share_image(config, page.claim.view, page.summary.view)
+                views::claim_share_image(config, page.claim.view.0, page.summary.view)
             }
             View::Embed(page) => {
                 views::claim_share_image(config, page.card.view, page.summary.view)
@@ -816,7 +895,7 @@ impl View<'_> {
                 (briefing.title.clone(), briefing.summary.clone())
             }
             View::Claim(page) => {
-                let claim = page.claim.view;
+                let claim = page.claim.view.0;
                 meta.kind = "article";
                 meta.published_time = Some(page.summary.view.date.clone());
                 meta.modified_time = page.modified.map(views::iso);
@@ -1079,7 +1158,10 @@ Second body.
         plan.pages
             .iter()
             .map(|page| {
-                let received = plan.context(&base, page).into_json().to_string();
+                let received = plan
+                    .context(&templates, &base, page)
+                    .into_json()
+                    .to_string();
                 (page.path.clone(), (page.fingerprint, received))
             })
             .collect()

@@ -1,0 +1,262 @@
+//! Fragments: the parts of pages made from a partial template of their own
+//! (a claim's compact row, a claim's full card), rendered once and printed
+//! as HTML by the pages that show them.
+//!
+//! A claim's row appears on its speaker's page, its verdict's page and the
+//! sources page of each source it cites: rendered inside each of those
+//! pages, it was made (and its claim made into a Tera value) about four
+//! times. Here the rows that the pages being rendered list are made first,
+//! each once, into a few large strings, and a list page's context carries
+//! them as text. Only the rows of those pages are made, so a save in
+//! `serve` that renders a few pages makes only their rows: nothing is kept
+//! between builds, and a rebuild makes what a fresh build makes.
+//!
+//! A card appears on one page per variant (its briefing's page, its own
+//! page), so cards are made as their pages are: a briefing's page and its
+//! claims' pages are rendered together, on one thread, each claim made
+//! into a Tera value once for both its cards, and no card is held longer.
+//! The source cards inside them are made first, once per source of the
+//! briefing, and given to the claim card as `source_cards`.
+
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use super::views::{ClaimRow, SourceView};
+use super::{Job, Plan, PlannedPage, Templates};
+use crate::diagnostic::Diagnostic;
+use crate::resolve::ClaimRef;
+
+/// The partial each claim's row is made from.
+pub(super) const ROW: &str = "claim_row.html";
+
+/// The partial each claim's card is made from.
+pub(super) const CARD: &str = "claim_card.html";
+
+/// The partial each source's card in a claim's card is made from.
+pub(super) const SOURCE_CARD: &str = "source_card.html";
+
+/// How many rows one task makes into one string.
+const CHUNK: usize = 256;
+
+/// Claims' rows, by the claim's number in the site (see
+/// [`Plan::claim_number`]), packed into a few strings so that 100,000 rows
+/// are a few hundred allocations rather than 100,000.
+#[derive(Default)]
+pub(super) struct Rows {
+    chunks: Vec<String>,
+    /// Where each claim's row is: its chunk and its byte range there;
+    /// `u32::MAX` as the chunk for a row not made.
+    at: Vec<(u32, u32, u32)>,
+}
+
+/// No rows: what a page's view is planned and fingerprinted with.
+pub(super) static NO_ROWS: Rows = Rows {
+    chunks: Vec::new(),
+    at: Vec::new(),
+};
+
+impl Rows {
+    /// The row of claim number `n`, if it was made.
+    pub(super) fn get(&self, n: usize) -> Option<&str> {
+        let &(chunk, start, end) = self.at.get(n)?;
+        let chunk = self.chunks.get(chunk as usize)?;
+        chunk.get(start as usize..end as usize)
+    }
+}
+
+/// What a page prints besides its own view: the rows its lists show and
+/// the cards it shows.
+pub(super) struct Fragments<'f> {
+    pub rows: &'f Rows,
+    pub cards: &'f [String],
+}
+
+impl Fragments<'static> {
+    /// None at all: what a page is planned with.
+    pub(super) const NONE: Fragments<'static> = Fragments {
+        rows: &NO_ROWS,
+        cards: &[],
+    };
+}
+
+impl Plan<'_> {
+    /// Claim `r`'s number in the site: briefing by briefing, in order.
+    pub(super) fn claim_number(&self, r: &ClaimRef) -> usize {
+        self.claim_numbers[r.briefing] + r.claim
+    }
+
+    /// Makes the row of every claim that `pages` list, each once, in
+    /// parallel. Template errors come back located in the row's partial.
+    pub(super) fn make_rows(
+        &self,
+        templates: &Templates,
+        pages: &[&PlannedPage],
+    ) -> Result<Rows, Vec<Diagnostic>> {
+        let total = self.claim_numbers.last().copied().unwrap_or(0);
+        let mut wanted: Vec<bool> = Vec::new();
+        for page in pages {
+            for list in self.listed(page.job) {
+                if wanted.is_empty() {
+                    wanted = vec![false; total];
+                }
+                for r in list {
+                    wanted[self.claim_number(r)] = true;
+                }
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(Rows::default());
+        }
+        let needed: Vec<ClaimRef> = self
+            .briefings
+            .iter()
+            .enumerate()
+            .flat_map(|(b, views)| {
+                (0..views.claims.len()).map(move |c| ClaimRef {
+                    briefing: b,
+                    claim: c,
+                })
+            })
+            .filter(|r| wanted[self.claim_number(r)])
+            .collect();
+        drop(wanted);
+        let mut base = Context::new();
+        base.insert("site", &self.shared.site);
+        type Made = (String, Vec<(usize, u32, u32)>);
+        let made: Vec<Result<Made, Diagnostic>> = needed
+            .par_chunks(CHUNK)
+            .map_init(
+                || base.clone(),
+                |context, chunk| {
+                    let mut html = Vec::new();
+                    let mut places = Vec::with_capacity(chunk.len());
+                    for r in chunk {
+                        let claim = &self.briefings[r.briefing].claims[r.claim];
+                        context.insert("claim", &ClaimRow::of(claim));
+                        let start = html.len();
+                        templates
+                            .tera
+                            .render_to(ROW, context, &mut html)
+                            .map_err(|err| templates.error(&err, ROW))?;
+                        places.push((self.claim_number(r), start as u32, html.len() as u32));
+                    }
+                    // Tera writes what it renders as UTF-8. Held for the
+                    // list pages: no room to spare.
+                    let mut html = String::from_utf8(html)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    html.shrink_to_fit();
+                    Ok((html, places))
+                },
+            )
+            .collect();
+        let mut rows = Rows {
+            chunks: Vec::with_capacity(made.len()),
+            at: vec![(u32::MAX, 0, 0); total],
+        };
+        let mut diagnostics = Vec::new();
+        for result in made {
+            match result {
+                Ok((html, places)) => {
+                    let chunk = rows.chunks.len() as u32;
+                    for (n, start, end) in places {
+                        rows.at[n] = (chunk, start, end);
+                    }
+                    rows.chunks.push(html);
+                }
+                Err(d) if !diagnostics.contains(&d) => diagnostics.push(d),
+                Err(_) => {}
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(rows)
+        } else {
+            Err(diagnostics)
+        }
+    }
+
+    /// The cards each of `jobs` shows, made with `context`, which holds
+    /// `site` and is kept by the rendering thread: on a briefing's page each
+    /// of its claims' cards, on a claim's page its own. `jobs` are one
+    /// briefing's page and its claims' pages (see [`Plan::units`]), or any
+    /// one page: a claim is made into a Tera value once for both of its
+    /// cards.
+    pub(super) fn cards(
+        &self,
+        templates: &Templates,
+        context: &mut Context,
+        jobs: &[Job],
+    ) -> Result<Vec<Vec<String>>, Diagnostic> {
+        let mut cards: Vec<Vec<String>> = vec![Vec::new(); jobs.len()];
+        let Some(b) = jobs.iter().find_map(|job| match *job {
+            Job::Briefing(b) | Job::Claim(b, ..) => Some(b),
+            _ => None,
+        }) else {
+            return Ok(cards);
+        };
+        let on_briefing = jobs.iter().position(|job| *job == Job::Briefing(b));
+        let render = |context: &mut Context, name: &str| {
+            templates
+                .tera
+                .render(name, context)
+                .map_err(|err| templates.error(&err, name))
+        };
+        // A briefing's claims that cite one source share its view.
+        let mut source_cards: rustc_hash::FxHashMap<*const SourceView, String> = Default::default();
+        for (c, claim) in self.briefings[b].claims.iter().enumerate() {
+            let on_own = jobs
+                .iter()
+                .position(|job| matches!(*job, Job::Claim(jb, jc, _) if jb == b && jc == c));
+            if on_briefing.is_none() && on_own.is_none() {
+                continue;
+            }
+            for source in &claim.sources {
+                if let Entry::Vacant(entry) = source_cards.entry(Arc::as_ptr(source)) {
+                    context.insert("source", &**source);
+                    entry.insert(render(context, SOURCE_CARD)?);
+                }
+            }
+            context.remove("source");
+            let shown: Vec<&str> = claim
+                .sources
+                .iter()
+                .map(|source| source_cards[&Arc::as_ptr(source)].as_str())
+                .collect();
+            context.insert("source_cards", &shown);
+            context.insert("claim", claim);
+            if let Some(i) = on_briefing {
+                context.insert("show_briefing", &false);
+                let card = render(context, CARD)?;
+                cards[i].push(card);
+            }
+            if let Some(i) = on_own {
+                context.insert("show_briefing", &true);
+                cards[i] = vec![render(context, CARD)?];
+            }
+        }
+        Ok(cards)
+    }
+
+    /// The pages of `pages` at `indices`, by index, in units of work: each
+    /// briefing's page with its claims' pages among them, whose cards are
+    /// made together, and every other page alone.
+    pub(super) fn units(&self, pages: &[&PlannedPage], indices: &[usize]) -> Vec<Vec<usize>> {
+        let mut units: Vec<Vec<usize>> = Vec::new();
+        let mut of_briefing: rustc_hash::FxHashMap<usize, usize> = Default::default();
+        for &i in indices {
+            match pages[i].job {
+                Job::Briefing(b) | Job::Claim(b, ..) => {
+                    let unit = *of_briefing.entry(b).or_insert_with(|| {
+                        units.push(Vec::new());
+                        units.len() - 1
+                    });
+                    units[unit].push(i);
+                }
+                _ => units.push(vec![i]),
+            }
+        }
+        units
+    }
+}
