@@ -742,7 +742,7 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
         f.error(&sub("sources"), "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
     }
     Claim {
-        image,
+        image: image.into(),
         id: id.unwrap_or_default(),
         speaker: speaker.unwrap_or_default(),
         text: text.unwrap_or_default(),
@@ -825,7 +825,7 @@ fn speakers(
         out.insert(
             id.0.clone(),
             Speaker {
-                image,
+                image: image.into(),
                 id: id.0,
                 name,
                 role: raw.role.map(|t| t.0),
@@ -874,7 +874,7 @@ fn sources(
         out.insert(
             id.0.clone(),
             Source {
-                file,
+                file: file.into(),
                 id: id.0,
                 title,
                 publisher: raw.publisher.map(|t| t.0),
