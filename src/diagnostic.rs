@@ -345,6 +345,23 @@ mod tests {
     }
 
     #[test]
+    fn a_file_named_again_after_another_is_still_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "---\ntitle: x\nspeaker: kim\n").unwrap();
+        std::fs::write(dir.path().join("b.md"), "---\ntitle: y\n").unwrap();
+        let diagnostics = [
+            Diagnostic::warning("a.md", Position::new(2, 8), "first"),
+            Diagnostic::warning("b.md", Position::new(2, 8), "second"),
+            Diagnostic::warning("a.md", Position::new(3, 10), "third"),
+        ];
+        let text = render_plain(&diagnostics, dir.path());
+        assert!(text.contains("title: x"), "{text}");
+        assert!(text.contains("title: y"), "{text}");
+        assert!(text.contains("speaker: kim"), "{text}");
+        assert!(!text.contains("a.md:3:10: warning"), "{text}");
+    }
+
+    #[test]
     fn byte_range_of_a_line_past_the_end_is_none() {
         assert!(byte_range("one line", Position::new(3, 1)).is_none());
     }

@@ -485,4 +485,33 @@ mod tests {
         assert_eq!(PackedHtml::pack("").unpack(), "");
         assert_eq!(PackedHtml::default().unpack(), "");
     }
+
+    #[test]
+    fn a_rare_field_reads_and_hashes_as_the_option_it_holds() {
+        let file = Attachment {
+            written: "report.pdf".into(),
+            url: "/briefings/x/report.pdf".into(),
+            published: "briefings/x/report.pdf".into(),
+            mime: "application/pdf".into(),
+            bytes: 1200,
+        };
+        let held = Rare::new(Some(file.clone()));
+        assert_eq!(held.as_ref(), Some(&file));
+        assert_eq!(
+            crate::fingerprint::of(&held),
+            crate::fingerprint::of(&Some(file))
+        );
+        let unset: Rare<Attachment> = None.into();
+        assert!(unset.is_none());
+        assert_eq!(unset, Rare::default());
+        assert_eq!(
+            crate::fingerprint::of(&unset),
+            crate::fingerprint::of(&None::<Attachment>)
+        );
+        // Left out, it costs a pointer, not the value's room.
+        assert_eq!(
+            std::mem::size_of::<Rare<Figure>>(),
+            std::mem::size_of::<usize>()
+        );
+    }
 }
