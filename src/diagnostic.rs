@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 
 /// How bad a problem is: errors fail the build, warnings do not. A note
@@ -183,23 +183,35 @@ pub fn render(
     root: &Path,
     out: &mut dyn termcolor::WriteColor,
 ) -> std::io::Result<()> {
-    let mut files = SimpleFiles::new();
-    // Each file is read once, however many problems it has: a large
-    // archive can have tens of thousands of warnings.
-    let mut read: std::collections::HashMap<&Path, Option<usize>> = Default::default();
+    render_each(diagnostics.iter(), root, out)
+}
+
+/// [`render`] for diagnostics picked out of a longer list, with no copy.
+///
+/// Each file is read once, however many problems it has (a large archive
+/// can have tens of thousands of warnings), and let go after its last one
+/// is printed: diagnostics come sorted by file, so only one file's text is
+/// held at a time, rather than all of the content of an archive with a
+/// warning in every file.
+pub fn render_each<'d, I>(
+    diagnostics: I,
+    root: &Path,
+    out: &mut dyn termcolor::WriteColor,
+) -> std::io::Result<()>
+where
+    I: Iterator<Item = &'d Diagnostic> + Clone,
+{
+    let mut last: std::collections::HashMap<&Path, usize> = Default::default();
+    for (i, diagnostic) in diagnostics.clone().enumerate() {
+        last.insert(&diagnostic.file, i);
+    }
+    let mut read: std::collections::HashMap<&Path, Option<SimpleFile<String, String>>> =
+        Default::default();
     let config = term::Config::default();
-    for diagnostic in diagnostics {
-        let id = *read.entry(&diagnostic.file).or_insert_with(|| {
-            let bytes = std::fs::read(root.join(&diagnostic.file)).ok()?;
-            // An image or other binary file has no line to show: quoting
-            // it would print its bytes to the terminal. A NUL near the
-            // start tells binary from text, as git does.
-            if bytes.iter().take(8000).any(|&b| b == 0) {
-                return None;
-            }
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            Some(files.add(diagnostic.file.display().to_string(), text))
-        });
+    for (i, diagnostic) in diagnostics.enumerate() {
+        let file = read
+            .entry(&diagnostic.file)
+            .or_insert_with(|| read_text(root, &diagnostic.file));
         let severity = match diagnostic.severity {
             Severity::Error => ReportSeverity::Error,
             Severity::Warning => ReportSeverity::Warning,
@@ -215,21 +227,39 @@ pub fn render(
         let mut report = Report::new(severity)
             .with_message(&diagnostic.message)
             .with_notes(notes);
-        let range = id.and_then(|id| {
-            let text = files.get(id).ok()?.source();
-            Some((id, byte_range(text, diagnostic.position)?))
-        });
+        let range = file
+            .as_ref()
+            .and_then(|file| Some((file, byte_range(file.source(), diagnostic.position)?)));
         match range {
-            Some((id, range)) => {
-                report = report.with_labels(vec![Label::primary(id, range)]);
-                if term::emit(out, &config, &files, &report).is_err() {
+            Some((file, range)) => {
+                report = report.with_labels(vec![Label::primary((), range)]);
+                if term::emit(out, &config, file, &report).is_err() {
                     writeln!(out, "{diagnostic}")?;
                 }
             }
             None => writeln!(out, "{diagnostic}")?,
         }
+        if last.get(diagnostic.file.as_path()) == Some(&i) {
+            read.remove(diagnostic.file.as_path());
+        }
     }
     Ok(())
+}
+
+/// A file's text to quote lines from, if it can be read and is text.
+fn read_text(root: &Path, path: &Path) -> Option<SimpleFile<String, String>> {
+    let bytes = std::fs::read(root.join(path)).ok()?;
+    // An image or other binary file has no line to show: quoting it
+    // would print its bytes to the terminal. A NUL near the start tells
+    // binary from text, as git does.
+    if bytes.iter().take(8000).any(|&b| b == 0) {
+        return None;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+    };
+    Some(SimpleFile::new(path.display().to_string(), text))
 }
 
 /// Renders diagnostics as plain text without colour, for the browser overlay
@@ -312,6 +342,23 @@ mod tests {
         let text = "sources:\n  rent-index:\n";
         let range = byte_range(text, Position::new(2, 3)).unwrap();
         assert_eq!(&text[range], "rent-index");
+    }
+
+    #[test]
+    fn a_file_named_again_after_another_is_still_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "---\ntitle: x\nspeaker: kim\n").unwrap();
+        std::fs::write(dir.path().join("b.md"), "---\ntitle: y\n").unwrap();
+        let diagnostics = [
+            Diagnostic::warning("a.md", Position::new(2, 8), "first"),
+            Diagnostic::warning("b.md", Position::new(2, 8), "second"),
+            Diagnostic::warning("a.md", Position::new(3, 10), "third"),
+        ];
+        let text = render_plain(&diagnostics, dir.path());
+        assert!(text.contains("title: x"), "{text}");
+        assert!(text.contains("title: y"), "{text}");
+        assert!(text.contains("speaker: kim"), "{text}");
+        assert!(!text.contains("a.md:3:10: warning"), "{text}");
     }
 
     #[test]

@@ -55,18 +55,14 @@ impl Terminal {
     /// Problems with the content, each with its file, line and column;
     /// quiet leaves out the warnings.
     pub(crate) fn diagnostics(&self, root: &Path, diagnostics: &[Diagnostic]) {
-        let shown: Vec<Diagnostic> = diagnostics
-            .iter()
-            .filter(|d| !self.quiet || d.is_error())
-            .cloned()
-            .collect();
-        print_located(root, &shown);
+        let quiet = self.quiet;
+        print_located(root, diagnostics.iter().filter(|d| !quiet || d.is_error()));
     }
 
     /// Findings printed whatever `quiet` says, once asked for (the
     /// evidence report).
     pub(crate) fn findings(&self, root: &Path, findings: &[Diagnostic]) {
-        print_located(root, findings);
+        print_located(root, findings.iter());
     }
 
     /// The summary of a full build: pages, files, briefings, claims, where
@@ -199,8 +195,8 @@ fn timings_wanted() -> bool {
 }
 
 /// Diagnostics on stderr, in colour when stderr is a terminal.
-fn print_located(root: &Path, diagnostics: &[Diagnostic]) {
-    if diagnostics.is_empty() {
+fn print_located<'d>(root: &Path, diagnostics: impl Iterator<Item = &'d Diagnostic> + Clone) {
+    if diagnostics.clone().next().is_none() {
         return;
     }
     let colour = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -209,7 +205,7 @@ fn print_located(root: &Path, diagnostics: &[Diagnostic]) {
         ColorChoice::Never
     };
     let mut stderr = StandardStream::stderr(colour);
-    let _ = diagnostic::render(diagnostics, root, &mut stderr);
+    let _ = diagnostic::render_each(diagnostics, root, &mut stderr);
     let _ = stderr.flush();
 }
 
