@@ -359,19 +359,9 @@ pub(crate) fn make<T: Send>(
         .collect();
     let mut done = Vec::new();
     let mut made = Vec::new();
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for result in results {
-        match result {
-            Ok((files, remember)) => {
-                done.extend(files);
-                made.push(remember);
-            }
-            Err(d) if !diagnostics.contains(&d) => diagnostics.push(d),
-            Err(_) => {}
-        }
-    }
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
+    for (files, remember) in super::gathered(results)? {
+        done.extend(files);
+        made.push(remember);
     }
     let mut warnings = Vec::new();
     let unwritable = unwritable.into_inner();

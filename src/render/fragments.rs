@@ -156,25 +156,14 @@ impl Plan<'_> {
             chunks: Vec::with_capacity(made.len()),
             at: vec![(u32::MAX, 0, 0); total],
         };
-        let mut diagnostics = Vec::new();
-        for result in made {
-            match result {
-                Ok((html, places)) => {
-                    let chunk = rows.chunks.len() as u32;
-                    for (n, start, end) in places {
-                        rows.at[n] = (chunk, start, end);
-                    }
-                    rows.chunks.push(html);
-                }
-                Err(d) if !diagnostics.contains(&d) => diagnostics.push(d),
-                Err(_) => {}
+        for (html, places) in super::gathered(made)? {
+            let chunk = rows.chunks.len() as u32;
+            for (n, start, end) in places {
+                rows.at[n] = (chunk, start, end);
             }
+            rows.chunks.push(html);
         }
-        if diagnostics.is_empty() {
-            Ok(rows)
-        } else {
-            Err(diagnostics)
-        }
+        Ok(rows)
     }
 
     /// The cards each of `jobs` shows, made with `context`, which holds

@@ -31,6 +31,27 @@ use crate::BuildMode;
 pub use templates::{templates, Templates};
 use views::{BriefingViews, Shared};
 
+/// Every success in order, or every distinct error: a template mistake
+/// repeats on each page that shows it, and is reported once.
+pub(crate) fn gathered<T>(
+    results: impl IntoIterator<Item = Result<T, Diagnostic>>,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let mut done = Vec::new();
+    let mut diagnostics = Vec::new();
+    for result in results {
+        match result {
+            Ok(item) => done.push(item),
+            Err(d) if !diagnostics.contains(&d) => diagnostics.push(d),
+            Err(_) => {}
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(done)
+    } else {
+        Err(diagnostics)
+    }
+}
+
 /// One file of the built site: its path under the output folder and bytes.
 pub type OutputFile = (PathBuf, Vec<u8>);
 
@@ -583,21 +604,7 @@ impl<'a> Plan<'a> {
         for (i, result) in made.into_iter().flatten() {
             results[i] = Some(result);
         }
-        let results = results.into_iter().flatten();
-        let mut done = Vec::with_capacity(pages.len());
-        let mut diagnostics = Vec::new();
-        for result in results {
-            match result {
-                Ok(file) => done.push(file),
-                Err(d) if !diagnostics.contains(&d) => diagnostics.push(d),
-                Err(_) => {}
-            }
-        }
-        if diagnostics.is_empty() {
-            Ok(done)
-        } else {
-            Err(diagnostics)
-        }
+        gathered(results.into_iter().flatten())
     }
 
     /// Renders the pages of `pages` at `indices`, in parallel, with `rows`,
