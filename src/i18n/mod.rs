@@ -161,24 +161,33 @@ impl Language {
     /// a `count` argument picks the plural form. An unknown key gives the
     /// key itself, so a typo in a template shows on the page.
     pub fn text(&self, key: &str, args: &[(&str, String)]) -> String {
-        let template = match self.messages.get(key) {
-            Some(Message::Plain(s)) => s.as_str(),
-            Some(Message::Plural(forms)) => {
-                let count = args
-                    .iter()
-                    .find(|(name, _)| *name == "count")
-                    .and_then(|(_, v)| v.parse::<u64>().ok())
-                    .unwrap_or(0);
-                let category = category_name(self.plurals.category_for(count));
-                forms
-                    .get(category)
-                    .or_else(|| forms.get("other"))
-                    .map(String::as_str)
-                    .unwrap_or(key)
-            }
-            None => key,
+        let count = || {
+            args.iter()
+                .find(|(name, _)| *name == "count")
+                .and_then(|(_, v)| v.parse::<u64>().ok())
+                .unwrap_or(0)
         };
+        let template = self.template(key, count).unwrap_or(key);
         fill(template, args)
+    }
+
+    /// The string for `key` as written, placeholders left in, in the plural
+    /// form for `count` when it has forms; `None` for an unknown key. What
+    /// `t()` prints when it is given nothing to fill: one lookup, and no
+    /// copy until the page takes it.
+    pub fn template<'a>(&'a self, key: &'a str, count: impl FnOnce() -> u64) -> Option<&'a str> {
+        match self.messages.get(key)? {
+            Message::Plain(s) => Some(s),
+            Message::Plural(forms) => {
+                let category = category_name(self.plurals.category_for(count()));
+                Some(
+                    forms
+                        .get(category)
+                        .or_else(|| forms.get("other"))
+                        .map_or(key, String::as_str),
+                )
+            }
+        }
     }
 
     /// Every form of the string for `key` by CLDR plural category, its
@@ -300,14 +309,36 @@ fn chrono_locale(tag: &str) -> chrono::Locale {
         .unwrap_or(chrono::Locale::en_GB)
 }
 
+/// Puts each named value in place of its `{name}` in `template`, in one
+/// pass: a value is never searched for placeholders itself, and a
+/// placeholder with no value stays as written.
 fn fill(template: &str, args: &[(&str, String)]) -> String {
-    if !template.contains('{') {
+    let Some(first) = template.find('{').filter(|_| !args.is_empty()) else {
         return template.to_owned();
+    };
+    let mut out = String::with_capacity(template.len() + 16);
+    out.push_str(&template[..first]);
+    let mut rest = &template[first..];
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = args.iter().find(|(n, _)| *n == name)?;
+            Some((value, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    let mut out = template.to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
+    out.push_str(rest);
     out
 }
 
@@ -423,6 +454,30 @@ mod tests {
         let (language, diagnostics) = Language::load(tag, None, None);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         language
+    }
+
+    #[test]
+    fn fill_puts_each_value_in_place_once_and_leaves_unknown_placeholders() {
+        let args = [("a", "{b}".to_owned()), ("b", "2".to_owned())];
+        assert_eq!(fill("{a} and {b}, {b}", &args), "{b} and 2, 2");
+        assert_eq!(fill("{c} {a", &args), "{c} {a");
+        assert_eq!(fill("{{b}}", &args), "{2}");
+        assert_eq!(fill("none", &args), "none");
+        assert_eq!(fill("{b}", &[]), "{b}");
+    }
+
+    #[test]
+    fn a_string_as_written_is_its_text_with_nothing_to_fill() {
+        let en = language("en");
+        assert_eq!(
+            en.template("quote", || 0),
+            Some(en.text("quote", &[]).as_str())
+        );
+        assert_eq!(en.template("no_such_key", || 0), None);
+        assert_eq!(
+            en.template("claims_checked_count", || 2),
+            Some("{count} claims checked")
+        );
     }
 
     #[test]

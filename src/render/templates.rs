@@ -160,10 +160,19 @@ fn register_language(tera: &mut Tera, language: Arc<Language>) {
                 .get("key")
                 .and_then(Value::as_str)
                 .ok_or_else(|| tera::Error::msg("t() needs a `key`, e.g. t(key=\"published\")"))?;
-            if !for_t.has(key) {
-                return Err(tera::Error::msg(format!(
+            let unknown = || {
+                tera::Error::msg(format!(
                     "t(): no interface string `{key}` (docs/guide/languages.md lists them)"
-                )));
+                ))
+            };
+            // Most calls name only the key: the string as written, with no
+            // placeholders to fill.
+            if args.len() == 1 {
+                let text = for_t.template(key, || 0).ok_or_else(unknown)?;
+                return Ok(Value::String(text.to_owned()));
+            }
+            if !for_t.has(key) {
+                return Err(unknown());
             }
             let values: Vec<(&str, String)> = args
                 .iter()
@@ -221,11 +230,16 @@ fn register_language(tera: &mut Tera, language: Arc<Language>) {
 /// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
 /// into `&#x2F;`, which is safe but makes every URL in the source unreadable.
 fn escape_html(input: &str) -> String {
-    // Copies the runs between special characters whole: every page prints
-    // thousands of strings, nearly all with nothing to escape.
-    let mut out = String::with_capacity(input.len());
-    let mut start = 0;
-    for (at, byte) in input.bytes().enumerate() {
+    let special = |byte: &u8| matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'');
+    // Nearly every string a page prints has nothing to escape: one scan and
+    // one copy. Otherwise the runs between special characters go in whole.
+    let Some(first) = input.bytes().position(|b| special(&b)) else {
+        return input.to_owned();
+    };
+    let mut out = String::with_capacity(input.len() + 16);
+    out.push_str(&input[..first]);
+    let mut start = first;
+    for (at, byte) in input.bytes().enumerate().skip(first) {
         let entity = match byte {
             b'&' => "&amp;",
             b'<' => "&lt;",
