@@ -1001,10 +1001,9 @@ pub(crate) fn with_verdict(config: &SiteConfig, key: &str, claim: &ClaimView) ->
 /// Plain share links for the claim page at `url`: each service's own
 /// address for a new post, filled in, so nothing of theirs loads here.
 fn share_links(config: &SiteConfig, url: &str, claim: &ClaimView) -> Vec<ShareLink> {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    let text = with_verdict(config, "claim_with_verdict", claim);
-    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
-    let (text, url, both) = (enc(&text), enc(url), enc(&format!("{text} {url}")));
+    let text = percent_encoded(&with_verdict(config, "claim_with_verdict", claim));
+    let url = percent_encoded(url);
+    let both = format!("{text}%20{url}");
     [
         (
             config.locale.text("share_email", &[]),
@@ -1031,6 +1030,15 @@ fn share_links(config: &SiteConfig, url: &str, claim: &ClaimView) -> Vec<ShareLi
     .into_iter()
     .map(|(name, url)| ShareLink { name, url })
     .collect()
+}
+
+/// `text` with every byte but ASCII letters and digits written as `%XX`.
+/// Collected from the encoder's pieces rather than through `Display`, which
+/// writes each escaped byte through the formatter: each claim page encodes
+/// its text and address, and the two together reuse them.
+fn percent_encoded(text: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    utf8_percent_encode(text, NON_ALPHANUMERIC).collect()
 }
 
 /// The `<iframe>` line for claim `claim`'s card at `url`: its title names
