@@ -6,7 +6,7 @@
 //! sources, verdicts and link targets, duplicate ids and slugs, ids that mean
 //! two different things, and sources no claim cites.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 use crate::diagnostic::{self, Diagnostic, Position};
@@ -302,7 +302,7 @@ pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
 }
 
 fn slugs(site: &Site, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut seen: HashMap<&str, &Path> = HashMap::default();
     for briefing in &site.briefings {
         check_slug(&briefing.slug, &briefing.file, out);
         if let Some(first) = seen.insert(&briefing.slug, &briefing.file) {
@@ -312,7 +312,7 @@ fn slugs(site: &Site, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut seen: HashMap<&str, &Path> = HashMap::default();
     for page in &site.pages {
         check_slug(&page.slug, &page.file, out);
         if RESERVED.contains(&page.slug.as_str()) {
@@ -452,8 +452,8 @@ fn check_slug(slug: &str, file: &Path, out: &mut Vec<Diagnostic>) {
 }
 
 fn claims(site: &Site, b: usize, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut cited: HashSet<&str> = HashSet::new();
+    let mut ids: HashMap<&str, usize> = HashMap::default();
+    let mut cited: HashSet<&str> = HashSet::default();
     for claim in &briefing.claims {
         let at = ClaimAt {
             site,
@@ -572,7 +572,7 @@ fn claim_sources<'c>(
     out: &mut Vec<Diagnostic>,
 ) {
     let (site, b) = (at.site, at.b);
-    let mut seen_here = HashSet::new();
+    let mut seen_here = HashSet::default();
     for (i, id) in claim.sources.iter().enumerate() {
         let sub = format!("sources[{i}]");
         cited.insert(id);
@@ -658,8 +658,8 @@ struct Elsewhere<'a> {
 impl<'a> Elsewhere<'a> {
     fn of(site: &'a Site) -> Self {
         let mut found = Elsewhere {
-            speakers: HashMap::new(),
-            sources: HashMap::new(),
+            speakers: HashMap::default(),
+            sources: HashMap::default(),
         };
         for briefing in &site.briefings {
             for (id, speaker) in &briefing.speakers {
@@ -759,7 +759,7 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
 /// mean the same person. The first definition (newest briefing) is taken as
 /// meant; each other one with another name is an error naming it.
 fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, &Speaker> = HashMap::new();
+    let mut first: HashMap<&str, &Speaker> = HashMap::default();
     for briefing in &site.briefings {
         for (id, speaker) in &briefing.speakers {
             if site.site_speakers.contains_key(id) || speaker.name.is_empty() {

@@ -373,7 +373,9 @@ fn split(folded: &str, stop_words: bool, mut each: impl FnMut(&str)) {
 fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
+    // Bytes, not characters: a pattern of two chars is matched a decoded
+    // character at a time, and both are ASCII.
+    while let Some(i) = rest.bytes().position(|b| b == b'<' || b == b'&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('&') {

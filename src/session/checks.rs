@@ -1,7 +1,7 @@
 //! Each briefing's own checks, kept while neither it nor what they depend
 //! on changed.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
