@@ -178,7 +178,7 @@ fn review(
     review.insert("@context".into(), "https://schema.org".into());
     review.insert("@type".into(), "ClaimReview".into());
     review.insert("url".into(), config.absolute(&claim.url).into());
-    review.insert("claimReviewed".into(), claim.text.clone().into());
+    review.insert("claimReviewed".into(), claim.text.to_string().into());
     review.insert("inLanguage".into(), config.language.clone().into());
     review.insert("datePublished".into(), iso(briefing.date).into());
     if let Some(date) = modified {

@@ -305,7 +305,7 @@ pub(crate) fn quoted(claim: &ClaimView) -> String {
     if claim.verbatim {
         format!("“{}”", claim.text)
     } else {
-        claim.text.clone()
+        claim.text.to_string()
     }
 }
 
@@ -427,16 +427,17 @@ pub(crate) struct SourceView {
     pub id: String,
     pub anchor: String,
     pub sources_url: String,
-    pub title: String,
-    pub publisher: Option<String>,
-    pub url: Option<String>,
+    // Shared with the model's source, as are the archive and excerpt.
+    pub title: Arc<str>,
+    pub publisher: Option<Arc<str>>,
+    pub url: Option<Arc<str>>,
     pub withheld: Option<String>,
     pub date: Option<String>,
     pub date_display: Option<String>,
     pub accessed: Option<String>,
     pub accessed_display: Option<String>,
-    pub archived: Option<String>,
-    pub excerpt: Option<String>,
+    pub archived: Option<Arc<str>>,
+    pub excerpt: Option<Arc<str>>,
     /// A copy of the document the desk hosts itself.
     pub file: Option<FileView>,
 }
@@ -454,7 +455,8 @@ pub(crate) struct ClaimView {
     pub id: String,
     pub anchor: String,
     pub url: String,
-    pub text: String,
+    /// Shared with the model's claim, as is the explanation.
+    pub text: Arc<str>,
     pub verbatim: bool,
     pub date: Option<String>,
     pub date_display: Option<String>,
@@ -464,7 +466,7 @@ pub(crate) struct ClaimView {
     // of these were a few hundred megabytes.
     pub speaker: Arc<SpeakerRef>,
     pub verdict: Arc<VerdictView>,
-    pub explanation: String,
+    pub explanation: Arc<str>,
     /// "Verdict: False. " and the explanation as plain text, for share
     /// cards and meta descriptions.
     pub summary: String,
@@ -1399,7 +1401,7 @@ mod tests {
                 image: None,
             }),
             verdict: Arc::new(verdict),
-            explanation: String::new(),
+            explanation: "".into(),
             summary: String::new(),
             page_url: "/desk/briefings/pier/claims/built/".into(),
             sources: Vec::new(),
