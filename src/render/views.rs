@@ -94,21 +94,23 @@ pub(crate) struct VerdictCount<'a> {
     pub count: usize,
 }
 
-/// How many claims received each verdict.
+/// How many claims received each verdict, as a page prints it: made from a
+/// [`Tally`] or a [`BriefingTally`] as it is printed, borrowing the
+/// scale's verdicts.
 #[derive(Serialize)]
-pub(crate) struct TallyView {
+pub(crate) struct TallyView<'a> {
     pub total: usize,
     /// The verdicts given at least once, in scale order: the segments of a
     /// chart.
-    pub entries: Vec<TallyEntry>,
+    pub entries: Vec<TallyEntry<'a>>,
     /// Every verdict of the scale, in order, zero counts included: the rows
     /// of a chart's table.
-    pub scale: Vec<TallyEntry>,
+    pub scale: Vec<TallyEntry<'a>>,
 }
 
 #[derive(Serialize, Clone)]
-pub(crate) struct TallyEntry {
-    pub verdict: VerdictView,
+pub(crate) struct TallyEntry<'a> {
+    pub verdict: &'a VerdictView,
     pub count: usize,
     /// The share of the total, 0–100, to one decimal place (0 when the
     /// total is 0).
@@ -285,7 +287,7 @@ pub(crate) fn claim_share_image(
     }
     claim
         .image
-        .as_ref()
+        .as_deref()
         .or(briefing.image.as_ref())
         .map(|image| image.share(config))
         .or_else(|| site_share_image(config))
@@ -438,8 +440,9 @@ pub(crate) struct SourceView {
     pub accessed_display: Option<String>,
     pub archived: Option<Arc<str>>,
     pub excerpt: Option<Arc<str>>,
-    /// A copy of the document the desk hosts itself.
-    pub file: Option<FileView>,
+    /// A copy of the document the desk hosts itself; boxed, as most
+    /// sources have none.
+    pub file: Option<Box<FileView>>,
 }
 
 #[derive(Serialize)]
@@ -475,8 +478,9 @@ pub(crate) struct ClaimView {
     pub sources: Vec<Arc<SourceView>>,
     pub briefing: Arc<BriefingLink>,
     /// The claim as it appeared: a screenshot of the post, the photo
-    /// under review.
-    pub image: Option<FigureView>,
+    /// under review. Boxed: most claims have none, and inline its room
+    /// was some 25 MB at 10,000 briefings.
+    pub image: Option<Box<FigureView>>,
 }
 
 /// A claim as a list shows it, one row of `claim_row.html`: what a row
@@ -576,7 +580,7 @@ pub(crate) struct BriefingSummary {
     pub summary: String,
     pub tags: Vec<TagView>,
     pub claim_count: usize,
-    pub tally: TallyView,
+    pub tally: BriefingTally,
     /// The lead image.
     pub image: Option<FigureView>,
 }
@@ -677,6 +681,8 @@ pub(crate) struct Shared {
     pub speakers: HashMap<String, (Arc<SpeakerRef>, u64)>,
     /// The verdicts of the scale, in order, to share among claim views.
     pub verdict_views: Vec<Arc<VerdictView>>,
+    /// The scale, shared by every briefing's tally.
+    pub scale: Arc<[VerdictView]>,
     /// Each verdict's place on the scale, by id: a save looks up the
     /// verdict of every claim a few times over.
     verdict_index: FxHashMap<String, usize>,
@@ -710,6 +716,7 @@ impl Shared {
             .map(|(i, v)| (v.id.clone(), i))
             .collect();
         let verdict_views = verdicts.iter().cloned().map(Arc::new).collect();
+        let scale = verdicts.iter().cloned().collect();
         let site_view = site_view(site, verdicts);
         Shared {
             // Every list's pager and every source's link depend on it, and
@@ -723,6 +730,7 @@ impl Shared {
             site: site_view,
             verdict_index,
             verdict_views,
+            scale,
             speakers: speaker_views(site),
             tags: tag_views(site),
             authors: author_views(site),
@@ -940,21 +948,16 @@ pub(crate) struct Tally<'a> {
     pub counts: Vec<usize>,
 }
 
-impl Tally<'_> {
-    pub(crate) fn view(&self) -> TallyView {
-        let total: usize = self.counts.iter().sum();
-        let scale: Vec<TallyEntry> = self
-            .scale
+impl<'a> TallyView<'a> {
+    fn of(scale: &'a [VerdictView], counts: &[usize]) -> TallyView<'a> {
+        let total: usize = counts.iter().sum();
+        let scale: Vec<TallyEntry> = scale
             .iter()
-            .zip(&self.counts)
+            .zip(counts)
             .map(|(verdict, &count)| TallyEntry {
-                verdict: verdict.clone(),
+                verdict,
                 count,
-                percent: if total == 0 {
-                    0.0
-                } else {
-                    (count as f64 * 1000.0 / total as f64).round() / 10.0
-                },
+                percent: percent(count, total),
                 share: format!("{}%", share_value(count, total)),
                 share_value: share_value(count, total),
             })
@@ -968,6 +971,45 @@ impl Tally<'_> {
     }
 }
 
+/// `count` of `total` as a share of 100, to one decimal place; 0 when the
+/// total is 0.
+fn percent(count: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        (count as f64 * 1000.0 / total as f64).round() / 10.0
+    }
+}
+
+/// A briefing's tally as its summary keeps it for the whole build: the
+/// counts, and the site's scale they count on, shared. Made into a
+/// [`TallyView`] only when a page shows it: each briefing's copy of every
+/// verdict's view and share, twice over (its entries and its scale), was
+/// some 45 MB at 10,000 briefings.
+pub(crate) struct BriefingTally {
+    scale: Arc<[VerdictView]>,
+    counts: Box<[usize]>,
+}
+
+impl BriefingTally {
+    /// Each verdict given at least once, in scale order, with its count
+    /// and its share of 100 to one decimal place: the segments of a chart.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&VerdictView, usize, f64)> + '_ {
+        let total: usize = self.counts.iter().sum();
+        self.scale
+            .iter()
+            .zip(self.counts.iter())
+            .filter(|(_, &count)| count > 0)
+            .map(move |(verdict, &count)| (verdict, count, percent(count, total)))
+    }
+}
+
+impl Serialize for BriefingTally {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        TallyView::of(&self.scale, &self.counts).serialize(serializer)
+    }
+}
+
 impl Hash for Tally<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.counts.hash(state);
@@ -976,7 +1018,7 @@ impl Hash for Tally<'_> {
 
 impl Serialize for Tally<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.view().serialize(serializer)
+        TallyView::of(self.scale, &self.counts).serialize(serializer)
     }
 }
 
@@ -1086,7 +1128,7 @@ fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
         accessed_display: source.accessed.map(|d| display(&site.config.locale, d)),
         archived: source.archived.clone(),
         excerpt: source.excerpt.clone(),
-        file: source.file.as_ref().map(FileView::of),
+        file: source.file.as_ref().map(|f| Box::new(FileView::of(f))),
     }
 }
 
@@ -1213,7 +1255,7 @@ fn claim_view(
         page_url: format!("{url}claims/{}/", claim.id),
         sources,
         briefing: briefing.clone(),
-        image: claim.image.as_ref().map(FigureView::of),
+        image: claim.image.as_ref().map(|i| Box::new(FigureView::of(i))),
     }
 }
 
@@ -1276,7 +1318,13 @@ fn briefing_summary(
         summary: briefing.summary.clone(),
         tags,
         claim_count: briefing.claims.len(),
-        tally: shared.count(verdicts.iter().flatten().copied()).view(),
+        tally: BriefingTally {
+            scale: shared.scale.clone(),
+            counts: shared
+                .count(verdicts.iter().flatten().copied())
+                .counts
+                .into_boxed_slice(),
+        },
         image: briefing.image.as_ref().map(FigureView::of),
     }
 }
@@ -1365,10 +1413,9 @@ mod tests {
             summary: String::new(),
             tags: Vec::new(),
             claim_count: 2,
-            tally: TallyView {
-                total: 0,
-                entries: Vec::new(),
-                scale: Vec::new(),
+            tally: BriefingTally {
+                scale: Arc::from(Vec::new()),
+                counts: Box::default(),
             },
             image: image.as_ref().map(FigureView::of),
         }
@@ -1411,7 +1458,7 @@ mod tests {
                 date: "2024-10-31".into(),
                 date_display: "31 October 2024".into(),
             }),
-            image: image.as_ref().map(FigureView::of),
+            image: image.as_ref().map(|i| Box::new(FigureView::of(i))),
         }
     }
 
