@@ -362,8 +362,9 @@ pub struct Claim {
     pub appearance: Option<String>,
     pub verdict: String,
     pub explanation_html: Arc<str>,
-    /// The explanation as plain text, for share cards and meta descriptions.
-    pub explanation_text: String,
+    /// The explanation as plain text, for share cards and meta
+    /// descriptions; shared with the claim's summary (see `render::views`).
+    pub explanation_text: Arc<str>,
     pub sources: Vec<String>,
     /// The claim as it appeared: a screenshot of the post, the photo
     /// under review.

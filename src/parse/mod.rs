@@ -774,7 +774,8 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
         explanation_text: explanation
             .as_deref()
             .map(markdown::plain_text)
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
         sources,
         index,
     }
