@@ -11,6 +11,7 @@
 //! types (see [`BriefingFile`](crate::resolve::BriefingFile)), not in them.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
@@ -299,15 +300,18 @@ pub struct Author {
 #[derive(Clone, Debug)]
 pub struct Source {
     pub id: String,
-    pub title: String,
-    pub publisher: Option<String>,
+    // The texts a source card shows are shared with the views of the
+    // cards (see `render::views`), not copied into them: at 10,000
+    // briefings each copy was some 60 MB held through the render.
+    pub title: Arc<str>,
+    pub publisher: Option<Arc<str>>,
     /// `None` only when the source is withheld.
-    pub url: Option<String>,
+    pub url: Option<Arc<str>>,
     pub withheld: Option<String>,
     pub date: Option<NaiveDate>,
     pub accessed: Option<NaiveDate>,
-    pub archived: Option<String>,
-    pub excerpt: Option<String>,
+    pub archived: Option<Arc<str>>,
+    pub excerpt: Option<Arc<str>>,
     /// The document itself, hosted with the briefing: it counts as an
     /// archived copy.
     pub file: Rare<Attachment>,
@@ -350,14 +354,17 @@ pub struct Link {
 pub struct Claim {
     pub id: String,
     pub speaker: String,
-    pub text: String,
+    /// Shared with the claim's card (see `render::views`), as is the
+    /// explanation: copied, they were held twice through the render.
+    pub text: Arc<str>,
     pub verbatim: bool,
     pub date: Option<NaiveDate>,
     pub appearance: Option<String>,
     pub verdict: String,
-    pub explanation_html: String,
-    /// The explanation as plain text, for share cards and meta descriptions.
-    pub explanation_text: String,
+    pub explanation_html: Arc<str>,
+    /// The explanation as plain text, for share cards and meta
+    /// descriptions; shared with the claim's summary (see `render::views`).
+    pub explanation_text: Arc<str>,
     pub sources: Vec<String>,
     /// The claim as it appeared: a screenshot of the post, the photo
     /// under review.

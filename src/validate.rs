@@ -70,7 +70,7 @@ fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
         }
     }
     for (id, title) in sample::SOURCES {
-        if briefing.sources.get(id).is_some_and(|s| s.title == title) {
+        if briefing.sources.get(id).is_some_and(|s| &*s.title == title) {
             let field = briefing.sources[id].origin.field.clone();
             found.push((field, format!("the sample source `{id}`")));
         }

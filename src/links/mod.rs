@@ -201,13 +201,13 @@ fn add_uses(
         (Field::Archived, &source.archived, &source.url),
     ] {
         let Some(url) = url else { continue };
-        links.entry(url.clone()).or_default().push(Use {
+        links.entry(url.to_string()).or_default().push(Use {
             file: source.origin.file.clone(),
             position: site.position_of(&source.origin, field.key()),
             field_path: crate::parse::yaml::join_key(&source.origin.field, field.key()),
             field,
             source: source.id.clone(),
-            other: other.clone(),
+            other: other.as_deref().map(str::to_owned),
             hosted: source.file.is_some(),
             cited_by: cited_by.clone(),
         });

@@ -761,7 +761,7 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
         image: image.into(),
         id: id.unwrap_or_default(),
         speaker: speaker.unwrap_or_default(),
-        text: text.unwrap_or_default(),
+        text: text.unwrap_or_default().into(),
         verbatim: c.verbatim.unwrap_or(false),
         date,
         appearance,
@@ -769,11 +769,13 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
         explanation_html: explanation
             .as_deref()
             .map(|md| markdown.render(md, &sub("explanation")))
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
         explanation_text: explanation
             .as_deref()
             .map(markdown::plain_text)
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .into(),
         sources,
         index,
     }
@@ -892,14 +894,14 @@ fn sources(
             Source {
                 file: file.into(),
                 id: id.0,
-                title,
-                publisher: raw.publisher.map(|t| t.0),
-                url,
+                title: title.into(),
+                publisher: raw.publisher.map(|t| t.0.into()),
+                url: url.map(Into::into),
                 withheld,
                 date,
                 accessed,
-                archived,
-                excerpt: raw.excerpt.map(|t| t.0),
+                archived: archived.map(Into::into),
+                excerpt: raw.excerpt.map(|t| t.0.into()),
                 origin: Origin {
                     file: path.to_path_buf(),
                     field: here,

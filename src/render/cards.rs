@@ -425,17 +425,16 @@ fn briefing_card<'a>(plan: &'a Plan, views: &'a BriefingViews, setting: &Setting
     let mut offset = 0.0;
     let tally = summary
         .tally
-        .entries
-        .iter()
-        .map(|entry| {
+        .entries()
+        .map(|(verdict, count, percent)| {
             let segment = TallySegment {
-                label: &entry.verdict.label,
-                tone: entry.verdict.tone,
-                count: entry.count,
+                label: &verdict.label,
+                tone: verdict.tone,
+                count,
                 offset,
-                percent: entry.percent,
+                percent,
             };
-            offset += entry.percent;
+            offset += percent;
             segment
         })
         .collect();

@@ -178,7 +178,7 @@ impl Serialize for Headline<'_> {
         struct HeadlineView<'a> {
             #[serde(flatten)]
             row: ClaimRow<'a>,
-            summary: &'a str,
+            summary: &'a views::ClaimSummary,
         }
         HeadlineView {
             row: ClaimRow::of(self.0),
@@ -545,7 +545,7 @@ impl<'a> Plan<'a> {
                 view: self.site.briefings[b]
                     .claims
                     .get(c)
-                    .map_or("", |claim| claim.explanation_text.as_str()),
+                    .map_or("", |claim| &*claim.explanation_text),
             },
         }
     }
@@ -903,14 +903,14 @@ impl View<'_> {
                 // around the speaker's own words.
                 (
                     said(config, claim, views::quoted(claim)),
-                    claim.summary.clone(),
+                    claim.summary.to_string(),
                 )
             }
             View::Embed(page) => {
                 let claim = page.card.view;
                 meta.kind = "article";
                 let words = format!("“{}”", claim.text);
-                (said(config, claim, words), claim.summary.clone())
+                (said(config, claim, words), claim.summary.to_string())
             }
             View::Speaker(page) => {
                 meta.kind = "profile";

@@ -480,8 +480,9 @@ impl Plan<'_> {
         }
         // Plain text only: an explanation's own links are relative to the
         // site, which a feed reader does not know.
+        let summary = claim.summary.to_string();
         html.push_str("<p>");
-        let _ = escape_html(FmtWriter(&mut html), &claim.summary);
+        let _ = escape_html(FmtWriter(&mut html), &summary);
         html.push_str("</p><p><a href=\"");
         let _ = escape_html(FmtWriter(&mut html), &config.absolute(&claim.url));
         html.push_str("\">");
@@ -498,7 +499,7 @@ impl Plan<'_> {
             published: Some(midnight(briefing.date)),
             authors: self.entry_authors(b, publisher),
             links,
-            summary: Some(atom::Text::plain(claim.summary.clone())),
+            summary: Some(atom::Text::plain(summary)),
             content: Some(atom::Content {
                 value: Some(html),
                 content_type: Some("html".to_owned()),

@@ -94,21 +94,23 @@ pub(crate) struct VerdictCount<'a> {
     pub count: usize,
 }
 
-/// How many claims received each verdict.
+/// How many claims received each verdict, as a page prints it: made from a
+/// [`Tally`] or a [`BriefingTally`] as it is printed, borrowing the
+/// scale's verdicts.
 #[derive(Serialize)]
-pub(crate) struct TallyView {
+pub(crate) struct TallyView<'a> {
     pub total: usize,
     /// The verdicts given at least once, in scale order: the segments of a
     /// chart.
-    pub entries: Vec<TallyEntry>,
+    pub entries: Vec<TallyEntry<'a>>,
     /// Every verdict of the scale, in order, zero counts included: the rows
     /// of a chart's table.
-    pub scale: Vec<TallyEntry>,
+    pub scale: Vec<TallyEntry<'a>>,
 }
 
 #[derive(Serialize, Clone)]
-pub(crate) struct TallyEntry {
-    pub verdict: VerdictView,
+pub(crate) struct TallyEntry<'a> {
+    pub verdict: &'a VerdictView,
     pub count: usize,
     /// The share of the total, 0–100, to one decimal place (0 when the
     /// total is 0).
@@ -285,7 +287,7 @@ pub(crate) fn claim_share_image(
     }
     claim
         .image
-        .as_ref()
+        .as_deref()
         .or(briefing.image.as_ref())
         .map(|image| image.share(config))
         .or_else(|| site_share_image(config))
@@ -305,7 +307,7 @@ pub(crate) fn quoted(claim: &ClaimView) -> String {
     if claim.verbatim {
         format!("“{}”", claim.text)
     } else {
-        claim.text.clone()
+        claim.text.to_string()
     }
 }
 
@@ -427,18 +429,20 @@ pub(crate) struct SourceView {
     pub id: String,
     pub anchor: String,
     pub sources_url: String,
-    pub title: String,
-    pub publisher: Option<String>,
-    pub url: Option<String>,
+    // Shared with the model's source, as are the archive and excerpt.
+    pub title: Arc<str>,
+    pub publisher: Option<Arc<str>>,
+    pub url: Option<Arc<str>>,
     pub withheld: Option<String>,
     pub date: Option<String>,
     pub date_display: Option<String>,
     pub accessed: Option<String>,
     pub accessed_display: Option<String>,
-    pub archived: Option<String>,
-    pub excerpt: Option<String>,
-    /// A copy of the document the desk hosts itself.
-    pub file: Option<FileView>,
+    pub archived: Option<Arc<str>>,
+    pub excerpt: Option<Arc<str>>,
+    /// A copy of the document the desk hosts itself; boxed, as most
+    /// sources have none.
+    pub file: Option<Box<FileView>>,
 }
 
 #[derive(Serialize)]
@@ -454,7 +458,8 @@ pub(crate) struct ClaimView {
     pub id: String,
     pub anchor: String,
     pub url: String,
-    pub text: String,
+    /// Shared with the model's claim, as is the explanation.
+    pub text: Arc<str>,
     pub verbatim: bool,
     pub date: Option<String>,
     pub date_display: Option<String>,
@@ -464,17 +469,97 @@ pub(crate) struct ClaimView {
     // of these were a few hundred megabytes.
     pub speaker: Arc<SpeakerRef>,
     pub verdict: Arc<VerdictView>,
-    pub explanation: String,
+    pub explanation: Arc<str>,
     /// "Verdict: False. " and the explanation as plain text, for share
     /// cards and meta descriptions.
-    pub summary: String,
+    pub summary: ClaimSummary,
     /// The claim's own page, `/briefings/<slug>/claims/<id>/`.
     pub page_url: String,
     pub sources: Vec<Arc<SourceView>>,
     pub briefing: Arc<BriefingLink>,
     /// The claim as it appeared: a screenshot of the post, the photo
-    /// under review.
-    pub image: Option<FigureView>,
+    /// under review. Boxed: most claims have none, and inline its room
+    /// was some 25 MB at 10,000 briefings.
+    pub image: Option<Box<FigureView>>,
+}
+
+/// A claim's verdict and its explanation as plain text, as one sentence
+/// ("Verdict: False. The figure is…"): written out only when it is shown
+/// (a claim page's meta, a feed entry), as the claim and its verdict share
+/// the texts it is made of. Written out in every view, it was a third copy
+/// of each explanation, some 21 MB at 10,000 briefings.
+#[derive(Clone)]
+pub(crate) struct ClaimSummary {
+    verdict: Arc<VerdictView>,
+    explanation: Arc<str>,
+    sentence: Arc<SummarySentence>,
+}
+
+impl std::fmt::Display for ClaimSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in &self.sentence.0 {
+            f.write_str(match part {
+                SummaryPart::Words(words) => words,
+                SummaryPart::Verdict => &self.verdict.label,
+                SummaryPart::Explanation => &self.explanation,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The interface string `claim_summary` in the site's language, cut where
+/// the verdict and the explanation go: read once per build, so writing out
+/// a claim's summary, which pages and feeds do several times a claim, is
+/// copying its parts.
+pub(crate) struct SummarySentence(Vec<SummaryPart>);
+
+enum SummaryPart {
+    Words(String),
+    Verdict,
+    Explanation,
+}
+
+impl SummarySentence {
+    pub(crate) fn of(language: &crate::i18n::Language) -> SummarySentence {
+        // Filled as any interface string is, with marks no text contains
+        // in place of the values, then cut at the marks.
+        const VERDICT: &str = "\u{1}verdict\u{1}";
+        const EXPLANATION: &str = "\u{1}explanation\u{1}";
+        let mut rest = language.text(
+            "claim_summary",
+            &[
+                ("verdict", VERDICT.into()),
+                ("explanation", EXPLANATION.into()),
+            ],
+        );
+        let mut parts = Vec::new();
+        loop {
+            let next = [
+                (VERDICT, SummaryPart::Verdict),
+                (EXPLANATION, SummaryPart::Explanation),
+            ]
+            .into_iter()
+            .filter_map(|(mark, part)| rest.find(mark).map(|at| (at, mark.len(), part)))
+            .min_by_key(|(at, _, _)| *at);
+            let Some((at, len, part)) = next else { break };
+            if at > 0 {
+                parts.push(SummaryPart::Words(rest[..at].to_owned()));
+            }
+            parts.push(part);
+            rest = rest[at + len..].to_owned();
+        }
+        if !rest.is_empty() {
+            parts.push(SummaryPart::Words(rest));
+        }
+        SummarySentence(parts)
+    }
+}
+
+impl Serialize for ClaimSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// A claim as a list shows it, one row of `claim_row.html`: what a row
@@ -574,7 +659,7 @@ pub(crate) struct BriefingSummary {
     pub summary: String,
     pub tags: Vec<TagView>,
     pub claim_count: usize,
-    pub tally: TallyView,
+    pub tally: BriefingTally,
     /// The lead image.
     pub image: Option<FigureView>,
 }
@@ -675,6 +760,10 @@ pub(crate) struct Shared {
     pub speakers: HashMap<String, (Arc<SpeakerRef>, u64)>,
     /// The verdicts of the scale, in order, to share among claim views.
     pub verdict_views: Vec<Arc<VerdictView>>,
+    /// The scale, shared by every briefing's tally.
+    pub scale: Arc<[VerdictView]>,
+    /// What every claim's summary is written out from.
+    pub summary_sentence: Arc<SummarySentence>,
     /// Each verdict's place on the scale, by id: a save looks up the
     /// verdict of every claim a few times over.
     verdict_index: FxHashMap<String, usize>,
@@ -708,6 +797,7 @@ impl Shared {
             .map(|(i, v)| (v.id.clone(), i))
             .collect();
         let verdict_views = verdicts.iter().cloned().map(Arc::new).collect();
+        let scale = verdicts.iter().cloned().collect();
         let site_view = site_view(site, verdicts);
         Shared {
             // Every list's pager and every source's link depend on it, and
@@ -721,6 +811,8 @@ impl Shared {
             site: site_view,
             verdict_index,
             verdict_views,
+            scale,
+            summary_sentence: Arc::new(SummarySentence::of(&site.config.locale)),
             speakers: speaker_views(site),
             tags: tag_views(site),
             authors: author_views(site),
@@ -938,21 +1030,16 @@ pub(crate) struct Tally<'a> {
     pub counts: Vec<usize>,
 }
 
-impl Tally<'_> {
-    pub(crate) fn view(&self) -> TallyView {
-        let total: usize = self.counts.iter().sum();
-        let scale: Vec<TallyEntry> = self
-            .scale
+impl<'a> TallyView<'a> {
+    fn of(scale: &'a [VerdictView], counts: &[usize]) -> TallyView<'a> {
+        let total: usize = counts.iter().sum();
+        let scale: Vec<TallyEntry> = scale
             .iter()
-            .zip(&self.counts)
+            .zip(counts)
             .map(|(verdict, &count)| TallyEntry {
-                verdict: verdict.clone(),
+                verdict,
                 count,
-                percent: if total == 0 {
-                    0.0
-                } else {
-                    (count as f64 * 1000.0 / total as f64).round() / 10.0
-                },
+                percent: percent(count, total),
                 share: format!("{}%", share_value(count, total)),
                 share_value: share_value(count, total),
             })
@@ -966,6 +1053,45 @@ impl Tally<'_> {
     }
 }
 
+/// `count` of `total` as a share of 100, to one decimal place; 0 when the
+/// total is 0.
+fn percent(count: usize, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        (count as f64 * 1000.0 / total as f64).round() / 10.0
+    }
+}
+
+/// A briefing's tally as its summary keeps it for the whole build: the
+/// counts, and the site's scale they count on, shared. Made into a
+/// [`TallyView`] only when a page shows it: each briefing's copy of every
+/// verdict's view and share, twice over (its entries and its scale), was
+/// some 45 MB at 10,000 briefings.
+pub(crate) struct BriefingTally {
+    scale: Arc<[VerdictView]>,
+    counts: Box<[usize]>,
+}
+
+impl BriefingTally {
+    /// Each verdict given at least once, in scale order, with its count
+    /// and its share of 100 to one decimal place: the segments of a chart.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&VerdictView, usize, f64)> + '_ {
+        let total: usize = self.counts.iter().sum();
+        self.scale
+            .iter()
+            .zip(self.counts.iter())
+            .filter(|(_, &count)| count > 0)
+            .map(move |(verdict, &count)| (verdict, count, percent(count, total)))
+    }
+}
+
+impl Serialize for BriefingTally {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        TallyView::of(&self.scale, &self.counts).serialize(serializer)
+    }
+}
+
 impl Hash for Tally<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.counts.hash(state);
@@ -974,7 +1100,7 @@ impl Hash for Tally<'_> {
 
 impl Serialize for Tally<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.view().serialize(serializer)
+        TallyView::of(self.scale, &self.counts).serialize(serializer)
     }
 }
 
@@ -1084,7 +1210,7 @@ fn source_view(site: &Site, key: &SourceKey, source: &Source) -> SourceView {
         accessed_display: source.accessed.map(|d| display(&site.config.locale, d)),
         archived: source.archived.clone(),
         excerpt: source.excerpt.clone(),
-        file: source.file.as_ref().map(FileView::of),
+        file: source.file.as_ref().map(|f| Box::new(FileView::of(f))),
     }
 }
 
@@ -1199,19 +1325,17 @@ fn claim_view(
         date_display: claim.date.map(|d| display(&site.config.locale, d)),
         appearance: claim.appearance.clone(),
         speaker: claim_speaker(site, shared, b, claim),
-        summary: site.config.locale.text(
-            "claim_summary",
-            &[
-                ("verdict", verdict.label.clone()),
-                ("explanation", claim.explanation_text.clone()),
-            ],
-        ),
+        summary: ClaimSummary {
+            verdict: verdict.clone(),
+            explanation: claim.explanation_text.clone(),
+            sentence: shared.summary_sentence.clone(),
+        },
         verdict,
         explanation: claim.explanation_html.clone(),
         page_url: format!("{url}claims/{}/", claim.id),
         sources,
         briefing: briefing.clone(),
-        image: claim.image.as_ref().map(FigureView::of),
+        image: claim.image.as_ref().map(|i| Box::new(FigureView::of(i))),
     }
 }
 
@@ -1274,7 +1398,13 @@ fn briefing_summary(
         summary: briefing.summary.clone(),
         tags,
         claim_count: briefing.claims.len(),
-        tally: shared.count(verdicts.iter().flatten().copied()).view(),
+        tally: BriefingTally {
+            scale: shared.scale.clone(),
+            counts: shared
+                .count(verdicts.iter().flatten().copied())
+                .counts
+                .into_boxed_slice(),
+        },
         image: briefing.image.as_ref().map(FigureView::of),
     }
 }
@@ -1363,10 +1493,9 @@ mod tests {
             summary: String::new(),
             tags: Vec::new(),
             claim_count: 2,
-            tally: TallyView {
-                total: 0,
-                entries: Vec::new(),
-                scale: Vec::new(),
+            tally: BriefingTally {
+                scale: Arc::from(Vec::new()),
+                counts: Box::default(),
             },
             image: image.as_ref().map(FigureView::of),
         }
@@ -1398,9 +1527,13 @@ mod tests {
                 url: "/desk/speakers/kim/".into(),
                 image: None,
             }),
+            summary: ClaimSummary {
+                verdict: Arc::new(verdict.clone()),
+                explanation: "".into(),
+                sentence: Arc::new(SummarySentence::of(&SiteConfig::default().locale)),
+            },
             verdict: Arc::new(verdict),
-            explanation: String::new(),
-            summary: String::new(),
+            explanation: "".into(),
             page_url: "/desk/briefings/pier/claims/built/".into(),
             sources: Vec::new(),
             briefing: Arc::new(BriefingLink {
@@ -1409,8 +1542,53 @@ mod tests {
                 date: "2024-10-31".into(),
                 date_display: "31 October 2024".into(),
             }),
-            image: image.as_ref().map(FigureView::of),
+            image: image.as_ref().map(|i| Box::new(FigureView::of(i))),
         }
+    }
+
+    /// A claim's summary reads as the interface string fills it, in each
+    /// language, though it is written out from parts.
+    #[test]
+    fn a_summary_reads_as_its_interface_string_fills_it() {
+        let verdict = Arc::new(VerdictView {
+            id: "mostly-true".into(),
+            label: "Mostly true".into(),
+            rating: Some(4),
+            url: "/verdicts/mostly-true/".into(),
+            tone: "good",
+            description: None,
+        });
+        let explanation = "The pier took a month, not a week.";
+        for tag in ["en", "fr", "de", "pt"] {
+            let language = crate::i18n::Language::load(tag, None, None).0;
+            let summary = ClaimSummary {
+                verdict: verdict.clone(),
+                explanation: explanation.into(),
+                sentence: Arc::new(SummarySentence::of(&language)),
+            };
+            let filled = language.text(
+                "claim_summary",
+                &[
+                    ("verdict", verdict.label.clone()),
+                    ("explanation", explanation.into()),
+                ],
+            );
+            assert_eq!(summary.to_string(), filled, "{tag}");
+            assert_eq!(
+                serde_json::to_value(&summary).unwrap(),
+                serde_json::Value::String(filled)
+            );
+        }
+        let english = crate::i18n::Language::load("en", None, None).0;
+        let summary = ClaimSummary {
+            verdict,
+            explanation: explanation.into(),
+            sentence: Arc::new(SummarySentence::of(&english)),
+        };
+        assert_eq!(
+            summary.to_string(),
+            "Verdict: Mostly true. The pier took a month, not a week."
+        );
     }
 
     fn url(image: Option<ShareImage>) -> Option<String> {
