@@ -24,7 +24,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use walkdir::WalkDir;
 
 use crate::config::Options;
 use crate::diagnostic::{Diagnostic, Position, Severity};
@@ -35,7 +34,7 @@ const FILE: &str = "build.json";
 
 /// Bumped whenever the stamp's meaning changes, so an older stamp is
 /// never trusted.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Environment variables that change only what is printed, never the site.
 const PRINT_ONLY: [&str; 1] = ["BRIEF_TIMINGS"];
@@ -235,21 +234,42 @@ pub(crate) fn save(root: &Path, key: Key, report: &Report) -> Result<(), String>
     Ok(())
 }
 
-/// The fingerprint of everything in the output folder: each entry's path
-/// and kind, and each file's size, modification time and inode. A file
-/// added to the folder counts too, since a build would remove it.
+/// The fingerprint of everything in the output folder: each entry's name
+/// and kind, each file's size, modification time and inode, and each
+/// folder's own fingerprint in its place. A file added to the folder counts
+/// too, since a build would remove it.
 fn outputs(output: &Path) -> Option<u64> {
+    folder(output).ok()
+}
+
+/// A folder's fingerprint, from its entries in name order. The folders
+/// below it are read on every thread: a site of 10,000 briefings has
+/// 227,000, and each costs a directory read and a `stat` per file, which
+/// both a full build (saving its stamp) and a build with nothing changed
+/// (checking it) pay. Each folder's fingerprint is of its own entries', so
+/// the result does not depend on which thread read what.
+fn folder(dir: &Path) -> std::io::Result<u64> {
+    use rayon::prelude::*;
+    let mut entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    let prints = entries
+        .par_iter()
+        .map(|entry| {
+            let mut hasher = crate::fingerprint::hasher();
+            entry.file_name().hash(&mut hasher);
+            let kind = entry.file_type()?;
+            (kind.is_file(), kind.is_dir()).hash(&mut hasher);
+            if kind.is_file() {
+                stat(&entry.metadata()?, false).hash(&mut hasher);
+            } else if kind.is_dir() {
+                folder(&entry.path())?.hash(&mut hasher);
+            }
+            Ok(hasher.finish())
+        })
+        .collect::<std::io::Result<Vec<u64>>>()?;
     let mut hasher = crate::fingerprint::hasher();
-    for entry in WalkDir::new(output).sort_by_file_name() {
-        let entry = entry.ok()?;
-        entry.path().strip_prefix(output).ok()?.hash(&mut hasher);
-        let kind = entry.file_type();
-        (kind.is_file(), kind.is_dir()).hash(&mut hasher);
-        if kind.is_file() {
-            stat(&entry.metadata().ok()?, false).hash(&mut hasher);
-        }
-    }
-    Some(hasher.finish())
+    prints.hash(&mut hasher);
+    Ok(hasher.finish())
 }
 
 /// A file's size, modification time, inode and, when asked, change time,
