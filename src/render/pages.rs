@@ -409,7 +409,7 @@ impl Serialize for ClaimRows<'_> {
                 .rows
                 .get(self.numbers[r.briefing] + r.claim)
                 .ok_or_else(|| S::Error::custom("a listed claim's row was not made"))?;
-            seq.serialize_element(row)?;
+            seq.serialize_element(&row)?;
         }
         seq.end()
     }
