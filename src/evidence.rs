@@ -192,7 +192,7 @@ fn only_source(ids: &[String]) -> String {
 fn withheld(site: &Site, source: &Source, reason: &str) -> Diagnostic {
     let field = crate::parse::yaml::join_key(&source.origin.field, "withheld");
     Diagnostic::note(
-        &source.origin.file,
+        &*source.origin.file,
         site.position_of(&source.origin, "withheld"),
         format!(
             "source `{}` is withheld: {}",
@@ -232,7 +232,7 @@ fn dated_after(
     };
     let field = crate::parse::yaml::join_key(&source.origin.field, "date");
     Diagnostic::note(
-        &source.origin.file,
+        &*source.origin.file,
         site.position_of(&source.origin, "date"),
         format!("source `{}` is dated {date}, {when}", source.id),
     )

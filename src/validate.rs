@@ -267,7 +267,7 @@ pub(crate) fn site_checks(site: &Site) -> Vec<Diagnostic> {
         if !is_id(&author.id) {
             out.push(
                 Diagnostic::error(
-                    &author.origin.file,
+                    &*author.origin.file,
                     site.position(&author.origin),
                     format!("author id `{}` cannot be used in a URL", author.id),
                 )
@@ -351,7 +351,7 @@ fn speaker_id(site: &Site, speaker: &Speaker, out: &mut Vec<Diagnostic>) {
     if !is_id(&speaker.id) {
         out.push(
             Diagnostic::error(
-                &speaker.origin.file,
+                &*speaker.origin.file,
                 site.position(&speaker.origin),
                 format!("speaker id `{}` cannot be used in a URL", speaker.id),
             )
@@ -794,7 +794,7 @@ fn speaker_conflict(site: &Site, id: &str, speaker: &Speaker, other: &Speaker) -
 }
 
 fn conflict(site: &Site, here: &Origin, message: &str, sub: &str) -> Diagnostic {
-    Diagnostic::error(&here.file, site.position_of(here, sub), message)
+    Diagnostic::error(&*here.file, site.position_of(here, sub), message)
         .with_field(here.field.clone())
         .with_hint("an id means one thing across the site: use the same name in both places, or give one of them a different id")
 }
@@ -1062,7 +1062,7 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
         if !cited.contains(id.as_str()) {
             out.push(
                 Diagnostic::warning(
-                    &source.origin.file,
+                    &*source.origin.file,
                     site.position(&source.origin),
                     format!("source `{id}` is not cited by any claim"),
                 )

@@ -825,6 +825,7 @@ fn speakers(
     path: &Path,
     f: &mut Fields,
 ) -> IndexMap<String, Speaker> {
+    let defined_in: std::sync::Arc<Path> = path.into();
     let mut out = IndexMap::new();
     for (id, raw) in map.0 {
         let here = yaml::join_key(field, id.as_str());
@@ -849,7 +850,7 @@ fn speakers(
                 role: raw.role.map(|t| t.0),
                 affiliation: raw.affiliation.map(|t| t.0),
                 origin: Origin {
-                    file: path.to_path_buf(),
+                    file: defined_in.clone(),
                     field: here,
                 },
             },
@@ -864,6 +865,7 @@ fn sources(
     path: &Path,
     f: &mut Fields,
 ) -> IndexMap<String, Source> {
+    let defined_in: std::sync::Arc<Path> = path.into();
     let mut out = IndexMap::new();
     for (id, raw) in map.0 {
         let here = yaml::join_key(field, id.as_str());
@@ -903,11 +905,10 @@ fn sources(
                 archived: archived.map(Into::into),
                 excerpt: raw.excerpt.map(|t| t.0.into()),
                 origin: Origin {
-                    file: path.to_path_buf(),
+                    file: defined_in.clone(),
                     field: here,
                 },
                 hash: 0,
-                sort_key: String::new(),
             }
             .sealed(),
         );
@@ -951,6 +952,7 @@ fn authors(
     path: &Path,
     f: &mut Fields,
 ) -> IndexMap<String, Author> {
+    let defined_in: std::sync::Arc<Path> = path.into();
     let mut out = IndexMap::new();
     for (id, raw) in map.0 {
         let here = yaml::join_key(field, id.as_str());
@@ -974,7 +976,7 @@ fn authors(
                 url,
                 image: raw.image.map(|t| t.0),
                 origin: Origin {
-                    file: path.to_path_buf(),
+                    file: defined_in.clone(),
                     field: here,
                 },
             },
