@@ -230,23 +230,17 @@ fn register_language(tera: &mut Tera, language: Arc<Language>) {
 /// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
 /// into `&#x2F;`, which is safe but makes every URL in the source unreadable.
 fn escape_html(input: &str) -> String {
-    let special = |byte: &u8| matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'');
     // Nearly every string a page prints has nothing to escape: one scan and
     // one copy. Otherwise the runs between special characters go in whole.
-    let Some(first) = input.bytes().position(|b| special(&b)) else {
+    let Some(first) = input.bytes().position(|b| entity(b).is_some()) else {
         return input.to_owned();
     };
     let mut out = String::with_capacity(input.len() + 16);
     out.push_str(&input[..first]);
     let mut start = first;
     for (at, byte) in input.bytes().enumerate().skip(first) {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
+        let Some(entity) = entity(byte) else {
+            continue;
         };
         out.push_str(&input[start..at]);
         out.push_str(entity);
@@ -254,6 +248,19 @@ fn escape_html(input: &str) -> String {
     }
     out.push_str(&input[start..]);
     out
+}
+
+/// What `byte` is written as in HTML, if it must be escaped: one list for
+/// both the scan and the writing, so they cannot disagree.
+fn entity(byte: u8) -> Option<&'static str> {
+    match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
 }
 
 fn builtin_path(name: &str) -> PathBuf {
@@ -378,5 +385,16 @@ mod tests {
         );
         assert_eq!(escape_html("é<ü>€&"), "é&lt;ü&gt;€&amp;");
         assert_eq!(escape_html("&&"), "&amp;&amp;");
+        // Each alone in a string: the scan for a first special character
+        // finds every one of them.
+        for (special, entity) in [
+            ("&", "&amp;"),
+            ("<", "&lt;"),
+            (">", "&gt;"),
+            ("\"", "&quot;"),
+            ("'", "&#x27;"),
+        ] {
+            assert_eq!(escape_html(&format!("a{special}b")), format!("a{entity}b"));
+        }
     }
 }
