@@ -524,6 +524,28 @@ fn sources_page_lists_a_source_cited_in_two_briefings_once() {
 }
 
 #[test]
+fn sources_page_lists_sources_by_title_whatever_their_case() {
+    let briefing = MINIMAL_BRIEFING
+        .replace(
+            "sources:\n  charter:",
+            "sources:\n  b:\n    title: banana report\n    url: https://example.org/b\n  c:\n    title: Cherry Audit\n    url: https://example.org/c\n  charter:",
+        )
+        .replace("sources: [charter]", "sources: [charter, b, c]");
+    let site = Site::with(&[("content/briefings/one.md", &briefing)]);
+    site.build();
+    let titles = texts(&site.page("/sources/"), ".source-entry__title");
+    assert_eq!(
+        titles,
+        [
+            "banana report",
+            "Charter of the United Nations",
+            "Cherry Audit"
+        ],
+        "upper case does not sort first on /sources/"
+    );
+}
+
+#[test]
 fn one_document_defined_in_two_briefings_is_one_source() {
     let site = Site::with(&[
         ("content/briefings/one.md", MINIMAL_BRIEFING),
