@@ -1170,7 +1170,7 @@ Second body.
                     .context(&templates, &base, page)
                     .into_json()
                     .to_string();
-                (page.path.clone(), (page.fingerprint, received))
+                (page.path(), (page.fingerprint, received))
             })
             .collect()
     }

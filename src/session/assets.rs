@@ -109,17 +109,14 @@ fn clashes(
 ) -> Vec<Diagnostic> {
     // Only pages under a folder that holds an asset can clash with one.
     let tops: HashSet<&std::ffi::OsStr> = assets.iter().filter_map(|a| a.iter().next()).collect();
+    let near: Vec<(PathBuf, &PlannedPage)> = pages
+        .iter()
+        .map(|page| (page.path(), page))
+        .filter(|(path, _)| path.iter().next().is_some_and(|top| tops.contains(top)))
+        .collect();
     let mut taken: HashMap<&Path, &PlannedPage> = HashMap::new();
-    for page in pages {
-        if !page
-            .path
-            .iter()
-            .next()
-            .is_some_and(|top| tops.contains(top))
-        {
-            continue;
-        }
-        for path in page.path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+    for (path, page) in &near {
+        for path in path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
             taken.entry(path).or_insert(page);
         }
     }
@@ -186,10 +183,11 @@ fn media_clashes(
             }
         }
     }
+    let paths: Vec<(PathBuf, &str)> = pages.iter().map(|p| (p.path(), p.url.as_str())).collect();
     let mut pages_at: HashMap<&Path, &str> = HashMap::new();
-    for page in pages {
-        for path in page.path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
-            pages_at.entry(path).or_insert(&page.url);
+    for (path, url) in &paths {
+        for path in path.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+            pages_at.entry(path).or_insert(url);
         }
     }
     let statics: HashSet<&Path> = static_files

@@ -445,7 +445,7 @@ fn language_folder_clashes(
             "`{folder}/` holds the pages in `{language}`, one of the site's languages: rename this file"
         );
         for page in pages {
-            if page.path.starts_with(&folder) {
+            if page.path().starts_with(&folder) {
                 let file = page
                     .source(&main.site)
                     .map_or_else(|| PathBuf::from("site.yaml"), Path::to_path_buf);

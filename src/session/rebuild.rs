@@ -315,7 +315,7 @@ impl Session {
         if let Some((_, pages)) = self.output.layout.filter(|_| layout.same) {
             return Ok(pages);
         }
-        let mut keep: HashSet<PathBuf> = plan.pages.iter().map(|p| p.path.clone()).collect();
+        let mut keep: HashSet<PathBuf> = plan.pages.iter().map(|p| p.path()).collect();
         keep.extend(layout.assets.iter().cloned());
         keep.extend(index.iter().cloned());
         self.render.retain(|path| keep.contains(path));
