@@ -61,14 +61,14 @@ impl Session {
         let mut other_caches: Vec<render::Cache> =
             others.iter().map(|_| render::Cache::new(mode)).collect();
         let staging = write::Staging::begin(&self.output.dir).map_err(Failure::Write)?;
-        // Each file's path, fingerprint and whether its bytes are new.
+        let keep = mode == BuildMode::Kept;
         let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {
             let written = staging.put(&path, &bytes)?;
-            Ok((path, fingerprint::of_file(&bytes), written))
+            Ok(Put::new(path, fingerprint::of_file(&bytes), written, keep))
         };
         let stream = |path: &Path, file: &DataFile| -> Result<_, write::WriteError> {
             let (hash, written) = staging.put_stream(path, &|out| file.write(out))?;
-            Ok((path.to_path_buf(), hash, written))
+            Ok(Put::new(path.to_path_buf(), hash, written, keep))
         };
         let static_files = &self.loaded.files.static_files;
         let root = self.options.root.clone();
@@ -109,14 +109,14 @@ impl Session {
         }
         let assets = assets::files(&compiled.highlight_css, static_files, &compiled.media);
         done.extend(assets.into_iter().map(put));
-        let done: Vec<(PathBuf, u64, bool)> = done
+        let done: Vec<Put> = done
             .into_iter()
             .collect::<Result<_, write::WriteError>>()
             .map_err(Failure::Write)?;
         staging.finish().map_err(Failure::Write)?;
         self.stopwatch.lap("swap");
 
-        let count = done.iter().filter(|(_, _, written)| *written).count();
+        let count = done.iter().filter(|put| put.written).count();
         let warnings = sorted(std::mem::take(&mut compiled.warnings));
         let mut warnings = warnings;
         warnings.extend(images.warning);
@@ -136,18 +136,15 @@ impl Session {
         report.cards_reused = counts.reused;
         report.stages = self.stopwatch.stages.clone();
         report.files = done.len();
-        report.pages = done
-            .iter()
-            .filter(|(p, _, _)| p.extension().is_some_and(|e| e == "html"))
-            .count();
+        report.pages = done.iter().filter(|put| put.page).count();
         let changed_pages = done
             .iter()
-            .filter(|(p, _, written)| *written && p.extension().is_some_and(|e| e == "html"))
-            .map(|(p, _, _)| p.clone())
+            .filter(|put| put.written && put.page)
+            .filter_map(|put| put.path.clone())
             .collect();
         self.output.written = done
             .into_iter()
-            .map(|(path, hash, _)| (path, hash))
+            .filter_map(|put| Some((put.path?, put.hash)))
             .collect();
         self.output.layout = Some((layout, report.pages));
         self.output.media = media_keys(&compiled.media);
@@ -164,6 +161,32 @@ impl Session {
         }
         self.finish(compiled);
         Ok((report, changed_pages))
+    }
+}
+
+/// What became of one file of the site as it was put into the staging
+/// folder.
+struct Put {
+    /// Its path, kept only when a rebuild may follow: a one-off build's
+    /// report only counts the files, and their paths were some 15 MB at
+    /// 10,000 briefings.
+    path: Option<PathBuf>,
+    /// Whether it is a page (an HTML file).
+    page: bool,
+    hash: u64,
+    /// Whether its bytes were written, rather than linked from the old
+    /// output.
+    written: bool,
+}
+
+impl Put {
+    fn new(path: PathBuf, hash: u64, written: bool, keep: bool) -> Put {
+        Put {
+            page: path.extension().is_some_and(|e| e == "html"),
+            path: keep.then_some(path),
+            hash,
+            written,
+        }
     }
 }
 
