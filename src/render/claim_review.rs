@@ -341,6 +341,6 @@ fn review<'a>(
             rating_value: rated.map(|r| r.0),
             worst_rating: rated.map(|r| r.2),
         },
-        url: config.absolute(&claim.url),
+        url: config.absolute(&claim.url()),
     }
 }

@@ -455,14 +455,14 @@ impl<'a> Plan<'a> {
                     "briefings/{slug}/claims/{}/index.html",
                     self.site.briefings[b].claims[c].id
                 ),
-                self.briefings[b].claims[c].page_url.clone(),
+                self.briefings[b].claims[c].page_url(),
             ),
             Job::Embed(b, c, slug) => (
                 format!(
                     "briefings/{slug}/claims/{}/embed/index.html",
                     self.site.briefings[b].claims[c].id
                 ),
-                format!("{}embed/", self.briefings[b].claims[c].page_url),
+                format!("{}embed/", self.briefings[b].claims[c].page_url()),
             ),
             Job::Speakers => single("speakers"),
             Job::Speaker(id, k) => list(

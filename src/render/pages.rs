@@ -208,10 +208,10 @@ struct SharingView {
 impl Serialize for Sharing<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (claim, config) = (self.claim, self.config);
-        let embed_url = config.absolute(&format!("{}embed/", claim.page_url));
+        let embed_url = config.absolute(&format!("{}embed/", claim.page_url()));
         SharingView {
             embed_code: embed_code(config, &embed_url, claim),
-            share: share_links(config, &config.absolute(&claim.page_url), claim),
+            share: share_links(config, &config.absolute(&claim.page_url()), claim),
             embed_url,
         }
         .serialize(serializer)
@@ -537,7 +537,7 @@ impl<'a> Plan<'a> {
                 fingerprint: 0,
                 view: &card.view.briefing,
             },
-            claim_page: self.site.config.absolute(&card.view.page_url),
+            claim_page: self.site.config.absolute(&card.view.page_url()),
             card,
             summary: self.summary(&self.briefings[b]),
             explanation: Fingerprinted {

@@ -651,7 +651,7 @@ enum DocRecord<'a> {
     },
     Claim {
         briefing: usize,
-        anchor: &'a str,
+        anchor: String,
         text: &'a str,
         verbatim: bool,
         speaker: Option<usize>,
@@ -1058,7 +1058,7 @@ fn doc_chunk(
             let claim = &views.claims[c];
             DocRecord::Claim {
                 briefing: local(b),
-                anchor: &claim.anchor,
+                anchor: claim.anchor(),
                 text: &claim.text,
                 verbatim: claim.verbatim,
                 speaker: speaker_index.get(claim.speaker.id.as_str()).copied(),

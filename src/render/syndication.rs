@@ -6,6 +6,7 @@
 //! from changed (see [`Plan::data_files`]): `claims.json` holds every claim
 //! of the site, and most saves leave it alone.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -470,7 +471,7 @@ impl Plan<'_> {
         let config = &self.site.config;
         let briefing = &self.site.briefings[b];
         let claim = &self.briefings[b].claims[c];
-        let url = config.absolute(&claim.page_url);
+        let url = config.absolute(&claim.page_url());
         let image = claim.image.as_ref().map(|i| i.share(config));
         let mut links = vec![link(&url, "alternate", "text/html")];
         links.extend(image.as_ref().map(enclosure));
@@ -484,7 +485,7 @@ impl Plan<'_> {
         html.push_str("<p>");
         let _ = escape_html(FmtWriter(&mut html), &summary);
         html.push_str("</p><p><a href=\"");
-        let _ = escape_html(FmtWriter(&mut html), &config.absolute(&claim.url));
+        let _ = escape_html(FmtWriter(&mut html), &config.absolute(&claim.url()));
         html.push_str("\">");
         let _ = escape_html(FmtWriter(&mut html), &briefing.title);
         html.push_str("</a></p>");
@@ -600,7 +601,7 @@ impl Plan<'_> {
 
     /// Every page a search engine should know, with the day it last
     /// changed where the content says so.
-    fn sitemap_urls(&self) -> Vec<(&str, Option<NaiveDate>)> {
+    fn sitemap_urls(&self) -> Vec<(Cow<'_, str>, Option<NaiveDate>)> {
         let site = self.site;
         let changed = |b: usize| site.briefings[b].last_changed();
         let newest = site.briefings.iter().map(|b| b.last_changed()).max();
@@ -654,10 +655,10 @@ impl Plan<'_> {
                 Job::Page(_) => None,
                 _ => newest,
             };
-            urls.push((page.url.as_str(), lastmod));
+            urls.push((Cow::Borrowed(page.url.as_str()), lastmod));
             if let Job::Briefing(b) = page.job {
                 for claim in &self.briefings[b].claims {
-                    urls.push((claim.page_url.as_str(), Some(changed(b))));
+                    urls.push((Cow::Owned(claim.page_url()), Some(changed(b))));
                 }
             }
         }
@@ -799,8 +800,8 @@ impl Plan<'_> {
             let (claim, view) = (&briefing.claims[c], &self.briefings[b].claims[c]);
             let record = ClaimRecord {
                 id: &view.id,
-                url: absolute(&view.url),
-                page: absolute(&view.page_url),
+                url: absolute(&view.url()),
+                page: absolute(&view.page_url()),
                 text: &view.text,
                 verbatim: view.verbatim,
                 said: view.date.as_deref(),
@@ -878,7 +879,10 @@ fn write_members<T: Sync>(
 
 /// Every URL of the sitemap with the day it last changed, and each URL's
 /// versions in the site's other languages.
-type SitemapUrls<'a> = (Vec<(&'a str, Option<NaiveDate>)>, Vec<Vec<TranslationLink>>);
+type SitemapUrls<'a> = (
+    Vec<(Cow<'a, str>, Option<NaiveDate>)>,
+    Vec<Vec<TranslationLink>>,
+);
 
 /// `sitemap.xml` for these URLs; past 50,000 of them, an index of
 /// `sitemaps/sitemap-N.xml` files, each made only when it is written.
@@ -948,7 +952,7 @@ fn sitemap_part(n: usize) -> PathBuf {
 /// `xhtml:link` elements, the default language's also as `x-default`.
 fn urlset(
     config: &SiteConfig,
-    urls: &[(&str, Option<NaiveDate>)],
+    urls: &[(Cow<'_, str>, Option<NaiveDate>)],
     alternates: &[Vec<TranslationLink>],
 ) -> Vec<u8> {
     let mut out = String::with_capacity(urls.len() * 96 + 128);
@@ -1057,7 +1061,7 @@ fn entry_html(
         html.push_str("<ul>");
         for claim in claims {
             html.push_str("<li><a href=\"");
-            let _ = escape_html(FmtWriter(&mut html), &absolute(&claim.url));
+            let _ = escape_html(FmtWriter(&mut html), &absolute(&claim.url()));
             html.push_str("\">");
             // Quotation marks only around the speaker's own words, as on the card.
             let said = language.text(
@@ -1233,6 +1237,7 @@ mod tests {
             ("/d/c/", day(3)),
             ("/d/e/", None),
         ];
+        let urls = urls.map(|(url, day)| (Cow::Borrowed(url), day));
         let all = Arc::new((urls.to_vec(), Vec::new()));
         let files: Vec<(String, String)> = sitemap(&config, Arc::clone(&all), 2)
             .iter()
