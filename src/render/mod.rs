@@ -438,53 +438,27 @@ impl<'a> Plan<'a> {
         jobs
     }
 
-    /// Where page `job` goes: its path under the output folder, and its URL.
-    fn place(&self, job: Job) -> (String, String) {
+    /// The URL of page `job`, which says where it goes (see
+    /// [`PlannedPage::path`]).
+    fn url(&self, job: Job) -> String {
         let base = &self.site.config.base_path;
-        let list =
-            |folder: &str, url: &str, k| (views::paged_path(folder, k), views::paged_url(url, k));
-        let single = |folder: &str| (format!("{folder}/index.html"), format!("{base}{folder}/"));
+        let single = |folder: &str| format!("{base}{folder}/");
         match job {
-            Job::Index(k) => list("", base, k),
-            Job::Briefing(b) => (
-                format!("briefings/{}/index.html", self.site.briefings[b].slug),
-                self.briefings[b].summary.url.clone(),
-            ),
-            Job::Claim(b, c, slug) => (
-                format!(
-                    "briefings/{slug}/claims/{}/index.html",
-                    self.site.briefings[b].claims[c].id
-                ),
-                self.briefings[b].claims[c].page_url(),
-            ),
-            Job::Embed(b, c, slug) => (
-                format!(
-                    "briefings/{slug}/claims/{}/embed/index.html",
-                    self.site.briefings[b].claims[c].id
-                ),
-                format!("{}embed/", self.briefings[b].claims[c].page_url()),
-            ),
+            Job::Index(k) => views::paged_url(base, k),
+            Job::Briefing(b) => self.briefings[b].summary.url.clone(),
+            Job::Claim(b, c, _) => self.briefings[b].claims[c].page_url(),
+            Job::Embed(b, c, _) => format!("{}embed/", self.briefings[b].claims[c].page_url()),
             Job::Speakers => single("speakers"),
-            Job::Speaker(id, k) => list(
-                &format!("speakers/{id}/"),
-                &self.shared.speakers[id].0.url,
-                k,
-            ),
-            Job::Sources(k) => list("sources/", &format!("{base}sources/"), k),
+            Job::Speaker(id, k) => views::paged_url(&self.shared.speakers[id].0.url, k),
+            Job::Sources(k) => views::paged_url(&single("sources"), k),
             Job::Verdicts => single("verdicts"),
-            Job::Verdict(i, k) => {
-                let verdict = &self.shared.site.verdicts[i];
-                let folder = format!("verdicts/{}/", slug::slugify(&verdict.id));
-                list(&folder, &verdict.url, k)
-            }
+            Job::Verdict(i, k) => views::paged_url(&self.shared.site.verdicts[i].url, k),
             Job::Tags => single("tags"),
-            Job::Tag(slug, k) => list(&format!("tags/{slug}/"), &self.shared.tags[slug].0.url, k),
-            Job::Author(id, k) => {
-                list(&format!("authors/{id}/"), &self.shared.authors[id].0.url, k)
-            }
+            Job::Tag(slug, k) => views::paged_url(&self.shared.tags[slug].0.url, k),
+            Job::Author(id, k) => views::paged_url(&self.shared.authors[id].0.url, k),
             Job::Page(i) => single(&self.site.pages[i].slug),
             Job::Corrections => single("corrections"),
-            Job::NotFound => ("404.html".into(), format!("{base}404.html")),
+            Job::NotFound => format!("{base}404.html"),
             Job::Search => single(search::FOLDER),
         }
     }
@@ -492,7 +466,7 @@ impl<'a> Plan<'a> {
     /// Page `job`, placed and fingerprinted: the site's shared views, its
     /// template and the view it receives.
     fn planned(&self, templates: &Templates, job: Job<'a>) -> PlannedPage<'a> {
-        let (path, url) = self.place(job);
+        let url = self.url(job);
         let fingerprint = crate::fingerprint::of(&(
             self.shared.site_hash,
             templates.fingerprint(job.template()),
@@ -502,19 +476,17 @@ impl<'a> Plan<'a> {
                 .collect::<Vec<_>>(),
             self.view(job),
         ));
-        self.placed(job, path, url, fingerprint)
+        self.placed(job, url, fingerprint)
     }
 
-    /// Page `job` at `url`, whose output path `path` follows from its URL.
-    fn placed(&self, job: Job<'a>, path: String, url: String, fingerprint: u64) -> PlannedPage<'a> {
-        let page = PlannedPage {
+    /// Page `job` at `url`.
+    fn placed(&self, job: Job<'a>, url: String, fingerprint: u64) -> PlannedPage<'a> {
+        PlannedPage {
             job,
             url,
             below_base: self.site.config.base_path.len(),
             fingerprint,
-        };
-        debug_assert_eq!(page.path(), PathBuf::from(path), "{}", page.url);
-        page
+        }
     }
 
     /// The fingerprint of a briefing's claim pages, taken together.
@@ -572,8 +544,7 @@ impl<'a> Plan<'a> {
                 Job::Claim(b, c, &briefing.slug),
                 Job::Embed(b, c, &briefing.slug),
             ] {
-                let (path, url) = self.place(job);
-                let page = self.placed(job, path, url, self.claim_pages[b]);
+                let page = self.placed(job, self.url(job), self.claim_pages[b]);
                 self.pages.push(page);
             }
         }

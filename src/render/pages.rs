@@ -1156,6 +1156,54 @@ Second body.
         }
     }
 
+    #[test]
+    fn each_page_goes_where_its_url_says_below_the_base_path() {
+        let mut files = files();
+        files[0].1 = "title: Desk\npaginate: 1\nbase_url: https://desk.example.org/desk/\n".into();
+        let site = site(&files);
+        let templates = templates(&[], Default::default()).unwrap();
+        let mut plan = plan(&site, &templates, &mut Cache::default(), 0);
+        plan.add_claim_pages();
+        let placed: BTreeMap<&str, PathBuf> = plan
+            .pages
+            .iter()
+            .map(|p| (p.url.as_str(), p.path()))
+            .collect();
+        for (url, path) in [
+            ("/desk/", "index.html"),
+            ("/desk/page/2/", "page/2/index.html"),
+            ("/desk/briefings/first/", "briefings/first/index.html"),
+            (
+                "/desk/briefings/first/claims/one/",
+                "briefings/first/claims/one/index.html",
+            ),
+            (
+                "/desk/briefings/first/claims/one/embed/",
+                "briefings/first/claims/one/embed/index.html",
+            ),
+            ("/desk/speakers/", "speakers/index.html"),
+            (
+                "/desk/speakers/kim/page/2/",
+                "speakers/kim/page/2/index.html",
+            ),
+            ("/desk/sources/", "sources/index.html"),
+            ("/desk/verdicts/false/", "verdicts/false/index.html"),
+            (
+                "/desk/tags/sanctions/page/2/",
+                "tags/sanctions/page/2/index.html",
+            ),
+            ("/desk/about/", "about/index.html"),
+            ("/desk/corrections/", "corrections/index.html"),
+            ("/desk/search/", "search/index.html"),
+            ("/desk/404.html", "404.html"),
+        ] {
+            assert_eq!(placed.get(url), Some(&PathBuf::from(path)), "{url}");
+        }
+        // No two pages share a path.
+        let paths: std::collections::HashSet<PathBuf> = placed.into_values().collect();
+        assert_eq!(paths.len(), plan.pages.len());
+    }
+
     /// Every page's fingerprint, and what its template receives.
     fn pages(site: &Site) -> BTreeMap<PathBuf, (u64, String)> {
         let templates = templates(&[], Default::default()).unwrap();

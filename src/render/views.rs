@@ -734,16 +734,6 @@ pub(crate) fn paged_url(url: &str, page: usize) -> String {
     }
 }
 
-/// The output path of page `page` of the list in `folder` (`""` for the
-/// index, else ending with `/`).
-pub(crate) fn paged_path(folder: &str, page: usize) -> String {
-    if page == 0 {
-        format!("{folder}index.html")
-    } else {
-        format!("{folder}page/{}/index.html", page + 1)
-    }
-}
-
 /// The entries of a list of `len` that page `page` (from 0) shows.
 pub(crate) fn page_range(len: usize, page: usize, per_page: usize) -> std::ops::Range<usize> {
     (page * per_page).min(len)..((page + 1) * per_page).min(len)
