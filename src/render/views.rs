@@ -867,7 +867,7 @@ impl Shared {
     pub(crate) fn date(&self, day: NaiveDate) -> (Arc<str>, Arc<str>) {
         match self.dates.get(&day) {
             Some((iso, shown)) => (iso.clone(), shown.clone()),
-            None => (iso(day).into(), display(&self.language, day).into()),
+            None => written_day(&self.language, day),
         }
     }
 
@@ -1258,11 +1258,13 @@ fn shared_dates(site: &Site) -> FxHashMap<NaiveDate, (Arc<str>, Arc<str>)> {
     days.sort_unstable();
     days.dedup();
     days.into_iter()
-        .map(|day| {
-            let written = (iso(day).into(), display(&site.config.locale, day).into());
-            (day, written)
-        })
+        .map(|day| (day, written_day(&site.config.locale, day)))
         .collect()
+}
+
+/// Day `day` as ISO and as readers of `language` write it.
+fn written_day(language: &crate::i18n::Language, day: NaiveDate) -> (Arc<str>, Arc<str>) {
+    (iso(day).into(), display(language, day).into())
 }
 
 /// The view of a source. Its dates are shared through `shared` when given;
@@ -1278,10 +1280,10 @@ fn source_view(
     let sources = format!("{}sources/", site.config.base_path);
     let day = |day| match shared {
         Some(shared) => shared.date(day),
-        None => (iso(day).into(), display(&site.config.locale, day).into()),
+        None => written_day(&site.config.locale, day),
     };
-    let date = source.date.map(day);
-    let accessed = source.accessed.map(day);
+    let (date, date_display) = source.date.map(day).unzip();
+    let (accessed, accessed_display) = source.accessed.map(day).unzip();
     SourceView {
         id: source.id.clone(),
         sources_url: format!("{}#{anchor}", paged_url(&sources, page)),
@@ -1290,10 +1292,10 @@ fn source_view(
         publisher: source.publisher.clone(),
         url: source.url.clone(),
         withheld: source.withheld.clone(),
-        date: date.clone().map(|(iso, _)| iso),
-        date_display: date.map(|(_, shown)| shown),
-        accessed: accessed.clone().map(|(iso, _)| iso),
-        accessed_display: accessed.map(|(_, shown)| shown),
+        date,
+        date_display,
+        accessed,
+        accessed_display,
         archived: source.archived.clone(),
         excerpt: source.excerpt.clone(),
         file: source.file.as_ref().map(|f| Box::new(FileView::of(f))),
@@ -1384,7 +1386,7 @@ fn claim_view(
     briefing: &Arc<BriefingLink>,
     sources: &mut HashMap<SourceKey, Arc<SourceView>>,
 ) -> ClaimView {
-    let date = claim.date.map(|day| shared.date(day));
+    let (date, date_display) = claim.date.map(|day| shared.date(day)).unzip();
     let verdict = verdict
         .map(|i| &shared.verdict_views[i])
         .or(shared.verdict_views.last())
@@ -1405,8 +1407,8 @@ fn claim_view(
         id: claim.id.clone(),
         text: claim.text.clone(),
         verbatim: claim.verbatim,
-        date: date.clone().map(|(iso, _)| iso),
-        date_display: date.map(|(_, shown)| shown),
+        date,
+        date_display,
         appearance: claim.appearance.clone(),
         speaker: claim_speaker(site, shared, b, claim),
         summary: ClaimSummary {
