@@ -195,14 +195,7 @@ impl Staging {
         }
         // One open, one write, one close: `fs::write` writes the whole
         // buffer in one call for a regular file.
-        match fs::write(&path, bytes) {
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                let folder = path.parent().unwrap_or(&self.staging);
-                fs::create_dir_all(folder).map_err(io_error(folder))?;
-                fs::write(&path, bytes).map_err(io_error(&path))?;
-            }
-            written => written.map_err(io_error(&path))?,
-        }
+        in_made_folder(&path, || fs::write(&path, bytes)).map_err(io_error(&path))?;
         Ok(true)
     }
 
@@ -316,6 +309,21 @@ impl Staging {
 /// The size of the pieces a streamed file is written and compared in.
 const STREAM_BUFFER: usize = 64 * 1024;
 
+/// Creates the file at `path` with `create`; when its folder is missing,
+/// taken for made because another folder has the same fingerprint (see
+/// [`Staging::folders`]), makes the folder and creates the file again.
+fn in_made_folder<T>(path: &Path, create: impl Fn() -> io::Result<T>) -> io::Result<T> {
+    match create() {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            if let Some(folder) = path.parent() {
+                fs::create_dir_all(folder)?;
+            }
+            create()
+        }
+        created => created,
+    }
+}
+
 /// A file being streamed into the staging folder. While its bytes match
 /// the old output's file (`old`, with its length) nothing is written; at
 /// the first difference the file is created, the matching start copied
@@ -346,16 +354,7 @@ impl StreamedFile<'_> {
 
     /// Creates the file with the bytes that matched so far.
     fn diverge(&mut self) -> io::Result<&mut fs::File> {
-        let mut out = match fs::File::create(self.path) {
-            // Its folder unmade, taken for one of the same fingerprint.
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                if let Some(folder) = self.path.parent() {
-                    fs::create_dir_all(folder)?;
-                }
-                fs::File::create(self.path)?
-            }
-            created => created?,
-        };
+        let mut out = in_made_folder(self.path, || fs::File::create(self.path))?;
         if self.same > 0 {
             let mut old = fs::File::open(self.previous)?;
             let copied = io::copy(&mut (&mut old).take(self.same), &mut out)?;
