@@ -64,11 +64,13 @@ impl Session {
         let keep = mode == BuildMode::Kept;
         let put = |(path, bytes): render::OutputFile| -> Result<_, write::WriteError> {
             let written = staging.put(&path, &bytes)?;
-            Ok(Put::new(path, fingerprint::of_file(&bytes), written, keep))
+            // Fingerprinted only for a rebuild to compare against.
+            let hash = keep.then(|| fingerprint::of_file(&bytes));
+            Ok(Put::new(path, hash, written))
         };
         let stream = |path: &Path, file: &DataFile| -> Result<_, write::WriteError> {
             let (hash, written) = staging.put_stream(path, &|out| file.write(out))?;
-            Ok(Put::new(path.to_path_buf(), hash, written, keep))
+            Ok(Put::new(path.to_path_buf(), keep.then_some(hash), written))
         };
         let static_files = &self.loaded.files.static_files;
         let root = self.options.root.clone();
@@ -140,12 +142,9 @@ impl Session {
         let changed_pages = done
             .iter()
             .filter(|put| put.written && put.page)
-            .filter_map(|put| put.path.clone())
+            .filter_map(|put| Some(put.kept.as_ref()?.0.clone()))
             .collect();
-        self.output.written = done
-            .into_iter()
-            .filter_map(|put| Some((put.path?, put.hash)))
-            .collect();
+        self.output.written = done.into_iter().filter_map(|put| put.kept).collect();
         self.output.layout = Some((layout, report.pages));
         self.output.media = media_keys(&compiled.media);
         self.render = cache;
@@ -167,24 +166,23 @@ impl Session {
 /// What became of one file of the site as it was put into the staging
 /// folder.
 struct Put {
-    /// Its path, kept only when a rebuild may follow: a one-off build's
-    /// report only counts the files, and their paths were some 15 MB at
-    /// 10,000 briefings.
-    path: Option<PathBuf>,
+    /// Its path and the fingerprint of its bytes, kept only when a rebuild
+    /// may follow: a one-off build's report only counts the files, and
+    /// their paths were some 15 MB at 10,000 briefings.
+    kept: Option<(PathBuf, u64)>,
     /// Whether it is a page (an HTML file).
     page: bool,
-    hash: u64,
     /// Whether its bytes were written, rather than linked from the old
     /// output.
     written: bool,
 }
 
 impl Put {
-    fn new(path: PathBuf, hash: u64, written: bool, keep: bool) -> Put {
+    /// The file at `path`, kept when it has a fingerprint `hash`.
+    fn new(path: PathBuf, hash: Option<u64>, written: bool) -> Put {
         Put {
             page: path.extension().is_some_and(|e| e == "html"),
-            path: keep.then_some(path),
-            hash,
+            kept: hash.map(|hash| (path, hash)),
             written,
         }
     }
