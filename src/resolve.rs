@@ -56,7 +56,7 @@ pub enum SourceKey {
 #[derive(Clone, Debug)]
 pub struct CitedSource {
     pub key: SourceKey,
-    pub anchor: String,
+    pub anchor: Arc<str>,
     pub cited_by: Vec<ClaimRef>,
 }
 
@@ -203,10 +203,10 @@ impl Site {
 
     /// The `/sources/` anchor of a source, if any claim cites it, with the
     /// list page it is on (0 for the first).
-    pub fn source_place(&self, key: &SourceKey) -> Option<(&str, usize)> {
+    pub fn source_place(&self, key: &SourceKey) -> Option<(&Arc<str>, usize)> {
         self.source_entry
             .get(key)
-            .map(|&i| (self.sources[i].anchor.as_str(), i / self.config.paginate))
+            .map(|&i| (&self.sources[i].anchor, i / self.config.paginate))
     }
 
     pub fn tag_slug(name: &str) -> String {
@@ -457,7 +457,7 @@ impl<'s> SourceIndex<'s> {
         let anchor = unique_anchor(&anchor_for(id), &mut self.anchors);
         self.sources.push(CitedSource {
             key,
-            anchor,
+            anchor: anchor.into(),
             cited_by: Vec::new(),
         });
         if let Some(url) = source.url.as_deref() {

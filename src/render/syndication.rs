@@ -655,7 +655,7 @@ impl Plan<'_> {
                 Job::Page(_) => None,
                 _ => newest,
             };
-            urls.push((Cow::Borrowed(page.url.as_str()), lastmod));
+            urls.push((Cow::Borrowed(&*page.url), lastmod));
             if let Job::Briefing(b) = page.job {
                 for claim in &self.briefings[b].claims {
                     urls.push((Cow::Owned(claim.page_url()), Some(changed(b))));
@@ -771,7 +771,7 @@ impl Plan<'_> {
                 date: s.date.as_deref(),
                 accessed: s.accessed.as_deref(),
                 excerpt: s.excerpt.as_deref(),
-                sources_url: absolute(&s.sources_url),
+                sources_url: absolute(&s.sources_url()),
                 file: s.file.as_ref().map(|f| FileRecord {
                     url: absolute(&f.url),
                     mime: &f.mime,

@@ -183,7 +183,7 @@ fn media_clashes(
             }
         }
     }
-    let paths: Vec<(PathBuf, &str)> = pages.iter().map(|p| (p.path(), p.url.as_str())).collect();
+    let paths: Vec<(PathBuf, &str)> = pages.iter().map(|p| (p.path(), &*p.url)).collect();
     let mut pages_at: HashMap<&Path, &str> = HashMap::new();
     for (path, url) in &paths {
         for path in path.ancestors().filter(|p| !p.as_os_str().is_empty()) {

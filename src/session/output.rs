@@ -53,7 +53,7 @@ pub(super) fn news(batch: &[&PlannedPage], changed: Vec<PathBuf>) -> Option<Writ
     if changed.is_empty() {
         return None;
     }
-    let urls: HashMap<PathBuf, &str> = batch.iter().map(|p| (p.path(), p.url.as_str())).collect();
+    let urls: HashMap<PathBuf, &str> = batch.iter().map(|p| (p.path(), &*p.url)).collect();
     let (pages, assets): (Vec<PathBuf>, Vec<PathBuf>) = changed
         .into_iter()
         .partition(|p| urls.contains_key(p.as_path()));
