@@ -349,7 +349,7 @@ pub struct Link {
     pub field: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Claim {
     pub id: String,
     pub speaker: String,
@@ -411,7 +411,7 @@ impl PackedHtml {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Briefing {
     pub slug: String,
     pub file: PathBuf,

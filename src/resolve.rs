@@ -75,7 +75,8 @@ pub struct Site {
     /// From `content/speakers.yaml`.
     pub site_speakers: IndexMap<String, Speaker>,
     /// From `content/sources.yaml`.
-    pub site_sources: IndexMap<String, Source>,
+    /// Shared with the source views that show them.
+    pub site_sources: Arc<IndexMap<String, Source>>,
     /// From `content/authors.yaml`, in its order; `None` when the site has
     /// no such file, and bylines are names as written.
     pub authors: Option<IndexMap<String, Author>>,
@@ -314,7 +315,7 @@ pub(crate) fn resolve(
         pages,
         page_hashes,
         site_speakers,
-        site_sources,
+        site_sources: Arc::new(site_sources),
         authors,
         briefings_by_author: HashMap::default(),
         site_file_positions,

@@ -1058,7 +1058,7 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
         .flat_map(|b| b.claims.iter())
         .flat_map(|c| c.sources.iter().map(String::as_str))
         .collect();
-    for (id, source) in &site.site_sources {
+    for (id, source) in site.site_sources.iter() {
         if !cited.contains(id.as_str()) {
             out.push(
                 Diagnostic::warning(

@@ -254,7 +254,7 @@ fn cards_of<'a>(
     std::iter::once((briefing_path(slug), briefing_card(plan, views, setting))).chain(
         views.claims.iter().map(move |claim| {
             (
-                claim_path(slug, &claim.id),
+                claim_path(slug, claim.id()),
                 claim_card(plan, views, claim, setting),
             )
         }),
@@ -485,7 +485,7 @@ fn claim_card<'a>(
         claim_count: 1,
         tally: Vec::new(),
         speaker: Some(SpeakerLine { rtl, name, role }),
-        words: Some(wrap(&claim.text, 48, 5)),
+        words: Some(wrap(claim.text(), 48, 5)),
         verdict: Some(VerdictLabel {
             label: &claim.verdict.label,
             tone: claim.verdict.tone,

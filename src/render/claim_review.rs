@@ -311,14 +311,14 @@ fn review<'a>(
         kind: "ClaimReview",
         // The people who checked the claim, and the desk that published it.
         author: author(publisher, people),
-        claim_reviewed: &claim.text,
+        claim_reviewed: claim.text(),
         date_modified: dates.modified,
         date_published: dates.published,
         image: image.map(image_object),
         in_language: &config.language,
         item_reviewed: Item {
             kind: "Claim",
-            appearance: claim.appearance.as_deref().map(|url| Typed {
+            appearance: claim.claim().appearance.as_deref().map(|url| Typed {
                 kind: "CreativeWork",
                 url,
             }),

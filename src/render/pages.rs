@@ -178,11 +178,11 @@ impl Serialize for Headline<'_> {
         struct HeadlineView<'a> {
             #[serde(flatten)]
             row: ClaimRow<'a>,
-            summary: &'a views::ClaimSummary,
+            summary: views::ClaimSummary,
         }
         HeadlineView {
             row: ClaimRow::of(self.0),
-            summary: &self.0.summary,
+            summary: self.0.summary(),
         }
         .serialize(serializer)
     }
@@ -903,14 +903,14 @@ impl View<'_> {
                 // around the speaker's own words.
                 (
                     said(config, claim, views::quoted(claim)),
-                    claim.summary.to_string(),
+                    claim.summary().to_string(),
                 )
             }
             View::Embed(page) => {
                 let claim = page.card.view;
                 meta.kind = "article";
-                let words = format!("“{}”", claim.text);
-                (said(config, claim, words), claim.summary.to_string())
+                let words = format!("“{}”", claim.text());
+                (said(config, claim, words), claim.summary().to_string())
             }
             View::Speaker(page) => {
                 meta.kind = "profile";

@@ -537,10 +537,10 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
 
     for claim in &views.claims {
         let mut strong = Vec::new();
-        local.add(&claim.text, &mut strong);
+        local.add(claim.text(), &mut strong);
         local.add(&claim.speaker.name, &mut strong);
         let mut weak = title_and_tags.clone();
-        local.add(&html_text(&claim.explanation), &mut weak);
+        local.add(&html_text(claim.explanation()), &mut weak);
         for text in [&claim.speaker.role, &claim.speaker.affiliation]
             .into_iter()
             .flatten()
@@ -1059,8 +1059,8 @@ fn doc_chunk(
             DocRecord::Claim {
                 briefing: local(b),
                 anchor: claim.anchor(),
-                text: &claim.text,
-                verbatim: claim.verbatim,
+                text: claim.text(),
+                verbatim: claim.verbatim(),
                 speaker: speaker_index.get(claim.speaker.id.as_str()).copied(),
                 verdict: plan.shared.verdict(&claim.verdict.id).map(|(i, _)| i),
             }

@@ -481,7 +481,7 @@ impl Plan<'_> {
         }
         // Plain text only: an explanation's own links are relative to the
         // site, which a feed reader does not know.
-        let summary = claim.summary.to_string();
+        let summary = claim.summary().to_string();
         html.push_str("<p>");
         let _ = escape_html(FmtWriter(&mut html), &summary);
         html.push_str("</p><p><a href=\"");
@@ -762,17 +762,18 @@ impl Plan<'_> {
         let sources = keyed(site.sources.iter().map(|cited| key(&cited.anchor)));
         write_members(out, &sources, |out, &(key, i)| {
             let s = super::views::cited_source_view(site, &site.sources[i].key);
+            let (source, file) = (s.source(), s.file());
             let record = SourceRecord {
-                title: &s.title,
-                publisher: s.publisher.as_deref(),
-                url: s.url.as_deref(),
-                archived: s.archived.as_deref(),
-                withheld: s.withheld.as_deref(),
+                title: &source.title,
+                publisher: source.publisher.as_deref(),
+                url: source.url.as_deref(),
+                archived: source.archived.as_deref(),
+                withheld: source.withheld.as_deref(),
                 date: s.date.as_deref(),
                 accessed: s.accessed.as_deref(),
-                excerpt: s.excerpt.as_deref(),
+                excerpt: source.excerpt.as_deref(),
                 sources_url: absolute(&s.sources_url()),
-                file: s.file.as_ref().map(|f| FileRecord {
+                file: file.as_ref().map(|f| FileRecord {
                     url: absolute(&f.url),
                     mime: &f.mime,
                     bytes: f.bytes,
@@ -799,13 +800,13 @@ impl Plan<'_> {
             let briefing = &site.briefings[b];
             let (claim, view) = (&briefing.claims[c], &self.briefings[b].claims[c]);
             let record = ClaimRecord {
-                id: &view.id,
+                id: view.id(),
                 url: absolute(&view.url()),
                 page: absolute(&view.page_url()),
-                text: &view.text,
-                verbatim: view.verbatim,
+                text: view.text(),
+                verbatim: view.verbatim(),
                 said: view.date.as_deref(),
-                appearance: view.appearance.as_deref(),
+                appearance: view.claim().appearance.as_deref(),
                 speaker: &view.speaker.id,
                 verdict: &view.verdict.id,
                 explanation: &claim.explanation_text,

@@ -281,7 +281,7 @@ pub(crate) fn claim_share_image(
         );
         return Some(card(
             config,
-            format!("briefings/{}/claims/{}/card.png", briefing.slug, claim.id),
+            format!("briefings/{}/claims/{}/card.png", briefing.slug, claim.id()),
             alt,
         ));
     }
@@ -304,10 +304,10 @@ pub(crate) fn site_share_image(config: &SiteConfig) -> Option<ShareImage> {
 /// The claim's words as a headline gives them: in quotation marks only
 /// when they are the speaker's own.
 pub(crate) fn quoted(claim: &ClaimView) -> String {
-    if claim.verbatim {
-        format!("“{}”", claim.text)
+    if claim.verbatim() {
+        format!("“{}”", claim.text())
     } else {
-        claim.text.to_string()
+        claim.text().to_owned()
     }
 }
 
@@ -424,63 +424,77 @@ pub(crate) struct Byline {
     pub url: Option<String>,
 }
 
-/// A source's card as templates see it. Its `sources_url` follows from
-/// its entry's anchor and page of `/sources/`, and is written out when the
-/// view is serialised: kept in each view with the anchor, the two were
-/// some 10 MB at 10,000 briefings.
+/// A source's card as templates see it: the source itself, read from the
+/// model when the view is serialised, and what the site adds to it. Its
+/// `sources_url` follows from its entry's anchor and page of `/sources/`.
+/// Copies of the source's fields, its link and its anchor in every view
+/// were some 25 MB at 10,000 briefings.
 #[derive(Clone)]
 pub(crate) struct SourceView {
-    pub id: String,
+    held: HeldSource,
     /// Shared with the site's entry for the source.
     pub anchor: Arc<str>,
     /// The first page of `/sources/`, shared by every view.
     sources: Arc<str>,
     /// The page of `/sources/` its entry is on, from 0.
     page: usize,
-    // Shared with the model's source, as are the archive and excerpt.
-    pub title: Arc<str>,
-    pub publisher: Option<Arc<str>>,
-    pub url: Option<Arc<str>>,
-    pub withheld: Option<String>,
     // Dates are shared among the views that show the same day (see
     // [`Shared::date`]).
     pub date: Option<Arc<str>>,
     pub date_display: Option<Arc<str>>,
     pub accessed: Option<Arc<str>>,
     pub accessed_display: Option<Arc<str>>,
-    pub archived: Option<Arc<str>>,
-    pub excerpt: Option<Arc<str>>,
-    /// A copy of the document the desk hosts itself; boxed, as most
-    /// sources have none.
-    pub file: Option<Box<FileView>>,
+}
+
+/// Where a view finds the source it shows: in its briefing's `sources:`
+/// or in `content/sources.yaml`. Holding either keeps it alive as long as
+/// the view, which a rebuild may keep while the source is unchanged.
+#[derive(Clone)]
+enum HeldSource {
+    Briefing(Arc<Briefing>, usize),
+    Site(Arc<indexmap::IndexMap<String, Source>>, usize),
 }
 
 impl SourceView {
+    /// The source as its front matter gives it.
+    pub fn source(&self) -> &Source {
+        match &self.held {
+            HeldSource::Briefing(briefing, i) => &briefing.sources[*i],
+            HeldSource::Site(sources, i) => &sources[*i],
+        }
+    }
+
     /// Its entry on `/sources/`: `/sources/#<anchor>`, or on a later page.
     pub fn sources_url(&self) -> String {
         let list = paged_url(&self.sources, self.page);
         [list.as_str(), "#", &self.anchor].concat()
+    }
+
+    /// The copy of the document the desk hosts itself, if any.
+    pub fn file(&self) -> Option<FileView> {
+        self.source().file.as_ref().map(FileView::of)
     }
 }
 
 impl Serialize for SourceView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        let source = self.source();
         let mut card = serializer.serialize_struct("SourceView", 14)?;
-        card.serialize_field("id", &self.id)?;
+        card.serialize_field("id", &source.id)?;
         card.serialize_field("anchor", &self.anchor)?;
         card.serialize_field("sources_url", &self.sources_url())?;
-        card.serialize_field("title", &self.title)?;
-        card.serialize_field("publisher", &self.publisher)?;
-        card.serialize_field("url", &self.url)?;
-        card.serialize_field("withheld", &self.withheld)?;
+        card.serialize_field("title", &source.title)?;
+        card.serialize_field("publisher", &source.publisher)?;
+        card.serialize_field("url", &source.url)?;
+        card.serialize_field("withheld", &source.withheld)?;
         card.serialize_field("date", &self.date)?;
         card.serialize_field("date_display", &self.date_display)?;
         card.serialize_field("accessed", &self.accessed)?;
         card.serialize_field("accessed_display", &self.accessed_display)?;
-        card.serialize_field("archived", &self.archived)?;
-        card.serialize_field("excerpt", &self.excerpt)?;
-        card.serialize_field("file", &self.file)?;
+        card.serialize_field("archived", &source.archived)?;
+        card.serialize_field("excerpt", &source.excerpt)?;
+        card.serialize_field("file", &self.file())?;
         card.end()
     }
 }
@@ -499,22 +513,20 @@ pub(crate) struct BriefingLink {
 /// [`ClaimView::anchor`]): kept in every view, they were some 20 MB at
 /// 10,000 briefings.
 pub(crate) struct ClaimView {
-    pub id: String,
-    /// Shared with the model's claim, as is the explanation.
-    pub text: Arc<str>,
-    pub verbatim: bool,
+    /// The briefing the claim is in, and its place among the briefing's
+    /// claims: its id, text, explanation and the rest are read from the
+    /// model, not copied (some 12 MB at 10,000 briefings).
+    held: Arc<Briefing>,
+    index: usize,
     pub date: Option<Arc<str>>,
     pub date_display: Option<Arc<str>>,
-    pub appearance: Option<String>,
     // Shared with the other claims of the briefing, or of the site, that
     // have the same speaker, verdict or source: at 10,000 briefings, copies
     // of these were a few hundred megabytes.
     pub speaker: Arc<SpeakerRef>,
     pub verdict: Arc<VerdictView>,
-    pub explanation: Arc<str>,
-    /// "Verdict: False. " and the explanation as plain text, for share
-    /// cards and meta descriptions.
-    pub summary: ClaimSummary,
+    /// What the claim's summary sentence is written out from.
+    sentence: Arc<SummarySentence>,
     pub sources: Vec<Arc<SourceView>>,
     pub briefing: Arc<BriefingLink>,
     /// The claim as it appeared: a screenshot of the post, the photo
@@ -526,19 +538,51 @@ pub(crate) struct ClaimView {
 // Joined with `concat` rather than `format!`, which costs several times as
 // much: these are made again each time a view is serialised.
 impl ClaimView {
+    /// The claim as its front matter gives it.
+    pub fn claim(&self) -> &Claim {
+        &self.held.claims[self.index]
+    }
+
+    pub fn id(&self) -> &str {
+        &self.claim().id
+    }
+
+    pub fn text(&self) -> &str {
+        &self.claim().text
+    }
+
+    pub fn verbatim(&self) -> bool {
+        self.claim().verbatim
+    }
+
+    /// The explanation, as HTML.
+    pub fn explanation(&self) -> &str {
+        &self.claim().explanation_html
+    }
+
+    /// "Verdict: False. " and the explanation as plain text, for share
+    /// cards and meta descriptions.
+    pub fn summary(&self) -> ClaimSummary {
+        ClaimSummary {
+            verdict: self.verdict.clone(),
+            explanation: self.claim().explanation_text.clone(),
+            sentence: self.sentence.clone(),
+        }
+    }
+
     /// The id of the claim's card on its briefing's page: `claim-<id>`.
     pub fn anchor(&self) -> String {
-        ["claim-", &self.id].concat()
+        ["claim-", self.id()].concat()
     }
 
     /// The claim's card on its briefing's page.
     pub fn url(&self) -> String {
-        [&self.briefing.url, "#claim-", &self.id].concat()
+        [&self.briefing.url, "#claim-", self.id()].concat()
     }
 
     /// The claim's own page, `/briefings/<slug>/claims/<id>/`.
     pub fn page_url(&self) -> String {
-        [&self.briefing.url, "claims/", &self.id, "/"].concat()
+        [&self.briefing.url, "claims/", self.id(), "/"].concat()
     }
 }
 
@@ -546,18 +590,19 @@ impl Serialize for ClaimView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut card = serializer.serialize_struct("ClaimView", 16)?;
-        card.serialize_field("id", &self.id)?;
+        let claim = self.claim();
+        card.serialize_field("id", &claim.id)?;
         card.serialize_field("anchor", &self.anchor())?;
         card.serialize_field("url", &self.url())?;
-        card.serialize_field("text", &self.text)?;
-        card.serialize_field("verbatim", &self.verbatim)?;
+        card.serialize_field("text", &claim.text)?;
+        card.serialize_field("verbatim", &claim.verbatim)?;
         card.serialize_field("date", &self.date)?;
         card.serialize_field("date_display", &self.date_display)?;
-        card.serialize_field("appearance", &self.appearance)?;
+        card.serialize_field("appearance", &claim.appearance)?;
         card.serialize_field("speaker", &self.speaker)?;
         card.serialize_field("verdict", &self.verdict)?;
-        card.serialize_field("explanation", &self.explanation)?;
-        card.serialize_field("summary", &self.summary)?;
+        card.serialize_field("explanation", &claim.explanation_html)?;
+        card.serialize_field("summary", &self.summary())?;
         card.serialize_field("page_url", &self.page_url())?;
         card.serialize_field("sources", &self.sources)?;
         card.serialize_field("briefing", &self.briefing)?;
@@ -674,11 +719,11 @@ pub(crate) struct SpeakerLink<'a> {
 impl<'a> ClaimRow<'a> {
     pub(crate) fn of(claim: &'a ClaimView) -> ClaimRow<'a> {
         ClaimRow {
-            id: &claim.id,
+            id: claim.id(),
             url: claim.url(),
             page_url: claim.page_url(),
-            text: &claim.text,
-            verbatim: claim.verbatim,
+            text: claim.text(),
+            verbatim: claim.verbatim(),
             date: claim.date.as_deref(),
             date_display: claim.date_display.as_deref(),
             speaker: SpeakerLink {
@@ -707,8 +752,8 @@ pub(crate) struct EmbeddedClaim<'a> {
 impl<'a> EmbeddedClaim<'a> {
     pub(crate) fn of(claim: &'a ClaimView) -> EmbeddedClaim<'a> {
         EmbeddedClaim {
-            text: &claim.text,
-            verbatim: claim.verbatim,
+            text: claim.text(),
+            verbatim: claim.verbatim(),
             speaker: &claim.speaker,
             verdict: &claim.verdict,
         }
@@ -1311,12 +1356,7 @@ fn written_day(language: &crate::i18n::Language, day: NaiveDate) -> (Arc<str>, A
 /// The view of a source. Its dates are shared through `shared` when given;
 /// a view made for a moment, as a `/sources/` page prints it, writes its
 /// own.
-fn source_view(
-    site: &Site,
-    shared: Option<&Shared>,
-    key: &SourceKey,
-    source: &Source,
-) -> SourceView {
+fn source_view(site: &Site, shared: Option<&Shared>, key: &SourceKey) -> SourceView {
     let (anchor, page) = site.source_place(key).map_or_else(
         || (Arc::from(""), 0),
         |(anchor, page)| (anchor.clone(), page),
@@ -1329,24 +1369,22 @@ fn source_view(
         Some(shared) => shared.date(day),
         None => written_day(&site.config.locale, day),
     };
+    let held = match *key {
+        SourceKey::Briefing(b, i) => HeldSource::Briefing(site.briefings[b].clone(), i),
+        SourceKey::Site(i) => HeldSource::Site(site.site_sources.clone(), i),
+    };
+    let source = site.source(key);
     let (date, date_display) = source.date.map(day).unzip();
     let (accessed, accessed_display) = source.accessed.map(day).unzip();
     SourceView {
-        id: source.id.clone(),
+        held,
         anchor,
         sources,
         page,
-        title: source.title.clone(),
-        publisher: source.publisher.clone(),
-        url: source.url.clone(),
-        withheld: source.withheld.clone(),
         date,
         date_display,
         accessed,
         accessed_display,
-        archived: source.archived.clone(),
-        excerpt: source.excerpt.clone(),
-        file: source.file.as_ref().map(|f| Box::new(FileView::of(f))),
     }
 }
 
@@ -1357,7 +1395,7 @@ fn sources_url(site: &Site) -> Arc<str> {
 
 /// The shown form of the source behind a `/sources/` entry.
 pub(crate) fn cited_source_view(site: &Site, key: &SourceKey) -> SourceView {
-    source_view(site, None, key, site.source(key))
+    source_view(site, None, key)
 }
 
 /// The source of `/sources/` entry `i` as its page holds it: fingerprinted
@@ -1408,11 +1446,10 @@ pub(crate) fn briefing_views(
         .map(|claim| shared.verdict(&claim.verdict).map(|(i, _)| i))
         .collect();
     let mut sources = HashMap::new();
-    let claims: Vec<ClaimView> = briefing
-        .claims
+    let claims: Vec<ClaimView> = verdicts
         .iter()
-        .zip(&verdicts)
-        .map(|(claim, &verdict)| claim_view(site, shared, b, claim, verdict, &link, &mut sources))
+        .enumerate()
+        .map(|(c, &verdict)| claim_view(site, shared, (b, c), verdict, &link, &mut sources))
         .collect();
     let summary = briefing_summary(shared, briefing, url, &verdicts);
     BriefingViews {
@@ -1433,12 +1470,12 @@ pub(crate) fn briefing_views(
 fn claim_view(
     site: &Site,
     shared: &Shared,
-    b: usize,
-    claim: &Claim,
+    (b, c): (usize, usize),
     verdict: Option<usize>,
     briefing: &Arc<BriefingLink>,
     sources: &mut HashMap<SourceKey, Arc<SourceView>>,
 ) -> ClaimView {
+    let claim = &site.briefings[b].claims[c];
     let (date, date_display) = claim.date.map(|day| shared.date(day)).unzip();
     let verdict = verdict
         .map(|i| &shared.verdict_views[i])
@@ -1449,28 +1486,21 @@ fn claim_view(
         .sources
         .iter()
         .filter_map(|id| site.source_for(b, id))
-        .map(|(key, source)| {
+        .map(|(key, _)| {
             sources
                 .entry(key)
-                .or_insert_with(|| Arc::new(source_view(site, Some(shared), &key, source)))
+                .or_insert_with(|| Arc::new(source_view(site, Some(shared), &key)))
                 .clone()
         })
         .collect();
     ClaimView {
-        id: claim.id.clone(),
-        text: claim.text.clone(),
-        verbatim: claim.verbatim,
+        held: site.briefings[b].clone(),
+        index: c,
         date,
         date_display,
-        appearance: claim.appearance.clone(),
         speaker: claim_speaker(site, shared, b, claim),
-        summary: ClaimSummary {
-            verdict: verdict.clone(),
-            explanation: claim.explanation_text.clone(),
-            sentence: shared.summary_sentence.clone(),
-        },
         verdict,
-        explanation: claim.explanation_html.clone(),
+        sentence: shared.summary_sentence.clone(),
         sources,
         briefing: briefing.clone(),
         image: claim.image.as_ref().map(|i| Box::new(FigureView::of(i))),
@@ -1648,13 +1678,20 @@ mod tests {
             tone: "worst",
             description: None,
         };
+        let held = Arc::new(Briefing {
+            claims: vec![Claim {
+                id: "built".into(),
+                text: "The pier was built in a week.".into(),
+                verbatim: true,
+                ..Claim::default()
+            }],
+            ..Briefing::default()
+        });
         ClaimView {
-            id: "built".into(),
-            text: "The pier was built in a week.".into(),
-            verbatim: true,
+            held,
+            index: 0,
             date: None,
             date_display: None,
-            appearance: None,
             speaker: Arc::new(SpeakerRef {
                 id: "kim".into(),
                 name: "Kim Song".into(),
@@ -1663,13 +1700,8 @@ mod tests {
                 url: "/desk/speakers/kim/".into(),
                 image: None,
             }),
-            summary: ClaimSummary {
-                verdict: Arc::new(verdict.clone()),
-                explanation: "".into(),
-                sentence: Arc::new(SummarySentence::of(&SiteConfig::default().locale)),
-            },
+            sentence: Arc::new(SummarySentence::of(&SiteConfig::default().locale)),
             verdict: Arc::new(verdict),
-            explanation: "".into(),
             sources: Vec::new(),
             briefing: Arc::new(BriefingLink {
                 title: "The pier".into(),
