@@ -444,7 +444,7 @@ fn briefing_card<'a>(plan: &'a Plan, views: &'a BriefingViews, setting: &Setting
         logo: setting.logo.clone(),
         language: &site.language,
         date_display: &summary.date_display,
-        briefing: wrap(&summary.title, 28, 3),
+        briefing: wrap(summary.title(), 28, 3),
         claim_count: summary.claim_count,
         tally,
         speaker: None,
@@ -481,7 +481,7 @@ fn claim_card<'a>(
             .date_display
             .as_deref()
             .unwrap_or(&views.summary.date_display),
-        briefing: wrap(&views.summary.title, 80, 1),
+        briefing: wrap(views.summary.title(), 80, 1),
         claim_count: 1,
         tally: Vec::new(),
         speaker: Some(SpeakerLine { rtl, name, role }),

@@ -514,14 +514,14 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     };
 
     let mut strong = Vec::new();
-    local.add(&summary.title, &mut strong);
+    local.add(summary.title(), &mut strong);
     for tag in &summary.tags {
         local.add(&tag.name, &mut strong);
     }
     // Every claim has the briefing's title and tags among its other fields.
     let title_and_tags = strong.clone();
     let mut weak = Vec::new();
-    local.add(&summary.summary, &mut weak);
+    local.add(summary.summary(), &mut weak);
     local.add(&html_text(&briefing.body.html.unpack()), &mut weak);
     if let Some(event) = &briefing.event {
         local.add(event, &mut weak);
@@ -1052,7 +1052,7 @@ fn doc_chunk(
             let Some(c) = c else {
                 return DocRecord::Briefing {
                     briefing: local(b),
-                    summary: &views.summary.summary,
+                    summary: views.summary.summary(),
                 };
             };
             let claim = &views.claims[c];
@@ -1071,7 +1071,7 @@ fn doc_chunk(
         .map(|&b| {
             let s = &plan.briefings[b].summary;
             ResultBriefing {
-                title: &s.title,
+                title: s.title(),
                 url: &s.url,
                 date: &s.date,
                 date_display: &s.date_display,

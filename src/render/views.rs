@@ -247,14 +247,14 @@ pub(crate) fn briefing_share_image(
         let alt = config.locale.text(
             "card_alt_briefing",
             &[
-                ("title", briefing.title.clone()),
+                ("title", briefing.title().to_owned()),
                 ("count", briefing.claim_count.to_string()),
                 ("publisher", publisher_name(config).to_owned()),
             ],
         );
         return Some(card(
             config,
-            format!("briefings/{}/card.png", briefing.slug),
+            format!("briefings/{}/card.png", briefing.slug()),
             alt,
         ));
     }
@@ -281,14 +281,18 @@ pub(crate) fn claim_share_image(
         );
         return Some(card(
             config,
-            format!("briefings/{}/claims/{}/card.png", briefing.slug, claim.id()),
+            format!(
+                "briefings/{}/claims/{}/card.png",
+                briefing.slug(),
+                claim.id()
+            ),
             alt,
         ));
     }
     claim
         .image
         .as_deref()
-        .or(briefing.image.as_ref())
+        .or(briefing.image.as_deref())
         .map(|image| image.share(config))
         .or_else(|| site_share_image(config))
 }
@@ -775,21 +779,57 @@ pub(crate) struct TagCount<'a> {
     pub count: usize,
 }
 
-#[derive(Serialize)]
+/// A briefing as lists show it: its title, date, summary, tags and tally.
+/// The title, slug and summary are read from the model when the summary
+/// is serialised, and the tags and dates are shared views, rather than
+/// copies in every summary.
 pub(crate) struct BriefingSummary {
-    pub slug: String,
-    pub title: String,
+    held: Arc<Briefing>,
     pub url: String,
-    pub date: String,
-    pub date_display: String,
-    pub updated: Option<String>,
-    pub updated_display: Option<String>,
-    pub summary: String,
-    pub tags: Vec<TagView>,
+    pub date: Arc<str>,
+    pub date_display: Arc<str>,
+    updated: Option<(Arc<str>, Arc<str>)>,
+    pub tags: Vec<Arc<TagView>>,
     pub claim_count: usize,
     pub tally: BriefingTally,
-    /// The lead image.
-    pub image: Option<FigureView>,
+    /// The lead image; boxed, as many briefings have none.
+    pub image: Option<Box<FigureView>>,
+}
+
+impl BriefingSummary {
+    pub fn slug(&self) -> &str {
+        &self.held.slug
+    }
+
+    pub fn title(&self) -> &str {
+        &self.held.title
+    }
+
+    /// The briefing's `summary:`.
+    pub fn summary(&self) -> &str {
+        &self.held.summary
+    }
+}
+
+impl Serialize for BriefingSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (updated, updated_display) = self.updated.clone().unzip();
+        let mut summary = serializer.serialize_struct("BriefingSummary", 12)?;
+        summary.serialize_field("slug", self.slug())?;
+        summary.serialize_field("title", self.title())?;
+        summary.serialize_field("url", &self.url)?;
+        summary.serialize_field("date", &self.date)?;
+        summary.serialize_field("date_display", &self.date_display)?;
+        summary.serialize_field("updated", &updated)?;
+        summary.serialize_field("updated_display", &updated_display)?;
+        summary.serialize_field("summary", self.summary())?;
+        summary.serialize_field("tags", &self.tags)?;
+        summary.serialize_field("claim_count", &self.claim_count)?;
+        summary.serialize_field("tally", &self.tally)?;
+        summary.serialize_field("image", &self.image)?;
+        summary.end()
+    }
 }
 
 #[derive(Serialize, Hash)]
@@ -885,7 +925,8 @@ pub(crate) struct Shared {
     /// Each verdict's place on the scale, by id: a save looks up the
     /// verdict of every claim a few times over.
     verdict_index: FxHashMap<String, usize>,
-    pub tags: HashMap<String, (TagView, u64)>,
+    /// Shared with the briefing summaries that list them.
+    pub tags: HashMap<String, (Arc<TagView>, u64)>,
     pub authors: HashMap<String, (Arc<AuthorView>, u64)>,
     /// How dates are written out.
     pub language: Arc<crate::i18n::Language>,
@@ -1079,7 +1120,7 @@ fn author_views(site: &Site) -> HashMap<String, (Arc<AuthorView>, u64)> {
 }
 
 /// Each tag, by slug, with the fingerprint of each.
-fn tag_views(site: &Site) -> HashMap<String, (TagView, u64)> {
+fn tag_views(site: &Site) -> HashMap<String, (Arc<TagView>, u64)> {
     let base = &site.config.base_path;
     site.tags
         .iter()
@@ -1090,7 +1131,7 @@ fn tag_views(site: &Site) -> HashMap<String, (TagView, u64)> {
                 url: format!("{base}tags/{slug}/"),
             };
             let hash = fingerprint::of_view(&view);
-            (slug.clone(), (view, hash))
+            (slug.clone(), (Arc::new(view), hash))
         })
         .collect()
 }
@@ -1451,7 +1492,7 @@ pub(crate) fn briefing_views(
         .enumerate()
         .map(|(c, &verdict)| claim_view(site, shared, (b, c), verdict, &link, &mut sources))
         .collect();
-    let summary = briefing_summary(shared, briefing, url, &verdicts);
+    let summary = briefing_summary(shared, &site.briefings[b], url, &verdicts);
     BriefingViews {
         signature,
         summary_hash: fingerprint::of_view(&summary),
@@ -1544,10 +1585,12 @@ fn claim_speaker(site: &Site, shared: &Shared, b: usize, claim: &Claim) -> Arc<S
 /// scale.
 fn briefing_summary(
     shared: &Shared,
-    briefing: &Briefing,
+    held: &Arc<Briefing>,
     url: String,
     verdicts: &[Option<usize>],
 ) -> BriefingSummary {
+    let briefing = &**held;
+    let (date, date_display) = shared.date(briefing.date);
     let mut seen = std::collections::HashSet::new();
     let tags = briefing
         .tags
@@ -1556,14 +1599,11 @@ fn briefing_summary(
         .filter_map(|t| shared.tags.get(&Site::tag_slug(t)).map(|(v, _)| v.clone()))
         .collect();
     BriefingSummary {
-        slug: briefing.slug.clone(),
-        title: briefing.title.clone(),
+        held: held.clone(),
         url,
-        date: iso(briefing.date),
-        date_display: display(&shared.language, briefing.date),
-        updated: briefing.updated.map(iso),
-        updated_display: briefing.updated.map(|d| display(&shared.language, d)),
-        summary: briefing.summary.clone(),
+        date,
+        date_display,
+        updated: briefing.updated.map(|day| shared.date(day)),
         tags,
         claim_count: briefing.claims.len(),
         tally: BriefingTally {
@@ -1573,7 +1613,7 @@ fn briefing_summary(
                 .counts
                 .into_boxed_slice(),
         },
-        image: briefing.image.as_ref().map(FigureView::of),
+        image: briefing.image.as_ref().map(|i| Box::new(FigureView::of(i))),
     }
 }
 
@@ -1651,21 +1691,22 @@ mod tests {
 
     fn summary(image: Option<Figure>) -> BriefingSummary {
         BriefingSummary {
-            slug: "pier".into(),
-            title: "The pier".into(),
+            held: Arc::new(Briefing {
+                slug: "pier".into(),
+                title: "The pier".into(),
+                ..Briefing::default()
+            }),
             url: "/desk/briefings/pier/".into(),
             date: "2024-10-31".into(),
             date_display: "31 October 2024".into(),
             updated: None,
-            updated_display: None,
-            summary: String::new(),
             tags: Vec::new(),
             claim_count: 2,
             tally: BriefingTally {
                 scale: Arc::from(Vec::new()),
                 counts: Box::default(),
             },
-            image: image.as_ref().map(FigureView::of),
+            image: image.as_ref().map(|i| Box::new(FigureView::of(i))),
         }
     }
 
