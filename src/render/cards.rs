@@ -18,7 +18,7 @@ use resvg::{tiny_skia, usvg};
 use serde::Serialize;
 use tera::Context;
 
-use super::views::{BriefingViews, ClaimView};
+use super::views::{BriefingViews, ClaimView, Day};
 use super::{Cache, OutputFile, Plan, Templates};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::fingerprint;
@@ -443,7 +443,7 @@ fn briefing_card<'a>(plan: &'a Plan, views: &'a BriefingViews, setting: &Setting
         desk: &site.title,
         logo: setting.logo.clone(),
         language: &site.language,
-        date_display: &summary.date_display,
+        date_display: &summary.date.shown,
         briefing: wrap(summary.title(), 28, 3),
         claim_count: summary.claim_count,
         tally,
@@ -477,10 +477,7 @@ fn claim_card<'a>(
         desk: &site.title,
         logo: setting.logo.clone(),
         language: &site.language,
-        date_display: claim
-            .date_display
-            .as_deref()
-            .unwrap_or(&views.summary.date_display),
+        date_display: Day::shown_of(&claim.date).unwrap_or(&views.summary.date.shown),
         briefing: wrap(views.summary.title(), 80, 1),
         claim_count: 1,
         tally: Vec::new(),

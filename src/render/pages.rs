@@ -897,7 +897,7 @@ impl View<'_> {
             View::Claim(page) => {
                 let claim = page.claim.view.0;
                 meta.kind = "article";
-                meta.published_time = Some(page.summary.view.date.to_string());
+                meta.published_time = Some(page.summary.view.date.iso.to_string());
                 meta.modified_time = page.modified.map(views::iso);
                 // As the page's headline has it: quotation marks only
                 // around the speaker's own words.

@@ -1073,8 +1073,8 @@ fn doc_chunk(
             ResultBriefing {
                 title: s.title(),
                 url: &s.url,
-                date: &s.date,
-                date_display: &s.date_display,
+                date: &s.date.iso,
+                date_display: &s.date.shown,
             }
         })
         .collect();

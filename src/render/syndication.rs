@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::translations::TranslationLink;
-use super::views::{iso, ClaimView, ShareImage};
+use super::views::{iso, ClaimView, Day, ShareImage};
 use super::{Cache, Job, Plan};
 use crate::config::SiteConfig;
 use crate::fingerprint;
@@ -769,8 +769,8 @@ impl Plan<'_> {
                 url: source.url.as_deref(),
                 archived: source.archived.as_deref(),
                 withheld: source.withheld.as_deref(),
-                date: s.date.as_deref(),
-                accessed: s.accessed.as_deref(),
+                date: Day::iso_of(&s.date),
+                accessed: Day::iso_of(&s.accessed),
                 excerpt: source.excerpt.as_deref(),
                 sources_url: absolute(&s.sources_url()),
                 file: file.as_ref().map(|f| FileRecord {
@@ -805,7 +805,7 @@ impl Plan<'_> {
                 page: absolute(&view.page_url()),
                 text: view.text(),
                 verbatim: view.verbatim(),
-                said: view.date.as_deref(),
+                said: Day::iso_of(&view.date),
                 appearance: view.claim().appearance.as_deref(),
                 speaker: &view.speaker.id,
                 verdict: &view.verdict.id,

@@ -442,12 +442,9 @@ pub(crate) struct SourceView {
     sources: Arc<str>,
     /// The page of `/sources/` its entry is on, from 0.
     page: usize,
-    // Dates are shared among the views that show the same day (see
-    // [`Shared::date`]).
-    pub date: Option<Arc<str>>,
-    pub date_display: Option<Arc<str>>,
-    pub accessed: Option<Arc<str>>,
-    pub accessed_display: Option<Arc<str>>,
+    // Shared among the views that show the same day (see [`Shared::date`]).
+    pub date: Option<Arc<Day>>,
+    pub accessed: Option<Arc<Day>>,
 }
 
 /// Where a view finds the source it shows: in its briefing's `sources:`
@@ -492,10 +489,10 @@ impl Serialize for SourceView {
         card.serialize_field("publisher", &source.publisher)?;
         card.serialize_field("url", &source.url)?;
         card.serialize_field("withheld", &source.withheld)?;
-        card.serialize_field("date", &self.date)?;
-        card.serialize_field("date_display", &self.date_display)?;
-        card.serialize_field("accessed", &self.accessed)?;
-        card.serialize_field("accessed_display", &self.accessed_display)?;
+        card.serialize_field("date", &Day::iso_of(&self.date))?;
+        card.serialize_field("date_display", &Day::shown_of(&self.date))?;
+        card.serialize_field("accessed", &Day::iso_of(&self.accessed))?;
+        card.serialize_field("accessed_display", &Day::shown_of(&self.accessed))?;
         card.serialize_field("archived", &source.archived)?;
         card.serialize_field("excerpt", &source.excerpt)?;
         card.serialize_field("file", &self.file())?;
@@ -522,8 +519,7 @@ pub(crate) struct ClaimView {
     /// model, not copied (some 12 MB at 10,000 briefings).
     held: Arc<Briefing>,
     index: usize,
-    pub date: Option<Arc<str>>,
-    pub date_display: Option<Arc<str>>,
+    pub date: Option<Arc<Day>>,
     // Shared with the other claims of the briefing, or of the site, that
     // have the same speaker, verdict or source: at 10,000 briefings, copies
     // of these were a few hundred megabytes.
@@ -600,8 +596,8 @@ impl Serialize for ClaimView {
         card.serialize_field("url", &self.url())?;
         card.serialize_field("text", &claim.text)?;
         card.serialize_field("verbatim", &claim.verbatim)?;
-        card.serialize_field("date", &self.date)?;
-        card.serialize_field("date_display", &self.date_display)?;
+        card.serialize_field("date", &Day::iso_of(&self.date))?;
+        card.serialize_field("date_display", &Day::shown_of(&self.date))?;
         card.serialize_field("appearance", &claim.appearance)?;
         card.serialize_field("speaker", &self.speaker)?;
         card.serialize_field("verdict", &self.verdict)?;
@@ -728,8 +724,8 @@ impl<'a> ClaimRow<'a> {
             page_url: claim.page_url(),
             text: claim.text(),
             verbatim: claim.verbatim(),
-            date: claim.date.as_deref(),
-            date_display: claim.date_display.as_deref(),
+            date: Day::iso_of(&claim.date),
+            date_display: Day::shown_of(&claim.date),
             speaker: SpeakerLink {
                 id: &claim.speaker.id,
                 name: &claim.speaker.name,
@@ -786,9 +782,8 @@ pub(crate) struct TagCount<'a> {
 pub(crate) struct BriefingSummary {
     held: Arc<Briefing>,
     pub url: String,
-    pub date: Arc<str>,
-    pub date_display: Arc<str>,
-    updated: Option<(Arc<str>, Arc<str>)>,
+    pub date: Arc<Day>,
+    updated: Option<Arc<Day>>,
     pub tags: Vec<Arc<TagView>>,
     pub claim_count: usize,
     pub tally: BriefingTally,
@@ -814,15 +809,14 @@ impl BriefingSummary {
 impl Serialize for BriefingSummary {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let (updated, updated_display) = self.updated.clone().unzip();
         let mut summary = serializer.serialize_struct("BriefingSummary", 12)?;
         summary.serialize_field("slug", self.slug())?;
         summary.serialize_field("title", self.title())?;
         summary.serialize_field("url", &self.url)?;
-        summary.serialize_field("date", &self.date)?;
-        summary.serialize_field("date_display", &self.date_display)?;
-        summary.serialize_field("updated", &updated)?;
-        summary.serialize_field("updated_display", &updated_display)?;
+        summary.serialize_field("date", &*self.date.iso)?;
+        summary.serialize_field("date_display", &*self.date.shown)?;
+        summary.serialize_field("updated", &Day::iso_of(&self.updated))?;
+        summary.serialize_field("updated_display", &Day::shown_of(&self.updated))?;
         summary.serialize_field("summary", self.summary())?;
         summary.serialize_field("tags", &self.tags)?;
         summary.serialize_field("claim_count", &self.claim_count)?;
@@ -934,7 +928,7 @@ pub(crate) struct Shared {
     /// ISO and as readers of the site's language write it) for every view
     /// that shows it: a copy in each source's and claim's view was some 20
     /// MB at 10,000 briefings, for a few thousand distinct days.
-    dates: FxHashMap<NaiveDate, (Arc<str>, Arc<str>)>,
+    dates: FxHashMap<NaiveDate, Arc<Day>>,
     /// The first page of `/sources/`, which every source view links into.
     sources_url: Arc<str>,
 }
@@ -991,9 +985,9 @@ impl Shared {
     /// Day `day` written out as ISO and as the site's readers write it:
     /// shared when the site carried it as the shared views were made,
     /// written out anew otherwise (a day a later save brought).
-    pub(crate) fn date(&self, day: NaiveDate) -> (Arc<str>, Arc<str>) {
+    pub(crate) fn date(&self, day: NaiveDate) -> Arc<Day> {
         match self.dates.get(&day) {
-            Some((iso, shown)) => (iso.clone(), shown.clone()),
+            Some(written) => written.clone(),
             None => written_day(&self.language, day),
         }
     }
@@ -1372,7 +1366,7 @@ pub(crate) fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
 }
 
 /// Every day a claim or source of the site carries, written out.
-fn shared_dates(site: &Site) -> FxHashMap<NaiveDate, (Arc<str>, Arc<str>)> {
+fn shared_dates(site: &Site) -> FxHashMap<NaiveDate, Arc<Day>> {
     let mut days: Vec<NaiveDate> = site
         .briefings
         .iter()
@@ -1390,8 +1384,29 @@ fn shared_dates(site: &Site) -> FxHashMap<NaiveDate, (Arc<str>, Arc<str>)> {
 }
 
 /// Day `day` as ISO and as readers of `language` write it.
-fn written_day(language: &crate::i18n::Language, day: NaiveDate) -> (Arc<str>, Arc<str>) {
-    (iso(day).into(), display(language, day).into())
+fn written_day(language: &crate::i18n::Language, day: NaiveDate) -> Arc<Day> {
+    Arc::new(Day {
+        iso: iso(day).into(),
+        shown: display(language, day).into(),
+    })
+}
+
+/// A day written out, as ISO (`2024-10-31`) and as readers of the site's
+/// language write it (`31 October 2024`): one allocation that every view
+/// showing the day shares, where each view held two.
+pub(crate) struct Day {
+    pub iso: Box<str>,
+    pub shown: Box<str>,
+}
+
+impl Day {
+    pub(crate) fn iso_of(day: &Option<Arc<Day>>) -> Option<&str> {
+        day.as_deref().map(|d| &*d.iso)
+    }
+
+    pub(crate) fn shown_of(day: &Option<Arc<Day>>) -> Option<&str> {
+        day.as_deref().map(|d| &*d.shown)
+    }
 }
 
 /// The view of a source. Its dates are shared through `shared` when given;
@@ -1415,17 +1430,15 @@ fn source_view(site: &Site, shared: Option<&Shared>, key: &SourceKey) -> SourceV
         SourceKey::Site(i) => HeldSource::Site(site.site_sources.clone(), i),
     };
     let source = site.source(key);
-    let (date, date_display) = source.date.map(day).unzip();
-    let (accessed, accessed_display) = source.accessed.map(day).unzip();
+    let date = source.date.map(day);
+    let accessed = source.accessed.map(day);
     SourceView {
         held,
         anchor,
         sources,
         page,
         date,
-        date_display,
         accessed,
-        accessed_display,
     }
 }
 
@@ -1517,7 +1530,7 @@ fn claim_view(
     sources: &mut HashMap<SourceKey, Arc<SourceView>>,
 ) -> ClaimView {
     let claim = &site.briefings[b].claims[c];
-    let (date, date_display) = claim.date.map(|day| shared.date(day)).unzip();
+    let date = claim.date.map(|day| shared.date(day));
     let verdict = verdict
         .map(|i| &shared.verdict_views[i])
         .or(shared.verdict_views.last())
@@ -1538,7 +1551,6 @@ fn claim_view(
         held: site.briefings[b].clone(),
         index: c,
         date,
-        date_display,
         speaker: claim_speaker(site, shared, b, claim),
         verdict,
         sentence: shared.summary_sentence.clone(),
@@ -1590,7 +1602,7 @@ fn briefing_summary(
     verdicts: &[Option<usize>],
 ) -> BriefingSummary {
     let briefing = &**held;
-    let (date, date_display) = shared.date(briefing.date);
+    let date = shared.date(briefing.date);
     let mut seen = std::collections::HashSet::new();
     let tags = briefing
         .tags
@@ -1602,7 +1614,6 @@ fn briefing_summary(
         held: held.clone(),
         url,
         date,
-        date_display,
         updated: briefing.updated.map(|day| shared.date(day)),
         tags,
         claim_count: briefing.claims.len(),
@@ -1697,8 +1708,10 @@ mod tests {
                 ..Briefing::default()
             }),
             url: "/desk/briefings/pier/".into(),
-            date: "2024-10-31".into(),
-            date_display: "31 October 2024".into(),
+            date: Arc::new(Day {
+                iso: "2024-10-31".into(),
+                shown: "31 October 2024".into(),
+            }),
             updated: None,
             tags: Vec::new(),
             claim_count: 2,
@@ -1732,7 +1745,6 @@ mod tests {
             held,
             index: 0,
             date: None,
-            date_display: None,
             speaker: Arc::new(SpeakerRef {
                 id: "kim".into(),
                 name: "Kim Song".into(),
