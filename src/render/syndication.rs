@@ -797,21 +797,22 @@ impl Plan<'_> {
             })
             .collect();
         write_members(out, &claims, |out, &(b, c)| {
-            let briefing = &site.briefings[b];
-            let (claim, view) = (&briefing.claims[c], &self.briefings[b].claims[c]);
+            let view = &self.briefings[b].claims[c];
+            // The claim as written, which the view reads its text from.
+            let claim = view.claim();
             let record = ClaimRecord {
-                id: view.id(),
+                id: &claim.id,
                 url: absolute(&view.url()),
                 page: absolute(&view.page_url()),
-                text: view.text(),
-                verbatim: view.verbatim(),
+                text: &claim.text,
+                verbatim: claim.verbatim,
                 said: Day::iso_of(&view.date),
-                appearance: view.claim().appearance.as_deref(),
+                appearance: claim.appearance.as_deref(),
                 speaker: &view.speaker.id,
                 verdict: &view.verdict.id,
                 explanation: &claim.explanation_text,
                 sources: view.sources.iter().map(|s| key(&s.anchor)).collect(),
-                briefing: &briefing.slug,
+                briefing: &site.briefings[b].slug,
                 image: view
                     .image
                     .as_ref()
