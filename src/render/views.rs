@@ -924,7 +924,7 @@ pub(crate) struct Shared {
     pub authors: HashMap<String, (Arc<AuthorView>, u64)>,
     /// How dates are written out.
     pub language: Arc<crate::i18n::Language>,
-    /// Each day the site's claims and sources carry, written out once (as
+    /// Each day the site's briefings, claims and sources carry, written out once (as
     /// ISO and as readers of the site's language write it) for every view
     /// that shows it: a copy in each source's and claim's view was some 20
     /// MB at 10,000 briefings, for a few thousand distinct days.
@@ -1365,15 +1365,16 @@ pub(crate) fn signature(site: &Site, shared: &Shared, b: usize) -> u64 {
     hasher.finish()
 }
 
-/// Every day a claim or source of the site carries, written out.
+/// Every day a briefing, claim or source of the site carries, written out.
 fn shared_dates(site: &Site) -> FxHashMap<NaiveDate, Arc<Day>> {
     let mut days: Vec<NaiveDate> = site
         .briefings
         .iter()
         .flat_map(|b| {
-            let claims = b.claims.iter().filter_map(|c| c.date);
+            let own = [Some(b.date), b.updated];
+            let claims = b.claims.iter().map(|c| c.date);
             let sources = b.sources.values().flat_map(|s| [s.date, s.accessed]);
-            claims.chain(sources.flatten())
+            own.into_iter().chain(claims).chain(sources).flatten()
         })
         .collect();
     days.sort_unstable();
@@ -1488,11 +1489,12 @@ pub(crate) fn briefing_views(
 ) -> BriefingViews {
     let briefing: &Briefing = &site.briefings[b];
     let url = format!("{}briefings/{}/", site.config.base_path, briefing.slug);
+    let date = shared.date(briefing.date);
     let link = Arc::new(BriefingLink {
         title: briefing.title.clone(),
         url: url.clone(),
-        date: iso(briefing.date),
-        date_display: display(&site.config.locale, briefing.date),
+        date: date.iso.to_string(),
+        date_display: date.shown.to_string(),
     });
     let verdicts: Vec<Option<usize>> = briefing
         .claims
@@ -1505,7 +1507,7 @@ pub(crate) fn briefing_views(
         .enumerate()
         .map(|(c, &verdict)| claim_view(site, shared, (b, c), verdict, &link, &mut sources))
         .collect();
-    let summary = briefing_summary(shared, &site.briefings[b], url, &verdicts);
+    let summary = briefing_summary(shared, &site.briefings[b], (url, date), &verdicts);
     BriefingViews {
         signature,
         summary_hash: fingerprint::of_view(&summary),
@@ -1593,16 +1595,15 @@ fn claim_speaker(site: &Site, shared: &Shared, b: usize, claim: &Claim) -> Arc<S
     }
 }
 
-/// A briefing as lists show it, given its claims' verdicts' places on the
-/// scale.
+/// A briefing as lists show it, given its URL, its written-out day and its
+/// claims' verdicts' places on the scale.
 fn briefing_summary(
     shared: &Shared,
     held: &Arc<Briefing>,
-    url: String,
+    (url, date): (String, Arc<Day>),
     verdicts: &[Option<usize>],
 ) -> BriefingSummary {
     let briefing = &**held;
-    let date = shared.date(briefing.date);
     let mut seen = std::collections::HashSet::new();
     let tags = briefing
         .tags
