@@ -8,8 +8,8 @@ use crate::renderer::for_loop::ForLoop;
 use crate::template::Template;
 
 pub type Val<'a> = Cow<'a, Value>;
-/// Looked up for every variable a template prints, frame by frame: with
-/// std's SipHash this hashing was a few percent of a build's instructions.
+/// Looked up for every variable a template prints, frame by frame: std's
+/// SipHash here cost 0.6% of a build's instructions (see PATCHED.md).
 pub type FrameContext<'a> = rustc_hash::FxHashMap<&'a str, Val<'a>>;
 
 /// Gets a value within a value by pointer, keeping lifetime
