@@ -157,25 +157,26 @@ fn recoverable(message: &str) -> bool {
 /// The first character YAML takes for a line break and an editor may not:
 /// its byte offset, the message and the hint.
 fn odd_line_break(text: &str) -> Option<(usize, &'static str, &'static str)> {
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let found = match c {
-            '\r' if chars.peek().is_some_and(|&(_, next)| next == '\n') => None,
-            '\r' => Some((
+    // Every front matter is scanned, so look only where one could start:
+    // a carriage return, or the lead byte of U+0085 (0xC2) or of U+2028
+    // and U+2029 (0xE2). Lead bytes never occur inside a character, so
+    // each place found is a character boundary.
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'\r', 0xC2, 0xE2, bytes).find_map(|at| {
+        let found = match &bytes[at..] {
+            [b'\r', b'\n', ..] => return None,
+            [b'\r', ..] => (
                 "a line ends with a carriage return alone (an old Mac line ending)",
                 "save the file with LF (Unix) or CRLF (Windows) line endings",
-            )),
-            '\u{85}' | '\u{2028}' | '\u{2029}' => Some((
+            ),
+            [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..] => (
                 "a Unicode line or paragraph separator (U+0085, U+2028 or U+2029), which YAML reads as the end of a line",
                 "replace it with an ordinary line break, or with a space",
-            )),
-            _ => None,
+            ),
+            _ => return None,
         };
-        if let Some((what, hint)) = found {
-            return Some((at, what, hint));
-        }
-    }
-    None
+        Some((at, found.0, found.1))
+    })
 }
 
 /// Like [`from_str`], but one bad entry does not hide the rest of the file:
@@ -585,7 +586,7 @@ fn hint_for_yaml_error(message: &str) -> String {
 pub struct Spans {
     text: Mutex<Box<[u8]>>,
     offset: Offset,
-    index: Mutex<Option<HashMap<String, Position>>>,
+    index: Mutex<Option<HashMap<String, Spot>>>,
 }
 
 impl Spans {
@@ -638,24 +639,13 @@ impl Spans {
     /// Where `path` was first written, when it was written twice (a
     /// duplicate id); `None` when it was written once or not at all.
     pub(crate) fn first(&self, path: &str) -> Option<Position> {
-        let first = self.locate(&format!("{path}{FIRST}"));
-        // A path not there falls back to a parent; only the exact entry counts.
-        let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        let found = index.as_ref()?.get(&format!("{path}{FIRST}")).is_some();
-        found.then_some(first)
+        self.spot(path)?.first.map(|at| self.placed(at))
     }
 
     /// Where the key of `path` is written: `title` of `title: x`. `None`
     /// when the key is not in the text.
     pub(crate) fn key(&self, path: &str) -> Option<Position> {
-        let key = format!("{path}{KEY}");
-        let _ = self.locate(&key);
-        let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        let position = *index.as_ref()?.get(&key)?;
-        Some(Position::new(
-            position.line + self.offset.lines,
-            position.column,
-        ))
+        self.spot(path)?.key.map(|at| self.placed(at))
     }
 
     /// Where `path` (such as `claims[2].sources[0]`) is written. A path that
@@ -666,8 +656,8 @@ impl Spans {
         let index = index.get_or_insert_with(|| index_paths(&self.text()));
         let mut path = path;
         loop {
-            if let Some(position) = index.get(path) {
-                return Position::new(position.line + self.offset.lines, position.column);
+            if let Some(at) = index.get(path).and_then(|spot| spot.value) {
+                return self.placed(at);
             }
             match parent_path(path) {
                 Some(parent) => path = parent,
@@ -675,12 +665,34 @@ impl Spans {
             }
         }
     }
+
+    /// What the index knows of exactly `path`, building the index if need be.
+    fn spot(&self, path: &str) -> Option<Spot> {
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        let index = index.get_or_insert_with(|| index_paths(&self.text()));
+        index.get(path).copied()
+    }
+
+    /// A position in the block as a position in the file.
+    fn placed(&self, at: Position) -> Position {
+        Position::new(at.line + self.offset.lines, at.column)
+    }
 }
 
-/// Marks the index entry of the first of two places a key was written.
-const FIRST: &str = "\u{0}first";
-/// Marks the index entry of where a key itself is written.
-const KEY: &str = "\u{0}key";
+/// Where one path of the front matter is written. One entry holds all
+/// three, so that recording a key costs one string and one map entry: a
+/// front matter has a thousand or so keys and values, and every file with
+/// a warning is indexed.
+#[derive(Clone, Copy, Debug, Default)]
+struct Spot {
+    /// Its value (for a collection, the key it hangs from).
+    value: Option<Position>,
+    /// Its key, when it hangs from one.
+    key: Option<Position>,
+    /// Its value where its key was first written, when the key was
+    /// written twice.
+    first: Option<Position>,
+}
 
 fn parent_path(path: &str) -> Option<&str> {
     if path.is_empty() {
@@ -699,7 +711,7 @@ pub(crate) fn join_key(path: &str, key: &str) -> String {
     }
 }
 
-fn index_paths(text: &str) -> HashMap<String, Position> {
+fn index_paths(text: &str) -> HashMap<String, Spot> {
     let mut recorder = Recorder::default();
     // A text with a syntax error was already reported by serde_yaml; what
     // was recorded up to the error is still useful.
@@ -710,6 +722,7 @@ fn index_paths(text: &str) -> HashMap<String, Position> {
 enum Frame {
     Map {
         path: String,
+        /// The path of the key just read, whose value comes next.
         key: Option<String>,
         key_position: Position,
     },
@@ -722,21 +735,25 @@ enum Frame {
 #[derive(Default)]
 struct Recorder {
     stack: Vec<Frame>,
-    positions: HashMap<String, Position>,
+    positions: HashMap<String, Spot>,
     /// A list item that is a mapping, placed when its first key arrives.
     pending: Option<String>,
 }
 
 impl Recorder {
+    /// Records where the value at `path` is written; a later value (of a
+    /// key written twice) takes its place.
+    fn place(&mut self, path: String, at: Position) {
+        self.positions.entry(path).or_default().value = Some(at);
+    }
+
     /// The path of the value about to start, and the position to record for
     /// it when it is a collection (the key it hangs from reads best).
     fn next_path(&mut self, mark: Position) -> Option<(String, Position)> {
         match self.stack.last_mut()? {
             Frame::Map {
-                path,
-                key,
-                key_position,
-            } => key.take().map(|k| (join_key(path, &k), *key_position)),
+                key, key_position, ..
+            } => key.take().map(|key| (key, *key_position)),
             Frame::Seq { path, next } => {
                 let mut item = String::with_capacity(path.len() + 4);
                 item.push_str(path);
@@ -761,27 +778,26 @@ impl MarkedEventReceiver for Recorder {
                     _ => None,
                 };
                 if let Some(path) = key_path {
-                    self.positions.insert(format!("{path}{KEY}"), here);
+                    let spot = self.positions.entry(path.clone()).or_default();
+                    spot.key = Some(here);
                     // A key written twice: keep where it was first.
-                    if let Some(first) = self.positions.get(&path).copied() {
-                        self.positions
-                            .entry(format!("{path}{FIRST}"))
-                            .or_insert(first);
+                    if let Some(first) = spot.value {
+                        spot.first.get_or_insert(first);
                     }
                     if let Some(Frame::Map {
                         key, key_position, ..
                     }) = self.stack.last_mut()
                     {
-                        *key = Some(value);
+                        *key = Some(path);
                         *key_position = here;
                     }
                     if let Some(item) = self.pending.take() {
-                        self.positions.insert(item, here);
+                        self.place(item, here);
                     }
                     return;
                 }
                 if let Some((path, _)) = self.next_path(here) {
-                    self.positions.insert(path, here);
+                    self.place(path, here);
                 }
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
@@ -794,7 +810,7 @@ impl MarkedEventReceiver for Recorder {
                             // the writer sees the item, so wait for it.
                             self.pending = Some(path.clone());
                         } else {
-                            self.positions.insert(path.clone(), position);
+                            self.place(path.clone(), position);
                         }
                         path
                     }
@@ -814,7 +830,7 @@ impl MarkedEventReceiver for Recorder {
             Event::MappingEnd | Event::SequenceEnd => {
                 if let Some(item) = self.pending.take() {
                     // An empty mapping: place it at its closing mark.
-                    self.positions.insert(item, here);
+                    self.place(item, here);
                 }
                 self.stack.pop();
             }
@@ -976,6 +992,25 @@ mod tests {
                 from_str::<serde_yaml::Value>(text, Path::new("f"), Offset::default()).unwrap_err();
             assert!(err.message.contains("separator"), "{}", err.message);
             assert_eq!(err.position.line, 1, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn finds_odd_line_breaks_among_characters_that_share_their_lead_bytes() {
+        // U+00A0 and the curly quotes start with the bytes U+0085 and
+        // U+2028 start with; CRLF is an ordinary line break.
+        let fine = "a: \u{a0}“quoted” ‘x’ \u{2026} \u{2027}\u{202a}\r\nb: ¤\u{84}\u{86}\r\n";
+        assert_eq!(odd_line_break(fine), None);
+        for (odd, at) in [
+            ("x\r", 1),
+            ("“a”\rb", 7),
+            ("\u{a0}\u{85}", 2),
+            ("“\u{2028}", 3),
+            ("\r\n\u{2029}\r", 2),
+            ("ab\r\n\r", 4),
+        ] {
+            let found = odd_line_break(&format!("{fine}{odd}")).map(|(found, ..)| found);
+            assert_eq!(found, Some(fine.len() + at), "{odd:?}");
         }
     }
 }
