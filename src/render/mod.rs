@@ -200,13 +200,17 @@ pub struct Cache {
     search: search::Cache,
     /// Each briefing's social cards as on disk, by the briefing's slug.
     cards: FxHashMap<String, cards::Remembered>,
+    mode: BuildMode,
 }
 
 impl Cache {
     /// An empty cache for a build of this mode: a one-off build's lets go
     /// of what would only speed up a later rebuild as soon as it has served.
     pub fn new(mode: BuildMode) -> Cache {
-        let mut cache = Cache::default();
+        let mut cache = Cache {
+            mode,
+            ..Cache::default()
+        };
         cache.search.mode = mode;
         cache
     }
@@ -352,7 +356,9 @@ impl Cache {
                         let signature = views::signature(site, shared, b);
                         match cached {
                             Some((_, _, views)) if views.signature == signature => views.clone(),
-                            _ => Arc::new(views::briefing_views(site, shared, b, signature)),
+                            _ => Arc::new(views::briefing_views(
+                                site, shared, b, signature, self.mode,
+                            )),
                         }
                     }
                 }

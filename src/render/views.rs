@@ -19,6 +19,7 @@ use crate::config::SiteConfig;
 use crate::fingerprint;
 use crate::model::{Attachment, Briefing, Claim, Figure, Source};
 use crate::resolve::{Site, SourceKey};
+use crate::BuildMode;
 
 #[derive(Serialize)]
 pub(crate) struct SiteView {
@@ -1314,7 +1315,8 @@ pub(crate) struct BriefingViews {
     pub claims: Vec<ClaimView>,
     /// Fingerprints of the summary and of each claim card, for the pages
     /// that show only those: an edit to a briefing's body changes neither,
-    /// so lists and index pages are left alone.
+    /// so lists and index pages are left alone. Zero in a one-off build,
+    /// which has no later build to compare them with.
     pub summary_hash: u64,
     pub claim_hashes: Vec<u64>,
     /// Each claim's verdict's place on the scale, if it is on it, for the
@@ -1480,12 +1482,14 @@ impl Serialize for CitedSource<'_> {
     }
 }
 
-/// Builds one briefing's views.
+/// Builds one briefing's views, with their fingerprints when `mode` keeps
+/// them for a rebuild to compare with.
 pub(crate) fn briefing_views(
     site: &Site,
     shared: &Shared,
     b: usize,
     signature: u64,
+    mode: BuildMode,
 ) -> BriefingViews {
     let briefing: &Briefing = &site.briefings[b];
     let url = format!("{}briefings/{}/", site.config.base_path, briefing.slug);
@@ -1508,10 +1512,19 @@ pub(crate) fn briefing_views(
         .map(|(c, &verdict)| claim_view(site, shared, (b, c), verdict, &link, &mut sources))
         .collect();
     let summary = briefing_summary(shared, &site.briefings[b], (url, date), &verdicts);
+    // Each is the card serialised once more: a few percent of a build's
+    // work, for nothing when no rebuild follows.
+    let (summary_hash, claim_hashes) = match mode {
+        BuildMode::Kept => (
+            fingerprint::of_view(&summary),
+            claims.iter().map(fingerprint::of_view).collect(),
+        ),
+        BuildMode::OneOff => (0, vec![0; claims.len()]),
+    };
     BriefingViews {
         signature,
-        summary_hash: fingerprint::of_view(&summary),
-        claim_hashes: claims.iter().map(fingerprint::of_view).collect(),
+        summary_hash,
+        claim_hashes,
         summary,
         claims,
         verdicts,
