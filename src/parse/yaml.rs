@@ -652,11 +652,9 @@ impl Spans {
     /// is not there (a missing field) falls back to its nearest parent, and
     /// finally to the first line of the block.
     pub fn locate(&self, path: &str) -> Position {
-        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        let index = index.get_or_insert_with(|| index_paths(&self.text()));
         let mut path = path;
         loop {
-            if let Some(at) = index.get(path).and_then(|spot| spot.value) {
+            if let Some(at) = self.spot(path).and_then(|spot| spot.value) {
                 return self.placed(at);
             }
             match parent_path(path) {

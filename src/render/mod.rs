@@ -200,6 +200,8 @@ pub struct Cache {
     search: search::Cache,
     /// Each briefing's social cards as on disk, by the briefing's slug.
     cards: FxHashMap<String, cards::Remembered>,
+    /// A one-off build keeps nothing for a rebuild: no fingerprints of
+    /// views, no search words or `docs/` files.
     mode: BuildMode,
 }
 
@@ -207,12 +209,10 @@ impl Cache {
     /// An empty cache for a build of this mode: a one-off build's lets go
     /// of what would only speed up a later rebuild as soon as it has served.
     pub fn new(mode: BuildMode) -> Cache {
-        let mut cache = Cache {
+        Cache {
             mode,
             ..Cache::default()
-        };
-        cache.search.mode = mode;
-        cache
+        }
     }
 
     /// Whether a page was part of the last build (claim pages aside).

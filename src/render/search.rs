@@ -67,9 +67,6 @@ pub struct Cache {
     /// Each file under `docs/`, with the fingerprint of what it was made
     /// from.
     chunks: Vec<(u64, Vec<u8>)>,
-    /// In a one-off build (`brief build`) each briefing's words are let go
-    /// once posted, and the `docs/` files are not kept.
-    pub(super) mode: BuildMode,
 }
 
 impl Cache {
@@ -688,21 +685,18 @@ pub fn put_files<T: Send>(
     put: impl Fn(OutputFile) -> T + Sync,
 ) -> Vec<T> {
     let stop = is_english(&plan.site.config.language);
+    // In a one-off build (`brief build`) each briefing's words are let go
+    // once posted, and the `docs/` files are not kept.
+    let mode = cache.mode;
     let cache = &mut cache.search;
-    let Postings { starts, lists } = post(plan, cache, stop);
+    let Postings { starts, lists } = post(plan, cache, mode, stop);
     let doc_count = *starts.last().unwrap_or(&0) as usize;
     let words = encode_words(&cache.words, lists);
     let mut out = Batches::new(&put);
     let shards = shard_files(&words, &mut out);
     drop(words);
     let facets = facet_files(plan, &starts, &mut out);
-    doc_files(
-        plan,
-        &mut cache.chunks,
-        cache.mode,
-        &facets.speakers,
-        &mut out,
-    );
+    doc_files(plan, &mut cache.chunks, mode, &facets.speakers, &mut out);
     let (build, mut done) = out.finish();
     let meta = Meta {
         version: VERSION,
@@ -785,7 +779,7 @@ struct Postings {
 /// then never holds every briefing's words at once. Documents are numbered
 /// each briefing's own, then its claims'; they are posted in that order, so
 /// each list is encoded as it grows.
-fn post(plan: &Plan, cache: &mut Cache, stop: bool) -> Postings {
+fn post(plan: &Plan, cache: &mut Cache, mode: BuildMode, stop: bool) -> Postings {
     let previous = std::mem::take(&mut cache.briefings);
     let mut starts = Vec::with_capacity(plan.briefings.len() + 1);
     let mut next = 0u32;
@@ -817,7 +811,7 @@ fn post(plan: &Plan, cache: &mut Cache, stop: bool) -> Postings {
                 }
                 next += 1;
             }
-            if cache.mode == BuildMode::Kept {
+            if mode == BuildMode::Kept {
                 kept.insert(plan.site.briefings[b].slug.clone(), entry);
             }
         }

@@ -1512,8 +1512,8 @@ pub(crate) fn briefing_views(
         .map(|(c, &verdict)| claim_view(site, shared, (b, c), verdict, &link, &mut sources))
         .collect();
     let summary = briefing_summary(shared, &site.briefings[b], (url, date), &verdicts);
-    // Each is the card serialised once more: a few percent of a build's
-    // work, for nothing when no rebuild follows.
+    // Each is the card serialised once more: 1.6% of a 1,000-briefing
+    // build's instructions, for nothing when no rebuild follows.
     let (summary_hash, claim_hashes) = match mode {
         BuildMode::Kept => (
             fingerprint::of_view(&summary),
