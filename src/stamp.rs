@@ -22,6 +22,7 @@
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +35,7 @@ const FILE: &str = "build.json";
 
 /// Bumped whenever the stamp's meaning changes, so an older stamp is
 /// never trusted.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Environment variables that change only what is printed, never the site.
 const PRINT_ONLY: [&str; 1] = ["BRIEF_TIMINGS"];
@@ -200,8 +201,9 @@ pub(crate) fn save(root: &Path, key: Key, report: &Report) -> Result<(), String>
             Path::new(DIR).join(FILE).display()
         )
     };
-    let outputs =
-        outputs(&key.output).ok_or_else(|| failed(&"the output folder cannot be read"))?;
+    let outputs = report
+        .outputs
+        .ok_or_else(|| failed(&"the output folder was not written whole"))?;
     let stamp = StampFile {
         format: FORMAT,
         outputs,
@@ -234,42 +236,67 @@ pub(crate) fn save(root: &Path, key: Key, report: &Report) -> Result<(), String>
     Ok(())
 }
 
-/// The fingerprint of everything in the output folder: each entry's name
-/// and kind, each file's size, modification time and inode, and each
-/// folder's own fingerprint in its place. A file added to the folder counts
-/// too, since a build would remove it.
-fn outputs(output: &Path) -> Option<u64> {
-    folder(output).ok()
+/// The fingerprint of everything in the output folder, read back by a
+/// walk: each entry's path and kind, and each file's size, modification
+/// time and inode. A file or folder added to the output counts too, since
+/// a build would remove it.
+pub(crate) fn outputs(output: &Path) -> Option<u64> {
+    let print = OutputPrint::default();
+    walk(output, Path::new(""), &print).ok()?;
+    Some(print.value())
 }
 
-/// A folder's fingerprint, from its entries in name order. The folders
-/// below it are read on every thread: a site of 10,000 briefings has
-/// 227,000, and each costs a directory read and a `stat` per file, which
-/// both a full build (saving its stamp) and a build with nothing changed
-/// (checking it) pay. Each folder's fingerprint is of its own entries', so
-/// the result does not depend on which thread read what.
-fn folder(dir: &Path) -> std::io::Result<u64> {
+/// Adds the entries under `dir` (`rel` from the output folder) to `print`.
+/// The folders below it are read on every thread: a site of 10,000
+/// briefings has 227,000, each a directory read and a `stat` per file.
+fn walk(dir: &Path, rel: &Path, print: &OutputPrint) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let mut entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    let prints = entries
-        .par_iter()
-        .map(|entry| {
-            let mut hasher = crate::fingerprint::hasher();
-            entry.file_name().hash(&mut hasher);
-            let kind = entry.file_type()?;
-            (kind.is_file(), kind.is_dir()).hash(&mut hasher);
-            if kind.is_file() {
-                stat(&entry.metadata()?, false).hash(&mut hasher);
-            } else if kind.is_dir() {
-                folder(&entry.path())?.hash(&mut hasher);
-            }
-            Ok(hasher.finish())
-        })
-        .collect::<std::io::Result<Vec<u64>>>()?;
-    let mut hasher = crate::fingerprint::hasher();
-    prints.hash(&mut hasher);
-    Ok(hasher.finish())
+    let entries = std::fs::read_dir(dir)?.collect::<std::io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        let rel = rel.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            print.folder(&rel);
+            walk(&entry.path(), &rel, print)
+        } else if kind.is_file() {
+            print.file(&rel, &entry.metadata()?);
+            Ok(())
+        } else {
+            // A build makes only files and folders: anything else in the
+            // output was put there since.
+            print.add(crate::fingerprint::of(&(&rel, "other")));
+            Ok(())
+        }
+    })
+}
+
+/// The fingerprint of an output folder, summed entry by entry so that it
+/// comes out the same whatever order the entries are met in: a build
+/// gathers it as it puts each file and folder into its staging folder (in
+/// whatever order its threads finish them), so that saving the stamp reads
+/// nothing back, and the next build checks it with a walk.
+#[derive(Debug, Default)]
+pub(crate) struct OutputPrint(AtomicU64);
+
+impl OutputPrint {
+    /// A file at `rel` under the output folder, with its metadata as the
+    /// output holds it.
+    pub(crate) fn file(&self, rel: &Path, meta: &std::fs::Metadata) {
+        self.add(crate::fingerprint::of(&(rel, "file", stat(meta, false))));
+    }
+
+    /// A folder at `rel` under the output folder.
+    pub(crate) fn folder(&self, rel: &Path) {
+        self.add(crate::fingerprint::of(&(rel, "folder")));
+    }
+
+    fn add(&self, print: u64) {
+        self.0.fetch_add(print, Ordering::Relaxed);
+    }
+
+    pub(crate) fn value(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
 }
 
 /// A file's size, modification time, inode and, when asked, change time,

@@ -28,7 +28,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::fingerprint;
+use crate::{fingerprint, stamp};
 
 use thiserror::Error;
 
@@ -149,6 +149,12 @@ pub(crate) struct Staging {
     /// at 10,000 briefings. Two folders of one fingerprint would leave the
     /// second unmade, which a file put in it finds and mends.
     folders: Mutex<HashSet<u64>>,
+    /// The fingerprint of what has been put so far, which the output will
+    /// hold once swapped in: the stamp of `brief build` needs it, and
+    /// gathering it here spares a walk of the finished output (a directory
+    /// read per folder and a `stat` per file, more system calls than
+    /// writing the site took).
+    print: stamp::OutputPrint,
 }
 
 impl Staging {
@@ -173,6 +179,7 @@ impl Staging {
             old,
             finished: false,
             folders: Mutex::new(HashSet::new()),
+            print: stamp::OutputPrint::default(),
         };
         staging.put(Path::new(MARKER), MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -189,13 +196,16 @@ impl Staging {
         }
         if self.previous {
             let previous = self.output.join(rel);
-            if same_bytes(&previous, bytes) && fs::hard_link(&previous, &path).is_ok() {
-                return Ok(false);
+            if let Some(meta) = same_bytes(&previous, bytes) {
+                // A link is the same file: its size, time and inode.
+                if fs::hard_link(&previous, &path).is_ok() {
+                    self.print.file(rel, &meta);
+                    return Ok(false);
+                }
             }
         }
-        // One open, one write, one close: `fs::write` writes the whole
-        // buffer in one call for a regular file.
-        in_made_folder(&path, || fs::write(&path, bytes)).map_err(io_error(&path))?;
+        let meta = in_made_folder(&path, || write_file(&path, bytes)).map_err(io_error(&path))?;
+        self.print.file(rel, &meta);
         Ok(true)
     }
 
@@ -221,7 +231,7 @@ impl Staging {
             fs::symlink_metadata(&previous)
                 .ok()
                 .filter(fs::Metadata::is_file)
-                .and_then(|meta| Some((fs::File::open(&previous).ok()?, meta.len())))
+                .and_then(|meta| Some((fs::File::open(&previous).ok()?, meta)))
         } else {
             None
         };
@@ -239,7 +249,9 @@ impl Staging {
             .and_then(|()| writer.flush())
             .map_err(io_error(&path))?;
         drop(writer);
-        file.finish()
+        let (hash, written, meta) = file.finish()?;
+        self.print.file(rel, &meta);
+        Ok((hash, written))
     }
 
     /// Makes the folder `rel` of the staging folder and those above it that
@@ -260,10 +272,15 @@ impl Staging {
             }
             _ => {}
         }
-        self.folders
+        let first = self
+            .folders
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(fingerprint::of(rel));
+        // Two threads may both have made it; it is one folder.
+        if first {
+            self.print.folder(rel);
+        }
         Ok(())
     }
 
@@ -275,19 +292,23 @@ impl Staging {
     }
 
     /// Swaps the staging folder in for the output and removes the old one.
+    /// Returns the fingerprint of the new output's files and folders (see
+    /// [`stamp::OutputPrint`]).
     /// On Linux the two folders trade places in one step, so there is no
     /// moment without an output, even for a build killed mid-swap; the old
     /// site is then under the staging name, which the next build clears.
     /// Elsewhere the old output is first moved aside, and [`recover`] puts
     /// it back if the build dies before the new one is in place.
-    pub(crate) fn finish(mut self) -> Result<(), WriteError> {
+    pub(crate) fn finish(mut self) -> Result<u64, WriteError> {
+        let print = self.print.value();
         let (output, staging, old) = (&self.output, &self.staging, &self.old);
         #[cfg(target_os = "linux")]
         if output.exists() {
             use rustix::fs::{renameat_with, RenameFlags, CWD};
             if renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
                 self.finished = true;
-                return remove_tree(staging).map_err(io_error(staging));
+                remove_tree(staging).map_err(io_error(staging))?;
+                return Ok(print);
             }
         }
         if output.exists() {
@@ -302,8 +323,18 @@ impl Staging {
         if old.exists() {
             remove_tree(old).map_err(io_error(old))?;
         }
-        Ok(())
+        Ok(print)
     }
+}
+
+/// Writes `bytes` to a new file at `path` and returns the file's metadata,
+/// asked of the open file. One open, one write (for a regular file,
+/// `write_all` writes the whole buffer in one call), one `fstat`, one
+/// close.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<fs::Metadata> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.metadata()
 }
 
 /// The size of the pieces a streamed file is written and compared in.
@@ -331,7 +362,8 @@ fn in_made_folder<T>(path: &Path, create: impl Fn() -> io::Result<T>) -> io::Res
 struct StreamedFile<'p> {
     path: &'p Path,
     previous: &'p Path,
-    old: Option<(fs::File, u64)>,
+    /// The old output's file and its metadata, while the bytes match it.
+    old: Option<(fs::File, fs::Metadata)>,
     /// How many bytes matched the old file so far.
     same: u64,
     out: Option<fs::File>,
@@ -342,10 +374,10 @@ struct StreamedFile<'p> {
 impl StreamedFile<'_> {
     /// Whether `bytes`, next in the file, are next in the old one too.
     fn matches(&mut self, bytes: &[u8]) -> bool {
-        let Some((old, len)) = &mut self.old else {
+        let Some((old, meta)) = &mut self.old else {
             return false;
         };
-        if self.same + bytes.len() as u64 > *len {
+        if self.same + bytes.len() as u64 > meta.len() {
             return false;
         }
         self.scratch.resize(bytes.len(), 0);
@@ -371,17 +403,24 @@ impl StreamedFile<'_> {
     }
 
     /// Ends the file: hard-linked from the old output when every byte
-    /// matched it, written otherwise.
-    fn finish(mut self) -> Result<(u64, bool), WriteError> {
-        if self.out.is_none() {
-            let unchanged = self.old.as_ref().is_some_and(|(_, len)| *len == self.same);
-            if !(unchanged && fs::hard_link(self.previous, self.path).is_ok()) {
-                let path = self.path;
-                self.diverge().map_err(io_error(path))?;
+    /// matched it, written otherwise. Returns the fingerprint of its bytes,
+    /// whether they were written, and the file's metadata.
+    fn finish(mut self) -> Result<(u64, bool, fs::Metadata), WriteError> {
+        let path = self.path;
+        let meta = match self.out.take() {
+            Some(out) => out.metadata(),
+            None => {
+                let unchanged = self.old.take_if(|(_, meta)| meta.len() == self.same);
+                if let Some((_, meta)) = unchanged {
+                    if fs::hard_link(self.previous, path).is_ok() {
+                        return Ok((self.hasher.finish(), false, meta));
+                    }
+                }
+                self.diverge().and_then(|out| out.metadata())
             }
         }
-        let written = self.out.is_some();
-        Ok((self.hasher.finish(), written))
+        .map_err(io_error(path))?;
+        Ok((self.hasher.finish(), true, meta))
     }
 }
 
@@ -429,19 +468,20 @@ impl Drop for Staging {
     }
 }
 
-/// Whether the regular file at `path` holds exactly `bytes`. Anything that
-/// cannot be read counts as different, and the file is written afresh.
+/// The metadata of the regular file at `path` when it holds exactly
+/// `bytes`. Anything that cannot be read counts as different, and the file
+/// is written afresh.
 /// Its size, known first, is read in one call: not `fs::read`, which asks
 /// for the size again and reads once more to find the end.
-fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    let Ok(meta) = fs::symlink_metadata(path) else {
-        return false;
-    };
+fn same_bytes(path: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
+    let meta = fs::symlink_metadata(path).ok()?;
     if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return false;
+        return None;
     }
     let mut old = vec![0; bytes.len()];
-    fs::File::open(path).is_ok_and(|mut file| file.read_exact(&mut old).is_ok()) && old == bytes
+    let same = fs::File::open(path).is_ok_and(|mut file| file.read_exact(&mut old).is_ok())
+        && old == bytes;
+    same.then_some(meta)
 }
 
 /// A path inside the output, refused if it could reach outside it.
@@ -546,6 +586,61 @@ mod tests {
         }
         staging.finish()?;
         Ok(written)
+    }
+
+    #[test]
+    fn the_fingerprint_gathered_while_putting_is_that_of_the_finished_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        // Pages put from several threads at once, sharing folders, and a
+        // streamed file, as a build puts them.
+        let build = |pages: &[(&str, &str)], data: &str| -> u64 {
+            let staging = Staging::begin(&output).unwrap();
+            pages.par_iter().for_each(|(rel, text)| {
+                staging.put(Path::new(rel), text.as_bytes()).unwrap();
+            });
+            staging
+                .put_stream(Path::new("data/claims.json"), &|out| {
+                    out.write_all(data.as_bytes())
+                })
+                .unwrap();
+            staging.finish().unwrap()
+        };
+        let pages = [
+            ("index.html", "home"),
+            ("a/index.html", "a"),
+            ("a/b/index.html", "b"),
+            ("a/b/c/index.html", "c"),
+            ("a/b/c/d/index.html", "d"),
+            ("style.css", "body {}"),
+        ];
+        let first = build(&pages, "[1]");
+        assert_eq!(stamp::outputs(&output), Some(first));
+        // Over the old output: the unchanged files are linked from it, the
+        // streamed one too; one page changed, one is gone, one is new.
+        let second = build(
+            &[
+                ("index.html", "home"),
+                ("a/index.html", "A"),
+                ("a/b/index.html", "b"),
+                ("e/index.html", "e"),
+                ("style.css", "body {}"),
+            ],
+            "[1]",
+        );
+        assert_eq!(stamp::outputs(&output), Some(second));
+        assert_ne!(first, second);
+        // The streamed file written afresh.
+        let third = build(&pages, "[2]");
+        assert_eq!(stamp::outputs(&output), Some(third));
+        assert_ne!(first, third);
+        // What is added to the output afterwards changes it: a folder, a
+        // file.
+        fs::create_dir(output.join("stray")).unwrap();
+        let with_folder = stamp::outputs(&output);
+        assert_ne!(with_folder, Some(third));
+        fs::write(output.join("stray/x.txt"), "x").unwrap();
+        assert_ne!(stamp::outputs(&output), with_folder);
     }
 
     #[test]

@@ -173,6 +173,10 @@ fn each_change_to_what_a_build_reads_is_built() {
             Box::new(|s: &Site| s.write("public/stray.txt", "stray")),
         ),
         (
+            "add a folder to the output",
+            Box::new(|s: &Site| fs::create_dir(s.path("public/stray-folder")).unwrap()),
+        ),
+        (
             "corrupt the stamp",
             Box::new(|s: &Site| s.write(".brief-cache/build.json", "{ not json")),
         ),
@@ -192,6 +196,7 @@ fn each_change_to_what_a_build_reads_is_built() {
         );
     }
     assert!(!site.path("public/stray.txt").exists());
+    assert!(!site.path("public/stray-folder").exists());
     let page = fs::read_to_string(site.path("public/briefings/x/index.html")).unwrap();
     assert!(page.contains("New body"), "{page}");
 }

@@ -115,7 +115,7 @@ impl Session {
             .into_iter()
             .collect::<Result<_, write::WriteError>>()
             .map_err(Failure::Write)?;
-        staging.finish().map_err(Failure::Write)?;
+        let outputs = staging.finish().map_err(Failure::Write)?;
         self.stopwatch.lap("swap");
 
         let count = done.iter().filter(|put| put.written).count();
@@ -137,6 +137,7 @@ impl Session {
         report.cards_drawn = counts.drawn;
         report.cards_reused = counts.reused;
         report.stages = self.stopwatch.stages.clone();
+        report.outputs = Some(outputs);
         report.files = done.len();
         report.pages = done.iter().filter(|put| put.page).count();
         let changed_pages = done

@@ -74,6 +74,9 @@ pub struct Report {
     /// Time spent in each stage, in order, and the memory in use at its end
     /// (printed when the environment variable `BRIEF_TIMINGS` is set).
     pub stages: Vec<Stage>,
+    /// The fingerprint of the output folder as a full build left it,
+    /// gathered as its files were put (see `stamp`); `None` for a rebuild.
+    pub(crate) outputs: Option<u64>,
 }
 
 /// Why a build stopped.
@@ -543,6 +546,7 @@ fn report(
         cards_drawn: 0,
         cards_reused: 0,
         stages: Vec::new(),
+        outputs: None,
     }
 }
 
