@@ -147,7 +147,8 @@ pub(crate) struct Staging {
     /// kernel about each of them (and every folder above) again for every
     /// file. Their paths, a folder for nearly every page, were some 18 MB
     /// at 10,000 briefings. Two folders of one fingerprint would leave the
-    /// second unmade, which a file put in it finds and mends.
+    /// second unmade, which a file put in it finds and mends (left out of
+    /// `print`, it makes the next `brief build` a real one).
     folders: Mutex<HashSet<u64>>,
     /// The fingerprint of what has been put so far, which the output will
     /// hold once swapped in: the stamp of `brief build` needs it, and
