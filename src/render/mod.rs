@@ -9,6 +9,7 @@
 
 pub mod cards;
 pub(crate) mod claim_review;
+mod fold;
 mod fragments;
 mod pages;
 pub mod search;

@@ -14,6 +14,8 @@ use crate::i18n::Language;
 use crate::load::SourceFile;
 use crate::theme;
 
+use super::fold;
+
 /// The compiled templates, and where each one's text came from so a render
 /// error can point into the right file.
 pub struct Templates {
@@ -91,7 +93,8 @@ pub fn templates(
     let mut diagnostics = Vec::new();
     for (name, text, path) in &sources {
         match tera::Template::new(name, None, text) {
-            Ok(template) => {
+            Ok(mut template) => {
+                fold::fold_translations(&mut template, &|args| translate(&language, args));
                 parsed.insert(name.clone(), template);
             }
             Err(err) => diagnostics.push(template_error(&err, path, text)),
@@ -155,38 +158,7 @@ fn register_language(tera: &mut Tera, language: Arc<Language>) {
     let for_t = language.clone();
     tera.register_function(
         "t",
-        move |args: &std::collections::HashMap<String, Value>| {
-            let key = args
-                .get("key")
-                .and_then(Value::as_str)
-                .ok_or_else(|| tera::Error::msg("t() needs a `key`, e.g. t(key=\"published\")"))?;
-            let unknown = || {
-                tera::Error::msg(format!(
-                    "t(): no interface string `{key}` (docs/guide/languages.md lists them)"
-                ))
-            };
-            // Most calls name only the key: the string as written, with no
-            // placeholders to fill.
-            if args.len() == 1 {
-                let text = for_t.template(key, || 0).ok_or_else(unknown)?;
-                return Ok(Value::String(text.to_owned()));
-            }
-            if !for_t.has(key) {
-                return Err(unknown());
-            }
-            let values: Vec<(&str, String)> = args
-                .iter()
-                .filter(|(name, _)| name.as_str() != "key")
-                .map(|(name, value)| {
-                    let text = match value {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    (name.as_str(), text)
-                })
-                .collect();
-            Ok(Value::String(for_t.text(key, &values)))
-        },
+        move |args: &std::collections::HashMap<String, Value>| translate(&for_t, args),
     );
     let for_forms = language.clone();
     tera.register_function(
@@ -225,6 +197,44 @@ fn register_language(tera: &mut Tera, language: Arc<Language>) {
             Ok(Value::String(language.percent(number)))
         },
     );
+}
+
+/// What `t(…)` gives for these arguments in `language`: the string for
+/// `key`, its placeholders filled from the other arguments.
+fn translate(
+    language: &Language,
+    args: &std::collections::HashMap<String, Value>,
+) -> tera::Result<Value> {
+    let key = args
+        .get("key")
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg("t() needs a `key`, e.g. t(key=\"published\")"))?;
+    let unknown = || {
+        tera::Error::msg(format!(
+            "t(): no interface string `{key}` (docs/guide/languages.md lists them)"
+        ))
+    };
+    // Most calls name only the key: the string as written, with no
+    // placeholders to fill.
+    if args.len() == 1 {
+        let text = language.template(key, || 0).ok_or_else(unknown)?;
+        return Ok(Value::String(text.to_owned()));
+    }
+    if !language.has(key) {
+        return Err(unknown());
+    }
+    let values: Vec<(&str, String)> = args
+        .iter()
+        .filter(|(name, _)| name.as_str() != "key")
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (name.as_str(), text)
+        })
+        .collect();
+    Ok(Value::String(language.text(key, &values)))
 }
 
 /// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
@@ -373,6 +383,19 @@ mod tests {
             b.fingerprint("briefing.html")
         );
         assert_eq!(a.fingerprint("macros.html"), b.fingerprint("macros.html"));
+    }
+
+    #[test]
+    fn the_theme_s_interface_strings_are_written_in_when_compiled() {
+        let language = Arc::new(Language::default());
+        let compiled = templates(&[], language.clone()).unwrap();
+        let base = format!("{:?}", compiled.tera.templates["base.html"].ast);
+        assert!(!base.contains("FunctionCall { name: \"t\""), "{base}");
+        let skip = language.template("skip_to_content", || 0).unwrap();
+        assert!(base.contains(&format!("String({skip:?})")), "{base}");
+        // A call with a value from the page is left to run.
+        let embed = format!("{:?}", compiled.tera.templates["embed.html"].ast);
+        assert!(embed.contains("FunctionCall { name: \"t\""), "{embed}");
     }
 
     #[test]
