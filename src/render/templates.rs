@@ -398,6 +398,59 @@ mod tests {
         assert!(embed.contains("FunctionCall { name: \"t\""), "{embed}");
     }
 
+    /// The patched tera (`vendor/tera/PATCHED.md`) looks a plain dotted
+    /// path up by its own loop and every other path as tera did: both
+    /// must find what tera always found.
+    #[test]
+    fn tera_looks_dotted_paths_up_as_before_and_past_wide_characters() {
+        let value = serde_json::json!({
+            "a": {"b": [10, {"c": "x"}]},
+            "a.b": 1,
+            "é": {"f": 2},
+            "t~1": 3,
+            "t/": 4,
+        });
+        let cases: &[(&str, Option<serde_json::Value>)] = &[
+            ("a.b.1.c", Some("x".into())),
+            ("a.b.0", Some(10.into())),
+            // Empty parts, leading and trailing dots are skipped.
+            ("a..b.0", Some(10.into())),
+            (".a.b.0", Some(10.into())),
+            ("a.b.1.", Some(serde_json::json!({"c": "x"}))),
+            ("", Some(value.clone())),
+            // An index as serde_json's pointers read one.
+            ("a.b.01", None),
+            ("a.b.+1", None),
+            ("a.b.2", None),
+            ("a.x", None),
+            ("a.b.0.c", None),
+            // Quoted parts, escapes and other characters take tera's path.
+            ("\"a.b\"", Some(1.into())),
+            ("a.\"b\".0", Some(10.into())),
+            // A name past a character of more than one byte (this panicked
+            // in tera 1.20.1).
+            ("é.f", Some(2.into())),
+            ("\"é\".f", Some(2.into())),
+            // `~1` is `/` and `~0` is `~`, as in a JSON pointer.
+            ("t~01", Some(3.into())),
+            ("t~1", Some(4.into())),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(
+                tera::dotted_pointer(&value, path),
+                expected.as_ref(),
+                "{path}"
+            );
+        }
+        // As a template writes it.
+        let mut tera = Tera::default();
+        tera.add_raw_template("t.html", r#"{{ x["é"].f }}"#)
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("x", &value);
+        assert_eq!(tera.render("t.html", &context).unwrap(), "2");
+    }
+
     #[test]
     fn escapes_the_five_special_characters_and_keeps_everything_else() {
         assert_eq!(escape_html(""), "");

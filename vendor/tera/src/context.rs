@@ -269,7 +269,7 @@ impl<'a> Iterator for PointerMachina<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let forwarded = &self.pointer[self.last_position..];
         let mut offset: usize = 0;
-        for (i, character) in forwarded.chars().enumerate() {
+        for (i, character) in forwarded.char_indices() {
             match character {
                 '"' => {
                     if !self.escaped {
@@ -348,6 +348,16 @@ impl<'a> Iterator for PointerMachina<'a> {
     }
 }
 
+/// Where `byte` (an ASCII character) first is in `text`: a plain loop, as
+/// the variable paths searched are a few bytes long and `str::find` costs
+/// about a hundred instructions to set up for each. An ASCII byte never
+/// occurs inside another character in UTF-8, so the answer is `find`'s.
+#[inline]
+pub(crate) fn find_byte(text: &str, byte: u8) -> Option<usize> {
+    debug_assert!(byte.is_ascii());
+    text.bytes().position(|b| b == byte)
+}
+
 /// Lookups a dotted path in a json value
 /// contrary to the json slash pointer it's not allowed to begin with a dot
 #[inline]
@@ -357,19 +367,40 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
+    let step = |target: &'a Value, token: &str| match target {
+        Value::Object(map) => map.get(token),
+        Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+        _ => None,
+    };
+    // Names between dots and nothing else (`speaker.name`), as nearly every
+    // path a template looks up: its parts are the non-empty runs between
+    // the dots, which is what `PointerMachina` gives for such a path.
+    if pointer.bytes().all(|b| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
+        let (mut target, mut rest) = (value, pointer);
+        loop {
+            let (part, next) = match find_byte(rest, b'.') {
+                Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
+                None => (rest, None),
+            };
+            if !part.is_empty() {
+                target = step(target, part)?;
+            }
+            match next {
+                Some(next) => rest = next,
+                None => return Some(target),
+            }
+        }
+    }
+
     PointerMachina::new(pointer)
         .map(|mat| -> std::borrow::Cow<'_, str> {
-            if mat.contains('~') {
+            if find_byte(mat, b'~').is_some() {
                 mat.replace("~1", "/").replace("~0", "~").into()
             } else {
                 mat.into()
             }
         })
-        .try_fold(value, |target, token| match target {
-            Value::Object(map) => map.get(&*token),
-            Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
-            _ => None,
-        })
+        .try_fold(value, |target, token| step(target, &token))
 }
 
 /// serde jsons parse_index

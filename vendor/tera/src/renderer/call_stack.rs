@@ -3,7 +3,7 @@ use std::collections::HashMap;
 
 use serde_json::{to_value, Value};
 
-use crate::context::dotted_pointer;
+use crate::context::{dotted_pointer, find_byte};
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
 use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
@@ -28,9 +28,9 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let raw = pointer.split('.').next().unwrap();
+        let raw = &pointer[..find_byte(pointer, b'.').unwrap_or(pointer.len())];
         let rest = &pointer[raw.len() + 1..];
-        if raw.contains('~') {
+        if find_byte(raw, b'~').is_some() {
             let root = raw.replace("~1", "/").replace("~0", "~");
             return self.inner.get(&root).and_then(|val| dotted_pointer(val, rest));
         }
@@ -122,7 +122,7 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
+        if find_byte(key, b'.').is_some() {
             return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));
