@@ -632,12 +632,15 @@ impl<'a> Plan<'a> {
         // Each thread keeps one context with `site` in it and swaps only the
         // page's own variables in and out: cloning and dropping the site's
         // view for each of tens of thousands of pages cost more than
-        // rendering some of them. It keeps another for the cards it makes.
+        // rendering some of them. It keeps another for the cards it makes,
+        // and the size of the last page it made with each template, to make
+        // the next one's in a buffer of about its size rather than one grown
+        // by doubling (and copied each time).
         self.units(pages, indices)
             .par_iter()
             .map_init(
-                || (base.clone(), base.clone()),
-                |(context, for_cards), unit| {
+                || (base.clone(), base.clone(), FxHashMap::default()),
+                |(context, for_cards, sizes), unit| {
                     let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
                     let cards = self.cards(templates, for_cards, &jobs);
                     unit.iter()
@@ -651,12 +654,17 @@ impl<'a> Plan<'a> {
                             let fragments = fragments::Fragments { rows, cards };
                             let keys = self.fill(context, page, &fragments);
                             let template = page.job.template();
-                            let rendered = templates.tera.render(template, context);
+                            let last: usize = sizes.get(template).copied().unwrap_or(0);
+                            let mut html = Vec::with_capacity(last + last / 8 + 1024);
+                            let rendered = templates.tera.render_to(template, context, &mut html);
                             for key in &keys {
                                 context.remove(key);
                             }
                             let result = rendered
-                                .map(|html| put((page.path(), html.into_bytes())))
+                                .map(|()| {
+                                    sizes.insert(template, html.len());
+                                    put((page.path(), html))
+                                })
                                 .map_err(|err| Box::new(templates.error(&err, template)));
                             (i, result)
                         })
