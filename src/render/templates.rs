@@ -105,7 +105,7 @@ pub fn templates(
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
-    tera.set_escape_fn(escape_html);
+    tera.set_escape_fns(escape_html, escape_html_into);
     register_language(&mut tera, language.clone());
     // What `add_raw_templates` does after parsing: link each template to
     // those it extends and check that the macro files it imports exist.
@@ -239,30 +239,66 @@ fn translate(
 
 /// Escapes what HTML needs escaped. Tera's own escaper also turns every `/`
 /// into `&#x2F;`, which is safe but makes every URL in the source unreadable.
+/// Tera calls it where a template's value is not printed straight into the
+/// page (a comparison, a `~` join); what is printed goes through
+/// [`escape_html_into`], which writes the same bytes without the copy.
 fn escape_html(input: &str) -> String {
-    // Nearly every string a page prints has nothing to escape: one scan and
-    // one copy. Otherwise the runs between special characters go in whole.
-    let Some(first) = input.bytes().position(|b| entity(b).is_some()) else {
-        return input.to_owned();
-    };
-    let mut out = String::with_capacity(input.len() + 16);
-    out.push_str(&input[..first]);
-    let mut start = first;
-    for (at, byte) in input.bytes().enumerate().skip(first) {
-        let Some(entity) = entity(byte) else {
-            continue;
-        };
-        out.push_str(&input[start..at]);
-        out.push_str(entity);
-        start = at + 1;
-    }
-    out.push_str(&input[start..]);
+    let mut out = String::with_capacity(input.len());
+    let _ = escape_into(input, |piece| {
+        out.push_str(piece);
+        Ok(())
+    });
     out
 }
 
-/// What `byte` is written as in HTML, if it must be escaped: one list for
-/// both the scan and the writing, so they cannot disagree.
-fn entity(byte: u8) -> Option<&'static str> {
+/// [`escape_html`], written into `out` rather than returned.
+fn escape_html_into(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    escape_into(input, |piece| out.write_all(piece.as_bytes()))
+}
+
+/// Hands `input` to `write` as it reads escaped, in as few pieces as it
+/// can: nearly every string a page prints has nothing to escape and goes
+/// whole; otherwise the runs between special characters go whole, each
+/// special character as its entity.
+fn escape_into(
+    input: &str,
+    mut write: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if !SPECIAL[usize::from(byte)] {
+            continue;
+        }
+        let Some(entity) = entity(byte) else {
+            continue;
+        };
+        if start < at {
+            write(&input[start..at])?;
+        }
+        write(entity)?;
+        start = at + 1;
+    }
+    if start < bytes.len() {
+        write(&input[start..])?;
+    }
+    Ok(())
+}
+
+/// Whether each byte has an entity: one table lookup a byte in the scan,
+/// made from [`entity`] itself so the two cannot disagree.
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = entity(byte as u8).is_some();
+        byte += 1;
+    }
+    table
+};
+
+/// What `byte` is written as in HTML, if it must be escaped.
+const fn entity(byte: u8) -> Option<&'static str> {
     match byte {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
@@ -449,6 +485,73 @@ mod tests {
         let mut context = tera::Context::new();
         context.insert("x", &value);
         assert_eq!(tera.render("t.html", &context).unwrap(), "2");
+    }
+
+    #[test]
+    fn escaping_into_the_page_writes_what_escaping_returns() {
+        for input in [
+            "",
+            "plain",
+            "<",
+            "&&",
+            "'quoted' \"twice\"",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "é<ü>€&",
+            "ends with >",
+            "< starts",
+            "日本語のテキスト & more",
+        ] {
+            let mut written = Vec::new();
+            escape_html_into(input, &mut written).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                escape_html(input),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn tera_prints_values_escaped_as_before_when_it_escapes_into_the_page() {
+        // Every way a template prints or compares a value, rendered with the
+        // escaper that returns a string only and with both: the output must
+        // be the same, and escaped where Tera escapes.
+        let macros = "{% macro shout(v) %}[{{ v }}]{% endmacro shout %}";
+        let page = concat!(
+            "{% import \"m.html\" as m %}",
+            "{{ s }}|{{ s | safe }}|{{ s | upper }}|{{ n }}|{{ not s }}|",
+            "{{ s ~ \"<\" }}|{{ \"<lit>\" }}|{{ m::shout(v=s) }}|",
+            "{% set y = s %}{{ y }}|{{ missing | default(value=\"<d>\") }}|",
+            "{% if s == \"<b>&\" %}equal{% endif %}|{{ list }}|{{ list.0 }}|",
+            "{% for x in list %}{{ x }}{% endfor %}|{{ text(v=s) }}",
+        );
+        let render = |both: bool| {
+            let mut tera = Tera::default();
+            tera.autoescape_on(vec![".html"]);
+            if both {
+                tera.set_escape_fns(escape_html, escape_html_into);
+            } else {
+                tera.set_escape_fn(escape_html);
+            }
+            tera.register_function("text", |args: &HashMap<String, Value>| {
+                Ok(args.get("v").cloned().unwrap_or_default())
+            });
+            tera.add_raw_templates([("m.html", macros), ("p.html", page)])
+                .unwrap();
+            let mut context = tera::Context::new();
+            context.insert("s", "<b>&");
+            context.insert("n", &7);
+            context.insert("list", &["<i>", "'q'"]);
+            tera.render("p.html", &context).unwrap()
+        };
+        let before = render(false);
+        assert_eq!(render(true), before);
+        assert!(
+            before.starts_with("&lt;b&gt;&amp;|<b>&|&lt;B&gt;&amp;|7|false|"),
+            "{before}"
+        );
+        assert!(before.contains("|[&lt;b&gt;&amp;]|"), "{before}");
+        assert!(before.contains("|&lt;i&gt;&#x27;q&#x27;|"), "{before}");
     }
 
     #[test]

@@ -22,6 +22,10 @@ const ONE_OFF_TEMPLATE_NAME: &str = "__tera_one_off";
 /// The escape function type definition
 pub type EscapeFn = fn(&str) -> String;
 
+/// An escape function that writes what the [`EscapeFn`] beside it would
+/// return straight into the output, rather than into a new string.
+pub type EscapeIntoFn = fn(&str, &mut dyn std::io::Write) -> std::io::Result<()>;
+
 /// Main point of interaction in this library.
 ///
 /// The [`Tera`] struct is the primary interface for working with the Tera template engine. It contains parsed templates, registered filters (which can filter
@@ -76,6 +80,8 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    #[doc(hidden)]
+    escape_into: Option<EscapeIntoFn>,
 }
 
 impl Tera {
@@ -95,6 +101,7 @@ impl Tera {
             testers: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into: None,
         };
 
         tera.load_from_glob()?;
@@ -820,11 +827,27 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_into = None;
+    }
+
+    /// Set the escape function, as [`Tera::set_escape_fn`] does, with a
+    /// second that writes exactly what the first returns straight into the
+    /// output: what a template prints is then escaped without a copy.
+    pub fn set_escape_fns(&mut self, function: EscapeFn, into: EscapeIntoFn) {
+        self.escape_fn = function;
+        self.escape_into = Some(into);
+    }
+
+    #[doc(hidden)]
+    #[inline]
+    pub fn get_escape_into_fn(&self) -> Option<EscapeIntoFn> {
+        self.escape_into
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_into = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -899,6 +922,7 @@ impl Default for Tera {
             functions: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into: None,
         };
 
         tera.register_tera_filters();
