@@ -10,7 +10,9 @@
 
 pub mod direction;
 
-use std::collections::HashMap;
+// Looked up for every interface string a page prints that was not written
+// into the templates when they were compiled; the keys are our own.
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -383,7 +385,7 @@ fn parse_site_file(
         serde_yaml::from_str(&file.text);
     let raw = match parsed {
         Ok(Some(raw)) => raw,
-        Ok(None) => return (HashMap::new(), diagnostics),
+        Ok(None) => return (HashMap::default(), diagnostics),
         Err(err) => {
             let position = err
                 .location()
@@ -393,10 +395,10 @@ fn parse_site_file(
                 Diagnostic::warning(&file.path, position, format!("cannot read the translation: {err}"))
                     .with_hint("write one `key: string` per line; a plural gives `one:` and `other:` below its key"),
             );
-            return (HashMap::new(), diagnostics);
+            return (HashMap::default(), diagnostics);
         }
     };
-    let mut messages = HashMap::new();
+    let mut messages = HashMap::default();
     for (key, value) in raw {
         let position = locate_key(&file.text, &key);
         if !english.contains_key(&key) {

@@ -218,12 +218,19 @@ impl Plan<'_> {
             return Ok(cards);
         };
         let on_briefing = jobs.iter().position(|job| *job == Job::Briefing(b));
-        let render = |context: &mut Context, name: &str| {
+        // Each card is made in a buffer about the size of the last of its
+        // kind, rather than in one grown by doubling and copied each time.
+        let render = |context: &mut Context, name: &str, last: &mut usize| {
+            let mut html = Vec::with_capacity(*last + *last / 8 + 256);
             templates
                 .tera
-                .render(name, context)
-                .map_err(|err| templates.error(&err, name))
+                .render_to(name, context, &mut html)
+                .map_err(|err| templates.error(&err, name))?;
+            *last = html.len();
+            String::from_utf8(html)
+                .map_err(|err| templates.error(&tera::Error::msg(err.to_string()), name))
         };
+        let (mut last_card, mut last_source_card) = (0, 0);
         // A briefing's claims that cite one source share its view.
         let mut source_cards: rustc_hash::FxHashMap<*const SourceView, String> = Default::default();
         for (c, claim) in self.briefings[b].claims.iter().enumerate() {
@@ -236,7 +243,7 @@ impl Plan<'_> {
             for source in &claim.sources {
                 if let Entry::Vacant(entry) = source_cards.entry(Arc::as_ptr(source)) {
                     context.insert("source", &**source);
-                    entry.insert(render(context, SOURCE_CARD)?);
+                    entry.insert(render(context, SOURCE_CARD, &mut last_source_card)?);
                 }
             }
             context.remove("source");
@@ -249,12 +256,12 @@ impl Plan<'_> {
             context.insert("claim", claim);
             if let Some(i) = on_briefing {
                 context.insert("show_briefing", &false);
-                let card = render(context, CARD)?;
+                let card = render(context, CARD, &mut last_card)?;
                 cards[i].push(card);
             }
             if let Some(i) = on_own {
                 context.insert("show_briefing", &true);
-                cards[i] = vec![render(context, CARD)?];
+                cards[i] = vec![render(context, CARD, &mut last_card)?];
             }
         }
         Ok(cards)

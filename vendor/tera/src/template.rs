@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::errors::{Error, Result};
 use crate::parser::ast::{Block, MacroDefinition, Node};
@@ -49,7 +49,7 @@ impl Template {
 
         // First we want all the blocks used in that template
         // This is recursive as we can have blocks inside blocks
-        let mut blocks = HashMap::new();
+        let mut blocks = HashMap::default();
         fn find_blocks(ast: &[Node], blocks: &mut HashMap<String, Block>) -> Result<()> {
             for node in ast {
                 match *node {
@@ -73,7 +73,7 @@ impl Template {
         find_blocks(&ast, &mut blocks)?;
 
         // And now we find the potential parent and everything macro related (definition, import)
-        let mut macros = HashMap::new();
+        let mut macros = HashMap::default();
         let mut imported_macro_files = vec![];
         let mut parent = None;
 
@@ -105,7 +105,7 @@ impl Template {
             macros,
             imported_macro_files,
             parents: vec![],
-            blocks_definitions: HashMap::new(),
+            blocks_definitions: HashMap::default(),
             from_extend: false,
         })
     }

@@ -2,7 +2,7 @@ use crate::errors::{Error, Result};
 use crate::parser::ast::MacroDefinition;
 use crate::template::Template;
 use crate::tera::Tera;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 // Types around Macros get complicated, simplify it a bit by using aliases
 
