@@ -490,9 +490,15 @@ fn document<R: DeserializeOwned>(file: &SourceFile) -> Result<Document<'_, R>, V
     let Some(raw) = raw else {
         return Err(yaml_diagnostics);
     };
+    let mut spans = Spans::new(split.yaml.to_owned(), offset);
+    // Read at the first try: the front matter types refuse a key written
+    // twice at every level, so none is.
+    if yaml_diagnostics.is_empty() {
+        spans = spans.with_unique_keys();
+    }
     Ok(Document {
         raw,
-        spans: Arc::new(Spans::new(split.yaml.to_owned(), offset)),
+        spans: Arc::new(spans),
         yaml_diagnostics,
         body: split.body,
         body_line_offset: split.body_line_offset,

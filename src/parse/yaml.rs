@@ -586,7 +586,10 @@ fn hint_for_yaml_error(message: &str) -> String {
 pub struct Spans {
     text: Mutex<Box<[u8]>>,
     offset: Offset,
-    index: Mutex<Option<HashMap<String, Spot>>>,
+    index: Mutex<Option<Index>>,
+    /// Whether every key of the text is known to be written once (see
+    /// [`Spans::with_unique_keys`]).
+    unique_keys: bool,
 }
 
 impl Spans {
@@ -595,7 +598,21 @@ impl Spans {
             text: Mutex::new(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice()),
             offset,
             index: Mutex::default(),
+            unique_keys: false,
         }
+    }
+
+    /// The same, for a text whose every key is written once: serde_yaml read
+    /// it whole into types that refuse a key written twice, with nothing
+    /// left out. A path's place is then known as soon as its value is read,
+    /// and the index is built only as far as the paths asked for: at
+    /// thousands of briefings with a warning each, reading every front
+    /// matter to its end again was a sixteenth of a build. (An id with a dot
+    /// in it can spell the same path as another entry's field; the first of
+    /// the two is then the answer, where the whole index gave the last.)
+    pub fn with_unique_keys(mut self) -> Self {
+        self.unique_keys = true;
+        self
     }
 
     /// The text, unpacked; empty once released.
@@ -664,11 +681,12 @@ impl Spans {
         }
     }
 
-    /// What the index knows of exactly `path`, building the index if need be.
+    /// What the index knows of exactly `path`, building the index as far as
+    /// need be.
     fn spot(&self, path: &str) -> Option<Spot> {
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        let index = index.get_or_insert_with(|| index_paths(&self.text()));
-        index.get(path).copied()
+        let index = index.get_or_insert_with(|| Index::new(&self.text()));
+        index.find(path, self.unique_keys)
     }
 
     /// A position in the block as a position in the file.
@@ -709,12 +727,76 @@ pub(crate) fn join_key(path: &str, key: &str) -> String {
     }
 }
 
-fn index_paths(text: &str) -> HashMap<String, Spot> {
-    let mut recorder = Recorder::default();
-    // A text with a syntax error was already reported by serde_yaml; what
-    // was recorded up to the error is still useful.
-    let _ = Parser::new_from_str(text).load(&mut recorder, false);
-    recorder.positions
+/// The places recorded so far in a text, and the parser that reads on.
+struct Index {
+    recorder: Recorder,
+    /// Until the end of the text's document is read, or a syntax error
+    /// (already reported by serde_yaml; what was recorded up to it is still
+    /// useful).
+    parser: Option<Parser<std::vec::IntoIter<char>>>,
+}
+
+impl fmt::Debug for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Index")
+            .field("paths", &self.recorder.positions.len())
+            .field("finished", &self.parser.is_none())
+            .finish()
+    }
+}
+
+impl Index {
+    fn new(text: &str) -> Index {
+        // Owned characters, so the parser can wait between lookups.
+        let chars: Vec<char> = text.chars().collect();
+        Index {
+            recorder: Recorder::default(),
+            parser: Some(Parser::new(chars.into_iter())),
+        }
+    }
+
+    /// What is known of `path`: once the whole text is read, or, when every
+    /// key is written once, as soon as its value is placed.
+    fn find(&mut self, path: &str, unique_keys: bool) -> Option<Spot> {
+        if !unique_keys {
+            while self.read_on() {}
+            return self.recorder.positions.get(path).copied();
+        }
+        loop {
+            let found = self.recorder.positions.get(path).copied();
+            let settled = found.is_some_and(|spot| spot.value.is_some());
+            if settled || !self.read_on() {
+                return found;
+            }
+        }
+    }
+
+    /// Reads events until one more value is placed; `false` once the end of
+    /// the first document (or an error) was reached before that, as
+    /// `Parser::load` would stop.
+    fn read_on(&mut self) -> bool {
+        let Some(parser) = self.parser.as_mut() else {
+            return false;
+        };
+        let placed = self.recorder.placed;
+        while self.recorder.placed == placed {
+            match parser.next_token() {
+                Ok((event, mark)) => {
+                    let end = matches!(event, Event::DocumentEnd | Event::StreamEnd);
+                    self.recorder.on_event(event, mark);
+                    if end {
+                        self.parser = None;
+                        return self.recorder.placed != placed;
+                    }
+                }
+                Err(_) => {
+                    self.parser = None;
+                    return false;
+                }
+            }
+        }
+        true
+    }
 }
 
 enum Frame {
@@ -736,6 +818,8 @@ struct Recorder {
     positions: HashMap<String, Spot>,
     /// A list item that is a mapping, placed when its first key arrives.
     pending: Option<String>,
+    /// How many values were placed so far.
+    placed: usize,
 }
 
 impl Recorder {
@@ -743,6 +827,7 @@ impl Recorder {
     /// key written twice) takes its place.
     fn place(&mut self, path: String, at: Position) {
         self.positions.entry(path).or_default().value = Some(at);
+        self.placed += 1;
     }
 
     /// The path of the value about to start, and the position to record for
@@ -858,6 +943,65 @@ mod tests {
         spans.forget_positions();
         assert!(spans.index.lock().unwrap().is_none());
         assert_eq!(spans.locate("claims[1].speaker"), Position::new(7, 14));
+    }
+
+    #[test]
+    fn a_text_with_unique_keys_is_located_as_the_whole_index_locates_it() {
+        // Block and flow styles, quoted and folded scalars, a list of
+        // mappings, an empty mapping, an alias, nesting three deep.
+        let text = concat!(
+            "title: \"A: quoted\"\n",
+            "tags: [a, b]\n",
+            "image:\n  src: x.jpg\n  alt: >\n    folded\n    text\n",
+            "speakers:\n  kim: {name: Kim, role: 'Minister'}\n  lee:\n    name: &n Lee\n",
+            "sources:\n  one:\n    title: One\n  two: {}\n  three:\n    title: *n\n",
+            "claims:\n",
+            "  - id: c1\n    sources: [one, two]\n    explanation: |\n      line\n      line\n",
+            "  - id: c2\n    speaker: lee\n    image:\n      src: y.png\n",
+            "draft: false\n",
+        );
+        let whole = Spans::new(text.into(), Offset { lines: 1 });
+        whole.locate("title");
+        let every: Vec<String> = {
+            let index = whole.index.lock().unwrap();
+            let index = index.as_ref().unwrap();
+            assert!(
+                index.parser.is_none(),
+                "a text without unique keys is read to its end"
+            );
+            let mut paths: Vec<String> = index.recorder.positions.keys().cloned().collect();
+            paths.sort();
+            paths
+        };
+        assert!(every.len() > 30, "{every:?}");
+        let missing = ["claims[1].verdict", "sources.four", "nothing", "claims[5]"];
+        let asked: Vec<&str> = every.iter().map(String::as_str).chain(missing).collect();
+        // In file order, backwards, and one at a time from a fresh index.
+        let mut backwards = asked.clone();
+        backwards.reverse();
+        for order in [asked.clone(), backwards] {
+            let early = Spans::new(text.into(), Offset { lines: 1 }).with_unique_keys();
+            for path in &order {
+                assert_eq!(early.locate(path), whole.locate(path), "{path}");
+                assert_eq!(early.key(path), whole.key(path), "{path}");
+                assert_eq!(early.first(path), None, "{path}");
+            }
+        }
+        for path in &asked {
+            let early = Spans::new(text.into(), Offset { lines: 1 }).with_unique_keys();
+            assert_eq!(early.locate(path), whole.locate(path), "{path}");
+        }
+        // And it stops where the answer is: the title is on the first line.
+        let early = Spans::new(text.into(), Offset { lines: 1 }).with_unique_keys();
+        assert_eq!(early.locate("title"), Position::new(2, 8));
+        assert!(early
+            .index
+            .lock()
+            .unwrap()
+            .as_ref()
+            .unwrap()
+            .parser
+            .is_some());
     }
 
     #[test]
