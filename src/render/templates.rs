@@ -516,14 +516,19 @@ mod tests {
         // Every way a template prints or compares a value, rendered with the
         // escaper that returns a string only and with both: the output must
         // be the same, and escaped where Tera escapes.
-        let macros = "{% macro shout(v) %}[{{ v }}]{% endmacro shout %}";
+        let macros = concat!(
+            "{% macro shout(v) %}[{{ v }}]{% endmacro shout %}",
+            "{% macro twice(v) %}{{ self::shout(v=v) }}{{ self::shout(v=v) }}{% endmacro twice %}",
+        );
         let page = concat!(
             "{% import \"m.html\" as m %}",
             "{{ s }}|{{ s | safe }}|{{ s | upper }}|{{ n }}|{{ not s }}|",
             "{{ s ~ \"<\" }}|{{ \"<lit>\" }}|{{ m::shout(v=s) }}|",
             "{% set y = s %}{{ y }}|{{ missing | default(value=\"<d>\") }}|",
             "{% if s == \"<b>&\" %}equal{% endif %}|{{ list }}|{{ list.0 }}|",
-            "{% for x in list %}{{ x }}{% endfor %}|{{ text(v=s) }}",
+            "{% for x in list %}{{ x }}{% endfor %}|{{ text(v=s) }}|",
+            "{{ m::twice(v=s) }}|{{ m::shout(v=s) | lower }}|",
+            "{% filter upper %}{{ m::shout(v=s) }}{% endfilter %}|",
         );
         let render = |both: bool| {
             let mut tera = Tera::default();
@@ -552,6 +557,16 @@ mod tests {
         );
         assert!(before.contains("|[&lt;b&gt;&amp;]|"), "{before}");
         assert!(before.contains("|&lt;i&gt;&#x27;q&#x27;|"), "{before}");
+        // A macro's output printed as it is, from inside another macro too;
+        // with a filter; inside a filter section.
+        assert!(
+            before.ends_with(concat!(
+                "|[&lt;b&gt;&amp;][&lt;b&gt;&amp;]",
+                "|[&amp;lt;b&amp;gt;&amp;amp;]",
+                "|[&LT;B&GT;&AMP;]|"
+            )),
+            "{before}"
+        );
     }
 
     #[test]

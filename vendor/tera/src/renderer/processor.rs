@@ -968,17 +968,24 @@ impl<'a> Processor<'a> {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => {
-                let (value, escape) = self.eval_expression_unescaped(expr)?;
-                match (escape, self.tera.get_escape_into_fn()) {
-                    (true, Some(escape_into)) => escape_into(value.as_str().unwrap(), write)?,
-                    (true, None) => Value::String(self.tera.get_escape_fn()(
-                        value.as_str().unwrap(),
-                    ))
-                    .render(write)?,
-                    (false, _) => value.render(write)?,
+            Node::VariableBlock(_, ref expr) => match expr.val {
+                // A macro's output printed as it is goes into the page as
+                // the macro renders, rather than into a string of its own.
+                ExprVal::MacroCall(ref macro_call) if expr.filters.is_empty() && !expr.negated => {
+                    self.eval_macro_call(macro_call, write)?
                 }
-            }
+                _ => {
+                    let (value, escape) = self.eval_expression_unescaped(expr)?;
+                    match (escape, self.tera.get_escape_into_fn()) {
+                        (true, Some(escape_into)) => escape_into(value.as_str().unwrap(), write)?,
+                        (true, None) => Value::String(self.tera.get_escape_fn()(
+                            value.as_str().unwrap(),
+                        ))
+                        .render(write)?,
+                        (false, _) => value.render(write)?,
+                    }
+                }
+            },
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
