@@ -265,8 +265,21 @@ fn escape_into(
     mut write: impl FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let bytes = input.as_bytes();
+    // Found with vectorised scans rather than byte by byte: the first
+    // special character, looking for the quotes only before the first of
+    // the others.
+    let markup = memchr::memchr3(b'&', b'<', b'>', bytes);
+    let Some(first) =
+        memchr::memchr2(b'"', b'\'', &bytes[..markup.unwrap_or(bytes.len())]).or(markup)
+    else {
+        return if bytes.is_empty() {
+            Ok(())
+        } else {
+            write(input)
+        };
+    };
     let mut start = 0;
-    for (at, &byte) in bytes.iter().enumerate() {
+    for (at, &byte) in bytes.iter().enumerate().skip(first) {
         if !SPECIAL[usize::from(byte)] {
             continue;
         }
@@ -488,6 +501,39 @@ mod tests {
     }
 
     #[test]
+    fn escaping_finds_each_special_character_wherever_it_stands() {
+        // Every special character at every place of strings shorter and
+        // longer than a vector, beside multibyte text, against escaping
+        // one character at a time.
+        let reference = |input: &str| -> String {
+            input
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_owned(),
+                    '<' => "&lt;".to_owned(),
+                    '>' => "&gt;".to_owned(),
+                    '"' => "&quot;".to_owned(),
+                    '\'' => "&#x27;".to_owned(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        for len in [1, 7, 15, 16, 17, 31, 32, 33, 64, 70] {
+            for special in ['&', '<', '>', '"', '\''] {
+                for at in 0..len {
+                    let mut text: Vec<char> = "ab é 日x".chars().cycle().take(len).collect();
+                    text[at] = special;
+                    let input: String = text.iter().collect();
+                    assert_eq!(escape_html(&input), reference(&input), "{input}");
+                    let mut late = input.clone();
+                    late.push('"');
+                    assert_eq!(escape_html(&late), reference(&late), "{late}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn escaping_into_the_page_writes_what_escaping_returns() {
         for input in [
             "",
@@ -500,6 +546,9 @@ mod tests {
             "ends with >",
             "< starts",
             "日本語のテキスト & more",
+            "a long line with nothing to escape in it at all, past a vector's width",
+            "a long line whose only special character comes late: 'here'",
+            "a long line with markup late <b> and a quote earlier: \"",
         ] {
             let mut written = Vec::new();
             escape_html_into(input, &mut written).unwrap();
