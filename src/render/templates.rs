@@ -453,7 +453,7 @@ mod tests {
     #[test]
     fn tera_looks_dotted_paths_up_as_before_and_past_wide_characters() {
         let value = serde_json::json!({
-            "a": {"b": [10, {"c": "x"}]},
+            "a": {"b": [10, {"c": "x"}], "ü": 5},
             "a.b": 1,
             "é": {"f": 2},
             "t~1": 3,
@@ -480,6 +480,12 @@ mod tests {
             // in tera 1.20.1).
             ("é.f", Some(2.into())),
             ("\"é\".f", Some(2.into())),
+            // Plain names before a quoted or wide part, found or not.
+            ("a.ü", Some(5.into())),
+            ("x.ü", None),
+            ("a.x.ü", None),
+            ("x.\"b\"", None),
+            ("a.b.\"1\".c", Some("x".into())),
             // `~1` is `/` and `~0` is `~`, as in a JSON pointer.
             ("t~01", Some(3.into())),
             ("t~1", Some(4.into())),

@@ -374,22 +374,33 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     };
     // Names between dots and nothing else (`speaker.name`), as nearly every
     // path a template looks up: its parts are the non-empty runs between
-    // the dots, which is what `PointerMachina` gives for such a path.
-    if pointer.bytes().all(|b| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
-        let (mut target, mut rest) = (value, pointer);
-        loop {
-            let (part, next) = match find_byte(rest, b'.') {
-                Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
-                None => (rest, None),
-            };
-            if !part.is_empty() {
-                target = step(target, part)?;
-            }
-            match next {
-                Some(next) => rest = next,
-                None => return Some(target),
+    // the dots, which is what `PointerMachina` gives for such a path. Each
+    // part is checked as it is split off, in the same pass: at a quote,
+    // backslash, bracket, `~` or wide character the whole path goes to
+    // `PointerMachina`, which cuts the parts before it the same way (so a
+    // part that was not found there is not found by it either).
+    let (mut target, mut rest) = (value, pointer);
+    'plain: loop {
+        let mut end = rest.len();
+        for (at, byte) in rest.bytes().enumerate() {
+            match byte {
+                b'.' => {
+                    end = at;
+                    break;
+                }
+                b'"' | b'\'' | b'\\' | b'[' | b']' | b'~' => break 'plain,
+                _ if !byte.is_ascii() => break 'plain,
+                _ => {}
             }
         }
+        let part = &rest[..end];
+        if !part.is_empty() {
+            target = step(target, part)?;
+        }
+        if end == rest.len() {
+            return Some(target);
+        }
+        rest = &rest[end + 1..];
     }
 
     PointerMachina::new(pointer)
