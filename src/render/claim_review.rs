@@ -75,15 +75,20 @@ pub(crate) fn json_ld(config: &SiteConfig, briefing: &Briefing, views: &Briefing
     };
     let _ = serde_json::to_writer(&mut out, &article);
     out.push(b']');
-    let mut text = Vec::with_capacity(out.len());
-    for b in out {
-        match b {
-            b'<' => text.extend_from_slice(b"\\u003c"),
-            b'>' => text.extend_from_slice(b"\\u003e"),
-            b'&' => text.extend_from_slice(b"\\u0026"),
-            b => text.push(b),
-        }
+    // The runs between them copied whole rather than byte by byte: some
+    // 10 KB a briefing.
+    let mut text = Vec::with_capacity(out.len() + 64);
+    let mut start = 0;
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', &out) {
+        text.extend_from_slice(&out[start..at]);
+        text.extend_from_slice(match out[at] {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        start = at + 1;
     }
+    text.extend_from_slice(&out[start..]);
     String::from_utf8(text).unwrap_or_default()
 }
 
