@@ -24,14 +24,22 @@ mod mimalloc {
     /// bytes on 64-bit targets) and a block of a word or less to its size.
     const PLAIN: usize = 2 * std::mem::size_of::<usize>();
 
-    fn plain(align: usize, size: usize) -> bool {
-        align <= PLAIN && align <= size
-    }
-
-    /// The debug binary, which the integration tests run, checks every
-    /// block it is given against the alignment asked for, and aborts (a
-    /// panic would allocate) on a misaligned one.
-    fn checked(ptr: *mut c_void, align: usize) -> *mut u8 {
+    /// A block of `size` bytes aligned to `align`, from `plain` when every
+    /// block of that size is aligned so anyway, from `aligned` otherwise.
+    /// The debug binary, which the integration tests run, checks the block
+    /// against `align` and aborts (a panic would allocate) on a misaligned
+    /// one.
+    fn block(
+        size: usize,
+        align: usize,
+        plain: impl FnOnce(usize) -> *mut c_void,
+        aligned: impl FnOnce(usize, usize) -> *mut c_void,
+    ) -> *mut u8 {
+        let ptr = if align <= PLAIN && align <= size {
+            plain(size)
+        } else {
+            aligned(size, align)
+        };
         if cfg!(debug_assertions) && !ptr.is_null() && ptr as usize % align != 0 {
             std::process::abort();
         }
@@ -43,25 +51,21 @@ mod mimalloc {
     // other.
     unsafe impl GlobalAlloc for super::Mimalloc {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            if plain(layout.align(), layout.size()) {
-                checked(unsafe { mi::mi_malloc(layout.size()) }, layout.align())
-            } else {
-                checked(
-                    unsafe { mi::mi_malloc_aligned(layout.size(), layout.align()) },
-                    layout.align(),
-                )
-            }
+            block(
+                layout.size(),
+                layout.align(),
+                |size| unsafe { mi::mi_malloc(size) },
+                |size, align| unsafe { mi::mi_malloc_aligned(size, align) },
+            )
         }
 
         unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-            if plain(layout.align(), layout.size()) {
-                checked(unsafe { mi::mi_zalloc(layout.size()) }, layout.align())
-            } else {
-                checked(
-                    unsafe { mi::mi_zalloc_aligned(layout.size(), layout.align()) },
-                    layout.align(),
-                )
-            }
+            block(
+                layout.size(),
+                layout.align(),
+                |size| unsafe { mi::mi_zalloc(size) },
+                |size, align| unsafe { mi::mi_zalloc_aligned(size, align) },
+            )
         }
 
         unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
@@ -69,17 +73,13 @@ mod mimalloc {
         }
 
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            if plain(layout.align(), new_size) {
-                checked(
-                    unsafe { mi::mi_realloc(ptr as *mut c_void, new_size) },
-                    layout.align(),
-                )
-            } else {
-                checked(
-                    unsafe { mi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) },
-                    layout.align(),
-                )
-            }
+            let ptr = ptr as *mut c_void;
+            block(
+                new_size,
+                layout.align(),
+                |size| unsafe { mi::mi_realloc(ptr, size) },
+                |size, align| unsafe { mi::mi_realloc_aligned(ptr, size, align) },
+            )
         }
     }
 }
