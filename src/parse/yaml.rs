@@ -929,6 +929,85 @@ impl MarkedEventReceiver for Recorder {
 mod tests {
     use super::*;
 
+    fn read(text: &str) -> Result<serde_yaml::Value, Diagnostic> {
+        from_str(text, Path::new("t.md"), Offset { lines: 1 })
+    }
+
+    fn string(value: &serde_yaml::Value, key: &str) -> String {
+        value[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{key}: {value:?}"))
+            .to_owned()
+    }
+
+    /// The YAML reader is patched to copy runs of plain ASCII whole (see
+    /// vendor/unsafe-libyaml/PATCHED.md): quoted scalars still read as YAML
+    /// says, around escapes, quotes, blanks, folded lines and wide
+    /// characters, and at every length.
+    #[test]
+    fn quoted_scalars_read_as_yaml_spells_them() {
+        let text = concat!(
+            "a: \"plain words, with: punctuation & more\"\n",
+            "b: \"tab\\there \\\"quoted\\\" back\\\\slash \\u00e9 \\x41!\"\n",
+            "c: 'it''s a \\back\\slash \"double\"'\n",
+            "d: \"naïve café — 東京 done\"\n",
+            "e: \"first line\n  continued   \n\n  after blank\"\n",
+            "f: \"x\"\n",
+            "g: \"\"\n",
+            "h: \"ends with a wide é\"\n",
+            "i: \"\\\\\"\n",
+        );
+        let value = read(text).expect("reads");
+        assert_eq!(string(&value, "a"), "plain words, with: punctuation & more");
+        assert_eq!(string(&value, "b"), "tab\there \"quoted\" back\\slash é A!");
+        assert_eq!(string(&value, "c"), "it's a \\back\\slash \"double\"");
+        assert_eq!(string(&value, "d"), "naïve café — 東京 done");
+        assert_eq!(string(&value, "e"), "first line continued\nafter blank");
+        assert_eq!(string(&value, "f"), "x");
+        assert_eq!(string(&value, "g"), "");
+        assert_eq!(string(&value, "h"), "ends with a wide é");
+        assert_eq!(string(&value, "i"), "\\");
+        // Past the reader's 16 KB chunks, with wide characters across their
+        // edges.
+        let words: Vec<String> = (0..3000)
+            .map(|n| format!("entry{n}é{}", "x".repeat(n % 7)))
+            .collect();
+        let list: String = words.iter().map(|w| format!("  - \"{w}\"\n")).collect();
+        let value = read(&format!("list:\n{list}")).expect("reads");
+        let read_back: Vec<&str> = value["list"]
+            .as_sequence()
+            .expect("a list")
+            .iter()
+            .map(|v| v.as_str().expect("a string"))
+            .collect();
+        assert_eq!(read_back, words);
+    }
+
+    #[test]
+    fn positions_after_plain_ascii_runs_are_counted_in_characters() {
+        // The column of what follows a quoted scalar, and of a problem
+        // inside a plain value, on lines with and without wide characters.
+        let at = |text: &str| read(text).expect_err("refused").position;
+        assert_eq!(at("x: \"abcdefghij\" y: 1\n"), Position::new(2, 17));
+        assert_eq!(at("x: \"ab — é cd\" y: 1\n"), Position::new(2, 16));
+        assert_eq!(at("a: 1\nx: \"abcdefghij\" y: 1\n"), Position::new(3, 17));
+        // Characters YAML refuses stop a run and are still refused.
+        let refused = read("a: \"abc\u{7f}def\"\n").expect_err("refused");
+        assert!(
+            refused.message.contains("control characters"),
+            "{refused:?}"
+        );
+        let refused = read("a: abcdef\u{1}\n").expect_err("refused");
+        assert!(
+            refused.message.contains("control characters"),
+            "{refused:?}"
+        );
+        // Tabs and CRLF line ends are plain text to the reader.
+        let value = read("a: \"one\ttwo\"\r\nb: three\r\n").expect("reads");
+        assert_eq!(string(&value, "a"), "one\ttwo");
+        assert_eq!(string(&value, "b"), "three");
+    }
+
     #[test]
     fn locates_nested_values_by_path() {
         let text =
