@@ -507,6 +507,64 @@ mod tests {
     }
 
     #[test]
+    fn tera_contexts_keep_replace_and_let_go_of_variables_as_pages_swap_them() {
+        // Each rendering thread keeps one context with `site` in it and
+        // swaps each page's variables in (`extend`, `insert`) and out
+        // (`remove`); vendored tera keeps them in a hash map rather than a
+        // BTreeMap.
+        let mut tera = Tera::default();
+        tera.add_raw_template(
+            "t.html",
+            "{{ site }}|{{ title }}|{% if body is defined %}{{ body }}{% else %}-{% endif %}|{{ n }}",
+        )
+        .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("site", "S");
+        for (title, body, n) in [
+            ("one", Some("b1"), 1),
+            ("two", None, 2),
+            ("é", Some("b3"), 3),
+        ] {
+            let mut page = serde_json::json!({ "title": title, "n": 0 });
+            if let Some(body) = body {
+                page["body"] = body.into();
+            }
+            let keys: Vec<String> = page.as_object().unwrap().keys().cloned().collect();
+            context.extend(tera::Context::from_value(page).unwrap());
+            // A later insert of a key already there replaces its value.
+            context.insert("n", &n);
+            let expected = format!("S|{title}|{}|{n}", body.unwrap_or("-"));
+            assert_eq!(tera.render("t.html", &context).unwrap(), expected);
+            for key in &keys {
+                assert!(context.remove(key).is_some(), "{key}");
+            }
+            assert!(!context.contains_key("title"));
+            assert!(context.contains_key("site"));
+        }
+        // Extending replaces the values of keys both hold and keeps the rest.
+        let mut first = tera::Context::new();
+        first.insert("a", &1);
+        first.insert("b", &2);
+        let mut second = tera::Context::new();
+        second.insert("b", &3);
+        second.insert("c", &4);
+        first.extend(second);
+        assert_eq!(
+            first.into_json(),
+            serde_json::json!({ "a": 1, "b": 3, "c": 4 })
+        );
+        // Many variables, each found under its own name.
+        let mut many = tera::Context::new();
+        for k in 0..500 {
+            many.insert(format!("v{k}"), &k);
+        }
+        let template: String = (0..500).map(|k| format!("{{{{ v{k} }}}},")).collect();
+        tera.add_raw_template("many.html", &template).unwrap();
+        let expected: String = (0..500).map(|k| format!("{k},")).collect();
+        assert_eq!(tera.render("many.html", &many).unwrap(), expected);
+    }
+
+    #[test]
     fn escaping_finds_each_special_character_wherever_it_stands() {
         // Every special character at every place of strings shorter and
         // longer than a vector, beside multibyte text, against escaping

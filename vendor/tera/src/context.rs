@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 use std::io::Write;
 
 use serde::ser::Serialize;
@@ -10,15 +10,18 @@ use crate::errors::{Error, Result as TeraResult};
 ///
 /// Light wrapper around a `BTreeMap` for easier insertions of Serializable
 /// values
+///
+/// Patched for brief (see PATCHED.md): a hash map with FxHash rather than a
+/// `BTreeMap`, since every variable a template prints is looked up here.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
-    data: BTreeMap<String, Value>,
+    data: FxHashMap<String, Value>,
 }
 
 impl Context {
     /// Initializes an empty context
     pub fn new() -> Self {
-        Context { data: BTreeMap::new() }
+        Context { data: FxHashMap::default() }
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -77,7 +80,7 @@ impl Context {
     /// target.extend(source);
     /// ```
     pub fn extend(&mut self, mut source: Context) {
-        self.data.append(&mut source.data);
+        self.data.extend(source.data.drain());
     }
 
     /// Converts the context to a `serde_json::Value` consuming the context.
@@ -93,7 +96,8 @@ impl Context {
     pub fn from_value(obj: Value) -> TeraResult<Self> {
         match obj {
             Value::Object(m) => {
-                let mut data = BTreeMap::new();
+                let mut data = FxHashMap::default();
+                data.reserve(m.len());
                 for (key, value) in m {
                     data.insert(key, value);
                 }
