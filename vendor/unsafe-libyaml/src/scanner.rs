@@ -22,6 +22,10 @@ use crate::{
 use core::mem::{size_of, MaybeUninit};
 use core::ptr::{self, addr_of_mut};
 
+// Patched for brief (see PATCHED.md): inlined, so the check that enough
+// characters are read ahead, made before almost every character, is not a
+// call of its own.
+#[inline(always)]
 unsafe fn CACHE(parser: *mut yaml_parser_t, length: size_t) -> Success {
     if (*parser).unread >= length {
         OK
