@@ -315,7 +315,15 @@ fn chrono_locale(tag: &str) -> chrono::Locale {
 /// pass: a value is never searched for placeholders itself, and a
 /// placeholder with no value stays as written.
 fn fill(template: &str, args: &[(&str, String)]) -> String {
-    let Some(first) = template.find('{').filter(|_| !args.is_empty()) else {
+    // Most strings have nothing to fill: no search for them, and a byte
+    // search (`{` never occurs inside a wider character) for the rest,
+    // rather than `str::find`'s character searcher set up for each.
+    let first = if args.is_empty() {
+        None
+    } else {
+        memchr::memchr(b'{', template.as_bytes())
+    };
+    let Some(first) = first else {
         return template.to_owned();
     };
     let mut out = String::with_capacity(template.len() + 16);
