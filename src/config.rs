@@ -190,12 +190,12 @@ impl SiteConfig {
         // `base_url` ends with the root path.
         let base = self.base_url.trim_end_matches('/');
         let path = self.root_path.trim_end_matches('/');
-        format!("{base}{}", url.strip_prefix(path).unwrap_or(url))
+        [base, url.strip_prefix(path).unwrap_or(url)].concat()
     }
 
     /// The site URL of a file under `static/`, such as the logo.
     pub fn static_url(&self, path: &str) -> String {
-        format!("{}{path}", self.root_path)
+        [self.root_path.as_str(), path].concat()
     }
 
     /// Whether the site is in several languages.

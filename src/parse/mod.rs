@@ -738,7 +738,7 @@ fn texts(list: Option<Vec<Text>>) -> Vec<String> {
 /// checked and its sources still count as cited.
 fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown) -> Claim {
     let field = format!("claims[{index}]");
-    let sub = |name: &str| format!("{field}.{name}");
+    let sub = |name: &str| yaml::join_key(&field, name);
     let id = f.required(c.id, &sub("id"), "give the claim an `id:`, short and unique in this briefing (it becomes the anchor #claim-<id>)");
     let speaker = f.required(
         c.speaker,

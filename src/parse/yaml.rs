@@ -723,7 +723,7 @@ pub(crate) fn join_key(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
-        format!("{path}.{key}")
+        [path, ".", key].concat()
     }
 }
 

@@ -158,7 +158,7 @@ impl PlannedPage<'_> {
     pub fn path(&self) -> PathBuf {
         let rest = &self.url[self.below_base..];
         if rest.is_empty() || rest.ends_with('/') {
-            PathBuf::from(format!("{rest}index.html"))
+            PathBuf::from([rest, "index.html"].concat())
         } else {
             PathBuf::from(rest)
         }

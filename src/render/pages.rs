@@ -208,7 +208,7 @@ struct SharingView {
 impl Serialize for Sharing<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (claim, config) = (self.claim, self.config);
-        let embed_url = config.absolute(&format!("{}embed/", claim.page_url()));
+        let embed_url = config.absolute(&[claim.page_url().as_str(), "embed/"].concat());
         SharingView {
             embed_code: embed_code(config, &embed_url, claim),
             share: share_links(config, &config.absolute(&claim.page_url()), claim),
@@ -909,7 +909,7 @@ impl View<'_> {
             View::Embed(page) => {
                 let claim = page.card.view;
                 meta.kind = "article";
-                let words = format!("“{}”", claim.text());
+                let words = ["“", claim.text(), "”"].concat();
                 (said(config, claim, words), claim.summary().to_string())
             }
             View::Speaker(page) => {
@@ -1003,29 +1003,32 @@ pub(crate) fn with_verdict(config: &SiteConfig, key: &str, claim: &ClaimView) ->
 fn share_links(config: &SiteConfig, url: &str, claim: &ClaimView) -> Vec<ShareLink> {
     let text = percent_encoded(&with_verdict(config, "claim_with_verdict", claim));
     let url = percent_encoded(url);
-    let both = format!("{text}%20{url}");
+    let (text, url) = (text.as_str(), url.as_str());
     [
         (
             config.locale.text("share_email", &[]),
-            format!("mailto:?subject={text}&body={url}"),
+            ["mailto:?subject=", text, "&body=", url].concat(),
         ),
         (
             "Bluesky".to_owned(),
-            format!("https://bsky.app/intent/compose?text={both}"),
+            ["https://bsky.app/intent/compose?text=", text, "%20", url].concat(),
         ),
         (
             "X".to_owned(),
-            format!("https://x.com/intent/post?text={text}&url={url}"),
+            ["https://x.com/intent/post?text=", text, "&url=", url].concat(),
         ),
         (
             "Facebook".to_owned(),
-            format!("https://www.facebook.com/sharer/sharer.php?u={url}"),
+            ["https://www.facebook.com/sharer/sharer.php?u=", url].concat(),
         ),
         (
             "LinkedIn".to_owned(),
-            format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+            ["https://www.linkedin.com/sharing/share-offsite/?url=", url].concat(),
         ),
-        ("WhatsApp".to_owned(), format!("https://wa.me/?text={both}")),
+        (
+            "WhatsApp".to_owned(),
+            ["https://wa.me/?text=", text, "%20", url].concat(),
+        ),
     ]
     .into_iter()
     .map(|(name, url)| ShareLink { name, url })

@@ -310,7 +310,7 @@ pub(crate) fn site_share_image(config: &SiteConfig) -> Option<ShareImage> {
 /// when they are the speaker's own.
 pub(crate) fn quoted(claim: &ClaimView) -> String {
     if claim.verbatim() {
-        format!("“{}”", claim.text())
+        ["“", claim.text(), "”"].concat()
     } else {
         claim.text().to_owned()
     }
@@ -1213,7 +1213,7 @@ impl<'a> TallyView<'a> {
                 verdict,
                 count,
                 percent: percent(count, total),
-                share: format!("{}%", share_value(count, total)),
+                share: share_value(count, total).to_string() + "%",
                 share_value: share_value(count, total),
             })
             .collect();
