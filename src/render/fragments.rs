@@ -24,6 +24,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use tera::Context;
 
+use super::reuse::{self, Scratch};
 use super::views::{ClaimRow, SourceView};
 use super::{Job, Plan, PlannedPage, Templates};
 use crate::diagnostic::Diagnostic;
@@ -90,6 +91,26 @@ fn pack_row(dictionary: &[u8], row: &[u8], packed: &mut Vec<u8>) -> (u32, u32, u
     (start as u32, packed.len() as u32, row.len() as u32)
 }
 
+/// The contexts a rendering thread makes cards in, each holding `site`:
+/// one for source cards, one for claim cards, so that a claim card never
+/// sees the `source` the last source card was made with. Each card's
+/// variables are written over the last card's (see [`reuse`]).
+pub(super) struct CardContexts {
+    source: Context,
+    claim: Context,
+    scratch: Scratch,
+}
+
+impl CardContexts {
+    pub(super) fn new(base: &Context) -> CardContexts {
+        CardContexts {
+            source: base.clone(),
+            claim: base.clone(),
+            scratch: Scratch::default(),
+        }
+    }
+}
+
 /// What a page prints besides its own view: the rows its lists show and
 /// the cards it shows.
 pub(super) struct Fragments<'f> {
@@ -151,22 +172,29 @@ impl Plan<'_> {
         };
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
-        let row_of = |context: &mut Context, r: &ClaimRef, html: &mut Vec<u8>| {
-            let claim = &self.briefings[r.briefing].claims[r.claim];
-            context.insert("claim", &ClaimRow::of(claim));
-            templates
-                .tera
-                .render_to(ROW, context, html)
-                .map_err(|err| templates.error(&err, ROW))
-        };
+        let row_of =
+            |(context, scratch): &mut (Context, Scratch), r: &ClaimRef, html: &mut Vec<u8>| {
+                let claim = &self.briefings[r.briefing].claims[r.claim];
+                reuse::set(context, "claim", &ClaimRow::of(claim), scratch)
+                    .map_err(|err| templates.error(&tera::Error::json(err), ROW))?;
+                templates
+                    .tera
+                    .render_to(ROW, context, html)
+                    .map_err(|err| templates.error(&err, ROW))
+            };
         // The first row, made alone, is what the rest are packed against.
         let mut dictionary = Vec::new();
-        row_of(&mut base.clone(), first, &mut dictionary).map_err(|d| vec![d])?;
+        row_of(
+            &mut (base.clone(), Scratch::default()),
+            first,
+            &mut dictionary,
+        )
+        .map_err(|d| vec![d])?;
         type Made = (Box<[u8]>, Vec<(usize, (u32, u32, u32))>);
         let made: Vec<Result<Made, Diagnostic>> = needed
             .par_chunks(CHUNK)
             .map_init(
-                || (base.clone(), Vec::new(), Vec::new()),
+                || ((base.clone(), Scratch::default()), Vec::new(), Vec::new()),
                 |(context, html, packed), chunk| {
                     packed.clear();
                     let mut places = Vec::with_capacity(chunk.len());
@@ -207,7 +235,7 @@ impl Plan<'_> {
     pub(super) fn cards(
         &self,
         templates: &Templates,
-        context: &mut Context,
+        contexts: &mut CardContexts,
         jobs: &[Job],
     ) -> Result<Vec<Vec<String>>, Diagnostic> {
         let mut cards: Vec<Vec<String>> = vec![Vec::new(); jobs.len()];
@@ -231,6 +259,12 @@ impl Plan<'_> {
                 .map_err(|err| templates.error(&tera::Error::msg(err.to_string()), name))
         };
         let (mut last_card, mut last_source_card) = (0, 0);
+        let CardContexts {
+            source: for_source,
+            claim: context,
+            scratch,
+        } = contexts;
+        let unserialisable = |err, name| templates.error(&tera::Error::json(err), name);
         // A briefing's claims that cite one source share its view.
         let mut source_cards: rustc_hash::FxHashMap<*const SourceView, String> = Default::default();
         for (c, claim) in self.briefings[b].claims.iter().enumerate() {
@@ -242,18 +276,19 @@ impl Plan<'_> {
             }
             for source in &claim.sources {
                 if let Entry::Vacant(entry) = source_cards.entry(Arc::as_ptr(source)) {
-                    context.insert("source", &**source);
-                    entry.insert(render(context, SOURCE_CARD, &mut last_source_card)?);
+                    reuse::set(for_source, "source", &**source, scratch)
+                        .map_err(|err| unserialisable(err, SOURCE_CARD))?;
+                    entry.insert(render(for_source, SOURCE_CARD, &mut last_source_card)?);
                 }
             }
-            context.remove("source");
             let shown: Vec<&str> = claim
                 .sources
                 .iter()
                 .map(|source| source_cards[&Arc::as_ptr(source)].as_str())
                 .collect();
-            context.insert("source_cards", &shown);
-            context.insert("claim", claim);
+            reuse::set(context, "source_cards", &shown, scratch)
+                .and_then(|()| reuse::set(context, "claim", claim, scratch))
+                .map_err(|err| unserialisable(err, CARD))?;
             if let Some(i) = on_briefing {
                 context.insert("show_briefing", &false);
                 let card = render(context, CARD, &mut last_card)?;

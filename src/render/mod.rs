@@ -12,6 +12,7 @@ pub(crate) mod claim_review;
 mod fold;
 mod fragments;
 mod pages;
+mod reuse;
 pub mod search;
 pub(crate) mod syndication;
 pub(crate) mod templates;
@@ -629,18 +630,27 @@ impl<'a> Plan<'a> {
         base: &Context,
         put: &(impl Fn(OutputFile) -> T + Sync),
     ) -> Vec<Vec<(usize, Made<T>)>> {
-        // Each thread keeps one context with `site` in it and swaps only the
-        // page's own variables in and out: cloning and dropping the site's
-        // view for each of tens of thousands of pages cost more than
-        // rendering some of them. It keeps another for the cards it makes,
-        // and the size of the last page it made with each template, to make
-        // the next one's in a buffer of about its size rather than one grown
-        // by doubling (and copied each time).
+        // Each thread keeps a context with `site` in it for each template,
+        // and writes each page's own variables over the last page's (see
+        // [`reuse`]): cloning and dropping the site's view for each of tens
+        // of thousands of pages cost more than rendering some of them, and
+        // making and dropping the pages' own variables a tenth of a build.
+        // It keeps others for the cards it makes, and the size of the last
+        // page it made with each template, to make the next one's in a
+        // buffer of about its size rather than one grown by doubling (and
+        // copied each time).
         self.units(pages, indices)
             .par_iter()
             .map_init(
-                || (base.clone(), base.clone(), FxHashMap::default()),
-                |(context, for_cards, sizes), unit| {
+                || {
+                    let contexts: FxHashMap<&str, (Context, Held)> = FxHashMap::default();
+                    (
+                        contexts,
+                        fragments::CardContexts::new(base),
+                        FxHashMap::default(),
+                    )
+                },
+                |(contexts, for_cards, sizes), unit| {
                     let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
                     let cards = self.cards(templates, for_cards, &jobs);
                     unit.iter()
@@ -652,14 +662,14 @@ impl<'a> Plan<'a> {
                                 Err(d) => return (i, Err(Box::new(d.clone()))),
                             };
                             let fragments = fragments::Fragments { rows, cards };
-                            let keys = self.fill(context, page, &fragments);
                             let template = page.job.template();
+                            let (context, held) = contexts
+                                .entry(template)
+                                .or_insert_with(|| (base.clone(), Held::default()));
+                            self.fill(context, held, page, &fragments);
                             let last: usize = sizes.get(template).copied().unwrap_or(0);
                             let mut html = Vec::with_capacity(last + last / 8 + 1024);
                             let rendered = templates.tera.render_to(template, context, &mut html);
-                            for key in &keys {
-                                context.remove(key);
-                            }
                             let result = rendered
                                 .map(|()| {
                                     sizes.insert(template, html.len());
@@ -689,38 +699,43 @@ impl<'a> Plan<'a> {
     fn context(&self, templates: &Templates, base: &Context, page: &PlannedPage) -> Context {
         let rows = self.make_rows(templates, &[page]).expect("rows render");
         let cards = self
-            .cards(templates, &mut base.clone(), &[page.job])
+            .cards(
+                templates,
+                &mut fragments::CardContexts::new(base),
+                &[page.job],
+            )
             .expect("cards render");
         let mut context = base.clone();
         let fragments = fragments::Fragments {
             rows: &rows,
             cards: &cards[0],
         };
-        self.fill(&mut context, page, &fragments);
+        self.fill(&mut context, &mut Held::default(), page, &fragments);
         context
     }
 
-    /// Puts the page's own variables into `context`, which holds `site`,
-    /// and returns their names, for taking them out again. `fragments`
-    /// holds the rows and cards the page prints.
+    /// Puts the page's own variables into `context`, which holds `site`
+    /// and what `held` says the last page filled it with: the last page's
+    /// variables are written over, and those this page lacks taken out.
+    /// `fragments` holds the rows and cards the page prints.
     fn fill(
         &self,
         context: &mut Context,
+        held: &mut Held,
         page: &PlannedPage,
         fragments: &fragments::Fragments,
-    ) -> Vec<String> {
+    ) {
         let view = self.view_with(page.job, fragments);
-        let serde_json::Value::Object(map) =
-            serde_json::to_value(&view).expect("page views serialise")
-        else {
-            unreachable!("page views are maps");
-        };
-        let mut keys: Vec<String> = map.keys().cloned().collect();
-        context.extend(
-            Context::from_value(serde_json::Value::Object(map)).expect("page views are maps"),
-        );
-        context.insert("current_url", &page.url);
-        context.insert("translations", &self.translations_of(&page.url));
+        let scratch = &mut held.scratch;
+        reuse::set_fields(context, &view, &mut held.names, scratch).expect("page views serialise");
+        reuse::set(context, "current_url", &page.url, scratch).expect("URLs serialise");
+        reuse::set(
+            context,
+            "translations",
+            &self.translations_of(&page.url),
+            scratch,
+        )
+        .expect("translation links serialise");
         let mut meta = view.meta(
             &self.shared.site,
             &self.site.config,
@@ -732,8 +747,14 @@ impl<'a> Plan<'a> {
                 &[("title", meta.title), ("number", (k + 1).to_string())],
             );
         }
-        context.insert("meta", &meta);
-        keys.extend(["current_url", "translations", "meta"].map(String::from));
-        keys
+        reuse::set(context, "meta", &meta, scratch).expect("share meta serialises");
     }
+}
+
+/// What a page context holds besides `site`: the names of the last page's
+/// own variables, and what writing over them needs.
+#[derive(Default)]
+struct Held {
+    names: Vec<String>,
+    scratch: reuse::Scratch,
 }

@@ -122,6 +122,11 @@ impl Context {
         self.data.get(index)
     }
 
+    /// The value at a given key index, to change in place.
+    pub fn get_mut(&mut self, index: &str) -> Option<&mut Value> {
+        self.data.get_mut(index)
+    }
+
     /// Remove a key from the context, returning the value at the key if the key was previously inserted into the context.
     pub fn remove(&mut self, index: &str) -> Option<Value> {
         self.data.remove(index)
