@@ -276,12 +276,11 @@ fn byte_range(text: &str, position: Position) -> Option<std::ops::Range<usize>> 
     let line_start = if position.line <= 1 {
         0
     } else {
-        text.match_indices('\n')
+        memchr::memchr_iter(b'\n', text.as_bytes())
             .nth(position.line - 2)
-            .map(|(i, _)| i + 1)?
+            .map(|i| i + 1)?
     };
-    let line_end = text[line_start..]
-        .find('\n')
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
         .map_or(text.len(), |i| line_start + i);
     let line = text[line_start..line_end].trim_end_matches('\r');
     let start = line

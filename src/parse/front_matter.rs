@@ -16,24 +16,31 @@ pub(crate) struct Split<'a> {
 /// Front matter opens with a `---` line at the very top and closes with the
 /// next `---` (or `...`) line. CRLF line endings are accepted.
 pub(crate) fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
-    let mut lines = text.split_inclusive('\n');
-    let first = lines.next().unwrap_or("");
+    let first = text.split_inclusive('\n').next().unwrap_or("");
     if first.trim_end() != "---" {
         return Err(Diagnostic::error(file, Position::start(), "this file has no front matter")
             .with_hint("start the file with a line `---`, the YAML fields (title, date, summary, ...), then another `---` line before the text"));
     }
     let yaml_start = first.len();
+    // The lines after the first, as `split_inclusive` gives them, each
+    // line break found by `memchr` in bulk: a front matter is some two
+    // hundred lines.
     let mut offset = yaml_start;
-    for (i, line) in lines.enumerate() {
+    let mut i = 0;
+    while offset < text.len() {
+        let end = memchr::memchr(b'\n', &text.as_bytes()[offset..])
+            .map_or(text.len(), |k| offset + k + 1);
+        let line = &text[offset..end];
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
             return Ok(Split {
                 yaml: &text[yaml_start..offset],
-                body: &text[offset + line.len()..],
+                body: &text[end..],
                 body_line_offset: i + 2,
             });
         }
-        offset += line.len();
+        offset = end;
+        i += 1;
     }
     Err(
         Diagnostic::error(file, Position::start(), "the front matter is never closed").with_hint(
@@ -98,6 +105,25 @@ mod tests {
         let s = split("---\r\ntitle: x\r\n---\r\nBody\r\n", Path::new("f")).unwrap();
         assert_eq!(s.yaml, "title: x\r\n");
         assert_eq!(s.body, "Body\r\n");
+    }
+
+    #[test]
+    fn the_first_closing_line_ends_the_front_matter_wherever_it_is() {
+        // Closed with `...`, trailing blanks on the line, many lines in.
+        let fields: String = (0..300).map(|i| format!("f{i}: {i}\n")).collect();
+        let text = format!("---\n{fields}...  \nBody\n---\nmore");
+        let s = split(&text, Path::new("f")).unwrap();
+        assert_eq!(s.yaml, fields);
+        assert_eq!(s.body, "Body\n---\nmore");
+        assert_eq!(s.body_line_offset, 302);
+        // A closing line that is the file's last, with no line break.
+        let s = split("---\na: 1\n---", Path::new("f")).unwrap();
+        assert_eq!((s.yaml, s.body, s.body_line_offset), ("a: 1\n", "", 3));
+        // An empty front matter, and `---` inside a value is not a close.
+        let s = split("---\n---\nx", Path::new("f")).unwrap();
+        assert_eq!((s.yaml, s.body, s.body_line_offset), ("", "x", 2));
+        let s = split("---\na: \"---\"\n --- \n---\n", Path::new("f")).unwrap();
+        assert_eq!((s.yaml, s.body), ("a: \"---\"\n --- \n", ""));
     }
 
     #[test]

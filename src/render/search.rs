@@ -370,9 +370,9 @@ fn split(folded: &str, stop_words: bool, mut each: impl FnMut(&str)) {
 fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    // Bytes, not characters: a pattern of two chars is matched a decoded
-    // character at a time, and both are ASCII.
-    while let Some(i) = rest.bytes().position(|b| b == b'<' || b == b'&') {
+    // Bytes, not characters, and in bulk: a pattern of two chars is
+    // matched a decoded character at a time, and both are ASCII.
+    while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('&') {
@@ -389,7 +389,7 @@ fn html_text(html: &str) -> String {
             }
             continue;
         }
-        let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+        let end = memchr::memchr(b'>', rest.as_bytes()).map_or(rest.len(), |e| e + 1);
         let tag = &rest[1..end];
         let name = &tag[..tag.bytes().take_while(u8::is_ascii_alphanumeric).count()];
         rest = &rest[end..];
@@ -409,23 +409,16 @@ fn html_text(html: &str) -> String {
 }
 
 /// Where `needle`, which starts with `<`, first occurs in `haystack`,
-/// ignoring ASCII case. Code blocks are long, so each `<` is found with
-/// `str::find`, which searches for one byte at a time in bulk, and only
-/// there is the rest compared.
+/// ignoring ASCII case. Code blocks are long and highlighted code is
+/// mostly tags, so each `<` is found by `memchr`'s iterator, which
+/// searches in bulk without starting a search of its own for each one, and
+/// only there is the rest compared.
 fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, wanted) = (haystack.as_bytes(), needle.as_bytes());
-    let mut from = 0;
-    while let Some(i) = haystack[from..].find('<') {
-        let at = from + i;
-        if hay
-            .get(at..at + wanted.len())
+    memchr::memchr_iter(b'<', hay).find(|&at| {
+        hay.get(at..at + wanted.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(wanted))
-        {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    })
 }
 
 /// The character an HTML character reference names (without `&` and `;`),
