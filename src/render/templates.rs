@@ -691,6 +691,72 @@ mod tests {
     }
 
     #[test]
+    fn macros_are_found_through_imports_parents_and_includes_as_templates_change() {
+        // Tera works out which template each namespace names when templates
+        // are added (vendor/tera/PATCHED.md): through a parent, an include
+        // and an import's own import, for templates added later, and with a
+        // macro file replaced. (A block's include finds macros by the
+        // block's template, in tera as published too, so the include here
+        // is outside any block.)
+        let mut tera = Tera::default();
+        tera.add_raw_templates([
+            ("m.html", "{% macro a() %}A1{% endmacro a %}"),
+            (
+                "n.html",
+                "{% import \"m.html\" as m %}{% macro b() %}B{{ m::a() }}{% endmacro b %}",
+            ),
+            (
+                "base.html",
+                "{% import \"m.html\" as m %}<{% block content %}{{ m::a() }}{% endblock content %}>",
+            ),
+            (
+                "child.html",
+                "{% extends \"base.html\" %}{% block content %}{{ m::a() }}|{% endblock content %}",
+            ),
+            (
+                "page.html",
+                "{% import \"m.html\" as m %}{{ m::a() }}|{% include \"inc.html\" %}",
+            ),
+            ("inc.html", "{% import \"n.html\" as n %}{{ n::b() }}"),
+        ])
+        .unwrap();
+        let context = tera::Context::new();
+        let render = |tera: &Tera, name: &str| tera.render(name, &context);
+        assert_eq!(render(&tera, "base.html").unwrap(), "<A1>");
+        assert_eq!(render(&tera, "child.html").unwrap(), "<A1|>");
+        assert_eq!(render(&tera, "page.html").unwrap(), "A1|BA1");
+        tera.add_raw_template("late.html", "{% import \"n.html\" as n %}{{ n::b() }}")
+            .unwrap();
+        assert_eq!(render(&tera, "late.html").unwrap(), "BA1");
+        tera.add_raw_template("m.html", "{% macro a() %}A2{% endmacro a %}")
+            .unwrap();
+        assert_eq!(render(&tera, "child.html").unwrap(), "<A2|>");
+        assert_eq!(render(&tera, "page.html").unwrap(), "A2|BA2");
+        let error = |name: &str, text: &str| {
+            let mut tera = tera.clone();
+            tera.add_raw_template(name, text).unwrap();
+            let err = render(&tera, name).unwrap_err();
+            let mut message = err.to_string();
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                message = format!("{message}: {s}");
+                source = s.source();
+            }
+            message
+        };
+        let unknown = error("x.html", "{% import \"m.html\" as m %}{{ zz::a() }}");
+        assert!(
+            unknown.contains("Macro namespace `zz` was not found in template `x.html`"),
+            "{unknown}"
+        );
+        let missing = error("y.html", "{% import \"m.html\" as m %}{{ m::nope() }}");
+        assert!(
+            missing.contains("Macro `m::nope` not found in template `y.html`"),
+            "{missing}"
+        );
+    }
+
+    #[test]
     fn escapes_the_five_special_characters_and_keeps_everything_else() {
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("plain"), "plain");

@@ -12,6 +12,7 @@ use crate::builtins::functions::{self, Function};
 use crate::builtins::testers::{self, Test};
 use crate::context::Context;
 use crate::errors::{Error, Result};
+use crate::renderer::macros::{macro_table, MacroTable};
 use crate::renderer::Renderer;
 use crate::template::Template;
 use crate::utils::escape_html;
@@ -82,6 +83,10 @@ pub struct Tera {
     escape_fn: EscapeFn,
     #[doc(hidden)]
     escape_into: Option<EscapeIntoFn>,
+    // Which template each macro namespace names (patched): see
+    // `renderer::macros::MacroTable`.
+    #[doc(hidden)]
+    pub(crate) macro_table: MacroTable,
 }
 
 impl Tera {
@@ -102,6 +107,7 @@ impl Tera {
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
             escape_into: None,
+            macro_table: MacroTable::default(),
         };
 
         tera.load_from_glob()?;
@@ -337,6 +343,8 @@ impl Tera {
                 None => HashMap::default(),
             };
         }
+
+        self.macro_table = macro_table(self);
 
         Ok(())
     }
@@ -923,6 +931,7 @@ impl Default for Tera {
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
             escape_into: None,
+            macro_table: MacroTable::default(),
         };
 
         tera.register_tera_filters();

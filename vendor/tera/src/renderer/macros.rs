@@ -19,17 +19,63 @@ pub struct MacroCollection<'a> {
     macros: MacroTemplateMap<'a>,
 }
 
-impl<'a> MacroCollection<'a> {
-    pub fn from_original_template(tpl: &'a Template, tera: &'a Tera) -> MacroCollection<'a> {
-        let mut macro_collection = MacroCollection { macros: MacroTemplateMap::default() };
+/// Maps { template => { namespace => macro_template } } (patched): which
+/// template's macros each namespace of each template names, worked out
+/// once for all of a `Tera`'s templates rather than for each render.
+pub type MacroTable = HashMap<String, HashMap<String, String>>;
 
-        macro_collection
-            .add_macros_from_template(tera, tpl)
-            .expect("Couldn't load macros from base template");
-
-        macro_collection
+/// The [`MacroTable`] of every template of `tera`. A template importing a
+/// file that is not there is left out; `Tera::check_macro_files` reports it.
+pub fn macro_table(tera: &Tera) -> MacroTable {
+    let mut collection = MacroCollection::default();
+    for template in tera.templates.values() {
+        let _ = collection.add_macros_from_template(tera, template);
     }
+    collection
+        .macros
+        .into_iter()
+        .map(|(template, namespaces)| {
+            let namespaces = namespaces
+                .into_iter()
+                .map(|(namespace, (macro_template, _))| {
+                    (namespace.to_string(), macro_template.to_string())
+                })
+                .collect();
+            (template.to_string(), namespaces)
+        })
+        .collect()
+}
 
+/// The macro `macro_namespace::macro_name` as called in `template_name`,
+/// with the name of the template that defines it (patched: found in the
+/// `Tera`'s [`MacroTable`]).
+pub fn lookup_macro<'a>(
+    tera: &'a Tera,
+    template_name: &str,
+    macro_namespace: &str,
+    macro_name: &str,
+) -> Result<(&'a str, &'a MacroDefinition)> {
+    let namespace =
+        tera.macro_table.get(template_name).and_then(|namespaces| namespaces.get(macro_namespace));
+    if let Some(macro_template) = namespace {
+        let definitions = &tera.get_template(macro_template)?.macros;
+        if let Some(definition) = definitions.get(macro_name) {
+            Ok((macro_template, definition))
+        } else {
+            Err(Error::msg(format!(
+                "Macro `{}::{}` not found in template `{}`",
+                macro_namespace, macro_name, template_name
+            )))
+        }
+    } else {
+        Err(Error::msg(format!(
+            "Macro namespace `{}` was not found in template `{}`. Have you maybe forgotten to import it, or misspelled it?",
+            macro_namespace, template_name
+        )))
+    }
+}
+
+impl<'a> MacroCollection<'a> {
     /// Add macros from parsed template to `MacroCollection`
     ///
     /// Macro templates can import other macro templates so the macro loading needs to
@@ -86,34 +132,5 @@ impl<'a> MacroCollection<'a> {
 
         Ok(())
     }
-
-    pub fn lookup_macro(
-        &self,
-        template_name: &'a str,
-        macro_namespace: &'a str,
-        macro_name: &'a str,
-    ) -> Result<(&'a str, &'a MacroDefinition)> {
-        let namespace = self
-            .macros
-            .get(template_name)
-            .and_then(|namespace_map| namespace_map.get(macro_namespace));
-
-        if let Some(n) = namespace {
-            let &(macro_template, macro_definition_map) = n;
-
-            if let Some(m) = macro_definition_map.get(macro_name).map(|md| (macro_template, md)) {
-                Ok(m)
-            } else {
-                Err(Error::msg(format!(
-                    "Macro `{}::{}` not found in template `{}`",
-                    macro_namespace, macro_name, template_name
-                )))
-            }
-        } else {
-            Err(Error::msg(format!(
-                "Macro namespace `{}` was not found in template `{}`. Have you maybe forgotten to import it, or misspelled it?",
-                macro_namespace, template_name
-            )))
-        }
-    }
 }
+

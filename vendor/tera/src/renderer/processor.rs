@@ -9,7 +9,7 @@ use crate::errors::{Error, Result};
 use crate::parser::ast::*;
 use crate::renderer::call_stack::CallStack;
 use crate::renderer::for_loop::ForLoop;
-use crate::renderer::macros::MacroCollection;
+use crate::renderer::macros::lookup_macro;
 use crate::renderer::square_brackets::pull_out_square_bracket;
 use crate::renderer::stack_frame::{FrameContext, FrameType, Val};
 use crate::template::Template;
@@ -108,8 +108,6 @@ pub struct Processor<'a> {
     tera: &'a Tera,
     /// The call stack for processing
     call_stack: CallStack<'a>,
-    /// The macros organised by template and namespaces
-    macros: MacroCollection<'a>,
     /// If set, rendering should be escaped
     should_escape: bool,
     /// Used when super() is used in a block, to know where we are in our stack of
@@ -141,7 +139,6 @@ impl<'a> Processor<'a> {
             template_root,
             tera,
             call_stack,
-            macros: MacroCollection::from_original_template(template, tera),
             should_escape,
             blocks: Vec::new(),
         }
@@ -525,7 +522,8 @@ impl<'a> Processor<'a> {
             &self.call_stack.active_template().name
         };
 
-        let (macro_template_name, macro_definition) = self.macros.lookup_macro(
+        let (macro_template_name, macro_definition) = lookup_macro(
+            self.tera,
             active_template_name,
             &macro_call.namespace[..],
             &macro_call.name[..],
@@ -1020,7 +1018,6 @@ impl<'a> Processor<'a> {
                         continue;
                     }
                     let template = template.unwrap();
-                    self.macros.add_macros_from_template(self.tera, template)?;
                     self.call_stack.push_include_frame(tpl_name, template);
                     self.render_body(&template.ast, write)?;
                     self.call_stack.pop();
