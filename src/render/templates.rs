@@ -121,6 +121,7 @@ pub fn templates(
         // "Template 'a.html' is inheriting from 'b.html', which doesn't
         // exist": the first name quoted is where the reference is written.
         let message = error_chain(&err);
+        let circle = message.contains("in a circle");
         let diagnostic = match message
             .split('\'')
             .skip(1)
@@ -130,9 +131,12 @@ pub fn templates(
             Some((path, text)) => template_error(&err, path, text),
             None => Diagnostic::error("templates", Position::start(), message),
         };
-        return Err(vec![diagnostic.with_hint(
-            "a template extends, includes or imports a template that does not exist: check the name",
-        )]);
+        let hint = if circle {
+            "move the macros both need into a template of their own that imports neither"
+        } else {
+            "a template extends, includes or imports a template that does not exist: check the name"
+        };
+        return Err(vec![diagnostic.with_hint(hint)]);
     }
     let mut templates = Templates {
         tera,
@@ -753,6 +757,47 @@ mod tests {
         assert!(
             missing.contains("Macro `m::nope` not found in template `y.html`"),
             "{missing}"
+        );
+    }
+
+    #[test]
+    fn templates_importing_macros_in_a_circle_are_an_error_at_their_import() {
+        // Gathering their macros would never end; the circle is reported
+        // from the first of its templates by name, where it imports the next.
+        let a = SourceFile::new(
+            "templates/a.html",
+            "{% import \"b.html\" as b %}\n{% macro x() %}x{% endmacro x %}",
+        );
+        let b = SourceFile::new(
+            "templates/b.html",
+            "{% import \"a.html\" as a %}{% macro y() %}{{ a::x() }}{% endmacro y %}",
+        );
+        let err = templates(
+            &[("b.html".into(), b), ("a.html".into(), a)],
+            Default::default(),
+        )
+        .err()
+        .expect("a circle of imports is an error");
+        assert_eq!(err.len(), 1);
+        let d = &err[0];
+        assert_eq!(d.file, Path::new("templates/a.html"));
+        assert_eq!((d.position.line, d.position.column), (1, 12), "{}", d.message);
+        assert!(
+            d.message
+                .contains("'a.html' imports 'b.html' imports 'a.html'"),
+            "{}",
+            d.message
+        );
+        assert!(d.hint.as_deref().unwrap_or("").contains("imports neither"));
+        // A template importing itself.
+        let c = SourceFile::new("templates/c.html", "{% import \"c.html\" as c %}");
+        let err = templates(&[("c.html".into(), c)], Default::default())
+            .err()
+            .expect("importing itself is an error");
+        assert!(
+            err[0].message.contains("'c.html' imports 'c.html'"),
+            "{}",
+            err[0].message
         );
     }
 

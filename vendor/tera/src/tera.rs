@@ -344,7 +344,7 @@ impl Tera {
             };
         }
 
-        self.macro_table = macro_table(self);
+        self.macro_table = macro_table(self)?;
 
         Ok(())
     }

@@ -1,4 +1,4 @@
-use crate::errors::{Error, Result};
+use crate::errors::{Error, ErrorKind, Result};
 use crate::parser::ast::MacroDefinition;
 use crate::template::Template;
 use crate::tera::Tera;
@@ -17,6 +17,9 @@ pub type MacroTemplateMap<'a> = rustc_hash::FxHashMap<&'a str, MacroNamespaceMap
 #[derive(Clone, Debug, Default)]
 pub struct MacroCollection<'a> {
     macros: MacroTemplateMap<'a>,
+    /// The templates whose imports are being gathered, outermost first
+    /// (patched): one of them imported again is a circle.
+    importing: Vec<&'a str>,
 }
 
 /// Maps { template => { namespace => macro_template } } (patched): which
@@ -26,12 +29,25 @@ pub type MacroTable = HashMap<String, HashMap<String, String>>;
 
 /// The [`MacroTable`] of every template of `tera`. A template importing a
 /// file that is not there is left out; `Tera::check_macro_files` reports it.
-pub fn macro_table(tera: &Tera) -> MacroTable {
+///
+/// Templates that import macros from each other in a circle are an error:
+/// gathering their macros would never end.
+pub fn macro_table(tera: &Tera) -> Result<MacroTable> {
     let mut collection = MacroCollection::default();
-    for template in tera.templates.values() {
-        let _ = collection.add_macros_from_template(tera, template);
+    // In order of name, so that which template a circle is reported from
+    // does not depend on the order of a hash map.
+    let mut templates: Vec<&Template> = tera.templates.values().collect();
+    templates.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    for template in templates {
+        match collection.add_macros_from_template(tera, template) {
+            Err(err) if matches!(err.kind, ErrorKind::TemplateNotFound(_)) => {
+                collection.importing.clear();
+            }
+            Err(err) => return Err(err),
+            Ok(()) => {}
+        }
     }
-    collection
+    Ok(collection
         .macros
         .into_iter()
         .map(|(template, namespaces)| {
@@ -43,7 +59,7 @@ pub fn macro_table(tera: &Tera) -> MacroTable {
                 .collect();
             (template.to_string(), namespaces)
         })
-        .collect()
+        .collect())
 }
 
 /// The macro `macro_namespace::macro_name` as called in `template_name`,
@@ -92,6 +108,16 @@ impl<'a> MacroCollection<'a> {
             return Ok(());
         }
 
+        if let Some(at) = self.importing.iter().position(|name| *name == template_name) {
+            let mut circle = self.importing[at..].to_vec();
+            circle.push(template_name);
+            return Err(Error::msg(format!(
+                "Templates import macros from each other in a circle: {}",
+                circle.iter().map(|name| format!("'{}'", name)).collect::<Vec<_>>().join(" imports ")
+            )));
+        }
+        self.importing.push(template_name);
+
         let mut macro_namespace_map = MacroNamespaceMap::default();
 
         if !template.macros.is_empty() {
@@ -113,6 +139,7 @@ impl<'a> MacroCollection<'a> {
             }
         }
 
+        self.importing.pop();
         self.macros.insert(template_name, macro_namespace_map);
 
         for parent in &template.parents {
