@@ -315,9 +315,9 @@ fn chrono_locale(tag: &str) -> chrono::Locale {
 /// pass: a value is never searched for placeholders itself, and a
 /// placeholder with no value stays as written.
 fn fill(template: &str, args: &[(&str, String)]) -> String {
-    // Most strings have nothing to fill: no search for them, and a byte
-    // search (`{` never occurs inside a wider character) for the rest,
-    // rather than `str::find`'s character searcher set up for each.
+    // Most strings have nothing to fill: no search for them, and byte
+    // searches (`{` and `}` never occur inside a wider character) for the
+    // rest, rather than `str::find`'s character searcher set up for each.
     let first = if args.is_empty() {
         None
     } else {
@@ -329,10 +329,10 @@ fn fill(template: &str, args: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     out.push_str(&template[..first]);
     let mut rest = &template[first..];
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
+        let value = memchr::memchr(b'}', after.as_bytes()).and_then(|close| {
             let name = &after[..close];
             let (_, value) = args.iter().find(|(n, _)| *n == name)?;
             Some((value, close))
@@ -474,6 +474,9 @@ mod tests {
         assert_eq!(fill("{{b}}", &args), "{2}");
         assert_eq!(fill("none", &args), "none");
         assert_eq!(fill("{b}", &[]), "{b}");
+        // Wider characters beside the braces and in a value.
+        let wide = [("b", "ü".to_owned())];
+        assert_eq!(fill("é{b}日本 {b}é {", &wide), "éü日本 üé {");
     }
 
     #[test]

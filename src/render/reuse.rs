@@ -287,11 +287,14 @@ impl<'a> ser::Serializer for Writer<'a> {
             mark: self.scratch.keys.len(),
             writes: 0,
             key: None,
+            fields: false,
             scratch: self.scratch,
         })
     }
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<MapWriter<'a>, Error> {
-        self.serialize_map(Some(len))
+        let mut writer = self.serialize_map(Some(len))?;
+        writer.fields = true;
+        Ok(writer)
     }
     fn serialize_struct_variant(
         self,
@@ -379,12 +382,19 @@ struct MapWriter<'a> {
     writes: usize,
     /// A key given alone, for the value to follow.
     key: Option<String>,
+    /// Whether the keys are a struct's field names, each written once (a
+    /// struct with a flattened field comes as a map): they need no check
+    /// for a key written twice, which debug builds make anyway by comparing
+    /// with serde_json.
+    fields: bool,
     scratch: &'a mut Scratch,
 }
 
 impl MapWriter<'_> {
     fn entry<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
-        self.scratch.keys.push(hash(key));
+        if !self.fields {
+            self.scratch.keys.push(hash(key));
+        }
         self.writes += 1;
         match self.map.get_mut(key) {
             Some(held) => value.serialize(Writer {
