@@ -508,6 +508,26 @@ mod tests {
                 "{path}"
             );
         }
+        // Maps of a few keys (walked) and of many (searched), each key
+        // found and none besides, whether or not it shares a prefix or a
+        // length with another.
+        for size in [1, 2, 15, 16, 17, 40] {
+            let map: serde_json::Map<String, serde_json::Value> = (0..size)
+                .map(|i| (format!("k{}", "x".repeat(i % 3)) + &i.to_string(), i.into()))
+                .collect();
+            let value = serde_json::json!({ "m": map });
+            for (key, expected) in &map {
+                let path = format!("m.{key}");
+                assert_eq!(
+                    tera::dotted_pointer(&value, &path),
+                    Some(expected),
+                    "{path}"
+                );
+            }
+            for missing in ["m.k", "m.kx", "m.k0x", "m.K0", "m.k00"] {
+                assert_eq!(tera::dotted_pointer(&value, missing), None, "{missing}");
+            }
+        }
         // As a template writes it.
         let mut tera = Tera::default();
         tera.add_raw_template("t.html", r#"{{ x["é"].f }}"#)
@@ -781,7 +801,12 @@ mod tests {
         assert_eq!(err.len(), 1);
         let d = &err[0];
         assert_eq!(d.file, Path::new("templates/a.html"));
-        assert_eq!((d.position.line, d.position.column), (1, 12), "{}", d.message);
+        assert_eq!(
+            (d.position.line, d.position.column),
+            (1, 12),
+            "{}",
+            d.message
+        );
         assert!(
             d.message
                 .contains("'a.html' imports 'b.html' imports 'a.html'"),

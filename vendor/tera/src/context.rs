@@ -377,6 +377,12 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     }
 
     let step = |target: &'a Value, token: &str| match target {
+        // A map of a few keys is walked, its keys compared for equality
+        // (patched): most differ in length and are told apart without
+        // `memcmp`, where the search orders every key it passes with it.
+        Value::Object(map) if map.len() <= 16 => {
+            map.iter().find(|(key, _)| key.as_str() == token).map(|(_, value)| value)
+        }
         Value::Object(map) => map.get(token),
         Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
         _ => None,
