@@ -266,9 +266,14 @@ pub struct Plan<'a> {
     pub pages: Vec<PlannedPage<'a>>,
     /// For each briefing, the fingerprint shared by its claim pages. There
     /// are ten times as many claim pages as briefings, and a save changes
-    /// one briefing's at most, so they are planned per briefing.
+    /// one briefing's at most, so they are planned per briefing. Taken
+    /// when the claim pages are added, not before: a save's first plan
+    /// (the edited briefing's own pages) has no use for them, and at 1,000
+    /// briefings they took most of its time.
     claim_pages: Vec<u64>,
     claim_pages_added: bool,
+    /// What every claim page's fingerprint takes from the templates.
+    claim_templates: u64,
     /// A fingerprint of every page's URL (which gives its path): equal layouts,
     /// the same files.
     pub layout: u64,
@@ -398,7 +403,17 @@ impl<'a> Plan<'a> {
                 Some(*n)
             }))
             .collect();
-        let mut plan = Plan {
+        let mut claim_templates = crate::fingerprint::hasher();
+        for name in [
+            Job::Claim(0, 0, "").template(),
+            Job::Embed(0, 0, "").template(),
+        ]
+        .into_iter()
+        .chain(Job::Claim(0, 0, "").partials().iter().copied())
+        {
+            templates.fingerprint(name).hash(&mut claim_templates);
+        }
+        Plan {
             site,
             shared,
             briefings,
@@ -407,14 +422,10 @@ impl<'a> Plan<'a> {
             pages: Vec::new(),
             claim_pages: Vec::new(),
             claim_pages_added: false,
+            claim_templates: claim_templates.finish(),
             layout: 0,
             translations: None,
-        };
-        plan.claim_pages = (0..site.briefings.len())
-            .into_par_iter()
-            .map(|b| plan.claim_pages_fingerprint(templates, b))
-            .collect();
-        plan
+        }
     }
 
     /// Every page of the site but the claim pages, in order.
@@ -500,18 +511,10 @@ impl<'a> Plan<'a> {
     }
 
     /// The fingerprint of a briefing's claim pages, taken together.
-    fn claim_pages_fingerprint(&self, templates: &Templates, b: usize) -> u64 {
+    fn claim_pages_fingerprint(&self, b: usize) -> u64 {
         let mut hasher = crate::fingerprint::hasher();
         self.shared.site_hash.hash(&mut hasher);
-        templates
-            .fingerprint(Job::Claim(0, 0, "").template())
-            .hash(&mut hasher);
-        templates
-            .fingerprint(Job::Embed(0, 0, "").template())
-            .hash(&mut hasher);
-        for name in Job::Claim(0, 0, "").partials() {
-            templates.fingerprint(name).hash(&mut hasher);
-        }
+        self.claim_templates.hash(&mut hasher);
         let claims = self.briefings[b].claims.len();
         claims.hash(&mut hasher);
         for c in 0..claims {
@@ -526,6 +529,7 @@ impl<'a> Plan<'a> {
     pub fn add_claim_pages(&mut self) {
         if !self.claim_pages_added {
             self.claim_pages_added = true;
+            self.fingerprint_claim_pages();
             // Two pages per claim, reserved at once: grown by doubling, the
             // list of 216,000 pages at 10,000 briefings kept room for some
             // 40,000 more, and twice held both its old and its new room.
@@ -542,6 +546,7 @@ impl<'a> Plan<'a> {
     pub fn add_stale_claim_pages(&mut self, cache: &Cache) {
         if !self.claim_pages_added {
             self.claim_pages_added = true;
+            self.fingerprint_claim_pages();
             for b in 0..self.site.briefings.len() {
                 let slug = &self.site.briefings[b].slug;
                 if cache.claim_pages.get(slug) != Some(&self.claim_pages[b]) {
@@ -549,6 +554,13 @@ impl<'a> Plan<'a> {
                 }
             }
         }
+    }
+
+    fn fingerprint_claim_pages(&mut self) {
+        self.claim_pages = (0..self.site.briefings.len())
+            .into_par_iter()
+            .map(|b| self.claim_pages_fingerprint(b))
+            .collect();
     }
 
     fn add_claims_of(&mut self, b: usize) {
