@@ -435,6 +435,55 @@ fn a_broken_save_changes_nothing_and_the_fix_catches_up() {
     assert_same_as_fresh(&site, "the fix");
 }
 
+/// A briefing's references are checked again when another briefing comes
+/// to define what it names, though the briefing itself did not change:
+/// the error then says where the definition is.
+#[test]
+fn an_unknown_reference_is_told_where_another_briefing_defines_it() {
+    let site = site();
+    let mut live = Live::start(&site);
+    site.write(
+        "content/briefings/y.md",
+        &common::SECOND_BRIEFING.replace("speaker: nebenzia", "speaker: guest"),
+    );
+    let err = live
+        .rebuild(&site, &["content/briefings/y.md"])
+        .unwrap_err();
+    assert!(err.contains("unknown speaker `guest`"), "{err}");
+    assert!(!err.contains("it is defined in"), "{err}");
+
+    // Only x changes: it defines `guest` for its own claims.
+    site.write(
+        "content/briefings/x.md",
+        &common::MINIMAL_BRIEFING
+            .replace("speakers:\n", "speakers:\n  guest:\n    name: A Guest\n"),
+    );
+    let err = live
+        .rebuild(&site, &["content/briefings/x.md"])
+        .unwrap_err();
+    assert!(
+        err.contains("unknown speaker `guest`: it is defined in") && err.contains("x.md"),
+        "{err}"
+    );
+
+    // Defined site-wide, it is known to every briefing.
+    site.write(
+        "content/speakers.yaml",
+        &format!("{SPEAKERS}guest:\n  name: A Guest\n"),
+    );
+    live.rebuild(&site, &["content/speakers.yaml"]).unwrap();
+    assert_same_as_fresh(&site, "the site-wide speaker");
+
+    // And unknown again once it is gone from there, with x still
+    // defining it.
+    site.write("content/speakers.yaml", SPEAKERS);
+    let err = live.rebuild(&site, &["content/speakers.yaml"]).unwrap_err();
+    assert!(
+        err.contains("unknown speaker `guest`: it is defined in"),
+        "{err}"
+    );
+}
+
 #[test]
 fn an_edit_rewrites_only_the_pages_that_show_it() {
     let site = site();

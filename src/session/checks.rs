@@ -14,16 +14,28 @@ use crate::validate;
 
 /// Each briefing's own checks, with the key they were made for, by file.
 #[derive(Default)]
-pub(super) struct Checks(HashMap<PathBuf, (u64, Arc<[Diagnostic]>)>);
+pub(super) struct Checks(HashMap<PathBuf, Checked>);
+
+/// What one briefing's checks found.
+struct Checked {
+    key: u64,
+    diagnostics: Arc<[Diagnostic]>,
+    /// Whether a claim names a speaker or source nothing in reach defines:
+    /// the site-wide checks say more about it, reading every briefing.
+    unknown_references: bool,
+}
 
 impl Checks {
     /// Every problem in the site. `context` is the key of what each
     /// briefing's checks depend on besides the briefing.
     pub(super) fn run(&mut self, site: &Site, context: u64) -> Vec<Diagnostic> {
         self.check_changed(site, context);
-        let mut diagnostics = validate::site_checks(site);
+        let flagged: Vec<usize> = (0..site.briefings.len())
+            .filter(|&b| self.0[&site.briefings[b].file].unknown_references)
+            .collect();
+        let mut diagnostics = validate::site_checks(site, &flagged);
         for (briefing, file) in site.briefings.iter().zip(&site.briefing_files) {
-            diagnostics.extend(self.0[&briefing.file].1.iter().cloned());
+            diagnostics.extend(self.0[&briefing.file].diagnostics.iter().cloned());
             // Some problems are located in another briefing's front
             // matter (where a shared speaker is defined): let go of those
             // indexes too.
@@ -36,25 +48,33 @@ impl Checks {
     /// changes one, and a large archive has tens of thousands of warnings
     /// that are not worth copying twice.
     fn check_changed(&mut self, site: &Site, context: u64) {
-        let fresh: Vec<(usize, u64, Arc<[Diagnostic]>)> = (0..site.briefings.len())
+        let fresh: Vec<(usize, Checked)> = (0..site.briefings.len())
             .into_par_iter()
             .filter_map(|b| {
                 let file = &site.briefing_files[b];
                 let key = keys::briefing_checks(file.hash, context);
                 match self.0.get(&site.briefings[b].file) {
-                    Some((cached, _)) if *cached == key => None,
+                    Some(cached) if cached.key == key => None,
                     _ => {
-                        let found = validate::briefing_checks(site, b).into();
+                        let diagnostics = validate::briefing_checks(site, b).into();
                         // Let go at once, or every index is held at the
                         // end of this loop.
                         file.positions.forget_positions();
-                        Some((b, key, found))
+                        let unknown_references = validate::has_unknown_references(site, b);
+                        Some((
+                            b,
+                            Checked {
+                                key,
+                                diagnostics,
+                                unknown_references,
+                            },
+                        ))
                     }
                 }
             })
             .collect();
-        for (b, key, found) in fresh {
-            self.0.insert(site.briefings[b].file.clone(), (key, found));
+        for (b, checked) in fresh {
+            self.0.insert(site.briefings[b].file.clone(), checked);
         }
         if self.0.len() != site.briefings.len() {
             let present: HashSet<&Path> = site.briefings.iter().map(|b| b.file.as_path()).collect();
