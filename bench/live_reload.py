@@ -15,6 +15,10 @@ Two kinds of edit are measured:
            is sent before the index pages are rendered)
 
 Usage: python3 bench/live_reload.py [--n 1000] [--edits 20] [--keep DIR]
+                                    [--baseline BIN] [--rounds R]
+With --baseline, another brief binary (an older commit's release build) is
+measured the same way in turn with this one, R rounds of each, on fresh
+copies of the same site, so the two are compared within one run.
 Needs: cargo, python3. Prints medians and quartiles in milliseconds.
 """
 import argparse
@@ -37,8 +41,8 @@ from common import BRIEF
 class Server:
     """`brief serve` with its stdout lines and event stream read on threads."""
 
-    def __init__(self, root):
-        self.proc = subprocess.Popen([BRIEF, "serve", "--root", root, "--port", "0"],
+    def __init__(self, root, binary=BRIEF):
+        self.proc = subprocess.Popen([binary, "serve", "--root", root, "--port", "0"],
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         self.lines = queue.Queue()
         threading.Thread(target=self._read_stdout, daemon=True).start()
@@ -195,29 +199,49 @@ def main():
     parser.add_argument("--n", type=int, default=1000, help="briefings in the generated site")
     parser.add_argument("--edits", type=int, default=20, help="edits per kind (at least 20)")
     parser.add_argument("--keep", help="generate the site here and keep it")
+    parser.add_argument("--baseline", help="another brief binary to measure in turn with this one")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of each binary (with --baseline)")
     args = parser.parse_args()
 
     common.build_release()
+    binaries = [("this build", BRIEF)]
+    if args.baseline:
+        binaries.append(("baseline " + args.baseline, os.path.abspath(args.baseline)))
     root = args.keep or tempfile.mkdtemp(prefix="brief-bench-")
     try:
         common.generate(root, args.n)
-        shutil.rmtree(os.path.join(root, "public"), ignore_errors=True)
-        t = time.perf_counter()
-        server = Server(root)
-        print(f"brief serve, {args.n} briefings: first build and start {time.perf_counter() - t:.1f} s")
-        try:
-            for kind in ("body", "verdict"):
-                to_file, to_event, server_ms = measure(server, root, kind, args.edits)
-                print(f"\n{kind} edits ({args.edits}):")
-                if kind == "body":
-                    print(summary("(a) save -> page updated on disk", to_file))
-                print(summary("(b) save -> reload message sent", to_event))
-                print(summary("    whole rebuild (server's own)", server_ms))
-        finally:
-            server.stop()
+        for round_ in range(args.rounds if args.baseline else 1):
+            for label, binary in binaries:
+                if args.baseline:
+                    print(f"\n== round {round_ + 1}, {label}")
+                # Each binary starts from the generated site, not from
+                # the other's edits and output.
+                site = tempfile.mkdtemp(prefix="brief-live-")
+                try:
+                    shutil.copytree(root, site, dirs_exist_ok=True,
+                                    ignore=shutil.ignore_patterns("public"))
+                    run_server(site, binary, args)
+                finally:
+                    shutil.rmtree(site, ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def run_server(root, binary, args):
+    t = time.perf_counter()
+    server = Server(root, binary)
+    print(f"brief serve, {args.n} briefings: first build and start {time.perf_counter() - t:.1f} s")
+    try:
+        for kind in ("body", "verdict"):
+            to_file, to_event, server_ms = measure(server, root, kind, args.edits)
+            print(f"\n{kind} edits ({args.edits}):")
+            if kind == "body":
+                print(summary("(a) save -> page updated on disk", to_file))
+            print(summary("(b) save -> reload message sent", to_event))
+            print(summary("    whole rebuild (server's own)", server_ms))
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":
