@@ -50,10 +50,12 @@ pub(super) fn write<T: Serialize + ?Sized>(
     if written.is_err() || !scratch.exact {
         *target = serde_json::to_value(view)?;
     }
+    // Compared as JSON text, which shows the order of each map's keys
+    // (maps compared as values are equal in any order).
     #[cfg(debug_assertions)]
     debug_assert_eq!(
-        *target,
-        serde_json::to_value(view)?,
+        serde_json::to_string(&*target)?,
+        serde_json::to_string(&serde_json::to_value(view)?)?,
         "a value written over another differs from the value made afresh"
     );
     Ok(())
@@ -414,6 +416,13 @@ impl MapWriter<'_> {
                 scratch: self.scratch,
             }),
             None => {
+                // A new key goes at the end of the map (serde_json keeps
+                // keys in the order they came, `preserve_order`): that is
+                // where a fresh value has it only when every key already
+                // there was written before it.
+                if self.map.len() + 1 != self.writes {
+                    self.scratch.exact = false;
+                }
                 self.map
                     .insert(key.to_owned(), serde_json::to_value(value)?);
                 Ok(())
@@ -423,9 +432,16 @@ impl MapWriter<'_> {
 
     fn finish(self) -> Result<(), Error> {
         let keys = &mut self.scratch.keys[self.mark..];
+        // A struct writes its fields in one order on every page, so the
+        // keys it finds are where a fresh value has them; any other map
+        // (a view's map of names, say) may come in another order than the
+        // last, and its keys' order is checked.
+        let in_order = self.fields
+            || (self.map.len() == keys.len()
+                && self.map.keys().zip(keys.iter()).all(|(k, &h)| hash(k) == h));
         keys.sort_unstable();
         let twice = keys.windows(2).any(|pair| pair[0] == pair[1]);
-        if twice || self.map.len() != self.writes {
+        if twice || !in_order || self.map.len() != self.writes {
             self.scratch.exact = false;
         }
         self.scratch.keys.truncate(self.mark);
@@ -932,9 +948,31 @@ mod tests {
         };
         let before = room(&target);
         // Same shape, other words: no string or list is made again.
-        write(&mut target, &card(10), &mut scratch).unwrap();
-        assert_eq!(target["speaker"]["name"], "speaker 10");
+        write(&mut target, &card(18), &mut scratch).unwrap();
+        assert_eq!(target["speaker"]["name"], "speaker 18");
         assert_eq!(room(&target), before);
+    }
+
+    #[test]
+    fn keys_come_in_the_order_a_fresh_value_has_them() {
+        // card(10) has an image where card(6) had none: the key is new
+        // and belongs between two that are there. A view's map (`extra`,
+        // flattened) comes in its own order, which may not be the last's.
+        let mut scratch = Scratch::default();
+        for (first, second) in [(6, 10), (10, 6), (1, 2), (2, 1), (4, 5)] {
+            let mut target = Value::Null;
+            write(&mut target, &card(first), &mut scratch).unwrap();
+            write(&mut target, &card(second), &mut scratch).unwrap();
+            assert_eq!(
+                serde_json::to_string(&target).unwrap(),
+                serde_json::to_string(&card(second)).unwrap(),
+                "card({first}) then card({second})"
+            );
+        }
+        let mut target = serde_json::json!({ "b": 1, "a": 2 });
+        let view = indexmap::IndexMap::from([("a", 3), ("b", 4)]);
+        write(&mut target, &view, &mut scratch).unwrap();
+        assert_eq!(serde_json::to_string(&target).unwrap(), r#"{"a":3,"b":4}"#);
     }
 
     #[test]
