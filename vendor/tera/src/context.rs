@@ -378,8 +378,9 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
 
     let step = |target: &'a Value, token: &str| match target {
         // A map of a few keys is walked, its keys compared for equality
-        // (patched): most differ in length and are told apart without
-        // `memcmp`, where the search orders every key it passes with it.
+        // (patched): most differ in length and are told apart at once,
+        // where the search hashes the key (with serde_json's
+        // `preserve_order`) or orders it against others with `memcmp`.
         Value::Object(map) if map.len() <= 16 => {
             map.iter().find(|(key, _)| key.as_str() == token).map(|(_, value)| value)
         }
