@@ -30,12 +30,13 @@ impl Checks {
     /// briefing's checks depend on besides the briefing.
     pub(super) fn run(&mut self, site: &Site, context: u64) -> Vec<Diagnostic> {
         self.check_changed(site, context);
-        let flagged: Vec<usize> = (0..site.briefings.len())
-            .filter(|&b| self.0[&site.briefings[b].file].unknown_references)
+        let checked: Vec<&Checked> = site.briefings.iter().map(|b| &self.0[&b.file]).collect();
+        let flagged: Vec<usize> = (0..checked.len())
+            .filter(|&b| checked[b].unknown_references)
             .collect();
         let mut diagnostics = validate::site_checks(site, &flagged);
-        for (briefing, file) in site.briefings.iter().zip(&site.briefing_files) {
-            diagnostics.extend(self.0[&briefing.file].diagnostics.iter().cloned());
+        for (checked, file) in checked.iter().zip(&site.briefing_files) {
+            diagnostics.extend(checked.diagnostics.iter().cloned());
             // Some problems are located in another briefing's front
             // matter (where a shared speaker is defined): let go of those
             // indexes too.
