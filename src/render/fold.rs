@@ -20,8 +20,8 @@
 
 use std::collections::HashMap;
 
-use tera::ast::{Expr, ExprVal, FunctionCall, Node};
-use tera::{Template, Value};
+use tera::ast::{Expr, ExprVal, Forloop, FunctionCall, LogicOperator, Node};
+use tera::{Template, Tera, Value};
 
 /// Replaces each `t()` call of `template` that has only quoted arguments
 /// with the string `translate` gives for them.
@@ -140,6 +140,449 @@ impl<F: Fn(&HashMap<String, Value>) -> tera::Result<Value>> Fold<'_, F> {
             _ => None,
         }
     }
+}
+
+/// The templates of `tera` with what every page of one site prints alike
+/// written into them: the values of `site` (its title, paths, publisher,
+/// flags), which are the same on each of the site's pages, and the text
+/// the templates print as quoted strings (the folded `t()` calls among
+/// them), escaped once rather than on every page.
+///
+/// `{{ site.title }}` becomes the title, `{% if site.preview %}…{% endif %}`
+/// its branch or nothing, `{% set u = site.base_path ~ "search/" %}` a
+/// quoted path. A page frame of the default theme printed some twenty such
+/// values, each looked up through the page's context, on every page.
+///
+/// Nothing of `site` is written in when a template binds the name itself
+/// (`{% set site = … %}`, `{% for site in … %}`), nor inside a macro, whose
+/// own arguments may be named `site`. Printed strings become text only when
+/// every template is one Tera escapes (an `.html` page may be rendered
+/// through another's blocks and macros, and those are escaped as the page
+/// is). What cannot be told when the templates are compiled (a path `site`
+/// lacks, a value that is not a string or a flag) is left to the page,
+/// with its error, so every page renders as it did.
+pub(super) fn fold_site(
+    tera: &mut Tera,
+    site: &Value,
+    escape: &dyn Fn(&str) -> String,
+) -> tera::Result<()> {
+    let binds_site = tera.templates.values().any(|t| {
+        binds(&t.ast, "site")
+            || t.blocks.values().any(|b| binds(&b.body, "site"))
+            || t.macros.values().any(|m| binds(&m.body, "site"))
+    });
+    let escaped = tera.templates.keys().all(|name| {
+        tera.autoescape_suffixes
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+    });
+    let site = (!binds_site).then_some(site);
+    for template in tera.templates.values_mut() {
+        if let Some(site) = site {
+            let fold = Site {
+                name: "site",
+                value: site,
+            };
+            fold.nodes(&mut template.ast);
+            for block in template.blocks.values_mut() {
+                fold.nodes(&mut block.body);
+            }
+        }
+        if escaped {
+            texts(&mut template.ast, escape);
+            for block in template.blocks.values_mut() {
+                texts(&mut block.body, escape);
+            }
+            for definition in template.macros.values_mut() {
+                texts(&mut definition.body, escape);
+            }
+        }
+    }
+    // Blocks are rendered from the copies this makes of them.
+    tera.build_inheritance_chains()
+}
+
+/// Whether `nodes` give `name` a value of their own: set it, or loop over
+/// something with it.
+fn binds(nodes: &[Node], name: &str) -> bool {
+    nodes.iter().any(|node| match node {
+        Node::Set(_, set) => set.key == name,
+        Node::Forloop(_, forloop, _) => {
+            forloop.value == name
+                || forloop.key.as_deref() == Some(name)
+                || binds(&forloop.body, name)
+                || forloop
+                    .empty_body
+                    .as_deref()
+                    .is_some_and(|b| binds(b, name))
+        }
+        Node::MacroDefinition(_, definition, _) => binds(&definition.body, name),
+        Node::FilterSection(_, section, _) => binds(&section.body, name),
+        Node::Block(_, block, _) => binds(&block.body, name),
+        Node::If(branches, _) => {
+            branches
+                .conditions
+                .iter()
+                .any(|(_, _, body)| binds(body, name))
+                || branches
+                    .otherwise
+                    .as_ref()
+                    .is_some_and(|(_, body)| binds(body, name))
+        }
+        _ => false,
+    })
+}
+
+/// Tera's truth of a value, as `{% if %}` takes it.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Value::Bool(b) => *b,
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+/// A name whose value is known when the templates are compiled: `site`,
+/// or the variable of a loop over a list of `site` as it is unrolled.
+struct Site<'s> {
+    name: &'s str,
+    value: &'s Value,
+}
+
+impl Site<'_> {
+    /// What `path` names in the value, if it is a plain path into it
+    /// (`site.publisher.name`) that leads somewhere.
+    fn value(&self, path: &str) -> Option<&Value> {
+        let rest = path.strip_prefix(self.name)?.strip_prefix('.')?;
+        if !rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        {
+            return None;
+        }
+        tera::dotted_pointer(self.value, rest)
+    }
+
+    /// The string `expr` is, when it is a path to a string of `site` or
+    /// quoted strings and such paths joined with `~`.
+    fn string(&self, val: &ExprVal) -> Option<String> {
+        match val {
+            ExprVal::Ident(path) => self.value(path)?.as_str().map(str::to_owned),
+            ExprVal::StringConcat(concat) => {
+                let mut joined = String::new();
+                for part in &concat.values {
+                    match part {
+                        ExprVal::String(text) => joined.push_str(text),
+                        ExprVal::Ident(_) => joined.push_str(&self.string(part)?),
+                        _ => return None,
+                    }
+                }
+                Some(joined)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `{% if expr %}` is always taken, never taken, or depends on
+    /// the page (`None`).
+    fn truth(&self, expr: &Expr) -> Option<bool> {
+        match &expr.val {
+            ExprVal::Ident(path) if expr.filters.is_empty() => {
+                Some(truthy(self.value(path)?) != expr.negated)
+            }
+            _ => None,
+        }
+    }
+
+    fn nodes(&self, nodes: &mut Vec<Node>) {
+        let mut folded = Vec::with_capacity(nodes.len());
+        for mut node in nodes.drain(..) {
+            match &mut node {
+                Node::VariableBlock(_, expr) => {
+                    // Joined strings are printed unescaped, so only a path
+                    // is written in here.
+                    if matches!(expr.val, ExprVal::Ident(_)) {
+                        self.value_of(expr);
+                    }
+                    self.inside(expr);
+                }
+                Node::Set(_, set) => self.value_of(&mut set.value),
+                Node::FilterSection(_, section, _) => {
+                    self.arguments(&mut section.filter);
+                    self.nodes(&mut section.body);
+                }
+                Node::Block(_, block, _) => self.nodes(&mut block.body),
+                Node::Forloop(_, forloop, _) => {
+                    self.inside(&mut forloop.container);
+                    self.nodes(&mut forloop.body);
+                    if let Some(empty) = &mut forloop.empty_body {
+                        self.nodes(empty);
+                    }
+                    if let Some(unrolled) = self.unrolled(forloop) {
+                        folded.extend(unrolled);
+                        continue;
+                    }
+                }
+                Node::If(branches, _) => {
+                    if let Some((_, body)) = &mut branches.otherwise {
+                        self.nodes(body);
+                    }
+                    let mut kept = Vec::with_capacity(branches.conditions.len());
+                    for (ws, mut condition, mut body) in branches.conditions.drain(..) {
+                        self.nodes(&mut body);
+                        match self.truth(&condition) {
+                            // Never taken.
+                            Some(false) => {}
+                            // Always taken when reached: what follows it
+                            // never is.
+                            Some(true) => {
+                                branches.otherwise = Some((ws, body));
+                                break;
+                            }
+                            None => {
+                                self.inside(&mut condition);
+                                kept.push((ws, condition, body));
+                            }
+                        }
+                    }
+                    if kept.is_empty() {
+                        if let Some((_, body)) = branches.otherwise.take() {
+                            folded.extend(body);
+                        }
+                        continue;
+                    }
+                    branches.conditions = kept;
+                }
+                _ => {}
+            }
+            folded.push(node);
+        }
+        *nodes = folded;
+    }
+
+    /// A loop over a list of the value (`{% for entry in site.menu %}`) as
+    /// its body once for each item, with the item's strings written in:
+    /// the menu of every page. `None` when the body reads anything the
+    /// unrolled copies could not give it as the loop did: the `loop`
+    /// variable, a part of the item that is not a string or a flag, the
+    /// item whole, a `break` or `continue`, a `set` (which would land in
+    /// the frame outside the loop), or an included template (which sees
+    /// the loop's variables).
+    fn unrolled(&self, forloop: &Forloop) -> Option<Vec<Node>> {
+        let Expr {
+            val: ExprVal::Ident(path),
+            negated: false,
+            filters,
+        } = &forloop.container
+        else {
+            return None;
+        };
+        let Some(Value::Array(items)) = filters.is_empty().then(|| self.value(path)).flatten()
+        else {
+            return None;
+        };
+        if forloop.key.is_some()
+            || reads(&forloop.body, "loop")
+            || !plain(&forloop.body)
+            || binds(&forloop.body, &forloop.value)
+        {
+            return None;
+        }
+        if items.is_empty() {
+            return Some(forloop.empty_body.clone().unwrap_or_default());
+        }
+        let mut unrolled = Vec::new();
+        for item in items {
+            let mut body = forloop.body.clone();
+            Site {
+                name: &forloop.value,
+                value: item,
+            }
+            .nodes(&mut body);
+            if reads(&body, &forloop.value) {
+                return None;
+            }
+            unrolled.extend(body);
+        }
+        Some(unrolled)
+    }
+
+    /// An expression evaluated for its value: written in when it is a
+    /// string of `site`, and so are those among its arguments.
+    fn value_of(&self, expr: &mut Expr) {
+        if !expr.negated {
+            if let Some(text) = self.string(&expr.val) {
+                expr.val = ExprVal::String(text);
+            }
+        }
+        self.inside(expr);
+    }
+
+    fn inside(&self, expr: &mut Expr) {
+        for filter in &mut expr.filters {
+            self.arguments(filter);
+        }
+        match &mut expr.val {
+            ExprVal::FunctionCall(call) => self.arguments(call),
+            ExprVal::MacroCall(call) => {
+                for argument in call.args.values_mut() {
+                    self.value_of(argument);
+                }
+            }
+            ExprVal::Array(items) => {
+                for item in items {
+                    self.value_of(item);
+                }
+            }
+            // A string compares equal to a quoted string as to a path
+            // that gives it (`current_url == entry.url`).
+            ExprVal::Logic(logic)
+                if matches!(logic.operator, LogicOperator::Eq | LogicOperator::NotEq) =>
+            {
+                self.value_of(&mut logic.lhs);
+                self.value_of(&mut logic.rhs);
+            }
+            ExprVal::Logic(logic) => {
+                self.inside(&mut logic.lhs);
+                self.inside(&mut logic.rhs);
+            }
+            _ => {}
+        }
+    }
+
+    fn arguments(&self, call: &mut FunctionCall) {
+        for argument in call.args.values_mut() {
+            self.value_of(argument);
+        }
+    }
+}
+
+/// Whether `nodes` hold no `break`, `continue`, `set` or `include`, and no
+/// block or macro: what a loop's body may hold to be unrolled.
+fn plain(nodes: &[Node]) -> bool {
+    nodes.iter().all(|node| match node {
+        Node::Text(_) | Node::Raw(..) | Node::Comment(..) | Node::VariableBlock(..) => true,
+        Node::If(branches, _) => {
+            branches.conditions.iter().all(|(_, _, body)| plain(body))
+                && branches
+                    .otherwise
+                    .as_ref()
+                    .is_none_or(|(_, body)| plain(body))
+        }
+        Node::Forloop(_, forloop, _) => {
+            plain(&forloop.body) && forloop.empty_body.as_deref().is_none_or(plain)
+        }
+        Node::FilterSection(_, section, _) => plain(&section.body),
+        _ => false,
+    })
+}
+
+/// Whether an expression of `nodes` reads the variable `name`.
+fn reads(nodes: &[Node], name: &str) -> bool {
+    nodes.iter().any(|node| match node {
+        Node::VariableBlock(_, expr) => expr_reads(expr, name),
+        Node::Set(_, set) => expr_reads(&set.value, name),
+        Node::If(branches, _) => {
+            branches
+                .conditions
+                .iter()
+                .any(|(_, condition, body)| expr_reads(condition, name) || reads(body, name))
+                || branches
+                    .otherwise
+                    .as_ref()
+                    .is_some_and(|(_, body)| reads(body, name))
+        }
+        Node::Forloop(_, forloop, _) => {
+            expr_reads(&forloop.container, name)
+                || reads(&forloop.body, name)
+                || forloop
+                    .empty_body
+                    .as_deref()
+                    .is_some_and(|b| reads(b, name))
+        }
+        Node::FilterSection(_, section, _) => {
+            call_reads(&section.filter, name) || reads(&section.body, name)
+        }
+        Node::Block(_, block, _) => reads(&block.body, name),
+        Node::MacroDefinition(_, definition, _) => reads(&definition.body, name),
+        _ => false,
+    })
+}
+
+fn expr_reads(expr: &Expr, name: &str) -> bool {
+    expr.filters.iter().any(|f| call_reads(f, name)) || val_reads(&expr.val, name)
+}
+
+fn call_reads(call: &FunctionCall, name: &str) -> bool {
+    call.args.values().any(|arg| expr_reads(arg, name))
+}
+
+fn val_reads(val: &ExprVal, name: &str) -> bool {
+    let is_name = |path: &str| {
+        path.strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            // A part of another path given in brackets: `x[name]`.
+            || path.contains(&format!("[{name}"))
+    };
+    match val {
+        ExprVal::Ident(path) => is_name(path),
+        ExprVal::Math(math) => expr_reads(&math.lhs, name) || expr_reads(&math.rhs, name),
+        ExprVal::Logic(logic) => expr_reads(&logic.lhs, name) || expr_reads(&logic.rhs, name),
+        ExprVal::Test(test) => {
+            is_name(&test.ident) || test.args.iter().any(|a| expr_reads(a, name))
+        }
+        ExprVal::MacroCall(call) => call.args.values().any(|a| expr_reads(a, name)),
+        ExprVal::FunctionCall(call) => call_reads(call, name),
+        ExprVal::Array(items) => items.iter().any(|item| expr_reads(item, name)),
+        ExprVal::StringConcat(concat) => concat.values.iter().any(|v| val_reads(v, name)),
+        ExprVal::In(test) => expr_reads(&test.lhs, name) || expr_reads(&test.rhs, name),
+        _ => false,
+    }
+}
+
+/// Quoted strings printed as they are (`{{ "…" }}`, what folding leaves)
+/// made into the escaped text Tera would print for them, joined with the
+/// text around them.
+fn texts(nodes: &mut Vec<Node>, escape: &dyn Fn(&str) -> String) {
+    let mut joined: Vec<Node> = Vec::with_capacity(nodes.len());
+    for mut node in nodes.drain(..) {
+        match &mut node {
+            Node::VariableBlock(
+                _,
+                Expr {
+                    val: ExprVal::String(text),
+                    negated: false,
+                    filters,
+                },
+            ) if filters.is_empty() => node = Node::Text(escape(text)),
+            Node::MacroDefinition(_, definition, _) => texts(&mut definition.body, escape),
+            Node::FilterSection(_, section, _) => texts(&mut section.body, escape),
+            Node::Block(_, block, _) => texts(&mut block.body, escape),
+            Node::Forloop(_, forloop, _) => {
+                texts(&mut forloop.body, escape);
+                if let Some(empty) = &mut forloop.empty_body {
+                    texts(empty, escape);
+                }
+            }
+            Node::If(branches, _) => {
+                for (_, _, body) in &mut branches.conditions {
+                    texts(body, escape);
+                }
+                if let Some((_, body)) = &mut branches.otherwise {
+                    texts(body, escape);
+                }
+            }
+            _ => {}
+        }
+        match (joined.last_mut(), node) {
+            (Some(Node::Text(before)), Node::Text(text)) => before.push_str(&text),
+            (_, node) => joined.push(node),
+        }
+    }
+    *nodes = joined;
 }
 
 #[cfg(test)]
@@ -265,5 +708,167 @@ mod tests {
             calls_left(&tera(true, FOLDED[0]).templates["macros.html"]),
             0
         );
+    }
+
+    /// A site's view with strings to escape, flags, a number, an empty
+    /// string, a missing logo and lists.
+    fn site() -> Value {
+        serde_json::json!({
+            "title": "Fish & \"Chips\" <Desk>",
+            "base_path": "/d/",
+            "preview": false,
+            "rtl": true,
+            "logo": null,
+            "count": 3,
+            "publisher": { "name": "Pub & Co", "url": "" },
+            "menu": [
+                { "label": "A & B", "url": "/a/" },
+                { "label": "C", "url": "/c/" }
+            ],
+            "none": [],
+            "mixed": [{ "label": "x", "n": 1 }]
+        })
+    }
+
+    const SITE_MACROS: &str = r#"{% macro label(text) %}[{{ text }}]{% endmacro label %}{% macro bad() %}{{ site.title }}{% endmacro bad %}"#;
+
+    /// Templates whose every use of `site` is written in: printed,
+    /// filtered, a condition in each place of an `if`, negated, joined and
+    /// set, passed to a macro, in a block, and a loop over its lists.
+    const SITE_FOLDED: &[&str] = &[
+        r#"{{ site.title }}"#,
+        r#"{{ site.title | upper }}"#,
+        r#"{{ site.title | safe }}"#,
+        r#"{% if site.preview %}P{% elif site.rtl %}R{% else %}E{% endif %}"#,
+        r#"{% if not site.preview %}N{% endif %}{% if site.preview %}P{% endif %}"#,
+        r#"{% if who %}W{% elif site.preview %}P{% elif site.rtl %}R{% else %}E{% endif %}"#,
+        r#"{% if nobody %}W{% elif site.rtl %}R{% elif who %}K{% endif %}"#,
+        r#"{% if site.logo %}L{% else %}{{ site.publisher.name }}{% endif %}"#,
+        r#"{% set u = site.base_path ~ "search/" %}{{ u }}"#,
+        r#"{{ m::label(text=site.title) }}"#,
+        r#"{% block b %}{{ site.title }}{% endblock b %}"#,
+        r#"[{{ site.publisher.url }}]"#,
+        r#"{% for e in site.menu %}<a href="{{ e.url }}"{% if current_url == e.url %} class="here"{% endif %}>{{ e.label }}</a>{% endfor %}"#,
+        r#"{% for e in site.none %}x{% else %}none{% endfor %}"#,
+    ];
+
+    /// Templates where `site` is left to the page: a number, a path it
+    /// lacks (an error), joined and printed (unescaped by Tera), with
+    /// another condition, loops that read `loop`, a number, the item whole,
+    /// or set a variable, and a macro that reads it.
+    const SITE_KEPT: &[&str] = &[
+        r#"{{ site.count }}"#,
+        r#"{{ site.missing }}"#,
+        r#"{{ site.base_path ~ "<x>" }}"#,
+        r#"{% if site.rtl and who %}T{% endif %}"#,
+        r#"{% for e in site.menu %}{{ loop.index }}{{ e.label }}{% endfor %}"#,
+        r#"{% for e in site.mixed %}{{ e.n }}{{ e.label }}{% endfor %}"#,
+        r#"{% for e in site.menu %}{{ e }}{% endfor %}"#,
+        r#"{% for e in site.menu %}{% set x = e.url %}{{ x }}{% endfor %}"#,
+        r#"{{ m::bad() }}"#,
+    ];
+
+    fn site_tera(fold: bool, name: &str, case: &str) -> Tera {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        let page = format!(r#"{{% import "macros.html" as m %}}{case}"#);
+        for (name, text) in [("macros.html", SITE_MACROS), (name, page.as_str())] {
+            let template = Template::new(name, None, text).unwrap();
+            tera.templates.insert(name.to_owned(), template);
+        }
+        tera.build_inheritance_chains().unwrap();
+        if fold {
+            fold_site(&mut tera, &site(), &tera::escape_html).unwrap();
+        }
+        tera
+    }
+
+    fn site_render(tera: &Tera, name: &str) -> Result<String, String> {
+        let mut context = Context::new();
+        context.insert("site", &site());
+        context.insert("who", "Kim");
+        context.insert("current_url", "/c/");
+        tera.render(name, &context).map_err(|e| format!("{e:?}"))
+    }
+
+    /// The uses of `site` and the loops left in a template's text and
+    /// blocks.
+    fn site_left(template: &Template) -> usize {
+        let text = format!("{:?}{:?}", template.ast, template.blocks);
+        text.matches("Ident(\"site").count() + text.matches("Forloop(").count()
+    }
+
+    #[test]
+    fn a_template_with_the_site_written_in_renders_as_it_did() {
+        for case in SITE_FOLDED.iter().chain(SITE_KEPT) {
+            for name in ["page.html", "page.txt"] {
+                let (plain, folded) = (site_tera(false, name, case), site_tera(true, name, case));
+                assert_eq!(
+                    site_render(&folded, name),
+                    site_render(&plain, name),
+                    "{case}"
+                );
+            }
+        }
+        // The cases print what they are about, errors included.
+        let render = |case| site_render(&site_tera(true, "page.html", case), "page.html");
+        assert_eq!(
+            render(SITE_FOLDED[0]).unwrap(),
+            "Fish &amp; &quot;Chips&quot; &lt;Desk&gt;"
+        );
+        assert_eq!(render(SITE_FOLDED[3]).unwrap(), "R");
+        assert_eq!(render(SITE_FOLDED[6]).unwrap(), "R");
+        assert_eq!(
+            render(SITE_FOLDED[12]).unwrap(),
+            r#"<a href="&#x2F;a&#x2F;">A &amp; B</a><a href="&#x2F;c&#x2F;" class="here">C</a>"#
+        );
+        assert_eq!(render(SITE_FOLDED[13]).unwrap(), "none");
+        assert_eq!(render(SITE_KEPT[2]).unwrap(), "/d/<x>");
+        assert!(render(SITE_KEPT[1]).is_err());
+        assert_eq!(
+            render(SITE_KEPT[8]).unwrap(),
+            "Fish &amp; &quot;Chips&quot; &lt;Desk&gt;"
+        );
+    }
+
+    #[test]
+    fn only_what_renders_alike_on_every_page_is_written_in() {
+        let left =
+            |case: &str| site_left(&site_tera(true, "page.html", case).templates["page.html"]);
+        for case in SITE_FOLDED {
+            assert_eq!(left(case), 0, "{case}");
+        }
+        for case in SITE_KEPT.iter().filter(|case| !case.contains("m::")) {
+            assert!(left(case) > 0, "{case}");
+        }
+        // Printed where every template is escaped, the title is text.
+        let page = &site_tera(true, "page.html", SITE_FOLDED[0]).templates["page.html"];
+        assert_eq!(
+            format!("{:?}", page.ast.last()),
+            r#"Some(Text("Fish &amp; &quot;Chips&quot; &lt;Desk&gt;"))"#
+        );
+        // Where one is not, it stays a quoted string for the page to print.
+        let page = &site_tera(true, "page.txt", SITE_FOLDED[0]).templates["page.txt"];
+        assert!(format!("{:?}", page.ast.last()).contains("VariableBlock"));
+    }
+
+    #[test]
+    fn nothing_of_the_site_is_written_in_where_a_template_names_its_own() {
+        for binding in [
+            r#"{% set site = "mine" %}"#,
+            r#"{% for site in ["a"] %}{% endfor %}"#,
+            r#"{% for k, site in ["a"] %}{% endfor %}"#,
+        ] {
+            let case = format!("{binding}{{% if site.rtl %}}{{{{ site.title }}}}{{% endif %}}");
+            let (plain, folded) = (
+                site_tera(false, "page.html", &case),
+                site_tera(true, "page.html", &case),
+            );
+            assert_eq!(
+                site_render(&folded, "page.html"),
+                site_render(&plain, "page.html")
+            );
+            assert!(site_left(&folded.templates["page.html"]) > 0, "{binding}");
+        }
     }
 }

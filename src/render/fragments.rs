@@ -177,8 +177,7 @@ impl Plan<'_> {
                 let claim = &self.briefings[r.briefing].claims[r.claim];
                 reuse::set(context, "claim", &ClaimRow::of(claim), scratch)
                     .map_err(|err| templates.error(&tera::Error::json(err), ROW))?;
-                templates
-                    .tera
+                self.tera
                     .render_to(ROW, context, html)
                     .map_err(|err| templates.error(&err, ROW))
             };
@@ -250,8 +249,7 @@ impl Plan<'_> {
         // kind, rather than in one grown by doubling and copied each time.
         let render = |context: &mut Context, name: &str, last: &mut usize| {
             let mut html = Vec::with_capacity(*last + *last / 8 + 256);
-            templates
-                .tera
+            self.tera
                 .render_to(name, context, &mut html)
                 .map_err(|err| templates.error(&err, name))?;
             *last = html.len();

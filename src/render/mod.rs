@@ -254,6 +254,9 @@ impl Cache {
 pub struct Plan<'a> {
     site: &'a Site,
     shared: Arc<Shared>,
+    /// The templates with this site's settings written in, which its pages
+    /// and fragments are rendered with.
+    tera: Arc<tera::Tera>,
     briefings: Vec<Arc<BriefingViews>>,
     /// How many claims of the site received each verdict, charted on every
     /// page of the index.
@@ -413,9 +416,13 @@ impl<'a> Plan<'a> {
         {
             templates.fingerprint(name).hash(&mut claim_templates);
         }
+        let tera = templates.for_site(shared.site_hash, || {
+            serde_json::to_value(&shared.site).unwrap_or_default()
+        });
         Plan {
             site,
             shared,
+            tera,
             briefings,
             verdict_counts,
             claim_numbers,
@@ -681,7 +688,7 @@ impl<'a> Plan<'a> {
                             self.fill(context, held, page, &fragments);
                             let last: usize = sizes.get(template).copied().unwrap_or(0);
                             let mut html = Vec::with_capacity(last + last / 8 + 1024);
-                            let rendered = templates.tera.render_to(template, context, &mut html);
+                            let rendered = self.tera.render_to(template, context, &mut html);
                             let result = rendered
                                 .map(|()| {
                                     sizes.insert(template, html.len());

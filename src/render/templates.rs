@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tera::{Tera, Value};
 
@@ -25,6 +25,10 @@ pub struct Templates {
     fingerprints: rustc_hash::FxHashMap<String, u64>,
     /// What every string `t()` prints depends on.
     language_fingerprint: u64,
+    /// `tera` with the last site's settings written in (see
+    /// [`fold::fold_site`]), and the fingerprint of what they were made
+    /// from: kept while a save leaves them alone.
+    for_site: Mutex<Option<(u64, Arc<Tera>)>>,
 }
 
 impl Templates {
@@ -32,6 +36,26 @@ impl Templates {
     /// imports or includes: what a page made with it depends on.
     pub fn fingerprint(&self, name: &str) -> u64 {
         self.fingerprints.get(name).copied().unwrap_or_default()
+    }
+
+    /// The templates with the settings of a site written in: what its
+    /// pages are rendered with. `key` is a fingerprint of the site's view,
+    /// made by `site` when it differs from the last one asked for.
+    pub(super) fn for_site(&self, key: u64, site: impl FnOnce() -> Value) -> Arc<Tera> {
+        let mut held = self.for_site.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((made_for, tera)) = held.as_ref() {
+            if *made_for == key {
+                return tera.clone();
+            }
+        }
+        let mut tera = self.tera.clone();
+        let tera = match fold::fold_site(&mut tera, &site(), &escape_html) {
+            Ok(()) => Arc::new(tera),
+            // The chains were built from the same templates once already.
+            Err(_) => Arc::new(self.tera.clone()),
+        };
+        *held = Some((key, tera.clone()));
+        tera
     }
 
     fn compute_fingerprint(&self, name: &str) -> u64 {
@@ -143,6 +167,7 @@ pub fn templates(
         files,
         fingerprints: Default::default(),
         language_fingerprint: language.fingerprint,
+        for_site: Mutex::default(),
     };
     templates.fingerprints = templates
         .files
