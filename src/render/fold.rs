@@ -92,29 +92,11 @@ impl<F: Fn(&HashMap<String, Value>) -> tera::Result<Value>> Fold<'_, F> {
     /// arguments, which are evaluated for their value, but not the
     /// expression itself.
     fn inside(&self, expr: &mut Expr) {
-        for filter in &mut expr.filters {
-            self.arguments(filter);
-        }
-        match &mut expr.val {
-            ExprVal::FunctionCall(call) => self.arguments(call),
-            ExprVal::MacroCall(call) => {
-                for argument in call.args.values_mut() {
-                    self.value(argument);
-                }
-            }
-            ExprVal::Array(items) => {
-                for item in items {
-                    self.value(item);
-                }
-            }
-            _ => {}
-        }
+        values_inside(expr, Compared::Left, &mut |e| self.value(e));
     }
 
     fn arguments(&self, call: &mut FunctionCall) {
-        for argument in call.args.values_mut() {
-            self.value(argument);
-        }
+        arguments(call, &mut |e| self.value(e));
     }
 
     /// The string a `t()` call gives, if every argument is quoted text.
@@ -421,43 +403,52 @@ impl Site<'_> {
         self.inside(expr);
     }
 
+    /// The expressions inside `expr` evaluated for their value, and, since
+    /// a string compares equal to a quoted string as to a path that gives
+    /// it (`current_url == entry.url`), the sides of a comparison.
     fn inside(&self, expr: &mut Expr) {
-        for filter in &mut expr.filters {
-            self.arguments(filter);
-        }
-        match &mut expr.val {
-            ExprVal::FunctionCall(call) => self.arguments(call),
-            ExprVal::MacroCall(call) => {
-                for argument in call.args.values_mut() {
-                    self.value_of(argument);
-                }
-            }
-            ExprVal::Array(items) => {
-                for item in items {
-                    self.value_of(item);
-                }
-            }
-            // A string compares equal to a quoted string as to a path
-            // that gives it (`current_url == entry.url`).
-            ExprVal::Logic(logic)
-                if matches!(logic.operator, LogicOperator::Eq | LogicOperator::NotEq) =>
-            {
-                self.value_of(&mut logic.lhs);
-                self.value_of(&mut logic.rhs);
-            }
-            ExprVal::Logic(logic) => {
-                self.inside(&mut logic.lhs);
-                self.inside(&mut logic.rhs);
-            }
-            _ => {}
-        }
+        values_inside(expr, Compared::Folded, &mut |e| self.value_of(e));
     }
 
     fn arguments(&self, call: &mut FunctionCall) {
-        for argument in call.args.values_mut() {
-            self.value_of(argument);
-        }
+        arguments(call, &mut |e| self.value_of(e));
     }
+}
+
+/// Whether [`values_inside`] hands on the sides of `==` and `!=` (and
+/// looks inside the other logic operators), or leaves logic alone.
+#[derive(Clone, Copy)]
+enum Compared {
+    Left,
+    Folded,
+}
+
+/// Hands `value` each expression inside `expr` that Tera evaluates for its
+/// value (a call's arguments, a macro's, a list's items, the filters'
+/// arguments), but not `expr` itself: what both folds may write in.
+fn values_inside(expr: &mut Expr, compared: Compared, value: &mut dyn FnMut(&mut Expr)) {
+    for filter in &mut expr.filters {
+        arguments(filter, value);
+    }
+    match &mut expr.val {
+        ExprVal::FunctionCall(call) => arguments(call, value),
+        ExprVal::MacroCall(call) => call.args.values_mut().for_each(&mut *value),
+        ExprVal::Array(items) => items.iter_mut().for_each(&mut *value),
+        ExprVal::Logic(logic) if matches!(compared, Compared::Folded) => {
+            if matches!(logic.operator, LogicOperator::Eq | LogicOperator::NotEq) {
+                value(&mut logic.lhs);
+                value(&mut logic.rhs);
+            } else {
+                values_inside(&mut logic.lhs, compared, value);
+                values_inside(&mut logic.rhs, compared, value);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn arguments(call: &mut FunctionCall, value: &mut dyn FnMut(&mut Expr)) {
+    call.args.values_mut().for_each(value);
 }
 
 /// Whether `nodes` hold no `break`, `continue`, `set` or `include`, and no
