@@ -4,7 +4,10 @@
 Generates corpora of N briefings with bench/corpus.py (in our format and,
 when `hugo` is on the PATH, the same content as a Hugo site), then builds
 each size several times, alternating brief and Hugo run by run so both see
-the same machine noise. Each run starts from an empty output folder.
+the same machine noise. Each run writes into an empty output folder; the
+outputs of a round are deleted together before the next round, which waits
+for the filesystem to settle first (`--settle`, see `settle`), and nothing
+is deleted between the timed builds of a round.
 Reports medians of wall time, user CPU and peak RSS (from the kernel's
 rusage of the child), the ratios to Hugo and to the write floor, how the
 cost grows with N, and a no-change rebuild: `brief build` run again over its own output, counting
@@ -29,6 +32,7 @@ figure from this run.
 
 Usage: python3 bench/build.py [--sizes 1000,10000] [--runs 3] [--keep DIR] [--no-hugo]
                               [--baseline REV | --no-baseline] [--no-callgrind]
+                              [--settle SECONDS]
 Needs: cargo, git, python3; hugo optional (Debian: apt-get install hugo),
 valgrind optional (apt-get install valgrind).
 """
@@ -39,6 +43,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
 import common
 from common import BRIEF, WRITE_FLOOR, median
@@ -58,9 +63,37 @@ def snapshot(folder):
 
 
 def write_floor(site):
-    """Seconds the filesystem alone takes to write a tree shaped like `site`."""
-    out = subprocess.run([WRITE_FLOOR, site, "1"], capture_output=True, text=True, check=True).stdout
+    """Seconds the filesystem alone takes to write a tree shaped like `site`,
+    into `site`.floor, which is kept for the next `settle` to delete."""
+    out = subprocess.run([WRITE_FLOOR, site, "1", "--keep"], capture_output=True, text=True,
+                         check=True).stdout
     return float(out.split(" in ")[-1].split()[0])
+
+
+def sync():
+    """Writes back what the last build left dirty, so that its writeback
+    is not timed as part of the next build."""
+    subprocess.run(["sync"], check=True)
+
+
+def settle(paths, seconds):
+    """Deletes `paths`, writes the deletions back and waits `seconds`.
+
+    On ext4 without a journal (this machine's disk), a new file or folder
+    skips every free inode deleted in the last 60 seconds, or in the last
+    six minutes when its block of the inode table is dirty, which creating
+    files beside it makes it; each skip is a look-up in the buffer cache.
+    Right after a 10,000-briefing site (450,000 files and folders) was
+    deleted, writing it again took five times as long, and every later
+    deletion added to it. So the builds of a round are timed only after the
+    last round's outputs are gone and that window has passed."""
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+    sync()
+    if seconds > 0:
+        print(f"  (deleted the last outputs; waiting {seconds} s for the filesystem to settle)",
+              flush=True)
+        time.sleep(seconds)
 
 
 def fmt(values, unit, digits=2):
@@ -71,6 +104,10 @@ def fmt(values, unit, digits=2):
 DEFAULT_BASELINE = "e9ac489"
 # Where baseline binaries are kept, by commit, across runs.
 BASELINE_CACHE = os.path.join(common.REPO, "target", "bench-baseline")
+# How long deleted inodes slow the creation of new ones on ext4 without a
+# journal: six minutes when their inode table block is dirty (RECENTCY_MIN
+# plus RECENTCY_DIRTY in fs/ext4/ialloc.c), and a little more.
+SETTLE_SECONDS = 380
 # The corpus the instruction counts are taken on.
 CALLGRIND_SIZE = 100
 
@@ -136,6 +173,10 @@ def main():
                         help=f"the commit to compare with (default {DEFAULT_BASELINE})")
     parser.add_argument("--no-baseline", action="store_true", help="compare with no earlier commit")
     parser.add_argument("--no-callgrind", action="store_true", help="skip the instruction counts")
+    parser.add_argument("--settle", type=int, default=SETTLE_SECONDS,
+                        help="seconds to wait after deleting a round's outputs, before its builds"
+                             f" (default {SETTLE_SECONDS}; 0 for a quick run whose times the"
+                             " deletions skew)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     hugo = None if args.no_hugo else shutil.which("hugo")
@@ -158,48 +199,58 @@ def main():
             print(f"baseline: brief at {baseline_sha[:12]} ({baseline})")
         print(f"current: brief at {git('rev-parse', '--short=12', 'HEAD')}"
               f"{' (with uncommitted changes)' if git('status', '--porcelain', '--untracked-files=no') else ''}")
+        sites = {n: common.generate(os.path.join(root, f"brief-{n}"), n, "brief") for n in sizes}
+        hugo_sites = ({n: common.generate(os.path.join(root, f"hugo-{n}"), n, "hugo")
+                       for n in sizes} if hugo else {})
+        outs = {n: {tool: os.path.join(root, f"out-{tool}-{n}")
+                    for tool in ("brief", "floor", "baseline", "hugo")} for n in sizes}
         for n in sizes:
-            site = common.generate(os.path.join(root, f"brief-{n}"), n, "brief")
-            hugo_site = common.generate(os.path.join(root, f"hugo-{n}"), n, "hugo") if hugo else None
-            runs, hugo_runs, floors, base_runs = [], [], [], []
-            out = os.path.join(root, f"out-brief-{n}")
-            hugo_out = os.path.join(root, f"out-hugo-{n}")
-            base_out = os.path.join(root, f"out-baseline-{n}")
-            for i in range(args.runs):
-                shutil.rmtree(out, ignore_errors=True)
-                runs.append(common.run([BRIEF, "build", "--root", site, "--output", out, "--quiet"]))
-                floors.append(write_floor(out))
+            results[n] = dict(runs=[], hugo_runs=[], floors=[], base_runs=[])
+        # Rounds rather than sizes in the outer loop: each round deletes
+        # the last round's outputs together and lets the filesystem settle
+        # once, and within a round nothing is deleted, so every timed build
+        # starts alike (see "Deleting before a timed build" in the README).
+        for i in range(args.runs):
+            settle([path for n in sizes for path in outs[n].values()]
+                   + [outs[n]["brief"] + ".floor" for n in sizes], args.settle)
+            for n in sizes:
+                r, out = results[n], outs[n]
+                r["runs"].append(common.run([BRIEF, "build", "--root", sites[n], "--output",
+                                             out["brief"], "--quiet"]))
+                sync()
+                r["floors"].append(write_floor(out["brief"]))
+                sync()
                 if baseline:
-                    shutil.rmtree(base_out, ignore_errors=True)
-                    base_runs.append(common.run([baseline, "build", "--root", site,
-                                                 "--output", base_out, "--quiet"]))
-                    shutil.rmtree(base_out, ignore_errors=True)
-                if hugo_site:
-                    shutil.rmtree(hugo_out, ignore_errors=True)
-                    hugo_runs.append(common.run([hugo, "--quiet", "--source", hugo_site,
-                                                 "--destination", hugo_out]))
-                b = runs[-1]
+                    r["base_runs"].append(common.run([baseline, "build", "--root", sites[n],
+                                                      "--output", out["baseline"], "--quiet"]))
+                    sync()
+                if hugo:
+                    r["hugo_runs"].append(common.run([hugo, "--quiet", "--source", hugo_sites[n],
+                                                      "--destination", out["hugo"]]))
+                    sync()
+                b = r["runs"][-1]
                 line = (f"  n={n} run {i + 1}: brief {b.wall:.2f} s ({b.user:.2f} s user)"
-                        f" {b.rss_mib:.0f} MiB, write floor {floors[-1]:.2f} s")
-                if hugo_runs:
-                    h = hugo_runs[-1]
+                        f" {b.rss_mib:.0f} MiB, write floor {r['floors'][-1]:.2f} s")
+                if r["hugo_runs"]:
+                    h = r["hugo_runs"][-1]
                     line += f", hugo {h.wall:.2f} s ({h.user:.2f} s user) {h.rss_mib:.0f} MiB"
-                if base_runs:
-                    o = base_runs[-1]
+                if r["base_runs"]:
+                    o = r["base_runs"][-1]
                     line += f", baseline {o.wall:.2f} s ({o.user:.2f} s user) {o.rss_mib:.0f} MiB"
                 print(line, flush=True)
 
+        for n in sizes:
             # No-change rebuild over the last build's output.
+            out = outs[n]["brief"]
             before = snapshot(out)
-            rebuild = common.run([BRIEF, "build", "--root", site, "--output", out, "--quiet"])
+            rebuild = common.run([BRIEF, "build", "--root", sites[n], "--output", out, "--quiet"])
             after = snapshot(out)
             touched = sum(1 for p in after if before.get(p) is None or before[p][1] != after[p][1])
             changed = sum(1 for p in after if before.get(p) is None or before[p][2] != after[p][2])
-            results[n] = dict(runs=runs, hugo_runs=hugo_runs, floors=floors, files=len(after),
-                              rebuild=rebuild.wall, touched=touched, changed=changed,
-                              base_runs=base_runs)
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(hugo_out, ignore_errors=True)
+            results[n].update(files=len(after), rebuild=rebuild.wall, touched=touched,
+                              changed=changed)
+        settle([path for n in sizes for path in outs[n].values()]
+               + [outs[n]["brief"] + ".floor" for n in sizes], 0)
 
         if args.no_callgrind:
             print("callgrind: skipped (--no-callgrind)")

@@ -7,7 +7,12 @@
 //! build that writes the same files. `bench/build.py` runs it on each
 //! output it measures, in the same invocation.
 //!
-//! Usage: cargo run --release --example write_floor -- OUTPUT_DIR [RUNS]
+//! With `--keep`, the last run's tree is left in place (`OUTPUT_DIR.floor`)
+//! for the caller to delete: `bench/build.py` deletes every tree of a round
+//! together and lets the filesystem settle before the next round's builds
+//! (see bench/README.md, "Deleting before a timed build").
+//!
+//! Usage: cargo run --release --example write_floor -- OUTPUT_DIR [RUNS] [--keep]
 
 use rayon::prelude::*;
 use std::fs;
@@ -15,9 +20,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let keep = args.iter().any(|a| a == "--keep");
+    args.retain(|a| a != "--keep");
     let Some(site) = args.get(1).map(PathBuf::from) else {
-        eprintln!("usage: write_floor OUTPUT_DIR [RUNS]");
+        eprintln!("usage: write_floor OUTPUT_DIR [RUNS] [--keep]");
         std::process::exit(2);
     };
     let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(3);
@@ -49,7 +56,9 @@ fn main() {
             files.len()
         );
     }
-    let _ = fs::remove_dir_all(&target);
+    if !keep {
+        let _ = fs::remove_dir_all(&target);
+    }
 }
 
 fn survey(
