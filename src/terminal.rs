@@ -146,7 +146,7 @@ impl Terminal {
         self.line(&line);
     }
 
-    /// Each stage of a build with its time and memory, on stderr, when the
+    /// Each stage of a build with its time, CPU time and memory, on stderr, when the
     /// environment variable `BRIEF_TIMINGS` is set, quiet or not.
     pub(crate) fn timings(&self, stages: &[Stage]) {
         if !timings_wanted() {
@@ -160,9 +160,13 @@ impl Terminal {
                 }
                 _ => String::new(),
             };
+            let cpu = stage
+                .cpu
+                .map(|cpu| format!("{:>8.1} ms CPU ", cpu.as_secs_f64() * 1000.0))
+                .unwrap_or_default();
             let _ = writeln!(
                 stderr,
-                "{:>8.1} ms {memory}  {}",
+                "{:>8.1} ms {cpu}{memory}  {}",
                 stage.took.as_secs_f64() * 1000.0,
                 stage.name
             );

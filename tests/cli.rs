@@ -698,7 +698,7 @@ fn a_build_that_changes_nothing_leaves_every_file_as_it_was() {
 }
 
 #[test]
-fn brief_timings_makes_build_print_each_stage_with_its_time_and_memory() {
+fn brief_timings_makes_build_print_each_stage_with_its_time_cpu_and_memory() {
     let site = good_site();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
         .args(["build", "-q", "--root"])
@@ -711,18 +711,21 @@ fn brief_timings_makes_build_print_each_stage_with_its_time_and_memory() {
     let stages: Vec<&str> = stderr
         .lines()
         .filter_map(|line| {
-            // "   12.3 ms     28 MB peak     30 MB  parse"
+            // "   12.3 ms     20.0 ms CPU     28 MB peak     30 MB  parse"
             let (numbers, name) = line.rsplit_once("  ")?;
             let fields: Vec<&str> = numbers.split_whitespace().collect();
             let timed = fields.len() >= 2 && fields[0].parse::<f64>().is_ok() && fields[1] == "ms";
             let measured = cfg!(not(target_os = "linux"))
-                || (fields.len() == 7
-                    && fields[2]
+                || (fields.len() == 10
+                    && fields[2].parse::<f64>().is_ok()
+                    && fields[3] == "ms"
+                    && fields[4] == "CPU"
+                    && fields[5]
                         .parse::<u64>()
-                        .is_ok_and(|now| fields[5].parse::<u64>().is_ok_and(|peak| peak >= now))
-                    && fields[3] == "MB"
-                    && fields[4] == "peak"
-                    && fields[6] == "MB");
+                        .is_ok_and(|now| fields[8].parse::<u64>().is_ok_and(|peak| peak >= now))
+                    && fields[6] == "MB"
+                    && fields[7] == "peak"
+                    && fields[9] == "MB");
             (timed && measured).then_some(name.trim())
         })
         .collect();
