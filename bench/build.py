@@ -203,7 +203,7 @@ def main():
         hugo_sites = ({n: common.generate(os.path.join(root, f"hugo-{n}"), n, "hugo")
                        for n in sizes} if hugo else {})
         outs = {n: {tool: os.path.join(root, f"out-{tool}-{n}")
-                    for tool in ("brief", "floor", "baseline", "hugo")} for n in sizes}
+                    for tool in ("brief", "baseline", "hugo")} for n in sizes}
         for n in sizes:
             results[n] = dict(runs=[], hugo_runs=[], floors=[], base_runs=[])
         # Rounds rather than sizes in the outer loop: each round deletes
