@@ -204,6 +204,8 @@ def main():
                        for n in sizes} if hugo else {})
         outs = {n: {tool: os.path.join(root, f"out-{tool}-{n}")
                     for tool in ("brief", "baseline", "hugo")} for n in sizes}
+        every_output = ([path for n in sizes for path in outs[n].values()]
+                        + [outs[n]["brief"] + ".floor" for n in sizes])
         for n in sizes:
             results[n] = dict(runs=[], hugo_runs=[], floors=[], base_runs=[])
         # Rounds rather than sizes in the outer loop: each round deletes
@@ -211,8 +213,7 @@ def main():
         # once, and within a round nothing is deleted, so every timed build
         # starts alike (see "Deleting before a timed build" in the README).
         for i in range(args.runs):
-            settle([path for n in sizes for path in outs[n].values()]
-                   + [outs[n]["brief"] + ".floor" for n in sizes], args.settle)
+            settle(every_output, args.settle)
             for n in sizes:
                 r, out = results[n], outs[n]
                 r["runs"].append(common.run([BRIEF, "build", "--root", sites[n], "--output",
@@ -249,8 +250,7 @@ def main():
             changed = sum(1 for p in after if before.get(p) is None or before[p][2] != after[p][2])
             results[n].update(files=len(after), rebuild=rebuild.wall, touched=touched,
                               changed=changed)
-        settle([path for n in sizes for path in outs[n].values()]
-               + [outs[n]["brief"] + ".floor" for n in sizes], 0)
+        settle(every_output, 0)
 
         if args.no_callgrind:
             print("callgrind: skipped (--no-callgrind)")

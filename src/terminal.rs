@@ -146,8 +146,8 @@ impl Terminal {
         self.line(&line);
     }
 
-    /// Each stage of a build with its time, CPU time and memory, on stderr, when the
-    /// environment variable `BRIEF_TIMINGS` is set, quiet or not.
+    /// Each stage of a build with its time, CPU time and memory, on stderr,
+    /// when the environment variable `BRIEF_TIMINGS` is set, quiet or not.
     pub(crate) fn timings(&self, stages: &[Stage]) {
         if !timings_wanted() {
             return;

@@ -57,11 +57,17 @@ impl Stopwatch {
 }
 
 /// The CPU time the process has used so far, on all its threads, user and
-/// system together: fields 14 and 15 of `/proc/self/stat`, in clock ticks
-/// (a hundredth of a second on Linux, whatever the kernel's own rate).
+/// system together.
 fn cpu_time() -> Option<Duration> {
+    cpu_time_in("/proc/self/stat")
+}
+
+/// The CPU time, user and system together, that a `stat` file of `/proc`
+/// gives (a process's or a thread's): its fields 14 and 15, in clock ticks
+/// (a hundredth of a second on Linux, whatever the kernel's own rate).
+fn cpu_time_in(stat: &str) -> Option<Duration> {
     const TICKS_PER_SECOND: u64 = 100;
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let stat = std::fs::read_to_string(stat).ok()?;
     // The command name, field 2, is in parentheses and may hold spaces.
     let rest = &stat[stat.rfind(')')? + 1..];
     let mut fields = rest.split_whitespace().skip(11);
@@ -90,17 +96,8 @@ mod tests {
     #[cfg(target_os = "linux")]
     fn a_stage_counts_the_cpu_of_every_thread() {
         // This thread's own CPU time, as `cpu_time` reads the process's.
-        let own = || -> Duration {
-            let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap();
-            let rest = &stat[stat.rfind(')').unwrap() + 1..];
-            let ticks: u64 = rest
-                .split_whitespace()
-                .skip(11)
-                .take(2)
-                .map(|f| f.parse::<u64>().unwrap())
-                .sum();
-            Duration::from_millis(ticks * 10)
-        };
+        let own =
+            || cpu_time_in("/proc/thread-self/stat").expect("Linux gives a thread's CPU time");
         // Each of two threads works until it has used 300 ms of CPU itself,
         // however busy the machine is, while this one waits.
         let work = || {
