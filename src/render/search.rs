@@ -126,17 +126,18 @@ struct Tokens {
 /// Numbers words within one briefing.
 struct Local {
     numbers: FxHashMap<Box<str>, u32>,
-    /// Room for the folded form of each text in turn.
+    /// Room for the folded form of each run of text in turn.
     folded: String,
+    /// Room for each ASCII word with a capital, lower-cased.
+    lowered: String,
     stop: bool,
 }
 
 impl Local {
     /// Pushes the number of each of `text`'s words onto `out`.
     fn add(&mut self, text: &str, out: &mut Vec<u32>) {
-        fold(text, &mut self.folded);
         let numbers = &mut self.numbers;
-        split(&self.folded, self.stop, |word| {
+        let mut post = |word: &str| {
             let n = match numbers.get(word) {
                 Some(&n) => n,
                 None => {
@@ -146,7 +147,54 @@ impl Local {
                 }
             };
             out.push(n);
-        });
+        };
+        // Words never span ASCII whitespace, and neither does folding (see
+        // `fold`), so the text is taken a run between spaces at a time.
+        // A run of plain ASCII, most runs of most texts, is read in one
+        // pass without being copied: its words are its stretches of
+        // letters and digits, lower-cased. The others are folded and split.
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = bytes[start..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(bytes.len(), |n| start + n);
+            let run = &text[start..end];
+            start = end + 1;
+            if !run.is_ascii() {
+                fold(run, &mut self.folded);
+                split(&self.folded, self.stop, &mut post);
+                continue;
+            }
+            let letters = run.as_bytes();
+            let mut i = 0;
+            while i < letters.len() {
+                if !letters[i].is_ascii_alphanumeric() {
+                    i += 1;
+                    continue;
+                }
+                let from = i;
+                while i < letters.len() && letters[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                if i - from < 2 {
+                    continue;
+                }
+                let word = &run[from..i];
+                let word = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                    self.lowered.clear();
+                    self.lowered.push_str(word);
+                    self.lowered.make_ascii_lowercase();
+                    self.lowered.as_str()
+                } else {
+                    word
+                };
+                if !(self.stop && is_stop_word(word)) {
+                    post(word);
+                }
+            }
+        }
     }
 
     fn finish(self, docs: Vec<Doc>) -> Tokens {
@@ -500,6 +548,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     let mut local = Local {
         numbers: FxHashMap::default(),
         folded: String::new(),
+        lowered: String::new(),
         stop,
     };
 
@@ -1179,6 +1228,42 @@ mod tests {
             let mut folded = String::new();
             fold(text, &mut folded);
             assert_eq!(folded, whole(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn ascii_text_is_posted_as_folding_and_splitting_post_it() {
+        // Local::add reads ASCII text in a pass of its own; it must post
+        // the words `words` gives, in order, numbered by first sight.
+        for stop in [true, false] {
+            let mut local = Local {
+                numbers: FxHashMap::default(),
+                folded: String::new(),
+                lowered: String::new(),
+                stop,
+            };
+            let texts = [
+                "The Minister said THE rate, 6.1% in 2024, was the highest-ever (x y Z).",
+                "  a\tb\r\nIT'S its IT Its... mid-2020s:GDP/ca#p&x;<b>bold</b> ",
+                "which1 withe whichever of OF 0 00 q9 Q9 -- __ ~~",
+                "",
+                " . ",
+                "Élysée mixed with ASCII, “curly quotes”—and a dash—then ΣΟΦΊΑ\u{a0}x ab",
+            ];
+            let mut posted = Vec::new();
+            let mut expected = Vec::new();
+            for text in texts {
+                local.add(text, &mut posted);
+                words(text, stop, |w| expected.push(w.to_owned()));
+            }
+            let tokens = local.finish(Vec::new());
+            let word = |n: u32| {
+                let n = n as usize;
+                let start = if n == 0 { 0 } else { tokens.ends[n - 1] };
+                tokens.text[start..tokens.ends[n]].to_owned()
+            };
+            let got: Vec<String> = posted.into_iter().map(word).collect();
+            assert_eq!(got, expected, "stop words {stop}");
         }
     }
 
