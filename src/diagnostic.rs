@@ -252,7 +252,7 @@ fn read_text(root: &Path, path: &Path) -> Option<SimpleFile<String, String>> {
     // An image or other binary file has no line to show: quoting it
     // would print its bytes to the terminal. A NUL near the start tells
     // binary from text, as git does.
-    if bytes.iter().take(8000).any(|&b| b == 0) {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some() {
         return None;
     }
     let text = match String::from_utf8(bytes) {
@@ -358,6 +358,28 @@ mod tests {
         assert!(text.contains("title: y"), "{text}");
         assert!(text.contains("speaker: kim"), "{text}");
         assert!(!text.contains("a.md:3:10: warning"), "{text}");
+    }
+
+    #[test]
+    fn a_binary_file_is_named_but_not_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        // A NUL in the first 8,000 bytes marks a binary file; one after
+        // them does not.
+        let mut binary = b"title: binary one\n".to_vec();
+        binary.extend([0u8; 4]);
+        let mut text = b"title: text one\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 8000));
+        text.push(0);
+        std::fs::write(dir.path().join("photo.jpg"), &binary).unwrap();
+        std::fs::write(dir.path().join("long.md"), &text).unwrap();
+        let diagnostics = [
+            Diagnostic::warning("photo.jpg", Position::new(1, 8), "first"),
+            Diagnostic::warning("long.md", Position::new(1, 8), "second"),
+        ];
+        let shown = render_plain(&diagnostics, dir.path());
+        assert!(shown.contains("photo.jpg"), "{shown}");
+        assert!(!shown.contains("binary one"), "{shown}");
+        assert!(shown.contains("title: text one"), "{shown}");
     }
 
     #[test]
