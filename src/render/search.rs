@@ -149,51 +149,30 @@ impl Local {
             out.push(n);
         };
         // Words never span ASCII whitespace, and neither does folding (see
-        // `fold`), so the text is taken a run between spaces at a time.
-        // A run of plain ASCII, most runs of most texts, is read in one
-        // pass without being copied: its words are its stretches of
-        // letters and digits, lower-cased. The others are folded and split.
+        // `fold`), so only the runs between spaces that hold a character
+        // beyond ASCII need folding and splitting. The text around them,
+        // most of any text on most sites, is read in one pass without
+        // being copied: its words are its stretches of ASCII letters and
+        // digits, lower-cased.
         let bytes = text.as_bytes();
-        let mut start = 0;
-        while start < bytes.len() {
-            let end = bytes[start..]
+        let mut from = 0;
+        while from < bytes.len() {
+            let Some(wide) = first_non_ascii(&bytes[from..]).map(|k| from + k) else {
+                ascii_words(&text[from..], self.stop, &mut self.lowered, &mut post);
+                break;
+            };
+            let start = bytes[from..wide]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(from, |k| from + k + 1);
+            let end = bytes[wide..]
                 .iter()
                 .position(u8::is_ascii_whitespace)
-                .map_or(bytes.len(), |n| start + n);
-            let run = &text[start..end];
-            start = end + 1;
-            if !run.is_ascii() {
-                fold(run, &mut self.folded);
-                split(&self.folded, self.stop, &mut post);
-                continue;
-            }
-            let letters = run.as_bytes();
-            let mut i = 0;
-            while i < letters.len() {
-                if !letters[i].is_ascii_alphanumeric() {
-                    i += 1;
-                    continue;
-                }
-                let from = i;
-                while i < letters.len() && letters[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                if i - from < 2 {
-                    continue;
-                }
-                let word = &run[from..i];
-                let word = if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                    self.lowered.clear();
-                    self.lowered.push_str(word);
-                    self.lowered.make_ascii_lowercase();
-                    self.lowered.as_str()
-                } else {
-                    word
-                };
-                if !(self.stop && is_stop_word(word)) {
-                    post(word);
-                }
-            }
+                .map_or(bytes.len(), |k| wide + k);
+            ascii_words(&text[from..start], self.stop, &mut self.lowered, &mut post);
+            fold(&text[start..end], &mut self.folded);
+            split(&self.folded, self.stop, &mut post);
+            from = end;
         }
     }
 
@@ -211,6 +190,54 @@ impl Local {
             })
             .collect();
         Tokens { text, ends, docs }
+    }
+}
+
+/// Where the first byte beyond ASCII is, looked for a block at a time.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    bytes
+        .chunks(BLOCK)
+        .position(|block| !block.is_ascii())
+        .and_then(|n| {
+            let block = &bytes[n * BLOCK..];
+            block
+                .iter()
+                .position(|b| !b.is_ascii())
+                .map(|k| n * BLOCK + k)
+        })
+}
+
+/// The words of ASCII text, as [`words`] gives them, to `post`: its
+/// stretches of letters and digits of two or more, lower-cased (in
+/// `lowered` when they hold a capital), stop words left out when `stop`.
+fn ascii_words(text: &str, stop: bool, lowered: &mut String, post: &mut impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let from = i;
+        let mut capital = false;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            capital |= bytes[i].is_ascii_uppercase();
+            i += 1;
+        }
+        if i - from < 2 {
+            continue;
+        }
+        let mut word = &text[from..i];
+        if capital {
+            lowered.clear();
+            lowered.push_str(word);
+            lowered.make_ascii_lowercase();
+            word = lowered.as_str();
+        }
+        if !(stop && is_stop_word(word)) {
+            post(word);
+        }
     }
 }
 
@@ -1249,6 +1276,9 @@ mod tests {
                 "",
                 " . ",
                 "Élysée mixed with ASCII, “curly quotes”—and a dash—then ΣΟΦΊΑ\u{a0}x ab",
+                "—Start and end—\tab—cd ef—gh\n—— ij “kl” mn\u{e9}OP q—r st",
+                &"Long plain text with Capitals, between wide runs. ".repeat(5),
+                "é",
             ];
             let mut posted = Vec::new();
             let mut expected = Vec::new();
