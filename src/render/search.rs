@@ -91,22 +91,13 @@ struct Entry {
     docs: Vec<Doc>,
 }
 
+/// A document's words, each once, in no particular order (each word's
+/// list of documents is what the index keeps).
 struct Doc {
     /// Words in the document's main fields, without repeats.
     strong: Vec<u32>,
     /// Words only in its other fields, without repeats.
     weak: Vec<u32>,
-}
-
-impl Doc {
-    fn new(mut strong: Vec<u32>, mut weak: Vec<u32>) -> Self {
-        strong.sort_unstable();
-        strong.dedup();
-        weak.sort_unstable();
-        weak.dedup();
-        weak.retain(|w| strong.binary_search(w).is_err());
-        Doc { strong, weak }
-    }
 }
 
 /// One briefing's documents before its words have site-wide numbers: the
@@ -131,6 +122,10 @@ struct Local {
     /// Room for each ASCII word with a capital, lower-cased.
     lowered: String,
     stop: bool,
+    /// For each word, the turn of the last document that took it (see
+    /// [`Local::doc`]).
+    marks: Vec<u32>,
+    turn: u32,
 }
 
 impl Local {
@@ -174,6 +169,28 @@ impl Local {
             split(&self.folded, self.stop, &mut post);
             from = end;
         }
+    }
+
+    /// A document of the words posted to `strong` and `weak`, each word
+    /// kept once, and left out of `weak` when in `strong`. Each document
+    /// marks its words with a turn of its own (`turn` for its strong
+    /// words, `turn + 1` for its weak ones) rather than sorting them: a
+    /// body's thousand-odd words were sorted for every briefing.
+    fn doc(&mut self, mut strong: Vec<u32>, mut weak: Vec<u32>) -> Doc {
+        self.turn += 2;
+        let (mine, weakly) = (self.turn, self.turn + 1);
+        self.marks.resize(self.numbers.len(), 0);
+        let marks = &mut self.marks;
+        strong.retain(|&n| std::mem::replace(&mut marks[n as usize], mine) != mine);
+        weak.retain(|&n| {
+            let mark = &mut marks[n as usize];
+            let new = *mark != mine && *mark != weakly;
+            if new {
+                *mark = weakly;
+            }
+            new
+        });
+        Doc { strong, weak }
     }
 
     fn finish(self, docs: Vec<Doc>) -> Tokens {
@@ -577,6 +594,8 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
         folded: String::new(),
         lowered: String::new(),
         stop,
+        marks: Vec::new(),
+        turn: 0,
     };
 
     let mut strong = Vec::new();
@@ -599,7 +618,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     for claim in &views.claims {
         local.add(&claim.speaker.name, &mut weak);
     }
-    let mut docs = vec![Doc::new(strong, weak)];
+    let mut docs = vec![local.doc(strong, weak)];
 
     for claim in &views.claims {
         let mut strong = Vec::new();
@@ -613,7 +632,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
         {
             local.add(text, &mut weak);
         }
-        docs.push(Doc::new(strong, weak));
+        docs.push(local.doc(strong, weak));
     }
     local.finish(docs)
 }
@@ -1268,6 +1287,8 @@ mod tests {
                 folded: String::new(),
                 lowered: String::new(),
                 stop,
+                marks: Vec::new(),
+                turn: 0,
             };
             let texts = [
                 "The Minister said THE rate, 6.1% in 2024, was the highest-ever (x y Z).",
@@ -1295,6 +1316,43 @@ mod tests {
             let got: Vec<String> = posted.into_iter().map(word).collect();
             assert_eq!(got, expected, "stop words {stop}");
         }
+    }
+
+    #[test]
+    fn a_document_keeps_each_word_once_and_strong_words_out_of_weak() {
+        let mut local = Local {
+            numbers: FxHashMap::default(),
+            folded: String::new(),
+            lowered: String::new(),
+            stop: false,
+            marks: Vec::new(),
+            turn: 0,
+        };
+        let sorted = |mut words: Vec<u32>| {
+            words.sort_unstable();
+            words
+        };
+        let (mut strong, mut weak) = (Vec::new(), Vec::new());
+        local.add("rent rent index", &mut strong);
+        local.add("index rises rises rent falls", &mut weak);
+        let first = local.doc(strong, weak);
+        // rent 0, index 1, rises 2, falls 3
+        assert_eq!(sorted(first.strong), [0, 1]);
+        assert_eq!(sorted(first.weak), [2, 3]);
+        // The next document starts afresh: a word strong in the first can
+        // be weak in it, and a word weak in the first strong.
+        let (mut strong, mut weak) = (Vec::new(), Vec::new());
+        local.add("falls falls new", &mut strong);
+        local.add("rent new falls rent rises", &mut weak);
+        let second = local.doc(strong, weak);
+        assert_eq!(sorted(second.strong), [3, 4]);
+        assert_eq!(sorted(second.weak), [0, 2]);
+        // A document with words only in its weak fields.
+        let mut weak = Vec::new();
+        local.add("index index", &mut weak);
+        let third = local.doc(Vec::new(), weak);
+        assert!(third.strong.is_empty());
+        assert_eq!(third.weak, [1]);
     }
 
     #[test]
