@@ -30,6 +30,8 @@ use common::{Site, MINIMAL_BRIEFING};
 
 /// How long any one thing may take to show up in the page.
 const WAIT: Duration = Duration::from_secs(10);
+/// How long `brief serve` may take to build the site and print its address.
+const SERVE_STARTS: Duration = Duration::from_secs(120);
 /// How often the page is looked at while waiting.
 const POLL: Duration = Duration::from_millis(25);
 /// How far (CSS px) the restored scroll position may be from the saved one.
@@ -746,10 +748,15 @@ impl Server {
                 push_line(&output, &line);
             }
         });
-        match address.recv_timeout(Duration::from_secs(30)) {
+        // A deadline for a failure to start, not a measure of speed: the
+        // debug binary builds the site first, beside the other browser
+        // tests' servers and browsers, and on a busy two-core machine one
+        // took longer than 30 s to print its address.
+        match address.recv_timeout(SERVE_STARTS) {
             Ok(url) => server.url = url,
             Err(_) => panic!(
-                "brief serve did not say where it serves within 30 s; it printed:\n{}",
+                "brief serve did not say where it serves within {} s; it printed:\n{}",
+                SERVE_STARTS.as_secs(),
                 server.output()
             ),
         }
