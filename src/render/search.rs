@@ -129,6 +129,19 @@ struct Local {
 }
 
 impl Local {
+    /// Numbering for a briefing's words, leaving out stop words when
+    /// `stop`.
+    fn new(stop: bool) -> Local {
+        Local {
+            numbers: FxHashMap::default(),
+            folded: String::new(),
+            lowered: String::new(),
+            stop,
+            marks: Vec::new(),
+            turn: 0,
+        }
+    }
+
     /// Pushes the number of each of `text`'s words onto `out`.
     fn add(&mut self, text: &str, out: &mut Vec<u32>) {
         let numbers = &mut self.numbers;
@@ -226,8 +239,8 @@ fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
 }
 
 /// The words of ASCII text, as [`words`] gives them, to `post`: its
-/// stretches of letters and digits of two or more, lower-cased (in
-/// `lowered` when they hold a capital), stop words left out when `stop`.
+/// stretches of letters and digits, lower-cased (in `lowered` when they
+/// hold a capital), that [`is_indexed`].
 fn ascii_words(text: &str, stop: bool, lowered: &mut String, post: &mut impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -242,9 +255,6 @@ fn ascii_words(text: &str, stop: bool, lowered: &mut String, post: &mut impl FnM
             capital |= bytes[i].is_ascii_uppercase();
             i += 1;
         }
-        if i - from < 2 {
-            continue;
-        }
         let mut word = &text[from..i];
         if capital {
             lowered.clear();
@@ -252,7 +262,7 @@ fn ascii_words(text: &str, stop: bool, lowered: &mut String, post: &mut impl FnM
             lowered.make_ascii_lowercase();
             word = lowered.as_str();
         }
-        if !(stop && is_stop_word(word)) {
+        if is_indexed(word, stop) {
             post(word);
         }
     }
@@ -402,6 +412,12 @@ const fn pack(word: &[u8]) -> u64 {
     n
 }
 
+/// Whether a folded word goes into the index: not empty, not a single
+/// ASCII letter or digit, and not a stop word when `stop`.
+fn is_indexed(word: &str, stop: bool) -> bool {
+    !(word.is_empty() || (word.len() == 1 && word.is_ascii()) || (stop && is_stop_word(word)))
+}
+
 fn is_stop_word(word: &str) -> bool {
     word.len() <= STOP_WORD_MAX && STOP_PACKED.contains(&pack(word.as_bytes()))
 }
@@ -409,13 +425,9 @@ fn is_stop_word(word: &str) -> bool {
 /// The words of folded text, filtered as [`words`] says.
 fn split(folded: &str, stop_words: bool, mut each: impl FnMut(&str)) {
     let mut emit = |word: &str| {
-        if word.is_empty() || (word.len() == 1 && word.is_ascii()) {
-            return;
+        if is_indexed(word, stop_words) {
+            each(word);
         }
-        if stop_words && is_stop_word(word) {
-            return;
-        }
-        each(word);
     };
     // Most words have no unspaced characters and go out whole.
     let mut emit = |word: &str| {
@@ -589,14 +601,7 @@ type Found = Result<Arc<Entry>, Tokens>;
 fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     let briefing = &plan.site.briefings[b];
     let summary = &views.summary;
-    let mut local = Local {
-        numbers: FxHashMap::default(),
-        folded: String::new(),
-        lowered: String::new(),
-        stop,
-        marks: Vec::new(),
-        turn: 0,
-    };
+    let mut local = Local::new(stop);
 
     let mut strong = Vec::new();
     local.add(summary.title(), &mut strong);
@@ -1282,14 +1287,7 @@ mod tests {
         // Local::add reads ASCII text in a pass of its own; it must post
         // the words `words` gives, in order, numbered by first sight.
         for stop in [true, false] {
-            let mut local = Local {
-                numbers: FxHashMap::default(),
-                folded: String::new(),
-                lowered: String::new(),
-                stop,
-                marks: Vec::new(),
-                turn: 0,
-            };
+            let mut local = Local::new(stop);
             let texts = [
                 "The Minister said THE rate, 6.1% in 2024, was the highest-ever (x y Z).",
                 "  a\tb\r\nIT'S its IT Its... mid-2020s:GDP/ca#p&x;<b>bold</b> ",
@@ -1320,14 +1318,7 @@ mod tests {
 
     #[test]
     fn a_document_keeps_each_word_once_and_strong_words_out_of_weak() {
-        let mut local = Local {
-            numbers: FxHashMap::default(),
-            folded: String::new(),
-            lowered: String::new(),
-            stop: false,
-            marks: Vec::new(),
-            turn: 0,
-        };
+        let mut local = Local::new(false);
         let sorted = |mut words: Vec<u32>| {
             words.sort_unstable();
             words
