@@ -137,9 +137,11 @@ impl<'m, 'p> Renderer<'m, 'p> {
             Placement::Body { line_offset } => line_offset,
             Placement::Field { .. } => 0,
         };
-        // Heading ids share the page with the theme's own ids and the
-        // footnotes' ids, so those are taken before any heading is named.
-        let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+        // Heading ids share the page with the theme's own ids (see
+        // `unique_id`) and the footnotes' ids, so those are taken before any
+        // heading is named. The set starts empty: most texts rendered are
+        // claims' explanations, with no heading to name.
+        let mut used_ids = HashSet::new();
         if markdown.contains("[^") {
             for event in Parser::new_ext(markdown, options()) {
                 if let Event::Start(Tag::FootnoteDefinition(label)) = event {
@@ -549,7 +551,7 @@ fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
     let base = if wanted.is_empty() { "section" } else { wanted };
     let mut candidate = base.to_owned();
     let mut n = 1;
-    while !used.insert(candidate.clone()) {
+    while RESERVED_IDS.contains(&candidate.as_str()) || !used.insert(candidate.clone()) {
         candidate = format!("{base}-{n}");
         n += 1;
     }

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use lazy_static::lazy_static;
 use pest::iterators::Pair;
@@ -71,7 +71,7 @@ fn parse_kwarg(pair: Pair<Rule>) -> TeraResult<(String, Expr)> {
 
 fn parse_fn_call(pair: Pair<Rule>) -> TeraResult<FunctionCall> {
     let mut name = None;
-    let mut args = HashMap::new();
+    let mut args = HashMap::default();
 
     for p in pair.into_inner() {
         match p.as_rule() {
@@ -89,7 +89,7 @@ fn parse_fn_call(pair: Pair<Rule>) -> TeraResult<FunctionCall> {
 
 fn parse_filter(pair: Pair<Rule>) -> TeraResult<FunctionCall> {
     let mut name = None;
-    let mut args = HashMap::new();
+    let mut args = HashMap::default();
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::ident => name = Some(p.as_span().as_str().to_string()),
@@ -500,7 +500,7 @@ fn parse_string_array(pair: Pair<Rule>) -> Vec<String> {
 fn parse_macro_call(pair: Pair<Rule>) -> TeraResult<MacroCall> {
     let mut namespace = None;
     let mut name = None;
-    let mut args = HashMap::new();
+    let mut args = HashMap::default();
 
     for p in pair.into_inner() {
         match p.as_rule() {
@@ -683,7 +683,7 @@ fn parse_filter_section(pair: Pair<Rule>) -> TeraResult<Node> {
                         Rule::ident => {
                             filter = Some(FunctionCall {
                                 name: p2.as_str().to_string(),
-                                args: HashMap::new(),
+                                args: HashMap::default(),
                             });
                         }
                         _ => unreachable!("Got {:?} while parsing filter_tag", p2),
@@ -776,7 +776,7 @@ fn parse_macro_arg(p: Pair<Rule>) -> TeraResult<ExprVal> {
 
 fn parse_macro_fn(pair: Pair<Rule>) -> TeraResult<(String, HashMap<String, Option<Expr>>)> {
     let mut name = String::new();
-    let mut args = HashMap::new();
+    let mut args = HashMap::default();
 
     for p2 in pair.into_inner() {
         match p2.as_rule() {
@@ -803,7 +803,7 @@ fn parse_macro_definition(pair: Pair<Rule>) -> TeraResult<Node> {
     let mut start_ws = WS::default();
     let mut end_ws = WS::default();
     let mut name = String::new();
-    let mut args = HashMap::new();
+    let mut args = HashMap::default();
     let mut body = vec![];
 
     for p in pair.into_inner() {
