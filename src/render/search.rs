@@ -244,19 +244,25 @@ fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
 fn ascii_words(text: &str, stop: bool, lowered: &mut String, post: &mut impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let from = i;
-        let mut capital = false;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            capital |= bytes[i].is_ascii_uppercase();
-            i += 1;
-        }
+    // One table lookup a byte tells a letter or digit, and a capital,
+    // where the range checks took several steps.
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|&b| WORD_BYTE[usize::from(b)] != 0)
+    {
+        let from = i + skip;
+        let mut kinds = 0;
+        let len = bytes[from..]
+            .iter()
+            .position(|&b| {
+                let kind = WORD_BYTE[usize::from(b)];
+                kinds |= kind;
+                kind == 0
+            })
+            .unwrap_or(bytes.len() - from);
+        i = from + len;
         let mut word = &text[from..i];
-        if capital {
+        if kinds & CAPITAL != 0 {
             lowered.clear();
             lowered.push_str(word);
             lowered.make_ascii_lowercase();
@@ -267,6 +273,27 @@ fn ascii_words(text: &str, stop: bool, lowered: &mut String, post: &mut impl FnM
         }
     }
 }
+
+/// What each byte is to [`ascii_words`]: 0 outside a word, [`LETTER`] for
+/// a small letter or a digit, [`CAPITAL`] for a capital letter.
+const WORD_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_uppercase() {
+            CAPITAL
+        } else if byte.is_ascii_alphanumeric() {
+            LETTER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+const LETTER: u8 = 1;
+const CAPITAL: u8 = 2;
 
 /// Whether the stop words apply to a site in `language` (`en`, `en-GB`).
 fn is_english(language: &str) -> bool {
