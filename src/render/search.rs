@@ -1346,31 +1346,26 @@ mod tests {
     #[test]
     fn a_document_keeps_each_word_once_and_strong_words_out_of_weak() {
         let mut local = Local::new(false);
-        let sorted = |mut words: Vec<u32>| {
-            words.sort_unstable();
-            words
+        // A document of `strong` and `weak` text, its words sorted.
+        let mut doc = |strong_text: &str, weak_text: &str| {
+            let (mut strong, mut weak) = (Vec::new(), Vec::new());
+            local.add(strong_text, &mut strong);
+            local.add(weak_text, &mut weak);
+            let mut doc = local.doc(strong, weak);
+            doc.strong.sort_unstable();
+            doc.weak.sort_unstable();
+            (doc.strong, doc.weak)
         };
-        let (mut strong, mut weak) = (Vec::new(), Vec::new());
-        local.add("rent rent index", &mut strong);
-        local.add("index rises rises rent falls", &mut weak);
-        let first = local.doc(strong, weak);
         // rent 0, index 1, rises 2, falls 3
-        assert_eq!(sorted(first.strong), [0, 1]);
-        assert_eq!(sorted(first.weak), [2, 3]);
+        let first = doc("rent rent index", "index rises rises rent falls");
+        assert_eq!(first, (vec![0, 1], vec![2, 3]));
         // The next document starts afresh: a word strong in the first can
         // be weak in it, and a word weak in the first strong.
-        let (mut strong, mut weak) = (Vec::new(), Vec::new());
-        local.add("falls falls new", &mut strong);
-        local.add("rent new falls rent rises", &mut weak);
-        let second = local.doc(strong, weak);
-        assert_eq!(sorted(second.strong), [3, 4]);
-        assert_eq!(sorted(second.weak), [0, 2]);
+        let second = doc("falls falls new", "rent new falls rent rises");
+        assert_eq!(second, (vec![3, 4], vec![0, 2]));
         // A document with words only in its weak fields.
-        let mut weak = Vec::new();
-        local.add("index index", &mut weak);
-        let third = local.doc(Vec::new(), weak);
-        assert!(third.strong.is_empty());
-        assert_eq!(third.weak, [1]);
+        let third = doc("", "index index");
+        assert_eq!(third, (vec![], vec![1]));
     }
 
     #[test]
