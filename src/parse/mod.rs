@@ -7,6 +7,7 @@
 
 pub(crate) mod front_matter;
 pub(crate) mod highlight;
+pub(crate) mod key_places;
 pub(crate) mod markdown;
 pub(crate) mod refs;
 pub(crate) mod yaml;
@@ -486,15 +487,17 @@ fn document<R: DeserializeOwned>(file: &SourceFile) -> Result<Document<'_, R>, V
     let path = file.path.as_path();
     let split = front_matter::split(&file.text, path).map_err(|d| vec![d])?;
     let offset = Offset { lines: 1 };
-    let (raw, yaml_diagnostics) = yaml::from_str_recovering::<R>(split.yaml, path, offset);
+    let ((raw, yaml_diagnostics), places) =
+        key_places::noted(|| yaml::from_str_recovering::<R>(split.yaml, path, offset));
     let Some(raw) = raw else {
         return Err(yaml_diagnostics);
     };
     let mut spans = Spans::new(split.yaml.to_owned(), offset);
     // Read at the first try: the front matter types refuse a key written
-    // twice at every level, so none is.
+    // twice at every level, so none is; and what was noted as it was read
+    // is where the text's entries are.
     if yaml_diagnostics.is_empty() {
-        spans = spans.with_unique_keys();
+        spans = spans.with_unique_keys().with_key_places(places);
     }
     Ok(Document {
         raw,

@@ -21,6 +21,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::{Diagnostic, Position};
+use crate::parse::key_places::KeyPlaces;
 
 /// A scalar read as text whatever YAML thinks it is, so `verdict: false`,
 /// `id: 2024` and `date: 2024-10-31` all arrive as the characters written.
@@ -590,6 +591,9 @@ pub struct Spans {
     /// Whether every key of the text is known to be written once (see
     /// [`Spans::with_unique_keys`]).
     unique_keys: bool,
+    /// Where the entries of the top-level maps are written, noted as the
+    /// text was first read (see [`Spans::with_key_places`]).
+    keys: Mutex<KeyPlaces>,
 }
 
 impl Spans {
@@ -599,7 +603,18 @@ impl Spans {
             offset,
             index: Mutex::default(),
             unique_keys: false,
+            keys: Mutex::default(),
         }
+    }
+
+    /// The same, knowing where the entries of the text's top-level maps
+    /// are written, as noted while serde_yaml read it whole at the first
+    /// try ([`super::key_places::noted`]): those paths are then found without
+    /// reading the text again. Such a place is what the index gives, as
+    /// both are where the entry's key starts; a test holds them equal.
+    pub(crate) fn with_key_places(self, places: KeyPlaces) -> Self {
+        *self.keys.lock().unwrap_or_else(|e| e.into_inner()) = places;
+        self
     }
 
     /// The same, for a text whose every key is written once: serde_yaml read
@@ -651,6 +666,7 @@ impl Spans {
     pub fn release(&self) {
         self.forget_positions();
         *self.text.lock().unwrap_or_else(|e| e.into_inner()) = Box::default();
+        *self.keys.lock().unwrap_or_else(|e| e.into_inner()) = KeyPlaces::default();
     }
 
     /// Where `path` was first written, when it was written twice (a
@@ -684,6 +700,16 @@ impl Spans {
     /// What the index knows of exactly `path`, building the index as far as
     /// need be.
     fn spot(&self, path: &str) -> Option<Spot> {
+        if self.unique_keys {
+            let keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(&(_, at)) = keys.iter().find(|(key, _)| **key == *path) {
+                return Some(Spot {
+                    value: Some(at),
+                    key: Some(at),
+                    first: None,
+                });
+            }
+        }
         let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
         let index = index.get_or_insert_with(|| Index::new(&self.text()));
         index.find(path, self.unique_keys)

@@ -77,7 +77,12 @@ pub unsafe fn yaml_parser_parse(parser: *mut yaml_parser_t, event: *mut yaml_eve
     {
         return OK;
     }
-    yaml_parser_state_machine(parser, event)
+    let produced = yaml_parser_state_machine(parser, event);
+    // Patched for brief: the event is shown to an observer (observe.rs).
+    if produced.ok {
+        crate::observe::notify(event);
+    }
+    produced
 }
 
 unsafe fn yaml_parser_set_parser_error(
