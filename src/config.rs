@@ -384,10 +384,10 @@ pub fn load_in(
         }
     };
     let at = Located {
-        spans: Spans::new(
-            file.map(|f| f.text.to_string()).unwrap_or_default(),
-            Offset::default(),
-        ),
+        spans: match file {
+            Some(f) => Spans::in_file(f, &f.text, Offset::default()),
+            None => Spans::default(),
+        },
     };
 
     if let Some(title) = raw.title {

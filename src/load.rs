@@ -1,8 +1,11 @@
 //! Walks a site folder and reads its files.
 //!
-//! Only this stage touches the content on disk, so every later stage works on
-//! text in memory and every read problem (permissions, bytes that are not
-//! UTF-8, a symlink loop) becomes a located diagnostic here.
+//! Only this stage reads the content from disk, so every later stage works
+//! on text in memory and every read problem (permissions, bytes that are
+//! not UTF-8, a symlink loop) becomes a located diagnostic here. The one
+//! exception is locating a problem in a front matter, which reads its file
+//! again (see [`SourceFile::again`]) rather than keep every front matter
+//! in memory for the few that have one.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -23,6 +26,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Fingerprint of path and text: equal fingerprints, equal file.
     pub hash: u64,
+    /// The site folder it was read from; `None` for a text made in memory.
+    pub root: Option<Arc<Path>>,
 }
 
 impl SourceFile {
@@ -30,7 +35,20 @@ impl SourceFile {
         let path = path.into();
         let text = text.into();
         let hash = crate::fingerprint::of(&(&path, &*text));
-        SourceFile { path, text, hash }
+        SourceFile {
+            path,
+            text,
+            hash,
+            root: None,
+        }
+    }
+
+    /// The file read from disk again, when it still holds the text it was
+    /// read with; `None` when it was made in memory, cannot be read, or
+    /// has changed since.
+    pub fn again(&self) -> Option<SourceFile> {
+        let again = read(self.root.as_deref()?, &self.path, &mut Vec::new())?;
+        (again.hash == self.hash).then_some(again)
     }
 }
 
@@ -458,7 +476,9 @@ pub fn read(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Optio
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
             }
-            Some(SourceFile::new(rel, text))
+            let mut file = SourceFile::new(rel, text);
+            file.root = Some(Arc::from(root));
+            Some(file)
         }
         Err(err) => {
             let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];

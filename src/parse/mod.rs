@@ -492,7 +492,7 @@ fn document<R: DeserializeOwned>(file: &SourceFile) -> Result<Document<'_, R>, V
     let Some(raw) = raw else {
         return Err(yaml_diagnostics);
     };
-    let mut spans = Spans::new(split.yaml.to_owned(), offset);
+    let mut spans = Spans::in_file(file, split.yaml, offset);
     // Read at the first try: the front matter types refuse a key written
     // twice at every level, so none is; and what was noted as it was read
     // is where the text's entries are.
@@ -1024,7 +1024,7 @@ where
     let Some(map) = map else {
         return (None, yaml_diagnostics);
     };
-    let spans = Arc::new(Spans::new(file.text.to_string(), Offset::default()));
+    let spans = Arc::new(Spans::in_file(file, &file.text, Offset::default()));
     let mut f = Fields::new(path, &spans, refs, yaml_diagnostics);
     let entries = entries(map, "", path, &mut f);
     let diagnostics = f.diagnostics;

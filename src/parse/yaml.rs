@@ -11,7 +11,7 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::marker::PhantomData;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
 use rustc_hash::FxHashMap as HashMap;
@@ -21,6 +21,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::{Diagnostic, Position};
+use crate::load::SourceFile;
 use crate::parse::key_places::KeyPlaces;
 
 /// A scalar read as text whatever YAML thinks it is, so `verdict: false`,
@@ -580,12 +581,12 @@ fn hint_for_yaml_error(message: &str) -> String {
 
 /// The position of every field path in a YAML text, built on first use and
 /// let go of once the file's problems are reported: at thousands of
-/// briefings the indexes would outweigh the site itself. The text is kept
-/// compressed for the same reason: it is read only to build an index, and
-/// a site's front matter is most of its content.
+/// briefings the indexes would outweigh the site itself. The text is not
+/// kept for the same reason (see [`SpansText`]): it is read only to build an
+/// index, and a site's front matter is most of its content.
 #[derive(Debug, Default)]
 pub struct Spans {
-    text: Mutex<Box<[u8]>>,
+    text: Mutex<SpansText>,
     offset: Offset,
     index: Mutex<Option<Index>>,
     /// Whether every key of the text is known to be written once (see
@@ -598,8 +599,31 @@ pub struct Spans {
 
 impl Spans {
     pub fn new(text: String, offset: Offset) -> Self {
+        Spans::of(SpansText::packed(&text), offset)
+    }
+
+    /// The positions in `yaml`, a part of `file`'s text (all of it, or its
+    /// front matter). A file read from disk is not held: its text is read
+    /// again if a problem must be located in it.
+    pub fn in_file(file: &SourceFile, yaml: &str, offset: Offset) -> Self {
+        let (base, at) = (file.text.as_ptr() as usize, yaml.as_ptr() as usize);
+        let within = at >= base && at + yaml.len() <= base + file.text.len();
+        let text = match &file.root {
+            Some(_) if within => SpansText::InFile {
+                file: SourceFile {
+                    text: Arc::from(""),
+                    ..file.clone()
+                },
+                range: at - base..at - base + yaml.len(),
+            },
+            _ => SpansText::packed(yaml),
+        };
+        Spans::of(text, offset)
+    }
+
+    fn of(text: SpansText, offset: Offset) -> Self {
         Spans {
-            text: Mutex::new(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice()),
+            text: Mutex::new(text),
             offset,
             index: Mutex::default(),
             unique_keys: false,
@@ -630,13 +654,10 @@ impl Spans {
         self
     }
 
-    /// The text, unpacked; empty once released.
+    /// The text; empty once released, or when its file has changed since
+    /// it was parsed.
     fn text(&self) -> String {
-        let packed = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        lz4_flex::decompress_size_prepended(&packed)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default()
+        self.text.lock().unwrap_or_else(|e| e.into_inner()).get()
     }
 
     /// A plain scalar at `path` as its characters are written: serde_yaml
@@ -665,7 +686,7 @@ impl Spans {
     /// `locate` then answers the first line of the block.
     pub fn release(&self) {
         self.forget_positions();
-        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = Box::default();
+        *self.text.lock().unwrap_or_else(|e| e.into_inner()) = SpansText::default();
         *self.keys.lock().unwrap_or_else(|e| e.into_inner()) = KeyPlaces::default();
     }
 
@@ -718,6 +739,54 @@ impl Spans {
     /// A position in the block as a position in the file.
     fn placed(&self, at: Position) -> Position {
         Position::new(at.line + self.offset.lines, at.column)
+    }
+}
+
+/// Where a [`Spans`]' text is, for the rare build that must locate a
+/// problem in it.
+#[derive(Debug)]
+enum SpansText {
+    /// Kept LZ4-compressed: a text made in memory, which cannot be read
+    /// again. Empty once released.
+    Packed(Box<[u8]>),
+    /// Bytes `range` of a file read from disk (its text not held), read
+    /// again when asked for. At 10,000 briefings the front matters packed
+    /// were some 50 MB, and compressing them a hundredth of a build's
+    /// instructions, for the few files a problem is located in that the
+    /// places noted as the YAML was read do not place (see
+    /// [`Spans::with_key_places`]).
+    InFile {
+        file: SourceFile,
+        range: std::ops::Range<usize>,
+    },
+}
+
+impl Default for SpansText {
+    fn default() -> Self {
+        SpansText::Packed(Box::default())
+    }
+}
+
+impl SpansText {
+    fn packed(text: &str) -> SpansText {
+        SpansText::Packed(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+    }
+
+    /// The text; empty when released, or when the file has changed since
+    /// it was read: a position in the new text would be no answer for the
+    /// old, so a problem is then placed at the block's first line.
+    fn get(&self) -> String {
+        match self {
+            SpansText::Packed(packed) if packed.is_empty() => String::new(),
+            SpansText::Packed(packed) => lz4_flex::decompress_size_prepended(packed)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+            SpansText::InFile { file, range } => file
+                .again()
+                .and_then(|again| again.text.get(range.clone()).map(str::to_owned))
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -1048,6 +1117,39 @@ mod tests {
         spans.forget_positions();
         assert!(spans.index.lock().unwrap().is_none());
         assert_eq!(spans.locate("claims[1].speaker"), Position::new(7, 14));
+    }
+
+    #[test]
+    fn a_front_matter_read_from_disk_is_read_again_to_locate_a_problem() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let rel = std::path::Path::new("content/briefings/a.md");
+        std::fs::create_dir_all(root.path().join("content/briefings")).expect("folders");
+        // A byte order mark, which reading drops, comes before the text.
+        let text = "---\ntitle: x\nclaims:\n  - id: a\n    speaker: kim\n---\nBody.\n";
+        std::fs::write(root.path().join(rel), ["\u{feff}", text].concat()).expect("write");
+        let file = crate::load::read(root.path(), rel, &mut Vec::new()).expect("reads");
+        let yaml = &file.text[4..file.text.find("---\nBody").expect("end")];
+        let spans = Spans::in_file(&file, yaml, Offset { lines: 1 });
+        assert!(matches!(
+            *spans.text.lock().unwrap(),
+            SpansText::InFile { .. }
+        ));
+        drop(file);
+        assert_eq!(spans.locate("claims[0].speaker"), Position::new(5, 14));
+        assert_eq!(spans.plain_scalar("title").as_deref(), Some("x"));
+
+        // Changed since it was read: its new text would place the problem
+        // wrongly, so it is placed at the block's first line.
+        spans.forget_positions();
+        std::fs::write(root.path().join(rel), ["---\n\n\n", text].concat()).expect("write");
+        assert_eq!(spans.locate("claims[0].speaker"), Position::new(2, 1));
+        assert_eq!(spans.plain_scalar("title"), None);
+
+        // A text made in memory has no file to read again, and is kept.
+        let made = SourceFile::new(rel, text);
+        let spans = Spans::in_file(&made, &made.text[4..], Offset { lines: 1 });
+        drop(made);
+        assert_eq!(spans.locate("claims[0].speaker"), Position::new(5, 14));
     }
 
     #[test]
