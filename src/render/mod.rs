@@ -38,7 +38,10 @@ use views::{BriefingViews, Shared};
 pub(crate) fn gathered<T>(
     results: impl IntoIterator<Item = Result<T, Diagnostic>>,
 ) -> Result<Vec<T>, Vec<Diagnostic>> {
-    let mut done = Vec::new();
+    let results = results.into_iter();
+    // Made to size: grown by doubling, a list of 216,000 pages' results
+    // was twice its size at the build's peak.
+    let mut done = Vec::with_capacity(results.size_hint().0);
     let mut diagnostics = Vec::new();
     for result in results {
         match result {
