@@ -4,7 +4,7 @@
 //! on text in memory and every read problem (permissions, bytes that are
 //! not UTF-8, a symlink loop) becomes a located diagnostic here. The one
 //! exception is locating a problem in a front matter, which reads its file
-//! again (see [`SourceFile::again`]) rather than keep every front matter
+//! again (see [`read_unchanged`]) rather than keep every front matter
 //! in memory for the few that have one.
 
 use std::collections::{HashMap, HashSet};
@@ -41,14 +41,6 @@ impl SourceFile {
             hash,
             root: None,
         }
-    }
-
-    /// The file read from disk again, when it still holds the text it was
-    /// read with; `None` when it was made in memory, cannot be read, or
-    /// has changed since.
-    pub fn again(&self) -> Option<SourceFile> {
-        let again = read(self.root.as_deref()?, &self.path, &mut Vec::new())?;
-        (again.hash == self.hash).then_some(again)
     }
 }
 
@@ -454,6 +446,13 @@ fn io_reason(err: Option<&std::io::Error>) -> String {
 }
 
 /// Reads one text file, dropping a UTF-8 byte-order mark.
+/// The file `rel` under `root` read again, when it still holds the text
+/// whose fingerprint was `hash`; `None` when it cannot be read or has
+/// changed since.
+pub fn read_unchanged(root: &Path, rel: &Path, hash: u64) -> Option<SourceFile> {
+    read(root, rel, &mut Vec::new()).filter(|again| again.hash == hash)
+}
+
 pub fn read(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let bytes = match fs::read(root.join(rel)) {
         Ok(bytes) => bytes,

@@ -609,11 +609,10 @@ impl Spans {
         let (base, at) = (file.text.as_ptr() as usize, yaml.as_ptr() as usize);
         let within = at >= base && at + yaml.len() <= base + file.text.len();
         let text = match &file.root {
-            Some(_) if within => SpansText::InFile {
-                file: SourceFile {
-                    text: Arc::from(""),
-                    ..file.clone()
-                },
+            Some(root) if within => SpansText::InFile {
+                root: Arc::clone(root),
+                path: file.path.clone(),
+                hash: file.hash,
                 range: at - base..at - base + yaml.len(),
             },
             _ => SpansText::packed(yaml),
@@ -749,14 +748,17 @@ enum SpansText {
     /// Kept LZ4-compressed: a text made in memory, which cannot be read
     /// again. Empty once released.
     Packed(Box<[u8]>),
-    /// Bytes `range` of a file read from disk (its text not held), read
-    /// again when asked for. At 10,000 briefings the front matters packed
+    /// Bytes `range` of the file `path` under `root`, read from disk with
+    /// the fingerprint `hash` (its text not held), read again when asked
+    /// for. At 10,000 briefings the front matters packed
     /// were some 50 MB, and compressing them a hundredth of a build's
     /// instructions, for the few files a problem is located in that the
     /// places noted as the YAML was read do not place (see
     /// [`Spans::with_key_places`]).
     InFile {
-        file: SourceFile,
+        root: Arc<Path>,
+        path: std::path::PathBuf,
+        hash: u64,
         range: std::ops::Range<usize>,
     },
 }
@@ -777,13 +779,16 @@ impl SpansText {
     /// old, so a problem is then placed at the block's first line.
     fn get(&self) -> String {
         match self {
-            SpansText::Packed(packed) if packed.is_empty() => String::new(),
             SpansText::Packed(packed) => lz4_flex::decompress_size_prepended(packed)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .unwrap_or_default(),
-            SpansText::InFile { file, range } => file
-                .again()
+            SpansText::InFile {
+                root,
+                path,
+                hash,
+                range,
+            } => crate::load::read_unchanged(root, path, *hash)
                 .and_then(|again| again.text.get(range.clone()).map(str::to_owned))
                 .unwrap_or_default(),
         }
