@@ -734,7 +734,7 @@ fn brief_timings_makes_build_print_each_stage_with_its_time_cpu_and_memory() {
         "parse",
         "resolve",
         "validate",
-        "render and write pages",
+        "pages, data files and search index",
         "swap",
     ] {
         assert!(stages.contains(&stage), "no {stage} line in:\n{stderr}");

@@ -608,36 +608,59 @@ impl<'a> Plan<'a> {
         templates: &Templates,
         pages: &[&PlannedPage],
     ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        self.render_each(templates, pages, |file| file)
+        self.render_each(templates, pages, |file| file, || ())
+            .map(|(files, ())| files)
     }
 
     /// Renders pages in parallel and hands each to `put` as soon as it is
     /// made, on the thread that made it, so a full build can write a page
     /// and let go of it rather than hold the whole site. Returns what `put`
     /// returned, in the order of `pages`, or every template error.
-    pub fn render_each<T: Send>(
+    ///
+    /// `alongside` runs on a thread of its own while the pages that list no
+    /// claims are rendered; its result comes back beside the pages' (and is
+    /// dropped when a template fails). A full build makes its data files
+    /// and search index so: much of that work is on one thread
+    /// (`claims.json` is one stream), and made after the pages it left the
+    /// other core idle for about a second at 10,000 briefings. Not a rayon
+    /// job: one waits on its own parallel parts by taking on pages, and its
+    /// one-thread rest then ran alone at the end (a 10,000 build was 2.5 s
+    /// slower so). Here its parallel parts queue behind the pages.
+    pub fn render_each<T: Send, R: Send>(
         &self,
         templates: &Templates,
         pages: &[&PlannedPage],
         put: impl Fn(OutputFile) -> T + Sync,
-    ) -> Result<Vec<T>, Vec<Diagnostic>> {
+        alongside: impl FnOnce() -> R + Send,
+    ) -> Result<(Vec<T>, R), Vec<Diagnostic>> {
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
         // The pages that list claims first, with the rows they print, which
         // are let go of before the other pages are rendered: at 10,000
-        // briefings they are some 90 MB.
+        // briefings they are some 90 MB. `alongside` waits for them to go,
+        // as that pass is the build's peak.
         let (listing, others): (Vec<usize>, Vec<usize>) =
             (0..pages.len()).partition(|&i| pages[i].job.partials() == [fragments::ROW]);
         let rows = self.make_rows(templates, pages)?;
         let mut made = self.render_units(templates, pages, &listing, &rows, &base, &put);
         drop(rows);
-        made.extend(self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put));
+        let (rest, beside) = std::thread::scope(|scope| {
+            let beside = scope.spawn(alongside);
+            let rest =
+                self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put);
+            let beside = beside
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (rest, beside)
+        });
+        made.extend(rest);
         // Put back in the order of `pages` by sorting what was made, rather
         // than into a second list as long: at 10,000 briefings each such
         // list of 216,000 results was some 30 MB, at the build's peak.
         let mut made: Vec<(usize, Made<T>)> = made.into_iter().flatten().collect();
         made.sort_unstable_by_key(|(i, _)| *i);
-        gathered(made.into_iter().map(|(_, result)| result.map_err(|d| *d)))
+        let pages = gathered(made.into_iter().map(|(_, result)| result.map_err(|d| *d)))?;
+        Ok((pages, beside))
     }
 
     /// Renders the pages of `pages` at `indices`, in parallel, with `rows`,

@@ -343,24 +343,26 @@ fn render_planned<T: Send>(
 ) -> Result<Rendered<T>, Vec<Diagnostic>> {
     let site = &compiled.site;
     let all: Vec<&PlannedPage> = plan.pages.iter().collect();
-    let mut done = plan.render_each(&compiled.templates, &all, &put)?;
-    cache.remember(&all);
-    stopwatch.lap("render and write pages");
-    // Thousands of feeds, and a few large data files: made as they are
-    // written, in parallel, like the pages, so that one file's wait on the
-    // disk does not hold up the rest.
-    let (data, made) = plan.data_files(cache);
-    let data: Vec<T> = data
-        .par_iter()
-        .filter(|file| !assets::is_overridden(&file.path, static_files))
-        .map(|file| stream(&file.path, file))
-        .collect();
+    // The data files and the search index are made beside the pages (see
+    // `Plan::render_each`), and timed with them.
+    let (mut done, (data, index)) = plan.render_each(&compiled.templates, &all, &put, || {
+        // Thousands of feeds, and a few large data files: made as they are
+        // written, in parallel, like the pages, so that one file's wait on
+        // the disk does not hold up the rest.
+        let (data, made) = plan.data_files(cache);
+        let data: Vec<T> = data
+            .par_iter()
+            .filter(|file| !assets::is_overridden(&file.path, static_files))
+            .map(|file| stream(&file.path, file))
+            .collect();
+        cache.remember_data(made);
+        let index: Vec<T> = render::search::put_files(plan, cache, &put);
+        (data, index)
+    })?;
     done.extend(data);
-    cache.remember_data(made);
-    stopwatch.lap("data files");
-    let index: Vec<T> = render::search::put_files(plan, cache, &put);
     done.extend(index);
-    stopwatch.lap("search index");
+    cache.remember(&all);
+    stopwatch.lap("pages, data files and search index");
     let (mut counts, mut warnings) = (cards::Counts::default(), Vec::new());
     if let Some(root) = cards_root.filter(|_| site.config.social_cards) {
         let made = cards::make(plan, &compiled.templates, cache, root, false, &put)?;
