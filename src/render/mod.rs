@@ -622,10 +622,14 @@ impl<'a> Plan<'a> {
     /// dropped when a template fails). A full build makes its data files
     /// and search index so: much of that work is on one thread
     /// (`claims.json` is one stream), and made after the pages it left the
-    /// other core idle for about a second at 10,000 briefings. Not a rayon
-    /// job: one waits on its own parallel parts by taking on pages, and its
+    /// other core idle for about a second at 10,000 briefings.
+    ///
+    /// Its parallel parts run on that thread too, in a pool of one: given
+    /// to the pages' pool, they would wait until its threads ran out of
+    /// pages. Nor is `alongside` a job of the pages' pool: such a job
+    /// waiting on its own parallel parts takes on pages meanwhile, and its
     /// one-thread rest then ran alone at the end (a 10,000 build was 2.5 s
-    /// slower so). Here its parallel parts queue behind the pages.
+    /// slower so).
     pub fn render_each<T: Send, R: Send>(
         &self,
         templates: &Templates,
@@ -645,7 +649,10 @@ impl<'a> Plan<'a> {
         let mut made = self.render_units(templates, pages, &listing, &rows, &base, &put);
         drop(rows);
         let (rest, beside) = std::thread::scope(|scope| {
-            let beside = scope.spawn(alongside);
+            let beside = scope.spawn(|| match one_thread() {
+                Some(pool) => pool.install(alongside),
+                None => alongside(),
+            });
             let rest =
                 self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put);
             let beside = beside
@@ -794,6 +801,17 @@ impl<'a> Plan<'a> {
         }
         reuse::set(context, "meta", &meta, scratch).expect("share meta serialises");
     }
+}
+
+/// A pool of one thread, for work that runs beside the pages' pool without
+/// drawing on it (see [`Plan::render_each`]); `None` when no thread could
+/// be started, and the work's parallel parts then wait for the pages'.
+fn one_thread() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "brief-alongside".into())
+        .build()
+        .ok()
 }
 
 /// What a page context holds besides `site`: the names of the last page's
