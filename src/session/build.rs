@@ -346,9 +346,10 @@ fn render_planned<T: Send>(
     // The data files and the search index are made beside the pages (see
     // `Plan::render_each`), and timed with them.
     let (mut done, (data, index)) = plan.render_each(&compiled.templates, &all, &put, || {
-        // Thousands of feeds, and a few large data files: made as they are
-        // written, in parallel, like the pages, so that one file's wait on
-        // the disk does not hold up the rest.
+        // Thousands of feeds, and a few large data files, made as they are
+        // written. Beside the pages they go one at a time, in the pool of
+        // one thread that `render_each` gives them: a file's wait on the
+        // disk holds up only them, not the pages.
         let (data, made) = plan.data_files(cache);
         let data: Vec<T> = data
             .par_iter()
