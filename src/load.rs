@@ -445,7 +445,6 @@ fn io_reason(err: Option<&std::io::Error>) -> String {
     }
 }
 
-/// Reads one text file, dropping a UTF-8 byte-order mark.
 /// The file `rel` under `root` read again, when it still holds the text
 /// whose fingerprint was `hash`; `None` when it cannot be read or has
 /// changed since.
@@ -453,6 +452,7 @@ pub fn read_unchanged(root: &Path, rel: &Path, hash: u64) -> Option<SourceFile> 
     read(root, rel, &mut Vec::new()).filter(|again| again.hash == hash)
 }
 
+/// Reads one text file, dropping a UTF-8 byte-order mark.
 pub fn read(root: &Path, rel: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let bytes = match fs::read(root.join(rel)) {
         Ok(bytes) => bytes,
