@@ -608,8 +608,8 @@ impl<'a> Plan<'a> {
         templates: &Templates,
         pages: &[&PlannedPage],
     ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        self.render_each(templates, pages, |file| file, || ())
-            .map(|(files, ())| files)
+        self.render_each(templates, pages, |file| file, None::<fn()>)
+            .map(|(files, _)| files)
     }
 
     /// Renders pages in parallel and hands each to `put` as soon as it is
@@ -617,9 +617,10 @@ impl<'a> Plan<'a> {
     /// and let go of it rather than hold the whole site. Returns what `put`
     /// returned, in the order of `pages`, or every template error.
     ///
-    /// `alongside` runs on a thread of its own while the pages that list no
-    /// claims are rendered; its result comes back beside the pages' (and is
-    /// dropped when a template fails). A full build makes its data files
+    /// `alongside`, when given, runs on a thread of its own while the pages
+    /// that list no claims are rendered; its result comes back beside the
+    /// pages' (and is dropped when a template fails). A save renders with
+    /// none, and starts no thread. A full build makes its data files
     /// and search index so: much of that work is on one thread
     /// (`claims.json` is one stream), and made after the pages it left the
     /// other core idle for about a second at 10,000 briefings.
@@ -635,8 +636,8 @@ impl<'a> Plan<'a> {
         templates: &Templates,
         pages: &[&PlannedPage],
         put: impl Fn(OutputFile) -> T + Sync,
-        alongside: impl FnOnce() -> R + Send,
-    ) -> Result<(Vec<T>, R), Vec<Diagnostic>> {
+        alongside: Option<impl FnOnce() -> R + Send>,
+    ) -> Result<(Vec<T>, Option<R>), Vec<Diagnostic>> {
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
         // The pages that list claims first, with the rows they print, which
@@ -648,18 +649,22 @@ impl<'a> Plan<'a> {
         let rows = self.make_rows(templates, pages)?;
         let mut made = self.render_units(templates, pages, &listing, &rows, &base, &put);
         drop(rows);
-        let (rest, beside) = std::thread::scope(|scope| {
-            let beside = scope.spawn(|| match one_thread() {
-                Some(pool) => pool.install(alongside),
-                None => alongside(),
-            });
-            let rest =
-                self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put);
-            let beside = beside
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (rest, beside)
-        });
+        let render_others =
+            || self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put);
+        let (rest, beside) = match alongside {
+            None => (render_others(), None),
+            Some(alongside) => std::thread::scope(|scope| {
+                let beside = scope.spawn(|| match one_thread() {
+                    Some(pool) => pool.install(alongside),
+                    None => alongside(),
+                });
+                let rest = render_others();
+                let beside = beside
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (rest, Some(beside))
+            }),
+        };
         made.extend(rest);
         // Put back in the order of `pages` by sorting what was made, rather
         // than into a second list as long: at 10,000 briefings each such

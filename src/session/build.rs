@@ -345,7 +345,7 @@ fn render_planned<T: Send>(
     let all: Vec<&PlannedPage> = plan.pages.iter().collect();
     // The data files and the search index are made beside the pages (see
     // `Plan::render_each`), and timed with them.
-    let (mut done, (data, index)) = plan.render_each(&compiled.templates, &all, &put, || {
+    let alongside = || {
         // Thousands of feeds, and a few large data files, made as they are
         // written. Beside the pages they go one at a time, in the pool of
         // one thread that `render_each` gives them: a file's wait on the
@@ -359,7 +359,10 @@ fn render_planned<T: Send>(
         cache.remember_data(made);
         let index: Vec<T> = render::search::put_files(plan, cache, &put);
         (data, index)
-    })?;
+    };
+    let (mut done, beside) = plan.render_each(&compiled.templates, &all, &put, Some(alongside))?;
+    // Always there, as `alongside` was given.
+    let (data, index) = beside.unwrap_or_default();
     done.extend(data);
     done.extend(index);
     cache.remember(&all);
