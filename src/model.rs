@@ -389,6 +389,15 @@ pub struct Body {
     pub media: Vec<String>,
 }
 
+impl Body {
+    /// Lets go of what only the checks read (the links and heading ids),
+    /// once the checks are done and no rebuild will check again.
+    pub fn release_checked(&mut self) {
+        self.links = Vec::new();
+        self.heading_ids = Vec::new();
+    }
+}
+
 /// Rendered HTML kept LZ4-compressed. A body is printed once, on its own
 /// page, but every body in the archive waits in memory for the render;
 /// highlighted code makes them about 20 KB each, and packed they take a
