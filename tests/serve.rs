@@ -1240,6 +1240,27 @@ fn a_burst_of_new_files_costs_few_rebuilds() {
     );
 }
 
+#[test]
+fn a_failed_save_prints_its_error_and_not_the_warnings_already_shown() {
+    // A source no claim cites: a warning, printed once when serving starts.
+    let uncited = MINIMAL_BRIEFING.replace(
+        "claims:\n",
+        "  unused:\n    title: An unused report\n    url: https://example.org/unused\nclaims:\n",
+    );
+    let site = small_site();
+    site.write("content/briefings/x.md", &uncited);
+    let mut server = Server::start(&site);
+    const WARNING: &str = "source `unused` is not cited by any claim";
+    // Diagnostics go to stderr, the serving line to stdout after them.
+    assert_eq!(server.process.stderr().matches(WARNING).count(), 1);
+    let failures = server.process.count(FAILED);
+    site.write("content/briefings/zz-broken.md", "---\ntitle: [\n---\n");
+    server.process.wait_more(FAILED, failures);
+    let output = server.process.output();
+    assert!(output.contains("zz-broken.md"), "{output}");
+    assert_eq!(output.matches(WARNING).count(), 1, "{output}");
+}
+
 // ---------------------------------------------------------------------------
 // 5. Rebuilds while serving equal a fresh build.
 

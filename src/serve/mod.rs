@@ -76,7 +76,17 @@ fn run_loop(
             Err(failure) => {
                 failing = true;
                 if let Failure::Content(diagnostics) = &failure {
-                    terminal.diagnostics(&root, diagnostics);
+                    // A failed build reports every warning of the site with
+                    // its errors. Those already on screen are not printed
+                    // again: at a large site, hundreds of them buried the
+                    // error that stopped the build.
+                    let new: Vec<Diagnostic> = diagnostics
+                        .iter()
+                        .filter(|d| d.is_error() || !shown.contains(*d))
+                        .cloned()
+                        .collect();
+                    terminal.diagnostics(&root, &new);
+                    shown.extend(new.into_iter().filter(|d| !d.is_error()));
                 }
                 let text = failure_text(&root, &failure);
                 if let Failure::Write(_) = &failure {
