@@ -62,12 +62,7 @@ fn run_loop(
                 built = true;
                 failing = false;
                 told(Event::BasePath(session.base_path().to_owned()));
-                let mut new: Vec<Diagnostic> = report
-                    .warnings
-                    .iter()
-                    .filter(|w| !shown.contains(*w))
-                    .cloned()
-                    .collect();
+                let mut new = not_shown(&report.warnings, &shown);
                 diagnostic::sort(&mut new);
                 terminal.diagnostics(&root, &new);
                 terminal.rebuilt(&report);
@@ -80,11 +75,7 @@ fn run_loop(
                     // its errors. Those already on screen are not printed
                     // again: at a large site, hundreds of them buried the
                     // error that stopped the build.
-                    let new: Vec<Diagnostic> = diagnostics
-                        .iter()
-                        .filter(|d| d.is_error() || !shown.contains(*d))
-                        .cloned()
-                        .collect();
+                    let new = not_shown(diagnostics, &shown);
                     terminal.diagnostics(&root, &new);
                     shown.extend(new.into_iter().filter(|d| !d.is_error()));
                 }
@@ -98,6 +89,16 @@ fn run_loop(
         }
     }
     Ok(())
+}
+
+/// The diagnostics of `diagnostics` not already on screen. `shown` holds
+/// warnings only, so every error is among them.
+fn not_shown(diagnostics: &[Diagnostic], shown: &HashSet<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics
+        .iter()
+        .filter(|d| !shown.contains(*d))
+        .cloned()
+        .collect()
 }
 
 /// What the rebuild loop reports to whoever serves the site.
