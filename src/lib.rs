@@ -58,3 +58,11 @@ pub fn check(options: &Options) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnosti
 pub fn build(options: &Options) -> Result<Report, Failure> {
     Session::new(options.clone()).build_once()
 }
+
+/// [`build`] in a process that exits when it returns, as the `brief build`
+/// command does: what the build held is not freed (see
+/// [`Session::build_before_exit`]). Anything else that builds, and goes
+/// on, calls [`build`].
+pub fn build_before_exit(options: &Options) -> Result<Report, Failure> {
+    Session::new(options.clone()).build_before_exit()
+}

@@ -41,7 +41,7 @@ pub(super) fn execute(args: &BuildArgs) -> anyhow::Result<()> {
     if crate::write::check_output(&options.root, &options.output_dir()).is_ok() {
         stamp::forget(&options.root);
     }
-    match crate::build(&options) {
+    match crate::build_before_exit(&options) {
         Ok(report) => {
             terminal.diagnostics(&options.root, &report.warnings);
             terminal.built(&report, &options.output_dir());

@@ -30,6 +30,15 @@ impl Session {
         self.full_build(BuildMode::OneOff)
     }
 
+    /// [`Session::build_once`] in a process that exits when it returns,
+    /// as `brief build` does: the session's memory is left for the
+    /// operating system to take back with the process, not freed. Freed
+    /// one by one, on one core after the last file was written, the site's
+    /// millions of allocations took some 0.14 s of a 10,000-briefing build.
+    pub fn build_before_exit(self) -> Result<Report, Failure> {
+        std::mem::ManuallyDrop::new(self).full_build(BuildMode::OneOff)
+    }
+
     fn full_build(&mut self, mode: BuildMode) -> Result<Report, Failure> {
         let start = Instant::now();
         let (compiled, others) = self.compile_all(None, mode).map_err(Failure::Content)?;
