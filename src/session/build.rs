@@ -61,10 +61,19 @@ impl Session {
             // Static files and templates are still to be copied and used;
             // the content's problems are all found, so nothing needs to be
             // located in its front matter again.
+            // Every language's: each other language's session parsed and
+            // checked its own files, and what it keeps of them would hold
+            // on to its briefings below.
             self.parsed.clear();
             self.checks.clear();
-            for file in &compiled.site.briefing_files {
-                file.positions.release();
+            for other in &mut self.others {
+                other.parsed.clear();
+                other.checks.clear();
+            }
+            for site in std::iter::once(&compiled.site).chain(others.iter().map(|o| &o.site)) {
+                for file in &site.briefing_files {
+                    file.positions.release();
+                }
             }
             // Nor are links checked again: each body's links and heading
             // ids go (some 7 MB at 10,000 briefings). With the parses let
@@ -542,4 +551,81 @@ fn language_folder_clashes(
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Options;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn briefing(title: &str) -> String {
+        format!(
+            "---
+title: {title}
+date: 2026-11-20
+summary: What the figures say.
+speakers:
+  marie:
+    name: Marie Dupont
+sources:
+  report:
+    title: Annual report
+    url: https://example.org/report
+claims:
+  - id: cost
+    speaker: marie
+    text: The ferry cost a million.
+    verdict: false
+    explanation: The final cost was higher.
+    sources: [report]
+---
+See [the report](https://example.org/report) and [the claim](#claim-cost).
+
+## The figures
+"
+        )
+    }
+
+    /// Whether any briefing of `session`'s last site still holds its
+    /// body's links or heading ids.
+    fn holds_checked(session: &Session) -> bool {
+        let (_, site) = session.resolved.as_ref().expect("the build kept its site");
+        site.briefings
+            .iter()
+            .any(|b| !b.body.links.is_empty() || !b.body.heading_ids.is_empty())
+    }
+
+    #[test]
+    fn a_one_off_build_lets_go_of_what_only_the_checks_read_in_every_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "site.yaml",
+            "title: The Desk\nbase_url: https://desk.example.org/\nlanguages: [en, fr]\n",
+        );
+        write(root, "content/briefings/ferry.md", &briefing("The ferry"));
+        write(root, "content/briefings/ferry.fr.md", &briefing("Le ferry"));
+
+        // A build that rebuilds keeps them, in every language.
+        let mut kept = Session::new(Options::new(root));
+        kept.full_build(BuildMode::Kept).expect("the site builds");
+        assert_eq!(kept.others.len(), 1);
+        assert!(holds_checked(&kept) && holds_checked(&kept.others[0]));
+
+        let mut once = Session::new(Options::new(root));
+        once.full_build(BuildMode::OneOff).expect("the site builds");
+        assert!(!holds_checked(&once), "the default language kept them");
+        assert!(
+            !holds_checked(&once.others[0]),
+            "the other language kept them"
+        );
+        assert!(root.join("public/fr/briefings/ferry/index.html").is_file());
+    }
 }
