@@ -299,9 +299,14 @@ publisher:
 # Hugo and Zola render each briefing with its speakers, claim cards (verdict,
 # explanation, source list) and sources, and one index of every briefing;
 # no taxonomy or feed pages, so their sites stay the plain baseline.
+# `timeout` is Hugo's limit on rendering one page's content (30 s by
+# default): on a slow hour of a shared machine, a 10,000-briefing build hit
+# it ("timed out initializing value") and stopped the benchmark. It is a
+# watchdog, not a setting of how Hugo works.
 HUGO_CONFIG = """baseURL = "https://desk.example.net/"
 title = "Benchmark Fact Desk"
 languageCode = "en"
+timeout = "600s"
 disableKinds = ["taxonomy", "term", "RSS", "section"]
 
 [markup.highlight]
