@@ -221,22 +221,25 @@ def main():
                 sync()
                 r["floors"].append(write_floor(out["brief"]))
                 sync()
+                o = h = None
                 if baseline:
-                    r["base_runs"].append(common.run([baseline, "build", "--root", sites[n],
-                                                      "--output", out["baseline"], "--quiet"]))
+                    o = yardstick([baseline, "build", "--root", sites[n], "--output",
+                                   out["baseline"], "--quiet"], "the baseline", n, i)
+                    if o:
+                        r["base_runs"].append(o)
                     sync()
                 if hugo:
-                    r["hugo_runs"].append(common.run([hugo, "--quiet", "--source", hugo_sites[n],
-                                                      "--destination", out["hugo"]]))
+                    h = yardstick([hugo, "--quiet", "--source", hugo_sites[n], "--destination",
+                                   out["hugo"]], "Hugo", n, i)
+                    if h:
+                        r["hugo_runs"].append(h)
                     sync()
                 b = r["runs"][-1]
                 line = (f"  n={n} run {i + 1}: brief {b.wall:.2f} s ({b.user:.2f} s user)"
                         f" {b.rss_mib:.0f} MiB, write floor {r['floors'][-1]:.2f} s")
-                if r["hugo_runs"]:
-                    h = r["hugo_runs"][-1]
+                if h:
                     line += f", hugo {h.wall:.2f} s ({h.user:.2f} s user) {h.rss_mib:.0f} MiB"
-                if r["base_runs"]:
-                    o = r["base_runs"][-1]
+                if o:
                     line += f", baseline {o.wall:.2f} s ({o.user:.2f} s user) {o.rss_mib:.0f} MiB"
                 print(line, flush=True)
 
@@ -301,6 +304,10 @@ def main():
         print("| --- " * 7 + "|")
         for n, r in results.items():
             b, c = r["base_runs"], r["runs"]
+            if not b:
+                print(f"| {n:,} | — | — | — | {fmt([u.wall for u in c], 's')} |"
+                      f" {fmt([u.user for u in c], 's')} | {fmt([u.rss_mib for u in c], 'MiB', 0)} |")
+                continue
             print(f"| {n:,} | {fmt([u.wall for u in b], 's')} | {fmt([u.user for u in b], 's')} |"
                   f" {fmt([u.rss_mib for u in b], 'MiB', 0)} | {fmt([u.wall for u in c], 's')} |"
                   f" {fmt([u.user for u in c], 's')} | {fmt([u.rss_mib for u in c], 'MiB', 0)} |")
@@ -312,6 +319,19 @@ def main():
                      f" {counts['current'] / counts['baseline']:.2f}×")
         print(line)
     print_targets(results, counts)
+
+
+def yardstick(argv, what, n, i):
+    """A run of Hugo or of the baseline, or None when it failed: said, and
+    left out of that size's figures, so that one program's failure in one
+    round (Hugo once hit its own timeout in a slow hour) does not cost the
+    rounds already run. A failure of brief itself still stops the run."""
+    try:
+        return common.run(argv)
+    except SystemExit as failure:
+        print(f"  n={n} run {i + 1}: {what} failed, left out of the figures:\n{failure}",
+              flush=True)
+        return None
 
 
 def print_targets(results, counts):
