@@ -696,15 +696,8 @@ impl<'a> Plan<'a> {
         // page it made with each template, to make the next one's in a
         // buffer of about its size rather than one grown by doubling (and
         // copied each time).
-        //
-        // A thread starts over (new contexts) with each piece of the list
-        // it takes, so the pieces are large; but no larger than
-        // `UNITS_AT_MOST`: left to split the list as it likes, rayon gave
-        // one thread a last piece that kept it busy alone for some 0.13 s
-        // at the end of a 10,000-briefing build.
         self.units(pages, indices)
             .par_iter()
-            .with_max_len(UNITS_AT_MOST)
             .map_init(
                 || {
                     let contexts: FxHashMap<&str, (Context, Held)> = FxHashMap::default();
@@ -814,11 +807,6 @@ impl<'a> Plan<'a> {
         reuse::set(context, "meta", &meta, scratch).expect("share meta serialises");
     }
 }
-
-/// The most units of pages (see [`Plan::render_units`]) one thread takes
-/// from the list at a time: small enough that the last is soon done, large
-/// enough that starting over with fresh contexts for each is rare.
-const UNITS_AT_MOST: usize = 256;
 
 /// A pool of one thread, for work that runs beside the pages' pool without
 /// drawing on it (see [`Plan::render_each`]); `None` when no thread could
