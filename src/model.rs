@@ -381,7 +381,7 @@ pub struct Correction {
 /// A Markdown document's rendered body and what validation needs of it.
 #[derive(Clone, Debug, Default)]
 pub struct Body {
-    pub html: PackedHtml,
+    pub html: BodyHtml,
     pub links: Vec<Link>,
     pub heading_ids: Vec<String>,
     /// Published paths of the site's own files (bundle and static) the
@@ -395,6 +395,37 @@ impl Body {
     pub fn release_checked(&mut self) {
         self.links = Vec::new();
         self.heading_ids = Vec::new();
+    }
+}
+
+/// Where a body's HTML is until its page is made.
+#[derive(Clone, Debug)]
+pub enum BodyHtml {
+    /// Rendered when the file was parsed, and packed: what a session that
+    /// rebuilds keeps, so a save renders only the body that changed.
+    Packed(PackedHtml),
+    /// Not held at all: a build with no rebuild to follow (`brief build`)
+    /// checks the body as it parses the file, and renders it from the file
+    /// again when its page is made (see `parse::body_again`). Packed, the
+    /// bodies of 10,000 briefings were some 54 MB held through the build.
+    /// `text` is the fingerprint of the file's path and text as parsed, to
+    /// tell that it is still the same file.
+    InFile { text: u64 },
+}
+
+impl BodyHtml {
+    /// The HTML when it is held (`None` when it is left in the file).
+    pub fn unpack(&self) -> Option<String> {
+        match self {
+            BodyHtml::Packed(packed) => Some(packed.unpack()),
+            BodyHtml::InFile { .. } => None,
+        }
+    }
+}
+
+impl Default for BodyHtml {
+    fn default() -> BodyHtml {
+        BodyHtml::Packed(PackedHtml::default())
     }
 }
 

@@ -105,6 +105,16 @@ pub struct Site {
     /// On a site in several languages, what each other language has, for
     /// `brief check`'s summary.
     pub translated: Vec<LanguageCount>,
+    /// Where the site's files are, for the bodies a build reads again as
+    /// their pages are made (see [`crate::model::BodyHtml::InFile`]).
+    pub folder: Option<SiteFolder>,
+}
+
+/// The site's folder and the media files in it.
+#[derive(Clone, Debug)]
+pub struct SiteFolder {
+    pub root: Arc<Path>,
+    pub catalog: Arc<crate::media::Catalog>,
 }
 
 /// The briefings, claims and pages of one of a site's other languages.
@@ -331,6 +341,7 @@ pub(crate) fn resolve(
         unparsed: Default::default(),
         translated: Vec::new(),
         by_content_path: HashMap::default(),
+        folder: None,
     };
     index(&mut site);
     site.by_content_path = site

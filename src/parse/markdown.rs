@@ -15,7 +15,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 use crate::config::SiteConfig;
 use crate::diagnostic::Position;
 use crate::media::Picture;
-use crate::model::{Body, Link, PackedHtml};
+use crate::model::{Body, BodyHtml, Link, PackedHtml};
 use crate::parse::highlight;
 use crate::parse::refs::{Problem, Refs, Resolved, Use};
 use crate::parse::yaml::Spans;
@@ -62,6 +62,21 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// What Markdown is rendered for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Output {
+    /// The HTML a page prints, code highlighted.
+    Page,
+    /// Only what the checks read: links, heading ids, the site's files the
+    /// text uses and its problems, with no HTML made and no code
+    /// highlighted (a build that renders the body again for its page).
+    Checks,
+    /// The HTML the search index reads its words from, which leaves code
+    /// blocks out: each is an empty `<pre>`, not highlighted. Its text is
+    /// [`Output::Page`]'s but for the code.
+    Search,
+}
+
 /// Rendered Markdown, with the links and heading ids found on the way.
 #[derive(Debug)]
 pub struct Rendered {
@@ -78,8 +93,16 @@ pub struct Rendered {
 /// A document's body keeps its HTML packed until its page is rendered.
 impl From<Rendered> for Body {
     fn from(rendered: Rendered) -> Body {
+        let html = BodyHtml::Packed(PackedHtml::pack(&rendered.html));
+        Body::of(rendered, html)
+    }
+}
+
+impl Body {
+    /// What was found rendering a body, with its HTML where `html` says.
+    pub(crate) fn of(rendered: Rendered, html: BodyHtml) -> Body {
         Body {
-            html: PackedHtml::pack(&rendered.html),
+            html,
             links: rendered.links,
             heading_ids: rendered.heading_ids,
             media: rendered.media,
@@ -96,7 +119,18 @@ pub(crate) fn render(
     placement: Placement,
     refs: &Refs,
 ) -> Rendered {
-    let mut renderer = Renderer::new(markdown, config, placement, refs);
+    render_for(markdown, config, placement, refs, Output::Page)
+}
+
+/// Renders Markdown for `output`: [`render`], or less of it.
+pub(crate) fn render_for(
+    markdown: &str,
+    config: &SiteConfig,
+    placement: Placement,
+    refs: &Refs,
+    output: Output,
+) -> Rendered {
+    let mut renderer = Renderer::new(markdown, config, placement, refs, output);
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         renderer.event(event, range.start);
     }
@@ -107,6 +141,7 @@ pub(crate) fn render(
 /// learnt on the way.
 struct Renderer<'m, 'p> {
     config: &'p SiteConfig,
+    output: Output,
     placement: Placement<'p>,
     refs: &'p Refs<'p>,
     /// An image being collected: where it starts, what it names, its
@@ -132,6 +167,7 @@ impl<'m, 'p> Renderer<'m, 'p> {
         config: &'p SiteConfig,
         placement: Placement<'p>,
         refs: &'p Refs<'p>,
+        output: Output,
     ) -> Self {
         let line_offset = match placement {
             Placement::Body { line_offset } => line_offset,
@@ -151,6 +187,7 @@ impl<'m, 'p> Renderer<'m, 'p> {
         }
         Renderer {
             config,
+            output,
             placement,
             refs,
             image: None,
@@ -172,8 +209,15 @@ impl<'m, 'p> Renderer<'m, 'p> {
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    let html = highlight::code_block(text, lang.as_deref());
-                    self.events.push(Event::Html(html.into()));
+                    match self.output {
+                        Output::Page => {
+                            let html = highlight::code_block(text, lang.as_deref());
+                            self.events.push(Event::Html(html.into()));
+                        }
+                        // What the index reads skips a `<pre>` whole.
+                        Output::Search => self.events.push(Event::Html("<pre></pre>\n".into())),
+                        Output::Checks => {}
+                    }
                     self.code = None;
                 }
                 _ => {}
@@ -390,10 +434,13 @@ impl<'m, 'p> Renderer<'m, 'p> {
     }
 
     fn finish(self, markdown_len: usize, safe: bool) -> Rendered {
-        let mut html = String::with_capacity(markdown_len * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
-        if safe {
-            html = sanitiser().clean(&html).to_string();
+        let mut html = String::new();
+        if self.output != Output::Checks {
+            html.reserve(markdown_len * 3 / 2);
+            pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+            if safe {
+                html = sanitiser().clean(&html).to_string();
+            }
         }
         // Explanations are kept for the whole build: the slack of a grown
         // string would be a third of them.
@@ -577,7 +624,7 @@ pub(crate) fn internal_url(dest: &str, config: &SiteConfig) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::media::{Catalog, MediaKind};
     use crate::parse::refs::tests::{catalog, jpeg};
@@ -595,6 +642,30 @@ mod tests {
         render(md, &config, Placement::Body { line_offset: 0 }, &refs)
     }
 
+    /// A body with a bit of everything the renderer finds things in.
+    pub(crate) const VARIED: &str = "## Pier\n\nSee [the port](@/briefings/port.md#arrivals) and [below](#pier-1)[^n].\n\n![The pier](pier.jpg)\n\n![](missing.png)\n\n```json\n{\"a\": \"<b>\"}\n```\n\n## Pier\n\n[^n]: A note.\n";
+
+    #[test]
+    fn a_body_checked_only_finds_what_a_rendered_one_finds_and_makes_no_html() {
+        let (catalog, config) = (pier(), SiteConfig::default());
+        let refs = Refs::new(
+            &catalog,
+            &config,
+            Owner::of(Path::new("content/briefings/pier/index.md")),
+        );
+        let at = Placement::Body { line_offset: 3 };
+        let page = render_for(VARIED, &config, at, &refs, Output::Page);
+        let at = Placement::Body { line_offset: 3 };
+        let checks = render_for(VARIED, &config, at, &refs, Output::Checks);
+        assert!(checks.html.is_empty(), "{}", checks.html);
+        assert!(page.html.contains("hl-code"), "{}", page.html);
+        assert_eq!(format!("{:?}", checks.links), format!("{:?}", page.links));
+        assert_eq!(checks.heading_ids, page.heading_ids);
+        assert_eq!(checks.media, page.media);
+        assert_eq!(checks.problems, page.problems);
+        assert!(!page.links.is_empty() && !page.media.is_empty() && !page.problems.is_empty());
+    }
+
     /// Renders `md` as the body of the bundle `content/briefings/pier/`.
     fn in_bundle(md: &str, catalog: &Catalog, config: &SiteConfig) -> Rendered {
         let refs = Refs::new(
@@ -605,7 +676,7 @@ mod tests {
         render(md, config, Placement::Body { line_offset: 0 }, &refs)
     }
 
-    fn pier() -> Catalog {
+    pub(crate) fn pier() -> Catalog {
         catalog(&[
             ("content/briefings/pier/pier.jpg", jpeg(2000, 1000)),
             (

@@ -25,10 +25,10 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::load::SourceFile;
 use crate::media::{Catalog, Picture};
 use crate::model::{
-    Attachment, Author, Body, Briefing, Claim, Correction, Figure, Link, Origin, Page, Source,
-    Speaker,
+    Attachment, Author, Body, BodyHtml, Briefing, Claim, Correction, Figure, Link, Origin, Page,
+    Source, Speaker,
 };
-use markdown::Placement;
+use markdown::{Output, Placement};
 use refs::{Lookups, Owner, Problem, Refs, Resolved, Use};
 use yaml::{Offset, Spans, Text, UniqueMap};
 
@@ -509,13 +509,72 @@ fn document<R: DeserializeOwned>(file: &SourceFile) -> Result<Document<'_, R>, V
 }
 
 /// Renders a document's body, reporting the links and images in it that
-/// name no usable file.
-fn body(text: &str, line_offset: usize, config: &SiteConfig, f: &mut Fields) -> Body {
-    let mut rendered = markdown::render(text, config, Placement::Body { line_offset }, f.refs);
+/// name no usable file. With [`Bodies::Again`] only its checks are made,
+/// and its HTML is left in the file whose fingerprint is `text`.
+fn body(
+    text: &str,
+    line_offset: usize,
+    config: &SiteConfig,
+    f: &mut Fields,
+    bodies: Bodies,
+    file: u64,
+) -> Body {
+    let output = match bodies {
+        Bodies::Kept => Output::Page,
+        Bodies::Again => Output::Checks,
+    };
+    let placement = Placement::Body { line_offset };
+    let mut rendered = markdown::render_for(text, config, placement, f.refs, output);
     for (position, problem) in std::mem::take(&mut rendered.problems) {
         f.diagnostics.push(located(f.file, position, problem));
     }
-    Body::from(rendered)
+    match bodies {
+        Bodies::Kept => Body::from(rendered),
+        Bodies::Again => Body::of(rendered, BodyHtml::InFile { text: file }),
+    }
+}
+
+/// Whether a briefing's body is rendered as its file is parsed and kept,
+/// or rendered again from the file when its page is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bodies {
+    /// Rendered and kept packed: a session that rebuilds.
+    Kept,
+    /// Checked now, rendered when its page is made: a build with no
+    /// rebuild to follow, which then never holds every body at once.
+    Again,
+}
+
+/// The body of the briefing in `file` (under `root`) rendered again for
+/// `output`, as [`Bodies::Again`] left it: the page's HTML, or what the
+/// search index reads. `text` is the fingerprint of the file as it was
+/// parsed; a file changed since (or gone) is an error, not a page made
+/// from text the checks never saw.
+pub(crate) fn body_again(
+    root: &Path,
+    file: &Path,
+    text: u64,
+    config: &SiteConfig,
+    catalog: &Catalog,
+    output: Output,
+) -> Result<String, Diagnostic> {
+    let changed = || {
+        Diagnostic::error(
+            file,
+            Position::start(),
+            "this file changed while the site was being built",
+        )
+        .with_hint(
+            "build again: nothing was written, and the output folder is as the last build left it",
+        )
+    };
+    let again = crate::load::read_unchanged(root, file, text).ok_or_else(changed)?;
+    let split = front_matter::split(&again.text, file)?;
+    let refs = Refs::new(catalog, config, Owner::of(file));
+    let placement = Placement::Body {
+        line_offset: split.body_line_offset,
+    };
+    Ok(markdown::render_for(split.body, config, placement, &refs, output).html)
 }
 
 fn located(file: &Path, position: Position, problem: Problem) -> Diagnostic {
@@ -571,7 +630,7 @@ pub fn briefing(
     file: &SourceFile,
     config: &SiteConfig,
 ) -> (Option<(Briefing, Arc<Spans>)>, Vec<Diagnostic>) {
-    let (parsed, diagnostics, _) = briefing_in(file, config, &Catalog::default());
+    let (parsed, diagnostics, _) = briefing_in(file, config, &Catalog::default(), Bodies::Kept);
     (parsed, diagnostics)
 }
 
@@ -584,10 +643,11 @@ pub(crate) fn briefing_in(
     file: &SourceFile,
     config: &SiteConfig,
     catalog: &Catalog,
+    bodies: Bodies,
 ) -> (Option<ParsedBriefing>, Vec<Diagnostic>, Lookups) {
     let path = file.path.as_path();
     let refs = Refs::new(catalog, config, Owner::of(path));
-    let (parsed, diagnostics) = briefing_with(file, config, &refs);
+    let (parsed, diagnostics) = briefing_with(file, config, &refs, bodies);
     (parsed, diagnostics, refs.into_lookups())
 }
 
@@ -595,6 +655,7 @@ fn briefing_with(
     file: &SourceFile,
     config: &SiteConfig,
     refs: &Refs,
+    bodies: Bodies,
 ) -> (Option<(Briefing, Arc<Spans>)>, Vec<Diagnostic>) {
     let path = file.path.as_path();
     let doc = match document::<RawBriefing>(file) {
@@ -641,7 +702,8 @@ fn briefing_with(
         &mut f,
         &mut markdown,
     );
-    let mut body = body(doc.body, doc.body_line_offset, config, &mut f);
+    let (line_offset, hash) = (doc.body_line_offset, file.hash);
+    let mut body = body(doc.body, line_offset, config, &mut f, bodies, hash);
     body.links.extend(markdown.links);
     for path in markdown.media {
         if !body.media.contains(&path) {
@@ -1071,7 +1133,14 @@ fn page_with(
         .raw
         .image
         .and_then(|image| f.figure(image.into(), "image"));
-    let body = body(doc.body, doc.body_line_offset, config, &mut f);
+    let body = body(
+        doc.body,
+        doc.body_line_offset,
+        config,
+        &mut f,
+        Bodies::Kept,
+        file.hash,
+    );
     let page = title.map(|title| Page {
         image,
         slug: slug_of(path),
@@ -1143,7 +1212,7 @@ Body ![Chart of arrivals](@/briefings/pier/pier.jpg).
         let catalog = pier();
         let config = SiteConfig::default();
         let file = SourceFile::new("content/briefings/pier/index.md", PIER);
-        let (parsed, diagnostics, lookups) = briefing_in(&file, &config, &catalog);
+        let (parsed, diagnostics, lookups) = briefing_in(&file, &config, &catalog, Bodies::Kept);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let (b, _) = parsed.unwrap();
         let image = b.image.unwrap();
@@ -1179,7 +1248,7 @@ Body ![Chart of arrivals](@/briefings/pier/pier.jpg).
             .replace("file: report.pdf", "file: raport.pdf")
             .replace("alt: Kim Song at a rally", "caption: Kim");
         let file = SourceFile::new("content/briefings/pier/index.md", text);
-        let (_, diagnostics, _) = briefing_in(&file, &config, &catalog);
+        let (_, diagnostics, _) = briefing_in(&file, &config, &catalog, Bodies::Kept);
         let found: Vec<_> = diagnostics
             .iter()
             .map(|d| (d.position.line, d.message.as_str()))

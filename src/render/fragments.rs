@@ -28,6 +28,8 @@ use super::reuse::{self, Scratch};
 use super::views::{ClaimRow, SourceView};
 use super::{Job, Plan, PlannedPage, Templates};
 use crate::diagnostic::Diagnostic;
+use crate::model::BodyHtml;
+use crate::parse::{self, markdown::Output};
 use crate::resolve::ClaimRef;
 
 /// The partial each claim's row is made from.
@@ -116,6 +118,8 @@ impl CardContexts {
 pub(super) struct Fragments<'f> {
     pub rows: &'f Rows,
     pub cards: &'f [String],
+    /// A briefing page's body, as HTML.
+    pub body: &'f str,
 }
 
 impl Fragments<'static> {
@@ -123,10 +127,51 @@ impl Fragments<'static> {
     pub(super) const NONE: Fragments<'static> = Fragments {
         rows: &NO_ROWS,
         cards: &[],
+        body: "",
     };
 }
 
 impl Plan<'_> {
+    /// The body the briefing page among `jobs` prints, as HTML; `None`
+    /// when none of them is a briefing's page.
+    pub(super) fn body(&self, jobs: &[Job]) -> Option<Result<String, Diagnostic>> {
+        let b = jobs.iter().find_map(|job| match *job {
+            Job::Briefing(b) => Some(b),
+            _ => None,
+        })?;
+        Some(self.body_html(b, Output::Page))
+    }
+
+    /// Briefing `b`'s body as `output` wants it: unpacked when it was kept
+    /// (a rebuild's), or rendered again from its file (see
+    /// [`BodyHtml::InFile`]). A kept body is the page's HTML whatever
+    /// `output` asks, which the search index reads as well.
+    pub(super) fn body_html(&self, b: usize, output: Output) -> Result<String, Diagnostic> {
+        let briefing = &self.site.briefings[b];
+        match &briefing.body.html {
+            BodyHtml::Packed(packed) => Ok(packed.unpack()),
+            BodyHtml::InFile { text } => {
+                let Some(folder) = &self.site.folder else {
+                    return Err(Diagnostic::error(
+                        &briefing.file,
+                        crate::diagnostic::Position::start(),
+                        "this briefing's body was not kept, and the site's folder is not known to read it again",
+                    )
+                    .with_hint("this is a bug in brief: please report it"));
+                };
+                let config = &self.site.config;
+                parse::body_again(
+                    &folder.root,
+                    &briefing.file,
+                    *text,
+                    config,
+                    &folder.catalog,
+                    output,
+                )
+            }
+        }
+    }
+
     /// Claim `r`'s number in the site: briefing by briefing, in order.
     pub(super) fn claim_number(&self, r: &ClaimRef) -> usize {
         self.claim_numbers[r.briefing] + r.claim

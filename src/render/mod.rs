@@ -710,6 +710,7 @@ impl<'a> Plan<'a> {
                 |(contexts, for_cards, sizes), unit| {
                     let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
                     let cards = self.cards(templates, for_cards, &jobs);
+                    let body = self.body(&jobs);
                     unit.iter()
                         .enumerate()
                         .map(|(k, &i)| {
@@ -718,7 +719,14 @@ impl<'a> Plan<'a> {
                                 Ok(cards) => &cards[k],
                                 Err(d) => return (i, Err(Box::new(d.clone()))),
                             };
-                            let fragments = fragments::Fragments { rows, cards };
+                            let body = match (page.job, &body) {
+                                (Job::Briefing(_), Some(Err(d))) => {
+                                    return (i, Err(Box::new(d.clone())))
+                                }
+                                (Job::Briefing(_), Some(Ok(body))) => body.as_str(),
+                                _ => "",
+                            };
+                            let fragments = fragments::Fragments { rows, cards, body };
                             let template = page.job.template();
                             let (context, held) = contexts
                                 .entry(template)
@@ -762,10 +770,12 @@ impl<'a> Plan<'a> {
                 &[page.job],
             )
             .expect("cards render");
+        let body = self.body(&[page.job]).transpose().expect("body renders");
         let mut context = base.clone();
         let fragments = fragments::Fragments {
             rows: &rows,
             cards: &cards[0],
+            body: body.as_deref().unwrap_or_default(),
         };
         self.fill(&mut context, &mut Held::default(), page, &fragments);
         context

@@ -81,6 +81,9 @@ pub(super) struct BriefingContent<'a> {
     /// Its claims' cards, made from `claim_card.html` as the page is
     /// rendered (none while it is planned).
     cards: &'a [String],
+    /// Its body's HTML, made as the page is rendered (none while it is
+    /// planned; the views' signature covers the text).
+    body: &'a str,
 }
 
 #[derive(Serialize)]
@@ -89,7 +92,7 @@ struct BriefingView<'a> {
     summary: &'a BriefingSummary,
     event: Option<&'a str>,
     authors: &'a [views::Byline],
-    body: String,
+    body: &'a str,
     /// Each claim's card, as HTML.
     claims: &'a [String],
     speakers: Vec<&'a SpeakerRef>,
@@ -121,7 +124,7 @@ impl Serialize for BriefingContent<'_> {
             summary: &views.summary,
             event: briefing.event.as_deref(),
             authors: &views.bylines,
-            body: briefing.body.html.unpack(),
+            body: self.body,
             claims: self.cards,
             speakers,
             sources,
@@ -360,7 +363,9 @@ impl Serialize for PageContent<'_> {
             description: page.description.as_deref(),
             url: format!("{}{}/", self.base_path, page.slug),
             slug: &page.slug,
-            content: page.body.html.unpack(),
+            // A page's body is always kept: only briefings' are left in
+            // their files (`parse::Bodies`).
+            content: page.body.html.unpack().unwrap_or_default(),
             image: page.image.as_ref().map(views::FigureView::of),
         }
         .serialize(serializer)
@@ -430,7 +435,7 @@ impl<'a> Plan<'a> {
         let rows = fragments.rows;
         match job {
             Job::Index(k) => View::Index(self.index_page(k)),
-            Job::Briefing(b) => View::Briefing(self.briefing_page(b, fragments.cards)),
+            Job::Briefing(b) => View::Briefing(self.briefing_page(b, fragments)),
             Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c, fragments.cards)),
             Job::Embed(b, c, _) => View::Embed(self.embed_page(b, c)),
             Job::Speakers => View::Speakers(self.speakers_page()),
@@ -465,7 +470,7 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn briefing_page<'s>(&'s self, b: usize, cards: &'s [String]) -> BriefingPage<'s> {
+    fn briefing_page<'s>(&'s self, b: usize, fragments: &'s Fragments<'s>) -> BriefingPage<'s> {
         let views = &self.briefings[b];
         BriefingPage {
             briefing: Fingerprinted {
@@ -474,7 +479,8 @@ impl<'a> Plan<'a> {
                     briefing: &self.site.briefings[b],
                     views,
                     config: &self.site.config,
-                    cards,
+                    cards: fragments.cards,
+                    body: fragments.body,
                 },
             },
         }

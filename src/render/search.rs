@@ -29,6 +29,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::views::BriefingViews;
 use super::{OutputFile, Plan};
 use crate::diagnostic::{Diagnostic, Position};
+use crate::parse::markdown::Output;
 use crate::BuildMode;
 
 /// The index format's version, in `meta.json`; a change that old readers
@@ -624,8 +625,9 @@ fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
 /// be numbered.
 type Found = Result<Arc<Entry>, Tokens>;
 
-/// One briefing's documents as words.
-fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
+/// One briefing's documents as words; an error when its body, left in
+/// its file, cannot be read again as it was.
+fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Result<Tokens, Diagnostic> {
     let briefing = &plan.site.briefings[b];
     let summary = &views.summary;
     let mut local = Local::new(stop);
@@ -639,7 +641,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
     let title_and_tags = strong.clone();
     let mut weak = Vec::new();
     local.add(summary.summary(), &mut weak);
-    local.add(&html_text(&briefing.body.html.unpack()), &mut weak);
+    local.add(&html_text(&plan.body_html(b, Output::Search)?), &mut weak);
     if let Some(event) = &briefing.event {
         local.add(event, &mut weak);
     }
@@ -666,7 +668,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Tokens {
         }
         docs.push(local.doc(strong, weak));
     }
-    local.finish(docs)
+    Ok(local.finish(docs))
 }
 
 /// A sorted list of document numbers being [`encode`]d, a number at a time.
@@ -792,7 +794,7 @@ impl Serialize for Shard<'_> {
 
 /// Every file of the search index, reusing the words of briefings whose
 /// views did not change since the build `cache` remembers.
-pub fn files(plan: &Plan, cache: &mut super::Cache) -> Vec<OutputFile> {
+pub fn files(plan: &Plan, cache: &mut super::Cache) -> Result<Vec<OutputFile>, Diagnostic> {
     put_files(plan, cache, |file| file)
 }
 
@@ -803,13 +805,13 @@ pub fn put_files<T: Send>(
     plan: &Plan,
     cache: &mut super::Cache,
     put: impl Fn(OutputFile) -> T + Sync,
-) -> Vec<T> {
+) -> Result<Vec<T>, Diagnostic> {
     let stop = is_english(&plan.site.config.language);
     // In a one-off build (`brief build`) each briefing's words are let go
     // once posted, and the `docs/` files are not kept.
     let mode = cache.mode;
     let cache = &mut cache.search;
-    let Postings { starts, lists } = post(plan, cache, mode, stop);
+    let Postings { starts, lists } = post(plan, cache, mode, stop)?;
     let doc_count = *starts.last().unwrap_or(&0) as usize;
     let words = encode_words(&cache.words, lists);
     let mut out = Batches::new(&put);
@@ -831,7 +833,7 @@ pub fn put_files<T: Send>(
         tags: facets.tags,
     };
     done.push(put(json(format!("{FOLDER}/meta.json"), &meta)));
-    done
+    Ok(done)
 }
 
 /// The index's files on their way to `put`, a batch at a time, with the
@@ -899,7 +901,12 @@ struct Postings {
 /// then never holds every briefing's words at once. Documents are numbered
 /// each briefing's own, then its claims'; they are posted in that order, so
 /// each list is encoded as it grows.
-fn post(plan: &Plan, cache: &mut Cache, mode: BuildMode, stop: bool) -> Postings {
+fn post(
+    plan: &Plan,
+    cache: &mut Cache,
+    mode: BuildMode,
+    stop: bool,
+) -> Result<Postings, Diagnostic> {
     let previous = std::mem::take(&mut cache.briefings);
     let mut starts = Vec::with_capacity(plan.briefings.len() + 1);
     let mut next = 0u32;
@@ -913,11 +920,11 @@ fn post(plan: &Plan, cache: &mut Cache, mode: BuildMode, stop: bool) -> Postings
             .map(|b| {
                 let views = &plan.briefings[b];
                 match previous.get(&plan.site.briefings[b].slug) {
-                    Some(entry) if entry.signature == views.signature => Ok(entry.clone()),
-                    _ => Err(tokens(plan, b, views, stop)),
+                    Some(entry) if entry.signature == views.signature => Ok(Ok(entry.clone())),
+                    _ => tokens(plan, b, views, stop).map(Err),
                 }
             })
-            .collect();
+            .collect::<Result<_, Diagnostic>>()?;
         for (b, found) in window.zip(found) {
             let signature = plan.briefings[b].signature;
             let entry = found.unwrap_or_else(|tokens| Arc::new(cache.entry(tokens, signature)));
@@ -939,7 +946,7 @@ fn post(plan: &Plan, cache: &mut Cache, mode: BuildMode, stop: bool) -> Postings
     drop(previous);
     cache.briefings = kept;
     starts.push(next);
-    Postings { starts, lists }
+    Ok(Postings { starts, lists })
 }
 
 impl Cache {
@@ -1388,6 +1395,31 @@ mod tests {
         assert_eq!(encode(&[]), "");
         assert_eq!(decode("x"), None, "a number left unfinished");
         assert_eq!(decode("1!"), None, "not a digit");
+    }
+
+    #[test]
+    fn a_body_rendered_for_the_index_has_the_words_of_its_page() {
+        use crate::parse::markdown::{render_for, tests::pier, tests::VARIED, Placement};
+        use crate::parse::refs::{Owner, Refs};
+        let (catalog, mut config) = (pier(), crate::config::SiteConfig::default());
+        for safe in [false, true] {
+            config.markdown_safe = safe;
+            let refs = Refs::new(
+                &catalog,
+                &config,
+                Owner::of(Path::new("content/briefings/pier/index.md")),
+            );
+            let body = format!("{VARIED}\nText <em>raw</em>.\n\n    indented();\n");
+            let of = |output| {
+                let at = Placement::Body { line_offset: 0 };
+                render_for(&body, &config, at, &refs, output).html
+            };
+            let (page, search) = (of(Output::Page), of(Output::Search));
+            assert!(page.contains("hl-") && !search.contains("hl-"), "{search}");
+            assert_ne!(page, search);
+            assert_eq!(html_text(&search), html_text(&page));
+            assert!(html_text(&page).contains("A note."));
+        }
     }
 
     #[test]

@@ -396,14 +396,14 @@ fn render_planned<T: Send>(
             .map(|file| stream(&file.path, file))
             .collect();
         cache.remember_data(made);
-        let index: Vec<T> = render::search::put_files(plan, cache, &put);
+        let index = render::search::put_files(plan, cache, &put);
         (data, index)
     };
     let (mut done, beside) = plan.render_each(&compiled.templates, &all, &put, Some(alongside))?;
     // Always there, as `alongside` was given.
-    let (data, index) = beside.unwrap_or_default();
+    let (data, index) = beside.unwrap_or_else(|| (Vec::new(), Ok(Vec::new())));
     done.extend(data);
-    done.extend(index);
+    done.extend(index.map_err(|d| vec![d])?);
     cache.remember(&all);
     stopwatch.lap("pages, data files and search index");
     let (mut counts, mut warnings) = (cards::Counts::default(), Vec::new());
@@ -599,6 +599,49 @@ See [the report](https://example.org/report) and [the claim](#claim-cost).
         site.briefings
             .iter()
             .any(|b| !b.body.links.is_empty() || !b.body.heading_ids.is_empty())
+    }
+
+    #[test]
+    fn a_briefing_changed_between_its_parse_and_its_page_stops_the_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "site.yaml", "title: The Desk\n");
+        write(root, "content/briefings/ferry.md", &briefing("The ferry"));
+        let mut session = Session::new(Options::new(root));
+        session.build().expect("the first build");
+        let before = std::fs::read(root.join("public/briefings/ferry/index.html")).unwrap();
+
+        // A one-off build parses the file and checks its body, which it
+        // then reads again for the page: in between, the writer saves.
+        let mut once = Session::new(Options::new(root));
+        let start = Instant::now();
+        let (compiled, others) = once.compile_all(None, BuildMode::OneOff).unwrap();
+        write(
+            root,
+            "content/briefings/ferry.md",
+            &briefing("The ferry, rewritten"),
+        );
+        let failed = once.write_all(BuildMode::OneOff, start, compiled, others);
+
+        let Err(Failure::Content(diagnostics)) = failed else {
+            panic!("the build went on");
+        };
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!(diagnostics[0].file, Path::new("content/briefings/ferry.md"));
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("changed while the site was being built"),
+            "{diagnostics:?}"
+        );
+        // The output is the last build's, whole.
+        let after = std::fs::read(root.join("public/briefings/ferry/index.html")).unwrap();
+        assert_eq!(after, before);
+        assert!(std::fs::read_dir(root).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("staging")));
     }
 
     #[test]

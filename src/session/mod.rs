@@ -440,11 +440,18 @@ impl Session {
             readable.then_some(authors)
         });
         let content = of_language(self.loaded.content(mode), &config, diagnostics);
+        // A build with no rebuild to follow renders each body again from
+        // its file when its page is made, rather than hold them all.
+        let bodies = match mode {
+            BuildMode::Kept => parse::Bodies::Kept,
+            BuildMode::OneOff => parse::Bodies::Again,
+        };
         let (briefings, pages) = self.parsed.update(
             content,
             &config,
             &files_catalog,
             self.options.drafts,
+            bodies,
             diagnostics,
         );
         self.stopwatch.lap("parse");
@@ -482,6 +489,10 @@ impl Session {
                 positions,
             ),
         };
+        site.folder = Some(resolve::SiteFolder {
+            root: Arc::from(self.options.root.as_path()),
+            catalog: files_catalog,
+        });
         // A translation too broken to read is what its siblings' links to
         // its original's path mean.
         let unparsed = self.parsed.unparsed();

@@ -77,6 +77,7 @@ impl ParsedFiles {
         config: &SiteConfig,
         catalog: &Catalog,
         drafts: bool,
+        bodies: parse::Bodies,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> (Vec<ParsedBriefing>, Vec<ParsedPage>) {
         let settings = keys::parse_settings(config);
@@ -89,7 +90,7 @@ impl ParsedFiles {
             briefings,
             config,
             catalog,
-            parse_briefing,
+            |file, config, catalog| parse_briefing(file, config, catalog, bodies),
             diagnostics,
             |b| drafts || !b.briefing.draft,
         );
@@ -130,8 +131,9 @@ fn parse_briefing(
     file: &SourceFile,
     config: &SiteConfig,
     catalog: &Catalog,
+    bodies: parse::Bodies,
 ) -> (Option<ParsedBriefing>, Vec<Diagnostic>, Lookups) {
-    let (parsed, diagnostics, lookups) = parse::briefing_in(file, config, catalog);
+    let (parsed, diagnostics, lookups) = parse::briefing_in(file, config, catalog, bodies);
     let hash = fingerprint(file.hash, &lookups);
     let parsed = parsed.map(|(briefing, positions)| ParsedBriefing {
         keys: BriefingKeys::of(&briefing),

@@ -251,7 +251,8 @@ impl Session {
         self.stopwatch.lap("social cards");
         // The search index, after the pages: announced like assets, so
         // open pages do not reload for it.
-        let search = render::search::files(plan, &mut self.render);
+        let search =
+            render::search::files(plan, &mut self.render).map_err(|d| Failure::Content(vec![d]))?;
         self.stopwatch.lap("search index");
         let index = search.iter().map(|(path, _)| path.clone()).collect();
         files.extend(search);
