@@ -6,12 +6,11 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::Cursor;
 use std::path::PathBuf;
 
 use brief::config::Options;
 use brief::session::Session;
-use common::{attrs, Site};
+use common::{attrs, image, Site};
 
 const BUNDLE: &str = "content/briefings/pier/index.md";
 
@@ -33,16 +32,6 @@ fn pier_briefing(body: &str) -> String {
 const BODY: &str = "The pier:\n\n![The empty pier at dawn](pier.jpg)\n\n\
     ![Arrivals by month](/img/chart.png)\n\n![The harbour](@/briefings/harbour/harbour.jpg)\n\n\
     [The report](report.pdf)\n";
-
-/// An image of `width` × `height` pixels in `format`, as its file's bytes.
-fn image(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
-    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
-    });
-    let mut bytes = Cursor::new(Vec::new());
-    pixels.write_to(&mut bytes, format).expect("encode");
-    bytes.into_inner()
-}
 
 /// Small widths keep the encoding of the variants quick.
 const SITE_YAML: &str = "title: Desk\nimages:\n  widths: [120, 240]\n";

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::io::Cursor;
-
 use brief::config::Options;
 use brief::session::Session;
 use common::{snapshot, Site};
@@ -45,17 +43,6 @@ tlhIngan Hol Dajatlh'a'
 [^count]: Counted by the harbour office on 3 May.
 "#;
 
-fn photo() -> Vec<u8> {
-    let pixels = image::RgbImage::from_fn(60, 40, |x, y| {
-        image::Rgb([(x * 4) as u8, (y * 6) as u8, ((x + y) * 2) as u8])
-    });
-    let mut bytes = Cursor::new(Vec::new());
-    pixels
-        .write_to(&mut bytes, image::ImageFormat::Jpeg)
-        .expect("encode");
-    bytes.into_inner()
-}
-
 fn site(site_yaml: &str) -> Site {
     let site = Site::with(&[
         ("site.yaml", site_yaml),
@@ -72,7 +59,10 @@ fn site(site_yaml: &str) -> Site {
             "nebenzia:\n  name: Vassily Nebenzia\n",
         ),
     ]);
-    site.write_bytes("content/briefings/pier/pier.jpg", &photo());
+    site.write_bytes(
+        "content/briefings/pier/pier.jpg",
+        &common::image(60, 40, image::ImageFormat::Jpeg),
+    );
     site
 }
 

@@ -711,3 +711,14 @@ impl Drop for Driver {
         let _ = self.child.wait();
     }
 }
+
+/// An image of `width` × `height` pixels in `format`, as its file's bytes:
+/// a gradient, so no two rows are alike.
+pub fn image(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    pixels.write_to(&mut bytes, format).expect("encode");
+    bytes.into_inner()
+}
