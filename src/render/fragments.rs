@@ -17,11 +17,16 @@
 //! into a Tera value once for both its cards, and no card is held longer.
 //! The source cards inside them are made first, once per source of the
 //! briefing, and given to the claim card as `source_cards`.
+//!
+//! A briefing's body that a one-off build did not keep is rendered for its
+//! page and then handed to the search index, which reads its words (see
+//! [`HandedBodies`]), rather than rendered a second time for the index.
 
 use std::collections::hash_map::Entry;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tera::Context;
 
 use super::reuse::{self, Scratch};
@@ -131,6 +136,115 @@ impl Fragments<'static> {
     };
 }
 
+/// Bodies of briefings rendered for their pages, on their way to the
+/// search index, which reads the words of every body in site order on a
+/// thread of its own beside the pages.
+///
+/// In a one-off build a body is not kept (see [`BodyHtml::InFile`]): the
+/// index rendered each body again from its file, some 3% of a build's
+/// instructions. Now the pages say which bodies they will hand on
+/// ([`HandedBodies::expect`]); the index takes each as it comes, waiting
+/// for it when it is not there yet, and renders a body itself only when
+/// none will come. The pages are rendered in site order (see
+/// [`Plan::render_units`]) and the index reads a body far faster than the
+/// pages render one, so few bodies wait here at a time.
+#[derive(Default)]
+pub(super) struct HandedBodies {
+    state: Mutex<Handing>,
+    handed_on: Condvar,
+}
+
+#[derive(Default)]
+struct Handing {
+    /// The briefings whose bodies the pages have yet to hand on.
+    expected: FxHashSet<usize>,
+    /// Bodies handed on and not yet taken, by briefing.
+    waiting: FxHashMap<usize, String>,
+    /// Nothing more will be handed on, or taken: set when the pages are
+    /// done, and when the index is (even by an error or a panic).
+    pages_done: bool,
+    index_done: bool,
+}
+
+impl HandedBodies {
+    fn lock(&self) -> MutexGuard<'_, Handing> {
+        // A thread that panicked holding the lock left the maps whole
+        // (each change is one insert or remove), so they can be used.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The pages about to be rendered will hand on the bodies of these
+    /// briefings.
+    pub(super) fn expect(&self, briefings: impl IntoIterator<Item = usize>) {
+        let mut state = self.lock();
+        *state = Handing::default();
+        state.expected.extend(briefings);
+    }
+
+    /// Hands on briefing `b`'s body as its page printed it, or `None` when
+    /// it could not be rendered: the index then renders it itself, and
+    /// meets the same error.
+    pub(super) fn hand_on(&self, b: usize, body: Option<String>) {
+        let mut state = self.lock();
+        if !state.expected.remove(&b) || state.index_done {
+            return;
+        }
+        if let Some(body) = body {
+            state.waiting.insert(b, body);
+        }
+        drop(state);
+        self.handed_on.notify_all();
+    }
+
+    /// Briefing `b`'s body as its page printed it, waiting for it while
+    /// the pages are yet to hand it on; `None` when they will not.
+    pub(super) fn take(&self, b: usize) -> Option<String> {
+        let mut state = self.lock();
+        loop {
+            if let Some(body) = state.waiting.remove(&b) {
+                return Some(body);
+            }
+            if state.pages_done || !state.expected.contains(&b) {
+                return None;
+            }
+            state = self
+                .handed_on
+                .wait(state)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// The pages are done: whatever they did not hand on will not come.
+    pub(super) fn pages_done(&self) {
+        let mut state = self.lock();
+        state.pages_done = true;
+        state.expected.clear();
+        drop(state);
+        self.handed_on.notify_all();
+    }
+
+    /// The index is done: bodies handed on from now are dropped, and
+    /// those not taken are let go of.
+    pub(super) fn index_done(&self) {
+        let mut state = self.lock();
+        state.index_done = true;
+        state.waiting = FxHashMap::default();
+    }
+}
+
+/// Calls `done` when dropped: on the way out of a scope, whether by a
+/// return, an error or a panic, so that a thread waiting on the other
+/// side of a [`HandedBodies`] is never left waiting.
+pub(super) struct OnExit<F: FnMut()>(pub F);
+
+impl<F: FnMut()> Drop for OnExit<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
 impl Plan<'_> {
     /// The body the briefing page among `jobs` prints, as HTML; `None`
     /// when none of them is a briefing's page.
@@ -140,6 +254,21 @@ impl Plan<'_> {
             _ => None,
         })?;
         Some(self.body_html(b, Output::Page))
+    }
+
+    /// Whether briefing `b`'s body is left in its file, to be rendered
+    /// again for its page: then its page hands it on to the search index.
+    pub(super) fn body_in_file(&self, b: usize) -> bool {
+        matches!(self.site.briefings[b].body.html, BodyHtml::InFile { .. })
+    }
+
+    /// Briefing `b`'s body for the search index: as its page printed it
+    /// when the page hands it on, or else as `body_html` makes it.
+    pub(super) fn body_for_index(&self, b: usize) -> Result<String, Diagnostic> {
+        match self.handed.take(b) {
+            Some(body) => Ok(body),
+            None => self.body_html(b, Output::Search),
+        }
     }
 
     /// Briefing `b`'s body as `output` wants it: unpacked when it was kept
@@ -370,6 +499,51 @@ impl Plan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_handed_on_is_taken_once_and_one_not_coming_is_not_waited_for() {
+        let handed = HandedBodies::default();
+        handed.expect([1, 2]);
+        assert_eq!(handed.take(3), None, "briefing 3's page hands nothing on");
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                handed.hand_on(1, Some("<p>one</p>".into()));
+                handed.hand_on(2, None);
+            });
+            assert_eq!(handed.take(1).as_deref(), Some("<p>one</p>"));
+            assert_eq!(
+                handed.take(2),
+                None,
+                "a body that failed is rendered by the index"
+            );
+        });
+        assert_eq!(handed.take(1), None, "taken already");
+    }
+
+    #[test]
+    fn the_index_is_let_go_when_the_pages_stop_short() {
+        let handed = HandedBodies::default();
+        handed.expect([5]);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                let _done = OnExit(|| handed.pages_done());
+                // The pages end (here by an early return) without briefing 5.
+            });
+            assert_eq!(handed.take(5), None);
+        });
+    }
+
+    #[test]
+    fn bodies_handed_on_once_the_index_is_done_are_dropped() {
+        let handed = HandedBodies::default();
+        handed.expect([1, 2]);
+        handed.hand_on(1, Some("kept".into()));
+        handed.index_done();
+        handed.hand_on(2, Some("dropped".into()));
+        assert!(handed.lock().waiting.is_empty());
+    }
 
     #[test]
     fn packed_rows_give_back_each_row_as_it_was_made() {

@@ -21,6 +21,7 @@ pub(crate) mod views;
 
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -286,6 +287,8 @@ pub struct Plan<'a> {
     /// For a site in several languages, every language's pages and the
     /// index of this plan's language among them.
     pub translations: Option<(Arc<translations::Translations>, usize)>,
+    /// Bodies its briefing pages hand on to the search index.
+    handed: fragments::HandedBodies,
 }
 
 /// Plans every page, reusing the views of briefings whose signature has not
@@ -435,6 +438,7 @@ impl<'a> Plan<'a> {
             claim_templates: claim_templates.finish(),
             layout: 0,
             translations: None,
+            handed: fragments::HandedBodies::default(),
         }
     }
 
@@ -631,6 +635,11 @@ impl<'a> Plan<'a> {
     /// waiting on its own parallel parts takes on pages meanwhile, and its
     /// one-thread rest then ran alone at the end (a 10,000 build was 2.5 s
     /// slower so).
+    ///
+    /// The briefing pages rendered beside `alongside` hand the bodies they
+    /// render on to it, for the search index (see
+    /// [`fragments::HandedBodies`]): `alongside` is to make the index,
+    /// which takes them, or the bodies wait until it is done.
     pub fn render_each<T: Send, R: Send>(
         &self,
         templates: &Templates,
@@ -654,11 +663,24 @@ impl<'a> Plan<'a> {
         let (rest, beside) = match alongside {
             None => (render_others(), None),
             Some(alongside) => std::thread::scope(|scope| {
-                let beside = scope.spawn(|| match one_thread() {
-                    Some(pool) => pool.install(alongside),
-                    None => alongside(),
+                // The search index beside the pages takes the bodies the
+                // briefing pages render, where it would render them again.
+                self.handed
+                    .expect(others.iter().filter_map(|&i| match pages[i].job {
+                        Job::Briefing(b) if self.body_in_file(b) => Some(b),
+                        _ => None,
+                    }));
+                let beside = scope.spawn(|| {
+                    let _done = fragments::OnExit(|| self.handed.index_done());
+                    match one_thread() {
+                        Some(pool) => pool.install(alongside),
+                        None => alongside(),
+                    }
                 });
-                let rest = render_others();
+                let rest = {
+                    let _done = fragments::OnExit(|| self.handed.pages_done());
+                    render_others()
+                };
                 let beside = beside
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -696,8 +718,18 @@ impl<'a> Plan<'a> {
         // page it made with each template, to make the next one's in a
         // buffer of about its size rather than one grown by doubling (and
         // copied each time).
-        self.units(pages, indices)
-            .par_iter()
+        // Units go to the threads in order, each thread taking the next
+        // when it is free, rather than split into halves: the pages then
+        // move through the site in order, and the search index beside
+        // them, which reads the bodies of briefings in that order as their
+        // pages hand them on (see [`fragments::HandedBodies`]), finds each
+        // soon after it is made. A unit is one briefing's pages at most,
+        // so the threads still finish together.
+        let units = self.units(pages, indices);
+        let next = AtomicUsize::new(0);
+        let threads = rayon::current_num_threads().clamp(1, units.len().max(1));
+        (0..threads)
+            .into_par_iter()
             .map_init(
                 || {
                     let contexts: FxHashMap<&str, (Context, Held)> = FxHashMap::default();
@@ -707,13 +739,13 @@ impl<'a> Plan<'a> {
                         FxHashMap::default(),
                     )
                 },
-                |(contexts, for_cards, sizes), unit| {
-                    let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
-                    let cards = self.cards(templates, for_cards, &jobs);
-                    let body = self.body(&jobs);
-                    unit.iter()
-                        .enumerate()
-                        .map(|(k, &i)| {
+                |(contexts, for_cards, sizes), _| {
+                    let mut made = Vec::new();
+                    while let Some(unit) = units.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let jobs: Vec<Job> = unit.iter().map(|&i| pages[i].job).collect();
+                        let cards = self.cards(templates, for_cards, &jobs);
+                        let body = self.body(&jobs);
+                        made.extend(unit.iter().enumerate().map(|(k, &i)| {
                             let page = pages[i];
                             let cards = match &cards {
                                 Ok(cards) => &cards[k],
@@ -742,8 +774,15 @@ impl<'a> Plan<'a> {
                                 })
                                 .map_err(|err| Box::new(templates.error(&err, template)));
                             (i, result)
-                        })
-                        .collect()
+                        }));
+                        if let Some(b) = jobs.iter().find_map(|job| match *job {
+                            Job::Briefing(b) => Some(b),
+                            _ => None,
+                        }) {
+                            self.handed.hand_on(b, body.and_then(Result::ok));
+                        }
+                    }
+                    made
                 },
             )
             .collect()

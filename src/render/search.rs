@@ -29,7 +29,6 @@ use unicode_normalization::UnicodeNormalization;
 use super::views::BriefingViews;
 use super::{OutputFile, Plan};
 use crate::diagnostic::{Diagnostic, Position};
-use crate::parse::markdown::Output;
 use crate::BuildMode;
 
 /// The index format's version, in `meta.json`; a change that old readers
@@ -641,7 +640,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Result<To
     let title_and_tags = strong.clone();
     let mut weak = Vec::new();
     local.add(summary.summary(), &mut weak);
-    local.add(&html_text(&plan.body_html(b, Output::Search)?), &mut weak);
+    local.add(&html_text(&plan.body_for_index(b)?), &mut weak);
     if let Some(event) = &briefing.event {
         local.add(event, &mut weak);
     }
@@ -1399,7 +1398,7 @@ mod tests {
 
     #[test]
     fn a_body_rendered_for_the_index_has_the_words_of_its_page() {
-        use crate::parse::markdown::{render_for, tests::pier, tests::VARIED, Placement};
+        use crate::parse::markdown::{render_for, tests::pier, tests::VARIED, Output, Placement};
         use crate::parse::refs::{Owner, Refs};
         let (catalog, mut config) = (pier(), crate::config::SiteConfig::default());
         for safe in [false, true] {

@@ -645,6 +645,62 @@ See [the report](https://example.org/report) and [the claim](#claim-cost).
     }
 
     #[test]
+    fn the_search_index_reads_each_body_as_its_page_printed_it_not_its_file_again() {
+        use std::sync::{Condvar, Mutex};
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "site.yaml", "title: The Desk\n");
+        let text = briefing("The ferry") + "\nThe thermocline report.\n";
+        write(root, "content/briefings/ferry.md", &text);
+        let mut once = Session::new(Options::new(root));
+        let (compiled, _) = once.compile_all(None, BuildMode::OneOff).unwrap();
+        let mut cache = render::Cache::new(BuildMode::OneOff);
+        let mut plan = render::plan(&compiled.site, &compiled.templates, &mut cache, 0);
+        plan.add_claim_pages();
+        let pages: Vec<&PlannedPage> = plan.pages.iter().collect();
+
+        // The writer saves as soon as the briefing's page is written, and
+        // the index starts only then: were it to read the body from the
+        // file again, it would find the file changed and stop the build.
+        let saved = (Mutex::new(false), Condvar::new());
+        let put = |(path, bytes): render::OutputFile| {
+            if path == Path::new("briefings/ferry/index.html") {
+                write(root, "content/briefings/ferry.md", &briefing("Rewritten"));
+                *saved.0.lock().unwrap() = true;
+                saved.1.notify_all();
+            }
+            (path, bytes)
+        };
+        let index = || {
+            let done = saved.0.lock().unwrap();
+            let _done = saved
+                .1
+                .wait_timeout_while(done, Duration::from_secs(60), |done| !*done)
+                .unwrap();
+            render::search::files(&plan, &mut cache)
+        };
+        let (made, index) = plan
+            .render_each(&compiled.templates, &pages, put, Some(index))
+            .expect("the pages render");
+        let index = index
+            .unwrap()
+            .expect("the index is made from the bodies handed on");
+
+        let page = made
+            .iter()
+            .find(|(path, _)| path == Path::new("briefings/ferry/index.html"))
+            .expect("the briefing's page");
+        assert!(String::from_utf8_lossy(&page.1).contains("thermocline report"));
+        let shards: String = index
+            .iter()
+            .filter(|(path, _)| path.starts_with("search/terms"))
+            .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+            .collect();
+        assert!(shards.contains("\"thermocline\""), "{shards}");
+    }
+
+    #[test]
     fn a_one_off_build_lets_go_of_what_only_the_checks_read_in_every_language() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
