@@ -385,6 +385,10 @@ fn render_planned<T: Send>(
     // The data files and the search index are made beside the pages (see
     // `Plan::render_each`), and timed with them.
     let alongside = || {
+        // The index first: it reads each briefing's body as the pages hand
+        // it on, in site order, from the first page made; made after the
+        // data files, it left the bodies handed on meanwhile waiting.
+        let index = render::search::put_files(plan, cache, &put);
         // Thousands of feeds, and a few large data files, made as they are
         // written. Beside the pages they go one at a time, in the pool of
         // one thread that `render_each` gives them: a file's wait on the
@@ -396,7 +400,6 @@ fn render_planned<T: Send>(
             .map(|file| stream(&file.path, file))
             .collect();
         cache.remember_data(made);
-        let index = render::search::put_files(plan, cache, &put);
         (data, index)
     };
     let (mut done, beside) = plan.render_each(&compiled.templates, &all, &put, Some(alongside))?;
