@@ -326,7 +326,9 @@ fn fill(template: &str, args: &[(&str, String)]) -> String {
     let Some(first) = first else {
         return template.to_owned();
     };
-    let mut out = String::with_capacity(template.len() + 16);
+    // Room for every value, as most strings with placeholders use each once.
+    let mut out =
+        String::with_capacity(template.len() + args.iter().map(|(_, v)| v.len()).sum::<usize>());
     out.push_str(&template[..first]);
     let mut rest = &template[first..];
     while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
