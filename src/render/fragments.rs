@@ -246,14 +246,14 @@ impl<F: FnMut()> Drop for OnExit<F> {
 }
 
 impl Plan<'_> {
-    /// The body the briefing page among `jobs` prints, as HTML; `None`
-    /// when none of them is a briefing's page.
-    pub(super) fn body(&self, jobs: &[Job]) -> Option<Result<String, Diagnostic>> {
+    /// The briefing whose page is among `jobs`, with the body that page
+    /// prints, as HTML; `None` when none of them is a briefing's page.
+    pub(super) fn body(&self, jobs: &[Job]) -> Option<(usize, Result<String, Diagnostic>)> {
         let b = jobs.iter().find_map(|job| match *job {
             Job::Briefing(b) => Some(b),
             _ => None,
         })?;
-        Some(self.body_html(b, Output::Page))
+        Some((b, self.body_html(b, Output::Page)))
     }
 
     /// Whether briefing `b`'s body is left in its file, to be rendered

@@ -752,10 +752,10 @@ impl<'a> Plan<'a> {
                                 Err(d) => return (i, Err(Box::new(d.clone()))),
                             };
                             let body = match (page.job, &body) {
-                                (Job::Briefing(_), Some(Err(d))) => {
+                                (Job::Briefing(_), Some((_, Err(d)))) => {
                                     return (i, Err(Box::new(d.clone())))
                                 }
-                                (Job::Briefing(_), Some(Ok(body))) => body.as_str(),
+                                (Job::Briefing(_), Some((_, Ok(body)))) => body.as_str(),
                                 _ => "",
                             };
                             let fragments = fragments::Fragments { rows, cards, body };
@@ -775,11 +775,8 @@ impl<'a> Plan<'a> {
                                 .map_err(|err| Box::new(templates.error(&err, template)));
                             (i, result)
                         }));
-                        if let Some(b) = jobs.iter().find_map(|job| match *job {
-                            Job::Briefing(b) => Some(b),
-                            _ => None,
-                        }) {
-                            self.handed.hand_on(b, body.and_then(Result::ok));
+                        if let Some((b, body)) = body {
+                            self.handed.hand_on(b, body.ok());
                         }
                     }
                     made
@@ -809,7 +806,11 @@ impl<'a> Plan<'a> {
                 &[page.job],
             )
             .expect("cards render");
-        let body = self.body(&[page.job]).transpose().expect("body renders");
+        let body = self
+            .body(&[page.job])
+            .map(|(_, body)| body)
+            .transpose()
+            .expect("body renders");
         let mut context = base.clone();
         let fragments = fragments::Fragments {
             rows: &rows,

@@ -677,10 +677,11 @@ See [the report](https://example.org/report) and [the claim](#claim-cost).
         };
         let index = || {
             let done = saved.0.lock().unwrap();
-            let _done = saved
+            let (_done, waited) = saved
                 .1
                 .wait_timeout_while(done, Duration::from_secs(60), |done| !*done)
                 .unwrap();
+            assert!(!waited.timed_out(), "the briefing's page was never put");
             render::search::files(&plan, &mut cache)
         };
         let (made, index) = plan
