@@ -360,16 +360,66 @@ pub struct Claim {
     pub date: Option<NaiveDate>,
     pub appearance: Option<String>,
     pub verdict: String,
-    pub explanation_html: Arc<str>,
-    /// The explanation as plain text, for share cards and meta
-    /// descriptions; shared with the claim's summary (see `render::views`).
-    pub explanation_text: Arc<str>,
+    pub explanation: Explanation,
     pub sources: Vec<String>,
     /// The claim as it appeared: a screenshot of the post, the photo
     /// under review.
     pub image: Rare<Figure>,
     /// Index in the briefing's `claims` list, for locating diagnostics.
     pub index: usize,
+}
+
+/// A claim's explanation: as HTML for its card, and as plain text for
+/// share cards, meta descriptions and the data files.
+#[derive(Clone, Debug, Default)]
+pub struct Explanation {
+    /// Shared with the claim's summary (see `render::views`).
+    text: Arc<str>,
+    /// `None` when the HTML is the text escaped in one paragraph, as most
+    /// explanations are: made again for the claim's one card rather than
+    /// held, for at 10,000 briefings those copies were some 19 MB held
+    /// through the build.
+    html: Option<Arc<str>>,
+}
+
+impl Explanation {
+    /// An explanation rendered as `html`, whose words are `text`.
+    pub fn new(html: String, text: String) -> Explanation {
+        let html = (paragraph_of(&text) != html).then(|| html.into());
+        Explanation {
+            text: text.into(),
+            html,
+        }
+    }
+
+    /// The explanation as plain text, on one line.
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    /// Whether it holds its HTML rather than making it from the text.
+    #[cfg(test)]
+    pub fn holds_html(&self) -> bool {
+        self.html.is_some()
+    }
+
+    /// The explanation as HTML.
+    pub fn html(&self) -> std::borrow::Cow<'_, str> {
+        match &self.html {
+            Some(html) => std::borrow::Cow::Borrowed(html),
+            None => std::borrow::Cow::Owned(paragraph_of(&self.text)),
+        }
+    }
+}
+
+/// `text` escaped in one paragraph, as Markdown of plain words renders.
+fn paragraph_of(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 8);
+    html.push_str("<p>");
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, text);
+    html.push_str("</p>\n");
+    html
 }
 
 #[derive(Clone, Debug)]

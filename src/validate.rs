@@ -82,7 +82,7 @@ fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
                 "the sample claim".into(),
             ));
         }
-        if claim.explanation_text.trim() == sample::EXPLANATION {
+        if claim.explanation.text().trim() == sample::EXPLANATION {
             found.push((
                 format!("claims[{}].explanation", claim.index),
                 "the sample explanation".into(),

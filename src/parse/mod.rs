@@ -842,16 +842,16 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
         date,
         appearance,
         verdict: verdict.unwrap_or_default(),
-        explanation_html: explanation
-            .as_deref()
-            .map(|md| markdown.render(md, &sub("explanation")))
-            .unwrap_or_default()
-            .into(),
-        explanation_text: explanation
-            .as_deref()
-            .map(markdown::plain_text)
-            .unwrap_or_default()
-            .into(),
+        explanation: crate::model::Explanation::new(
+            explanation
+                .as_deref()
+                .map(|md| markdown.render(md, &sub("explanation")))
+                .unwrap_or_default(),
+            explanation
+                .as_deref()
+                .map(markdown::plain_text)
+                .unwrap_or_default(),
+        ),
         sources,
         index,
     }
@@ -1269,5 +1269,63 @@ Body ![Chart of arrivals](@/briefings/pier/pier.jpg).
             diagnostics[2].hint.as_deref(),
             Some("did you mean `report.pdf`?")
         );
+    }
+
+    /// An explanation of plain words keeps only its text and makes its
+    /// HTML again when asked; any other keeps the HTML it was rendered as.
+    /// Either way the HTML is what the Markdown renders as.
+    #[test]
+    fn an_explanation_gives_back_the_html_it_was_rendered_as() {
+        let catalog = pier();
+        let config = SiteConfig::default();
+        let explanations = [
+            (
+                "Plain words, as most are.",
+                "<p>Plain words, as most are.</p>\n",
+                "Plain words, as most are.",
+                false,
+            ),
+            (
+                "Fish & chips cost < 5 > 4, said \"Kim\" ('the mayor').",
+                "<p>Fish &amp; chips cost &lt; 5 &gt; 4, said “Kim” (‘the mayor’).</p>\n",
+                "Fish & chips cost < 5 > 4, said “Kim” (‘the mayor’).",
+                false,
+            ),
+            (
+                "Smart -- dashes... and \\*escapes\\*.",
+                "<p>Smart – dashes… and *escapes*.</p>\n",
+                "Smart – dashes… and *escapes*.",
+                false,
+            ),
+            (
+                "Two lines\n    of one paragraph.",
+                "<p>Two lines\nof one paragraph.</p>\n",
+                "Two lines of one paragraph.",
+                true,
+            ),
+            (
+                "**Bold** and a [link](https://harbour.gov/).",
+                "<p><strong>Bold</strong> and a <a href=\"https://harbour.gov/\">link</a>.</p>\n",
+                "Bold and a link.",
+                true,
+            ),
+            ("- a list", "<ul>\n<li>a list</li>\n</ul>\n", "a list", true),
+        ];
+        for (written, html, text, holds_html) in explanations {
+            let yaml = serde_json::to_string(written).unwrap();
+            let file = SourceFile::new(
+                "content/briefings/pier/index.md",
+                PIER.replace(
+                    "explanation: See ![The post](post.jpg).",
+                    &format!("explanation: {yaml}"),
+                ),
+            );
+            let (parsed, diagnostics, _) = briefing_in(&file, &config, &catalog, Bodies::Kept);
+            assert!(diagnostics.is_empty(), "{written}: {diagnostics:?}");
+            let explanation = &parsed.unwrap().0.claims[0].explanation;
+            assert_eq!(explanation.html(), html, "{written}");
+            assert_eq!(&**explanation.text(), text, "{written}");
+            assert_eq!(explanation.holds_html(), holds_html, "{written}");
+        }
     }
 }

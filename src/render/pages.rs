@@ -552,7 +552,7 @@ impl<'a> Plan<'a> {
                 view: self.site.briefings[b]
                     .claims
                     .get(c)
-                    .map_or("", |claim| &*claim.explanation_text),
+                    .map_or("", |claim| claim.explanation.text()),
             },
         }
     }

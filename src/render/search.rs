@@ -658,7 +658,7 @@ fn tokens(plan: &Plan, b: usize, views: &BriefingViews, stop: bool) -> Result<To
         local.add(claim.text(), &mut strong);
         local.add(&claim.speaker.name, &mut strong);
         let mut weak = title_and_tags.clone();
-        local.add(&html_text(claim.explanation()), &mut weak);
+        local.add(&html_text(&claim.explanation()), &mut weak);
         for text in [&claim.speaker.role, &claim.speaker.affiliation]
             .into_iter()
             .flatten()

@@ -810,7 +810,7 @@ impl Plan<'_> {
                 appearance: claim.appearance.as_deref(),
                 speaker: &view.speaker.id,
                 verdict: &view.verdict.id,
-                explanation: &claim.explanation_text,
+                explanation: claim.explanation.text(),
                 sources: view.sources.iter().map(|s| key(&s.anchor)).collect(),
                 briefing: &site.briefings[b].slug,
                 image: view

@@ -557,8 +557,8 @@ impl ClaimView {
     }
 
     /// The explanation, as HTML.
-    pub fn explanation(&self) -> &str {
-        &self.claim().explanation_html
+    pub fn explanation(&self) -> std::borrow::Cow<'_, str> {
+        self.claim().explanation.html()
     }
 
     /// "Verdict: False. " and the explanation as plain text, for share
@@ -566,7 +566,7 @@ impl ClaimView {
     pub fn summary(&self) -> ClaimSummary {
         ClaimSummary {
             verdict: self.verdict.clone(),
-            explanation: self.claim().explanation_text.clone(),
+            explanation: self.claim().explanation.text().clone(),
             sentence: self.sentence.clone(),
         }
     }
@@ -602,7 +602,7 @@ impl Serialize for ClaimView {
         card.serialize_field("appearance", &claim.appearance)?;
         card.serialize_field("speaker", &self.speaker)?;
         card.serialize_field("verdict", &self.verdict)?;
-        card.serialize_field("explanation", &claim.explanation_html)?;
+        card.serialize_field("explanation", &claim.explanation.html())?;
         card.serialize_field("summary", &self.summary())?;
         card.serialize_field("page_url", &self.page_url())?;
         card.serialize_field("sources", &self.sources)?;
