@@ -314,7 +314,7 @@ pub(crate) fn resolve(
                 }
                 Some(_) => {}
                 None => {
-                    speakers.insert(id.clone(), speaker.clone());
+                    speakers.insert(id.to_owned(), speaker.clone());
                 }
             }
         }

@@ -657,7 +657,10 @@ fn references(site: &Site, flagged: &[usize], out: &mut Vec<Diagnostic>) {
                     "speaker",
                     &claim.speaker,
                     declared,
-                    briefing.speakers.keys().chain(site.site_speakers.keys()),
+                    briefing
+                        .speakers
+                        .keys()
+                        .chain(site.site_speakers.keys().map(String::as_str)),
                 ));
             }
             for (i, id) in unknown_sources(site, b, claim) {
@@ -672,7 +675,10 @@ fn references(site: &Site, flagged: &[usize], out: &mut Vec<Diagnostic>) {
                     "source",
                     id,
                     declared,
-                    briefing.sources.keys().chain(site.site_sources.keys()),
+                    briefing
+                        .sources
+                        .keys()
+                        .chain(site.site_sources.keys().map(String::as_str)),
                 ));
             }
         }
@@ -713,7 +719,7 @@ fn unknown<'k>(
     kind: &str,
     id: &str,
     declared: Option<&Origin>,
-    known: impl Iterator<Item = &'k String>,
+    known: impl Iterator<Item = &'k str>,
 ) -> Diagnostic {
     let site_file = format!("content/{kind}s.yaml");
     match declared {
@@ -745,7 +751,7 @@ fn uncited_sources(
     out: &mut Vec<Diagnostic>,
 ) {
     for (id, source) in &briefing.sources {
-        if !cited.contains(id.as_str()) {
+        if !cited.contains(id) {
             out.push(
                 Diagnostic::warning(
                     &briefing.file,
@@ -796,7 +802,7 @@ fn speakers_across_briefings(site: &Site, out: &mut Vec<Diagnostic>) {
             if site.site_speakers.contains_key(id) || speaker.name.is_empty() {
                 continue;
             }
-            match first.get(id.as_str()) {
+            match first.get(id) {
                 Some(other) if other.name != speaker.name => {
                     out.push(speaker_conflict(site, id, speaker, other))
                 }
@@ -1105,15 +1111,19 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// A hint that suggests the closest known id, then lists what is known.
-fn known_hint<'a>(base: &str, wanted: &str, known: impl Iterator<Item = &'a String>) -> String {
-    let mut known: Vec<&String> = known.collect();
+fn known_hint<'a, K: AsRef<str> + ?Sized + 'a>(
+    base: &str,
+    wanted: &str,
+    known: impl Iterator<Item = &'a K>,
+) -> String {
+    let mut known: Vec<&str> = known.map(AsRef::as_ref).collect();
     known.sort();
     known.dedup();
     if known.is_empty() {
         return format!("{base}; none are defined yet");
     }
-    let closest = diagnostic::closest(wanted, known.iter().map(|k| k.as_str()));
-    let list: Vec<&str> = known.iter().take(12).map(|s| s.as_str()).collect();
+    let closest = diagnostic::closest(wanted, known.iter().copied());
+    let list: Vec<&str> = known.iter().take(12).copied().collect();
     let more = if known.len() > 12 { ", ..." } else { "" };
     match closest {
         Some(k) => format!(

@@ -25,8 +25,8 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::load::SourceFile;
 use crate::media::{Catalog, Picture};
 use crate::model::{
-    Attachment, Author, Body, BodyHtml, Briefing, Claim, Correction, Figure, Link, Origin, Page,
-    Source, Speaker,
+    Attachment, Author, Body, BodyHtml, Briefing, ById, Claim, Correction, Figure, Link, Origin,
+    Page, Source, Speaker,
 };
 use markdown::{Output, Placement};
 use refs::{Lookups, Owner, Problem, Refs, Resolved, Use};
@@ -672,11 +672,11 @@ fn briefing_with(
         .and_then(|image| f.figure(image.into(), "image"));
     let speakers = raw
         .speakers
-        .map(|map| speakers(map, "speakers", path, &mut f))
+        .map(|map| ById::of(speakers(map, "speakers", path, &mut f)))
         .unwrap_or_default();
     let sources = raw
         .sources
-        .map(|map| sources(map, "sources", path, &mut f))
+        .map(|map| ById::of(sources(map, "sources", path, &mut f)))
         .unwrap_or_default();
 
     let mut markdown = FieldMarkdown {
@@ -742,12 +742,10 @@ fn briefing_with(
 /// The briefing with its lists' spare room given back. Every briefing is
 /// held for the whole build, and the room its lists grew into while being
 /// filled is not small: collected in place of the raw claims they are made
-/// from, the claims kept room for twice as many, and the sources map grows
-/// by doubling (about 4 KB a briefing in all).
+/// from, the claims kept room for twice as many. (The speakers and sources
+/// are collected at their size, see [`ById::of`].)
 fn fitted(mut briefing: Briefing) -> Briefing {
     briefing.claims.shrink_to_fit();
-    briefing.speakers.shrink_to_fit();
-    briefing.sources.shrink_to_fit();
     briefing.corrections.shrink_to_fit();
     briefing.body.links.shrink_to_fit();
     briefing.body.heading_ids.shrink_to_fit();
