@@ -618,25 +618,13 @@ impl<T: HasId> ById<T> {
         self.0.iter()
     }
 
-    pub fn values_mut(&mut self) -> std::slice::IterMut<'_, T> {
-        self.0.iter_mut()
-    }
-
     /// Each entry with its id, in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &T)> + ExactSizeIterator {
-        self.0.iter().map(|entry| (entry.id(), entry))
-    }
-
-    pub fn get_index(&self, i: usize) -> Option<(&str, &T)> {
-        self.0.get(i).map(|entry| (entry.id(), entry))
+        self.into_iter()
     }
 
     pub fn len(&self) -> usize {
         self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 
@@ -664,12 +652,6 @@ impl<'a, T: HasId> IntoIterator for &'a ById<T> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|entry| (entry.id(), entry))
-    }
-}
-
-impl<T: HasId> FromIterator<(String, T)> for ById<T> {
-    fn from_iter<I: IntoIterator<Item = (String, T)>>(entries: I) -> ById<T> {
-        ById(entries.into_iter().map(|(_, entry)| entry).collect())
     }
 }
 
