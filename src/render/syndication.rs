@@ -7,9 +7,9 @@
 //! of the site, and most saves leave it alone.
 
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
@@ -164,15 +164,21 @@ impl Plan<'_> {
         // A preview turns search engines away, so it has no sitemap to
         // send them to.
         if !site.config.preview {
-            let urls = self.sitemap_urls();
-            let alternates: Vec<_> = urls
-                .iter()
-                .map(|(url, _)| self.translations_of(url))
-                .collect();
-            let key = fingerprint::of(&(site_hash, &urls, &alternates));
+            // Read through once for the key, and again as each file is
+            // written, rather than held: see `sitemap_urls`.
+            let mut hasher = fingerprint::hasher();
+            site_hash.hash(&mut hasher);
+            for (url, lastmod) in self.sitemap_urls() {
+                (&url, lastmod, self.translations_of(&url)).hash(&mut hasher);
+            }
+            let key = hasher.finish();
             if changed(SITEMAP, key) {
-                let urls = Arc::new((urls, alternates));
-                files.extend(sitemap(&site.config, urls, SITEMAP_URLS));
+                files.extend(sitemap(
+                    &site.config,
+                    move || self.sitemap_urls(),
+                    move |url| self.translations_of(url),
+                    SITEMAP_URLS,
+                ));
                 made.push((SITEMAP.to_owned(), key));
             }
         }
@@ -600,11 +606,36 @@ impl Plan<'_> {
     }
 
     /// Every page a search engine should know, with the day it last
-    /// changed where the content says so.
-    fn sitemap_urls(&self) -> Vec<(Cow<'_, str>, Option<NaiveDate>)> {
+    /// changed where the content says so, made as they are read: the
+    /// sitemap's files are written from it, and at 10,000 briefings a list
+    /// of its 120,000 URLs (most of them claim pages', made for it) was
+    /// some 12 MB held at the end of the build, its peak.
+    fn sitemap_urls(&self) -> impl Iterator<Item = (Cow<'_, str>, Option<NaiveDate>)> + '_ {
+        let site = self.site;
+        let newest = site.briefings.iter().map(|b| b.last_changed()).max();
+        self.pages
+            .iter()
+            .filter(|p| in_sitemap(p.job) && !matches!(p.job, Job::Claim(..)))
+            .flat_map(move |page| {
+                let claims = match page.job {
+                    Job::Briefing(b) => {
+                        let changed = Some(site.briefings[b].last_changed());
+                        let claims = self.briefings[b].claims.iter();
+                        Some(claims.map(move |claim| (Cow::Owned(claim.page_url()), changed)))
+                    }
+                    _ => None,
+                };
+                let lastmod = self.sitemap_lastmod(page.job, newest);
+                std::iter::once((Cow::Borrowed(&*page.url), lastmod))
+                    .chain(claims.into_iter().flatten())
+            })
+    }
+
+    /// The day page `job` last changed, for the sitemap; `newest` is the
+    /// site's latest change, which pages that show the whole site take.
+    fn sitemap_lastmod(&self, job: Job, newest: Option<NaiveDate>) -> Option<NaiveDate> {
         let site = self.site;
         let changed = |b: usize| site.briefings[b].last_changed();
-        let newest = site.briefings.iter().map(|b| b.last_changed()).max();
         // A list page changes with the entries it shows.
         let newest_of = |refs: Option<&Vec<crate::resolve::ClaimRef>>, page: usize| {
             let refs = refs.map_or(&[][..], Vec::as_slice);
@@ -613,56 +644,42 @@ impl Plan<'_> {
                 .map(|r| changed(r.briefing))
                 .max()
         };
-        let mut urls = Vec::new();
-        for page in self
-            .pages
-            .iter()
-            .filter(|p| in_sitemap(p.job) && !matches!(p.job, Job::Claim(..)))
-        {
-            let lastmod = match page.job {
-                Job::Briefing(b) => Some(changed(b)),
-                Job::Speaker(id, k) => newest_of(site.claims_by_speaker.get(id), k),
-                Job::Verdict(i, k) => newest_of(
-                    site.claims_by_verdict.get(&self.shared.site.verdicts[i].id),
-                    k,
-                ),
-                Job::Author(id, k) => {
-                    let all = site
-                        .briefings_by_author
-                        .get(id)
-                        .map_or(&[][..], Vec::as_slice);
-                    all[self.shown(all.len(), k)]
-                        .iter()
-                        .map(|&b| changed(b))
-                        .max()
-                }
-                Job::Tag(slug, k) => {
-                    let all = &site.tags[slug].briefings;
-                    all[self.shown(all.len(), k)]
-                        .iter()
-                        .map(|&b| changed(b))
-                        .max()
-                }
-                Job::Sources(k) => site.sources[self.shown(site.sources.len(), k)]
+        match job {
+            Job::Briefing(b) => Some(changed(b)),
+            Job::Speaker(id, k) => newest_of(site.claims_by_speaker.get(id), k),
+            Job::Verdict(i, k) => newest_of(
+                site.claims_by_verdict.get(&self.shared.site.verdicts[i].id),
+                k,
+            ),
+            Job::Author(id, k) => {
+                let all = site
+                    .briefings_by_author
+                    .get(id)
+                    .map_or(&[][..], Vec::as_slice);
+                all[self.shown(all.len(), k)]
                     .iter()
-                    .flat_map(|cited| &cited.cited_by)
-                    .map(|r| changed(r.briefing))
-                    .max(),
-                Job::Index(k) if k > 0 => site.briefings[self.shown(site.briefings.len(), k)]
-                    .iter()
-                    .map(|b| b.last_changed())
-                    .max(),
-                Job::Page(_) => None,
-                _ => newest,
-            };
-            urls.push((Cow::Borrowed(&*page.url), lastmod));
-            if let Job::Briefing(b) = page.job {
-                for claim in &self.briefings[b].claims {
-                    urls.push((Cow::Owned(claim.page_url()), Some(changed(b))));
-                }
+                    .map(|&b| changed(b))
+                    .max()
             }
+            Job::Tag(slug, k) => {
+                let all = &site.tags[slug].briefings;
+                all[self.shown(all.len(), k)]
+                    .iter()
+                    .map(|&b| changed(b))
+                    .max()
+            }
+            Job::Sources(k) => site.sources[self.shown(site.sources.len(), k)]
+                .iter()
+                .flat_map(|cited| &cited.cited_by)
+                .map(|r| changed(r.briefing))
+                .max(),
+            Job::Index(k) if k > 0 => site.briefings[self.shown(site.briefings.len(), k)]
+                .iter()
+                .map(|b| b.last_changed())
+                .max(),
+            Job::Page(_) => None,
+            _ => newest,
         }
-        urls
     }
 
     /// Every claim as data: see docs/reference/claims-json.md for the
@@ -879,45 +896,46 @@ fn write_members<T: Sync>(
     Ok(())
 }
 
-/// Every URL of the sitemap with the day it last changed, and each URL's
-/// versions in the site's other languages.
-type SitemapUrls<'a> = (
-    Vec<(Cow<'a, str>, Option<NaiveDate>)>,
-    Vec<Vec<TranslationLink>>,
-);
-
-/// `sitemap.xml` for these URLs; past 50,000 of them, an index of
-/// `sitemaps/sitemap-N.xml` files, each made only when it is written.
-fn sitemap<'a>(
+/// `sitemap.xml` for the URLs `urls` gives, each with the day it last
+/// changed, and `alternates` each URL's versions in the site's other
+/// languages; past `limit` URLs, an index of `sitemaps/sitemap-N.xml`
+/// files. The URLs are read through once here, for the index, and again
+/// as each file is written: none is held.
+fn sitemap<'a, U>(
     config: &'a SiteConfig,
-    all: Arc<SitemapUrls<'a>>,
+    urls: impl Fn() -> U + Send + Sync + Clone + 'a,
+    alternates: impl Fn(&str) -> Vec<TranslationLink> + Send + Sync + Clone + 'a,
     limit: usize,
-) -> Vec<DataFile<'a>> {
-    let shared = Arc::clone(&all);
-    let part = move |n: usize| {
-        let all = Arc::clone(&shared);
-        move || {
-            let (urls, alternates) = &*all;
-            let urls = &urls[(n * limit).min(urls.len())..((n + 1) * limit).min(urls.len())];
-            let alternates = alternates
-                .get(n * limit..)
-                .map_or(&[][..], |a| &a[..a.len().min(limit)]);
-            urlset(config, urls, alternates)
+) -> Vec<DataFile<'a>>
+where
+    U: Iterator<Item = (Cow<'a, str>, Option<NaiveDate>)>,
+{
+    let part = |n: usize| {
+        let (urls, alternates) = (urls.clone(), alternates.clone());
+        move |out: &mut dyn Write| {
+            urlset(config, urls().skip(n * limit).take(limit), &alternates, out)
         }
     };
-    let urls = &all.0;
-    if urls.len() <= limit {
-        return vec![DataFile::whole(SITEMAP, part(0))];
+    // Each part's newest day; an undated part has none (`None` sorts first).
+    let mut parts: Vec<Option<NaiveDate>> = Vec::new();
+    for (i, (_, lastmod)) in urls().enumerate() {
+        if i % limit == 0 {
+            parts.push(lastmod);
+        } else if let Some(newest) = parts.last_mut() {
+            *newest = (*newest).max(lastmod);
+        }
+    }
+    if parts.len() <= 1 {
+        return vec![DataFile::new(SITEMAP, part(0))];
     }
     let mut files = Vec::new();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (n, chunk) in urls.chunks(limit).enumerate() {
+    for (n, lastmod) in parts.into_iter().enumerate() {
         let path = sitemap_part(n + 1);
         let url = format!("{}{}", config.base_path, path.display());
-        let lastmod = chunk.iter().filter_map(|(_, d)| *d).max();
         index.push_str("  <sitemap>\n    <loc>");
         index.push_str(&xml_escape(&config.absolute(&url)));
         index.push_str("</loc>\n");
@@ -925,7 +943,7 @@ fn sitemap<'a>(
             index.push_str(&format!("    <lastmod>{}</lastmod>\n", iso(date)));
         }
         index.push_str("  </sitemap>\n");
-        files.push(DataFile::whole(path, part(n)));
+        files.push(DataFile::new(path, part(n)));
     }
     index.push_str("</sitemapindex>\n");
     let index = index.into_bytes();
@@ -949,49 +967,56 @@ fn sitemap_part(n: usize) -> PathBuf {
     PathBuf::from(format!("sitemaps/sitemap-{n}.xml"))
 }
 
-/// The URLs in sitemap form; `alternates` holds each URL's versions in the
-/// site's other languages (none for a site in one language), given as
-/// `xhtml:link` elements, the default language's also as `x-default`.
-fn urlset(
+/// The URLs in sitemap form, written to `out` a few dozen kilobytes at a
+/// time; `alternates` gives each URL's versions in the site's other
+/// languages (none for a site in one language), written as `xhtml:link`
+/// elements, the default language's also as `x-default`.
+fn urlset<'u>(
     config: &SiteConfig,
-    urls: &[(Cow<'_, str>, Option<NaiveDate>)],
-    alternates: &[Vec<TranslationLink>],
-) -> Vec<u8> {
-    let mut out = String::with_capacity(urls.len() * 96 + 128);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    urls: impl Iterator<Item = (Cow<'u, str>, Option<NaiveDate>)>,
+    alternates: impl Fn(&str) -> Vec<TranslationLink>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    const BATCH: usize = 64 * 1024;
+    let mut text = String::with_capacity(BATCH + 1024);
+    text.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if config.is_multilingual() {
-        out.push_str(
+        text.push_str(
             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
              xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
     } else {
-        out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        text.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     }
-    for (i, (url, lastmod)) in urls.iter().enumerate() {
-        out.push_str("  <url>\n    <loc>");
-        out.push_str(&xml_escape(&config.absolute(url)));
-        out.push_str("</loc>\n");
+    for (url, lastmod) in urls {
+        text.push_str("  <url>\n    <loc>");
+        text.push_str(&xml_escape(&config.absolute(&url)));
+        text.push_str("</loc>\n");
         if let Some(date) = lastmod {
-            out.push_str("    <lastmod>");
-            out.push_str(&iso(*date));
-            out.push_str("</lastmod>\n");
+            text.push_str("    <lastmod>");
+            text.push_str(&iso(date));
+            text.push_str("</lastmod>\n");
         }
-        for version in alternates.get(i).into_iter().flatten() {
+        for version in alternates(&url) {
             let href = xml_escape(&version.href);
             let lang = xml_escape(&version.lang);
-            out.push_str(&format!(
+            text.push_str(&format!(
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\"/>\n"
             ));
             if version.default {
-                out.push_str(&format!(
+                text.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>\n"
                 ));
             }
         }
-        out.push_str("  </url>\n");
+        text.push_str("  </url>\n");
+        if text.len() >= BATCH {
+            out.write_all(text.as_bytes())?;
+            text.clear();
+        }
     }
-    out.push_str("</urlset>\n");
-    out.into_bytes()
+    text.push_str("</urlset>\n");
+    out.write_all(text.as_bytes())
 }
 
 fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
@@ -1239,12 +1264,10 @@ mod tests {
             ("/d/c/", day(3)),
             ("/d/e/", None),
         ];
-        let urls = urls.map(|(url, day)| (Cow::Borrowed(url), day));
-        let all = Arc::new((urls.to_vec(), Vec::new()));
-        let files: Vec<(String, String)> = sitemap(&config, Arc::clone(&all), 2)
-            .iter()
-            .map(text)
-            .collect();
+        let urls = || urls.iter().map(|&(url, day)| (Cow::Borrowed(url), day));
+        let none = |_: &str| Vec::new();
+        let files: Vec<(String, String)> =
+            sitemap(&config, urls, none, 2).iter().map(text).collect();
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
@@ -1273,7 +1296,7 @@ mod tests {
             .contains("<loc>https://desk.example.org/d/b/?x=1&amp;y=2</loc>"));
         assert_eq!(files[3].1.matches("<url>").count(), 1);
 
-        let single = sitemap(&config, all, 5);
+        let single = sitemap(&config, urls, none, 5);
         assert_eq!(single.len(), 1);
         assert!(text(&single[0]).1.contains("<urlset"));
     }
