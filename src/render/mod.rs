@@ -19,6 +19,7 @@ pub(crate) mod templates;
 pub mod translations;
 pub(crate) mod views;
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -75,11 +76,12 @@ pub type OutputFile = (PathBuf, Vec<u8>);
 enum Job<'a> {
     Index(usize),
     Briefing(usize),
-    /// A claim's own page: briefing, claim, and the briefing's slug.
-    Claim(usize, usize, &'a str),
+    /// A claim's own page: briefing, claim, and the briefing itself, for
+    /// its slug and the claim's id, which give the page's URL.
+    Claim(usize, usize, Of<'a>),
     /// A claim's card alone, to sit in an iframe on another site; planned
     /// with the claim pages and fingerprinted with them.
-    Embed(usize, usize, &'a str),
+    Embed(usize, usize, Of<'a>),
     Speakers,
     Speaker(&'a str, usize),
     Sources(usize),
@@ -94,6 +96,32 @@ enum Job<'a> {
     NotFound,
     Search,
 }
+
+/// The briefing a claim page's job belongs to. Jobs are compared by which
+/// briefing they name, and a site holds each briefing once, so by where it
+/// is.
+#[derive(Clone, Copy)]
+struct Of<'a>(&'a crate::model::Briefing);
+
+impl PartialEq for Of<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Of<'_> {}
+
+impl std::fmt::Debug for Of<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.slug)
+    }
+}
+
+/// The template of a claim's page and of its embed, and the partials both
+/// print (a claim page's fingerprint covers them all).
+const CLAIM_TEMPLATE: &str = "claim.html";
+const EMBED_TEMPLATE: &str = "embed.html";
+const CARD_PARTIALS: &[&str] = &[fragments::CARD, fragments::SOURCE_CARD];
 
 impl Job<'_> {
     /// The page of a paginated list, from 0.
@@ -113,8 +141,8 @@ impl Job<'_> {
         match self {
             Job::Index(_) => "index.html",
             Job::Briefing(_) => "briefing.html",
-            Job::Claim(..) => "claim.html",
-            Job::Embed(..) => "embed.html",
+            Job::Claim(..) => CLAIM_TEMPLATE,
+            Job::Embed(..) => EMBED_TEMPLATE,
             Job::Speakers => "speakers.html",
             Job::Speaker(..) => "speaker.html",
             Job::Sources(_) => "sources.html",
@@ -135,7 +163,7 @@ impl Job<'_> {
     /// template.
     fn partials(self) -> &'static [&'static str] {
         match self {
-            Job::Briefing(_) | Job::Claim(..) => &[fragments::CARD, fragments::SOURCE_CARD],
+            Job::Briefing(_) | Job::Claim(..) => CARD_PARTIALS,
             Job::Speaker(..) | Job::Sources(_) | Job::Verdict(..) => &[fragments::ROW],
             _ => &[],
         }
@@ -146,22 +174,53 @@ impl Job<'_> {
 /// fingerprint.
 pub struct PlannedPage<'a> {
     job: Job<'a>,
-    // Boxed, without a String's spare room: 216,000 of them at 10,000
-    // briefings are held through the build.
-    pub url: Box<str>,
-    /// Where the URL goes on past the site's base path. The output path
+    /// Boxed, without a String's spare room; empty for a claim's page and
+    /// its embed, whose URL follows from the briefing's slug and the
+    /// claim's id and is made when asked (see [`PlannedPage::url`]).
+    url: Box<str>,
+    /// The site's base path, which every URL starts with. The output path
     /// is made from the URL when asked rather than kept beside it: at
     /// 10,000 briefings the paths of 216,000 pages were some 20 MB held
     /// through the build.
-    below_base: usize,
+    base: &'a str,
     pub fingerprint: u64,
 }
 
 impl PlannedPage<'_> {
+    /// Its URL, which says where it goes. A claim's page and its embed
+    /// make theirs when asked: held, the 200,000 of them at 10,000
+    /// briefings were some 11 MB through the build.
+    pub fn url(&self) -> Cow<'_, str> {
+        match self.job {
+            Job::Claim(_, c, Of(briefing)) | Job::Embed(_, c, Of(briefing)) => {
+                let id = briefing.claims.get(c).map_or("", |claim| claim.id.as_str());
+                let embed = if matches!(self.job, Job::Embed(..)) {
+                    "embed/"
+                } else {
+                    ""
+                };
+                Cow::Owned(
+                    [
+                        self.base,
+                        "briefings/",
+                        &briefing.slug,
+                        "/claims/",
+                        id,
+                        "/",
+                        embed,
+                    ]
+                    .concat(),
+                )
+            }
+            _ => Cow::Borrowed(&self.url),
+        }
+    }
+
     /// Its path under the output folder: its URL below the site's base
     /// path, and a URL that names a folder as that folder's `index.html`.
     pub fn path(&self) -> PathBuf {
-        let rest = &self.url[self.below_base..];
+        let url = self.url();
+        let rest = &url[self.base.len()..];
         if rest.is_empty() || rest.ends_with('/') {
             PathBuf::from([rest, "index.html"].concat())
         } else {
@@ -230,8 +289,9 @@ impl Cache {
     pub fn remember(&mut self, pages: &[&PlannedPage]) {
         for page in pages {
             match page.job {
-                Job::Claim(_, _, slug) | Job::Embed(_, _, slug) => {
-                    self.claim_pages.insert(slug.to_owned(), page.fingerprint);
+                Job::Claim(_, _, Of(briefing)) | Job::Embed(_, _, Of(briefing)) => {
+                    self.claim_pages
+                        .insert(briefing.slug.clone(), page.fingerprint);
                 }
                 _ => {
                     self.pages.insert(page.path(), page.fingerprint);
@@ -311,7 +371,7 @@ pub fn plan<'a>(
         .map(|job| plan.planned(templates, job))
         .collect();
     plan.layout = crate::fingerprint::of(&(
-        plan.pages.iter().map(|p| &p.url).collect::<Vec<_>>(),
+        plan.pages.iter().map(|p| p.url()).collect::<Vec<_>>(),
         site.briefings
             .iter()
             .map(|b| b.claims.iter().map(|c| &c.id).collect::<Vec<_>>())
@@ -413,12 +473,9 @@ impl<'a> Plan<'a> {
             }))
             .collect();
         let mut claim_templates = crate::fingerprint::hasher();
-        for name in [
-            Job::Claim(0, 0, "").template(),
-            Job::Embed(0, 0, "").template(),
-        ]
-        .into_iter()
-        .chain(Job::Claim(0, 0, "").partials().iter().copied())
+        for name in [CLAIM_TEMPLATE, EMBED_TEMPLATE]
+            .into_iter()
+            .chain(CARD_PARTIALS.iter().copied())
         {
             templates.fingerprint(name).hash(&mut claim_templates);
         }
@@ -519,7 +576,7 @@ impl<'a> Plan<'a> {
         PlannedPage {
             job,
             url: url.into_boxed_str(),
-            below_base: self.site.config.base_path.len(),
+            base: &self.site.config.base_path,
             fingerprint,
         }
     }
@@ -582,10 +639,11 @@ impl<'a> Plan<'a> {
         let briefing = &site.briefings[b];
         for c in 0..briefing.claims.len() {
             for job in [
-                Job::Claim(b, c, &briefing.slug),
-                Job::Embed(b, c, &briefing.slug),
+                Job::Claim(b, c, Of(briefing)),
+                Job::Embed(b, c, Of(briefing)),
             ] {
-                let page = self.placed(job, self.url(job), self.claim_pages[b]);
+                let page = self.placed(job, String::new(), self.claim_pages[b]);
+                debug_assert_eq!(page.url(), self.url(job), "a claim page's URL as made");
                 self.pages.push(page);
             }
         }
@@ -597,8 +655,8 @@ impl<'a> Plan<'a> {
         self.pages
             .iter()
             .filter(|p| match p.job {
-                Job::Claim(_, _, slug) | Job::Embed(_, _, slug) => {
-                    cache.claim_pages.get(slug) != Some(&p.fingerprint)
+                Job::Claim(_, _, Of(briefing)) | Job::Embed(_, _, Of(briefing)) => {
+                    cache.claim_pages.get(&briefing.slug) != Some(&p.fingerprint)
                 }
                 _ => cache.pages.get(&p.path()) != Some(&p.fingerprint),
             })
@@ -835,18 +893,19 @@ impl<'a> Plan<'a> {
         let view = self.view_with(page.job, fragments);
         let scratch = &mut held.scratch;
         reuse::set_fields(context, &view, &mut held.names, scratch).expect("page views serialise");
-        reuse::set(context, "current_url", &page.url, scratch).expect("URLs serialise");
+        let url = page.url();
+        reuse::set(context, "current_url", &*url, scratch).expect("URLs serialise");
         reuse::set(
             context,
             "translations",
-            &self.translations_of(&page.url),
+            &self.translations_of(&url),
             scratch,
         )
         .expect("translation links serialise");
         let mut meta = view.meta(
             &self.shared.site,
             &self.site.config,
-            self.site.config.absolute(&page.url),
+            self.site.config.absolute(&url),
         );
         if let Some(k) = page.job.page().filter(|&k| k > 0) {
             meta.title = self.site.config.locale.text(

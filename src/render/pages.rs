@@ -1178,8 +1178,11 @@ Second body.
         let templates = templates(&[], Default::default()).unwrap();
         let mut plan = plan(&site, &templates, &mut Cache::default(), 0);
         plan.add_claim_pages();
-        let placed: BTreeMap<&str, PathBuf> =
-            plan.pages.iter().map(|p| (&*p.url, p.path())).collect();
+        let placed: BTreeMap<String, PathBuf> = plan
+            .pages
+            .iter()
+            .map(|p| (p.url().into_owned(), p.path()))
+            .collect();
         for (url, path) in [
             ("/desk/", "index.html"),
             ("/desk/page/2/", "page/2/index.html"),

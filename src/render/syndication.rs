@@ -626,8 +626,7 @@ impl Plan<'_> {
                     _ => None,
                 };
                 let lastmod = self.sitemap_lastmod(page.job, newest);
-                std::iter::once((Cow::Borrowed(&*page.url), lastmod))
-                    .chain(claims.into_iter().flatten())
+                std::iter::once((page.url(), lastmod)).chain(claims.into_iter().flatten())
             })
     }
 

@@ -3,6 +3,7 @@
 //! files made from the site's media; and the check that none of them lands
 //! where a page or another file goes.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -130,7 +131,7 @@ fn clashes(
                 Diagnostic::error(
                     Path::new("static").join(asset),
                     Position::start(),
-                    format!("static/{} would overwrite the page {}", asset.display(), page.url),
+                    format!("static/{} would overwrite the page {}", asset.display(), page.url()),
                 )
                 .with_hint("move or rename the static file: two things cannot share one address in the built site"),
             );
@@ -141,7 +142,7 @@ fn clashes(
                     Position::start(),
                     format!(
                         "the page {} clashes with the site's own file /{}",
-                        page.url,
+                        page.url(),
                         asset.display()
                     ),
                 )
@@ -183,7 +184,7 @@ fn media_clashes(
             }
         }
     }
-    let paths: Vec<(PathBuf, &str)> = pages.iter().map(|p| (p.path(), &*p.url)).collect();
+    let paths: Vec<(PathBuf, Cow<str>)> = pages.iter().map(|p| (p.path(), p.url())).collect();
     let mut pages_at: HashMap<&Path, &str> = HashMap::new();
     for (path, url) in &paths {
         for path in path.ancestors().filter(|p| !p.as_os_str().is_empty()) {

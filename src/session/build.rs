@@ -463,7 +463,7 @@ fn render_languages<T: Send>(
     let mut table = render::translations::Translations::new(languages);
     for (language, plan) in plans.iter().enumerate() {
         for page in &plan.pages {
-            table.add(language, &page.url);
+            table.add(language, &page.url());
         }
     }
     let table = std::sync::Arc::new(table);
@@ -533,7 +533,7 @@ fn language_folder_clashes(
                         crate::diagnostic::Position::start(),
                         format!(
                             "this page would be written at {}, where the pages in `{language}` go",
-                            page.url
+                            page.url()
                         ),
                     )
                     .with_hint(hint.clone()),

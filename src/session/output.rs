@@ -1,5 +1,6 @@
 //! What is on disk in the output folder, as the last build left it.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -53,12 +54,15 @@ pub(super) fn news(batch: &[&PlannedPage], changed: Vec<PathBuf>) -> Option<Writ
     if changed.is_empty() {
         return None;
     }
-    let urls: HashMap<PathBuf, &str> = batch.iter().map(|p| (p.path(), &*p.url)).collect();
+    let urls: HashMap<PathBuf, Cow<str>> = batch.iter().map(|p| (p.path(), p.url())).collect();
     let (pages, assets): (Vec<PathBuf>, Vec<PathBuf>) = changed
         .into_iter()
         .partition(|p| urls.contains_key(p.as_path()));
     Some(Written {
-        pages: pages.iter().map(|p| urls[p.as_path()].to_owned()).collect(),
+        pages: pages
+            .iter()
+            .map(|p| urls[p.as_path()].to_string())
+            .collect(),
         assets,
         removed: Vec::new(),
     })
