@@ -190,10 +190,10 @@ fn only_source(ids: &[String]) -> String {
 }
 
 fn withheld(site: &Site, source: &Source, reason: &str) -> Diagnostic {
-    let field = crate::parse::yaml::join_key(&source.origin.field, "withheld");
+    let field = crate::parse::yaml::join_key(&source.origin.field(&source.id), "withheld");
     Diagnostic::note(
         &*source.origin.file,
-        site.position_of(&source.origin, "withheld"),
+        site.position_of(&source.origin, &source.id, "withheld"),
         format!(
             "source `{}` is withheld: {}",
             source.id,
@@ -230,10 +230,10 @@ fn dated_after(
                 .join(", ")
         ),
     };
-    let field = crate::parse::yaml::join_key(&source.origin.field, "date");
+    let field = crate::parse::yaml::join_key(&source.origin.field(&source.id), "date");
     Diagnostic::note(
         &*source.origin.file,
-        site.position_of(&source.origin, "date"),
+        site.position_of(&source.origin, &source.id, "date"),
         format!("source `{}` is dated {date}, {when}", source.id),
     )
     .with_field(field)

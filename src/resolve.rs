@@ -139,16 +139,17 @@ impl Site {
         self.briefing_files[b].positions.locate(field)
     }
 
-    /// Where the entry `origin` names (a speaker, a source) is written.
-    pub fn position(&self, origin: &Origin) -> Position {
+    /// Where the entry `id` that `origin` places (a speaker, a source) is
+    /// written.
+    pub fn position(&self, origin: &Origin, id: &str) -> Position {
         self.positions(&origin.file)
-            .map_or_else(Position::start, |spans| spans.locate(&origin.field))
+            .map_or_else(Position::start, |spans| spans.locate(&origin.field(id)))
     }
 
-    /// Where a field of the entry `origin` names, such as its `name`, is
-    /// written.
-    pub fn position_of(&self, origin: &Origin, sub: &str) -> Position {
-        let field = crate::parse::yaml::join_key(&origin.field, sub);
+    /// Where a field of the entry `id` that `origin` places, such as its
+    /// `name`, is written.
+    pub fn position_of(&self, origin: &Origin, id: &str, sub: &str) -> Position {
+        let field = crate::parse::yaml::join_key(&origin.field(id), sub);
         self.positions(&origin.file)
             .map_or_else(Position::start, |spans| spans.locate(&field))
     }

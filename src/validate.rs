@@ -64,14 +64,17 @@ fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
             && speaker.role.as_deref() == Some(sample::SPEAKER_ROLE)
         {
             found.push((
-                speaker.origin.field.clone(),
+                speaker.origin.field(&speaker.id).clone(),
                 format!("the sample speaker `{}`", sample::SPEAKER),
             ));
         }
     }
     for (id, title) in sample::SOURCES {
         if briefing.sources.get(id).is_some_and(|s| &*s.title == title) {
-            let field = briefing.sources[id].origin.field.clone();
+            let field = briefing.sources[id]
+                .origin
+                .field(&briefing.sources[id].id)
+                .clone();
             found.push((field, format!("the sample source `{id}`")));
         }
     }
@@ -224,8 +227,8 @@ fn source_addresses(
         if let Some(domain) = placeholder_host(url) {
             out.push(placeholder(
                 &source.origin.file,
-                site.position_of(&source.origin, sub),
-                crate::parse::yaml::join_key(&source.origin.field, sub),
+                site.position_of(&source.origin, &source.id, sub),
+                crate::parse::yaml::join_key(&source.origin.field(&source.id), sub),
                 url,
                 &domain,
                 cited_by,
@@ -269,10 +272,10 @@ pub(crate) fn site_checks(site: &Site, flagged: &[usize]) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error(
                     &*author.origin.file,
-                    site.position(&author.origin),
+                    site.position(&author.origin, &author.id),
                     format!("author id `{}` cannot be used in a URL", author.id),
                 )
-                .with_field(author.origin.field.clone())
+                .with_field(author.origin.field(&author.id).clone())
                 .with_hint(format!(
                     "use letters, digits, `-` and `_` only, such as `{}`",
                     slug::slugify(&author.id)
@@ -353,10 +356,10 @@ fn speaker_id(site: &Site, speaker: &Speaker, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::error(
                 &*speaker.origin.file,
-                site.position(&speaker.origin),
+                site.position(&speaker.origin, &speaker.id),
                 format!("speaker id `{}` cannot be used in a URL", speaker.id),
             )
-            .with_field(speaker.origin.field.clone())
+            .with_field(speaker.origin.field(&speaker.id).clone())
             .with_hint(format!(
                 "use letters, digits, `-` and `_` only, such as `{}`",
                 slug::slugify(&speaker.id)
@@ -728,7 +731,7 @@ fn unknown<'k>(
                 sub,
                 format!(
                     "unknown {kind} `{id}`: it is defined in {}, and a briefing's {kind}s are known only to its own claims",
-                    place(at.site, origin)
+                    place(at.site, origin, id)
                 ),
             )
             .with_hint(format!(
@@ -755,10 +758,10 @@ fn uncited_sources(
             out.push(
                 Diagnostic::warning(
                     &briefing.file,
-                    site.position(&source.origin),
+                    site.position(&source.origin, &source.id),
                     format!("source `{id}` is not cited by any claim"),
                 )
-                .with_field(source.origin.field.clone())
+                .with_field(source.origin.field(&source.id).clone())
                 .with_hint("cite it in a claim's `sources:` list, or remove it"),
             );
         }
@@ -781,9 +784,10 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
                 out.push(conflict(
                     site,
                     &source.origin,
+                    id,
                     &format!(
                         "source id `{id}` is already defined for a different source in {}",
-                        place(site, &other.origin)
+                        place(site, &other.origin, id)
                     ),
                     "url",
                 ));
@@ -820,24 +824,26 @@ fn speaker_conflict(site: &Site, id: &str, speaker: &Speaker, other: &Speaker) -
     conflict(
         site,
         &speaker.origin,
+        id,
         &format!(
             "speaker `{id}` is `{}` here but `{}` in {}",
             speaker.name,
             other.name,
-            place(site, &other.origin)
+            place(site, &other.origin, id)
         ),
         "name",
     )
 }
 
-fn conflict(site: &Site, here: &Origin, message: &str, sub: &str) -> Diagnostic {
-    Diagnostic::error(&*here.file, site.position_of(here, sub), message)
-        .with_field(here.field.clone())
+/// A problem with the entry `id` that `here` places, at its field `sub`.
+fn conflict(site: &Site, here: &Origin, id: &str, message: &str, sub: &str) -> Diagnostic {
+    Diagnostic::error(&*here.file, site.position_of(here, id, sub), message)
+        .with_field(here.field(id))
         .with_hint("an id means one thing across the site: use the same name in both places, or give one of them a different id")
 }
 
-fn place(site: &Site, origin: &Origin) -> String {
-    let p = site.position(origin);
+fn place(site: &Site, origin: &Origin, id: &str) -> String {
+    let p = site.position(origin, id);
     format!("{}:{}:{}", origin.file.display(), p.line, p.column)
 }
 
@@ -1100,10 +1106,10 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::warning(
                     &*source.origin.file,
-                    site.position(&source.origin),
+                    site.position(&source.origin, &source.id),
                     format!("source `{id}` is not cited by any claim"),
                 )
-                .with_field(source.origin.field.clone())
+                .with_field(source.origin.field(&source.id).clone())
                 .with_hint("cite it in a claim's `sources:` list, or remove it"),
             );
         }

@@ -203,8 +203,8 @@ fn add_uses(
         let Some(url) = url else { continue };
         links.entry(url.to_string()).or_default().push(Use {
             file: source.origin.file.to_path_buf(),
-            position: site.position_of(&source.origin, field.key()),
-            field_path: crate::parse::yaml::join_key(&source.origin.field, field.key()),
+            position: site.position_of(&source.origin, &source.id, field.key()),
+            field_path: crate::parse::yaml::join_key(&source.origin.field(&source.id), field.key()),
             field,
             source: source.id.clone(),
             other: other.as_deref().map(str::to_owned),

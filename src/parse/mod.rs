@@ -895,7 +895,7 @@ fn corrections(
 
 fn speakers(
     map: UniqueMap<RawSpeaker>,
-    field: &str,
+    field: &'static str,
     path: &Path,
     f: &mut Fields,
 ) -> IndexMap<String, Speaker> {
@@ -925,7 +925,7 @@ fn speakers(
                 affiliation: raw.affiliation.map(|t| t.0),
                 origin: Origin {
                     file: defined_in.clone(),
-                    field: here,
+                    under: field,
                 },
             },
         );
@@ -935,7 +935,7 @@ fn speakers(
 
 fn sources(
     map: UniqueMap<RawSource>,
-    field: &str,
+    field: &'static str,
     path: &Path,
     f: &mut Fields,
 ) -> IndexMap<String, Source> {
@@ -980,7 +980,7 @@ fn sources(
                 excerpt: raw.excerpt.map(|t| t.0.into()),
                 origin: Origin {
                     file: defined_in.clone(),
-                    field: here,
+                    under: field,
                 },
                 hash: 0,
             }
@@ -1022,7 +1022,7 @@ pub fn site_authors(file: &SourceFile) -> (Option<SiteEntries<Author>>, Vec<Diag
 
 fn authors(
     map: UniqueMap<RawAuthor>,
-    field: &str,
+    field: &'static str,
     path: &Path,
     f: &mut Fields,
 ) -> IndexMap<String, Author> {
@@ -1051,7 +1051,7 @@ fn authors(
                 image: raw.image.map(|t| t.0),
                 origin: Origin {
                     file: defined_in.clone(),
-                    field: here,
+                    under: field,
                 },
             },
         );
@@ -1078,7 +1078,7 @@ pub fn site_sources_in(
 fn site_file<R, T>(
     file: &SourceFile,
     refs: &Refs,
-    entries: fn(UniqueMap<R>, &str, &Path, &mut Fields) -> IndexMap<String, T>,
+    entries: fn(UniqueMap<R>, &'static str, &Path, &mut Fields) -> IndexMap<String, T>,
 ) -> (Option<SiteEntries<T>>, Vec<Diagnostic>)
 where
     UniqueMap<R>: DeserializeOwned,
