@@ -283,11 +283,7 @@ impl Origin {
     /// The field path of the entry `id`, as a problem names it:
     /// `sources.census` in a briefing, `census` in `content/sources.yaml`.
     pub fn field(&self, id: &str) -> String {
-        if self.under.is_empty() {
-            id.to_owned()
-        } else {
-            [self.under, ".", id].concat()
-        }
+        crate::parse::yaml::join_key(self.under, id)
     }
 }
 
