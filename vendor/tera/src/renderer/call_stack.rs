@@ -6,7 +6,7 @@ use serde_json::{to_value, Value};
 use crate::context::{dotted_pointer, find_byte};
 use crate::errors::{Error, Result};
 use crate::renderer::for_loop::{ForLoop, ForLoopState};
-use crate::renderer::stack_frame::{FrameContext, FrameType, StackFrame, Val};
+use crate::renderer::stack_frame::{split_path, FrameContext, FrameType, StackFrame, Val};
 use crate::template::Template;
 use crate::Context;
 
@@ -27,9 +27,9 @@ impl<'a> UserContext<'a> {
         self.inner.get(key)
     }
 
-    pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let raw = &pointer[..find_byte(pointer, b'.').unwrap_or(pointer.len())];
-        let rest = &pointer[raw.len() + 1..];
+    /// The value at a dotted path, already split at its first dot into
+    /// `raw` and `rest` (patched: the caller split it for the frames).
+    pub fn find_value_in_root(&self, raw: &str, rest: &str) -> Option<&'a Value> {
         if find_byte(raw, b'~').is_some() {
             let root = raw.replace("~1", "/").replace("~0", "~");
             return self.inner.get(&root).and_then(|val| dotted_pointer(val, rest));
@@ -108,8 +108,10 @@ impl<'a> CallStack<'a> {
     }
 
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
+        // Split once for every frame (patched, see PATCHED.md).
+        let (root, tail) = split_path(key);
         for stack_frame in self.stack.iter().rev() {
-            let found = stack_frame.find_value(key);
+            let found = stack_frame.find_value(key, root, tail);
             if found.is_some() {
                 return found;
             }
@@ -122,13 +124,10 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if find_byte(key, b'.').is_some() {
-            return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
-        } else if let Some(value) = self.context.find_value(key) {
-            return Some(Cow::Borrowed(value));
+        match tail {
+            Some(tail) => self.context.find_value_in_root(root, tail).map(Cow::Borrowed),
+            None => self.context.find_value(key).map(Cow::Borrowed),
         }
-
-        None
     }
 
     /// Add an assignment value (via {% set ... %} and {% set_global ... %} )

@@ -8,9 +8,54 @@ use crate::renderer::for_loop::ForLoop;
 use crate::template::Template;
 
 pub type Val<'a> = Cow<'a, Value>;
-/// Looked up for every variable a template prints, frame by frame: std's
-/// SipHash here cost 0.6% of a build's instructions (see PATCHED.md).
-pub type FrameContext<'a> = rustc_hash::FxHashMap<&'a str, Val<'a>>;
+/// The variables a frame sets: a macro's arguments, a loop's or a
+/// template's `{% set %}`s (patched, see PATCHED.md). Looked up for every
+/// variable a template prints, frame by frame, and most frames hold none
+/// or a few: their names are walked and compared, most told apart by
+/// length alone, rather than each lookup hashing the name for every frame
+/// it passes. Setting a name already set replaces its value, as a map's
+/// insert does.
+#[derive(Debug, Default)]
+pub struct FrameContext<'a>(Vec<(&'a str, Val<'a>)>);
+
+impl<'a> FrameContext<'a> {
+    /// Room for `capacity` variables (a macro's arguments).
+    pub fn with_capacity(capacity: usize) -> Self {
+        FrameContext(Vec::with_capacity(capacity))
+    }
+
+    /// The value of `name`, if the frame sets it.
+    #[inline]
+    pub fn get(&self, name: &str) -> Option<&Val<'a>> {
+        self.0.iter().find(|(set, _)| *set == name).map(|(_, value)| value)
+    }
+
+    /// Sets `name` to `value`, replacing what it was set to.
+    pub fn insert(&mut self, name: &'a str, value: Val<'a>) {
+        match self.0.iter_mut().find(|(set, _)| *set == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &Val<'a>)> {
+        self.0.iter().map(|(name, value)| (*name, value))
+    }
+}
+
+/// `path` cut at its first dot: the name it starts with, and the rest
+/// after the dot (`None` when it has no dot).
+#[inline]
+pub fn split_path(path: &str) -> (&str, Option<&str>) {
+    match find_byte(path, b'.') {
+        Some(dot) => (&path[..dot], Some(&path[dot + 1..])),
+        None => (path, None),
+    }
+}
 
 /// Gets a value within a value by pointer, keeping lifetime
 #[inline]
@@ -105,41 +150,33 @@ impl<'a> StackFrame<'a> {
         }
     }
 
-    /// Finds a value in the stack frame.
+    /// Finds a value in the stack frame: `key`, split at its first dot
+    /// into `root` and `tail` by the caller (patched: a lookup splits the
+    /// path once for every frame it passes, where each frame searched it
+    /// for the dot again, twice).
     /// Looks first in `frame_context`, then compares to for_loop key_name and value_name.
-    pub fn find_value(&self, key: &str) -> Option<Val<'a>> {
-        self.find_value_in_frame(key).or_else(|| self.find_value_in_for_loop(key))
+    pub fn find_value(&self, key: &str, root: &str, tail: Option<&str>) -> Option<Val<'a>> {
+        self.find_value_in_frame(key, root, tail)
+            .or_else(|| self.find_value_in_for_loop(key, root, tail))
     }
 
     /// Finds a value in `frame_context`.
-    pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
-        if let Some(dot) = find_byte(key, b'.') {
-            if dot < key.len() + 1 {
-                if let Some(found_value) =
-                    self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
-                {
-                    return found_value;
-                }
-            }
-        } else if let Some(found) = self.context.get(key) {
-            return Some(found.clone());
+    fn find_value_in_frame(&self, key: &str, root: &str, tail: Option<&str>) -> Option<Val<'a>> {
+        match tail {
+            Some(tail) => self.context.get(root).and_then(|v| value_by_pointer(tail, v)),
+            None => self.context.get(key).cloned(),
         }
-
-        None
     }
+
     /// Finds a value in the `for_loop` if there is one
-    pub fn find_value_in_for_loop(&self, key: &str) -> Option<Val<'a>> {
+    fn find_value_in_for_loop(&self, key: &str, root: &str, tail: Option<&str>) -> Option<Val<'a>> {
         if let Some(ref for_loop) = self.for_loop {
             // 1st case: the variable is the key of a KeyValue for loop
             if for_loop.is_key(key) {
                 return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
             }
 
-            let (real_key, tail) = if let Some(tail_pos) = find_byte(key, b'.') {
-                (&key[..tail_pos], &key[tail_pos + 1..])
-            } else {
-                (key, "")
-            };
+            let (real_key, tail) = (root, tail.unwrap_or(""));
 
             // 2nd case: one of Tera loop built-in variable
             if real_key == "loop" {
@@ -193,8 +230,8 @@ impl<'a> StackFrame<'a> {
     pub fn context_owned(&self) -> HashMap<String, Value> {
         let mut context = HashMap::new();
 
-        for (key, val) in &self.context {
-            context.insert((*key).to_string(), val.clone().into_owned());
+        for (key, val) in self.context.iter() {
+            context.insert(key.to_string(), val.clone().into_owned());
         }
 
         context
