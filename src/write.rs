@@ -148,8 +148,9 @@ pub(crate) struct Staging {
     /// file. Their paths, a folder for nearly every page, were some 18 MB
     /// at 10,000 briefings. Two folders of one fingerprint would leave the
     /// second unmade, which a file put in it finds and mends (left out of
-    /// `print`, it makes the next `brief build` a real one).
-    folders: Mutex<HashSet<u64>>,
+    /// `print`, it makes the next `brief build` a real one). A fingerprint
+    /// is a hash already: hashed again with Fx (one multiply), not SipHash.
+    folders: Mutex<rustc_hash::FxHashSet<u64>>,
     /// The fingerprint of what has been put so far, which the output will
     /// hold once swapped in: the stamp of `brief build` needs it, and
     /// gathering it here spares a walk of the finished output (a directory
@@ -179,7 +180,7 @@ impl Staging {
             staging,
             old,
             finished: false,
-            folders: Mutex::new(HashSet::new()),
+            folders: Mutex::default(),
             print: stamp::OutputPrint::default(),
         };
         staging.put(Path::new(MARKER), MARKER_TEXT.as_bytes())?;

@@ -110,6 +110,12 @@ impl<'a> CallStack<'a> {
     pub fn lookup(&self, key: &str) -> Option<Val<'a>> {
         // Split once for every frame (patched, see PATCHED.md).
         let (root, tail) = split_path(key);
+        self.lookup_split(key, root, tail)
+    }
+
+    /// [`CallStack::lookup`] of `key` already split at its first dot into
+    /// `root` and `tail` (patched).
+    pub fn lookup_split(&self, key: &str, root: &str, tail: Option<&str>) -> Option<Val<'a>> {
         for stack_frame in self.stack.iter().rev() {
             let found = stack_frame.find_value(key, root, tail);
             if found.is_some() {

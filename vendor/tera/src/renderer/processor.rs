@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde_json::{to_string_pretty, to_value, Number, Value};
 
-use crate::context::{find_byte, ValueRender, ValueTruthy};
+use crate::context::{ValueRender, ValueTruthy};
 use crate::errors::{Error, Result};
 use crate::parser::ast::*;
 use crate::renderer::call_stack::CallStack;
@@ -72,8 +72,26 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
-    if find_byte(path, b'[').is_none() {
-        match call_stack.lookup(path) {
+    // One pass looks for a `[` and finds the first dot, which the lookup
+    // splits the path at (patched, see PATCHED.md).
+    let mut dot = None;
+    let mut indexed = false;
+    for (at, byte) in path.bytes().enumerate() {
+        match byte {
+            b'[' => {
+                indexed = true;
+                break;
+            }
+            b'.' if dot.is_none() => dot = Some(at),
+            _ => {}
+        }
+    }
+    if !indexed {
+        let (root, tail) = match dot {
+            Some(dot) => (&path[..dot], Some(&path[dot + 1..])),
+            None => (path, None),
+        };
+        match call_stack.lookup_split(path, root, tail) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(
                 "Variable `{}` not found in context while rendering '{}'",
@@ -478,11 +496,10 @@ impl<'a> Processor<'a> {
 
         let mut tester_args = vec![];
         for arg in &test.args {
-            tester_args
-                .push(self.safe_eval_expression(arg).map_err(err_wrap)?.clone().into_owned());
+            tester_args.push(self.safe_eval_expression(arg).map_err(err_wrap)?.into_owned());
         }
 
-        let found = self.lookup_ident(&test.ident).map(|found| found.clone().into_owned()).ok();
+        let found = self.lookup_ident(&test.ident).map(|found| found.into_owned()).ok();
 
         let result = tester_fn.test(found.as_ref(), &tester_args).map_err(err_wrap)?;
         if test.negated {
@@ -506,7 +523,7 @@ impl<'a> Processor<'a> {
         for (arg_name, expr) in &function_call.args {
             args.insert(
                 arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
+                self.safe_eval_expression(expr).map_err(err_wrap)?.into_owned(),
             );
         }
 
@@ -577,7 +594,7 @@ impl<'a> Processor<'a> {
         for (arg_name, expr) in &fn_call.args {
             args.insert(
                 arg_name.to_string(),
-                self.safe_eval_expression(expr).map_err(err_wrap)?.clone().into_owned(),
+                self.safe_eval_expression(expr).map_err(err_wrap)?.into_owned(),
             );
         }
 
