@@ -739,6 +739,38 @@ mod tests {
         );
     }
 
+    /// The patched tera walks a frame's few variables rather than hashing
+    /// them, and splits a path at its dot once per lookup
+    /// (vendor/tera/PATCHED.md): a name set twice holds its last value, a
+    /// loop's sets go with each turn, a macro sees its arguments and not the
+    /// caller's loop, and an inner loop's name hides an outer one's.
+    #[test]
+    fn tera_frames_find_what_they_set_last_and_the_nearest_name() {
+        let macros = concat!(
+            "{% macro pair(a, b=\"B\") %}{{ a }}{{ b }}{% set a = \"z\" %}{{ a }}",
+            "{% if x is defined %}!{% endif %}{% endmacro pair %}",
+        );
+        let page = concat!(
+            "{% import \"m.html\" as m %}",
+            "{% set v = 1 %}{% set v = 2 %}{{ v }}|",
+            "{% for x in xs %}{% set t = x.n %}{% set t = t + 10 %}{{ t }},{% endfor %}|",
+            "{% for x in xs %}{% for x in x.inner %}{{ x }}{% endfor %};{% endfor %}|",
+            "{% for x in xs %}{{ m::pair(a=x.n) }}{% endfor %}|",
+            "{{ o.p.q }}{{ xs.0.n }}",
+        );
+        let mut tera = Tera::default();
+        tera.add_raw_templates([("m.html", macros), ("p.html", page)])
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert(
+            "xs",
+            &serde_json::json!([{"n": 1, "inner": ["a", "b"]}, {"n": 2, "inner": ["c"]}]),
+        );
+        context.insert("o", &serde_json::json!({"p": {"q": "deep"}}));
+        let out = tera.render("p.html", &context).unwrap();
+        assert_eq!(out, "2|11,12,|ab;c;|1Bz2Bz|deep1");
+    }
+
     #[test]
     fn macros_are_found_through_imports_parents_and_includes_as_templates_change() {
         // Tera works out which template each namespace names when templates
