@@ -190,7 +190,7 @@ fn only_source(ids: &[String]) -> String {
 }
 
 fn withheld(site: &Site, source: &Source, reason: &str) -> Diagnostic {
-    let field = crate::parse::yaml::join_key(&source.origin.field(&source.id), "withheld");
+    let field = source.origin.field_of(&source.id, "withheld");
     Diagnostic::note(
         &*source.origin.file,
         site.position_of(&source.origin, &source.id, "withheld"),
@@ -230,7 +230,7 @@ fn dated_after(
                 .join(", ")
         ),
     };
-    let field = crate::parse::yaml::join_key(&source.origin.field(&source.id), "date");
+    let field = source.origin.field_of(&source.id, "date");
     Diagnostic::note(
         &*source.origin.file,
         site.position_of(&source.origin, &source.id, "date"),

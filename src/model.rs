@@ -285,6 +285,11 @@ impl Origin {
     pub fn field(&self, id: &str) -> String {
         crate::parse::yaml::join_key(self.under, id)
     }
+
+    /// The field path of `sub` in the entry `id`: `sources.census.url`.
+    pub fn field_of(&self, id: &str, sub: &str) -> String {
+        crate::parse::yaml::join_key(&self.field(id), sub)
+    }
 }
 
 #[derive(Clone, Debug)]

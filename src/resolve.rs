@@ -149,7 +149,7 @@ impl Site {
     /// Where a field of the entry `id` that `origin` places, such as its
     /// `name`, is written.
     pub fn position_of(&self, origin: &Origin, id: &str, sub: &str) -> Position {
-        let field = crate::parse::yaml::join_key(&origin.field(id), sub);
+        let field = origin.field_of(id, sub);
         self.positions(&origin.file)
             .map_or_else(Position::start, |spans| spans.locate(&field))
     }

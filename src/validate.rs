@@ -64,17 +64,14 @@ fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
             && speaker.role.as_deref() == Some(sample::SPEAKER_ROLE)
         {
             found.push((
-                speaker.origin.field(&speaker.id).clone(),
+                speaker.origin.field(&speaker.id),
                 format!("the sample speaker `{}`", sample::SPEAKER),
             ));
         }
     }
     for (id, title) in sample::SOURCES {
         if briefing.sources.get(id).is_some_and(|s| &*s.title == title) {
-            let field = briefing.sources[id]
-                .origin
-                .field(&briefing.sources[id].id)
-                .clone();
+            let field = briefing.sources[id].origin.field(id);
             found.push((field, format!("the sample source `{id}`")));
         }
     }
@@ -228,7 +225,7 @@ fn source_addresses(
             out.push(placeholder(
                 &source.origin.file,
                 site.position_of(&source.origin, &source.id, sub),
-                crate::parse::yaml::join_key(&source.origin.field(&source.id), sub),
+                source.origin.field_of(&source.id, sub),
                 url,
                 &domain,
                 cited_by,
@@ -275,7 +272,7 @@ pub(crate) fn site_checks(site: &Site, flagged: &[usize]) -> Vec<Diagnostic> {
                     site.position(&author.origin, &author.id),
                     format!("author id `{}` cannot be used in a URL", author.id),
                 )
-                .with_field(author.origin.field(&author.id).clone())
+                .with_field(author.origin.field(&author.id))
                 .with_hint(format!(
                     "use letters, digits, `-` and `_` only, such as `{}`",
                     slug::slugify(&author.id)
@@ -359,7 +356,7 @@ fn speaker_id(site: &Site, speaker: &Speaker, out: &mut Vec<Diagnostic>) {
                 site.position(&speaker.origin, &speaker.id),
                 format!("speaker id `{}` cannot be used in a URL", speaker.id),
             )
-            .with_field(speaker.origin.field(&speaker.id).clone())
+            .with_field(speaker.origin.field(&speaker.id))
             .with_hint(format!(
                 "use letters, digits, `-` and `_` only, such as `{}`",
                 slug::slugify(&speaker.id)
@@ -761,7 +758,7 @@ fn uncited_sources(
                     site.position(&source.origin, &source.id),
                     format!("source `{id}` is not cited by any claim"),
                 )
-                .with_field(source.origin.field(&source.id).clone())
+                .with_field(source.origin.field(&source.id))
                 .with_hint("cite it in a claim's `sources:` list, or remove it"),
             );
         }
@@ -1109,7 +1106,7 @@ fn uncited_site_sources(site: &Site, out: &mut Vec<Diagnostic>) {
                     site.position(&source.origin, &source.id),
                     format!("source `{id}` is not cited by any claim"),
                 )
-                .with_field(source.origin.field(&source.id).clone())
+                .with_field(source.origin.field(&source.id))
                 .with_hint("cite it in a claim's `sources:` list, or remove it"),
             );
         }

@@ -204,7 +204,7 @@ fn add_uses(
         links.entry(url.to_string()).or_default().push(Use {
             file: source.origin.file.to_path_buf(),
             position: site.position_of(&source.origin, &source.id, field.key()),
-            field_path: crate::parse::yaml::join_key(&source.origin.field(&source.id), field.key()),
+            field_path: source.origin.field_of(&source.id, field.key()),
             field,
             source: source.id.clone(),
             other: other.as_deref().map(str::to_owned),
