@@ -11,7 +11,7 @@ use crate::renderer::call_stack::CallStack;
 use crate::renderer::for_loop::ForLoop;
 use crate::renderer::macros::lookup_macro;
 use crate::renderer::square_brackets::pull_out_square_bracket;
-use crate::renderer::stack_frame::{FrameContext, FrameType, Val};
+use crate::renderer::stack_frame::{split_at_dot, FrameContext, FrameType, Val};
 use crate::template::Template;
 use crate::tera::Tera;
 use crate::utils::render_to_string;
@@ -87,10 +87,7 @@ fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
         }
     }
     if !indexed {
-        let (root, tail) = match dot {
-            Some(dot) => (&path[..dot], Some(&path[dot + 1..])),
-            None => (path, None),
-        };
+        let (root, tail) = split_at_dot(path, dot);
         match call_stack.lookup_split(path, root, tail) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(

@@ -51,7 +51,13 @@ impl<'a> FrameContext<'a> {
 /// after the dot (`None` when it has no dot).
 #[inline]
 pub fn split_path(path: &str) -> (&str, Option<&str>) {
-    match find_byte(path, b'.') {
+    split_at_dot(path, find_byte(path, b'.'))
+}
+
+/// `path` cut at `dot`, the position of its first dot when it has one.
+#[inline]
+pub fn split_at_dot(path: &str, dot: Option<usize>) -> (&str, Option<&str>) {
+    match dot {
         Some(dot) => (&path[..dot], Some(&path[dot + 1..])),
         None => (path, None),
     }
