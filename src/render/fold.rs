@@ -17,10 +17,15 @@
 //! there), in arithmetic or joined with `~` (which escapes its result
 //! only when a call is part of it) is left to run, and so is one the
 //! language cannot answer, whose error the page then reports as before.
+//!
+//! A call that fills its string from the page's names
+//! (`t(key="permalink_hidden", speaker=claim.speaker.name)`) becomes the
+//! join of the string's text and those names, which the patched Tera
+//! prints as it printed the call's string (see `Fold::joined`).
 
 use std::collections::HashMap;
 
-use tera::ast::{Expr, ExprVal, Forloop, FunctionCall, LogicOperator, Node};
+use tera::ast::{Expr, ExprVal, Forloop, FunctionCall, LogicOperator, Node, StringConcat};
 use tera::{Template, Tera, Value};
 
 /// Replaces each `t()` call of `template` that has only quoted arguments
@@ -84,6 +89,8 @@ impl<F: Fn(&HashMap<String, Value>) -> tera::Result<Value>> Fold<'_, F> {
         if let ExprVal::FunctionCall(call) = &expr.val {
             if let Some(text) = self.folded(call) {
                 expr.val = ExprVal::String(text);
+            } else if let Some(joined) = self.joined(call) {
+                expr.val = ExprVal::StringConcat(joined);
             }
         }
     }
@@ -122,6 +129,91 @@ impl<F: Fn(&HashMap<String, Value>) -> tera::Result<Value>> Fold<'_, F> {
             _ => None,
         }
     }
+
+    /// A `t()` call that fills its string from names
+    /// (`t(key="permalink_hidden", speaker=claim.speaker.name)`) as the
+    /// join of the string's text and those names, in the order the string
+    /// puts them: what the call gives, with no function called on the page.
+    /// Each card called `t()` so three times, some 3,700 instructions a
+    /// call, building its map of arguments.
+    ///
+    /// The string is found by calling `translate` with a marker for each
+    /// name, so the text around them is what `t()` writes. Left as a call:
+    /// a `count` (which picks a plural form on the page), an argument that
+    /// is not a plain name or quoted text, a name the string does not use
+    /// (whose lookup could fail on the page), and a string with a marker
+    /// character of its own. The join is printed escaped, and writes any
+    /// value as `t()` does (`as_call`).
+    fn joined(&self, call: &FunctionCall) -> Option<StringConcat> {
+        if call.name != "t" || call.args.contains_key("count") {
+            return None;
+        }
+        let mut args = HashMap::with_capacity(call.args.len());
+        let mut names = Vec::new();
+        for (name, argument) in &call.args {
+            let Expr {
+                val,
+                negated: false,
+                filters,
+            } = argument
+            else {
+                return None;
+            };
+            if !filters.is_empty() {
+                return None;
+            }
+            let value = match val {
+                ExprVal::String(text) => text.clone(),
+                ExprVal::Ident(path) if name != "key" => {
+                    names.push(path.clone());
+                    marker(names.len() - 1)
+                }
+                _ => return None,
+            };
+            args.insert(name.clone(), Value::String(value));
+        }
+        if names.is_empty() {
+            return None;
+        }
+        let key = HashMap::from([("key".to_owned(), args.get("key")?.clone())]);
+        match (self.translate)(&key) {
+            Ok(Value::String(bare)) if !bare.contains(MARKER) => {}
+            _ => return None,
+        }
+        let Ok(Value::String(text)) = (self.translate)(&args) else {
+            return None;
+        };
+        let mut values = Vec::new();
+        let mut used = vec![false; names.len()];
+        let mut pieces = text.split(MARKER);
+        let before = pieces.next().unwrap_or_default();
+        if !before.is_empty() {
+            values.push(ExprVal::String(before.to_owned()));
+        }
+        // After the first piece, pieces come in pairs: a name's number, then
+        // the text up to the next marker.
+        while let Some(number) = pieces.next() {
+            let index: usize = number.parse().ok()?;
+            values.push(ExprVal::Ident(names.get(index)?.clone()));
+            *used.get_mut(index)? = true;
+            let after = pieces.next()?;
+            if !after.is_empty() {
+                values.push(ExprVal::String(after.to_owned()));
+            }
+        }
+        used.iter().all(|&u| u).then_some(StringConcat {
+            values,
+            as_call: true,
+        })
+    }
+}
+
+/// What stands for a name's value while a `t()` string is filled: a
+/// character no interface string holds, around the name's number.
+const MARKER: char = '\u{0}';
+
+fn marker(index: usize) -> String {
+    format!("{MARKER}{index}{MARKER}")
 }
 
 /// The templates of `tera` with what every page of one site prints alike
@@ -587,10 +679,13 @@ mod tests {
         let text = match args.get("key").and_then(Value::as_str) {
             Some("fish") => "Fish & \"chips\" <b>".to_owned(),
             Some("empty") => String::new(),
-            Some("hello") => format!(
-                "Hello, {}",
-                args.get("name").and_then(Value::as_str).unwrap_or("?")
-            ),
+            // As brief's `t()` fills a placeholder: a string as it is,
+            // any other value as JSON writes it.
+            Some("hello") => match args.get("name") {
+                Some(Value::String(name)) => format!("Hello, {name}"),
+                Some(other) => format!("Hello, {other}"),
+                None => "Hello, {name}".to_owned(),
+            },
             _ => return Err(tera::Error::msg("no such string")),
         };
         Ok(Value::String(text))
@@ -618,11 +713,27 @@ mod tests {
         r#"{% block b %}{{ t(key="fish") }}{% endblock b %}"#,
     ];
 
-    /// Templates with a `t()` call left to run: an argument that is not
-    /// quoted text, iterated over, joined with `~`, a condition, a string
+    /// Templates whose `t()` call fills its string from a name of the page
+    /// and becomes the join of the string's text and that name: printed,
+    /// filtered, set, passed to a macro, and with a name that holds a
+    /// number, a flag or nothing, which `t()` writes as JSON does.
+    const JOINED: &[&str] = &[
+        r#"{{ t(key="hello", name=who) }}"#,
+        r#"{{ t(key="hello", name=who) | upper }}"#,
+        r#"{% set x = t(key="hello", name=who) %}{{ x }}"#,
+        r#"{{ m::label(text=t(key="hello", name=who)) }}"#,
+        r#"{{ t(key="hello", name=n) }}|{{ t(key="hello", name=flag) }}|{{ t(key="hello", name=none) }}"#,
+        r#"{{ t(key="hello", name=missing) }}"#,
+    ];
+
+    /// Templates with a `t()` call left to run: an argument that is
+    /// neither quoted text nor a plain name, a `count`, a name the string
+    /// does not use, iterated over, joined with `~`, a condition, a string
     /// the language lacks or refuses.
     const KEPT: &[&str] = &[
-        r#"{{ t(key="hello", name=who) }}"#,
+        r#"{{ t(key="hello", name=who | upper) }}"#,
+        r#"{{ t(key="hello", name=who, count=n) }}"#,
+        r#"{{ t(key="hello", name=who, unused=who) }}"#,
         r#"{% for c in t(key="fish") %}{{ c }},{% endfor %}"#,
         r#"{{ "a" ~ t(key="fish") }}"#,
         r#"{% if t(key="fish") %}yes{% endif %}"#,
@@ -652,7 +763,10 @@ mod tests {
 
     fn render(tera: &Tera) -> Result<String, String> {
         let mut context = Context::new();
-        context.insert("who", "Kim");
+        context.insert("who", "Kim & <Lee>");
+        context.insert("n", &3);
+        context.insert("flag", &true);
+        context.insert("none", &Value::Null);
         tera.render("page.html", &context)
             .map_err(|e| format!("{e:?}"))
     }
@@ -668,24 +782,42 @@ mod tests {
 
     #[test]
     fn a_folded_template_renders_as_the_template_did() {
-        for case in FOLDED.iter().chain(KEPT) {
+        for case in FOLDED.iter().chain(JOINED).chain(KEPT) {
             let (plain, folded) = (tera(false, case), tera(true, case));
-            assert_eq!(render(&folded), render(&plain), "{case}");
+            // Errors as a kind: a join reports a missing name as a lookup,
+            // where the call reported its failed argument.
+            match (render(&folded), render(&plain)) {
+                (Ok(folded), Ok(plain)) => assert_eq!(folded, plain, "{case}"),
+                (folded, plain) => assert!(folded.is_err() && plain.is_err(), "{case}"),
+            }
         }
+        assert_eq!(
+            render(&tera(true, JOINED[0])).unwrap(),
+            "Hello, Kim &amp; &lt;Lee&gt;"
+        );
+        assert_eq!(
+            render(&tera(true, JOINED[4])).unwrap(),
+            "Hello, 3|Hello, true|Hello, null"
+        );
+        assert!(render(&tera(true, JOINED[5])).is_err());
         // The cases print what they are about, errors included.
         assert_eq!(
             render(&tera(true, FOLDED[0])).unwrap(),
             "Fish &amp; &quot;chips&quot; &lt;b&gt;"
         );
-        assert!(render(&tera(true, KEPT[3])).is_err());
-        assert!(render(&tera(true, KEPT[4])).is_err());
+        assert!(render(&tera(true, KEPT[5])).is_err());
+        assert!(render(&tera(true, KEPT[6])).is_err());
     }
 
     #[test]
     fn only_calls_with_quoted_arguments_in_a_value_place_are_folded() {
         let left = |case: &str| calls_left(&tera(true, case).templates["page.html"]);
-        for case in FOLDED {
+        for case in FOLDED.iter().chain(JOINED) {
             assert_eq!(left(case), 0, "{case}");
+        }
+        for case in JOINED {
+            let page = format!("{:?}", tera(true, case).templates["page.html"].ast);
+            assert!(page.contains("as_call: true"), "{case}: {page}");
         }
         for case in KEPT {
             assert!(left(case) > 0, "{case}");

@@ -478,9 +478,18 @@ mod tests {
         assert!(!base.contains("FunctionCall { name: \"t\""), "{base}");
         let skip = language.template("skip_to_content", || 0).unwrap();
         assert!(base.contains(&format!("String({skip:?})")), "{base}");
-        // A call with a value from the page is left to run.
-        let embed = format!("{:?}", compiled.tera.templates["embed.html"].ast);
-        assert!(embed.contains("FunctionCall { name: \"t\""), "{embed}");
+        // A call filled from the page's values is the join of the string's
+        // text and those values, with no call left to run.
+        let card = format!("{:?}", compiled.tera.templates["claim_card.html"].ast);
+        assert!(!card.contains("FunctionCall { name: \"t\""), "{card}");
+        let hidden = language.template("permalink_hidden", || 0).unwrap();
+        let (before, _) = hidden.split_once("{speaker}").unwrap();
+        assert!(
+            card.contains(&format!(
+                "String({before:?}), Ident(\"claim.speaker.name\")"
+            )),
+            "{card}"
+        );
     }
 
     /// The patched tera (`vendor/tera/PATCHED.md`) looks a plain dotted

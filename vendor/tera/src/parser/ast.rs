@@ -117,6 +117,12 @@ pub struct LogicExpr {
 pub struct StringConcat {
     /// All the values we're concatening into a string
     pub values: Vec<ExprVal>,
+    /// Whether the join stands for a function's string (patched, see
+    /// PATCHED.md): a template's own `~` joins are `false`; a caller that
+    /// rewrites a function call as the join of its result's pieces sets it,
+    /// and the join is then escaped as the function's string would be, and
+    /// takes any value, written as `Value`'s `Display` writes it.
+    pub as_call: bool,
 }
 
 impl StringConcat {

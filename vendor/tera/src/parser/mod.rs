@@ -213,7 +213,7 @@ fn parse_string_concat(pair: Pair<Rule>) -> TeraResult<ExprVal> {
         values.push(ExprVal::String(current_str));
     }
 
-    Ok(ExprVal::StringConcat(StringConcat { values }))
+    Ok(ExprVal::StringConcat(StringConcat { values, as_call: false }))
 }
 
 fn parse_basic_expression(pair: Pair<Rule>) -> TeraResult<ExprVal> {

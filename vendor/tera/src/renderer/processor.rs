@@ -387,6 +387,9 @@ impl<'a> Processor<'a> {
                         ExprVal::Ident(ref i) => match *self.lookup_ident(i)? {
                             Value::String(ref v) => res.push_str(v),
                             Value::Number(ref v) => res.push_str(&v.to_string()),
+                            // A function's pieces (patched): any value, as
+                            // the function would have written it.
+                            ref other if str_concat.as_call => res.push_str(&other.to_string()),
                             _ => return Err(Error::msg(format!(
                                 "Tried to concat a value that is not a string or a number from ident {}",
                                 i
@@ -402,6 +405,11 @@ impl<'a> Processor<'a> {
                         },
                         _ => unreachable!(),
                     };
+                }
+                // Escaped as the function's string would have been
+                // (patched); a template's own join is printed as joined.
+                if str_concat.as_call {
+                    needs_escape = true;
                 }
 
                 Cow::Owned(Value::String(res))

@@ -1098,7 +1098,8 @@ fn parse_string_concat() {
                 values: vec![
                     ExprVal::String("hello".to_string()),
                     ExprVal::Ident("ident".to_string()),
-                ]
+                ],
+                as_call: false,
             }))
         ),
     );
@@ -1116,7 +1117,8 @@ fn parse_string_concat_multiple() {
                     ExprVal::String("hello".to_string()),
                     ExprVal::Ident("ident".to_string()),
                     ExprVal::String("ho".to_string()),
-                ]
+                ],
+                as_call: false,
             }))
         ),
     );
