@@ -11,6 +11,7 @@ pub mod cards;
 pub(crate) mod claim_review;
 mod fold;
 mod fragments;
+mod inline;
 mod pages;
 mod reuse;
 pub mod search;

@@ -14,7 +14,7 @@ use crate::i18n::Language;
 use crate::load::SourceFile;
 use crate::theme;
 
-use super::fold;
+use super::{fold, inline};
 
 /// The compiled templates, and where each one's text came from so a render
 /// error can point into the right file.
@@ -127,6 +127,7 @@ pub fn templates(
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
+    inline::inline_macros(&mut parsed);
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.set_escape_fns(escape_html, escape_html_into);
