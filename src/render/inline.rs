@@ -33,17 +33,18 @@ use tera::Template;
 /// the module's comment). `templates` are parsed and not yet linked into a
 /// `Tera`, so blocks are written out before child templates copy them.
 pub(super) fn inline_macros(templates: &mut HashMap<String, Template>) {
-    let written_out: HashMap<(String, String), MacroDefinition> = templates
+    // Every macro by its file and name; which of its calls can be written
+    // out is told call by call, as its arguments are written in.
+    let macros: HashMap<(String, String), MacroDefinition> = templates
         .iter()
         .flat_map(|(file, template)| {
             template
                 .macros
                 .iter()
-                .filter(|(_, definition)| plain(&definition.body))
                 .map(move |(name, definition)| ((file.clone(), name.clone()), definition.clone()))
         })
         .collect();
-    if written_out.is_empty() {
+    if macros.is_empty() {
         return;
     }
     for (file, template) in templates.iter_mut() {
@@ -57,7 +58,7 @@ pub(super) fn inline_macros(templates: &mut HashMap<String, Template>) {
         files.insert("self".to_owned(), file.clone());
         let find = |call: &MacroCall| {
             let file = files.get(&call.namespace)?;
-            written_out.get(&(file.clone(), call.name.clone()))
+            macros.get(&(file.clone(), call.name.clone()))
         };
         nodes(&mut template.ast, &find);
         for block in template.blocks.values_mut() {
@@ -170,44 +171,6 @@ fn is_plain_path(path: &str) -> bool {
         })
 }
 
-/// Whether a body made only of text, printed values and `{% if %}`s (see
-/// [`plain`]) can be written out at all: checked once per macro.
-fn plain(body: &[Node]) -> bool {
-    body.iter().all(|node| match node {
-        Node::Text(_) | Node::Raw(..) | Node::Comment(..) => true,
-        Node::VariableBlock(_, expr) => !calls_macro(expr),
-        Node::If(branches, _) => {
-            branches
-                .conditions
-                .iter()
-                .all(|(_, condition, body)| !calls_macro(condition) && plain(body))
-                && branches
-                    .otherwise
-                    .as_ref()
-                    .is_none_or(|(_, body)| plain(body))
-        }
-        _ => false,
-    })
-}
-
-fn calls_macro(expr: &Expr) -> bool {
-    let inside = match &expr.val {
-        ExprVal::MacroCall(_) => true,
-        ExprVal::Math(math) => calls_macro(&math.lhs) || calls_macro(&math.rhs),
-        ExprVal::Logic(logic) => calls_macro(&logic.lhs) || calls_macro(&logic.rhs),
-        ExprVal::In(test) => calls_macro(&test.lhs) || calls_macro(&test.rhs),
-        ExprVal::Array(items) => items.iter().any(calls_macro),
-        ExprVal::Test(test) => test.args.iter().any(calls_macro),
-        ExprVal::FunctionCall(call) => call.args.values().any(calls_macro),
-        _ => false,
-    };
-    inside
-        || expr
-            .filters
-            .iter()
-            .any(|filter| filter.args.values().any(calls_macro))
-}
-
 /// Whether every way through `body` prints `name` or a path below it with
 /// no filter (which could stand in for a missing value): so that a name the
 /// page lacks fails the page, as evaluating the call's argument did.
@@ -240,7 +203,9 @@ fn root(path: &str) -> &str {
     path.split('.').next().unwrap_or(path)
 }
 
-/// Writes the arguments into a node of the body; `None` when one cannot be.
+/// Writes the arguments into a node of the body; `None` when one cannot be,
+/// or when the node is anything but text, a printed value or an `if` (a
+/// loop, a `set`, a macro call anywhere in an expression).
 fn node_in(node: &mut Node, given: &HashMap<&str, Given>) -> Option<()> {
     match node {
         Node::Text(_) | Node::Raw(..) | Node::Comment(..) => Some(()),
