@@ -360,9 +360,9 @@ impl Plan<'_> {
             .filter(|r| wanted[self.claim_number(r)])
             .collect();
         drop(wanted);
-        let Some(first) = needed.first() else {
+        if needed.is_empty() {
             return Ok(Rows::default());
-        };
+        }
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
         let row_of =
@@ -379,7 +379,7 @@ impl Plan<'_> {
         let mut dictionary = Vec::new();
         let mut made_for = (base.clone(), Scratch::default());
         let mut verdicts: Vec<&str> = Vec::new();
-        for r in std::iter::once(first).chain(&needed) {
+        for r in &needed {
             let verdict = &self.briefings[r.briefing].claims[r.claim].verdict.id;
             if verdicts.contains(&verdict.as_str()) {
                 continue;
