@@ -576,32 +576,21 @@ mod tests {
 
     #[test]
     fn rows_are_packed_against_a_row_of_each_verdict() {
-        use crate::config::Options;
-        use crate::session::Session;
-        let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("site.yaml", "title: The Desk\n");
         let claim = |id: &str, verdict: &str| {
             format!(
                 "  - id: {id}\n    speaker: marie\n    text: The ferry cost {id} million.\n    verdict: {verdict}\n    explanation: The cost was otherwise.\n    sources: [report]\n"
             )
         };
-        write(
-            "content/briefings/ferry.md",
-            &format!(
-                "---\ntitle: The ferry\ndate: 2026-11-20\nsummary: What the figures say.\nspeakers:\n  marie:\n    name: Marie Dupont\nsources:\n  report:\n    title: Annual report\n    url: https://example.org/report\nclaims:\n{}{}{}---\nBody.\n",
-                claim("one", "false"),
-                claim("two", "mostly-true"),
-                claim("three", "mostly-true"),
-            ),
+        let ferry = format!(
+            "---\ntitle: The ferry\ndate: 2026-11-20\nsummary: What the figures say.\nspeakers:\n  marie:\n    name: Marie Dupont\nsources:\n  report:\n    title: Annual report\n    url: https://example.org/report\nclaims:\n{}{}{}---\nBody.\n",
+            claim("one", "false"),
+            claim("two", "mostly-true"),
+            claim("three", "mostly-true"),
         );
-        let (site, _) = Session::new(Options::new(dir.path()))
-            .check()
-            .expect("the site builds");
+        let site = super::super::pages::tests::site(&[
+            ("site.yaml", "title: The Desk\n".to_owned()),
+            ("content/briefings/ferry.md", ferry),
+        ]);
         let templates = super::super::templates(&[], Default::default()).unwrap();
         let mut plan =
             super::super::plan(&site, &templates, &mut super::super::Cache::default(), 0);
@@ -609,7 +598,7 @@ mod tests {
         let pages: Vec<&PlannedPage> = plan.pages.iter().collect();
         let rows = plan.make_rows(&templates, &pages).expect("the rows render");
 
-        let dictionary = String::from_utf8(rows.dictionary.clone()).unwrap();
+        let dictionary = std::str::from_utf8(&rows.dictionary).unwrap();
         assert!(dictionary.contains("/verdicts/false/"), "{dictionary}");
         assert!(
             dictionary.contains("/verdicts/mostly-true/"),

@@ -1077,7 +1077,7 @@ fn correction_view(language: &crate::i18n::Language, c: &Correction) -> Correcti
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::collections::BTreeMap;
     use std::path::PathBuf;
 
@@ -1156,8 +1156,8 @@ Second body.
         .collect()
     }
 
-    /// The site made of `files`.
-    fn site(files: &[(&str, String)]) -> Site {
+    /// The site made of `files` (path and text under the site's folder).
+    pub(in crate::render) fn site(files: &[(&str, String)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let path = dir.path().join(path);
