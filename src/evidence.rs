@@ -144,14 +144,14 @@ fn count_documents(site: &Site, evidence: &mut Evidence) {
         let source = site.source(key);
         if let (Some(a), Some(w)) = (has_archive.get_mut(entry), is_withheld.get_mut(entry)) {
             // A document the desk hosts is its own archived copy.
-            *a |= source.archived.is_some() || source.file.is_some();
+            *a |= source.archived().is_some() || source.file.is_some();
             *w |= source.withheld.is_some();
         }
     }
     for (entry, cited) in site.sources.iter().enumerate() {
         if is_withheld[entry] {
             evidence.withheld += 1;
-        } else if site.source(&cited.key).url.is_some() {
+        } else if site.source(&cited.key).url().is_some() {
             evidence.linked += 1;
             evidence.archived += usize::from(has_archive[entry]);
         }

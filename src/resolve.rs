@@ -465,7 +465,7 @@ impl<'s> SourceIndex<'s> {
     /// The entry a definition not seen before lands in: that of the same
     /// document, or a new one.
     fn entry_for(&mut self, site: &Site, id: &str, key: SourceKey, source: &'s Source) -> usize {
-        if let Some(&i) = source.url.as_deref().and_then(|u| self.by_url.get(u)) {
+        if let Some(&i) = source.url().and_then(|u| self.by_url.get(u)) {
             // One document defined in several places: show the site-wide
             // definition, or else the fullest.
             let shown = site.source(&self.sources[i].key);
@@ -485,7 +485,7 @@ impl<'s> SourceIndex<'s> {
             anchor: anchor.into(),
             cited_by: Vec::new(),
         });
-        if let Some(url) = source.url.as_deref() {
+        if let Some(url) = source.url() {
             self.by_url.insert(url, self.sources.len() - 1);
         }
         self.sources.len() - 1
@@ -499,7 +499,7 @@ impl<'s> SourceIndex<'s> {
         // every source, they were some 10 MB held through a 10,000-briefing
         // build for this one sort.
         order.sort_by_cached_key(|&i| {
-            let title = site.source(&sources[i].key).title.to_lowercase();
+            let title = site.source(&sources[i].key).title().to_lowercase();
             (title, sources[i].anchor.clone())
         });
         let mut new_position = vec![0; sources.len()];
@@ -538,11 +538,11 @@ fn speaker_detail(speaker: &Speaker) -> usize {
 
 fn source_detail(source: &Source) -> usize {
     [
-        source.publisher.is_some(),
+        source.publisher().is_some(),
         source.date.is_some(),
         source.accessed.is_some(),
-        source.archived.is_some(),
-        source.excerpt.is_some(),
+        source.archived().is_some(),
+        source.excerpt().is_some(),
     ]
     .iter()
     .filter(|&&present| present)

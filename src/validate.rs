@@ -70,7 +70,7 @@ fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
         }
     }
     for (id, title) in sample::SOURCES {
-        if briefing.sources.get(id).is_some_and(|s| &*s.title == title) {
+        if briefing.sources.get(id).is_some_and(|s| s.title() == title) {
             let field = briefing.sources[id].origin.field(id);
             found.push((field, format!("the sample source `{id}`")));
         }
@@ -219,7 +219,7 @@ fn source_addresses(
     cited_by: Option<&Path>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for (sub, url) in [("url", &source.url), ("archived", &source.archived)] {
+    for (sub, url) in [("url", source.url()), ("archived", source.archived())] {
         let Some(url) = url else { continue };
         if let Some(domain) = placeholder_host(url) {
             out.push(placeholder(
@@ -777,7 +777,7 @@ fn definitions(site: &Site, briefing: &Briefing, out: &mut Vec<Diagnostic>) {
     }
     for (id, source) in &briefing.sources {
         if let Some(other) = site.site_sources.get(id) {
-            if other.url != source.url || other.title != source.title {
+            if other.url() != source.url() || other.title() != source.title() {
                 out.push(conflict(
                     site,
                     &source.origin,

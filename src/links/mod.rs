@@ -197,8 +197,8 @@ fn add_uses(
     cited_by: Vec<Citation>,
 ) {
     for (field, url, other) in [
-        (Field::Url, &source.url, &source.archived),
-        (Field::Archived, &source.archived, &source.url),
+        (Field::Url, source.url(), source.archived()),
+        (Field::Archived, source.archived(), source.url()),
     ] {
         let Some(url) = url else { continue };
         links.entry(url.to_string()).or_default().push(Use {
@@ -207,7 +207,7 @@ fn add_uses(
             field_path: source.origin.field_of(&source.id, field.key()),
             field,
             source: source.id.clone(),
-            other: other.as_deref().map(str::to_owned),
+            other: other.map(str::to_owned),
             hosted: source.file.is_some(),
             cited_by: cited_by.clone(),
         });

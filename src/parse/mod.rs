@@ -26,7 +26,7 @@ use crate::load::SourceFile;
 use crate::media::{Catalog, Picture};
 use crate::model::{
     Attachment, Author, Body, BodyHtml, Briefing, ById, Claim, Correction, Figure, Link, Origin,
-    Page, Source, Speaker,
+    Page, Source, SourceTexts, Speaker,
 };
 use markdown::{Output, Placement};
 use refs::{Lookups, Owner, Problem, Refs, Resolved, Use};
@@ -972,14 +972,16 @@ fn sources(
             Source {
                 file: file.into(),
                 id: id.0,
-                title: title.into(),
-                publisher: raw.publisher.map(|t| t.0.into()),
-                url: url.map(Into::into),
+                texts: SourceTexts::new(
+                    &title,
+                    raw.publisher.as_ref().map(|t| t.0.as_str()),
+                    url.as_deref(),
+                    archived.as_deref(),
+                    raw.excerpt.as_ref().map(|t| t.0.as_str()),
+                ),
                 withheld,
                 date,
                 accessed,
-                archived: archived.map(Into::into),
-                excerpt: raw.excerpt.map(|t| t.0.into()),
                 origin: Origin {
                     file: defined_in.clone(),
                     under: field,

@@ -780,14 +780,14 @@ impl Plan<'_> {
             let s = super::views::cited_source_view(site, &site.sources[i].key);
             let (source, file) = (s.source(), s.file());
             let record = SourceRecord {
-                title: &source.title,
-                publisher: source.publisher.as_deref(),
-                url: source.url.as_deref(),
-                archived: source.archived.as_deref(),
+                title: source.title(),
+                publisher: source.publisher(),
+                url: source.url(),
+                archived: source.archived(),
                 withheld: source.withheld.as_deref(),
                 date: Day::iso_of(&s.date),
                 accessed: Day::iso_of(&s.accessed),
-                excerpt: source.excerpt.as_deref(),
+                excerpt: source.excerpt(),
                 sources_url: absolute(&s.sources_url()),
                 file: file.as_ref().map(|f| FileRecord {
                     url: absolute(&f.url),

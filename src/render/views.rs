@@ -486,16 +486,16 @@ impl Serialize for SourceView {
         card.serialize_field("id", &source.id)?;
         card.serialize_field("anchor", &self.anchor)?;
         card.serialize_field("sources_url", &self.sources_url())?;
-        card.serialize_field("title", &source.title)?;
-        card.serialize_field("publisher", &source.publisher)?;
-        card.serialize_field("url", &source.url)?;
+        card.serialize_field("title", source.title())?;
+        card.serialize_field("publisher", &source.publisher())?;
+        card.serialize_field("url", &source.url())?;
         card.serialize_field("withheld", &source.withheld)?;
         card.serialize_field("date", &Day::iso_of(&self.date))?;
         card.serialize_field("date_display", &Day::shown_of(&self.date))?;
         card.serialize_field("accessed", &Day::iso_of(&self.accessed))?;
         card.serialize_field("accessed_display", &Day::shown_of(&self.accessed))?;
-        card.serialize_field("archived", &source.archived)?;
-        card.serialize_field("excerpt", &source.excerpt)?;
+        card.serialize_field("archived", &source.archived())?;
+        card.serialize_field("excerpt", &source.excerpt())?;
         card.serialize_field("file", &self.file())?;
         card.end()
     }
