@@ -373,21 +373,12 @@ impl Source {
     }
 }
 
-/// A source's texts, written one after another in a single string. Held
-/// as five strings of their own, each with its own allocation (and its
-/// count, when they were shared), they took some 150 bytes a source more:
-/// at 10,000 briefings, with 125,000 sources, about 19 MB held through the
-/// build.
-#[derive(Clone, Debug, Default)]
-pub struct SourceTexts {
-    joined: Box<str>,
-    /// Where each text ends in `joined`, the one before it ending where
-    /// it starts.
-    ends: [u32; 5],
-    /// Which of the texts were given, a bit each: a text not given is not
-    /// an empty one.
-    given: u8,
-}
+/// A source's texts: its title, publisher, address, archived copy and
+/// excerpt. Held as five strings of their own, each with its own
+/// allocation (and its count, when they were shared), they took some 150
+/// bytes a source more: at 10,000 briefings, with 125,000 sources, about
+/// 19 MB held through the build.
+pub type SourceTexts = Joined<5>;
 
 impl SourceTexts {
     const TITLE: usize = 0;
@@ -395,17 +386,41 @@ impl SourceTexts {
     const URL: usize = 2;
     const ARCHIVED: usize = 3;
     const EXCERPT: usize = 4;
+}
 
-    pub fn new(
-        title: &str,
-        publisher: Option<&str>,
-        url: Option<&str>,
-        archived: Option<&str>,
-        excerpt: Option<&str>,
-    ) -> SourceTexts {
-        let parts = [Some(title), publisher, url, archived, excerpt];
+/// The texts of one entry of a front matter, written one after another in
+/// a single string, for the entries there are many of (sources, claims):
+/// one allocation where there were one a text, each rounded up to the
+/// allocator's next size and most with a count in front.
+#[derive(Clone, Debug)]
+pub struct Joined<const N: usize> {
+    joined: Box<str>,
+    /// Where each text ends in `joined`, the one before it ending where
+    /// it starts.
+    ends: [u32; N],
+    /// Which of the texts were given, a bit each: a text not given is not
+    /// an empty one.
+    given: u8,
+}
+
+impl<const N: usize> Default for Joined<N> {
+    fn default() -> Self {
+        Joined {
+            joined: Box::default(),
+            ends: [0; N],
+            given: 0,
+        }
+    }
+}
+
+impl<const N: usize> Joined<N> {
+    /// Only as many texts as `given` has bits.
+    const FITS: () = assert!(N <= 8);
+
+    pub fn new(parts: [Option<&str>; N]) -> Joined<N> {
+        let () = Self::FITS;
         let mut joined = String::with_capacity(parts.iter().flatten().map(|p| p.len()).sum());
-        let mut ends = [0; 5];
+        let mut ends = [0; N];
         let mut given = 0;
         for (i, part) in parts.into_iter().enumerate() {
             if let Some(part) = part {
@@ -416,7 +431,7 @@ impl SourceTexts {
             // were it, the texts past that point read as empty.
             ends[i] = u32::try_from(joined.len()).unwrap_or(u32::MAX);
         }
-        SourceTexts {
+        Joined {
             joined: joined.into_boxed_str(),
             ends,
             given,
@@ -449,14 +464,14 @@ pub struct Link {
 pub struct Claim {
     pub id: String,
     pub speaker: String,
-    /// Shared with the claim's card (see `render::views`), as is the
-    /// explanation: copied, they were held twice through the render.
-    pub text: Arc<str>,
+    /// Its text, its explanation (plain, and as HTML where that is not
+    /// the plain text in a paragraph) and where it appeared. Held as
+    /// strings of their own, two of them shared, they took some 100 bytes
+    /// a claim more.
+    pub texts: Joined<4>,
     pub verbatim: bool,
     pub date: Option<NaiveDate>,
-    pub appearance: Option<String>,
     pub verdict: String,
-    pub explanation: Explanation,
     pub sources: Vec<String>,
     /// The claim as it appeared: a screenshot of the post, the photo
     /// under review.
@@ -465,32 +480,53 @@ pub struct Claim {
     pub index: usize,
 }
 
-/// A claim's explanation: as HTML for its card, and as plain text for
-/// share cards, meta descriptions and the data files.
-#[derive(Clone, Debug, Default)]
-pub struct Explanation {
-    /// Shared with the claim's summary (see `render::views`).
-    text: Arc<str>,
-    /// `None` when the HTML is the text escaped in one paragraph, as most
-    /// explanations are: made again for the claim's one card rather than
-    /// held, for at 10,000 briefings those copies were some 19 MB held
-    /// through the build.
-    html: Option<Arc<str>>,
-}
+impl Claim {
+    const TEXT: usize = 0;
+    const EXPLANATION_TEXT: usize = 1;
+    const EXPLANATION_HTML: usize = 2;
+    const APPEARANCE: usize = 3;
 
-impl Explanation {
-    /// An explanation rendered as `html`, whose words are `text`.
-    pub fn new(html: String, text: String) -> Explanation {
-        let html = (paragraph_of(&text) != html).then(|| html.into());
-        Explanation {
-            text: text.into(),
-            html,
-        }
+    /// The texts of a claim whose explanation renders as `html` and reads
+    /// as `plain`. The HTML is held only when it is not `plain` escaped in
+    /// one paragraph, as most explanations are: made again for the claim's
+    /// one card, for at 10,000 briefings those copies were some 19 MB held
+    /// through the build.
+    pub fn texts(text: &str, html: &str, plain: &str, appearance: Option<&str>) -> Joined<4> {
+        let html = (paragraph_of(plain) != html).then_some(html);
+        Joined::new([Some(text), Some(plain), html, appearance])
     }
 
+    /// The claim as made.
+    pub fn text(&self) -> &str {
+        self.texts.part(Self::TEXT).unwrap_or_default()
+    }
+
+    /// Where it was made: the post, the video, the transcript.
+    pub fn appearance(&self) -> Option<&str> {
+        self.texts.part(Self::APPEARANCE)
+    }
+
+    pub fn explanation(&self) -> Explanation<'_> {
+        Explanation {
+            text: self.texts.part(Self::EXPLANATION_TEXT).unwrap_or_default(),
+            html: self.texts.part(Self::EXPLANATION_HTML),
+        }
+    }
+}
+
+/// A claim's explanation: as HTML for its card, and as plain text for
+/// share cards, meta descriptions and the data files.
+#[derive(Clone, Copy, Debug)]
+pub struct Explanation<'a> {
+    text: &'a str,
+    /// `None` when the HTML is the text escaped in one paragraph.
+    html: Option<&'a str>,
+}
+
+impl<'a> Explanation<'a> {
     /// The explanation as plain text, on one line.
-    pub fn text(&self) -> &Arc<str> {
-        &self.text
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 
     /// Whether it holds its HTML rather than making it from the text.
@@ -500,10 +536,10 @@ impl Explanation {
     }
 
     /// The explanation as HTML.
-    pub fn html(&self) -> std::borrow::Cow<'_, str> {
-        match &self.html {
+    pub fn html(&self) -> std::borrow::Cow<'a, str> {
+        match self.html {
             Some(html) => std::borrow::Cow::Borrowed(html),
-            None => std::borrow::Cow::Owned(paragraph_of(&self.text)),
+            None => std::borrow::Cow::Owned(paragraph_of(self.text)),
         }
     }
 }
@@ -780,13 +816,13 @@ mod tests {
 
     #[test]
     fn a_sources_texts_read_back_as_given_each_in_its_place() {
-        let texts = SourceTexts::new(
-            "Tally «é»",
+        let texts = SourceTexts::new([
+            Some("Tally «é»"),
             None,
             Some(""),
             Some("https://a.example/x"),
             Some("It rose."),
-        );
+        ]);
         let source = Source {
             id: "s".into(),
             texts,
@@ -806,7 +842,7 @@ mod tests {
         assert_eq!(source.url(), Some(""));
         assert_eq!(source.archived(), Some("https://a.example/x"));
         assert_eq!(source.excerpt(), Some("It rose."));
-        let bare = SourceTexts::new("", None, None, None, None);
+        let bare = SourceTexts::new([Some(""), None, None, None, None]);
         assert_eq!(bare.part(SourceTexts::TITLE), Some(""));
         for i in 1..5 {
             assert_eq!(bare.part(i), None);
@@ -830,6 +866,41 @@ mod tests {
             &Rare::<Attachment>::default(),
         ));
         assert_eq!(sealed.hash, as_before);
+    }
+
+    #[test]
+    fn a_claims_texts_read_back_with_the_explanations_html_held_only_when_it_differs() {
+        let plain = Claim {
+            texts: Claim::texts(
+                "It doubled.",
+                "<p>It rose &amp; fell.</p>\n",
+                "It rose & fell.",
+                None,
+            ),
+            ..Claim::default()
+        };
+        assert_eq!(plain.text(), "It doubled.");
+        assert_eq!(plain.appearance(), None);
+        assert!(!plain.explanation().holds_html());
+        assert_eq!(plain.explanation().text(), "It rose & fell.");
+        assert_eq!(plain.explanation().html(), "<p>It rose &amp; fell.</p>\n");
+        let linked = Claim {
+            texts: Claim::texts(
+                "",
+                "<p>See <a href=\"/x\">this</a>.</p>\n",
+                "See this.",
+                Some("https://video.example/1"),
+            ),
+            ..Claim::default()
+        };
+        assert_eq!(linked.text(), "");
+        assert_eq!(linked.appearance(), Some("https://video.example/1"));
+        assert!(linked.explanation().holds_html());
+        assert_eq!(
+            linked.explanation().html(),
+            "<p>See <a href=\"/x\">this</a>.</p>\n"
+        );
+        assert_eq!(linked.explanation().text(), "See this.");
     }
 
     #[test]

@@ -76,13 +76,13 @@ fn sample_content(site: &Site, b: usize, out: &mut Vec<Diagnostic>) {
         }
     }
     for claim in &briefing.claims {
-        if claim.text.trim() == sample::CLAIM_TEXT {
+        if claim.text().trim() == sample::CLAIM_TEXT {
             found.push((
                 format!("claims[{}].text", claim.index),
                 "the sample claim".into(),
             ));
         }
-        if claim.explanation.text().trim() == sample::EXPLANATION {
+        if claim.explanation().text().trim() == sample::EXPLANATION {
             found.push((
                 format!("claims[{}].explanation", claim.index),
                 "the sample explanation".into(),
@@ -181,9 +181,9 @@ fn placeholder_addresses(site: &Site, out: &mut Vec<Diagnostic>) {
             source_addresses(site, source, None, out);
         }
         for claim in &briefing.claims {
-            let archived = claim.image.as_ref().and_then(|i| i.archived.as_ref());
+            let archived = claim.image.as_ref().and_then(|i| i.archived.as_deref());
             for (sub, url) in [
-                ("appearance", claim.appearance.as_ref()),
+                ("appearance", claim.appearance()),
                 ("image.archived", archived),
             ] {
                 let Some(url) = url else { continue };

@@ -223,14 +223,14 @@ fn add_claim_uses(
     claim: &crate::model::Claim,
 ) {
     let briefing = &site.briefings[b];
-    let image_archived = claim.image.as_ref().and_then(|i| i.archived.as_ref());
+    let image_archived = claim.image.as_ref().and_then(|i| i.archived.as_deref());
     for (field, url) in [
-        (Field::Appearance, claim.appearance.as_ref()),
+        (Field::Appearance, claim.appearance()),
         (Field::ImageArchived, image_archived),
     ] {
         let Some(url) = url else { continue };
         let field_path = format!("claims[{}].{}", claim.index, field.key());
-        links.entry(url.clone()).or_default().push(Use {
+        links.entry(url.to_owned()).or_default().push(Use {
             file: briefing.file.clone(),
             position: site.locate(b, &field_path),
             field_path,

@@ -833,27 +833,30 @@ fn claim(c: RawClaim, index: usize, f: &mut Fields, markdown: &mut FieldMarkdown
     if sources.is_empty() && !f.was_reported(&sub("sources")) {
         f.error(&sub("sources"), "claim cites no sources".into(), "every verdict must rest on evidence: add `sources: [id, ...]` naming sources defined under `sources:`");
     }
+    let html = explanation
+        .as_deref()
+        .map(|md| markdown.render(md, &sub("explanation")))
+        .unwrap_or_default();
+    let plain = explanation
+        .as_deref()
+        .map(markdown::plain_text)
+        .unwrap_or_default();
+    let texts = Claim::texts(
+        text.as_deref().unwrap_or_default(),
+        &html,
+        &plain,
+        appearance.as_deref(),
+    );
     Claim {
         image: image.into(),
         id: id.unwrap_or_default(),
         speaker: speaker.unwrap_or_default(),
-        text: text.unwrap_or_default().into(),
         verbatim: c.verbatim.unwrap_or(false),
         date,
-        appearance,
         verdict: verdict.unwrap_or_default(),
-        explanation: crate::model::Explanation::new(
-            explanation
-                .as_deref()
-                .map(|md| markdown.render(md, &sub("explanation")))
-                .unwrap_or_default(),
-            explanation
-                .as_deref()
-                .map(markdown::plain_text)
-                .unwrap_or_default(),
-        ),
         sources,
         index,
+        texts,
     }
 }
 
@@ -972,13 +975,13 @@ fn sources(
             Source {
                 file: file.into(),
                 id: id.0,
-                texts: SourceTexts::new(
-                    &title,
+                texts: SourceTexts::new([
+                    Some(&title),
                     raw.publisher.as_ref().map(|t| t.0.as_str()),
                     url.as_deref(),
                     archived.as_deref(),
                     raw.excerpt.as_ref().map(|t| t.0.as_str()),
-                ),
+                ]),
                 withheld,
                 date,
                 accessed,
@@ -1324,9 +1327,10 @@ Body ![Chart of arrivals](@/briefings/pier/pier.jpg).
             );
             let (parsed, diagnostics, _) = briefing_in(&file, &config, &catalog, Bodies::Kept);
             assert!(diagnostics.is_empty(), "{written}: {diagnostics:?}");
-            let explanation = &parsed.unwrap().0.claims[0].explanation;
+            let claim = &parsed.unwrap().0.claims[0];
+            let explanation = claim.explanation();
             assert_eq!(explanation.html(), html, "{written}");
-            assert_eq!(&**explanation.text(), text, "{written}");
+            assert_eq!(explanation.text(), text, "{written}");
             assert_eq!(explanation.holds_html(), holds_html, "{written}");
         }
     }

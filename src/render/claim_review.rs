@@ -323,7 +323,7 @@ fn review<'a>(
         in_language: &config.language,
         item_reviewed: Item {
             kind: "Claim",
-            appearance: claim.claim().appearance.as_deref().map(|url| Typed {
+            appearance: claim.claim().appearance().map(|url| Typed {
                 kind: "CreativeWork",
                 url,
             }),

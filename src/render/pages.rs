@@ -181,7 +181,7 @@ impl Serialize for Headline<'_> {
         struct HeadlineView<'a> {
             #[serde(flatten)]
             row: ClaimRow<'a>,
-            summary: views::ClaimSummary,
+            summary: views::ClaimSummary<'a>,
         }
         HeadlineView {
             row: ClaimRow::of(self.0),
@@ -552,7 +552,7 @@ impl<'a> Plan<'a> {
                 view: self.site.briefings[b]
                     .claims
                     .get(c)
-                    .map_or("", |claim| claim.explanation.text()),
+                    .map_or("", |claim| claim.explanation().text()),
             },
         }
     }

@@ -549,7 +549,7 @@ impl ClaimView {
     }
 
     pub fn text(&self) -> &str {
-        &self.claim().text
+        self.claim().text()
     }
 
     pub fn verbatim(&self) -> bool {
@@ -558,15 +558,15 @@ impl ClaimView {
 
     /// The explanation, as HTML.
     pub fn explanation(&self) -> std::borrow::Cow<'_, str> {
-        self.claim().explanation.html()
+        self.claim().explanation().html()
     }
 
     /// "Verdict: False. " and the explanation as plain text, for share
     /// cards and meta descriptions.
-    pub fn summary(&self) -> ClaimSummary {
+    pub fn summary(&self) -> ClaimSummary<'_> {
         ClaimSummary {
             verdict: self.verdict.clone(),
-            explanation: self.claim().explanation.text().clone(),
+            explanation: self.claim().explanation().text(),
             sentence: self.sentence.clone(),
         }
     }
@@ -595,14 +595,14 @@ impl Serialize for ClaimView {
         card.serialize_field("id", &claim.id)?;
         card.serialize_field("anchor", &self.anchor())?;
         card.serialize_field("url", &self.url())?;
-        card.serialize_field("text", &claim.text)?;
+        card.serialize_field("text", claim.text())?;
         card.serialize_field("verbatim", &claim.verbatim)?;
         card.serialize_field("date", &Day::iso_of(&self.date))?;
         card.serialize_field("date_display", &Day::shown_of(&self.date))?;
-        card.serialize_field("appearance", &claim.appearance)?;
+        card.serialize_field("appearance", &claim.appearance())?;
         card.serialize_field("speaker", &self.speaker)?;
         card.serialize_field("verdict", &self.verdict)?;
-        card.serialize_field("explanation", &claim.explanation.html())?;
+        card.serialize_field("explanation", &claim.explanation().html())?;
         card.serialize_field("summary", &self.summary())?;
         card.serialize_field("page_url", &self.page_url())?;
         card.serialize_field("sources", &self.sources)?;
@@ -618,19 +618,19 @@ impl Serialize for ClaimView {
 /// the texts it is made of. Written out in every view, it was a third copy
 /// of each explanation, some 21 MB at 10,000 briefings.
 #[derive(Clone)]
-pub(crate) struct ClaimSummary {
+pub(crate) struct ClaimSummary<'a> {
     verdict: Arc<VerdictView>,
-    explanation: Arc<str>,
+    explanation: &'a str,
     sentence: Arc<SummarySentence>,
 }
 
-impl std::fmt::Display for ClaimSummary {
+impl std::fmt::Display for ClaimSummary<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for part in &self.sentence.0 {
             f.write_str(match part {
                 SummaryPart::Words(words) => words,
                 SummaryPart::Verdict => &self.verdict.label,
-                SummaryPart::Explanation => &self.explanation,
+                SummaryPart::Explanation => self.explanation,
             })?;
         }
         Ok(())
@@ -685,7 +685,7 @@ impl SummarySentence {
     }
 }
 
-impl Serialize for ClaimSummary {
+impl Serialize for ClaimSummary<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
@@ -1749,7 +1749,7 @@ mod tests {
         let held = Arc::new(Briefing {
             claims: vec![Claim {
                 id: "built".into(),
-                text: "The pier was built in a week.".into(),
+                texts: Claim::texts("The pier was built in a week.", "<p></p>\n", "", None),
                 verbatim: true,
                 ..Claim::default()
             }],
@@ -1797,7 +1797,7 @@ mod tests {
             let language = crate::i18n::Language::load(tag, None, None).0;
             let summary = ClaimSummary {
                 verdict: verdict.clone(),
-                explanation: explanation.into(),
+                explanation,
                 sentence: Arc::new(SummarySentence::of(&language)),
             };
             let filled = language.text(
@@ -1816,7 +1816,7 @@ mod tests {
         let english = crate::i18n::Language::load("en", None, None).0;
         let summary = ClaimSummary {
             verdict,
-            explanation: explanation.into(),
+            explanation,
             sentence: Arc::new(SummarySentence::of(&english)),
         };
         assert_eq!(
