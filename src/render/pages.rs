@@ -664,7 +664,7 @@ impl<'a> Plan<'a> {
             sources: self
                 .shown(site.sources.len(), k)
                 .map(|i| SourceEntry {
-                    source: views::cited_source(site, i),
+                    source: views::cited_source(site, &self.shared, i),
                     cited_by: self.rows(&site.sources[i].cited_by, rows),
                 })
                 .collect(),
