@@ -777,7 +777,7 @@ impl Plan<'_> {
         let absolute = |url: &str| site.config.absolute(url);
         let sources = keyed(site.sources.iter().map(|cited| key(&cited.anchor)));
         write_members(out, &sources, |out, &(key, i)| {
-            let s = super::views::cited_source_view(site, &self.shared, &site.sources[i].key);
+            let s = super::views::source_view(site, &self.shared, &site.sources[i].key);
             let (source, file) = (s.source(), s.file());
             let record = SourceRecord {
                 title: source.title(),
