@@ -335,25 +335,31 @@ pub struct Source {
 }
 
 impl Source {
+    const TITLE: usize = 0;
+    const PUBLISHER: usize = 1;
+    const URL: usize = 2;
+    const ARCHIVED: usize = 3;
+    const EXCERPT: usize = 4;
+
     pub fn title(&self) -> &str {
-        self.texts.part(SourceTexts::TITLE).unwrap_or_default()
+        self.texts.part(Self::TITLE).unwrap_or_default()
     }
 
     pub fn publisher(&self) -> Option<&str> {
-        self.texts.part(SourceTexts::PUBLISHER)
+        self.texts.part(Self::PUBLISHER)
     }
 
     /// `None` only when the source is withheld.
     pub fn url(&self) -> Option<&str> {
-        self.texts.part(SourceTexts::URL)
+        self.texts.part(Self::URL)
     }
 
     pub fn archived(&self) -> Option<&str> {
-        self.texts.part(SourceTexts::ARCHIVED)
+        self.texts.part(Self::ARCHIVED)
     }
 
     pub fn excerpt(&self) -> Option<&str> {
-        self.texts.part(SourceTexts::EXCERPT)
+        self.texts.part(Self::EXCERPT)
     }
 
     /// Fills in `hash` from the other fields.
@@ -379,14 +385,6 @@ impl Source {
 /// bytes a source more: at 10,000 briefings, with 125,000 sources, about
 /// 19 MB held through the build.
 pub type SourceTexts = Joined<5>;
-
-impl SourceTexts {
-    const TITLE: usize = 0;
-    const PUBLISHER: usize = 1;
-    const URL: usize = 2;
-    const ARCHIVED: usize = 3;
-    const EXCERPT: usize = 4;
-}
 
 /// The texts of one entry of a front matter, written one after another in
 /// a single string, for the entries there are many of (sources, claims):
@@ -843,7 +841,7 @@ mod tests {
         assert_eq!(source.archived(), Some("https://a.example/x"));
         assert_eq!(source.excerpt(), Some("It rose."));
         let bare = SourceTexts::new([Some(""), None, None, None, None]);
-        assert_eq!(bare.part(SourceTexts::TITLE), Some(""));
+        assert_eq!(bare.part(Source::TITLE), Some(""));
         for i in 1..5 {
             assert_eq!(bare.part(i), None);
         }
