@@ -20,6 +20,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "claim_row.html",
         include_str!("../templates/claim_row.html"),
     ),
+    (
+        "briefing_item.html",
+        include_str!("../templates/briefing_item.html"),
+    ),
     ("index.html", include_str!("../templates/index.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
     ("claim.html", include_str!("../templates/claim.html")),

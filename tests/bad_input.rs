@@ -1055,6 +1055,15 @@ fn cases() -> Vec<Case> {
                 "templates/claim_card.html:2:7",
                 "Variable `claim.nothing_here` not found",
             ),
+        case("errors_on_an_undefined_variable_in_the_briefing_item_partial")
+            .write(
+                "templates/briefing_item.html",
+                "<article class=\"card\">\n<h3>{{ briefing.nothing_here }}</h3></article>",
+            )
+            .error_at(
+                "templates/briefing_item.html:2:8",
+                "Variable `briefing.nothing_here` not found",
+            ),
         case("locates_a_missing_template_at_the_line_that_names_it")
             .write(
                 "templates/tags.html",

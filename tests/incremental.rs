@@ -376,6 +376,16 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "overriding the briefing item (every list of briefings changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "templates/briefing_item.html",
+                    "<p class=\"my-item\">{{ briefing.title }}: {{ briefing.claim_count }}</p>",
+                );
+                vec!["templates/briefing_item.html"]
+            }),
+        ),
+        (
             "editing a claim shown by overridden rows and cards",
             Box::new(|s: &Site| {
                 let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
@@ -398,6 +408,23 @@ fn every_rebuild_equals_a_fresh_build() {
             Box::new(|s: &Site| {
                 fs::remove_file(s.path("templates/source_card.html")).unwrap();
                 vec!["templates/source_card.html"]
+            }),
+        ),
+        (
+            "editing a briefing's title shown by overridden items",
+            Box::new(|s: &Site| {
+                let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
+                let edited = text.replacen("title: ", "title: Retitled ", 1);
+                assert_ne!(edited, text, "the briefing has a title");
+                s.write("content/briefings/x.md", &edited);
+                vec!["content/briefings/x.md"]
+            }),
+        ),
+        (
+            "removing the briefing item override",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("templates/briefing_item.html")).unwrap();
+                vec!["templates/briefing_item.html"]
             }),
         ),
     ];

@@ -844,6 +844,67 @@ fn a_claim_row_override_changes_every_list_of_claims() {
 }
 
 #[test]
+fn a_briefing_item_override_changes_every_list_of_briefings() {
+    /// Each page of the output with how many briefing items of each kind
+    /// it shows.
+    fn items(site: &Site) -> Vec<(PathBuf, usize, usize)> {
+        let output = site.path("public");
+        html_files(&output)
+            .into_iter()
+            .map(|rel| {
+                let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
+                let built_in = html.select(&sel("article.briefing-item")).count();
+                let own = html.select(&sel("li > p.my-item")).count();
+                (rel, built_in, own)
+            })
+            .collect()
+    }
+    let site = newsroom();
+    site.write("content/authors.yaml", "ana:\n  name: Ana Desk\n");
+    site.write(
+        "content/briefings/alpha.md",
+        &ALPHA.replace("tags: [", "authors: [ana]\ntags: ["),
+    );
+    site.build();
+    let before = items(&site);
+    site.write(
+        "templates/briefing_item.html",
+        "<p class=\"my-item\"><a href=\"{{ briefing.url }}\">{{ briefing.title }} / {{ briefing.claim_count }}</a></p>",
+    );
+    site.build();
+    let after = items(&site);
+    let lists: Vec<_> = before.iter().filter(|(_, n, _)| *n > 0).collect();
+    for want in [
+        "index.html",
+        "tags/north-korea/index.html",
+        "authors/ana/index.html",
+    ] {
+        assert!(
+            lists.iter().any(|(rel, ..)| rel == Path::new(want)),
+            "{want} lists no briefings: {lists:?}"
+        );
+    }
+    for ((rel, built_in, _), (rel_after, left, own)) in before.iter().zip(&after) {
+        assert_eq!(rel, rel_after);
+        assert_eq!(*left, 0, "{} still shows the built-in item", rel.display());
+        assert_eq!(
+            own,
+            built_in,
+            "{} ignores the briefing_item.html override",
+            rel.display()
+        );
+    }
+    let tag = site.page("/tags/north-korea/");
+    let shown = texts(&tag, "p.my-item");
+    assert!(
+        shown.contains(&"Alpha briefing / 3".to_owned()),
+        "{shown:?}"
+    );
+    let author = site.page("/authors/ana/");
+    assert_eq!(texts(&author, "p.my-item").len(), 1);
+}
+
+#[test]
 fn a_claim_card_override_changes_every_card_and_a_source_card_override_every_source() {
     /// Each page of the output with how many full cards of each kind it
     /// shows, and how many source cards.

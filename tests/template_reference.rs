@@ -5,9 +5,9 @@
 //! built with each page template overridden by one that prints Tera's whole
 //! context as JSON. Every key path found in any page (`briefing.claims[].id`)
 //! must be documented, and every path the page documents must be found.
-//! The partials rendered apart from pages (a claim's row, a claim's card)
-//! are overridden the same way: what they print reaches the pages' contexts
-//! as text, and is read from there.
+//! The partials rendered apart from pages (a claim's row, a claim's card,
+//! a briefing's list item) are overridden the same way: what they print
+//! reaches the pages' contexts as text, and is read from there.
 
 mod common;
 
@@ -25,7 +25,7 @@ const CARD: &str = "card.svg";
 
 /// Partials rendered on their own, whose output pages print: they receive
 /// `site` and their own variables, checked like a page's.
-const FRAGMENTS: &[&str] = &["claim_row.html", "claim_card.html"];
+const FRAGMENTS: &[&str] = &["claim_row.html", "claim_card.html", "briefing_item.html"];
 
 /// Templates that no page is rendered with directly: the layout the pages
 /// extend, the macros they import and the partials (the source card is
@@ -36,6 +36,7 @@ const NOT_PAGES: &[&str] = &[
     "claim_row.html",
     "claim_card.html",
     "source_card.html",
+    "briefing_item.html",
 ];
 
 fn repo() -> &'static Path {

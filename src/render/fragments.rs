@@ -1,6 +1,6 @@
 //! Fragments: the parts of pages made from a partial template of their own
-//! (a claim's compact row, a claim's full card), rendered once and printed
-//! as HTML by the pages that show them.
+//! (a claim's compact row, a claim's full card, a briefing's list item),
+//! rendered once and printed as HTML by the pages that show them.
 //!
 //! A claim's row appears on its speaker's page, its verdict's page and the
 //! sources page of each source it cites: rendered inside each of those
@@ -9,7 +9,9 @@
 //! each once, into a few large strings, and a list page's context carries
 //! them as text. Only the rows of those pages are made, so a save in
 //! `serve` that renders a few pages makes only their rows: nothing is kept
-//! between builds, and a rebuild makes what a fresh build makes.
+//! between builds, and a rebuild makes what a fresh build makes. A
+//! briefing's list item, on the index and on the pages of its tags and
+//! authors, is made the same way, once per briefing.
 //!
 //! A card appears on one page per variant (its briefing's page, its own
 //! page), so cards are made as their pages are: a briefing's page and its
@@ -46,7 +48,14 @@ pub(super) const CARD: &str = "claim_card.html";
 /// The partial each source's card in a claim's card is made from.
 pub(super) const SOURCE_CARD: &str = "source_card.html";
 
-/// How many rows one task makes into one buffer.
+/// The partial each briefing's item in a list of briefings is made from.
+pub(super) const ITEM: &str = "briefing_item.html";
+
+/// How many of a list's first briefings the items are packed against:
+/// an item is some 1.5 KB, most of it the tally's markup.
+const ITEM_DICTIONARY: usize = 4;
+
+/// How many rows (or items) one task makes into one buffer.
 const CHUNK: usize = 256;
 
 /// The most the rows are packed against: the first row of each verdict
@@ -60,9 +69,10 @@ const CHUNK: usize = 256;
 /// briefings, so it is kept small.
 const DICTIONARY_BYTES: usize = 8 * 1024;
 
-/// Claims' rows, by the claim's number in the site (see
-/// [`Plan::claim_number`]), packed into a few buffers so that 100,000 rows
-/// are a few hundred allocations rather than 100,000.
+/// Fragments of one partial by number: claims' rows by the claim's number
+/// in the site (see [`Plan::claim_number`]), briefings' list items by the
+/// briefing's. Packed into a few buffers so that 100,000 rows are a few
+/// hundred allocations rather than 100,000.
 ///
 /// Each row is kept LZ4-compressed against a few rows of the same partial
 /// (see [`DICTIONARY_BYTES`]), which hold the markup every row repeats: at
@@ -70,24 +80,44 @@ const DICTIONARY_BYTES: usize = 8 * 1024;
 /// pages are rendered, at the build's peak. A row is unpacked each time a
 /// page prints it, a few times per claim.
 #[derive(Default)]
-pub(super) struct Rows {
-    /// The row the others are compressed against.
+pub(super) struct Packed {
+    /// The fragments the others are compressed against.
     dictionary: Vec<u8>,
     chunks: Vec<Box<[u8]>>,
-    /// Where each claim's row is: its chunk, the byte range of its packed
-    /// bytes there and its length unpacked; `u32::MAX` as the chunk for a
-    /// row not made.
+    /// Where each number's fragment is: its chunk, the byte range of its
+    /// packed bytes there and its length unpacked; `u32::MAX` as the chunk
+    /// for a fragment not made.
     at: Vec<[u32; 4]>,
 }
 
-/// No rows: what a page's view is planned and fingerprinted with.
-pub(super) static NO_ROWS: Rows = Rows {
-    dictionary: Vec::new(),
-    chunks: Vec::new(),
-    at: Vec::new(),
+/// The fragments the list pages being rendered print, made before them
+/// and let go of once they are rendered.
+#[derive(Default)]
+pub(super) struct Lists {
+    /// Claims' rows, from `claim_row.html`.
+    pub rows: Packed,
+    /// Briefings' list items, from `briefing_item.html`.
+    pub items: Packed,
+}
+
+impl Lists {
+    /// Nothing made: what a page's view is planned and fingerprinted with,
+    /// and what the pages that list nothing are rendered with.
+    pub(super) const NONE: &'static Lists = &NO_LISTS;
+}
+
+static NO_LISTS: Lists = Lists {
+    rows: Packed::NONE,
+    items: Packed::NONE,
 };
 
-impl Rows {
+impl Packed {
+    const NONE: Packed = Packed {
+        dictionary: Vec::new(),
+        chunks: Vec::new(),
+        at: Vec::new(),
+    };
+
     /// The row of claim number `n`, if it was made.
     pub(super) fn get(&self, n: usize) -> Option<String> {
         let &[chunk, start, end, len] = self.at.get(n)?;
@@ -102,7 +132,7 @@ impl Rows {
 }
 
 /// Appends `row` to `packed`, compressed against `dictionary`; returns the
-/// range it took there and its own length, as [`Rows::at`] keeps them.
+/// range it took there and its own length, as [`Packed::at`] keeps them.
 fn pack_row(dictionary: &[u8], row: &[u8], packed: &mut Vec<u8>) -> (u32, u32, u32) {
     let start = packed.len();
     // Compressed in place, where a vector of its own for each row was
@@ -137,10 +167,10 @@ impl CardContexts {
     }
 }
 
-/// What a page prints besides its own view: the rows its lists show and
-/// the cards it shows.
+/// What a page prints besides its own view: the rows and items its lists
+/// show and the cards it shows.
 pub(super) struct Fragments<'f> {
-    pub rows: &'f Rows,
+    pub lists: &'f Lists,
     pub cards: &'f [String],
     /// A briefing page's body, as HTML.
     pub body: &'f str,
@@ -149,7 +179,7 @@ pub(super) struct Fragments<'f> {
 impl Fragments<'static> {
     /// None at all: what a page is planned with.
     pub(super) const NONE: Fragments<'static> = Fragments {
-        rows: &NO_ROWS,
+        lists: Lists::NONE,
         cards: &[],
         body: "",
     };
@@ -325,13 +355,25 @@ impl Plan<'_> {
         self.claim_numbers[r.briefing] + r.claim
     }
 
-    /// Makes the row of every claim that `pages` list, each once, in
-    /// parallel. Template errors come back located in the row's partial.
+    /// Makes the rows and items the list pages among `pages` print, each
+    /// once, in parallel. Template errors come back located in the partial.
+    pub(super) fn make_lists(
+        &self,
+        templates: &Templates,
+        pages: &[&PlannedPage],
+    ) -> Result<Lists, Vec<Diagnostic>> {
+        Ok(Lists {
+            rows: self.make_rows(templates, pages)?,
+            items: self.make_items(templates, pages)?,
+        })
+    }
+
+    /// Makes the row of every claim that `pages` list, each once.
     pub(super) fn make_rows(
         &self,
         templates: &Templates,
         pages: &[&PlannedPage],
-    ) -> Result<Rows, Vec<Diagnostic>> {
+    ) -> Result<Packed, Vec<Diagnostic>> {
         let total = self.claim_numbers.last().copied().unwrap_or(0);
         let mut wanted: Vec<bool> = Vec::new();
         for page in pages {
@@ -345,7 +387,7 @@ impl Plan<'_> {
             }
         }
         if wanted.is_empty() {
-            return Ok(Rows::default());
+            return Ok(Packed::default());
         }
         let needed: Vec<ClaimRef> = self
             .briefings
@@ -360,38 +402,99 @@ impl Plan<'_> {
             .filter(|r| wanted[self.claim_number(r)])
             .collect();
         drop(wanted);
-        if needed.is_empty() {
-            return Ok(Rows::default());
-        }
-        let mut base = Context::new();
-        base.insert("site", &self.shared.site);
-        let row_of =
-            |(context, scratch): &mut (Context, Scratch), r: &ClaimRef, html: &mut Vec<u8>| {
-                let claim = &self.briefings[r.briefing].claims[r.claim];
-                reuse::set(context, "claim", &ClaimRow::of(claim), scratch)
-                    .map_err(|err| templates.error(&tera::Error::json(err), ROW))?;
-                self.tera
-                    .render_to(ROW, context, html)
-                    .map_err(|err| templates.error(&err, ROW))
-            };
-        // The first row of each verdict, made alone, is what the rest are
-        // packed against.
-        let mut dictionary = Vec::new();
-        let mut made_for = (base.clone(), Scratch::default());
+        // The first row of each verdict is what the rest are packed
+        // against.
         let mut verdicts: Vec<&str> = Vec::new();
-        for r in &needed {
+        let mut dictionary = Vec::new();
+        for (i, r) in needed.iter().enumerate() {
             let verdict = &self.briefings[r.briefing].claims[r.claim].verdict.id;
-            if verdicts.contains(&verdict.as_str()) {
-                continue;
+            if !verdicts.contains(&verdict.as_str()) {
+                verdicts.push(verdict);
+                dictionary.push(i);
             }
-            verdicts.push(verdict);
-            row_of(&mut made_for, r, &mut dictionary).map_err(|d| vec![d])?;
-            if dictionary.len() >= DICTIONARY_BYTES
-                || verdicts.len() == self.shared.site.verdicts.len()
-            {
+            if verdicts.len() == self.shared.site.verdicts.len() {
                 break;
             }
         }
+        self.pack(
+            templates,
+            ROW,
+            &needed,
+            &dictionary,
+            total,
+            |context, r, scratch| {
+                let claim = &self.briefings[r.briefing].claims[r.claim];
+                reuse::set(context, "claim", &ClaimRow::of(claim), scratch)?;
+                Ok(self.claim_number(r))
+            },
+        )
+    }
+
+    /// Makes the list item of every briefing that `pages` list, each once.
+    pub(super) fn make_items(
+        &self,
+        templates: &Templates,
+        pages: &[&PlannedPage],
+    ) -> Result<Packed, Vec<Diagnostic>> {
+        let total = self.briefings.len();
+        let mut wanted = vec![false; total];
+        for page in pages {
+            for &b in self.listed_briefings(page.job).iter() {
+                wanted[b] = true;
+            }
+        }
+        let needed: Vec<usize> = (0..total).filter(|&b| wanted[b]).collect();
+        drop(wanted);
+        let dictionary: Vec<usize> = (0..needed.len().min(ITEM_DICTIONARY)).collect();
+        self.pack(
+            templates,
+            ITEM,
+            &needed,
+            &dictionary,
+            total,
+            |context, &b, scratch| {
+                reuse::set(context, "briefing", &self.briefings[b].summary, scratch)?;
+                Ok(b)
+            },
+        )
+    }
+
+    /// Renders `partial` once for each of `needed`, in parallel, into
+    /// [`Packed`] fragments of `total` numbers: `set` puts what the partial
+    /// receives for one of them into its context (which holds `site`) and
+    /// says its number. The fragments of `needed` at `dictionary`, made
+    /// alone first, are what the rest are packed against.
+    fn pack<K: Sync>(
+        &self,
+        templates: &Templates,
+        partial: &str,
+        needed: &[K],
+        dictionary: &[usize],
+        total: usize,
+        set: impl Fn(&mut Context, &K, &mut Scratch) -> serde_json::Result<usize> + Sync,
+    ) -> Result<Packed, Vec<Diagnostic>> {
+        if needed.is_empty() {
+            return Ok(Packed::default());
+        }
+        let mut base = Context::new();
+        base.insert("site", &self.shared.site);
+        let made_of = |(context, scratch): &mut (Context, Scratch), key: &K, html: &mut Vec<u8>| {
+            let n = set(context, key, scratch)
+                .map_err(|err| templates.error(&tera::Error::json(err), partial))?;
+            self.tera
+                .render_to(partial, context, html)
+                .map_err(|err| templates.error(&err, partial))?;
+            Ok(n)
+        };
+        let mut made_for = (base.clone(), Scratch::default());
+        let mut packed_against = Vec::new();
+        for &i in dictionary {
+            made_of(&mut made_for, &needed[i], &mut packed_against).map_err(|d| vec![d])?;
+            if packed_against.len() >= DICTIONARY_BYTES {
+                break;
+            }
+        }
+        let dictionary = packed_against;
         type Made = (Box<[u8]>, Vec<(usize, (u32, u32, u32))>);
         let made: Vec<Result<Made, Diagnostic>> = needed
             .par_chunks(CHUNK)
@@ -400,10 +503,10 @@ impl Plan<'_> {
                 |(context, html, packed), chunk| {
                     packed.clear();
                     let mut places = Vec::with_capacity(chunk.len());
-                    for r in chunk {
+                    for key in chunk {
                         html.clear();
-                        row_of(context, r, html)?;
-                        places.push((self.claim_number(r), pack_row(&dictionary, html, packed)));
+                        let n = made_of(context, key, html)?;
+                        places.push((n, pack_row(&dictionary, html, packed)));
                     }
                     // Packed into the thread's buffer and copied out at its
                     // size, once: a buffer of its own for each chunk, grown
@@ -413,19 +516,19 @@ impl Plan<'_> {
                 },
             )
             .collect();
-        let mut rows = Rows {
+        let mut fragments = Packed {
             dictionary,
             chunks: Vec::with_capacity(made.len()),
             at: vec![[u32::MAX, 0, 0, 0]; total],
         };
         for (packed, places) in super::gathered(made)? {
-            let chunk = rows.chunks.len() as u32;
+            let chunk = fragments.chunks.len() as u32;
             for (n, (start, end, len)) in places {
-                rows.at[n] = [chunk, start, end, len];
+                fragments.at[n] = [chunk, start, end, len];
             }
-            rows.chunks.push(packed);
+            fragments.chunks.push(packed);
         }
-        Ok(rows)
+        Ok(fragments)
     }
 
     /// The cards each of `jobs` shows, made with `context`, which holds
@@ -635,7 +738,7 @@ mod tests {
             let (start, end, len) = pack_row(&dictionary, row.as_bytes(), &mut packed);
             at[n] = [0, start, end, len];
         }
-        let rows = Rows {
+        let rows = Packed {
             dictionary,
             chunks: vec![packed.into_boxed_slice()],
             at,

@@ -166,8 +166,15 @@ impl Job<'_> {
         match self {
             Job::Briefing(_) | Job::Claim(..) => CARD_PARTIALS,
             Job::Speaker(..) | Job::Sources(_) | Job::Verdict(..) => &[fragments::ROW],
+            Job::Index(_) | Job::Tag(..) | Job::Author(..) => &[fragments::ITEM],
             _ => &[],
         }
+    }
+
+    /// Whether the page lists claims or briefings, printing the rows or
+    /// items made for it before it is rendered.
+    fn lists(self) -> bool {
+        matches!(self.partials(), [fragments::ROW] | [fragments::ITEM])
     }
 }
 
@@ -708,17 +715,19 @@ impl<'a> Plan<'a> {
     ) -> Result<(Vec<T>, Option<R>), Vec<Diagnostic>> {
         let mut base = Context::new();
         base.insert("site", &self.shared.site);
-        // The pages that list claims first, with the rows they print, which
-        // are let go of before the other pages are rendered: at 10,000
-        // briefings they are some 90 MB. `alongside` waits for them to go,
-        // as that pass is the build's peak.
+        // The pages that list claims or briefings first, with the rows and
+        // items they print, which are let go of before the other pages are
+        // rendered: at 10,000 briefings the rows are some 90 MB. `alongside`
+        // waits for them to go, as that pass is the build's peak.
         let (listing, others): (Vec<usize>, Vec<usize>) =
-            (0..pages.len()).partition(|&i| pages[i].job.partials() == [fragments::ROW]);
-        let rows = self.make_rows(templates, pages)?;
-        let mut made = self.render_units(templates, pages, &listing, &rows, &base, &put);
-        drop(rows);
-        let render_others =
-            || self.render_units(templates, pages, &others, &fragments::NO_ROWS, &base, &put);
+            (0..pages.len()).partition(|&i| pages[i].job.lists());
+        let lists = self.make_lists(templates, pages)?;
+        let mut made = self.render_units(templates, pages, &listing, &lists, &base, &put);
+        drop(lists);
+        let render_others = || {
+            let none = fragments::Lists::NONE;
+            self.render_units(templates, pages, &others, none, &base, &put)
+        };
         let (rest, beside) = match alongside {
             None => (render_others(), None),
             Some(alongside) => std::thread::scope(|scope| {
@@ -756,7 +765,7 @@ impl<'a> Plan<'a> {
         Ok((pages, beside))
     }
 
-    /// Renders the pages of `pages` at `indices`, in parallel, with `rows`,
+    /// Renders the pages of `pages` at `indices`, in parallel, with `lists`,
     /// handing each to `put`; returns each page's index with what `put`
     /// returned or its template error.
     fn render_units<T: Send>(
@@ -764,7 +773,7 @@ impl<'a> Plan<'a> {
         templates: &Templates,
         pages: &[&PlannedPage],
         indices: &[usize],
-        rows: &fragments::Rows,
+        lists: &fragments::Lists,
         base: &Context,
         put: &(impl Fn(OutputFile) -> T + Sync),
     ) -> Vec<Vec<(usize, Made<T>)>> {
@@ -817,7 +826,7 @@ impl<'a> Plan<'a> {
                                 (Job::Briefing(_), Some((_, Ok(body)))) => body.as_str(),
                                 _ => "",
                             };
-                            let fragments = fragments::Fragments { rows, cards, body };
+                            let fragments = fragments::Fragments { lists, cards, body };
                             let template = page.job.template();
                             let (context, held) = contexts
                                 .entry(template)
@@ -857,7 +866,9 @@ impl<'a> Plan<'a> {
     /// view, its URL and its share meta.
     #[cfg(test)]
     fn context(&self, templates: &Templates, base: &Context, page: &PlannedPage) -> Context {
-        let rows = self.make_rows(templates, &[page]).expect("rows render");
+        let lists = self
+            .make_lists(templates, &[page])
+            .expect("rows and items render");
         let cards = self
             .cards(
                 templates,
@@ -872,7 +883,7 @@ impl<'a> Plan<'a> {
             .expect("body renders");
         let mut context = base.clone();
         let fragments = fragments::Fragments {
-            rows: &rows,
+            lists: &lists,
             cards: &cards[0],
             body: body.as_deref().unwrap_or_default(),
         };

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::fragments::{Fragments, Rows};
+use super::fragments::{Fragments, Packed};
 use super::views::{
     self, BriefingLink, BriefingSummary, BriefingViews, ClaimRow, ClaimView, CorrectionView,
     EmbeddedClaim, Fingerprinted, MetaView, Pager, SiteView, SourceView, SpeakerRef, TagCount,
@@ -60,6 +60,7 @@ type SharedView<'a, T> = Fingerprinted<&'a T>;
 #[derive(Serialize, Hash)]
 pub(super) struct IndexPage<'a> {
     briefings: Vec<SharedView<'a, BriefingSummary>>,
+    items: BriefingItems<'a>,
     pager: Pager<'a>,
     /// Every claim of the site, charted on every page of the index.
     tally: Tally<'a>,
@@ -321,6 +322,7 @@ pub(super) struct TagPage<'a> {
     pager: Pager<'a>,
     tag: TagCount<'a>,
     briefings: Vec<SharedView<'a, BriefingSummary>>,
+    items: BriefingItems<'a>,
     /// The Atom feed of the tag's briefings.
     feed_url: String,
 }
@@ -331,6 +333,7 @@ pub(super) struct AuthorPage<'a> {
     /// How many briefings they wrote, on every page of the list.
     count: usize,
     briefings: Vec<SharedView<'a, BriefingSummary>>,
+    items: BriefingItems<'a>,
     pager: Pager<'a>,
 }
 
@@ -393,7 +396,7 @@ pub(super) struct ClaimRows<'a> {
     briefings: &'a [Arc<BriefingViews>],
     /// The number of each briefing's first claim, where its rows are.
     numbers: &'a [usize],
-    rows: &'a Rows,
+    rows: &'a Packed,
     claims: &'a [ClaimRef],
 }
 
@@ -421,6 +424,35 @@ impl Serialize for ClaimRows<'_> {
     }
 }
 
+/// Briefings as a list shows them, one item each, in the order of the
+/// list's `briefings`: shown as the items made for the pages being
+/// rendered (see [`super::fragments`]). Hashed as nothing, since the
+/// list's `briefings` are hashed beside it, by the fingerprints of the
+/// summaries the items are made from.
+pub(super) struct BriefingItems<'a> {
+    items: &'a Packed,
+    briefings: Cow<'a, [usize]>,
+}
+
+impl Hash for BriefingItems<'_> {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+impl Serialize for BriefingItems<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.briefings.len()))?;
+        for &b in self.briefings.iter() {
+            let item = self
+                .items
+                .get(b)
+                .ok_or_else(|| S::Error::custom("a listed briefing's item was not made"))?;
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
 /// The view of a page that receives nothing of its own.
 #[derive(Serialize, Hash)]
 pub(super) struct Nothing {}
@@ -433,9 +465,9 @@ impl<'a> Plan<'a> {
 
     /// What page `job` receives, printing `fragments`.
     pub(super) fn view_with<'s>(&'s self, job: Job, fragments: &'s Fragments<'s>) -> View<'s> {
-        let rows = fragments.rows;
+        let (rows, items) = (&fragments.lists.rows, &fragments.lists.items);
         match job {
-            Job::Index(k) => View::Index(self.index_page(k)),
+            Job::Index(k) => View::Index(self.index_page(k, items)),
             Job::Briefing(b) => View::Briefing(self.briefing_page(b, fragments)),
             Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c, fragments.cards)),
             Job::Embed(b, c, _) => View::Embed(self.embed_page(b, c)),
@@ -445,8 +477,8 @@ impl<'a> Plan<'a> {
             Job::Verdicts => View::Verdicts(self.verdicts_page()),
             Job::Verdict(i, k) => View::Verdict(self.verdict_page(i, k, rows)),
             Job::Tags => View::Tags(self.tags_page()),
-            Job::Tag(slug, k) => View::Tag(self.tag_page(slug, k)),
-            Job::Author(id, k) => View::Author(self.author_page(id, k)),
+            Job::Tag(slug, k) => View::Tag(self.tag_page(slug, k, items)),
+            Job::Author(id, k) => View::Author(self.author_page(id, k, items)),
             Job::Page(i) => View::Page(self.plain_page(i)),
             Job::Corrections => View::Corrections(self.corrections_page()),
             Job::NotFound => View::NotFound(Nothing {}),
@@ -454,18 +486,17 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn index_page(&self, k: usize) -> IndexPage<'_> {
+    fn index_page<'s>(&'s self, k: usize, items: &'s Packed) -> IndexPage<'s> {
         let all = &self.briefings;
         let base = &self.site.config.base_path;
         let tally = Tally {
             scale: &self.shared.site.verdicts,
             counts: self.verdict_counts.clone(),
         };
+        let (briefings, items) = self.briefing_list(Job::Index(k), items);
         IndexPage {
-            briefings: all[self.shown(all.len(), k)]
-                .iter()
-                .map(|v| self.summary(v))
-                .collect(),
+            briefings,
+            items,
             pager: self.pager(base.as_str(), all.len(), k),
             tally,
         }
@@ -642,7 +673,7 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn speaker_page<'s>(&'s self, id: &str, k: usize, rows: &'s Rows) -> SpeakerPage<'s> {
+    fn speaker_page<'s>(&'s self, id: &str, k: usize, rows: &'s Packed) -> SpeakerPage<'s> {
         let claims = self.claims_of(id);
         let speaker = self.speaker(id);
         SpeakerPage {
@@ -656,7 +687,7 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn sources_page<'s>(&'s self, k: usize, rows: &'s Rows) -> SourcesPage<'s> {
+    fn sources_page<'s>(&'s self, k: usize, rows: &'s Packed) -> SourcesPage<'s> {
         let site = self.site;
         let url = format!("{}sources/", site.config.base_path);
         SourcesPage {
@@ -678,7 +709,7 @@ impl<'a> Plan<'a> {
         VerdictsPage { verdicts }
     }
 
-    fn verdict_page<'s>(&'s self, i: usize, k: usize, rows: &'s Rows) -> VerdictPage<'s> {
+    fn verdict_page<'s>(&'s self, i: usize, k: usize, rows: &'s Packed) -> VerdictPage<'s> {
         let verdict = self.verdict_count(i);
         let all = self.claims_with(&verdict.verdict.id);
         VerdictPage {
@@ -698,39 +729,67 @@ impl<'a> Plan<'a> {
         TagsPage { tags }
     }
 
-    fn tag_page(&self, slug: &str, k: usize) -> TagPage<'_> {
+    fn tag_page<'s>(&'s self, slug: &str, k: usize, items: &'s Packed) -> TagPage<'s> {
         let all = &self.site.tags[slug].briefings;
         let tag = self.tag_count(slug);
+        let (briefings, items) = self.briefing_list(Job::Tag(slug, k), items);
         TagPage {
             feed_url: format!("{}{}", tag.tag.url, super::syndication::FEED),
             pager: self.pager(tag.tag.url.as_str(), all.len(), k),
-            briefings: all[self.shown(all.len(), k)]
-                .iter()
-                .map(|&b| self.summary(&self.briefings[b]))
-                .collect(),
+            briefings,
+            items,
             tag,
         }
     }
 
-    fn author_page(&self, id: &str, k: usize) -> AuthorPage<'_> {
+    fn author_page<'s>(&'s self, id: &str, k: usize, items: &'s Packed) -> AuthorPage<'s> {
         let all = self
             .site
             .briefings_by_author
             .get(id)
             .map_or(&[][..], Vec::as_slice);
         let (view, fingerprint) = &self.shared.authors[id];
+        let (briefings, items) = self.briefing_list(Job::Author(id, k), items);
         AuthorPage {
             author: Fingerprinted {
                 fingerprint: *fingerprint,
                 view: &**view,
             },
             count: all.len(),
-            briefings: all[self.shown(all.len(), k)]
-                .iter()
-                .map(|&b| self.summary(&self.briefings[b]))
-                .collect(),
+            briefings,
+            items,
             pager: self.pager(view.url.as_str(), all.len(), k),
         }
+    }
+
+    /// The briefings page `job` lists, by number, in the order it lists
+    /// them: the index, a tag's and an author's pages list briefings.
+    pub(super) fn listed_briefings(&self, job: Job) -> Cow<'a, [usize]> {
+        let site: &'a Site = self.site;
+        let all: &'a [usize] = match job {
+            Job::Index(k) => return Cow::Owned(self.shown(self.briefings.len(), k).collect()),
+            Job::Tag(slug, _) => &site.tags[slug].briefings,
+            Job::Author(id, _) => site.briefings_by_author.get(id).map_or(&[], Vec::as_slice),
+            _ => &[],
+        };
+        match job.page() {
+            Some(k) => Cow::Borrowed(&all[self.shown(all.len(), k)]),
+            None => Cow::Borrowed(all),
+        }
+    }
+
+    /// The summaries of the briefings page `job` lists, and their items.
+    fn briefing_list<'s>(
+        &'s self,
+        job: Job,
+        items: &'s Packed,
+    ) -> (Vec<SharedView<'s, BriefingSummary>>, BriefingItems<'s>) {
+        let briefings = self.listed_briefings(job);
+        let summaries = briefings
+            .iter()
+            .map(|&b| self.summary(&self.briefings[b]))
+            .collect();
+        (summaries, BriefingItems { items, briefings })
     }
 
     fn plain_page(&self, i: usize) -> PlainPage<'_> {
@@ -781,7 +840,7 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn rows<'s>(&'s self, claims: &'a [ClaimRef], rows: &'s Rows) -> ClaimRows<'s> {
+    fn rows<'s>(&'s self, claims: &'a [ClaimRef], rows: &'s Packed) -> ClaimRows<'s> {
         ClaimRows {
             briefings: &self.briefings,
             numbers: &self.claim_numbers,
