@@ -905,6 +905,31 @@ fn a_briefing_item_override_changes_every_list_of_briefings() {
 }
 
 #[test]
+fn a_list_page_override_that_reads_the_summaries_gets_them_beside_the_items() {
+    // No built-in template reads `briefings` (they print `items`), so a
+    // page is given it only because a template names it: here a tag
+    // page's own.
+    let site = newsroom();
+    site.write(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}{% block content %}\
+         {% for b in briefings %}<p class=\"summary\">{{ b.title }}: {{ b.tally.total }}</p>{% endfor %}\
+         {% for item in items %}{{ item | safe }}{% endfor %}{% endblock content %}",
+    );
+    site.build();
+    let tag = site.page("/tags/north-korea/");
+    let summaries = texts(&tag, "p.summary");
+    assert!(
+        summaries.contains(&"Alpha briefing: 3".to_owned()),
+        "{summaries:?}"
+    );
+    assert_eq!(
+        tag.select(&sel("article.briefing-item")).count(),
+        summaries.len()
+    );
+}
+
+#[test]
 fn a_claim_card_override_changes_every_card_and_a_source_card_override_every_source() {
     /// Each page of the output with how many full cards of each kind it
     /// shows, and how many source cards.

@@ -13,6 +13,7 @@ mod fold;
 mod fragments;
 mod inline;
 mod pages;
+mod reads;
 mod reuse;
 pub mod search;
 pub(crate) mod syndication;
@@ -329,6 +330,9 @@ pub struct Plan<'a> {
     /// The templates with this site's settings written in, which its pages
     /// and fragments are rendered with.
     tera: Arc<tera::Tera>,
+    /// The names those templates read: a page's context is given only the
+    /// fields of its view that one of them names.
+    reads: Arc<reads::Reads>,
     briefings: Vec<Arc<BriefingViews>>,
     /// How many claims of the site received each verdict, charted on every
     /// page of the index.
@@ -494,6 +498,7 @@ impl<'a> Plan<'a> {
             site,
             shared,
             tera,
+            reads: templates.reads.clone(),
             briefings,
             verdict_counts,
             claim_numbers,
@@ -904,7 +909,9 @@ impl<'a> Plan<'a> {
     ) {
         let view = self.view_with(page.job, fragments);
         let scratch = &mut held.scratch;
-        reuse::set_fields(context, &view, &mut held.names, scratch).expect("page views serialise");
+        let read = |name: &str| self.reads.reads(name);
+        reuse::set_fields(context, &view, &read, &mut held.names, scratch)
+            .expect("page views serialise");
         let url = page.url();
         reuse::set(context, "current_url", &*url, scratch).expect("URLs serialise");
         reuse::set(

@@ -77,18 +77,21 @@ pub(super) fn set<T: Serialize + ?Sized>(
     }
 }
 
-/// Sets each field of `view`, a struct or a map, as a variable of
-/// `context`, over what each held, and takes out the variables named in
-/// `last` that `view` lacks. `last` is left naming `view`'s fields.
+/// Sets each field of `view`, a struct or a map, that `read` says is read
+/// as a variable of `context`, over what each held, and takes out the
+/// variables named in `last` that are not set so. `last` is left naming
+/// the fields set. A field not read is not serialised.
 pub(super) fn set_fields<T: Serialize + ?Sized>(
     context: &mut Context,
     view: &T,
+    read: &dyn Fn(&str) -> bool,
     last: &mut Vec<String>,
     scratch: &mut Scratch,
 ) -> Result<(), Error> {
     let mut names = Vec::with_capacity(last.len());
     view.serialize(Fields {
         context: &mut *context,
+        read,
         names: &mut names,
         scratch,
     })?;
@@ -556,12 +559,16 @@ where
 /// The fields of a page's view, each set as a variable of its own.
 struct Fields<'a> {
     context: &'a mut Context,
+    read: &'a dyn Fn(&str) -> bool,
     names: &'a mut Vec<String>,
     scratch: &'a mut Scratch,
 }
 
 impl Fields<'_> {
     fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        if !(self.read)(name) {
+            return Ok(());
+        }
         set(self.context, name, value, self.scratch)?;
         if !self.names.iter().any(|n| n == name) {
             self.names.push(name.to_owned());
@@ -998,7 +1005,8 @@ mod tests {
                 role: Some("mayor".into()),
             },
         };
-        set_fields(&mut context, &first, &mut names, &mut scratch).unwrap();
+        let all = |_: &str| true;
+        set_fields(&mut context, &first, &all, &mut names, &mut scratch).unwrap();
         assert_eq!(context.get("related"), Some(&serde_json::json!([1, 2])));
         assert_eq!(context.get("role"), Some(&serde_json::json!("mayor")));
         let second = Page {
@@ -1009,7 +1017,7 @@ mod tests {
                 role: None,
             },
         };
-        set_fields(&mut context, &second, &mut names, &mut scratch).unwrap();
+        set_fields(&mut context, &second, &all, &mut names, &mut scratch).unwrap();
         assert_eq!(context.get("title"), Some(&serde_json::json!("Two")));
         assert_eq!(context.get("name"), Some(&serde_json::json!("Bo")));
         assert_eq!(context.get("related"), None);
@@ -1019,8 +1027,15 @@ mod tests {
             Some(&serde_json::json!({ "title": "Desk" }))
         );
         assert_eq!(names, ["title", "name"]);
+        // A field no template reads is not set, and the last page's is
+        // taken out.
+        let unread = |name: &str| name != "title";
+        set_fields(&mut context, &first, &unread, &mut names, &mut scratch).unwrap();
+        assert_eq!(context.get("title"), None);
+        assert_eq!(context.get("name"), Some(&serde_json::json!("Ann")));
+        assert_eq!(names, ["related", "name", "role"]);
         // Only a struct or a map has fields to set.
-        assert!(set_fields(&mut context, &[1, 2], &mut names, &mut scratch).is_err());
-        assert!(set_fields(&mut context, "text", &mut names, &mut scratch).is_err());
+        assert!(set_fields(&mut context, &[1, 2], &all, &mut names, &mut scratch).is_err());
+        assert!(set_fields(&mut context, "text", &all, &mut names, &mut scratch).is_err());
     }
 }

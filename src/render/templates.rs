@@ -14,7 +14,7 @@ use crate::i18n::Language;
 use crate::load::SourceFile;
 use crate::theme;
 
-use super::{fold, inline};
+use super::{fold, inline, reads::Reads};
 
 /// The compiled templates, and where each one's text came from so a render
 /// error can point into the right file.
@@ -29,6 +29,9 @@ pub struct Templates {
     /// [`fold::fold_site`]), and the fingerprint of what they were made
     /// from: kept while a save leaves them alone.
     for_site: Mutex<Option<(u64, Arc<Tera>)>>,
+    /// The names the templates read, before the site's settings are
+    /// written in (which only takes names out).
+    pub(super) reads: Arc<Reads>,
 }
 
 impl Templates {
@@ -164,6 +167,7 @@ pub fn templates(
         return Err(vec![diagnostic.with_hint(hint)]);
     }
     let mut templates = Templates {
+        reads: Arc::new(Reads::of(&tera)),
         tera,
         files,
         fingerprints: Default::default(),
