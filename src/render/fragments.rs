@@ -52,7 +52,8 @@ pub(super) const SOURCE_CARD: &str = "source_card.html";
 pub(super) const ITEM: &str = "briefing_item.html";
 
 /// How many of a list's first briefings the items are packed against:
-/// an item is some 1.5 KB, most of it the tally's markup.
+/// an item is some 3 KB, much of it the tally's markup, which every item
+/// repeats.
 const ITEM_DICTIONARY: usize = 4;
 
 /// How many rows (or items) one task makes into one buffer.
@@ -118,7 +119,8 @@ impl Packed {
         at: Vec::new(),
     };
 
-    /// The row of claim number `n`, if it was made.
+    /// The fragment of number `n` (a claim's row, a briefing's item), if
+    /// it was made.
     pub(super) fn get(&self, n: usize) -> Option<String> {
         let &[chunk, start, end, len] = self.at.get(n)?;
         let packed = self
