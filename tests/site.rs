@@ -792,51 +792,73 @@ fn lists_of_claims_show_compact_rows_linking_to_each_claim() {
     .contains("does not"));
 }
 
-#[test]
-fn a_claim_row_override_changes_every_list_of_claims() {
-    /// Each page of the output with how many rows of each kind it shows.
-    fn rows(site: &Site) -> Vec<(PathBuf, usize, usize)> {
+/// Builds `site`, overrides the partial `partial` with `text` and builds
+/// it again; then every page that showed fragments matching `built_in`
+/// shows as many matching `own` and none of the built-in ones, and each of
+/// `lists` (output paths) was among those pages.
+fn assert_partial_override_reaches_every_page(
+    site: &Site,
+    partial: &str,
+    text: &str,
+    (built_in, own): (&str, &str),
+    lists: &[&str],
+) {
+    // Each page of the output with how many fragments of each kind it
+    // shows.
+    let counts = || -> Vec<(PathBuf, usize, usize)> {
         let output = site.path("public");
         html_files(&output)
             .into_iter()
             .map(|rel| {
                 let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
-                let built_in = html.select(&sel("li.claim-row")).count();
-                let own = html.select(&sel("li.my-row")).count();
-                (rel, built_in, own)
+                let shown = |selector| html.select(&sel(selector)).count();
+                (rel, shown(built_in), shown(own))
             })
             .collect()
-    }
-    let site = newsroom();
+    };
     site.build();
-    let before = rows(&site);
-    site.write(
-        "templates/claim_row.html",
-        "<li class=\"my-row\"><a href=\"{{ claim.page_url }}\">{{ claim.speaker.name }} / {{ claim.verdict.label }}</a></li>",
-    );
+    let before = counts();
+    site.write(&format!("templates/{partial}"), text);
     site.build();
-    let after = rows(&site);
-    let lists: Vec<_> = before.iter().filter(|(_, n, _)| *n > 0).collect();
-    for want in [
-        "speakers/kim/index.html",
-        "verdicts/false/index.html",
-        "sources/index.html",
-    ] {
+    let after = counts();
+    let showing: Vec<_> = before.iter().filter(|(_, n, _)| *n > 0).collect();
+    for want in lists {
         assert!(
-            lists.iter().any(|(rel, ..)| rel == Path::new(want)),
-            "{want} lists no claims: {lists:?}"
+            showing.iter().any(|(rel, ..)| rel == Path::new(want)),
+            "{want} shows no `{built_in}`: {showing:?}"
         );
     }
     for ((rel, built_in, _), (rel_after, left, own)) in before.iter().zip(&after) {
         assert_eq!(rel, rel_after);
-        assert_eq!(*left, 0, "{} still shows the built-in row", rel.display());
+        assert_eq!(
+            *left,
+            0,
+            "{} still shows the built-in {partial}",
+            rel.display()
+        );
         assert_eq!(
             own,
             built_in,
-            "{} ignores the claim_row.html override",
+            "{} ignores the {partial} override",
             rel.display()
         );
     }
+}
+
+#[test]
+fn a_claim_row_override_changes_every_list_of_claims() {
+    let site = newsroom();
+    assert_partial_override_reaches_every_page(
+        &site,
+        "claim_row.html",
+        "<li class=\"my-row\"><a href=\"{{ claim.page_url }}\">{{ claim.speaker.name }} / {{ claim.verdict.label }}</a></li>",
+        ("li.claim-row", "li.my-row"),
+        &[
+            "speakers/kim/index.html",
+            "verdicts/false/index.html",
+            "sources/index.html",
+        ],
+    );
     let speaker = site.page("/speakers/kim/");
     assert!(texts(&speaker, "li.my-row").contains(&"Kim Song / False".to_owned()));
     // The full cards are the claim_card macro's, not the row's.
@@ -845,55 +867,23 @@ fn a_claim_row_override_changes_every_list_of_claims() {
 
 #[test]
 fn a_briefing_item_override_changes_every_list_of_briefings() {
-    /// Each page of the output with how many briefing items of each kind
-    /// it shows.
-    fn items(site: &Site) -> Vec<(PathBuf, usize, usize)> {
-        let output = site.path("public");
-        html_files(&output)
-            .into_iter()
-            .map(|rel| {
-                let html = Html::parse_document(&fs::read_to_string(output.join(&rel)).unwrap());
-                let built_in = html.select(&sel("article.briefing-item")).count();
-                let own = html.select(&sel("li > p.my-item")).count();
-                (rel, built_in, own)
-            })
-            .collect()
-    }
     let site = newsroom();
     site.write("content/authors.yaml", "ana:\n  name: Ana Desk\n");
     site.write(
         "content/briefings/alpha.md",
         &ALPHA.replace("tags: [", "authors: [ana]\ntags: ["),
     );
-    site.build();
-    let before = items(&site);
-    site.write(
-        "templates/briefing_item.html",
+    assert_partial_override_reaches_every_page(
+        &site,
+        "briefing_item.html",
         "<p class=\"my-item\"><a href=\"{{ briefing.url }}\">{{ briefing.title }} / {{ briefing.claim_count }}</a></p>",
+        ("article.briefing-item", "li > p.my-item"),
+        &[
+            "index.html",
+            "tags/north-korea/index.html",
+            "authors/ana/index.html",
+        ],
     );
-    site.build();
-    let after = items(&site);
-    let lists: Vec<_> = before.iter().filter(|(_, n, _)| *n > 0).collect();
-    for want in [
-        "index.html",
-        "tags/north-korea/index.html",
-        "authors/ana/index.html",
-    ] {
-        assert!(
-            lists.iter().any(|(rel, ..)| rel == Path::new(want)),
-            "{want} lists no briefings: {lists:?}"
-        );
-    }
-    for ((rel, built_in, _), (rel_after, left, own)) in before.iter().zip(&after) {
-        assert_eq!(rel, rel_after);
-        assert_eq!(*left, 0, "{} still shows the built-in item", rel.display());
-        assert_eq!(
-            own,
-            built_in,
-            "{} ignores the briefing_item.html override",
-            rel.display()
-        );
-    }
     let tag = site.page("/tags/north-korea/");
     let shown = texts(&tag, "p.my-item");
     assert!(
