@@ -282,7 +282,8 @@ def main():
     for n, r in results.items():
         walls = [u.wall for u in r["runs"]]
         cells = [f"{n:,}", fmt(walls, "s"), fmt([u.user for u in r["runs"]], "s"),
-                 fmt([u.system for u in r["runs"]], "s"), fmt([u.rss_mib for u in r["runs"]], "MiB", 0), fmt(r["floors"], "s"),
+                 fmt([u.system for u in r["runs"]], "s"),
+                 fmt([u.rss_mib for u in r["runs"]], "MiB", 0), fmt(r["floors"], "s"),
                  f"{median(walls) / median(r['floors']):.1f}×"]
         if r["hugo_runs"]:
             hugo_walls = [u.wall for u in r["hugo_runs"]]
@@ -354,7 +355,10 @@ def print_targets(results, counts):
         # too (system CPU), on the same cores as the rendering: the build
         # cannot take less wall time than all its CPU time spread over every
         # core. Near this bound, only less CPU time makes it faster.
-        cores = os.cpu_count() or 1
+        # The cores this process may run on, as brief's thread pool counts
+        # them, not every core of the machine.
+        cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                 else os.cpu_count() or 1)
         cpu = median([u.user + u.system for u in r["runs"]])
         print(f"  {n:,}: brief's user and system CPU {cpu:.2f} s over {cores} cores:"
               f" {cpu / cores:.2f} s at the least, {median(walls) / (cpu / cores):.2f}× that taken")
