@@ -24,6 +24,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "briefing_item.html",
         include_str!("../templates/briefing_item.html"),
     ),
+    (
+        "related_claim.html",
+        include_str!("../templates/related_claim.html"),
+    ),
     ("index.html", include_str!("../templates/index.html")),
     ("briefing.html", include_str!("../templates/briefing.html")),
     ("claim.html", include_str!("../templates/claim.html")),

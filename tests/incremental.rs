@@ -386,6 +386,29 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "adding a briefing with a claim by x's speaker (each lists the other as related)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "content/briefings/related.md",
+                    &common::MINIMAL_BRIEFING
+                        .replace("title: A minimal briefing", "title: A related briefing")
+                        .replace("id: first", "id: again")
+                        .replace("Any deployment", "No deployment"),
+                );
+                vec!["content/briefings/related.md"]
+            }),
+        ),
+        (
+            "overriding the related claim line (every list of related fact checks changes)",
+            Box::new(|s: &Site| {
+                s.write(
+                    "templates/related_claim.html",
+                    "<li class=\"my-related\">{{ claim.speaker.name }}: {{ claim.text }}</li>",
+                );
+                vec!["templates/related_claim.html"]
+            }),
+        ),
+        (
             "editing a claim shown by overridden rows and cards",
             Box::new(|s: &Site| {
                 let text = fs::read_to_string(s.path("content/briefings/x.md")).unwrap();
@@ -408,6 +431,13 @@ fn every_rebuild_equals_a_fresh_build() {
             Box::new(|s: &Site| {
                 fs::remove_file(s.path("templates/source_card.html")).unwrap();
                 vec!["templates/source_card.html"]
+            }),
+        ),
+        (
+            "removing the related claim line override",
+            Box::new(|s: &Site| {
+                fs::remove_file(s.path("templates/related_claim.html")).unwrap();
+                vec!["templates/related_claim.html"]
             }),
         ),
         (

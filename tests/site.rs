@@ -866,6 +866,34 @@ fn a_claim_row_override_changes_every_list_of_claims() {
 }
 
 #[test]
+fn a_related_claim_override_changes_every_list_of_related_fact_checks() {
+    let site = newsroom();
+    assert_partial_override_reaches_every_page(
+        &site,
+        "related_claim.html",
+        "<li class=\"my-related\"><a href=\"{{ claim.page_url }}\">{{ claim.speaker.name }} / {{ claim.verdict.label }}</a></li>",
+        ("ul.related__list > li > span.related__verdict", "ul.related__list > li.my-related"),
+        &[
+            "briefings/alpha/claims/deploy/index.html",
+            "briefings/beta/claims/b1/index.html",
+        ],
+    );
+    // Beta's claim is Kim's, as are Alpha's: Alpha's page lists it.
+    let deploy = site.page("/briefings/alpha/claims/deploy/");
+    let shown = texts(&deploy, "li.my-related");
+    assert!(
+        shown.iter().any(|t| t.starts_with("Kim Song / ")),
+        "{shown:?}"
+    );
+    assert!(deploy
+        .select(&sel("li.my-related a[href='/briefings/beta/claims/b1/']"))
+        .next()
+        .is_some());
+    // The card is the card partial's, not the related line's.
+    assert_eq!(deploy.select(&sel("article.card.claim")).count(), 1);
+}
+
+#[test]
 fn a_briefing_item_override_changes_every_list_of_briefings() {
     let site = newsroom();
     site.write("content/authors.yaml", "ana:\n  name: Ana Desk\n");

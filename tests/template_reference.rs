@@ -6,7 +6,7 @@
 //! context as JSON. Every key path found in any page (`briefing.claims[].id`)
 //! must be documented, and every path the page documents must be found.
 //! The partials rendered apart from pages (a claim's row, a claim's card,
-//! a briefing's list item) are overridden the same way: what they print
+//! a briefing's list item, a claim's related line) are overridden the same way: what they print
 //! reaches the pages' contexts as text, and is read from there.
 
 mod common;
@@ -25,7 +25,12 @@ const CARD: &str = "card.svg";
 
 /// Partials rendered on their own, whose output pages print: they receive
 /// `site` and their own variables, checked like a page's.
-const FRAGMENTS: &[&str] = &["claim_row.html", "claim_card.html", "briefing_item.html"];
+const FRAGMENTS: &[&str] = &[
+    "claim_row.html",
+    "claim_card.html",
+    "briefing_item.html",
+    "related_claim.html",
+];
 
 /// Templates that no page is rendered with directly: the layout the pages
 /// extend, the macros they import and the partials (the source card is
@@ -37,6 +42,7 @@ const NOT_PAGES: &[&str] = &[
     "claim_card.html",
     "source_card.html",
     "briefing_item.html",
+    "related_claim.html",
 ];
 
 fn repo() -> &'static Path {

@@ -124,6 +124,9 @@ impl std::fmt::Debug for Of<'_> {
 const CLAIM_TEMPLATE: &str = "claim.html";
 const EMBED_TEMPLATE: &str = "embed.html";
 const CARD_PARTIALS: &[&str] = &[fragments::CARD, fragments::SOURCE_CARD];
+/// The partials a claim's page prints: its card, and its related claims'
+/// lines.
+const CLAIM_PARTIALS: &[&str] = &[fragments::CARD, fragments::SOURCE_CARD, fragments::RELATED];
 
 impl Job<'_> {
     /// The page of a paginated list, from 0.
@@ -165,7 +168,8 @@ impl Job<'_> {
     /// template.
     fn partials(self) -> &'static [&'static str] {
         match self {
-            Job::Briefing(_) | Job::Claim(..) => CARD_PARTIALS,
+            Job::Briefing(_) => CARD_PARTIALS,
+            Job::Claim(..) => CLAIM_PARTIALS,
             Job::Speaker(..) | Job::Sources(_) | Job::Verdict(..) => &[fragments::ROW],
             Job::Index(_) | Job::Tag(..) | Job::Author(..) => &[fragments::ITEM],
             _ => &[],
@@ -487,7 +491,7 @@ impl<'a> Plan<'a> {
         let mut claim_templates = crate::fingerprint::hasher();
         for name in [CLAIM_TEMPLATE, EMBED_TEMPLATE]
             .into_iter()
-            .chain(CARD_PARTIALS.iter().copied())
+            .chain(CLAIM_PARTIALS.iter().copied())
         {
             templates.fingerprint(name).hash(&mut claim_templates);
         }
@@ -602,7 +606,8 @@ impl<'a> Plan<'a> {
         let claims = self.briefings[b].claims.len();
         claims.hash(&mut hasher);
         for c in 0..claims {
-            self.claim_page(b, c, &[]).hash(&mut hasher);
+            self.claim_page(b, c, &fragments::Fragments::NONE)
+                .hash(&mut hasher);
             self.embed_page(b, c).hash(&mut hasher);
         }
         hasher.finish()
@@ -726,13 +731,19 @@ impl<'a> Plan<'a> {
         // waits for them to go, as that pass is the build's peak.
         let (listing, others): (Vec<usize>, Vec<usize>) =
             (0..pages.len()).partition(|&i| pages[i].job.lists());
-        let lists = self.make_lists(templates, pages)?;
+        let lists = fragments::Lists {
+            rows: self.make_rows(templates, pages)?,
+            items: self.make_items(templates, pages)?,
+            related: Default::default(),
+        };
         let mut made = self.render_units(templates, pages, &listing, &lists, &base, &put);
         drop(lists);
-        let render_others = || {
-            let none = fragments::Lists::NONE;
-            self.render_units(templates, pages, &others, none, &base, &put)
+        // The claim pages' related lines, which are few.
+        let related = fragments::Lists {
+            related: self.make_related(templates, pages)?,
+            ..Default::default()
         };
+        let render_others = || self.render_units(templates, pages, &others, &related, &base, &put);
         let (rest, beside) = match alongside {
             None => (render_others(), None),
             Some(alongside) => std::thread::scope(|scope| {

@@ -161,9 +161,10 @@ pub(super) struct ClaimPage<'a> {
     #[serde(skip)]
     modified: Option<chrono::NaiveDate>,
     /// A few other claims by the same speaker or from briefings sharing a
-    /// tag, newest briefing first: one line each, so a row is all of the
-    /// claim they receive, hashed by its card's fingerprint.
-    related: Vec<Fingerprinted<ClaimRow<'a>>>,
+    /// tag, newest briefing first: one line each, made from the related
+    /// partial once per claim however many pages list it, and hashed by
+    /// each card's fingerprint (which covers all a line shows).
+    related: ClaimRows<'a>,
     /// Its share links and embed line, hashed as nothing: they are made
     /// from the claim's card and the site's address, which the page's
     /// fingerprint covers already, and made only when the page is.
@@ -397,13 +398,13 @@ pub(super) struct ClaimRows<'a> {
     /// The number of each briefing's first claim, where its rows are.
     numbers: &'a [usize],
     rows: &'a Packed,
-    claims: &'a [ClaimRef],
+    claims: Cow<'a, [ClaimRef]>,
 }
 
 impl Hash for ClaimRows<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.claims.len().hash(state);
-        for r in self.claims {
+        for r in self.claims.iter() {
             self.briefings[r.briefing].claim_hashes[r.claim].hash(state);
         }
     }
@@ -413,7 +414,7 @@ impl Serialize for ClaimRows<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
         let mut seq = serializer.serialize_seq(Some(self.claims.len()))?;
-        for r in self.claims {
+        for r in self.claims.iter() {
             let row = self
                 .rows
                 .get(self.numbers[r.briefing] + r.claim)
@@ -469,7 +470,7 @@ impl<'a> Plan<'a> {
         match job {
             Job::Index(k) => View::Index(self.index_page(k, items)),
             Job::Briefing(b) => View::Briefing(self.briefing_page(b, fragments)),
-            Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c, fragments.cards)),
+            Job::Claim(b, c, _) => View::Claim(self.claim_page(b, c, fragments)),
             Job::Embed(b, c, _) => View::Embed(self.embed_page(b, c)),
             Job::Speakers => View::Speakers(self.speakers_page()),
             Job::Speaker(id, k) => View::Speaker(self.speaker_page(id, k, rows)),
@@ -522,8 +523,9 @@ impl<'a> Plan<'a> {
         &'s self,
         b: usize,
         c: usize,
-        cards: &'s [String],
+        fragments: &'s Fragments<'s>,
     ) -> ClaimPage<'s> {
+        let cards = fragments.cards;
         let view = &self.briefings[b].claims[c];
         ClaimPage {
             claim: Fingerprinted {
@@ -540,17 +542,12 @@ impl<'a> Plan<'a> {
             },
             summary: self.summary(&self.briefings[b]),
             modified: self.site.briefings[b].modified(),
-            related: self
-                .related(b, c)
-                .into_iter()
-                .map(|r| {
-                    let card = self.card(r);
-                    Fingerprinted {
-                        fingerprint: card.fingerprint,
-                        view: ClaimRow::of(card.view),
-                    }
-                })
-                .collect(),
+            related: ClaimRows {
+                briefings: &self.briefings,
+                numbers: &self.claim_numbers,
+                rows: &fragments.lists.related,
+                claims: Cow::Owned(self.related(b, c)),
+            },
             sharing: Fingerprinted {
                 fingerprint: 0,
                 view: Sharing {
@@ -591,7 +588,7 @@ impl<'a> Plan<'a> {
     /// Claims a reader of claim `c` of briefing `b` may want next: by the
     /// same speaker anywhere, or from other briefings that share a tag with
     /// this one; never the claim itself, newest briefing first.
-    fn related(&self, b: usize, c: usize) -> Vec<ClaimRef> {
+    pub(super) fn related(&self, b: usize, c: usize) -> Vec<ClaimRef> {
         let site = self.site;
         let briefing = &site.briefings[b];
         let this = (b, c);
@@ -845,7 +842,7 @@ impl<'a> Plan<'a> {
             briefings: &self.briefings,
             numbers: &self.claim_numbers,
             rows,
-            claims,
+            claims: Cow::Borrowed(claims),
         }
     }
 
