@@ -1055,6 +1055,18 @@ fn cases() -> Vec<Case> {
                 "templates/claim_card.html:2:7",
                 "Variable `claim.nothing_here` not found",
             ),
+        // A second claim by x.md's speaker, so each claim page lists the
+        // other as related and the partial is rendered.
+        case("errors_on_an_undefined_variable_in_the_related_claim_partial")
+            .given_briefing("content/briefings/w.md", &[("id: first", "id: second")])
+            .write(
+                "templates/related_claim.html",
+                "<li>\n{{ claim.nothing_here }}</li>",
+            )
+            .error_at(
+                "templates/related_claim.html:2:4",
+                "Variable `claim.nothing_here` not found",
+            ),
         case("errors_on_an_undefined_variable_in_the_briefing_item_partial")
             .write(
                 "templates/briefing_item.html",
