@@ -389,19 +389,12 @@ impl Plan<'_> {
         templates: &Templates,
         pages: &[&PlannedPage],
     ) -> Result<Packed, Vec<Diagnostic>> {
-        let total = self.claim_numbers.last().copied().unwrap_or(0);
-        let mut wanted: Vec<bool> = Vec::new();
-        for page in pages {
-            for list in self.listed(page.job) {
-                if wanted.is_empty() {
-                    wanted = vec![false; total];
-                }
-                for r in list {
-                    wanted[self.claim_number(r)] = true;
-                }
-            }
-        }
-        self.pack_claims(templates, ROW, wanted)
+        let listed = pages
+            .iter()
+            .flat_map(|page| self.listed(page.job))
+            .flatten()
+            .copied();
+        self.pack_claims(templates, ROW, listed)
     }
 
     /// Makes the related line of every claim that the claim pages among
@@ -413,30 +406,32 @@ impl Plan<'_> {
         templates: &Templates,
         pages: &[&PlannedPage],
     ) -> Result<Packed, Vec<Diagnostic>> {
-        let total = self.claim_numbers.last().copied().unwrap_or(0);
-        let mut wanted: Vec<bool> = Vec::new();
-        for page in pages {
-            if let Job::Claim(b, c, _) = page.job {
-                if wanted.is_empty() {
-                    wanted = vec![false; total];
-                }
-                for r in self.related(b, c) {
-                    wanted[self.claim_number(&r)] = true;
-                }
-            }
-        }
-        self.pack_claims(templates, RELATED, wanted)
+        let listed = pages.iter().flat_map(|page| match page.job {
+            Job::Claim(b, c, _) => self.related(b, c),
+            _ => Vec::new(),
+        });
+        self.pack_claims(templates, RELATED, listed)
     }
 
-    /// Renders `partial` once for each claim `wanted` by its number, with
-    /// the claim as a [`ClaimRow`]; none when nothing is wanted.
+    /// Renders `partial` once for each claim `listed` (however many times
+    /// it is listed), in site order, with the claim as a [`ClaimRow`];
+    /// none when nothing is listed.
     fn pack_claims(
         &self,
         templates: &Templates,
         partial: &str,
-        wanted: Vec<bool>,
+        listed: impl Iterator<Item = ClaimRef>,
     ) -> Result<Packed, Vec<Diagnostic>> {
         let total = self.claim_numbers.last().copied().unwrap_or(0);
+        // Made only when something is listed: a save in `serve` that
+        // renders no list page makes no rows.
+        let mut wanted: Vec<bool> = Vec::new();
+        for r in listed {
+            if wanted.is_empty() {
+                wanted = vec![false; total];
+            }
+            wanted[self.claim_number(&r)] = true;
+        }
         if wanted.is_empty() {
             return Ok(Packed::default());
         }
