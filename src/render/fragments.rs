@@ -65,15 +65,19 @@ const ITEM_DICTIONARY: usize = 4;
 /// How many rows (or items) one task makes into one buffer.
 const CHUNK: usize = 256;
 
-/// The most the rows are packed against: the first row of each verdict
-/// until it holds this many bytes. A row's verdict badge (its class, link,
-/// label and the verdict's description) is a quarter of the row; packed
-/// against the first row alone, a row of another verdict kept all of it.
-/// With one row of each verdict (at 10,000 briefings: six rows, 5.6 KB)
-/// the packed rows went from 37.0 MB to 22.9 MB and the build's peak
-/// resident memory down 12 MB. The compressor reads the whole dictionary
-/// again for each row, which cost 0.6% more instructions at 1,000
-/// briefings, so it is kept small.
+/// How many of the first rows of each verdict the other rows of that
+/// verdict are packed against. Rows were once all packed against one
+/// dictionary holding a row of each verdict (5.6 KB at 10,000 briefings),
+/// which the compressor read again for each row, some 1% of a build's
+/// instructions. Packed rows at 10,000 briefings, against the first rows
+/// of their verdict: one, 28.2 MB; two, 26.0 MB; four, 23.6 MB; against a
+/// row of each verdict, 22.9 MB. Two cost 0.1% more instructions than
+/// one at 1,000 briefings.
+const ROW_DICTIONARY: usize = 2;
+
+/// The most a fragment is packed against. The compressor reads its whole
+/// dictionary again for each fragment it packs, so a dictionary is kept to
+/// what the fragments share (see [`Packed`]).
 const DICTIONARY_BYTES: usize = 8 * 1024;
 
 /// Fragments of one partial by number: claims' rows by the claim's number
@@ -81,20 +85,27 @@ const DICTIONARY_BYTES: usize = 8 * 1024;
 /// briefing's. Packed into a few buffers so that 100,000 rows are a few
 /// hundred allocations rather than 100,000.
 ///
-/// Each row is kept LZ4-compressed against a few rows of the same partial
-/// (see [`DICTIONARY_BYTES`]), which hold the markup every row repeats: at
-/// 10,000 briefings the rows were some 90 MB of HTML, held while the list
-/// pages are rendered, at the build's peak. A row is unpacked each time a
-/// page prints it, a few times per claim.
+/// Each fragment is kept LZ4-compressed against a dictionary of a few
+/// fragments like it, which hold the markup each repeats: at 10,000
+/// briefings the rows were some 90 MB of HTML, held while the list pages
+/// are rendered. A fragment is unpacked each time a page prints it, a few
+/// times per claim.
+///
+/// A row is packed against the first rows of its own verdict (see
+/// [`ROW_DICTIONARY`]): a row's verdict badge (its class, link, label and
+/// the verdict's description) is a quarter of it, and packed against rows
+/// of another verdict it kept all of it.
 #[derive(Default)]
 pub(super) struct Packed {
-    /// The fragments the others are compressed against.
-    dictionary: Vec<u8>,
+    /// What the fragments are compressed against.
+    dictionaries: Vec<Box<[u8]>>,
     chunks: Vec<Box<[u8]>>,
     /// Where each number's fragment is: its chunk, the byte range of its
     /// packed bytes there and its length unpacked; `u32::MAX` as the chunk
     /// for a fragment not made.
     at: Vec<[u32; 4]>,
+    /// The dictionary each number's fragment is packed against.
+    against: Vec<u16>,
 }
 
 /// The fragments the list pages being rendered print, made before them
@@ -124,9 +135,10 @@ static NO_LISTS: Lists = Lists {
 
 impl Packed {
     const NONE: Packed = Packed {
-        dictionary: Vec::new(),
+        dictionaries: Vec::new(),
         chunks: Vec::new(),
         at: Vec::new(),
+        against: Vec::new(),
     };
 
     /// The fragment of number `n` (a claim's row, a briefing's item), if
@@ -137,8 +149,8 @@ impl Packed {
             .chunks
             .get(chunk as usize)?
             .get(start as usize..end as usize)?;
-        let bytes =
-            lz4_flex::block::decompress_with_dict(packed, len as usize, &self.dictionary).ok()?;
+        let dictionary = self.dictionaries.get(usize::from(*self.against.get(n)?))?;
+        let bytes = lz4_flex::block::decompress_with_dict(packed, len as usize, dictionary).ok()?;
         String::from_utf8(bytes).ok()
     }
 }
@@ -448,25 +460,38 @@ impl Plan<'_> {
             .filter(|r| wanted[self.claim_number(r)])
             .collect();
         drop(wanted);
-        // The first fragment of each verdict is what the rest are packed
-        // against.
+        // Each row is packed against the first rows of its verdict.
         let mut verdicts: Vec<&str> = Vec::new();
-        let mut dictionary = Vec::new();
-        for (i, r) in needed.iter().enumerate() {
-            let verdict = &self.briefings[r.briefing].claims[r.claim].verdict.id;
-            if !verdicts.contains(&verdict.as_str()) {
-                verdicts.push(verdict);
-                dictionary.push(i);
-            }
-            if verdicts.len() == self.shared.site.verdicts.len() {
-                break;
-            }
-        }
+        let mut dictionaries: Vec<Vec<usize>> = Vec::new();
+        let against: Vec<usize> = needed
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let verdict = self.briefings[r.briefing].claims[r.claim]
+                    .verdict
+                    .id
+                    .as_str();
+                match verdicts.iter().position(|v| *v == verdict) {
+                    Some(g) => {
+                        if dictionaries[g].len() < ROW_DICTIONARY {
+                            dictionaries[g].push(i);
+                        }
+                        g
+                    }
+                    None => {
+                        verdicts.push(verdict);
+                        dictionaries.push(vec![i]);
+                        verdicts.len() - 1
+                    }
+                }
+            })
+            .collect();
         self.pack(
             templates,
             partial,
             &needed,
-            &dictionary,
+            &dictionaries,
+            |i| against[i],
             total,
             |context, r, scratch| {
                 let claim = &self.briefings[r.briefing].claims[r.claim];
@@ -496,7 +521,8 @@ impl Plan<'_> {
             templates,
             ITEM,
             &needed,
-            &dictionary,
+            &[dictionary],
+            |_| 0,
             total,
             |context, &b, scratch| {
                 reuse::set(context, "briefing", &self.briefings[b].summary, scratch)?;
@@ -508,14 +534,17 @@ impl Plan<'_> {
     /// Renders `partial` once for each of `needed`, in parallel, into
     /// [`Packed`] fragments of `total` numbers: `set` puts what the partial
     /// receives for one of them into its context (which holds `site`) and
-    /// says its number. The fragments of `needed` at `dictionary`, made
-    /// alone first, are what the rest are packed against.
+    /// says its number. `needed[i]` is packed against the dictionary of
+    /// number `against(i)`, made of the fragments of `needed` at the indices
+    /// `dictionaries` lists for it, made alone first.
+    #[allow(clippy::too_many_arguments)]
     fn pack<K: Sync>(
         &self,
         templates: &Templates,
         partial: &str,
         needed: &[K],
-        dictionary: &[usize],
+        dictionaries: &[Vec<usize>],
+        against: impl Fn(usize) -> usize + Sync,
         total: usize,
         set: impl Fn(&mut Context, &K, &mut Scratch) -> serde_json::Result<usize> + Sync,
     ) -> Result<Packed, Vec<Diagnostic>> {
@@ -533,26 +562,37 @@ impl Plan<'_> {
             Ok(n)
         };
         let mut made_for = (base.clone(), Scratch::default());
-        let mut packed_against = Vec::new();
-        for &i in dictionary {
-            made_of(&mut made_for, &needed[i], &mut packed_against).map_err(|d| vec![d])?;
-            if packed_against.len() >= DICTIONARY_BYTES {
-                break;
+        let mut packed_against: Vec<Box<[u8]>> = Vec::with_capacity(dictionaries.len());
+        for indices in dictionaries {
+            let mut dictionary = Vec::new();
+            for &i in indices {
+                made_of(&mut made_for, &needed[i], &mut dictionary).map_err(|d| vec![d])?;
+                if dictionary.len() >= DICTIONARY_BYTES {
+                    break;
+                }
             }
+            packed_against.push(dictionary.into_boxed_slice());
         }
-        let dictionary = packed_against;
-        type Made = (Box<[u8]>, Vec<(usize, (u32, u32, u32))>);
+        // A fragment whose dictionary's number does not fit where it is
+        // kept is packed against the first: the same one it is unpacked
+        // with.
+        let against = |i: usize| u16::try_from(against(i)).unwrap_or(0);
+        let dictionaries = packed_against;
+        type Made = (Box<[u8]>, Vec<(usize, u16, (u32, u32, u32))>);
         let made: Vec<Result<Made, Diagnostic>> = needed
             .par_chunks(CHUNK)
+            .enumerate()
             .map_init(
                 || ((base.clone(), Scratch::default()), Vec::new(), Vec::new()),
-                |(context, html, packed), chunk| {
+                |(context, html, packed), (k, chunk)| {
                     packed.clear();
                     let mut places = Vec::with_capacity(chunk.len());
-                    for key in chunk {
+                    for (j, key) in chunk.iter().enumerate() {
                         html.clear();
                         let n = made_of(context, key, html)?;
-                        places.push((n, pack_row(&dictionary, html, packed)));
+                        let g = against(k * CHUNK + j);
+                        let dictionary = dictionaries.get(usize::from(g)).map_or(&[][..], |d| d);
+                        places.push((n, g, pack_row(dictionary, html, packed)));
                     }
                     // Packed into the thread's buffer and copied out at its
                     // size, once: a buffer of its own for each chunk, grown
@@ -563,14 +603,16 @@ impl Plan<'_> {
             )
             .collect();
         let mut fragments = Packed {
-            dictionary,
+            dictionaries,
             chunks: Vec::with_capacity(made.len()),
             at: vec![[u32::MAX, 0, 0, 0]; total],
+            against: vec![0; total],
         };
         for (packed, places) in super::gathered(made)? {
             let chunk = fragments.chunks.len() as u32;
-            for (n, (start, end, len)) in places {
+            for (n, g, (start, end, len)) in places {
                 fragments.at[n] = [chunk, start, end, len];
+                fragments.against[n] = g;
             }
             fragments.chunks.push(packed);
         }
@@ -724,17 +766,18 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_packed_against_a_row_of_each_verdict() {
+    fn rows_are_packed_against_the_first_rows_of_their_verdict() {
         let claim = |id: &str, verdict: &str| {
             format!(
                 "  - id: {id}\n    speaker: marie\n    text: The ferry cost {id} million.\n    verdict: {verdict}\n    explanation: The cost was otherwise.\n    sources: [report]\n"
             )
         };
         let ferry = format!(
-            "---\ntitle: The ferry\ndate: 2026-11-20\nsummary: What the figures say.\nspeakers:\n  marie:\n    name: Marie Dupont\nsources:\n  report:\n    title: Annual report\n    url: https://example.org/report\nclaims:\n{}{}{}---\nBody.\n",
+            "---\ntitle: The ferry\ndate: 2026-11-20\nsummary: What the figures say.\nspeakers:\n  marie:\n    name: Marie Dupont\nsources:\n  report:\n    title: Annual report\n    url: https://example.org/report\nclaims:\n{}{}{}{}---\nBody.\n",
             claim("one", "false"),
             claim("two", "mostly-true"),
             claim("three", "mostly-true"),
+            claim("four", "mostly-true"),
         );
         let site = super::super::pages::tests::site(&[
             ("site.yaml", "title: The Desk\n".to_owned()),
@@ -747,24 +790,35 @@ mod tests {
         let pages: Vec<&PlannedPage> = plan.pages.iter().collect();
         let rows = plan.make_rows(&templates, &pages).expect("the rows render");
 
-        let dictionary = std::str::from_utf8(&rows.dictionary).unwrap();
-        assert!(dictionary.contains("/verdicts/false/"), "{dictionary}");
+        // One dictionary for each verdict, of its first rows.
+        let dictionaries: Vec<&str> = rows
+            .dictionaries
+            .iter()
+            .map(|d| std::str::from_utf8(d).unwrap())
+            .collect();
+        assert_eq!(dictionaries.len(), 2, "{dictionaries:?}");
         assert!(
-            dictionary.contains("/verdicts/mostly-true/"),
-            "{dictionary}"
+            dictionaries[0].contains("/verdicts/false/"),
+            "{dictionaries:?}"
         );
-        // The third claim's row, of the second verdict, is packed smaller
-        // than against the first row alone, which has the other badge.
-        let third = rows.get(2).expect("the third claim's row");
-        assert!(third.contains("The ferry cost three million."), "{third}");
+        assert!(dictionaries[0].contains("The ferry cost one million."));
+        assert!(dictionaries[1].contains("/verdicts/mostly-true/"));
+        assert!(dictionaries[1].contains("The ferry cost two million."));
+        assert!(dictionaries[1].contains("The ferry cost three million."));
+        assert!(!dictionaries[1].contains("The ferry cost four million."));
+        assert_eq!(rows.against[..4], [0, 1, 1, 1]);
+        // The fourth claim's row, of the second verdict, is packed smaller
+        // than against the first row, which has the other badge.
+        let fourth = rows.get(3).expect("the fourth claim's row");
+        assert!(fourth.contains("The ferry cost four million."), "{fourth}");
         let first = rows.get(0).expect("the first claim's row");
         let mut alone = Vec::new();
-        let (start, end, _) = pack_row(first.as_bytes(), third.as_bytes(), &mut alone);
-        let [_, at, to, len] = rows.at[2];
-        assert_eq!(len as usize, third.len());
+        let (start, end, _) = pack_row(first.as_bytes(), fourth.as_bytes(), &mut alone);
+        let [_, at, to, len] = rows.at[3];
+        assert_eq!(len as usize, fourth.len());
         assert!(
             to - at + 50 < end - start,
-            "packed against a row of each verdict: {} bytes; against the first row: {} bytes",
+            "packed against the first rows of its verdict: {} bytes; against the first row: {} bytes",
             to - at,
             end - start
         );
@@ -785,8 +839,9 @@ mod tests {
             at[n] = [0, start, end, len];
         }
         let rows = Packed {
-            dictionary,
+            dictionaries: vec![dictionary.into_boxed_slice()],
             chunks: vec![packed.into_boxed_slice()],
+            against: vec![0; at.len()],
             at,
         };
         for (n, row) in made.iter().enumerate() {
