@@ -228,6 +228,35 @@ fn a_claim_page_lists_related_claims_by_speaker_and_tag_newest_first_never_itsel
 }
 
 #[test]
+fn briefings_whose_tags_differ_only_as_written_relate_their_claims() {
+    // `Public Health` and `public health` are one tag, by its slug.
+    let site = site();
+    site.write(
+        "content/briefings/v.md",
+        &UNRELATED
+            .replace("[budget]", "[Public Health]")
+            .replace("2024-10-01", "2024-10-02"),
+    );
+    site.write(
+        "content/briefings/w.md",
+        &UNRELATED
+            .replace("[budget]", "[public health]")
+            .replace("lee", "ada")
+            .replace("Lee Min", "Ada Obi"),
+    );
+    site.build();
+    let related = |url: &str| attrs(&site.page(url), ".related li a", "href");
+    assert_eq!(
+        related("/briefings/w/claims/cuts/"),
+        ["/checks/briefings/v/claims/cuts/"]
+    );
+    assert_eq!(
+        related("/briefings/v/claims/cuts/"),
+        ["/checks/briefings/w/claims/cuts/"]
+    );
+}
+
+#[test]
 fn at_most_four_related_claims_are_listed() {
     let site = site();
     for n in 0..4 {
