@@ -149,10 +149,16 @@ impl Packed {
             .chunks
             .get(chunk as usize)?
             .get(start as usize..end as usize)?;
-        let dictionary = self.dictionaries.get(usize::from(*self.against.get(n)?))?;
+        let dictionary = dictionary(&self.dictionaries, *self.against.get(n)?);
         let bytes = lz4_flex::block::decompress_with_dict(packed, len as usize, dictionary).ok()?;
         String::from_utf8(bytes).ok()
     }
+}
+
+/// Dictionary `g` of `dictionaries`, as a fragment is packed against it and
+/// unpacked with it: none (an empty one) when there is no such dictionary.
+fn dictionary(dictionaries: &[Box<[u8]>], g: u16) -> &[u8] {
+    dictionaries.get(usize::from(g)).map_or(&[], |d| d)
 }
 
 /// Appends `row` to `packed`, compressed against `dictionary`; returns the
@@ -591,8 +597,7 @@ impl Plan<'_> {
                         html.clear();
                         let n = made_of(context, key, html)?;
                         let g = against(k * CHUNK + j);
-                        let dictionary = dictionaries.get(usize::from(g)).map_or(&[][..], |d| d);
-                        places.push((n, g, pack_row(dictionary, html, packed)));
+                        places.push((n, g, pack_row(dictionary(&dictionaries, g), html, packed)));
                     }
                     // Packed into the thread's buffer and copied out at its
                     // size, once: a buffer of its own for each chunk, grown
@@ -853,5 +858,18 @@ mod tests {
         // The markup a row shares with the dictionary is what packing saves.
         let first = &rows.at[0];
         assert!(first[2] - first[1] < first[3] / 2, "{first:?}");
+
+        // A fragment whose dictionary there is none of is packed against
+        // an empty one, and unpacked with the same.
+        let mut packed = Vec::new();
+        let (start, end, len) =
+            pack_row(super::dictionary(&[], 3), made[1].as_bytes(), &mut packed);
+        let alone = Packed {
+            dictionaries: Vec::new(),
+            chunks: vec![packed.into_boxed_slice()],
+            at: vec![[0, start, end, len]],
+            against: vec![3],
+        };
+        assert_eq!(alone.get(0).as_deref(), Some(made[1]));
     }
 }
