@@ -635,6 +635,49 @@ mod tests {
     }
 
     #[test]
+    fn conditions_test_names_as_they_are_and_compare_strings_as_printed() {
+        // Vendored tera tests a condition's value and compares two values
+        // without escaping each into a copy first; what a condition decides
+        // must stay what it was when both sides were escaped.
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fns(escape_html, escape_html_into);
+        let conditions = [
+            ("{% if e %}y{% else %}n{% endif %}", "n"),
+            ("{% if not e %}y{% else %}n{% endif %}", "y"),
+            ("{% if amp %}y{% else %}n{% endif %}", "y"),
+            ("{% if not amp %}y{% else %}n{% endif %}", "n"),
+            ("{% if missing %}y{% else %}n{% endif %}", "n"),
+            ("{% if not missing %}y{% else %}n{% endif %}", "y"),
+            ("{% if x == y %}y{% else %}n{% endif %}", "y"),
+            ("{% if x != y %}y{% else %}n{% endif %}", "n"),
+            ("{% if x == \"a&b\" %}y{% else %}n{% endif %}", "y"),
+            ("{% if x | safe == y | safe %}y{% else %}n{% endif %}", "y"),
+            // Escaped on one side only: `a&b` against `a&amp;b`.
+            ("{% if x | safe == y %}y{% else %}n{% endif %}", "n"),
+            ("{% if x | safe != y %}y{% else %}n{% endif %}", "y"),
+            ("{% if x == amp %}y{% else %}n{% endif %}", "n"),
+            ("{% if n == 2 %}y{% else %}n{% endif %}", "y"),
+            ("{% if n == \"2\" %}y{% else %}n{% endif %}", "n"),
+        ];
+        let mut context = tera::Context::new();
+        context.insert("e", "");
+        context.insert("amp", "&");
+        context.insert("x", "a&b");
+        context.insert("y", "a&b");
+        context.insert("n", &2);
+        for (k, (template, expected)) in conditions.iter().enumerate() {
+            let name = format!("c{k}.html");
+            tera.add_raw_template(&name, template).unwrap();
+            assert_eq!(
+                tera.render(&name, &context).unwrap(),
+                *expected,
+                "{template}"
+            );
+        }
+    }
+
+    #[test]
     fn escaping_finds_each_special_character_wherever_it_stands() {
         // Every special character at every place of strings shorter and
         // longer than a vector and than `SHORT` (looked at byte by byte

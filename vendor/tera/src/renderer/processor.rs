@@ -350,12 +350,18 @@ impl<'a> Processor<'a> {
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
         let (res, escape) = self.eval_expression_unescaped(expr)?;
+        self.escaped(res, escape)
+    }
+
+    /// `value` escaped when `escape` says it must be, as
+    /// [`Processor::eval_expression`] gives it.
+    fn escaped(&self, value: Val<'a>, escape: bool) -> Result<Val<'a>> {
         if escape {
             return Ok(Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
+                to_value(self.tera.get_escape_fn()(value.as_str().unwrap())).map_err(Error::json)?,
             ));
         }
-        Ok(res)
+        Ok(value)
     }
 
     /// Evaluates an expression as [`Processor::eval_expression`] does,
@@ -632,8 +638,18 @@ impl<'a> Processor<'a> {
                         }
                     }
                     LogicOperator::Eq | LogicOperator::NotEq => {
-                        let mut lhs_val = self.eval_expression(lhs)?;
-                        let mut rhs_val = self.eval_expression(rhs)?;
+                        // (Patched) Compared as they are, not as escaped
+                        // copies: the escape function is one-to-one, so
+                        // two strings both escaped or both not are equal
+                        // exactly when their escaped copies are. Only a
+                        // string escaped on one side alone is escaped.
+                        let (lhs_val, lhs_escape) = self.eval_expression_unescaped(lhs)?;
+                        let (rhs_val, rhs_escape) = self.eval_expression_unescaped(rhs)?;
+                        let (mut lhs_val, mut rhs_val) = if lhs_escape == rhs_escape {
+                            (lhs_val, rhs_val)
+                        } else {
+                            (self.escaped(lhs_val, lhs_escape)?, self.escaped(rhs_val, rhs_escape)?)
+                        };
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
@@ -659,10 +675,11 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::Ident(_) => {
+                // (Patched) The value is tested as it is: its escaped copy,
+                // which this made and dropped, is empty only when it is.
                 let mut res = self
-                    .eval_expression(bool_expr)
-                    .unwrap_or(Cow::Owned(Value::Bool(false)))
-                    .is_truthy();
+                    .eval_expression_unescaped(bool_expr)
+                    .map_or(false, |(value, _)| value.is_truthy());
                 if bool_expr.negated {
                     res = !res;
                 }
