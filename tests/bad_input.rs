@@ -1021,6 +1021,17 @@ fn cases() -> Vec<Case> {
                  {% endblock content %}\n",
             )
             .error_at("templates/briefing.html:3:23", "template error:"),
+        // The templates are compiled beside the content's parsing: a
+        // broken template and a broken briefing are both reported at once.
+        case("errors_on_a_broken_template_and_a_broken_briefing_in_one_build")
+            .write(
+                "templates/briefing.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ briefing.title }</h1>\n\
+                 {% endblock content %}\n",
+            )
+            .edit("speaker: kim", "speaker: kmi")
+            .error_at("templates/briefing.html:3:23", "template error:")
+            .error(16, 14, "unknown speaker `kmi`"),
         case("errors_on_a_template_override_with_an_undefined_variable")
             .write(
                 "templates/briefing.html",

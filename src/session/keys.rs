@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use crate::config::{Options, SiteConfig};
 use crate::fingerprint;
-use crate::load::SiteFiles;
+use crate::load::{SiteFiles, SourceFile};
 use crate::model::{Briefing, Page};
 use crate::render;
 
@@ -143,10 +143,9 @@ pub(super) fn briefing_checks(file_hash: u64, context: u64) -> u64 {
 }
 
 /// The site's own templates, by name and text.
-pub(super) fn templates(files: &SiteFiles) -> u64 {
+pub(super) fn templates(overrides: &[(String, SourceFile)]) -> u64 {
     fingerprint::of(
-        &files
-            .templates
+        &overrides
             .iter()
             .map(|(name, file)| (name, file.hash))
             .collect::<Vec<_>>(),

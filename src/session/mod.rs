@@ -362,13 +362,44 @@ impl Session {
         diagnostics.extend(d);
         let (language, d) = self.translations.get(&config.language, &self.loaded.files);
         crate::model::localise_default_scale(&mut config.scale, &language);
-        config.locale = language;
+        config.locale = language.clone();
         diagnostics.extend(d);
         let highlight_css = parse::highlight::stylesheet(&config.highlight_theme);
         if highlight_css.is_none() {
             diagnostics.push(unknown_theme(&config, config_file));
         }
-        let (site, keys) = self.resolve(config, mode, &mut diagnostics);
+        // The templates need only their files and the language, so they
+        // are compiled on a thread of their own while the content is
+        // parsed and resolved, rather than alone after it (some 30 ms,
+        // on one core, of every build).
+        let overrides = self.loaded.files.templates.clone();
+        let mut cache = std::mem::take(&mut self.templates);
+        let (templates, (site, keys)) = std::thread::scope(|scope| {
+            let compile = move || {
+                let templates = cache.get(&overrides, &language);
+                (cache, templates)
+            };
+            match std::thread::Builder::new()
+                .name("brief-templates".into())
+                .spawn_scoped(scope, compile)
+            {
+                Ok(compiling) => {
+                    let resolved = self.resolve(config, mode, &mut diagnostics);
+                    let (cache, templates) = compiling
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    self.templates = cache;
+                    (templates, resolved)
+                }
+                // No thread to be had (the cache went with the closure):
+                // compiled here, first.
+                Err(_) => {
+                    let overrides = &self.loaded.files.templates;
+                    let templates = self.templates.get(overrides, &config.locale);
+                    (templates, self.resolve(config, mode, &mut diagnostics))
+                }
+            }
+        });
         self.stopwatch.lap("resolve");
         let context = keys::checks_context(&self.loaded.files, &site.config);
         diagnostics.extend(self.checks.run(&site, context));
@@ -378,7 +409,6 @@ impl Session {
             None => self.plan_media(&site, &mut diagnostics),
             Some(_) => media::publish::Plan::default(),
         };
-        let templates = self.templates.get(&self.loaded.files, &site.config.locale);
         self.stopwatch.lap("templates");
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         match (templates, highlight_css) {

@@ -7,7 +7,7 @@ use super::keys;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint;
 use crate::i18n::Language;
-use crate::load::SiteFiles;
+use crate::load::{SiteFiles, SourceFile};
 use crate::render::{self, Templates};
 
 #[derive(Default)]
@@ -16,16 +16,16 @@ pub(super) struct TemplateCache(Option<(u64, Arc<Templates>)>);
 impl TemplateCache {
     pub(super) fn get(
         &mut self,
-        files: &SiteFiles,
+        overrides: &[(String, SourceFile)],
         language: &Arc<Language>,
     ) -> Result<Arc<Templates>, Vec<Diagnostic>> {
-        let key = fingerprint::of(&(keys::templates(files), language.fingerprint));
+        let key = fingerprint::of(&(keys::templates(overrides), language.fingerprint));
         if let Some((cached, templates)) = &self.0 {
             if *cached == key {
                 return Ok(templates.clone());
             }
         }
-        let templates = Arc::new(render::templates(&files.templates, language.clone())?);
+        let templates = Arc::new(render::templates(overrides, language.clone())?);
         self.0 = Some((key, templates.clone()));
         Ok(templates)
     }
