@@ -649,6 +649,8 @@ mod tests {
             ("{% if not amp %}y{% else %}n{% endif %}", "n"),
             ("{% if missing %}y{% else %}n{% endif %}", "n"),
             ("{% if not missing %}y{% else %}n{% endif %}", "y"),
+            ("{% if \"\" ~ e %}y{% else %}n{% endif %}", "n"),
+            ("{% if \"\" ~ amp %}y{% else %}n{% endif %}", "y"),
             ("{% if x == y %}y{% else %}n{% endif %}", "y"),
             ("{% if x != y %}y{% else %}n{% endif %}", "n"),
             ("{% if x == \"a&b\" %}y{% else %}n{% endif %}", "y"),

@@ -708,7 +708,8 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::StringConcat(_) => {
-                let res = self.eval_expression(bool_expr)?;
+                // (Patched) Tested as it is, like a name above.
+                let (res, _) = self.eval_expression_unescaped(bool_expr)?;
                 !res.as_str().unwrap().is_empty()
             }
             ExprVal::MacroCall(ref macro_call) => {
